@@ -1,0 +1,1 @@
+"""Environmental command and dispatch desk."""
