@@ -1,0 +1,395 @@
+"""The live poller: keeps the desk's picture of the network current from the data service.
+
+Runs on whatever asyncio loop is current (qasync in the desk, plain asyncio in tests). Every
+blocking call goes to a single-thread executor of its own, so a hung data service ties up that one
+thread and never the loop, nor the loop's default executor that other parts share; one thread also
+keeps requests in order on the client's one session.
+
+The no-gap, no-duplicate guarantee: the cursor is the seq of the last observation delivered, and
+it advances only after a page of /updates has been folded into the network state and handed to
+observation subscribers. A failed or abandoned request leaves it where it was, so the next pull
+after an outage starts exactly after the last delivered observation and pages until `more` is
+false.
+
+Connection state (what the status bar shows):
+- CONNECTING until the first full load succeeds;
+- CONNECTED while calls succeed;
+- DEGRADED after a failed call (a 5xx, a bad body, a timeout) or while a call hangs longer than
+  `slow_after_s`: the service is there but not well;
+- DOWN when the service cannot be reached at all (connection refused after the client's retries)
+  or after `down_after_failures` failures in a row. `since` is the first failure of the run, so
+  "down since 14:02" is when it stopped answering, not when we gave up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from dispatch_app.feed.client import DataServiceClient, DataServiceError, DataServiceUnavailable
+from dispatch_app.feed.network_state import NetworkState, Staleness, StationsBatch
+from dispatch_app.feed.records import Observation
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class ConnectionState(StrEnum):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    DEGRADED = "degraded"
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """The data-service connection as the desk sees it."""
+
+    state: ConnectionState
+    since: datetime  # when this state began; for DEGRADED/DOWN the first failure of the run
+    base_url: str
+    cursor: int
+    last_error: str | None = None
+    last_success: datetime | None = None
+    failures: int = 0  # consecutive failed calls
+
+
+StateSubscriber = Callable[[FeedStatus], None]
+StationsSubscriber = Callable[[StationsBatch], None]
+ObservationsSubscriber = Callable[[tuple[Observation, ...]], None]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FeedPoller:
+    """Polls one data service; see the module docstring for the guarantees.
+
+    Subscribers are plain callables called on the loop's thread; one that raises is logged and does
+    not stop the feed or the other subscribers.
+    """
+
+    def __init__(
+        self,
+        client: DataServiceClient,
+        *,
+        poll_interval_s: float = 1.0,
+        page_limit: int = 5000,
+        max_batches_per_s: float = 4.0,
+        down_after_failures: int = 3,
+        max_backoff_s: float = 10.0,
+        slow_after_s: float = 3.0,
+        health_every_s: float = 30.0,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        if poll_interval_s <= 0 or max_batches_per_s <= 0 or page_limit <= 0:
+            raise ValueError("poll interval, batch rate and page limit must be positive")
+        self.client = client
+        self.poll_interval_s = poll_interval_s
+        self.page_limit = page_limit
+        self.min_batch_gap_s = 1.0 / max_batches_per_s
+        self.down_after_failures = max(1, down_after_failures)
+        self.max_backoff_s = max(max_backoff_s, poll_interval_s)
+        self.slow_after_s = slow_after_s
+        self.health_every_s = health_every_s
+        self._clock = clock
+        self.network = NetworkState()
+        self._cursor = 0
+        self._loaded = False
+        self._service_started: datetime | None = None
+        self._status = FeedStatus(ConnectionState.CONNECTING, clock(), client.base_url, 0)
+        self._state_subs: list[StateSubscriber] = []
+        self._stations_subs: list[StationsSubscriber] = []
+        self._obs_subs: list[ObservationsSubscriber] = []
+        self._executor: ThreadPoolExecutor | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._dirty = asyncio.Event()
+        self._initial_pending = False
+        self._wake = asyncio.Event()
+        self._last_health = 0.0
+        self.batches_delivered = 0
+
+    # --- subscriptions ----------------------------------------------------------------------
+
+    def subscribe_state(self, callback: StateSubscriber) -> Callable[[], None]:
+        """Called with the new `FeedStatus` on every change. Returns an unsubscribe function."""
+        return self._add(self._state_subs, callback)
+
+    def subscribe_stations(self, callback: StationsSubscriber) -> Callable[[], None]:
+        """Called with coalesced `StationsBatch`es, at most `max_batches_per_s` times a second."""
+        return self._add(self._stations_subs, callback)
+
+    def subscribe_observations(self, callback: ObservationsSubscriber) -> Callable[[], None]:
+        """Called with every page of /updates, in seq order, before the cursor advances: each
+        observation exactly once (barring a resync after the service lost its history). For
+        consumers that must see every observation, such as alarm rules; a view wants
+        `subscribe_stations`."""
+        return self._add(self._obs_subs, callback)
+
+    @staticmethod
+    def _add(subs: list[T], callback: T) -> Callable[[], None]:
+        subs.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                subs.remove(callback)
+
+        return unsubscribe
+
+    # --- public state -----------------------------------------------------------------------
+
+    @property
+    def status(self) -> FeedStatus:
+        return self._status
+
+    @property
+    def cursor(self) -> int:
+        """The seq of the last observation delivered."""
+        return self._cursor
+
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks) and not all(t.done() for t in self._tasks)
+
+    def staleness(self, station_id: str) -> Staleness:
+        return self.network.staleness(station_id, self._clock())
+
+    def stale_stations(self) -> dict[str, Staleness]:
+        """Stations that are late, stale or have no data at all, right now."""
+        now = self._clock()
+        out: dict[str, Staleness] = {}
+        for sid in self.network.stations:
+            level = self.network.staleness(sid, now)
+            if level is not Staleness.FRESH:
+                out[sid] = level
+        return out
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start polling in the background; returns at once. The first load happens in the
+        background too: watch the state (CONNECTING → CONNECTED)."""
+        if self.running:
+            return
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-http")
+        # Events must belong to the running loop (qasync or asyncio alike).
+        self._dirty = asyncio.Event()
+        self._wake = asyncio.Event()
+        if self.network.has_dirty:
+            self._dirty.set()
+        self._tasks = [
+            asyncio.create_task(self._poll_loop(), name="feed-poll"),
+            asyncio.create_task(self._flush_loop(), name="feed-flush"),
+        ]
+
+    async def stop(self) -> None:
+        """Stop polling. A request in flight is abandoned (its thread ends at its timeout)."""
+        tasks, self._tasks = self._tasks, []
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await t
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def poll_now(self) -> None:
+        """Skip the current wait (after a failure, a user asked to retry)."""
+        self._wake.set()
+
+    def rebase(self, base_url: str) -> None:
+        """Follow the data service to a new address (an embedded restart on other ports). The
+        cursor is kept: the same database behind it resumes where we left off."""
+        self.client.rebase(base_url)
+        self._set_status(replace(self._status, base_url=base_url))
+        self._wake.set()
+
+    # --- the poll loop ----------------------------------------------------------------------
+
+    async def _poll_loop(self) -> None:
+        while True:
+            delay = self.poll_interval_s
+            try:
+                if not self._loaded:
+                    await self._full_load()
+                    self._succeeded()
+                else:
+                    if self._status.failures or self._health_due():
+                        await self._check_service_restart()
+                    more = await self._pull_page()
+                    self._succeeded()
+                    if more:
+                        await asyncio.sleep(0)  # let the UI breathe between pages
+                        continue
+            except asyncio.CancelledError:
+                raise
+            except DataServiceError as exc:
+                self._failed(exc)
+                delay = min(
+                    self.poll_interval_s * 2 ** (self._status.failures - 1), self.max_backoff_s
+                )
+            except Exception as exc:  # a bug must not kill the feed silently
+                log.exception("feed poll failed unexpectedly")
+                self._failed(exc)
+                delay = self.max_backoff_s
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def _call(self, what: str, fn: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        assert self._executor is not None
+        future = loop.run_in_executor(self._executor, fn)
+        done, _ = await asyncio.wait({future}, timeout=self.slow_after_s)
+        if not done and self._status.state is ConnectionState.CONNECTED:
+            self._set_status(
+                replace(
+                    self._status,
+                    state=ConnectionState.DEGRADED,
+                    since=self._clock(),
+                    last_error=f"no answer to {what} for {self.slow_after_s:g} s",
+                )
+            )
+        return await future
+
+    async def _full_load(self) -> None:
+        stations = await self._call("/stations", self.client.stations)
+        latest = await self._call("/latest", self.client.latest)
+        self.network.set_stations(stations)
+        self.network.clear_readings()
+        self.network.apply(latest.items)
+        self._cursor = latest.cursor
+        self._loaded = True
+        self._initial_pending = True
+        self._dirty.set()
+        self._last_health = asyncio.get_running_loop().time()
+        log.info(
+            "feed loaded %d stations, %d latest readings, cursor %d",
+            len(stations),
+            len(latest.items),
+            latest.cursor,
+        )
+
+    def _health_due(self) -> bool:
+        return asyncio.get_running_loop().time() - self._last_health >= self.health_every_s
+
+    async def _check_service_restart(self) -> None:
+        """After an outage (and now and then), make sure the service still has our history. One
+        that came back with an empty or other database would answer every /updates with nothing;
+        its cursor going backwards is the sign, and the cure is a full reload."""
+        health = await self._call("/health", self.client.health)
+        self._last_health = asyncio.get_running_loop().time()
+        restarted = self._service_started is not None and health.started != self._service_started
+        self._service_started = health.started
+        if health.cursor < self._cursor:
+            log.warning(
+                "data service cursor went back from %d to %d (restarted=%s): reloading",
+                self._cursor,
+                health.cursor,
+                restarted,
+            )
+            await self._full_load()
+
+    async def _pull_page(self) -> bool:
+        after = self._cursor
+        page = await self._call(
+            "/updates", lambda: self.client.updates(after, limit=self.page_limit)
+        )
+        if page.items:
+            self.network.apply(page.items)
+            for cb in list(self._obs_subs):
+                self._deliver(cb, page.items)
+            self._dirty.set()
+        # Advance only now that the page is delivered.
+        self._cursor = page.cursor
+        return page.more
+
+    def _succeeded(self) -> None:
+        now = self._clock()
+        st = self._status
+        if st.state is not ConnectionState.CONNECTED or st.cursor != self._cursor:
+            became = st.state is not ConnectionState.CONNECTED
+            self._set_status(
+                FeedStatus(
+                    ConnectionState.CONNECTED,
+                    since=now if became else st.since,
+                    base_url=self.client.base_url,
+                    cursor=self._cursor,
+                    last_error=st.last_error,
+                    last_success=now,
+                    failures=0,
+                ),
+                notify=became,
+            )
+        else:
+            # Routine success: keep the record current without waking subscribers.
+            self._status = replace(st, last_success=now, failures=0)
+
+    def _failed(self, exc: Exception) -> None:
+        now = self._clock()
+        st = self._status
+        failures = st.failures + 1
+        # An outage is dated from its first sign: the first failed call, or the hang that made us
+        # call the service degraded before the call failed.
+        ongoing = st.failures > 0 or st.state is ConnectionState.DEGRADED
+        since = st.since if ongoing else now
+        unreachable = isinstance(exc, DataServiceUnavailable) and exc.status is None
+        state = (
+            ConnectionState.DOWN
+            if unreachable or failures >= self.down_after_failures
+            else ConnectionState.DEGRADED
+        )
+        message = str(exc) or type(exc).__name__
+        log.warning("data service %s: %s", state.value, message)
+        self._set_status(
+            FeedStatus(
+                state,
+                since=since,
+                base_url=self.client.base_url,
+                cursor=self._cursor,
+                last_error=message,
+                last_success=st.last_success,
+                failures=failures,
+            )
+        )
+
+    def _set_status(self, status: FeedStatus, *, notify: bool = True) -> None:
+        changed = status != self._status
+        self._status = status
+        if notify and changed:
+            for cb in list(self._state_subs):
+                self._deliver(cb, status)
+
+    @staticmethod
+    def _deliver(cb: Callable[[T], None], arg: T) -> None:
+        try:
+            cb(arg)
+        except Exception:
+            log.exception("feed subscriber %r failed", cb)
+
+    # --- coalesced delivery -----------------------------------------------------------------
+
+    async def _flush_loop(self) -> None:
+        """Hands changed stations to subscribers, at most once per `min_batch_gap_s`: a burst of
+        pages becomes a few batches instead of a storm of repaints."""
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            snapshots = self.network.take_dirty()
+            if snapshots:
+                initial, self._initial_pending = self._initial_pending, False
+                batch = StationsBatch(snapshots, self._cursor, initial=initial)
+                self.batches_delivered += 1
+                for cb in list(self._stations_subs):
+                    self._deliver(cb, batch)
+            await asyncio.sleep(self.min_batch_gap_s)
