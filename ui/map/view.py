@@ -1,0 +1,366 @@
+"""The map of the monitoring network and the open cases, drawn offline with Qt.
+
+Districts from the shipped basemap, stations as markers colored by AQI level or water class (the
+caller computes the look through the standards module), open cases as pins by kind and priority.
+Wheel or +/- zooms, dragging pans, 0 fits the city. Hover shows details; a click selects and
+emits `station_selected` / `case_selected`; `select_station` / `select_case` select from
+elsewhere without emitting, so a selection made in one view echoes in all without loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QLabel,
+    QWidget,
+)
+
+from dispatch_app.feed.records import Station
+from ui.i18n import current_language
+from ui.map.basemap import BasemapError, DistrictShape, Projection, in_bounds, load_basemap
+from ui.map.markers import CaseMarker, CaseMarkerItem, StationLook, StationMarkerItem
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Zoom is relative to the whole city fitted in the view. Below DETAIL_ZOOM the small markers
+# (township stations, grid points) drop their text: at city scale 270 numbers would be noise;
+# zoomed into a district they are readable.
+DETAIL_ZOOM = 2.5
+MIN_ZOOM, MAX_ZOOM = 0.5, 40.0
+
+CaseTuple = tuple[int, str, str, int, float, float, str]
+
+
+class MapView(QGraphicsView):
+    station_selected = Signal(str)
+    case_selected = Signal(int)
+
+    def __init__(
+        self, parent: QWidget | None = None, *, basemap: Iterable[DistrictShape] | None = None
+    ):
+        super().__init__(parent)
+        self.setObjectName("monitoringMap")
+        self.projection = Projection()
+        self._scene = QGraphicsScene(self)
+        self.setScene(self._scene)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+        self.setBackgroundBrush(QColor(18, 24, 32))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stations: dict[str, StationMarkerItem] = {}
+        self.cases: dict[int, CaseMarkerItem] = {}
+        self.districts: dict[str, QGraphicsPathItem] = {}
+        self.selected_station: str | None = None
+        self.selected_case: int | None = None
+        self.basemap_error: str | None = None
+        self.rejected_stations: list[str] = []  # ids with coordinates outside Changzhou
+        self._fitted = False
+        self._fit_scale = 1.0
+
+        self._info = QLabel(self)  # details of the selection, top-left
+        self._info.setObjectName("mapInfo")
+        self._info.setWordWrap(True)
+        self._info.setMaximumWidth(360)
+        self._info.setStyleSheet(
+            "QLabel#mapInfo { background: rgba(0,0,0,190); color: white; padding: 6px;"
+            " border-radius: 4px; font-size: 14px; }"
+        )
+        self._info.hide()
+        self._banner = QLabel(self)  # outage or basemap problem, top, full width
+        self._banner.setObjectName("mapBanner")
+        self._banner.setStyleSheet(
+            "QLabel#mapBanner { background: rgba(90,90,90,230); color: white; padding: 6px;"
+            " font-size: 16px; font-weight: bold; }"
+        )
+        self._banner.hide()
+        self._outage_since: datetime | None = None
+
+        try:
+            shapes = tuple(basemap) if basemap is not None else load_basemap()
+        except BasemapError as exc:
+            # The network still shows without districts; the officer is told why.
+            shapes = ()
+            self.basemap_error = str(exc)
+        self._draw_districts(shapes)
+        self._update_banner()
+
+    # --- basemap ---------------------------------------------------------------------------
+
+    def _draw_districts(self, shapes: Iterable[DistrictShape]) -> None:
+        fill = QColor(44, 56, 70)
+        edge = QPen(QColor(140, 160, 180), 0)  # cosmetic: one pixel at any zoom
+        label_font = QFont()
+        label_font.setPixelSize(18)
+        label_font.setBold(True)
+        for shape in shapes:
+            path = QPainterPath()
+            for poly in shape.polygons:
+                for ring in poly:
+                    points = [QPointF(*self.projection.to_scene(lon, lat)) for lon, lat in ring]
+                    path.moveTo(points[0])
+                    for p in points[1:]:
+                        path.lineTo(p)
+                    path.closeSubpath()
+            item = self._scene.addPath(path, edge, QBrush(fill))
+            item.setZValue(0)
+            item.setData(0, shape.district)
+            self.districts[shape.district] = item
+            english = current_language() == "en" and shape.name_en
+            label = QGraphicsSimpleTextItem(shape.name_en if english else shape.name)
+            label.setFont(label_font)
+            # Centred on the label point: the transform applies in pixels (the label ignores zoom).
+            size = label.boundingRect()
+            label.setTransform(QTransform.fromTranslate(-size.width() / 2, -size.height() / 2))
+            label.setBrush(QColor(190, 205, 220))
+            label.setFlag(QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations)
+            x, y = self.projection.to_scene(shape.label_lon, shape.label_lat)
+            label.setPos(x, y)
+            label.setPen(QPen(QColor(10, 14, 20), 0.6))  # outline keeps it legible over markers
+            label.setZValue(15)  # above grid points, below the reported stations
+            self._scene.addItem(label)
+
+    def fit_city(self) -> None:
+        rect = self._scene.itemsBoundingRect()
+        if not rect.isEmpty():
+            self.fitInView(rect.adjusted(-3, -3, 3, 3), Qt.AspectRatioMode.KeepAspectRatio)
+            self._fit_scale = self.transform().m11()
+            self._zoom_changed()
+
+    def zoom(self) -> float:
+        """1.0 with the whole city in view, 2.0 twice as close."""
+        return self.transform().m11() / self._fit_scale
+
+    # --- stations ----------------------------------------------------------------------------
+
+    def set_stations(self, stations: Iterable[Station]) -> None:
+        """Place (or move) a marker for every station; markers not in the list are removed."""
+        seen: set[str] = set()
+        self.rejected_stations = []
+        for st in stations:
+            if not in_bounds(st.lon, st.lat):
+                self.rejected_stations.append(st.id)
+                continue
+            seen.add(st.id)
+            item = self.stations.get(st.id)
+            if item is None:
+                item = StationMarkerItem(st.id, st.name, st.kind, st.district)
+                item.set_stale(self._outage_since is not None)
+                self._scene.addItem(item)
+                self.stations[st.id] = item
+            item.setPos(*self.projection.to_scene(st.lon, st.lat))
+        for gone in set(self.stations) - seen:
+            self._scene.removeItem(self.stations.pop(gone))
+        self._zoom_changed()
+        if not self._fitted and self.isVisible():
+            self.fit_city()
+            self._fitted = True
+
+    def set_station_look(self, station_id: str, look: StationLook) -> None:
+        item = self.stations.get(station_id)
+        if item is not None:
+            item.set_look(look)
+            if station_id == self.selected_station:
+                self._show_info_station(item)
+
+    def set_kinds_visible(self, kinds: Iterable[str]) -> None:
+        """Show only stations of these kinds (the wall's filter)."""
+        wanted = set(kinds)
+        for item in self.stations.values():
+            item.setVisible(item.kind in wanted)
+
+    def select_station(self, station_id: str | None, *, center: bool = True) -> None:
+        """Select from elsewhere: highlight and centre, without emitting station_selected."""
+        if self.selected_station in self.stations:
+            self.stations[self.selected_station].set_selected_mark(False)
+        self.selected_station = station_id if station_id in self.stations else None
+        if self.selected_station is None:
+            self._info.hide()
+            return
+        item = self.stations[self.selected_station]
+        item.set_selected_mark(True)
+        if center:
+            self.centerOn(item)
+        self._show_info_station(item)
+
+    def _show_info_station(self, item: StationMarkerItem) -> None:
+        self._info.setText(f"<b>{item.name}</b> {item.station_id}<br>{item.look.status}")
+        self._info.adjustSize()
+        self._info.show()
+
+    # --- cases -------------------------------------------------------------------------------
+
+    def kind_names(self) -> dict[str, str]:
+        return {
+            "quality": self.tr("Quality problem"),
+            "violation": self.tr("Violation case"),
+            "emergency": self.tr("Emergency"),
+            "petition": self.tr("Petition"),
+        }
+
+    def set_cases(self, cases: Iterable[CaseMarker | CaseTuple]) -> None:
+        """The open cases: (case id, reference, kind, priority, lon, lat, title) each.
+
+        Replaces the previous set; a case without usable coordinates is left off the map (it is
+        still in the queue) and counted in `rejected_cases`.
+        """
+        for item in self.cases.values():
+            self._scene.removeItem(item)
+        self.cases.clear()
+        self.rejected_cases: list[int] = []
+        names = self.kind_names()
+        for raw in cases:
+            case = raw if isinstance(raw, CaseMarker) else CaseMarker(*raw)
+            if not in_bounds(case.lon, case.lat):
+                self.rejected_cases.append(case.case_id)
+                continue
+            item = CaseMarkerItem(case, names)
+            item.setPos(*self.projection.to_scene(case.lon, case.lat))
+            self._scene.addItem(item)
+            self.cases[case.case_id] = item
+        if self.selected_case is not None:
+            self.select_case(self.selected_case, center=False)
+
+    def select_case(self, case_id: int | None, *, center: bool = True) -> None:
+        if self.selected_case in self.cases:
+            self.cases[self.selected_case].set_selected_mark(False)
+        self.selected_case = case_id if case_id in self.cases else None
+        if self.selected_case is None:
+            self._info.hide()
+            return
+        item = self.cases[self.selected_case]
+        item.set_selected_mark(True)
+        if center:
+            self.centerOn(item)
+        c = item.case
+        self._info.setText(
+            f"<b>{c.reference}</b> P{c.priority} · {self.kind_names().get(c.kind, c.kind)}"
+            f"<br>{c.title}"
+        )
+        self._info.adjustSize()
+        self._info.show()
+
+    # --- outage --------------------------------------------------------------------------------
+
+    def set_outage(self, since: datetime | None) -> None:
+        """Grey the markers and say since when the data service is unreachable (None: back)."""
+        self._outage_since = since
+        # Colors would claim a current level: in an outage every marker turns grey and keeps its
+        # last text, so the officer sees what was last known without mistaking it for live.
+        for item in self.stations.values():
+            item.set_stale(since is not None)
+        self._update_banner()
+
+    @property
+    def in_outage(self) -> bool:
+        return self._outage_since is not None
+
+    def banner_text(self) -> str:
+        return self._banner.text() if self._banner.isVisibleTo(self) else ""
+
+    def _update_banner(self) -> None:
+        lines = []
+        if self._outage_since is not None:
+            since = self._outage_since.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S")
+            lines.append(
+                self.tr(
+                    "Data service unreachable since %1: the map shows the last data received"
+                ).replace("%1", since)
+            )
+        if self.basemap_error:
+            lines.append(self.tr("Basemap not loaded: %1").replace("%1", self.basemap_error))
+        self._banner.setText("\n".join(lines))
+        self._banner.setVisible(bool(lines))
+        self._place_overlays()
+
+    def _place_overlays(self) -> None:
+        self._banner.setFixedWidth(self.viewport().width())
+        self._banner.adjustSize()
+        self._banner.move(0, 0)
+        self._info.move(8, (self._banner.height() if self._banner.isVisibleTo(self) else 0) + 8)
+
+    # --- interaction -----------------------------------------------------------------------
+
+    def marker_at(self, pos: QPointF) -> StationMarkerItem | CaseMarkerItem | None:
+        for item in self.items(pos.toPoint()):
+            if isinstance(item, StationMarkerItem | CaseMarkerItem) and item.isVisible():
+                return item
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            item = self.marker_at(event.position())
+            if isinstance(item, StationMarkerItem):
+                self.select_station(item.station_id, center=False)
+                self.station_selected.emit(item.station_id)
+                event.accept()
+                return
+            if isinstance(item, CaseMarkerItem):
+                self.select_case(item.case.case_id, center=False)
+                self.case_selected.emit(item.case.case_id)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom_by(1.2**steps)
+        event.accept()
+
+    def zoom_by(self, factor: float) -> None:
+        target = min(max(self.zoom() * factor, MIN_ZOOM), MAX_ZOOM)
+        factor = target / self.zoom()
+        self.scale(factor, factor)
+        self._zoom_changed()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_by(1.25)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_by(0.8)
+        elif key == Qt.Key.Key_0:
+            self.fit_city()
+        else:
+            super().keyPressEvent(event)
+
+    def _zoom_changed(self) -> None:
+        detail = self.zoom() >= DETAIL_ZOOM
+        for item in self.stations.values():
+            want = item.radius >= 11 or detail
+            if item.show_text != want:
+                item.show_text = want
+                item.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self._fitted and self._scene.items():
+            self.fit_city()
+            self._fitted = True
+        self._place_overlays()
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
