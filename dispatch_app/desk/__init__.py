@@ -1,0 +1,8 @@
+"""Use cases the UI calls (Qt-free). Start with ``Desk.open(url)``; see docs/contracts.md,
+section "Desk API"."""
+
+from dispatch_app.desk.desk import Desk
+from dispatch_app.desk.events import Changed, EventBus
+from dispatch_app.store.queue import QueueQuery, QueueRow, QueueSort
+
+__all__ = ["Changed", "Desk", "EventBus", "QueueQuery", "QueueRow", "QueueSort"]

@@ -1,0 +1,1089 @@
+"""The desk: every use case the UI calls, in one place, free of Qt.
+
+All methods are synchronous and may block on the database: the UI runs them in an executor.
+Each change is one database transaction holding the change itself, its timeline entry, its
+audit-log entry and its change-feed row, so none exists without the others. After commit the
+change is published on ``events``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection
+
+from dispatch_app.desk import passwords
+from dispatch_app.desk.errors import AuthError, CaseConflict, LockedOut
+from dispatch_app.desk.events import Changed, EventBus
+from dispatch_app.desk.registry import default_resources_dir, load_deadline_rules, load_units
+from dispatch_app.desk.views import (
+    BulkResult,
+    CaseDetail,
+    CaseView,
+    SavedFilterView,
+    TimelineEntryView,
+    UnitLoad,
+    UserView,
+)
+from dispatch_app.domain.cases import (
+    EDITABLE_FIELDS,
+    UNIT_LOAD_STATUSES,
+    CaseDraft,
+    CaseKind,
+    EmergencyLevel,
+    Status,
+    validate_draft,
+    validate_note,
+)
+from dispatch_app.domain.deadlines import DeadlineRules, DeadlineState, assess, due_times, sort_key
+from dispatch_app.domain.districts import District
+from dispatch_app.domain.errors import IllegalTransition, ValidationError
+from dispatch_app.domain.reference import format_reference, reference_year, sequence_name
+from dispatch_app.domain.roles import Permission, Role, allows, require
+from dispatch_app.domain.units import Unit, UnitRegistry
+from dispatch_app.domain.workflow import Action, ClosureCode, allowed_actions, check_transition
+from dispatch_app.store import case_records, filter_records, user_records
+from dispatch_app.store.audit_records import append_audit
+from dispatch_app.store.change_feed import Change, ChangeFeed, record_change
+from dispatch_app.store.database import Store
+from dispatch_app.store.engine import DEFAULT_BUSY_TIMEOUT_S
+from dispatch_app.store.errors import ConflictError, NotFound
+from dispatch_app.store.queue import QueueQuery, QueueRow, queue_count, queue_page, unit_loads
+from dispatch_app.store.schema import upgrade_to_head
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MAX_PAGE = 1000
+_USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
+
+# Which timestamp column each action sets.
+_ACTION_STAMP = {
+    Action.TRIAGE: "triaged_at",
+    Action.DISPATCH: "dispatched_at",
+    Action.ACKNOWLEDGE: "acknowledged_at",
+    Action.ARRIVE: "arrived_at",
+    Action.RESOLVE: "resolved_at",
+    Action.CLOSE: "closed_at",
+    Action.CANCEL: "cancelled_at",
+}
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Desk:
+    """One workstation's desk on one database. Not shared between threads for writes of the
+    same user action, but safe to call from an executor thread while the change feed runs."""
+
+    def __init__(
+        self,
+        store: Store,
+        rules: DeadlineRules,
+        units: UnitRegistry,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        origin: str | None = None,
+    ) -> None:
+        self.store = store
+        self.rules = rules
+        self.unit_registry = units
+        self.clock = clock
+        self.origin = origin or f"desk-{uuid.uuid4().hex[:12]}"
+        self.events = EventBus()
+        self._user: UserView | None = None
+        self._feed: ChangeFeed | None = None
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        *,
+        resources_dir: Path | None = None,
+        busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+        clock: Callable[[], datetime] = _utcnow,
+        upgrade: bool = True,
+    ) -> Desk:
+        """Open the database at ``url``, upgrade its schema, load units and deadline rules.
+
+        Raises StoreUnavailable (locked, read-only, unreachable), UnitRegistryError or
+        DeadlineRulesError with a message naming the file and the entry.
+        """
+        resources = resources_dir or default_resources_dir()
+        units = load_units(resources / "units.toml")
+        rules = load_deadline_rules(resources / "rules" / "deadlines.toml")
+        store = Store(url, busy_timeout_s)
+        try:
+            if upgrade:
+                upgrade_to_head(store)
+        except Exception:
+            store.dispose()
+            raise
+        return cls(store, rules, units, clock=clock)
+
+    def close(self) -> None:
+        """Stop the change feed and release the database."""
+        self.stop_change_feed()
+        self.store.dispose()
+
+    def start_change_feed(self, poll_interval_s: float = 0.5) -> None:
+        """Deliver other workstations' changes to ``events`` (with ``local=False``)."""
+        if self._feed is not None:
+            return
+        self._feed = ChangeFeed(self.store, self.origin, self._remote, poll_interval_s)
+        self._feed.start()
+
+    def stop_change_feed(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+            self._feed = None
+
+    @property
+    def change_feed_error(self) -> str | None:
+        return None if self._feed is None else self._feed.error
+
+    def _remote(self, change: Change) -> None:
+        self.events.publish(
+            Changed(change.topic, change.entity_id, change.version, change.action, local=False)
+        )
+
+    # ------------------------------------------------------------------ users and login
+
+    @property
+    def current_user(self) -> UserView | None:
+        return self._user
+
+    def _actor(self, permission: Permission = Permission.READ) -> UserView:
+        if self._user is None:
+            raise AuthError("error.not_logged_in", "nobody is logged in", "请先登录")
+        require(self._user.role, permission)
+        return self._user
+
+    def needs_first_administrator(self) -> bool:
+        """True on a database without users: the UI asks for the first administrator."""
+        with self.store.read() as conn:
+            return user_records.count_users(conn) == 0
+
+    def create_first_administrator(
+        self, username: str, display_name: str, password: str
+    ) -> UserView:
+        """Create the first administrator and log in as them. Refused once any user exists."""
+        now = self.clock()
+        values = self._new_user_values(username, display_name, Role.ADMINISTRATOR, password, now)
+        with self.store.write() as conn:
+            if user_records.count_users(conn) > 0:
+                raise AuthError(
+                    "error.first_admin_exists",
+                    "the first administrator already exists; log in instead",
+                    "首个管理员账号已存在，请直接登录",
+                )
+            user_id = user_records.insert_user(conn, values)
+            append_audit(
+                conn,
+                now,
+                values["username"],
+                "user.create_first_admin",
+                "user",
+                user_id,
+                {"username": values["username"], "role": "administrator"},
+            )
+            record_change(conn, now, "user", user_id, 1, "create", self.origin)
+            user = UserView.from_row(user_records.get_user(conn, user_id))
+        self._user = user
+        self.events.publish(Changed("user", user_id, 1, "create", local=True))
+        return user
+
+    def login(self, username: str, password: str) -> UserView:
+        """Check the password; 5 failures lock the account for 15 minutes.
+
+        Raises AuthError (wrong name or password, without saying which) or LockedOut.
+        """
+        now = self.clock()
+        username = (username or "").strip()
+        with self.store.write() as conn:
+            row = user_records.user_by_name(conn, username)
+            if row is None or not row["active"]:
+                append_audit(
+                    conn,
+                    now,
+                    username or "?",
+                    "login.failed",
+                    "user",
+                    username or "?",
+                    {"reason": "unknown_or_inactive"},
+                )
+                failure: AuthError = self._bad_login()
+            elif row["locked_until"] is not None and row["locked_until"] > now:
+                append_audit(conn, now, username, "login.refused_locked", "user", row["id"], {})
+                failure = LockedOut(username, row["locked_until"])
+            elif passwords.verify_password(
+                password or "", row["password_hash"], row["password_salt"], row["password_params"]
+            ):
+                user_records.update_user(
+                    conn,
+                    row["id"],
+                    None,
+                    {"failed_logins": 0, "locked_until": None, "updated_at": row["updated_at"]},
+                )
+                append_audit(conn, now, username, "login", "user", row["id"], {})
+                user = UserView.from_row(user_records.get_user(conn, row["id"]))
+                self._user = user
+                return user
+            else:
+                failed = int(row["failed_logins"]) + 1
+                values: dict[str, Any] = {"failed_logins": failed}
+                if failed >= MAX_FAILED_LOGINS:
+                    until = now + LOCKOUT
+                    values = {"failed_logins": 0, "locked_until": until}
+                    append_audit(
+                        conn,
+                        now,
+                        username,
+                        "login.locked_out",
+                        "user",
+                        row["id"],
+                        {"until": until.isoformat()},
+                    )
+                    failure = LockedOut(username, until)
+                else:
+                    append_audit(
+                        conn,
+                        now,
+                        username,
+                        "login.failed",
+                        "user",
+                        row["id"],
+                        {"failed_logins": failed},
+                    )
+                    failure = self._bad_login()
+                user_records.update_user(conn, row["id"], None, values)
+        # Raised after commit so the failure count and the audit entry are kept.
+        raise failure
+
+    @staticmethod
+    def _bad_login() -> AuthError:
+        return AuthError("error.bad_login", "wrong user name or password", "用户名或密码错误")
+
+    def logout(self) -> None:
+        if self._user is not None:
+            user = self._user
+            with self.store.write() as conn:
+                append_audit(conn, self.clock(), user.username, "logout", "user", user.id, {})
+        self._user = None
+
+    def _new_user_values(
+        self, username: str, display_name: str, role: Role | str, password: str, now: datetime
+    ) -> dict[str, Any]:
+        username = (username or "").strip()
+        if not _USERNAME.match(username):
+            raise ValidationError(
+                "username",
+                "error.username_invalid",
+                "user name must be 2–64 letters, digits, '_', '.' or '-'",
+                "用户名须为2–64位字母、数字或 _ . -",
+            )
+        display_name = (display_name or "").strip() or username
+        if len(display_name) > 100:
+            raise ValidationError(
+                "display_name",
+                "error.field_too_long",
+                "display name is longer than 100",
+                "姓名超过100字",
+            )
+        try:
+            role = Role(role)
+        except ValueError:
+            raise ValidationError(
+                "role", "error.field_choice", f"unknown role {role!r}", f"角色“{role}”无效"
+            ) from None
+        self._check_password(password)
+        digest, salt, params = passwords.hash_password(password)
+        return {
+            "username": username,
+            "display_name": display_name,
+            "role": role.value,
+            "password_hash": digest,
+            "password_salt": salt,
+            "password_params": params,
+            "failed_logins": 0,
+            "locked_until": None,
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+
+    @staticmethod
+    def _check_password(password: str) -> None:
+        if not isinstance(password, str) or len(password) < passwords.MIN_LENGTH:
+            raise ValidationError(
+                "password",
+                "error.password_too_short",
+                f"password must have at least {passwords.MIN_LENGTH} characters",
+                f"密码至少{passwords.MIN_LENGTH}位",
+            )
+        if len(password) > passwords.MAX_LENGTH:
+            raise ValidationError(
+                "password", "error.field_too_long", "password is too long", "密码过长"
+            )
+
+    def list_users(self) -> list[UserView]:
+        self._actor(Permission.MANAGE_USERS)
+        with self.store.read() as conn:
+            return [UserView.from_row(r) for r in user_records.list_users(conn)]
+
+    def create_user(
+        self, username: str, display_name: str, role: Role | str, password: str
+    ) -> UserView:
+        actor = self._actor(Permission.MANAGE_USERS)
+        now = self.clock()
+        values = self._new_user_values(username, display_name, role, password, now)
+        with self.store.write() as conn:
+            user_id = user_records.insert_user(conn, values)
+            append_audit(
+                conn,
+                now,
+                actor.username,
+                "user.create",
+                "user",
+                user_id,
+                {"username": values["username"], "role": values["role"]},
+            )
+            record_change(conn, now, "user", user_id, 1, "create", self.origin)
+            user = UserView.from_row(user_records.get_user(conn, user_id))
+        self.events.publish(Changed("user", user_id, 1, "create", local=True))
+        return user
+
+    def update_user(
+        self,
+        user_id: int,
+        expected_version: int,
+        *,
+        display_name: str | None = None,
+        role: Role | str | None = None,
+        active: bool | None = None,
+        unlock: bool = False,
+    ) -> UserView:
+        """Change a user's name, role or active flag, or lift a lockout (administrator)."""
+        actor = self._actor(Permission.MANAGE_USERS)
+        now = self.clock()
+        values: dict[str, Any] = {"updated_at": now}
+        if display_name is not None:
+            name = display_name.strip()
+            if not name or len(name) > 100:
+                raise ValidationError(
+                    "display_name",
+                    "error.field_empty",
+                    "display name must be 1–100 characters",
+                    "姓名须为1–100字",
+                )
+            values["display_name"] = name
+        if role is not None:
+            try:
+                values["role"] = Role(role).value
+            except ValueError:
+                raise ValidationError(
+                    "role", "error.field_choice", f"unknown role {role!r}", f"角色“{role}”无效"
+                ) from None
+        if active is not None:
+            values["active"] = bool(active)
+        if unlock:
+            values["locked_until"] = None
+            values["failed_logins"] = 0
+        with self.store.write() as conn:
+            current = user_records.get_user(conn, user_id)
+            demoting = current["role"] == Role.ADMINISTRATOR.value and (
+                values.get("role", Role.ADMINISTRATOR.value) != Role.ADMINISTRATOR.value
+                or values.get("active") is False
+            )
+            if demoting and self._active_admins(conn) <= 1:
+                raise ValidationError(
+                    "role",
+                    "error.last_administrator",
+                    "the last active administrator cannot be demoted or deactivated",
+                    "不能降级或停用最后一个管理员",
+                )
+            version = user_records.update_user(conn, user_id, expected_version, values)
+            audit_values = {k: v for k, v in values.items() if k != "updated_at"}
+            append_audit(
+                conn, now, actor.username, "user.update", "user", user_id, _jsonable(audit_values)
+            )
+            record_change(conn, now, "user", user_id, version, "update", self.origin)
+            user = UserView.from_row(user_records.get_user(conn, user_id))
+        self.events.publish(Changed("user", user_id, version, "update", local=True))
+        return user
+
+    @staticmethod
+    def _active_admins(conn: Connection) -> int:
+        return sum(
+            1
+            for u in user_records.list_users(conn)
+            if u["role"] == Role.ADMINISTRATOR.value and u["active"]
+        )
+
+    def set_password(self, user_id: int, new_password: str) -> None:
+        """An administrator sets a user's password (and lifts any lockout)."""
+        actor = self._actor(Permission.MANAGE_USERS)
+        self._write_password(actor, user_id, new_password)
+
+    def change_own_password(self, old_password: str, new_password: str) -> None:
+        actor = self._actor()
+        with self.store.read() as conn:
+            row = user_records.get_user(conn, actor.id)
+        if not passwords.verify_password(
+            old_password or "", row["password_hash"], row["password_salt"], row["password_params"]
+        ):
+            raise AuthError("error.bad_password", "the current password is wrong", "原密码错误")
+        self._write_password(actor, actor.id, new_password)
+
+    def _write_password(self, actor: UserView, user_id: int, new_password: str) -> None:
+        self._check_password(new_password)
+        digest, salt, params = passwords.hash_password(new_password)
+        now = self.clock()
+        with self.store.write() as conn:
+            version = user_records.update_user(
+                conn,
+                user_id,
+                None,
+                {
+                    "password_hash": digest,
+                    "password_salt": salt,
+                    "password_params": params,
+                    "failed_logins": 0,
+                    "locked_until": None,
+                    "updated_at": now,
+                },
+            )
+            append_audit(conn, now, actor.username, "user.set_password", "user", user_id, {})
+            record_change(conn, now, "user", user_id, version, "password", self.origin)
+
+    # ------------------------------------------------------------------ cases
+
+    def create_case(self, draft: CaseDraft) -> CaseView:
+        """Validate and open a case; it gets the next reference number of the year."""
+        actor = self._actor(Permission.WORK_CASES)
+        clean = validate_draft(draft)
+        if (
+            clean.details.get("emergency_level") is not None
+            and clean.kind is not CaseKind.EMERGENCY
+        ):
+            raise ValidationError(
+                "emergency_level",
+                "error.level_not_emergency",
+                "only emergencies have a level",
+                "只有突发环境事件有事件级别",
+            )
+        now = self.clock()
+        response_due, resolution_due = due_times(self.rules, clean.kind, clean.priority, now)
+        with self.store.write() as conn:
+            year = reference_year(now)
+            number = case_records.next_sequence_value(conn, sequence_name(year))
+            reference = format_reference(year, number)
+            values = {
+                "reference": reference,
+                "kind": clean.kind.value,
+                "status": Status.NEW.value,
+                "priority": clean.priority.value,
+                "title": clean.title,
+                "description": clean.description,
+                "district": clean.district.value,
+                "address": clean.address,
+                "lon": clean.lon,
+                "lat": clean.lat,
+                "source": clean.source.value,
+                "enterprise_name": clean.enterprise_name,
+                "credit_code": clean.credit_code,
+                "details": clean.details,
+                "unit_id": None,
+                "closure_code": None,
+                "created_at": now,
+                "created_by": actor.username,
+                "updated_at": now,
+                "updated_by": actor.username,
+                "response_due_at": response_due,
+                "resolution_due_at": resolution_due,
+                "due_at": sort_key(Status.NEW, response_due, resolution_due),
+            }
+            case_id = case_records.insert_case(conn, values)
+            case_records.append_timeline(
+                conn,
+                case_id,
+                {
+                    "at": now,
+                    "actor": actor.username,
+                    "entry_kind": "created",
+                    "to_status": Status.NEW.value,
+                    "text": None,
+                    "data": None,
+                },
+            )
+            append_audit(
+                conn,
+                now,
+                actor.username,
+                "case.create",
+                "case",
+                case_id,
+                _jsonable({k: v for k, v in values.items() if not k.endswith("_at")}),
+            )
+            record_change(conn, now, "case", case_id, 1, "create", self.origin)
+            view = CaseView.from_row(case_records.get_case(conn, case_id))
+        self.events.publish(Changed("case", case_id, 1, "create", local=True))
+        return view
+
+    def get_case(self, case_id: int) -> CaseView:
+        self._actor()
+        with self.store.read() as conn:
+            return CaseView.from_row(case_records.get_case(conn, case_id))
+
+    def find_case(self, reference: str) -> CaseView | None:
+        """The case with this reference number (CZ-2026-000123), or None."""
+        self._actor()
+        with self.store.read() as conn:
+            case_id = case_records.find_case_id(conn, reference.strip().upper())
+            if case_id is None:
+                return None
+            return CaseView.from_row(case_records.get_case(conn, case_id))
+
+    def case_detail(self, case_id: int) -> CaseDetail:
+        self._actor()
+        with self.store.read() as conn:
+            case = CaseView.from_row(case_records.get_case(conn, case_id))
+            entries = [
+                TimelineEntryView.from_row(r) for r in case_records.timeline_for(conn, case_id)
+            ]
+        unit = self.unit_registry.get(case.unit_id) if case.unit_id else None
+        return CaseDetail(case, entries, self.deadline(case), unit)
+
+    def deadline(self, case: CaseView | QueueRow, now: datetime | None = None) -> DeadlineState:
+        """Countdown and colour of a case at ``now`` (pure; the UI calls it every second)."""
+        return assess(
+            self.rules,
+            Status(case.status),
+            case.created_at,
+            case.response_due_at,
+            case.resolution_due_at,
+            now or self.clock(),
+        )
+
+    def allowed_actions(self, case: CaseView | QueueRow) -> list[Action]:
+        """The workflow actions the logged-in user may take on ``case`` now."""
+        if self._user is None:
+            return []
+        return allowed_actions(Status(case.status), self._user.role)
+
+    def triage(
+        self, case_id: int, *, note: str | None = None, expected_version: int | None = None
+    ) -> CaseView:
+        return self._transition(case_id, Action.TRIAGE, expected_version, note=note)
+
+    def dispatch(
+        self,
+        case_id: int,
+        unit_id: str,
+        *,
+        note: str | None = None,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """Dispatch (or re-dispatch) a case to a unit of the registry."""
+        self._check_unit(unit_id)
+        return self._transition(
+            case_id, Action.DISPATCH, expected_version, note=note, unit_id=unit_id
+        )
+
+    def dispatch_many(
+        self, case_ids: Iterable[int], unit_id: str, *, note: str | None = None
+    ) -> BulkResult:
+        """Bulk assign: each case is dispatched in its own transaction, so one case that
+        cannot be dispatched (closed, changed meanwhile) does not hold back the others; the
+        result lists the failures with their reasons."""
+        self._actor(Permission.WORK_CASES)
+        self._check_unit(unit_id)
+        result = BulkResult()
+        for case_id in dict.fromkeys(case_ids):
+            try:
+                result.done.append(self.dispatch(case_id, unit_id, note=note))
+            except (IllegalTransition, NotFound, ConflictError, ValidationError) as exc:
+                result.failed[case_id] = exc
+        return result
+
+    def acknowledge(
+        self, case_id: int, *, note: str | None = None, expected_version: int | None = None
+    ) -> CaseView:
+        return self._transition(case_id, Action.ACKNOWLEDGE, expected_version, note=note)
+
+    def arrive(
+        self, case_id: int, *, note: str | None = None, expected_version: int | None = None
+    ) -> CaseView:
+        return self._transition(case_id, Action.ARRIVE, expected_version, note=note)
+
+    def resolve(
+        self, case_id: int, *, note: str | None = None, expected_version: int | None = None
+    ) -> CaseView:
+        return self._transition(case_id, Action.RESOLVE, expected_version, note=note)
+
+    def close_case(
+        self,
+        case_id: int,
+        closure_code: ClosureCode | str,
+        note: str,
+        *,
+        expected_version: int | None = None,
+    ) -> CaseView:
+        """Close a resolved case (shift leader): needs a closure code and a note."""
+        return self._transition(
+            case_id, Action.CLOSE, expected_version, note=note, closure_code=closure_code
+        )
+
+    def cancel(self, case_id: int, reason: str, *, expected_version: int | None = None) -> CaseView:
+        return self._transition(case_id, Action.CANCEL, expected_version, note=reason)
+
+    def reopen(self, case_id: int, reason: str, *, expected_version: int | None = None) -> CaseView:
+        """Reopen a resolved, closed or cancelled case (shift leader, with a reason). The
+        deadlines start again from the moment of reopening."""
+        return self._transition(case_id, Action.REOPEN, expected_version, note=reason)
+
+    def _check_unit(self, unit_id: str) -> Unit:
+        unit = self.unit_registry.get(unit_id) if isinstance(unit_id, str) else None
+        if unit is None:
+            raise ValidationError(
+                "unit",
+                "error.unknown_unit",
+                f"unit {unit_id!r} is not in the unit registry",
+                f"处置单位“{unit_id}”不在单位名录中",
+                unit_id=str(unit_id),
+            )
+        return unit
+
+    def _transition(
+        self,
+        case_id: int,
+        action: Action,
+        expected_version: int | None,
+        *,
+        note: str | None = None,
+        closure_code: ClosureCode | str | None = None,
+        unit_id: str | None = None,
+    ) -> CaseView:
+        actor = self._actor(Permission.READ)
+        now = self.clock()
+        with self.store.write() as conn:
+            row = case_records.get_case(conn, case_id)
+            if expected_version is not None and expected_version != row["version"]:
+                self._raise_conflict(conn, case_id, expected_version, {"action": action.value})
+            outcome = check_transition(
+                row["status"],
+                action,
+                actor.role,
+                note=note,
+                closure_code=closure_code,
+                has_unit=unit_id is not None,
+            )
+            values: dict[str, Any] = {
+                "status": outcome.to_status.value,
+                "updated_at": now,
+                "updated_by": actor.username,
+            }
+            stamp = _ACTION_STAMP.get(action)
+            if stamp:
+                values[stamp] = now
+            response_due, resolution_due = row["response_due_at"], row["resolution_due_at"]
+            if action is Action.DISPATCH:
+                values["unit_id"] = unit_id
+            elif action is Action.CLOSE:
+                values["closure_code"] = (
+                    outcome.closure_code.value if outcome.closure_code else None
+                )
+            elif action is Action.REOPEN:
+                values["closure_code"] = None
+                response_due, resolution_due = due_times(
+                    self.rules, CaseKind(row["kind"]), row["priority"], now
+                )
+                values["response_due_at"] = response_due
+                values["resolution_due_at"] = resolution_due
+            values["due_at"] = sort_key(outcome.to_status, response_due, resolution_due)
+            version = self._update(
+                conn, case_id, int(row["version"]), values, {"action": action.value}
+            )
+            case_records.append_timeline(
+                conn,
+                case_id,
+                {
+                    "at": now,
+                    "actor": actor.username,
+                    "entry_kind": "transition",
+                    "action": action.value,
+                    "from_status": outcome.from_status.value,
+                    "to_status": outcome.to_status.value,
+                    "unit_id": unit_id,
+                    "text": outcome.note,
+                    "data": {"closure_code": values["closure_code"]}
+                    if action is Action.CLOSE
+                    else None,
+                },
+            )
+            append_audit(
+                conn,
+                now,
+                actor.username,
+                f"case.{action.value}",
+                "case",
+                case_id,
+                _jsonable(
+                    {
+                        "from": outcome.from_status.value,
+                        "to": outcome.to_status.value,
+                        "unit_id": unit_id,
+                        "note": outcome.note,
+                        "closure_code": values.get("closure_code"),
+                        "version": version,
+                    }
+                ),
+            )
+            record_change(conn, now, "case", case_id, version, action.value, self.origin)
+            view = CaseView.from_row(case_records.get_case(conn, case_id))
+        self.events.publish(Changed("case", case_id, version, action.value, local=True))
+        return view
+
+    def _update(
+        self,
+        conn: Connection,
+        case_id: int,
+        expected_version: int,
+        values: Mapping[str, Any],
+        yours: Mapping[str, Any],
+    ) -> int:
+        try:
+            return case_records.update_case(conn, case_id, expected_version, values, yours)
+        except ConflictError as exc:
+            raise CaseConflict(exc, CaseView.from_row(exc.theirs)) from None
+
+    def _raise_conflict(
+        self, conn: Connection, case_id: int, expected_version: int, yours: Mapping[str, Any]
+    ) -> None:
+        current = case_records.get_case(conn, case_id)
+        base = ConflictError(
+            "case", case_id, expected_version, int(current["version"]), dict(current), dict(yours)
+        )
+        raise CaseConflict(base, CaseView.from_row(current))
+
+    def add_note(self, case_id: int, text: str) -> TimelineEntryView:
+        """Append a free-text note to the case's timeline (never edited afterwards)."""
+        actor = self._actor(Permission.WORK_CASES)
+        clean = validate_note(text)
+        now = self.clock()
+        with self.store.write() as conn:
+            row = case_records.get_case(conn, case_id)
+            # A note changes what the case shows: bump the version so other desks refresh.
+            version = self._update(
+                conn,
+                case_id,
+                int(row["version"]),
+                {"updated_at": now, "updated_by": actor.username},
+                {"note": clean},
+            )
+            entry_id = case_records.append_timeline(
+                conn,
+                case_id,
+                {
+                    "at": now,
+                    "actor": actor.username,
+                    "entry_kind": "note",
+                    "text": clean,
+                    "data": None,
+                },
+            )
+            append_audit(
+                conn,
+                now,
+                actor.username,
+                "case.note",
+                "case",
+                case_id,
+                {"text": clean, "timeline_id": entry_id},
+            )
+            record_change(conn, now, "case", case_id, version, "note", self.origin)
+            entry = next(e for e in case_records.timeline_for(conn, case_id) if e["id"] == entry_id)
+        self.events.publish(Changed("case", case_id, version, "note", local=True))
+        return TimelineEntryView.from_row(entry)
+
+    def edit_case(
+        self, case_id: int, expected_version: int, changes: Mapping[str, Any]
+    ) -> CaseView:
+        """Change fields of a case edited from ``expected_version``.
+
+        A stale version raises CaseConflict with the case as it is now (``theirs_case``) and
+        ``changes`` (``yours``), and writes nothing. Changing the priority recomputes the
+        deadlines; changing an emergency's level needs a shift leader.
+        """
+        actor = self._actor(Permission.WORK_CASES)
+        unknown = sorted(set(changes) - EDITABLE_FIELDS)
+        if unknown:
+            raise ValidationError(
+                unknown[0],
+                "error.field_not_editable",
+                f"field {unknown[0]!r} cannot be edited",
+                f"字段“{unknown[0]}”不可修改",
+            )
+        now = self.clock()
+        with self.store.write() as conn:
+            row = case_records.get_case(conn, case_id)
+            if expected_version != row["version"]:
+                self._raise_conflict(conn, case_id, expected_version, changes)
+            current = CaseView.from_row(row)
+            draft = CaseDraft(
+                kind=current.kind,
+                title=current.title,
+                district=current.district,
+                priority=current.priority,
+                source=current.source,
+                description=current.description,
+                address=current.address,
+                lon=current.lon,
+                lat=current.lat,
+                enterprise_name=current.enterprise_name,
+                credit_code=current.credit_code,
+                details=current.details,
+            )
+            clean = validate_draft(replace(draft, **dict(changes)))
+            old_level = current.details.get("emergency_level")
+            new_level = clean.details.get("emergency_level")
+            if old_level != new_level:
+                if current.kind is not CaseKind.EMERGENCY:
+                    raise ValidationError(
+                        "emergency_level",
+                        "error.level_not_emergency",
+                        "only emergencies have a level",
+                        "只有突发环境事件有事件级别",
+                    )
+                require(actor.role, Permission.SET_EMERGENCY_LEVEL)
+            diff: dict[str, Any] = {}
+            for name in EDITABLE_FIELDS:
+                old = getattr(current, name)
+                new = getattr(clean, name)
+                if old != new:
+                    diff[name] = new.value if hasattr(new, "value") else new
+            if not diff:
+                return current
+            values: dict[str, Any] = dict(diff, updated_at=now, updated_by=actor.username)
+            if "priority" in diff:
+                response_due, resolution_due = due_times(
+                    self.rules, current.kind, clean.priority, current.created_at
+                )
+                values["response_due_at"] = response_due
+                values["resolution_due_at"] = resolution_due
+                values["due_at"] = sort_key(current.status, response_due, resolution_due)
+            version = self._update(conn, case_id, expected_version, values, changes)
+            before = {
+                k: (
+                    getattr(current, k).value
+                    if hasattr(getattr(current, k), "value")
+                    else getattr(current, k)
+                )
+                for k in diff
+            }
+            case_records.append_timeline(
+                conn,
+                case_id,
+                {
+                    "at": now,
+                    "actor": actor.username,
+                    "entry_kind": "edit",
+                    "text": None,
+                    "data": _jsonable({"before": before, "after": diff}),
+                },
+            )
+            append_audit(
+                conn,
+                now,
+                actor.username,
+                "case.edit",
+                "case",
+                case_id,
+                _jsonable({"before": before, "after": diff, "version": version}),
+            )
+            record_change(conn, now, "case", case_id, version, "edit", self.origin)
+            view = CaseView.from_row(case_records.get_case(conn, case_id))
+        self.events.publish(Changed("case", case_id, version, "edit", local=True))
+        return view
+
+    def set_emergency_level(
+        self, case_id: int, level: EmergencyLevel | str, expected_version: int
+    ) -> CaseView:
+        """Change an emergency's level Ⅰ–Ⅳ (shift leader)."""
+        self._actor(Permission.SET_EMERGENCY_LEVEL)
+        case = self.get_case(case_id)
+        details = dict(case.details)
+        details["emergency_level"] = (
+            EmergencyLevel(level).value if isinstance(level, EmergencyLevel) else level
+        )
+        return self.edit_case(case_id, expected_version, {"details": details})
+
+    # ------------------------------------------------------------------ queue
+
+    def queue_page(
+        self, query: QueueQuery | None = None, offset: int = 0, limit: int = 100
+    ) -> list[QueueRow]:
+        """One page of the queue, filtered and sorted by the database."""
+        self._actor()
+        query = self._check_query(query or QueueQuery())
+        if not 0 <= limit <= MAX_PAGE or offset < 0:
+            raise ValidationError(
+                "limit",
+                "error.page",
+                f"page must be 0–{MAX_PAGE} rows from offset ≥ 0",
+                "分页参数无效",
+            )
+        with self.store.read() as conn:
+            return queue_page(conn, query, self.clock(), offset, limit)
+
+    def queue_count(self, query: QueueQuery | None = None) -> int:
+        self._actor()
+        query = self._check_query(query or QueueQuery())
+        with self.store.read() as conn:
+            return queue_count(conn, query, self.clock())
+
+    def _check_query(self, query: QueueQuery) -> QueueQuery:
+        from dispatch_app.domain.cases import Priority
+
+        checks: list[tuple[str, tuple[str, ...], Any]] = [
+            ("kinds", query.kinds, CaseKind),
+            ("statuses", query.statuses, Status),
+            ("priorities", query.priorities, Priority),
+            ("districts", query.districts, District),
+        ]
+        for field_name, values, enum_type in checks:
+            for v in values:
+                try:
+                    enum_type(v)
+                except ValueError:
+                    raise ValidationError(
+                        field_name,
+                        "error.field_choice",
+                        f"unknown {field_name} value {v!r}",
+                        f"筛选条件“{v}”无效",
+                    ) from None
+        for unit_id in query.unit_ids:
+            self._check_unit(unit_id)
+        if len(query.text) > 200:
+            raise ValidationError(
+                "text",
+                "error.field_too_long",
+                "search text is longer than 200 characters",
+                "搜索内容超过200字",
+            )
+        return query
+
+    # ------------------------------------------------------------------ units
+
+    def units(self, district: District | str | None = None) -> list[UnitLoad]:
+        """Every unit with its open load; with ``district``, that district's branch is marked
+        ``suggested`` and listed first."""
+        self._actor()
+        with self.store.read() as conn:
+            loads = unit_loads(conn, tuple(s.value for s in UNIT_LOAD_STATUSES))
+        suggested = self.unit_registry.branch_for(district) if district else None
+        result = [
+            UnitLoad(u, loads.get(u.id, 0), suggested is not None and u.id == suggested.id)
+            for u in self.unit_registry.units
+        ]
+        result.sort(key=lambda ul: not ul.suggested)
+        return result
+
+    def suggested_unit(self, district: District | str) -> Unit | None:
+        return self.unit_registry.branch_for(district)
+
+    # ------------------------------------------------------------------ saved filters
+
+    def saved_filters(self) -> list[SavedFilterView]:
+        user = self._actor()
+        with self.store.read() as conn:
+            rows = filter_records.list_filters(conn, user.id)
+        return [
+            SavedFilterView(r["id"], r["name"], QueueQuery.from_json(r["query"]), r["version"])
+            for r in rows
+        ]
+
+    def save_filter(self, name: str, query: QueueQuery) -> SavedFilterView:
+        """Save (or replace) the logged-in user's filter called ``name``."""
+        user = self._actor()
+        name = (name or "").strip()
+        if not name or len(name) > 100:
+            raise ValidationError(
+                "name",
+                "error.field_empty",
+                "a filter needs a name of 1–100 characters",
+                "筛选条件名称须为1–100字",
+            )
+        self._check_query(query)
+        now = self.clock()
+        with self.store.write() as conn:
+            existing = filter_records.filter_by_name(conn, user.id, name)
+            if existing is None:
+                filter_id = filter_records.insert_filter(
+                    conn,
+                    {
+                        "user_id": user.id,
+                        "name": name,
+                        "query": query.to_json(),
+                        "created_at": now,
+                        "updated_at": now,
+                    },
+                )
+                version = 1
+            else:
+                filter_id = int(existing["id"])
+                version = filter_records.update_filter(
+                    conn,
+                    filter_id,
+                    int(existing["version"]),
+                    {"query": query.to_json(), "updated_at": now},
+                )
+            append_audit(
+                conn,
+                now,
+                user.username,
+                "filter.save",
+                "filter",
+                filter_id,
+                {"name": name, "query": query.to_json()},
+            )
+            record_change(conn, now, "filter", filter_id, version, "save", self.origin)
+        self.events.publish(Changed("filter", filter_id, version, "save", local=True))
+        return SavedFilterView(filter_id, name, query, version)
+
+    def delete_filter(self, filter_id: int) -> None:
+        user = self._actor()
+        now = self.clock()
+        with self.store.write() as conn:
+            filter_records.delete_filter(conn, filter_id, user.id)
+            append_audit(conn, now, user.username, "filter.delete", "filter", filter_id, {})
+            record_change(conn, now, "filter", filter_id, 0, "delete", self.origin)
+        self.events.publish(Changed("filter", filter_id, 0, "delete", local=True))
+
+    def can(self, permission: Permission) -> bool:
+        return self._user is not None and allows(self._user.role, permission)
+
+
+def _jsonable(value: Any) -> Any:
+    """Values as JSON-friendly types for the audit payload and timeline data."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if hasattr(value, "value") and not isinstance(value, int | float | str | bool):
+        return value.value
+    if hasattr(value, "__dataclass_fields__"):
+        return _jsonable(asdict(value))
+    return value

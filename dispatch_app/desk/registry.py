@@ -1,0 +1,40 @@
+"""Reading the resource files the desk runs on: the unit registry and the deadline rules."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from dispatch_app.domain.deadlines import DeadlineRules, DeadlineRulesError, parse_deadline_rules
+from dispatch_app.domain.units import UnitRegistry, UnitRegistryError, parse_unit_registry
+
+
+def default_resources_dir() -> Path:
+    """resources/ next to the package (a source checkout or an editable install)."""
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def load_units(path: Path) -> UnitRegistry:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UnitRegistryError(f"unit registry {path} not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UnitRegistryError(f"unit registry {path} is not valid TOML: {exc}") from None
+    try:
+        return parse_unit_registry(data)
+    except UnitRegistryError as exc:
+        raise UnitRegistryError(f"{path}: {exc}") from None
+
+
+def load_deadline_rules(path: Path) -> DeadlineRules:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DeadlineRulesError(f"deadline rules {path} not found") from None
+    except UnicodeDecodeError as exc:
+        raise DeadlineRulesError(f"deadline rules {path} is not UTF-8: {exc}") from None
+    try:
+        return parse_deadline_rules(text)
+    except DeadlineRulesError as exc:
+        raise DeadlineRulesError(f"{path}: {exc}") from None

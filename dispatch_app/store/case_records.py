@@ -1,0 +1,109 @@
+"""Cases, their timeline and reference-number sequences in the database.
+
+The timeline is append-only: this module offers insert and read for it, nothing else.
+Writes to a case go through ``update_case``, which refuses a stale version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dispatch_app.store.errors import ConflictError, NotFound
+from dispatch_app.store.models import cases, sequences, timeline
+
+
+def next_sequence_value(conn: Connection, name: str) -> int:
+    """Increment and return the named counter inside the caller's write transaction.
+
+    The row is locked by the UPDATE (PostgreSQL) or the whole database by BEGIN IMMEDIATE
+    (SQLite), so two workstations creating cases at once get different numbers.
+    """
+    dialect = conn.dialect.name
+    ins: Any
+    if dialect == "postgresql":
+        ins = postgresql.insert(sequences).values(name=name, value=0).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        ins = sqlite.insert(sequences).values(name=name, value=0).on_conflict_do_nothing()
+    else:  # pragma: no cover - only the two supported databases
+        raise RuntimeError(f"unsupported database {dialect}")
+    conn.execute(ins)
+    stmt = (
+        update(sequences)
+        .where(sequences.c.name == name)
+        .values(value=sequences.c.value + 1)
+        .returning(sequences.c.value)
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def set_sequence_at_least(conn: Connection, name: str, value: int) -> None:
+    """Raise a counter to ``value`` (bulk seeding writes numbers itself)."""
+    current = next_sequence_value(conn, name) - 1
+    conn.execute(
+        update(sequences).where(sequences.c.name == name).values(value=max(current, value))
+    )
+
+
+def insert_case(conn: Connection, values: Mapping[str, Any]) -> int:
+    result = conn.execute(insert(cases).values(**values, version=1).returning(cases.c.id))
+    return int(result.scalar_one())
+
+
+def get_case(conn: Connection, case_id: int) -> RowMapping:
+    row = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
+    if row is None:
+        raise NotFound("case", case_id)
+    return row
+
+
+def find_case_id(conn: Connection, reference: str) -> int | None:
+    found = conn.execute(select(cases.c.id).where(cases.c.reference == reference)).scalar()
+    return None if found is None else int(found)
+
+
+def update_case(
+    conn: Connection,
+    case_id: int,
+    expected_version: int,
+    values: Mapping[str, Any],
+    yours: Mapping[str, Any] | None = None,
+) -> int:
+    """Write ``values`` if the case is still at ``expected_version``; return the new version.
+
+    A stale version raises ConflictError carrying the row as it is now and ``yours`` (what
+    the caller meant to write, defaulting to ``values``), and writes nothing.
+    """
+    stmt = (
+        update(cases)
+        .where(cases.c.id == case_id, cases.c.version == expected_version)
+        .values(**values, version=cases.c.version + 1)
+        .returning(cases.c.version)
+    )
+    new_version = conn.execute(stmt).scalar()
+    if new_version is not None:
+        return int(new_version)
+    current = get_case(conn, case_id)  # raises NotFound when it is gone
+    raise ConflictError(
+        "case",
+        case_id,
+        your_version=expected_version,
+        their_version=int(current["version"]),
+        theirs=dict(current),
+        yours=dict(yours if yours is not None else values),
+    )
+
+
+def append_timeline(conn: Connection, case_id: int, values: Mapping[str, Any]) -> int:
+    result = conn.execute(
+        insert(timeline).values(case_id=case_id, **values).returning(timeline.c.id)
+    )
+    return int(result.scalar_one())
+
+
+def timeline_for(conn: Connection, case_id: int) -> list[RowMapping]:
+    stmt = select(timeline).where(timeline.c.case_id == case_id).order_by(timeline.c.id)
+    return list(conn.execute(stmt).mappings())

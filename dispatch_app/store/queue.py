@@ -1,0 +1,193 @@
+"""The case queue as database queries: filtered, sorted, paged; never every row in Python.
+
+Sorting always ends with the case id so pages are stable; the urgency sort uses ``due_at``
+(the governing deadline, a far-future sentinel when none runs), which is indexed alone and
+together with status, kind and district.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+
+from dispatch_app.store.models import cases
+
+# Open means a deadline still runs (same statuses as dispatch_app.domain.cases.Status.is_open).
+OPEN_STATUSES = ("new", "triaged", "dispatched", "acknowledged", "on_scene")
+
+
+class QueueSort(StrEnum):
+    URGENCY = "urgency"  # most urgent deadline first, then priority
+    CREATED = "created"  # newest first
+    PRIORITY = "priority"  # P1 first, then urgency
+    REFERENCE = "reference"  # CZ-2026-000001 first
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """A queue view: what to show and in which order. Empty tuples mean "any"."""
+
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    unit_ids: tuple[str, ...] = ()
+    overdue: bool = False  # only cases whose governing deadline has passed
+    text: str = ""  # over reference, title and description
+    sort: QueueSort = QueueSort.URGENCY
+    descending: bool = False  # reverse the chosen order
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kinds": list(self.kinds),
+            "statuses": list(self.statuses),
+            "priorities": list(self.priorities),
+            "districts": list(self.districts),
+            "unit_ids": list(self.unit_ids),
+            "overdue": self.overdue,
+            "text": self.text,
+            "sort": self.sort.value,
+            "descending": self.descending,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> QueueQuery:
+        def strings(key: str) -> tuple[str, ...]:
+            value = data.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError(f"saved filter field {key!r} must be a list of strings")
+            return tuple(value)
+
+        return cls(
+            kinds=strings("kinds"),
+            statuses=strings("statuses"),
+            priorities=strings("priorities"),
+            districts=strings("districts"),
+            unit_ids=strings("unit_ids"),
+            overdue=bool(data.get("overdue", False)),
+            text=str(data.get("text", "")),
+            sort=QueueSort(data.get("sort", QueueSort.URGENCY.value)),
+            descending=bool(data.get("descending", False)),
+        )
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: only what the list shows (the detail pane loads the rest)."""
+
+    id: int
+    reference: str
+    kind: str
+    status: str
+    priority: str
+    title: str
+    district: str
+    unit_id: str | None
+    created_at: datetime
+    response_due_at: datetime
+    resolution_due_at: datetime
+    due_at: datetime
+    version: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+QUEUE_COLUMNS = (
+    cases.c.id,
+    cases.c.reference,
+    cases.c.kind,
+    cases.c.status,
+    cases.c.priority,
+    cases.c.title,
+    cases.c.district,
+    cases.c.unit_id,
+    cases.c.created_at,
+    cases.c.response_due_at,
+    cases.c.resolution_due_at,
+    cases.c.due_at,
+    cases.c.version,
+)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _conditions(query: QueueQuery, now: datetime) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if query.kinds:
+        conds.append(cases.c.kind.in_(query.kinds))
+    if query.statuses:
+        conds.append(cases.c.status.in_(query.statuses))
+    if query.priorities:
+        conds.append(cases.c.priority.in_(query.priorities))
+    if query.districts:
+        conds.append(cases.c.district.in_(query.districts))
+    if query.unit_ids:
+        conds.append(cases.c.unit_id.in_(query.unit_ids))
+    if query.overdue:
+        conds.append(cases.c.due_at < now)
+    text = query.text.strip()
+    if text:
+        pattern = f"%{_escape_like(text)}%"
+        conds.append(
+            or_(
+                cases.c.reference.ilike(pattern, escape="\\"),
+                cases.c.title.ilike(pattern, escape="\\"),
+                cases.c.description.ilike(pattern, escape="\\"),
+            )
+        )
+    return conds
+
+
+def _ordered(stmt: Select[Any], query: QueueQuery) -> Select[Any]:
+    keys: list[Any]
+    if query.sort is QueueSort.URGENCY:
+        keys = [cases.c.due_at, cases.c.priority, cases.c.id]
+    elif query.sort is QueueSort.PRIORITY:
+        keys = [cases.c.priority, cases.c.due_at, cases.c.id]
+    elif query.sort is QueueSort.CREATED:
+        # Newest first is the natural reading of "by creation"; descending flips it.
+        keys = [cases.c.created_at.desc(), cases.c.id.desc()]
+        if query.descending:
+            keys = [cases.c.created_at, cases.c.id]
+        return stmt.order_by(*keys)
+    else:
+        keys = [cases.c.reference]
+    if query.descending:
+        keys = [k.desc() for k in keys]
+    return stmt.order_by(*keys)
+
+
+def queue_page(
+    conn: Connection, query: QueueQuery, now: datetime, offset: int, limit: int
+) -> list[QueueRow]:
+    if offset < 0 or limit < 0:
+        raise ValueError("offset and limit must not be negative")
+    stmt = select(*QUEUE_COLUMNS)
+    conds = _conditions(query, now)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    stmt = _ordered(stmt, query).offset(offset).limit(limit)
+    return [QueueRow(**row._mapping) for row in conn.execute(stmt)]
+
+
+def queue_count(conn: Connection, query: QueueQuery, now: datetime) -> int:
+    stmt = select(func.count()).select_from(cases)
+    conds = _conditions(query, now)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def unit_loads(conn: Connection, load_statuses: tuple[str, ...]) -> dict[str, int]:
+    """Open cases per unit (cases the unit holds now), counted by the database."""
+    stmt = (
+        select(cases.c.unit_id, func.count())
+        .where(cases.c.unit_id.is_not(None), cases.c.status.in_(load_statuses))
+        .group_by(cases.c.unit_id)
+    )
+    return {str(unit): int(n) for unit, n in conn.execute(stmt)}
