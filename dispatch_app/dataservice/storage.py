@@ -1,0 +1,526 @@
+"""Observation storage of the reference data service (SQLAlchemy 2; SQLite by default, PostgreSQL
+by URL). The data service is a separate program: it owns these tables and shares nothing with
+dispatch_app.store.
+
+Sequence numbers. Every accepted observation gets a ``seq``; the desk follows /updates by seq, so
+seqs must become visible in increasing order with no later commit slipping in below a seq a
+reader has already seen. Seqs are therefore allocated inside the write transaction from the
+table's own maximum, and there is one writer at a time: SQLite takes the write lock first
+(BEGIN IMMEDIATE), PostgreSQL serialises writers on an advisory lock held for the life of the
+`Storage`. A station that re-sends an observation (same station, parameter, data kind and time)
+with a different value or flag replaces the stored row and the row takes a new seq, so a client
+sees the correction as an update; an identical re-send changes nothing.
+
+Times are stored as integer seconds since the epoch (UTC): cheap to index, to bucket and to
+compare on both databases. Data flags are the HJ 212 ones (N, F, M, S, D, C, T, B).
+
+Averages and data validity. Only flag N values count (HJ 212—2017 data flags; REFERENCE.md §5).
+The coverage rules follow GB 3095—2012 §8 Table 4 "污染物浓度数据有效性的最低要求", kept by
+GB 3095—2026 (REFERENCE.md §3):
+
+- hourly average: at least 45 minutes of valid sampling in the hour. With data every
+  ``interval_s`` seconds that is ``ceil(2700 / interval_s)`` valid values (45 for minute data);
+  data already reported hourly (CN 2061), or stations reporting less often than hourly (water
+  sections every 4 h), need one valid value in the hour;
+- daily average (natural day in China Standard Time, UTC+8): at least 20 valid hourly averages,
+  the mean of those hourly averages. For stations reporting less often than hourly the same
+  share (20 of 24) of the expected values applies: 5 of 6 for a section sampled every 4 h.
+
+A bucket that misses its rule gets flag "H" (insufficient data) and no value. The O3 8-hour rule
+(at least 6 hourly values in 8 h) belongs to the standards module's evaluation of O3 and is not a
+resolution of this service.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Float,
+    Index,
+    MetaData,
+    String,
+    Table,
+    case,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+CST_OFFSET_S = 8 * 3600
+"""China Standard Time, UTC+8 all year (no daylight saving since 1991)."""
+
+# Data kinds (HJ 212 CN) from finest to coarsest: series and averages use the finest present.
+CN_REALTIME = "2011"
+CN_MINUTE = "2051"
+CN_HOUR = "2061"
+CN_DAY = "2031"
+DATA_CNS = (CN_REALTIME, CN_MINUTE, CN_HOUR, CN_DAY)
+
+HOUR_MIN_VALID_S = 45 * 60  # GB 3095 Table 4: 45 minutes of sampling per hourly value
+DAY_MIN_VALID_HOURS = 20  # GB 3095 Table 4: 20 hourly values per daily value
+FLAG_VALID = "N"
+FLAG_INSUFFICIENT = "H"
+
+metadata = MetaData()
+
+observations = Table(
+    "ds_observations",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("station", String(32), nullable=False),
+    Column("parameter", String(32), nullable=False),
+    Column("cn", String(4), nullable=False),
+    Column("time_s", BigInteger, nullable=False),
+    Column("value", Float, nullable=True),
+    Column("flag", String(2), nullable=False),
+    Column("received_s", Float, nullable=False),
+    Index("ux_ds_obs_series", "station", "parameter", "time_s", "cn", unique=True),
+)
+
+latest = Table(
+    "ds_latest",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("parameter", String(32), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("cn", String(4), nullable=False),
+    Column("time_s", BigInteger, nullable=False),
+    Column("value", Float, nullable=True),
+    Column("flag", String(2), nullable=False),
+)
+
+_PG_WRITER_LOCK = 0x44535732  # advisory lock key: one writing data service per database
+
+
+class StorageError(RuntimeError):
+    """The database cannot be used as asked (another writer, bad URL, unreachable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One observation as ingest hands it over: ``time_s`` is seconds since the epoch (UTC)."""
+
+    station: str
+    parameter: str
+    time_s: int
+    value: float | None
+    flag: str
+    cn: str = CN_MINUTE
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObservation:
+    seq: int
+    station: str
+    parameter: str
+    time_s: int
+    value: float | None
+    flag: str
+    cn: str
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    accepted: int  # observations in the batch after removing in-batch repeats
+    cursor: int  # highest seq committed so far
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    time_s: int
+    value: float | None
+    flag: str
+    count: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    resolution: str
+    truncated: bool
+    points: tuple[SeriesPoint, ...]
+
+
+def hour_required(interval_s: int, cn: str) -> int:
+    """Valid values an hourly average needs (GB 3095 Table 4: 45 minutes of the hour)."""
+    if cn in (CN_HOUR, CN_DAY) or interval_s >= 3600:
+        return 1
+    return math.ceil(HOUR_MIN_VALID_S / interval_s)
+
+
+def day_required(interval_s: int) -> int:
+    """Valid hourly values a daily average needs (GB 3095 Table 4: 20 of 24)."""
+    if interval_s <= 3600:
+        return DAY_MIN_VALID_HOURS
+    expected = max(1, 86400 // interval_s)
+    return math.ceil(expected * DAY_MIN_VALID_HOURS / 24)
+
+
+def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Autocommit at the driver level so that SQLAlchemy's "begin" event decides how a
+    # transaction starts (the pysqlite recipe of the SQLAlchemy docs).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")  # replies confirm storage: survive power loss too
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_engine(url: str, begin: str) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql(begin)
+
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+class Storage:
+    """The observation store. Thread-safe: one writer thread calls `write`, any thread reads."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            parsed = make_url(url)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"not a database URL: {url!r} ({exc})") from exc
+        self.url = url
+        self.dialect = parsed.get_backend_name()
+        if self.dialect not in ("sqlite", "postgresql"):
+            raise StorageError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")
+        self._write_lock = threading.Lock()
+        self._pg_lock_conn: Connection | None = None
+        if self.dialect == "sqlite":
+            database = parsed.database or ""
+            if database in ("", ":memory:"):
+                raise StorageError("an in-memory SQLite database cannot be shared: give a file")
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self._writer = _sqlite_engine(url, "BEGIN IMMEDIATE")
+            self._reader = _sqlite_engine(url, "BEGIN")
+        else:
+            self._writer = create_engine(url, pool_pre_ping=True)
+            self._reader = create_engine(url, pool_pre_ping=True, isolation_level="REPEATABLE READ")
+        try:
+            metadata.create_all(self._writer)
+            if self.dialect == "postgresql":
+                self._take_pg_writer_lock()
+            with self._reader.begin() as conn:
+                self._cursor = int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
+                last = conn.execute(select(func.max(observations.c.received_s))).scalar()
+        except SQLAlchemyError as exc:
+            self.close()
+            raise StorageError(f"cannot open {parsed.render_as_string()}: {exc}") from exc
+        self.last_ingest_s: float | None = float(last) if last is not None else None
+
+    def _take_pg_writer_lock(self) -> None:
+        conn = self._writer.connect()
+        # Keyed by schema too, so separate schemas of one server (tests) are separate stores.
+        got = conn.execute(
+            text("SELECT pg_try_advisory_lock(:k, hashtext(current_schema()))"),
+            {"k": _PG_WRITER_LOCK},
+        )
+        if not got.scalar():
+            conn.close()
+            raise StorageError("another data service is already writing to this database")
+        conn.commit()
+        self._pg_lock_conn = conn
+
+    def close(self) -> None:
+        if self._pg_lock_conn is not None:
+            try:
+                self._pg_lock_conn.execute(
+                    text("SELECT pg_advisory_unlock(:k, hashtext(current_schema()))"),
+                    {"k": _PG_WRITER_LOCK},
+                )
+                self._pg_lock_conn.commit()
+            except SQLAlchemyError:
+                pass  # the connection is gone, and the lock with it
+            self._pg_lock_conn.close()
+            self._pg_lock_conn = None
+        self._writer.dispose()
+        self._reader.dispose()
+
+    @property
+    def cursor(self) -> int:
+        """The highest seq committed by this process (or found at open)."""
+        return self._cursor
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def write(self, batch: Iterable[Observation], received_s: float | None = None) -> WriteResult:
+        """Store a batch in one transaction; seqs follow the batch order.
+
+        A repeat inside the batch (same station, parameter, kind and time) keeps the last one, as
+        a later packet corrects an earlier one. Raises `StorageError` and stores nothing when the
+        database refuses the transaction, so the caller can retry the same batch.
+        """
+        received = time.time() if received_s is None else received_s
+        unique: dict[tuple[str, str, int, str], Observation] = {}
+        for o in batch:
+            key = (o.station, o.parameter, o.time_s, o.cn)
+            unique.pop(key, None)
+            unique[key] = o
+        if not unique:
+            return WriteResult(0, self._cursor)
+        with self._write_lock:
+            try:
+                with self._writer.begin() as conn:
+                    base = int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
+                    rows = [
+                        {
+                            "seq": base + i,
+                            "station": o.station,
+                            "parameter": o.parameter,
+                            "cn": o.cn,
+                            "time_s": o.time_s,
+                            "value": o.value,
+                            "flag": o.flag,
+                            "received_s": received,
+                        }
+                        for i, o in enumerate(unique.values(), start=1)
+                    ]
+                    conn.execute(self._upsert_observation(), rows)
+                    newest: dict[tuple[Any, Any], dict[str, Any]] = {}
+                    for r in rows:
+                        k = (r["station"], r["parameter"])
+                        held = newest.get(k)
+                        if held is None or r["time_s"] >= held["time_s"]:
+                            newest[k] = r
+                    conn.execute(
+                        self._upsert_latest(),
+                        [
+                            {c: r[c] for c in ("station", "parameter", "seq", "cn", "time_s")}
+                            | {"value": r["value"], "flag": r["flag"]}
+                            for r in newest.values()
+                        ],
+                    )
+                    top = int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
+            except SQLAlchemyError as exc:
+                raise StorageError(f"write of {len(unique)} observations failed: {exc}") from exc
+            self._cursor = max(self._cursor, top)
+            self.last_ingest_s = received
+            return WriteResult(len(unique), self._cursor)
+
+    def _insert(self) -> Any:
+        return sqlite.insert if self.dialect == "sqlite" else postgresql.insert
+
+    def _upsert_observation(self) -> Any:
+        stmt = self._insert()(observations)
+        ex = stmt.excluded
+        return stmt.on_conflict_do_update(
+            index_elements=["station", "parameter", "time_s", "cn"],
+            set_={
+                "seq": ex.seq,
+                "value": ex.value,
+                "flag": ex.flag,
+                "received_s": ex.received_s,
+            },
+            where=or_(
+                observations.c.value.is_distinct_from(ex.value),
+                observations.c.flag != ex.flag,
+            ),
+        )
+
+    def _upsert_latest(self) -> Any:
+        stmt = self._insert()(latest)
+        ex = stmt.excluded
+        return stmt.on_conflict_do_update(
+            index_elements=["station", "parameter"],
+            set_={c: ex[c] for c in ("seq", "cn", "time_s", "value", "flag")},
+            where=ex.time_s >= latest.c.time_s,
+        )
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def latest(self, stations: Sequence[str] | None = None) -> tuple[int, list[StoredObservation]]:
+        """(cursor, latest observation of every station and parameter), from one snapshot: a
+        client that starts /updates from this cursor misses nothing newer than the snapshot."""
+        q = select(
+            latest.c.seq,
+            latest.c.station,
+            latest.c.parameter,
+            latest.c.time_s,
+            latest.c.value,
+            latest.c.flag,
+            latest.c.cn,
+        ).order_by(latest.c.station, latest.c.parameter)
+        if stations is not None:
+            q = q.where(latest.c.station.in_(list(stations)))
+        with self._reader.begin() as conn:
+            cursor = int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
+            rows = conn.execute(q).all()
+        return cursor, [StoredObservation(*r) for r in rows]
+
+    def updates(self, after: int, limit: int) -> tuple[list[StoredObservation], bool]:
+        """Observations with seq > after in seq order, at most ``limit``; and whether more exist."""
+        q = (
+            select(
+                observations.c.seq,
+                observations.c.station,
+                observations.c.parameter,
+                observations.c.time_s,
+                observations.c.value,
+                observations.c.flag,
+                observations.c.cn,
+            )
+            .where(observations.c.seq > after)
+            .order_by(observations.c.seq)
+            .limit(limit + 1)
+        )
+        with self._reader.begin() as conn:
+            rows = conn.execute(q).all()
+        more = len(rows) > limit
+        return [StoredObservation(*r) for r in rows[:limit]], more
+
+    def max_seq(self) -> int:
+        with self._reader.begin() as conn:
+            return int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
+
+    def _source_cn(
+        self, conn: Connection, station: str, parameter: str, start: int, end: int
+    ) -> str | None:
+        present = conn.execute(
+            select(observations.c.cn)
+            .where(
+                observations.c.station == station,
+                observations.c.parameter == parameter,
+                observations.c.time_s >= start,
+                observations.c.time_s < end,
+            )
+            .distinct()
+        ).scalars()
+        ranked = sorted(present, key=lambda c: DATA_CNS.index(c) if c in DATA_CNS else 99)
+        return ranked[0] if ranked else None
+
+    def series_raw(
+        self, station: str, parameter: str, start_s: int, end_s: int, limit: int
+    ) -> Series:
+        """Observations in [start, end) of the finest data kind present, oldest first."""
+        with self._reader.begin() as conn:
+            cn = self._source_cn(conn, station, parameter, start_s, end_s)
+            if cn is None:
+                return Series("raw", False, ())
+            rows = conn.execute(
+                select(observations.c.time_s, observations.c.value, observations.c.flag)
+                .where(
+                    observations.c.station == station,
+                    observations.c.parameter == parameter,
+                    observations.c.cn == cn,
+                    observations.c.time_s >= start_s,
+                    observations.c.time_s < end_s,
+                )
+                .order_by(observations.c.time_s)
+                .limit(limit + 1)
+            ).all()
+        points = tuple(SeriesPoint(int(t), v, f) for t, v, f in rows[:limit])
+        return Series("raw", len(rows) > limit, points)
+
+    def _hourly(
+        self, conn: Connection, station: str, parameter: str, start_s: int, end_s: int
+    ) -> tuple[str | None, dict[int, tuple[float | None, int]]]:
+        """hour start → (mean of valid values or None, number of valid values)."""
+        cn = self._source_cn(conn, station, parameter, start_s, end_s)
+        if cn is None:
+            return None, {}
+        valid = observations.c.flag == FLAG_VALID
+        bucket = (observations.c.time_s // 3600).label("bucket")
+        rows = conn.execute(
+            select(
+                bucket,
+                func.avg(case((valid, observations.c.value))),
+                func.count(case((valid, observations.c.value))),
+            )
+            .where(
+                observations.c.station == station,
+                observations.c.parameter == parameter,
+                observations.c.cn == cn,
+                observations.c.time_s >= start_s,
+                observations.c.time_s < end_s,
+            )
+            .group_by(bucket)
+        ).all()
+        return cn, {
+            int(b) * 3600: (float(a) if a is not None else None, int(n)) for b, a, n in rows
+        }
+
+    def series_hourly(
+        self,
+        station: str,
+        parameter: str,
+        start_s: int,
+        end_s: int,
+        limit: int,
+        interval_s: int,
+    ) -> Series:
+        start = start_s - start_s % 3600
+        with self._reader.begin() as conn:
+            cn, hours = self._hourly(conn, station, parameter, start, end_s)
+        need = hour_required(interval_s, cn or CN_MINUTE)
+        if interval_s <= 3600 and cn not in (CN_DAY,):
+            buckets: Iterable[int] = range(start, end_s, 3600)
+        else:
+            buckets = sorted(hours)
+        points: list[SeriesPoint] = []
+        truncated = False
+        for b in buckets:
+            if len(points) >= limit:
+                truncated = True
+                break
+            mean, n = hours.get(b, (None, 0))
+            ok = n >= need and mean is not None
+            points.append(
+                SeriesPoint(b, mean if ok else None, FLAG_VALID if ok else FLAG_INSUFFICIENT, n)
+            )
+        return Series("hour", truncated, tuple(points))
+
+    def series_daily(
+        self,
+        station: str,
+        parameter: str,
+        start_s: int,
+        end_s: int,
+        limit: int,
+        interval_s: int,
+    ) -> Series:
+        """Daily means of valid hourly means, natural days in China Standard Time."""
+        day_start = (start_s + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
+        with self._reader.begin() as conn:
+            cn, hours = self._hourly(conn, station, parameter, day_start, end_s)
+        need_hour = hour_required(interval_s, cn or CN_MINUTE)
+        need_day = day_required(interval_s)
+        valid_by_day: dict[int, list[float]] = {}
+        for b, (mean, n) in hours.items():
+            if n >= need_hour and mean is not None:
+                d = (b + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
+                valid_by_day.setdefault(d, []).append(mean)
+        points: list[SeriesPoint] = []
+        truncated = False
+        for d in range(day_start, end_s, 86400):
+            if len(points) >= limit:
+                truncated = True
+                break
+            values = valid_by_day.get(d, [])
+            ok = len(values) >= need_day
+            mean = sum(values) / len(values) if ok else None
+            points.append(
+                SeriesPoint(d, mean, FLAG_VALID if ok else FLAG_INSUFFICIENT, len(values))
+            )
+        return Series("day", truncated, tuple(points))
