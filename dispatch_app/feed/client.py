@@ -65,6 +65,11 @@ class DataServiceBadResponse(DataServiceError):
     """The service answered, but not with what the contract promises (bad JSON, wrong shape, 4xx)."""
 
 
+class DataServiceCursorAhead(DataServiceBadResponse):
+    """/updates refused the cursor (409): the service's database was replaced and no longer has
+    the history the cursor points into. The cure is a full reload, not a retry."""
+
+
 class DataServiceTimeout(DataServiceError):
     """The service did not answer (connect, read or total deadline) in time."""
 
@@ -225,6 +230,12 @@ class DataServiceClient:
                     url=url,
                     status=status,
                 )
+            if status == 409 and path_of(url) == f"{API_PREFIX}/updates":
+                raise DataServiceCursorAhead(
+                    f"data service no longer has the cursor's history: {_problem(raw)}",
+                    url=url,
+                    status=status,
+                )
             if status != 200:
                 raise DataServiceBadResponse(
                     f"data service refused {urlsplit(url).path} ({status}): {_problem(raw)}",
@@ -283,6 +294,10 @@ class DataServiceClient:
                 url=url,
             ) from exc
         return b"".join(chunks)
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
 
 
 def _reason(exc: BaseException) -> str:

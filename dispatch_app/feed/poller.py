@@ -33,7 +33,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from dispatch_app.feed.client import DataServiceClient, DataServiceError, DataServiceUnavailable
+from dispatch_app.feed.client import (
+    DataServiceClient,
+    DataServiceCursorAhead,
+    DataServiceError,
+    DataServiceUnavailable,
+)
 from dispatch_app.feed.network_state import NetworkState, Staleness, StationsBatch
 from dispatch_app.feed.records import Observation
 
@@ -233,6 +238,13 @@ class FeedPoller:
                         continue
             except asyncio.CancelledError:
                 raise
+            except DataServiceCursorAhead as exc:
+                # The service came back with another database: start over from /latest.
+                log.warning("%s; reloading", exc)
+                self._loaded = False
+                delay = (
+                    self.poll_interval_s
+                )  # not 0: a service that keeps refusing must not spin us
             except DataServiceError as exc:
                 self._failed(exc)
                 delay = min(

@@ -1,0 +1,188 @@
+"""Bridges the Qt-free feed (dispatch_app/feed) to Qt: signals on the UI thread, the status bar's
+data-service state, and the one call the main window makes to get a live station table.
+
+The poller calls its subscribers on the asyncio loop, which under qasync is the Qt main thread;
+the embedded service's watcher calls from its own thread. Re-emitting both as Qt signals of a
+QObject living on the UI thread makes every receiver run there (queued across threads, PyDM-style),
+so no widget is ever touched from another thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
+from dispatch_app.feed.embedded import EmbeddedDataService, EmbeddedState, EmbeddedStatus
+from dispatch_app.feed.network_state import StationsBatch
+from dispatch_app.feed.poller import ConnectionState, FeedPoller, FeedStatus
+from ui.station_table import StationTableView
+from ui.status_bar import DeskStatusBar
+
+log = logging.getLogger(__name__)
+
+CTX = "FeedBridge"
+TOKEN_ENV = "DISPATCH_DATASERVICE_TOKEN"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate(CTX, text)
+
+
+class FeedBridge(QObject):
+    """Re-emits the poller's and the embedded service's callbacks as Qt signals."""
+
+    stateChanged = Signal(object)  # FeedStatus
+    stationsUpdated = Signal(object)  # StationsBatch
+    embeddedChanged = Signal(object)  # EmbeddedStatus
+
+    def __init__(
+        self,
+        poller: FeedPoller,
+        embedded: EmbeddedDataService | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.poller = poller
+        self.embedded = embedded
+        self._unsubscribe: list[Callable[[], None]] = [
+            poller.subscribe_state(self.stateChanged.emit),
+            poller.subscribe_stations(self.stationsUpdated.emit),
+        ]
+        if embedded is not None:
+            self._unsubscribe.append(embedded.subscribe(self.embeddedChanged.emit))
+            # Runs on the UI thread (queued): the poller follows a restart on new ports.
+            self.embeddedChanged.connect(self._follow_embedded)
+
+    @property
+    def status(self) -> FeedStatus:
+        return self.poller.status
+
+    def _follow_embedded(self, status: EmbeddedStatus) -> None:
+        if (
+            status.state is EmbeddedState.RUNNING
+            and status.url
+            and status.url != self.poller.client.base_url
+        ):
+            log.info("embedded data service moved to %s", status.url)
+            self.poller.rebase(status.url)
+        elif status.state is EmbeddedState.RUNNING:
+            self.poller.poll_now()  # back on the same port: catch up now, not after the backoff
+
+    def detach(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+
+
+def state_text(status: FeedStatus, embedded: EmbeddedStatus | None = None) -> tuple[str, bool]:
+    """The status bar's words for the feed state, and whether all is well."""
+    if embedded is not None and embedded.state is EmbeddedState.RESTARTING:
+        return tr("Embedded data service restarting"), False
+    if embedded is not None and embedded.state is EmbeddedState.FAILED:
+        return tr("Embedded data service failed"), False
+    if status.state is ConnectionState.CONNECTED:
+        return tr("Data service connected"), True
+    if status.state is ConnectionState.CONNECTING:
+        return tr("Connecting to the data service"), False
+    if status.state is ConnectionState.DEGRADED:
+        return tr("Data service not answering properly"), False
+    return tr("Data service down"), False
+
+
+def wire_status_bar(status_bar: DeskStatusBar, bridge: FeedBridge) -> None:
+    """Keep the status bar's data-service label current (the bar adds "since HH:MM:SS")."""
+    last_embedded: list[EmbeddedStatus | None] = [
+        bridge.embedded.status if bridge.embedded is not None else None
+    ]
+
+    def show(status: FeedStatus) -> None:
+        text, ok = state_text(status, last_embedded[0])
+        status_bar.set_data_service_state(text, ok)
+        tip = [status.base_url]
+        if status.last_error:
+            tip.append(tr("Last error: %1").replace("%1", status.last_error))
+        if last_embedded[0] is not None and last_embedded[0].last_error:
+            tip.append(last_embedded[0].last_error)
+        status_bar.service.setToolTip("\n".join(tip))
+
+    def on_embedded(emb: EmbeddedStatus) -> None:
+        last_embedded[0] = emb
+        show(bridge.status)
+
+    bridge.stateChanged.connect(show)
+    bridge.embeddedChanged.connect(on_embedded)
+    show(bridge.status)
+
+
+def connect_station_table(bridge: FeedBridge, view: StationTableView) -> None:
+    """Feed a station table from the bridge, starting from what the poller already has."""
+    bridge.stationsUpdated.connect(view.apply_batch)
+    bridge.stateChanged.connect(view.set_feed_status)
+    network = bridge.poller.network
+    if network.stations:
+        view.apply_batch(StationsBatch(network.snapshots(), bridge.poller.cursor, initial=True))
+    view.set_feed_status(bridge.status)
+
+
+@dataclass
+class FeedHandle:
+    """What `install_feed` built; `stop()` when the desk closes."""
+
+    poller: FeedPoller
+    bridge: FeedBridge
+    view: StationTableView
+    embedded: EmbeddedDataService | None = None
+    _start_task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    async def stop(self) -> None:
+        self.bridge.detach()
+        await self.poller.stop()
+        self.poller.client.close()
+
+
+def make_client(base_url: str, token: str | None = None) -> DataServiceClient:
+    """The desk's client: short timeouts (a live view must notice a dead service in seconds),
+    one retry; the poller's own backoff covers longer outages."""
+    return DataServiceClient(
+        base_url,
+        token=token if token is not None else (os.environ.get(TOKEN_ENV) or None),
+        timeouts=ClientTimeouts(connect=2.0, read=5.0, total=20.0),
+        retries=1,
+    )
+
+
+def install_feed(
+    window: object,
+    base_url: str,
+    *,
+    token: str | None = None,
+    embedded: EmbeddedDataService | None = None,
+    area: str = "center",
+) -> FeedHandle:
+    """Wire the live feed into the main window: station table view (via `window.add_view`),
+    status-bar state, and the poller started on the running (qasync) loop.
+
+    `window` is ui.main_window.MainWindow (typed loosely so this module does not depend on it)."""
+    client = make_client(base_url, token)
+    poller = FeedPoller(client)
+    bridge = FeedBridge(poller, embedded, parent=window if isinstance(window, QObject) else None)
+    view = StationTableView()
+    connect_station_table(bridge, view)
+    status_bar = getattr(window, "status", None)
+    if isinstance(status_bar, DeskStatusBar):
+        wire_status_bar(status_bar, bridge)
+    add_view = getattr(window, "add_view", None)
+    if callable(add_view):
+        add_view("stations", view, area, tr("Stations"))
+    handle = FeedHandle(poller, bridge, view, embedded)
+    with contextlib.suppress(RuntimeError):
+        loop = asyncio.get_event_loop()
+        handle._start_task = loop.create_task(poller.start())
+    return handle
