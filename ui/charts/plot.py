@@ -1,0 +1,341 @@
+"""A time-series plot of monitoring data, shared by the trend and the compare view.
+
+What it guarantees a duty officer:
+- gaps are gaps: the line is drawn with connect='finite' and a NaN at every hole in time and every
+  flagged value, so nothing is interpolated across them;
+- flagged values (M, D, C, ... anything but N) are drawn apart, as hollow markers, never on the
+  line;
+- the time axis is Asia/Shanghai, whatever the workstation's zone;
+- long ranges stay fluid: plot items are created once and updated with setData, with automatic
+  peak downsampling and clip-to-view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtWidgets import QWidget
+
+from ui.charts.references import References
+from ui.charts.series import SeriesArrays, curve_arrays
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI_UTC_OFFSET_S = -8 * 3600  # pyqtgraph's convention: seconds *west* of UTC
+
+# Eight series colors that stay apart on the dark theme and for common color-vision deficiencies
+# (Okabe–Ito, with white for the first series); each series also gets its own dash pattern.
+SERIES_COLORS: tuple[tuple[int, int, int], ...] = (
+    (240, 240, 240),
+    (86, 180, 233),
+    (230, 159, 0),
+    (0, 158, 115),
+    (240, 228, 66),
+    (204, 121, 167),
+    (213, 94, 0),
+    (0, 114, 178),
+)
+_DASHES = (
+    Qt.PenStyle.SolidLine,
+    Qt.PenStyle.DashLine,
+    Qt.PenStyle.DotLine,
+    Qt.PenStyle.DashDotLine,
+    Qt.PenStyle.SolidLine,
+    Qt.PenStyle.DashLine,
+    Qt.PenStyle.DotLine,
+    Qt.PenStyle.DashDotLine,
+)
+
+LevelText = Callable[[str, float, str], str]  # (parameter, value, resolution) -> "IAQI 86 良"
+
+
+def shanghai_text(epoch_s: float, seconds: bool = False) -> str:
+    moment = datetime.fromtimestamp(epoch_s, UTC).astimezone(SHANGHAI)
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+@dataclass
+class Trace:
+    """One series on the plot and the items that draw it (kept and reused)."""
+
+    key: str
+    name: str
+    series: SeriesArrays
+    curve: pg.PlotDataItem
+    flagged: pg.ScatterPlotItem
+    color: tuple[int, int, int]
+    waterbody: str | None = None
+
+
+class SeriesPlot(pg.PlotWidget):
+    def __init__(self, parent: QWidget | None = None, *, legend: bool = True) -> None:
+        axis = pg.DateAxisItem(orientation="bottom", utcOffset=SHANGHAI_UTC_OFFSET_S)
+        super().__init__(parent, axisItems={"bottom": axis}, background=(16, 20, 26))
+        self.plot_item: pg.PlotItem = self.getPlotItem()
+        self.plot_item.showGrid(x=True, y=True, alpha=0.25)
+        self.plot_item.setMenuEnabled(False)
+        self.plot_item.hideButtons()
+        big = QFont()
+        big.setPixelSize(14)
+        for name in ("left", "bottom"):
+            ax = self.plot_item.getAxis(name)
+            ax.setTickFont(big)
+            ax.setTextPen(pg.mkPen(220, 225, 230))
+            ax.setPen(pg.mkPen(120, 130, 140))
+        # A fixed axis width keeps stacked plots aligned on the shared time axis.
+        self.plot_item.getAxis("left").setWidth(64)
+        self.legend: pg.LegendItem | None = None
+        if legend:
+            self.legend = self.plot_item.addLegend(offset=(10, 10), labelTextSize="11pt")
+            self.legend.setBrush(pg.mkBrush(0, 0, 0, 160))
+        self.traces: dict[str, Trace] = {}
+        self._bands: list[pg.LinearRegionItem] = []
+        self._band_labels: list[pg.TextItem] = []
+        self._lines: list[pg.InfiniteLine] = []
+        self.references = References()
+        self.level_text: LevelText | None = None
+        self.english = False
+
+        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(200, 200, 200, 150))
+        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(200, 200, 200, 150))
+        self._tip = pg.TextItem(
+            "", anchor=(0, 1), color=(255, 255, 255), fill=pg.mkBrush(0, 0, 0, 210)
+        )
+        self._tip.setFont(big)
+        for item in (self._vline, self._hline, self._tip):
+            item.setZValue(1000)
+            item.hide()
+            self.plot_item.addItem(item, ignoreBounds=True)
+        self.tooltip_text = ""
+        self._mouse_proxy = pg.SignalProxy(
+            self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved
+        )
+
+    # --- series ------------------------------------------------------------------------------
+
+    def set_series(
+        self,
+        key: str,
+        series: SeriesArrays,
+        name: str,
+        *,
+        index: int | None = None,
+        waterbody: str | None = None,
+    ) -> Trace:
+        """Show (or update in place) one series. `index` picks its color and dash."""
+        trace = self.traces.get(key)
+        if trace is None:
+            i = len(self.traces) if index is None else index
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            pen = pg.mkPen(color=color, width=2, style=_DASHES[i % len(_DASHES)])
+            curve = pg.PlotDataItem(pen=pen, name=name, connect="finite")
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            flagged = pg.ScatterPlotItem(
+                size=11,
+                symbol="x",
+                pen=pg.mkPen(color=color, width=2),
+                brush=pg.mkBrush(0, 0, 0, 0),
+                name=None,
+            )
+            flagged.setZValue(20)
+            self.plot_item.addItem(curve)
+            self.plot_item.addItem(flagged)
+            trace = Trace(key, name, series, curve, flagged, color, waterbody)
+            self.traces[key] = trace
+        else:
+            trace.series = series
+            trace.waterbody = waterbody
+            if trace.name != name:
+                trace.name = name
+                if self.legend is not None:
+                    self.legend.removeItem(trace.curve)
+                    self.legend.addItem(trace.curve, name)
+        self._draw(trace)
+        return trace
+
+    def _draw(self, trace: Trace) -> None:
+        x, y = curve_arrays(trace.series)
+        trace.curve.setData(x, y, connect="finite")
+        mask = trace.series.flagged
+        trace.flagged.setData(trace.series.times[mask], trace.series.values[mask])
+
+    def remove_series(self, key: str) -> None:
+        trace = self.traces.pop(key, None)
+        if trace is not None:
+            self.plot_item.removeItem(trace.curve)
+            self.plot_item.removeItem(trace.flagged)
+
+    def keep_only(self, keys: set[str]) -> None:
+        for key in list(self.traces):
+            if key not in keys:
+                self.remove_series(key)
+
+    # --- reference bands and lines -------------------------------------------------------------
+
+    def set_references(self, refs: References) -> None:
+        """AQI bands and limit lines; items are reused, extra ones hidden."""
+        if refs == self.references:
+            return
+        self.references = refs
+        while len(self._bands) < len(refs.bands):
+            region = pg.LinearRegionItem(
+                orientation="horizontal", movable=False, pen=pg.mkPen(None)
+            )
+            region.setZValue(-100)
+            label = pg.TextItem("", anchor=(1, 1))
+            label.setZValue(-90)
+            self.plot_item.addItem(region, ignoreBounds=True)
+            self.plot_item.addItem(label, ignoreBounds=True)
+            self._bands.append(region)
+            self._band_labels.append(label)
+        for i, region in enumerate(self._bands):
+            label = self._band_labels[i]
+            if i >= len(refs.bands):
+                region.hide()
+                label.hide()
+                continue
+            band = refs.bands[i]
+            # The open top band is drawn to a value far above any plausible reading.
+            high = band.high if band.high is not None else band.low * 10 + 1000
+            region.setRegion((band.low, high))
+            region.setBrush(pg.mkBrush(*band.color, 38))
+            region.show()
+            label.setText(band.label_en if self.english else band.label)
+            label.setColor(QColor(*band.color))
+            label.setPos(0, band.low)
+            label.show()
+        while len(self._lines) < len(refs.lines):
+            line = pg.InfiniteLine(angle=0, movable=False)
+            line.setZValue(-50)
+            self.plot_item.addItem(line, ignoreBounds=True)
+            self._lines.append(line)
+        for i, line in enumerate(self._lines):
+            if i >= len(refs.lines):
+                line.hide()
+                line.label = None
+                continue
+            ref = refs.lines[i]
+            color = (255, 80, 80) if ref.emphasis else (180, 190, 200)
+            line.setPen(
+                pg.mkPen(color=color, width=2 if ref.emphasis else 1, style=Qt.PenStyle.DashLine)
+            )
+            line.setPos(ref.value)
+            if getattr(line, "label", None) is None:
+                line.label = pg.InfLineLabel(line, position=0.4, anchors=[(0, 1), (0, 1)])
+            line.label.setFormat(
+                f"{ref.label_en if self.english and ref.label_en else ref.label}  {ref.value:g}"
+            )
+            line.label.setColor(QColor(*color))
+            line.show()
+        self._place_band_labels()
+
+    def _place_band_labels(self) -> None:
+        (_x0, x1), _ = self.plot_item.viewRange()
+        for label in self._band_labels:
+            label.setPos(x1, label.pos().y())
+
+    def band_regions(self) -> list[tuple[float, float]]:
+        return [r.getRegion() for r in self._bands if r.isVisible()]
+
+    def line_values(self) -> list[float]:
+        return [float(line.value()) for line in self._lines if line.isVisible()]
+
+    # --- range ------------------------------------------------------------------------------
+
+    def set_time_range(self, start: datetime, end: datetime) -> None:
+        self.plot_item.setXRange(start.timestamp(), end.timestamp(), padding=0)
+        self._place_band_labels()
+
+    def time_range(self) -> tuple[float, float]:
+        (x0, x1), _ = self.plot_item.viewRange()
+        return float(x0), float(x1)
+
+    def fit_values(self) -> None:
+        """Y range from the data in view plus the most relevant reference line."""
+        lows, highs = [], []
+        x0, x1 = self.time_range()
+        for trace in self.traces.values():
+            s = trace.series
+            inside = (s.times >= x0) & (s.times <= x1) & np.isfinite(s.values)
+            if inside.any():
+                lows.append(float(s.values[inside].min()))
+                highs.append(float(s.values[inside].max()))
+        if not highs:
+            return
+        low, high = min(lows), max(highs)
+        for ref in self.references.lines:
+            if ref.emphasis:
+                low, high = min(low, ref.value), max(high, ref.value)
+        low = min(low, 0.0) if low >= 0 else low
+        span = high - low or abs(high) or 1.0
+        self.plot_item.setYRange(low, high + 0.08 * span, padding=0)
+        self._place_band_labels()
+
+    # --- crosshair ---------------------------------------------------------------------------
+
+    def _mouse_moved(self, event: tuple[QPointF]) -> None:
+        pos = event[0]
+        if not self.plot_item.sceneBoundingRect().contains(pos):
+            self.hide_crosshair()
+            return
+        point = self.plot_item.vb.mapSceneToView(pos)
+        self.crosshair_at(point.x(), point.y())
+
+    def crosshair_at(self, x: float, y: float) -> str:
+        """Move the crosshair to (time x, value y); the tooltip lists each series' nearest point."""
+        lines = []
+        nearest_time: float | None = None
+        for trace in self.traces.values():
+            s = trace.series
+            if len(s) == 0:
+                continue
+            i = int(np.searchsorted(s.times, x))
+            candidates = [j for j in (i - 1, i) if 0 <= j < len(s)]
+            j = min(candidates, key=lambda k: abs(s.times[k] - x))
+            nearest_time = s.times[j] if nearest_time is None else nearest_time
+            value = s.values[j]
+            flag = str(s.flags[j])
+            when = shanghai_text(float(s.times[j]))
+            if np.isfinite(value):
+                text = f"{trace.name}  {value:.4g} {s.unit}  [{flag}]"
+                if self.level_text is not None:
+                    level = self.level_text(s.parameter, float(value), s.resolution)
+                    if level:
+                        text += f"  {level}"
+            else:
+                text = f"{trace.name}  —  [{flag}]"
+            lines.append(f"{when}  {text}")
+        self._vline.setPos(x)
+        self._hline.setPos(y)
+        self.tooltip_text = "\n".join(lines)
+        self._tip.setText(self.tooltip_text)
+        self._tip.setPos(x, y)
+        for item in (self._vline, self._hline, self._tip):
+            item.setVisible(bool(lines))
+        return self.tooltip_text
+
+    def hide_crosshair(self) -> None:
+        for item in (self._vline, self._hline, self._tip):
+            item.hide()
+        self.tooltip_text = ""
+
+    # --- what is drawn (tests, export) ---------------------------------------------------------
+
+    def curve_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """The full (not downsampled) x/y arrays given to the line."""
+        x, y = self.traces[key].curve.getOriginalDataset()
+        return np.asarray(x), np.asarray(y)
+
+    def flagged_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        data = self.traces[key].flagged.data
+        return np.asarray(data["x"]), np.asarray(data["y"])
+
+    def pen_of(self, key: str) -> QPen:
+        return self.traces[key].curve.opts["pen"]
