@@ -91,8 +91,12 @@ class Desk:
         *,
         clock: Callable[[], datetime] = _utcnow,
         origin: str | None = None,
+        scrypt_n: int = passwords.N,
     ) -> None:
         self.store = store
+        # scrypt cost for new password hashes (stored with each hash, so checks use the cost
+        # the hash was made with); lowered only by tests that are not about passwords.
+        self.scrypt_n = scrypt_n
         self.rules = rules
         self.unit_registry = units
         self.clock = clock
@@ -113,6 +117,7 @@ class Desk:
         busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
         clock: Callable[[], datetime] = _utcnow,
         upgrade: bool = True,
+        scrypt_n: int = passwords.N,
     ) -> Desk:
         """Open the database at ``url``, upgrade its schema, load units and deadline rules.
 
@@ -129,7 +134,7 @@ class Desk:
         except Exception:
             store.dispose()
             raise
-        return cls(store, rules, units, clock=clock)
+        return cls(store, rules, units, clock=clock, scrypt_n=scrypt_n)
 
     def close(self) -> None:
         """Stop the change feed and release the database."""
@@ -307,7 +312,7 @@ class Desk:
                 "role", "error.field_choice", f"unknown role {role!r}", f"角色“{role}”无效"
             ) from None
         self._check_password(password)
-        digest, salt, params = passwords.hash_password(password)
+        digest, salt, params = passwords.hash_password(password, n=self.scrypt_n)
         return {
             "username": username,
             "display_name": display_name,
@@ -447,7 +452,7 @@ class Desk:
 
     def _write_password(self, actor: UserView, user_id: int, new_password: str) -> None:
         self._check_password(new_password)
-        digest, salt, params = passwords.hash_password(new_password)
+        digest, salt, params = passwords.hash_password(new_password, n=self.scrypt_n)
         now = self.clock()
         with self.store.write() as conn:
             version = user_records.update_user(
@@ -507,6 +512,7 @@ class Desk:
                 "closure_code": None,
                 "created_at": now,
                 "created_by": actor.username,
+                "clock_started_at": now,
                 "updated_at": now,
                 "updated_by": actor.username,
                 "response_due_at": response_due,
@@ -569,7 +575,7 @@ class Desk:
         return assess(
             self.rules,
             Status(case.status),
-            case.created_at,
+            case.clock_started_at or case.created_at,
             case.response_due_at,
             case.resolution_due_at,
             now or self.clock(),
@@ -710,6 +716,7 @@ class Desk:
                 )
                 values["response_due_at"] = response_due
                 values["resolution_due_at"] = resolution_due
+                values["clock_started_at"] = now
             values["due_at"] = sort_key(outcome.to_status, response_due, resolution_due)
             version = self._update(
                 conn, case_id, int(row["version"]), values, {"action": action.value}
@@ -877,7 +884,10 @@ class Desk:
             values: dict[str, Any] = dict(diff, updated_at=now, updated_by=actor.username)
             if "priority" in diff:
                 response_due, resolution_due = due_times(
-                    self.rules, current.kind, clean.priority, current.created_at
+                    self.rules,
+                    current.kind,
+                    clean.priority,
+                    current.clock_started_at or current.created_at,
                 )
                 values["response_due_at"] = response_due
                 values["resolution_due_at"] = resolution_due

@@ -44,6 +44,7 @@ class CaseView:
     resolved_at: datetime | None
     closed_at: datetime | None
     cancelled_at: datetime | None
+    clock_started_at: datetime | None
     response_due_at: datetime
     resolution_due_at: datetime
     due_at: datetime

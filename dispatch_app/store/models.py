@@ -65,6 +65,8 @@ cases = Table(
     Column("resolved_at", UTCDateTime, nullable=True),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("cancelled_at", UTCDateTime, nullable=True),
+    # When the deadline clock started: creation, or the last reopening (revision 0002).
+    Column("clock_started_at", UTCDateTime, nullable=True),
     Column("response_due_at", UTCDateTime, nullable=False),
     Column("resolution_due_at", UTCDateTime, nullable=False),
     # The deadline that governs the case now (or a far-future sentinel): the urgency sort key

@@ -88,6 +88,7 @@ class QueueRow:
     district: str
     unit_id: str | None
     created_at: datetime
+    clock_started_at: datetime | None
     response_due_at: datetime
     resolution_due_at: datetime
     due_at: datetime
@@ -105,6 +106,7 @@ QUEUE_COLUMNS = (
     cases.c.district,
     cases.c.unit_id,
     cases.c.created_at,
+    cases.c.clock_started_at,
     cases.c.response_due_at,
     cases.c.resolution_due_at,
     cases.c.due_at,

@@ -22,13 +22,15 @@ def alembic_config() -> Config:
     return cfg
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    """Every head of the revision graph. Later issues add revisions on branches of their own
+    (for example ``petitions_0001`` next to ``0002``); the desk upgrades to all heads."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
-def current_revision(store: Store) -> str | None:
+def current_revisions(store: Store) -> set[str]:
     with store.read() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def upgrade_to_head(store_or_url: Store | str) -> None:
@@ -40,11 +42,14 @@ def upgrade_to_head(store_or_url: Store | str) -> None:
     store = Store(store_or_url) if isinstance(store_or_url, str) else store_or_url
     cfg = alembic_config()
     try:
+        # Already current: no write at all, so a read-only database still opens for reading.
+        if current_revisions(store) == head_revisions():
+            return
         with store.write() as conn:
             if store.dialect == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(727201)"))
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, "heads")
     finally:
         if isinstance(store_or_url, str):
             store.dispose()
