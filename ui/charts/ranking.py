@@ -1,0 +1,185 @@
+"""A station's current state for the wall: AQI level or water class from its latest readings.
+
+Qt-free; the numbers come from dispatch_app.standards. Shared by the network overview (ranking,
+colors) and the map (marker look), so both always say the same thing about a station.
+
+Only readings flagged N count (HJ 212: other flags are not valid data). The latest minute values
+are indexed as real-time (1-hour) values per HJ 633—2026: this is the "current" AQI of a live
+wall, not the published hourly report, and the tooltip says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from dispatch_app.feed.network_state import Reading
+from dispatch_app.feed.records import Station
+from dispatch_app.standards import aqi, aqi_tables, water
+
+RGB = tuple[int, int, int]
+NO_DATA_RANK = -1.0
+
+
+@dataclass(frozen=True, slots=True)
+class StationStatus:
+    station: Station
+    rank_value: float  # larger is worse; NO_DATA_RANK without data
+    label: str  # inside the marker and in the level column: "86", "Ⅲ", "—"
+    color: RGB | None
+    level_zh: str  # "良", "Ⅳ类 轻度污染"
+    level_en: str
+    detail_zh: str  # "首要污染物 PM2.5", "NH3-N 超标 0.2 倍"
+    detail_en: str
+    headline: str  # parameter of the sparkline
+    headline_value: float | None
+    time: datetime | None
+    partial: bool = False  # AQI from fewer than six pollutants (not publishable, HJ 633 5.3.1)
+
+    def status_text(self, english: bool = False) -> str:
+        level = self.level_en if english else self.level_zh
+        detail = self.detail_en if english else self.detail_zh
+        return " · ".join(p for p in (level, detail) if p)
+
+
+def is_water(station: Station) -> bool:
+    return station.kind.startswith("water")
+
+
+def headline_parameter(station: Station) -> str:
+    keys = [p.key for p in station.parameters]
+    for key in ("PM2.5", "NH3-N", "TP", "CODMn", "PM10"):
+        if key in keys:
+            return key
+    return keys[0] if keys else ""
+
+
+def _valid(readings: Mapping[str, Reading]) -> dict[str, float]:
+    return {k: r.value for k, r in readings.items() if r.flag == "N" and r.value is not None}
+
+
+def status_of(station: Station, readings: Mapping[str, Reading]) -> StationStatus:
+    headline = headline_parameter(station)
+    valid = _valid(readings)
+    time = max((r.time for r in readings.values()), default=None)
+    value = valid.get(headline)
+    if is_water(station):
+        return _water_status(station, valid, headline, value, time)
+    return _air_status(station, valid, headline, value, time)
+
+
+def _no_data(station: Station, headline: str, time: datetime | None) -> StationStatus:
+    return StationStatus(
+        station,
+        NO_DATA_RANK,
+        "—",
+        None,
+        "无有效数据",
+        "no valid data",
+        "",
+        "",
+        headline,
+        None,
+        time,
+    )
+
+
+def _air_status(
+    station: Station,
+    valid: Mapping[str, float],
+    headline: str,
+    value: float | None,
+    time: datetime | None,
+) -> StationStatus:
+    values = {p: valid[p] for p in aqi_tables.POLLUTANTS if p in valid}
+    if not values:
+        return _no_data(station, headline, time)
+    report = aqi.hourly_report(values, standard=aqi.HJ633_2026)
+    index = report.aqi if report.aqi is not None else report.computed_aqi
+    assert index is not None
+    level = aqi_tables.aqi_level(index)
+    partial = report.aqi is None
+    primary = report.primary_pollutants or (
+        tuple(p for p, i in report.iaqi.items() if i == index) if partial and index > 50 else ()
+    )
+    detail_zh = f"首要污染物 {'、'.join(primary)}" if primary else ""
+    detail_en = f"primary pollutant {', '.join(primary)}" if primary else ""
+    if partial:
+        detail_zh = (
+            detail_zh + " · " if detail_zh else ""
+        ) + f"仅 {'、'.join(values)}（不发布 AQI）"
+        detail_en = (
+            detail_en + " · " if detail_en else ""
+        ) + f"only {', '.join(values)} (AQI not publishable)"
+    return StationStatus(
+        station,
+        float(index),
+        f"{index}",
+        level.color,
+        f"AQI {index} {level.category_zh}",
+        f"AQI {index} {level.category_en}",
+        detail_zh,
+        detail_en,
+        headline,
+        value,
+        time,
+        partial,
+    )
+
+
+def _water_status(
+    station: Station,
+    valid: Mapping[str, float],
+    headline: str,
+    value: float | None,
+    time: datetime | None,
+) -> StationStatus:
+    values = {k: v for k, v in valid.items() if k in water.CLASSIFIED}
+    waterbody = station.waterbody or "river"
+    if not values:
+        return _no_data(station, headline, time)
+    try:
+        result = water.classify(values, waterbody, station.target_class)
+    except ValueError as exc:  # a reading the standard refuses (pH 15 ...): say so, do not guess
+        return StationStatus(
+            station,
+            NO_DATA_RANK,
+            "?",
+            None,
+            f"无法评价：{exc}",
+            f"cannot classify: {exc}",
+            "",
+            "",
+            headline,
+            value,
+            time,
+        )
+    worst_multiple = max((float(e.multiple or 0) for e in result.exceedances), default=0.0)
+    exceed_zh = "、".join(
+        f"{e.parameter} 超标 {e.multiple} 倍"
+        if e.multiple is not None
+        else f"{e.parameter} 未达目标"
+        for e in result.exceedances[:3]
+    )
+    exceed_en = ", ".join(
+        f"{e.parameter} {e.multiple}× over"
+        if e.multiple is not None
+        else f"{e.parameter} off target"
+        for e in result.exceedances[:3]
+    )
+    target = f"目标 {water.label(station.target_class)}" if station.target_class else ""
+    target_en = f"target {water.label(station.target_class)}" if station.target_class else ""
+    return StationStatus(
+        station,
+        result.grade * 1000.0 + min(worst_multiple, 999.0),
+        result.label,
+        result.color,
+        f"{result.label}类 {result.status_zh}",
+        f"Class {result.label} {result.status_en}",
+        " · ".join(p for p in (target, exceed_zh) if p),
+        " · ".join(p for p in (target_en, exceed_en) if p),
+        headline,
+        value,
+        time,
+    )
