@@ -71,7 +71,7 @@ class EmbeddedDataService:
         database: Path | str,
         *,
         simulate: bool = True,
-        backfill_hours: float | None = 48,
+        backfill_hours: int | None = 48,
         speed: float | None = None,
         scenario: str | None = None,
         extra_args: Sequence[str] = (),
@@ -157,7 +157,7 @@ class EmbeddedDataService:
         if self.simulate:
             cmd.append("--simulate")
             if self.backfill_hours:
-                cmd += ["--backfill-hours", f"{self.backfill_hours:g}"]
+                cmd += ["--backfill-hours", str(int(self.backfill_hours))]
         if self.speed is not None:
             cmd += ["--speed", f"{self.speed:g}"]
         if self.scenario:
@@ -219,7 +219,7 @@ class EmbeddedDataService:
             with contextlib.suppress(OSError):
                 if self.log_path.stat().st_size > LOG_ROTATE_BYTES:
                     self.log_path.replace(self.log_path.with_suffix(".log.1"))
-            handle: IO[bytes] = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child
+            handle: IO[bytes] = open(self.log_path, "a+b")  # noqa: SIM115 - kept open for the child
         else:
             import tempfile
 
