@@ -1,0 +1,1 @@
+from tests.desk.conftest import clock, desk  # noqa: F401 - shared fixtures
