@@ -259,7 +259,7 @@ class SparklineDelegate(QStyledItemDelegate):
         values = index.data(SPARK_ROLE) or []
         if len(values) < 2:
             return
-        rect: QRect = option.rect.adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
+        rect: QRect = option.rect.adjusted(4, 4, -4, -4)
         low, high = min(values), max(values)
         span = (high - low) or 1.0
         n = len(values)

@@ -257,8 +257,8 @@ class SeriesPlot(pg.PlotWidget):
         (x0, x1), _ = self.plot_item.viewRange()
         return float(x0), float(x1)
 
-    def fit_values(self) -> None:
-        """Y range from the data in view plus the most relevant reference line."""
+    def value_extent(self) -> tuple[float, float] | None:
+        """(min, max) of the values in the visible time range, widened to the emphasised line."""
         lows, highs = [], []
         x0, x1 = self.time_range()
         for trace in self.traces.values():
@@ -268,15 +268,23 @@ class SeriesPlot(pg.PlotWidget):
                 lows.append(float(s.values[inside].min()))
                 highs.append(float(s.values[inside].max()))
         if not highs:
-            return
+            return None
         low, high = min(lows), max(highs)
         for ref in self.references.lines:
             if ref.emphasis:
                 low, high = min(low, ref.value), max(high, ref.value)
-        low = min(low, 0.0) if low >= 0 else low
+        return low, high
+
+    def set_value_range(self, low: float, high: float) -> None:
+        low = min(low, 0.0)  # concentrations read against zero
         span = high - low or abs(high) or 1.0
         self.plot_item.setYRange(low, high + 0.08 * span, padding=0)
         self._place_band_labels()
+
+    def fit_values(self) -> None:
+        extent = self.value_extent()
+        if extent is not None:
+            self.set_value_range(*extent)
 
     # --- crosshair ---------------------------------------------------------------------------
 
