@@ -1,0 +1,1205 @@
+"""Alarm rules: what fires an alarm on monitoring data, read from and written to TOML.
+
+The rules live in resources/rules/alarms.toml and an administrator edits them in the desk, so
+they are data, validated here with errors that name the rule and the field
+(``AlarmRuleError``). This module is pure: ``parse_rules`` takes the file's text and
+``dump_rules`` returns it; reading and writing the file (atomically, checking ``revision``
+against concurrent edits) is the desk's job.
+
+Six rule types (``RuleType``) and their ``params``:
+
+``aqi_level``    ``level`` 1–6: the hourly (real-time) AQI of a station is at or above the
+                 lowest AQI of that level. Measure: AQI. Deadband in AQI points.
+``limit``        ``pollutant``, ``period`` ("1h", "8h" O3 only, "day"): the rolling average
+                 is above its GB 3095—2026 class 2 limit. Measure: concentration. Deadband in
+                 the pollutant's unit.
+``water_class``  ``max_age_minutes`` (default 480): a section's class (GB 3838, single factor
+                 over its latest valid values) is worse than its target class. Measure: grade.
+                 Deadband in whole classes.
+``sudden_rise``  ``parameter``, ``rise`` (fraction: 0.5 = +50 %), ``window_minutes``
+                 (default 60), ``min_increase`` (absolute, default 0): the latest value is
+                 ``rise`` above the lowest value of the window. Measure: the rise fraction.
+``silent``       ``minutes``: no data from the station for longer than that. Measure: minutes.
+``fault_flag``   ``flags`` (default ["D"]), ``minutes``: a parameter's latest flag is one of
+                 ``flags`` and has been for at least ``minutes``. Measure: minutes.
+
+Common fields: ``id``, ``name_zh``, ``name_en``, ``type``, ``station_kinds``, ``priority``
+(high/medium/low), ``count`` (delay filter: the condition must hold for that many consecutive
+samples before the alarm fires), ``deadband`` (hysteresis: an active alarm clears only when the
+measure falls past the threshold by more than this), ``open_case`` (an activation opens a
+quality case automatically; defaults to true for high priority), ``enabled``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Final, NamedTuple
+
+import numpy as np
+
+from dispatch_app.domain.errors import ValidationError
+from dispatch_app.standards import gb3095, water
+from dispatch_app.standards.aqi import BEIJING, hourly_report, standard_for
+from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_arrays
+from dispatch_app.standards.aqi_tables import HJ633_2012, POLLUTANTS, aqi_level, level_by_number
+from dispatch_app.standards.rounding import round_concentration
+
+STATION_KINDS: Final[tuple[str, ...]] = (
+    "air_national",
+    "air_provincial",
+    "air_township",
+    "air_grid",
+    "water_national",
+    "water_provincial",
+    "water_boundary",
+)
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for high: sorts the most urgent first."""
+        return _PRIORITY_RANK[self]
+
+
+_PRIORITY_RANK = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+
+
+class RuleType(StrEnum):
+    AQI_LEVEL = "aqi_level"
+    LIMIT = "limit"
+    WATER_CLASS = "water_class"
+    SUDDEN_RISE = "sudden_rise"
+    SILENT = "silent"
+    FAULT_FLAG = "fault_flag"
+
+
+class AlarmRuleError(ValidationError, ValueError):
+    """A rule (or the rules file) is invalid; ``rule_id`` and ``field`` say where."""
+
+    def __init__(self, rule_id: str | None, field: str | None, problem_en: str, problem_zh: str):
+        where_en = f"rule {rule_id!r}" if rule_id else "rules file"
+        where_zh = f"规则 {rule_id}" if rule_id else "规则文件"
+        if field:
+            where_en += f", field {field!r}"
+            where_zh += f" 字段 {field}"
+        super().__init__(
+            field or "",
+            "alarm_rule.invalid",
+            f"{where_en}: {problem_en}",
+            f"{where_zh}：{problem_zh}",
+            rule_id=rule_id,
+        )
+        self.rule_id = rule_id
+
+
+@dataclass(frozen=True)
+class AlarmRule:
+    """One validated rule. ``params`` holds the type's parameters with defaults filled in."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    type: RuleType
+    station_kinds: tuple[str, ...]
+    priority: Priority
+    params: Mapping[str, Any] = field(default_factory=dict)
+    count: int = 1
+    deadband: float = 0.0
+    open_case: bool = False
+    enabled: bool = True
+
+    def applies_to(self, kind: str) -> bool:
+        return self.enabled and kind in self.station_kinds
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules of one file. ``revision`` grows with every saved edit, so the desk can refuse
+    to save over a file another workstation changed meanwhile."""
+
+    rules: tuple[AlarmRule, ...]
+    revision: int = 1
+
+    def by_id(self, rule_id: str) -> AlarmRule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+_COMMON_FIELDS = (
+    "id",
+    "name_zh",
+    "name_en",
+    "type",
+    "station_kinds",
+    "priority",
+    "count",
+    "deadband",
+    "open_case",
+    "enabled",
+    "params",
+)
+#: Parameters per type: name → (default or _REQUIRED).
+_REQUIRED: Final = object()
+_PARAMS: Final[dict[RuleType, dict[str, Any]]] = {
+    RuleType.AQI_LEVEL: {"level": _REQUIRED},
+    RuleType.LIMIT: {"pollutant": _REQUIRED, "period": _REQUIRED},
+    RuleType.WATER_CLASS: {"max_age_minutes": 480},
+    RuleType.SUDDEN_RISE: {
+        "parameter": _REQUIRED,
+        "rise": _REQUIRED,
+        "window_minutes": 60,
+        "min_increase": 0.0,
+    },
+    RuleType.SILENT: {"minutes": _REQUIRED},
+    RuleType.FAULT_FLAG: {"flags": ["D"], "minutes": _REQUIRED},
+}
+_FLAGS = frozenset("NFMSDCTB")  # HJ 212—2017 data flags
+
+
+def validate_rule(raw: Mapping[str, Any]) -> AlarmRule:
+    """Build one rule from its TOML table, refusing anything unclear."""
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        shown = rule_id if isinstance(rule_id, str) else None
+        raise AlarmRuleError(
+            shown,
+            "id",
+            f"must be lower-case letters, digits, '-', '_' or '.' (≤ 64), got {rule_id!r}",
+            f"须为小写字母、数字、-、_ 或 .（不超过 64 个），实际为 {rule_id!r}",
+        )
+
+    def fail(field_name: str, en: str, zh: str) -> AlarmRuleError:
+        return AlarmRuleError(rule_id, field_name, en, zh)
+
+    unknown = sorted(set(raw) - set(_COMMON_FIELDS))
+    if unknown:
+        raise fail(unknown[0], f"unknown field (known: {', '.join(_COMMON_FIELDS)})", "未知字段")
+    names = {}
+    for key in ("name_zh", "name_en"):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(key, "a non-empty name is required", "名称不能为空")
+        names[key] = value.strip()
+    try:
+        rule_type = RuleType(str(raw.get("type")))
+    except ValueError:
+        raise fail(
+            "type",
+            f"unknown type {raw.get('type')!r}; expected one of {[t.value for t in RuleType]}",
+            f"未知规则类型 {raw.get('type')!r}",
+        ) from None
+    kinds = raw.get("station_kinds")
+    if (
+        not isinstance(kinds, list)
+        or not kinds
+        or not all(isinstance(k, str) and k in STATION_KINDS for k in kinds)
+    ):
+        raise fail(
+            "station_kinds",
+            f"a non-empty list of station kinds {STATION_KINDS}, got {kinds!r}",
+            f"须为站点类型列表 {STATION_KINDS}",
+        )
+    if len(set(kinds)) != len(kinds):
+        raise fail("station_kinds", "a station kind is listed twice", "站点类型重复")
+    try:
+        priority = Priority(str(raw.get("priority")))
+    except ValueError:
+        raise fail(
+            "priority",
+            f"must be high, medium or low, got {raw.get('priority')!r}",
+            "须为 high、medium 或 low",
+        ) from None
+    count = raw.get("count", 1)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 1000:
+        raise fail("count", f"an integer 1–1000, got {count!r}", "须为 1–1000 的整数")
+    deadband = raw.get("deadband", 0.0)
+    if (
+        isinstance(deadband, bool)
+        or not isinstance(deadband, int | float)
+        or not math.isfinite(deadband)
+        or deadband < 0
+    ):
+        raise fail("deadband", f"a number ≥ 0, got {deadband!r}", "须为不小于 0 的数")
+    open_case = raw.get("open_case", priority is Priority.HIGH)
+    enabled = raw.get("enabled", True)
+    for key, value in (("open_case", open_case), ("enabled", enabled)):
+        if not isinstance(value, bool):
+            raise fail(key, f"true or false, got {value!r}", "须为 true 或 false")
+    params = _validate_params(rule_id, rule_type, raw.get("params", {}), kinds)
+    return AlarmRule(
+        id=rule_id,
+        name_zh=names["name_zh"],
+        name_en=names["name_en"],
+        type=rule_type,
+        station_kinds=tuple(kinds),
+        priority=priority,
+        params=params,
+        count=count,
+        deadband=float(deadband),
+        open_case=open_case,
+        enabled=enabled,
+    )
+
+
+def _validate_params(
+    rule_id: str, rule_type: RuleType, raw: Any, kinds: list[str]
+) -> dict[str, Any]:
+    def fail(name: str, en: str, zh: str) -> AlarmRuleError:
+        return AlarmRuleError(rule_id, f"params.{name}", en, zh)
+
+    if not isinstance(raw, Mapping):
+        raise AlarmRuleError(rule_id, "params", "must be a table", "须为表")
+    spec = _PARAMS[rule_type]
+    unknown = sorted(set(raw) - set(spec))
+    if unknown:
+        raise fail(
+            unknown[0], f"not a parameter of {rule_type.value} (known: {sorted(spec)})", "未知参数"
+        )
+    params: dict[str, Any] = {}
+    for name, default in spec.items():
+        if name in raw:
+            params[name] = raw[name]
+        elif default is _REQUIRED:
+            raise fail(name, f"required for {rule_type.value}", "必填")
+        else:
+            params[name] = list(default) if isinstance(default, list) else default
+
+    def number(name: str, low: float, high: float, *, integer: bool = False) -> None:
+        value = params[name]
+        ok = not isinstance(value, bool) and isinstance(value, int if integer else int | float)
+        if not ok or not math.isfinite(value) or not low <= value <= high:
+            kind = "an integer" if integer else "a number"
+            raise fail(name, f"{kind} in {low}–{high}, got {value!r}", f"须在 {low}–{high} 之间")
+        if not integer:
+            params[name] = float(value)
+
+    air_only = all(k.startswith("air_") for k in kinds)
+    water_only = all(k.startswith("water_") for k in kinds)
+    if rule_type is RuleType.AQI_LEVEL:
+        number("level", 1, 6, integer=True)
+        if not air_only:
+            raise AlarmRuleError(
+                rule_id, "station_kinds", "AQI applies to air stations only", "AQI 仅适用于空气站"
+            )
+    elif rule_type is RuleType.LIMIT:
+        pollutant, period = params["pollutant"], params["period"]
+        if pollutant not in POLLUTANTS:
+            raise fail("pollutant", f"one of {POLLUTANTS}, got {pollutant!r}", "未知污染物")
+        if period not in ("1h", "8h", "day"):
+            raise fail("period", f"'1h', '8h' or 'day', got {period!r}", "须为 1h、8h 或 day")
+        if not gb3095.has_limit(pollutant, period):
+            raise fail(
+                "period",
+                f"GB 3095—2026 sets no {period} limit for {pollutant}",
+                f"GB 3095—2026 未规定 {pollutant} 的 {period} 限值",
+            )
+        if not air_only:
+            raise AlarmRuleError(
+                rule_id,
+                "station_kinds",
+                "GB 3095 applies to air stations only",
+                "GB 3095 仅适用于空气站",
+            )
+    elif rule_type is RuleType.WATER_CLASS:
+        number("max_age_minutes", 1, 10080, integer=True)
+        if not water_only:
+            raise AlarmRuleError(
+                rule_id,
+                "station_kinds",
+                "water classes apply to water sections only",
+                "水质类别仅适用于水质断面",
+            )
+    elif rule_type is RuleType.SUDDEN_RISE:
+        if not isinstance(params["parameter"], str) or not params["parameter"]:
+            raise fail("parameter", "a parameter key such as 'PM2.5'", "须为监测项目代码")
+        number("rise", 0.01, 100)
+        number("window_minutes", 1, 1440, integer=True)
+        number("min_increase", 0, 1e9)
+    elif rule_type is RuleType.SILENT:
+        number("minutes", 1, 10080, integer=True)
+    elif rule_type is RuleType.FAULT_FLAG:
+        flags = params["flags"]
+        if (
+            not isinstance(flags, list)
+            or not flags
+            or not all(isinstance(f, str) and f in _FLAGS - {"N"} for f in flags)
+        ):
+            raise fail(
+                "flags",
+                f"a non-empty list of HJ 212 flags from {sorted(_FLAGS - {'N'})}, got {flags!r}",
+                "须为 HJ 212 数据标记列表",
+            )
+        params["flags"] = list(dict.fromkeys(flags))
+        number("minutes", 0, 10080, integer=True)
+    return params
+
+
+def parse_rules(text: str, source: str = "alarms.toml") -> RuleSet:
+    """Read a rules file's text. Raises ``AlarmRuleError`` naming the rule and field."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise AlarmRuleError(
+            None, None, f"{source} is not valid TOML: {exc}", f"{source} 不是有效的 TOML：{exc}"
+        ) from None
+    unknown = sorted(set(doc) - {"revision", "rule"})
+    if unknown:
+        raise AlarmRuleError(
+            None,
+            unknown[0],
+            "unknown top-level key (expected 'revision' and [[rule]] tables)",
+            "未知的顶层键",
+        )
+    revision = doc.get("revision", 1)
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 1:
+        raise AlarmRuleError(
+            None, "revision", f"a positive integer, got {revision!r}", "须为正整数"
+        )
+    raw_rules = doc.get("rule", [])
+    if not isinstance(raw_rules, list):
+        raise AlarmRuleError(None, "rule", "rules are [[rule]] tables", "规则须写成 [[rule]] 表")
+    rules: list[AlarmRule] = []
+    seen: set[str] = set()
+    for raw in raw_rules:
+        rule = validate_rule(raw)
+        if rule.id in seen:
+            raise AlarmRuleError(rule.id, "id", "the same id is used by two rules", "规则编号重复")
+        seen.add(rule.id)
+        rules.append(rule)
+    return RuleSet(tuple(rules), revision)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {value!r} to TOML")
+
+
+HEADER: Final = """\
+# Alarm rules of the dispatch desk (see dispatch_app/domain/alarm_rules.py for every field).
+# Edited in the desk by an administrator; `revision` grows with each saved edit.
+"""
+
+
+def dump_rules(rule_set: RuleSet, header: str = HEADER) -> str:
+    """The TOML text of a rule set; ``parse_rules(dump_rules(s)) == s``."""
+    lines = [header.rstrip("\n"), "", f"revision = {rule_set.revision}"]
+    for rule in rule_set.rules:
+        lines += [
+            "",
+            "[[rule]]",
+            f"id = {_toml_value(rule.id)}",
+            f"name_zh = {_toml_value(rule.name_zh)}",
+            f"name_en = {_toml_value(rule.name_en)}",
+            f"type = {_toml_value(rule.type.value)}",
+            f"station_kinds = {_toml_value(list(rule.station_kinds))}",
+            f"priority = {_toml_value(rule.priority.value)}",
+            f"count = {rule.count}",
+            f"deadband = {_toml_value(rule.deadband)}",
+            f"open_case = {_toml_value(rule.open_case)}",
+            f"enabled = {_toml_value(rule.enabled)}",
+            f"params = {_toml_value(dict(rule.params))}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+# --- evaluation ---------------------------------------------------------------------------
+#
+# The engine keeps, per station and parameter, the small windows the rules need: the valid
+# samples of the last hour (or of the longest rise window), hourly buckets for 8 h and 24 h
+# averages, the latest value and flag, and since when that flag has been set. Samples with a
+# flag other than "N" or without a value never enter an average: they still count as the
+# station being alive. Times are handled as POSIX seconds internally.
+
+HOUR_S: Final = 3600.0
+#: Share of expected samples an average needs (HJ 663: 45 minutes of an hour; 20 hours of a
+#: day; 6 hours of 8).
+HOUR_COVERAGE: Final = 0.75
+DAY_HOURS_NEEDED: Final = 20
+EIGHT_HOURS_NEEDED: Final = 6
+_BUCKETS_KEPT: Final = 26
+
+
+class Observation(NamedTuple):
+    """One value as the feed delivers it (contracts: /latest and /updates items)."""
+
+    station_id: str
+    parameter: str
+    time: datetime
+    value: float | None
+    flag: str = "N"
+
+
+@dataclass(frozen=True)
+class StationInfo:
+    """What the rules need to know about a station (from the registry)."""
+
+    id: str
+    kind: str
+    district: str | None = None
+    target_class: int | None = None
+    waterbody: str | None = None
+    interval_s: int = 60
+    name: str = ""
+
+    @classmethod
+    def from_registry(cls, entry: Mapping[str, Any]) -> StationInfo:
+        """From one entry of resources/stations.json or GET /api/v1/stations."""
+        try:
+            station = cls(
+                id=str(entry["id"]),
+                kind=str(entry["kind"]),
+                district=entry.get("district"),
+                target_class=entry.get("target_class"),
+                waterbody=entry.get("waterbody"),
+                interval_s=int(entry.get("interval_s") or 60),
+                name=str(entry.get("name") or ""),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(
+                f"station registry entry {entry.get('id')!r} is incomplete: {exc}"
+            ) from None
+        return station.checked()
+
+    def checked(self) -> StationInfo:
+        if self.kind not in STATION_KINDS:
+            raise ValueError(f"station {self.id!r}: unknown kind {self.kind!r}")
+        if self.interval_s <= 0:
+            raise ValueError(f"station {self.id!r}: interval_s must be positive")
+        if self.kind.startswith("water_"):
+            if self.target_class is not None and self.target_class not in (1, 2, 3, 4, 5):
+                raise ValueError(f"station {self.id!r}: target_class must be 1–5")
+            if self.waterbody not in (None, "river", "lake", "reservoir"):
+                raise ValueError(f"station {self.id!r}: unknown waterbody {self.waterbody!r}")
+        return self
+
+
+def stations_from_registry(doc: Mapping[str, Any]) -> tuple[StationInfo, ...]:
+    """All stations of a registry document ({"stations": [...]})."""
+    entries = doc.get("stations")
+    if not isinstance(entries, list):
+        raise ValueError("a station registry is an object with a 'stations' list")
+    return tuple(StationInfo.from_registry(e) for e in entries)
+
+
+class Evidence(NamedTuple):
+    """A datum behind a condition, as the case will show it ("the data that triggered it")."""
+
+    parameter: str
+    time: datetime
+    value: float | None
+    flag: str
+    basis: str  # "latest", "1h average", "8h average", "24h average", "window minimum", "IAQI"…
+
+
+@dataclass(frozen=True)
+class AlarmCondition:
+    """A rule's verdict on one station: in alarm (``active``) or, once, back to normal.
+
+    ``value`` is the rule's measure (AQI, concentration, grade, rise fraction, minutes) and
+    ``threshold`` what it is compared with; ``time`` is the time of the data it rests on.
+    """
+
+    rule_id: str
+    station_id: str
+    active: bool
+    priority: Priority
+    open_case: bool
+    value: float | None
+    threshold: float
+    time: datetime
+    evidence: tuple[Evidence, ...]
+    message_zh: str
+    message_en: str
+
+    @property
+    def key(self) -> str:
+        return alarm_key(self.rule_id, self.station_id)
+
+
+def alarm_key(rule_id: str, station_id: str) -> str:
+    """The one identity of an alarm: one per rule and station."""
+    return f"{rule_id}@{station_id}"
+
+
+def _ts(time: datetime, what: str = "time") -> float:
+    if not isinstance(time, datetime):
+        raise ValueError(f"{what} must be a datetime, got {time!r}")
+    if time.tzinfo is None or time.utcoffset() is None:
+        raise ValueError(f"{what} must carry its UTC offset, got naive {time.isoformat()}")
+    return time.timestamp()
+
+
+def _dt(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+class _Series:
+    """Windows of one station parameter."""
+
+    __slots__ = (
+        "_avg_cache",
+        "buckets",
+        "flag_since",
+        "last_flag",
+        "last_time",
+        "last_value",
+        "revision",
+        "times",
+        "valid_time",
+        "valid_value",
+        "values",
+    )
+
+    def __init__(self) -> None:
+        self.times: list[float] = []
+        self.values: list[float] = []
+        self.buckets: dict[int, list[float]] = {}
+        self.last_time = -math.inf
+        self.last_value: float | None = None
+        self.last_flag = "N"
+        self.flag_since = -math.inf
+        self.valid_time = -math.inf  # time of the latest valid (flag N) value
+        self.valid_value: float | None = None
+        self.revision = 0  # grows with every change to the windows
+        self._avg_cache: tuple[float, float, float, float] | None = None
+
+    def add(self, ts: float, value: float | None, flag: str, keep_s: float) -> None:
+        if ts >= self.last_time:
+            if flag != self.last_flag or self.last_time == -math.inf:
+                self.flag_since = ts
+            self.last_time, self.last_value, self.last_flag = ts, value, flag
+        if value is None or flag != "N":
+            return
+        if ts >= self.valid_time:
+            self.valid_time, self.valid_value = ts, value
+        if self.times and ts <= self.times[-1]:
+            i = bisect.bisect_left(self.times, ts)
+            if i < len(self.times) and self.times[i] == ts:
+                return  # the same sample again (a resend): counted once
+            self.times.insert(i, ts)
+            self.values.insert(i, value)
+        else:
+            self.times.append(ts)
+            self.values.append(value)
+        self.revision += 1
+        cut = bisect.bisect_right(self.times, self.times[-1] - keep_s)
+        if cut:
+            del self.times[:cut]
+            del self.values[:cut]
+        hour = int(ts // HOUR_S)
+        bucket = self.buckets.get(hour)
+        if bucket is None:
+            self.buckets[hour] = [value, 1.0]
+            if len(self.buckets) > _BUCKETS_KEPT:
+                for old in sorted(self.buckets)[: len(self.buckets) - _BUCKETS_KEPT]:
+                    del self.buckets[old]
+        else:
+            bucket[0] += value
+            bucket[1] += 1.0
+
+    def hour_average(self, needed: int) -> tuple[float, float] | None:
+        """(mean of the valid samples of the 60 minutes ending at the latest one, its time);
+        None below ``needed`` samples. Cached until the window changes."""
+        if not self.times:
+            return None
+        end = self.times[-1]
+        key = (len(self.times), self.times[0], end)
+        cache = self._avg_cache
+        if cache is None or cache[:3] != key:
+            start = bisect.bisect_right(self.times, end - HOUR_S)
+            n = len(self.times) - start
+            mean = math.fsum(self.values[start:]) / n if n >= needed else math.nan
+            cache = self._avg_cache = (*key, mean)
+        mean = cache[3]
+        return None if math.isnan(mean) else (mean, end)
+
+    def hours_average(
+        self, hours: int, needed_hours: int, per_hour: int
+    ) -> tuple[float, float] | None:
+        """Mean of the hourly means of the last ``hours`` clock hours (current one included)."""
+        if not self.times:
+            return None
+        end = self.times[-1]
+        current = int(end // HOUR_S)
+        means = [
+            b[0] / b[1]
+            for h in range(current - hours + 1, current + 1)
+            if (b := self.buckets.get(h)) is not None and b[1] >= per_hour
+        ]
+        if len(means) < needed_hours:
+            return None
+        return math.fsum(means) / len(means), end
+
+    def window_minimum(self, window_s: float) -> tuple[float, float] | None:
+        """(lowest valid value of the window ending at the latest sample, its time)."""
+        if not self.times:
+            return None
+        start = bisect.bisect_left(self.times, self.times[-1] - window_s)
+        values = self.values[start:]
+        low = min(values)
+        return low, self.times[start + values.index(low)]
+
+
+class _Station:
+    __slots__ = ("faults", "info", "last_seen", "per_hour", "revision", "series")
+
+    def __init__(self, info: StationInfo) -> None:
+        self.info = info
+        self.series: dict[str, _Series] = {}
+        self.last_seen = -math.inf
+        self.revision = 0
+        self.per_hour = max(1, math.ceil(HOUR_COVERAGE * HOUR_S / info.interval_s))
+        self.faults: dict[str, tuple[str, float]] = {}  # parameter → (flag, since)
+
+
+class _Pair:
+    """Filter state of one rule at one station."""
+
+    __slots__ = ("condition", "consecutive", "last_key", "on")
+
+    def __init__(self, on: bool = False) -> None:
+        self.on = on
+        self.consecutive = 0
+        self.last_key = -math.inf
+        self.condition: AlarmCondition | None = None
+
+
+_Explain = Callable[[], tuple[tuple[Evidence, ...], str, str]]
+#: (measure, time of the data, sample key, explanation): a pair counts a new sample only
+#: when its key changes (new data for it, or a new ``now`` for time-driven rules).
+_Measure = tuple[float, float, float, _Explain]
+
+
+class AlarmEngine:
+    """Evaluates the rules over the latest data of the network; pure and single-threaded.
+
+    Feed it with ``observe``/``observe_many`` in any order (late data is placed in time), then
+    call ``evaluate(now)``. ``now`` must be on the data's clock (the data service's simulated
+    time when it runs a drill at speed). ``active`` restores which (rule, station) pairs were
+    in alarm when the desk last stopped, so their clearing is reported after a restart.
+    """
+
+    def __init__(
+        self,
+        rules: RuleSet | Iterable[AlarmRule],
+        stations: Iterable[StationInfo],
+        *,
+        active: Iterable[tuple[str, str]] = (),
+        started: datetime | None = None,
+    ) -> None:
+        self._stations: dict[str, _Station] = {}
+        for info in stations:
+            if info.id in self._stations:
+                raise ValueError(f"station {info.id!r} is listed twice")
+            self._stations[info.id] = _Station(info.checked())
+        self._pairs: dict[tuple[str, str], _Pair] = {}
+        self._now_date = _dt(0.0)  # the date limits are chosen by; set by each evaluate(now)
+        self._started = _ts(started, "started") if started is not None else None
+        self.set_rules(rules)
+        for rule_id, station_id in active:
+            self._pairs[(rule_id, station_id)] = _Pair(on=True)
+
+    # configuration --------------------------------------------------------------------------
+
+    def set_rules(self, rules: RuleSet | Iterable[AlarmRule]) -> None:
+        """Replace the rule set (an administrator saved an edit). Filter state of rules that
+        keep their id is kept, so an active alarm is not re-raised by the edit."""
+        rule_list = tuple(rules.rules if isinstance(rules, RuleSet) else rules)
+        ids = [r.id for r in rule_list]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two rules share an id")
+        self._rules = rule_list
+        self._targets: list[tuple[AlarmRule, list[_Station]]] = [
+            (rule, [s for s in self._stations.values() if rule.applies_to(s.info.kind)])
+            for rule in rule_list
+            if rule.enabled
+        ]
+        keep_s = HOUR_S
+        for rule in rule_list:
+            if rule.type is RuleType.SUDDEN_RISE:
+                keep_s = max(keep_s, rule.params["window_minutes"] * 60.0)
+        self._keep_s = keep_s
+        known = set(ids)
+        self._pairs = {k: v for k, v in getattr(self, "_pairs", {}).items() if k[0] in known}
+
+    @property
+    def rules(self) -> tuple[AlarmRule, ...]:
+        return self._rules
+
+    @property
+    def stations(self) -> tuple[StationInfo, ...]:
+        return tuple(s.info for s in self._stations.values())
+
+    # input ----------------------------------------------------------------------------------
+
+    def observe(
+        self, station_id: str, parameter: str, time: datetime, value: float | None, flag: str = "N"
+    ) -> None:
+        """Take one value. Raises ValueError for an unknown station, a naive time, a value
+        that is not a finite number, or an empty flag."""
+        station = self._stations.get(station_id)
+        if station is None:
+            raise ValueError(f"unknown station {station_id!r} (not in the registry the engine has)")
+        if not isinstance(parameter, str) or not parameter:
+            raise ValueError(f"station {station_id}: parameter must be a non-empty key")
+        ts = _ts(time)
+        if value is not None:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                raise ValueError(
+                    f"{station_id} {parameter}: value must be a finite number or None, got {value!r}"
+                )
+            value = float(value)
+        if not isinstance(flag, str) or not flag:
+            raise ValueError(f"{station_id} {parameter}: flag must be a non-empty string")
+        series = station.series.get(parameter)
+        if series is None:
+            series = station.series[parameter] = _Series()
+        series.add(ts, value, flag, self._keep_s)
+        station.revision += 1
+        if ts > station.last_seen:
+            station.last_seen = ts
+        if series.last_time == ts:
+            if series.last_flag == "N":
+                station.faults.pop(parameter, None)
+            else:
+                station.faults[parameter] = (series.last_flag, series.flag_since)
+
+    def observe_many(
+        self, observations: Iterable[Observation | tuple[Any, ...]]
+    ) -> list[tuple[Any, str]]:
+        """Take many values; a bad one is skipped and returned with the reason, the rest are
+        taken (one broken item never loses the batch)."""
+        rejected: list[tuple[Any, str]] = []
+        for obs in observations:
+            try:
+                self.observe(*obs)
+            except (ValueError, TypeError) as exc:
+                rejected.append((obs, str(exc)))
+        return rejected
+
+    # evaluation -----------------------------------------------------------------------------
+
+    def evaluate(self, now: datetime) -> list[AlarmCondition]:
+        """Every (rule, station) in alarm now, plus those that cleared in this evaluation
+        (``active`` False, reported once). A pair whose data is missing keeps its state."""
+        now_ts = _ts(now, "now")
+        if self._started is None:
+            self._started = now_ts
+        self._now_date = _dt(now_ts)
+        aqi_by_station = self._aqi_snapshot(now_ts)
+        out: list[AlarmCondition] = []
+        pairs = self._pairs
+        for rule, stations in self._targets:
+            measure = self._measurer(rule, now_ts, aqi_by_station)
+            for station in stations:
+                key = (rule.id, station.info.id)
+                pair = pairs.get(key)
+                if pair is None:
+                    pair = pairs[key] = _Pair()
+                result = measure(station)
+                if result is not None and result[2] != pair.last_key:
+                    value, sample_key, pair.last_key, explain = result
+                    if pair.on:
+                        if self._clears(rule, station, value):
+                            pair.on = False
+                            pair.consecutive = 0
+                            out.append(
+                                self._condition(rule, station, False, value, sample_key, explain)
+                            )
+                            pair.condition = None
+                            continue
+                        if pair.condition is None or pair.condition.value != value:
+                            pair.condition = self._condition(
+                                rule, station, True, value, sample_key, explain
+                            )
+                    elif self._fires(rule, station, value):
+                        pair.consecutive += 1
+                        if pair.consecutive >= rule.count:
+                            pair.on = True
+                            pair.condition = self._condition(
+                                rule, station, True, value, sample_key, explain
+                            )
+                    else:
+                        pair.consecutive = 0
+                if pair.on and pair.condition is not None:
+                    out.append(pair.condition)
+        return out
+
+    def active_pairs(self) -> list[tuple[str, str]]:
+        """(rule id, station id) of every pair the filters hold in alarm (for a restart)."""
+        return [k for k, p in self._pairs.items() if p.on]
+
+    # rule types -----------------------------------------------------------------------------
+
+    def _threshold(self, rule: AlarmRule, station: _Station) -> float:
+        p = rule.params
+        t = rule.type
+        if t is RuleType.AQI_LEVEL:
+            return float(level_by_number(p["level"]).lowest)
+        if t is RuleType.LIMIT:
+            return float(self._limit(rule))
+        if t is RuleType.WATER_CLASS:
+            return float(station.info.target_class or 0)
+        if t is RuleType.SUDDEN_RISE:
+            return float(p["rise"])
+        return float(p["minutes"])
+
+    def _limit(self, rule: AlarmRule) -> Decimal:
+        return gb3095.limit(rule.params["pollutant"], rule.params["period"], self._now_date)
+
+    def _fires(self, rule: AlarmRule, station: _Station, value: float) -> bool:
+        t = rule.type
+        if t is RuleType.LIMIT:
+            pollutant = rule.params["pollutant"]
+            return round_concentration(pollutant, value) > self._limit(rule)
+        if t is RuleType.FAULT_FLAG:
+            return value >= 0 and value >= rule.params["minutes"]
+        threshold = self._threshold(rule, station)
+        if t in (RuleType.AQI_LEVEL, RuleType.SUDDEN_RISE):
+            return value >= threshold
+        return value > threshold  # water grade, silent minutes
+
+    def _clears(self, rule: AlarmRule, station: _Station, value: float) -> bool:
+        t = rule.type
+        if t is RuleType.FAULT_FLAG:
+            return value < 0
+        if rule.deadband == 0:
+            return not self._fires(rule, station, value)
+        threshold = self._threshold(rule, station)
+        if t in (RuleType.AQI_LEVEL, RuleType.SUDDEN_RISE):
+            return value < threshold - rule.deadband
+        return value <= threshold - rule.deadband
+
+    def _measurer(
+        self,
+        rule: AlarmRule,
+        now_ts: float,
+        aqi_by_station: dict[str, tuple[int, float, _Explain]],
+    ) -> Callable[[_Station], _Measure | None]:
+        p = rule.params
+        t = rule.type
+        if t is RuleType.AQI_LEVEL:
+            return lambda station: (
+                (float(r[0]), r[1], float(station.revision), r[2])
+                if (r := aqi_by_station.get(station.info.id))
+                else None
+            )
+        if t is RuleType.LIMIT:
+            return lambda station: self._measure_limit(rule, station)
+        if t is RuleType.WATER_CLASS:
+            return lambda station: self._measure_water(rule, station, now_ts)
+        if t is RuleType.SUDDEN_RISE:
+            return lambda station: self._measure_rise(rule, station)
+        if t is RuleType.SILENT:
+            started = self._started if self._started is not None else now_ts
+            return lambda station: self._measure_silent(station, now_ts, started)
+        flags = frozenset(p["flags"])
+        return lambda station: self._measure_fault(station, flags, now_ts)
+
+    def _aqi_snapshot(self, now_ts: float) -> dict[str, tuple[int, float, _Explain]]:
+        """Hourly AQI of every station an AQI rule watches, computed in one batch."""
+        stations: dict[str, _Station] = {}
+        for rule, targets in self._targets:
+            if rule.type is RuleType.AQI_LEVEL:
+                for s in targets:
+                    stations[s.info.id] = s
+        if not stations:
+            return {}
+        standard = standard_for(self._now_date)
+        ids = list(stations)
+        hour: dict[str, list[float]] = {p: [] for p in POLLUTANTS}
+        moving: dict[str, list[float]] = {p: [] for p in ("SO2", "PM10", "PM2.5")}
+        sample_time: list[float] = []
+        for sid in ids:
+            station = stations[sid]
+            latest = -math.inf
+            for p in POLLUTANTS:
+                series = station.series.get(p)
+                avg = series.hour_average(station.per_hour) if series is not None else None
+                hour[p].append(avg[0] if avg else math.nan)
+                if avg and avg[1] > latest:
+                    latest = avg[1]
+                if p in moving:
+                    day = (
+                        series.hours_average(24, DAY_HOURS_NEEDED, station.per_hour)
+                        if series is not None and standard == HJ633_2012
+                        else None
+                    )
+                    moving[p].append(day[0] if day else math.nan)
+            sample_time.append(latest)
+        moving_arg = {p: np.array(v) for p, v in moving.items()} if standard == HJ633_2012 else None
+        try:
+            arrays = hourly_aqi_arrays(
+                {p: np.array(v) for p, v in hour.items()}, standard=standard, moving_24h=moving_arg
+            )
+        except ValueError:
+            # HJ 633—2012, SO2 1 h above 800 without its 24 h average somewhere: the rows that
+            # can be indexed still are, one by one.
+            arrays = None
+        result: dict[str, tuple[int, float, _Explain]] = {}
+        for i, sid in enumerate(ids):
+            averages = {p: hour[p][i] for p in POLLUTANTS}
+            if arrays is not None:
+                value = int(arrays.aqi[i])
+                primary = arrays.primary_pollutants(i)
+                sub = {p: int(arrays.iaqi[p][i]) for p in POLLUTANTS}
+            else:
+                try:
+                    report = hourly_report(
+                        {p: (None if math.isnan(v) else v) for p, v in averages.items()},
+                        standard=standard,
+                        moving_24h={
+                            p: (None if math.isnan(v[i]) else v[i]) for p, v in moving.items()
+                        },
+                    )
+                except ValueError:
+                    continue
+                value = report.aqi if report.aqi is not None else MISSING
+                primary = report.primary_pollutants
+                sub = {p: report.iaqi.get(p, MISSING) for p in POLLUTANTS}
+            if value == MISSING:
+                continue
+            when = sample_time[i]
+            result[sid] = (value, when, _aqi_explainer(value, primary, averages, sub, when))
+        return result
+
+    def _measure_limit(self, rule: AlarmRule, station: _Station) -> _Measure | None:
+        pollutant, period = rule.params["pollutant"], rule.params["period"]
+        series = station.series.get(pollutant)
+        if series is None:
+            return None
+        if period == "1h":
+            avg = series.hour_average(station.per_hour)
+        elif period == "8h":
+            avg = series.hours_average(8, EIGHT_HOURS_NEEDED, station.per_hour)
+        else:
+            avg = series.hours_average(24, DAY_HOURS_NEEDED, station.per_hour)
+        if avg is None:
+            return None
+        value, when = avg
+        basis = {"1h": "1h average", "8h": "8h average", "day": "24h average"}[period]
+        limit = self._limit(rule)
+
+        def explain() -> tuple[tuple[Evidence, ...], str, str]:
+            shown = round_concentration(pollutant, value)
+            ev = (Evidence(pollutant, _dt(when), value, "N", basis),)
+            return (
+                ev,
+                f"{pollutant} {basis_zh(basis)} {shown}，超过 GB 3095 限值 {limit}",
+                f"{pollutant} {basis} {shown} above the GB 3095 limit {limit}",
+            )
+
+        return value, when, float(series.revision), explain
+
+    def _measure_water(self, rule: AlarmRule, station: _Station, now_ts: float) -> _Measure | None:
+        info = station.info
+        if info.target_class is None or info.waterbody is None:
+            return None
+        oldest = now_ts - rule.params["max_age_minutes"] * 60.0
+        values: dict[str, float] = {}
+        latest = -math.inf
+        for p, series in station.series.items():
+            if (
+                p in water.CLASSIFIED
+                and series.valid_value is not None
+                and series.valid_time >= oldest
+            ):
+                values[p] = series.valid_value
+                latest = max(latest, series.valid_time)
+        if not values:
+            return None
+        try:
+            result = water.classify(values, info.waterbody, info.target_class)
+        except ValueError:
+            return None  # nothing GB 3838 evaluates for this water body (e.g. only TN in a river)
+
+        def explain() -> tuple[tuple[Evidence, ...], str, str]:
+            ev = tuple(
+                Evidence(
+                    e.parameter,
+                    _dt(station.series[e.parameter].valid_time),
+                    float(e.value),
+                    "N",
+                    "latest",
+                )
+                for e in result.exceedances
+            )
+            worst = "、".join(
+                f"{e.parameter} {e.value}"
+                + (f"（超标 {e.multiple} 倍）" if e.multiple is not None else "")
+                for e in result.exceedances
+            )
+            worst_en = ", ".join(
+                f"{e.parameter} {e.value}"
+                + (f" ({e.multiple}× over)" if e.multiple is not None else "")
+                for e in result.exceedances
+            )
+            target = water.label(info.target_class or 1)
+            return (
+                ev,
+                f"水质 {result.label} 类，劣于目标 {target} 类：{worst}",
+                f"class {result.label}, worse than target {target}: {worst_en}",
+            )
+
+        return float(result.grade), latest, float(station.revision), explain
+
+    def _measure_rise(self, rule: AlarmRule, station: _Station) -> _Measure | None:
+        parameter = rule.params["parameter"]
+        series = station.series.get(parameter)
+        if series is None or not series.times:
+            return None
+        window_s = rule.params["window_minutes"] * 60.0
+        low = series.window_minimum(window_s)
+        if low is None or low[0] <= 0:
+            return None
+        latest_value, latest_time = series.values[-1], series.times[-1]
+        rise = (latest_value - low[0]) / low[0]
+        if latest_value - low[0] < rule.params["min_increase"]:
+            rise = min(rise, 0.0)  # too small in absolute terms to count as a rise
+
+        def explain() -> tuple[tuple[Evidence, ...], str, str]:
+            ev = (
+                Evidence(parameter, _dt(low[1]), low[0], "N", "window minimum"),
+                Evidence(parameter, _dt(latest_time), latest_value, "N", "latest"),
+            )
+            pct = round(rise * 100)
+            minutes = rule.params["window_minutes"]
+            return (
+                ev,
+                f"{parameter} {minutes} 分钟内由 {low[0]:g} 升至 {latest_value:g}（+{pct}%）",
+                f"{parameter} rose from {low[0]:g} to {latest_value:g} within {minutes} min (+{pct} %)",
+            )
+
+        return rise, latest_time, float(series.revision), explain
+
+    def _measure_silent(self, station: _Station, now_ts: float, started: float) -> _Measure:
+        since = station.last_seen if station.last_seen > -math.inf else started
+        minutes = max(0.0, (now_ts - since) / 60.0)
+        heard = station.last_seen > -math.inf
+
+        def explain() -> tuple[tuple[Evidence, ...], str, str]:
+            ev = (Evidence("*", _dt(since), None, "", "last data" if heard else "watching since"),)
+            when = _dt(since).astimezone(BEIJING).strftime("%m-%d %H:%M")
+            return (
+                ev,
+                f"{int(minutes)} 分钟无数据（最后数据 {when}）"
+                if heard
+                else f"启动以来 {int(minutes)} 分钟无数据",
+                f"no data for {int(minutes)} min (last at {when})"
+                if heard
+                else f"no data for {int(minutes)} min since start",
+            )
+
+        return minutes, now_ts, now_ts, explain
+
+    def _measure_fault(self, station: _Station, flags: frozenset[str], now_ts: float) -> _Measure:
+        longest = -1.0
+        which: tuple[str, str, float] | None = None
+        for parameter, (flag, since) in station.faults.items():
+            if flag in flags:
+                minutes = (now_ts - since) / 60.0
+                if minutes > longest:
+                    longest, which = minutes, (parameter, flag, since)
+
+        def explain() -> tuple[tuple[Evidence, ...], str, str]:
+            if which is None:
+                return (), "仪器标记恢复正常", "instrument flag back to normal"
+            parameter, flag, since = which
+            series = station.series[parameter]
+            ev = (Evidence(parameter, _dt(since), series.last_value, flag, "flag since"),)
+            return (
+                ev,
+                f"{parameter} 标记 {flag} 已持续 {int(longest)} 分钟",
+                f"{parameter} flagged {flag} for {int(longest)} min",
+            )
+
+        return longest, now_ts, now_ts, explain
+
+    def _condition(
+        self,
+        rule: AlarmRule,
+        station: _Station,
+        active: bool,
+        value: float,
+        sample_key: float,
+        explain: _Explain,
+    ) -> AlarmCondition:
+        evidence, zh, en = explain()
+        return AlarmCondition(
+            rule_id=rule.id,
+            station_id=station.info.id,
+            active=active,
+            priority=rule.priority,
+            open_case=rule.open_case,
+            value=value,
+            threshold=self._threshold(rule, station),
+            time=_dt(sample_key),
+            evidence=evidence,
+            message_zh=f"{rule.name_zh}：{zh}",
+            message_en=f"{rule.name_en}: {en}",
+        )
+
+
+def basis_zh(basis: str) -> str:
+    return {
+        "1h average": "小时均值",
+        "8h average": "8 小时均值",
+        "24h average": "24 小时均值",
+        "latest": "最新值",
+    }.get(basis, basis)
+
+
+def _aqi_explainer(
+    value: int,
+    primary: tuple[str, ...],
+    averages: dict[str, float],
+    sub: dict[str, int],
+    when: float,
+) -> _Explain:
+    def explain() -> tuple[tuple[Evidence, ...], str, str]:
+        level = aqi_level(value)
+        ev = tuple(
+            Evidence(p, _dt(when), averages[p], "N", f"1h average, IAQI {sub[p]}")
+            for p in POLLUTANTS
+            if not math.isnan(averages[p])
+        )
+        first = "、".join(primary) or "—"
+        return (
+            ev,
+            f"小时 AQI {value}（{level.category_zh}），首要污染物 {first}",
+            f"hourly AQI {value} ({level.category_en}), primary pollutant {', '.join(primary) or '—'}",
+        )
+
+    return explain

@@ -1,0 +1,341 @@
+"""AlarmEngine: each rule type on real observations, the delay/count filter, hysteresis,
+missing data, late data, restart, and refused input."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dispatch_app.domain.alarm_rules import (
+    AlarmEngine,
+    AlarmRule,
+    Observation,
+    StationInfo,
+    stations_from_registry,
+    validate_rule,
+)
+
+T0 = datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
+AIR = StationInfo("AQ-N-01", "air_national", "xinbei")
+HOURLY_AIR = StationInfo("AQ-P-01", "air_provincial", "wujin", interval_s=3600)
+GRID = StationInfo("AQ-G-001", "air_grid", "tianning")
+RIVER = StationInfo(
+    "WQ-N-01", "water_national", "wujin", target_class=3, waterbody="river", interval_s=14400
+)
+LAKE = StationInfo(
+    "WQ-N-02", "water_national", "wujin", target_class=3, waterbody="lake", interval_s=14400
+)
+
+
+def rule(rule_id: str, type_: str, kinds: list[str], params: dict, **extra: object) -> AlarmRule:
+    return validate_rule(
+        {
+            "id": rule_id,
+            "name_zh": rule_id,
+            "name_en": rule_id,
+            "type": type_,
+            "station_kinds": kinds,
+            "priority": extra.pop("priority", "medium"),
+            "params": params,
+            **extra,
+        }
+    )
+
+
+def minutes(n: float) -> datetime:
+    return T0 + timedelta(minutes=n)
+
+
+def air_hour(engine: AlarmEngine, station: str, when: datetime, **values: float) -> None:
+    for parameter, value in values.items():
+        engine.observe(station, parameter.replace("PM25", "PM2.5"), when, value)
+
+
+CLEAN = dict(SO2=8.0, NO2=30.0, CO=0.6, O3=80.0, PM10=60.0)
+
+
+def active(conditions: list, rule_id: str | None = None) -> dict[str, object]:
+    return {
+        c.station_id: c
+        for c in conditions
+        if c.active and (rule_id is None or c.rule_id == rule_id)
+    }
+
+
+def test_aqi_level_needs_hour_coverage_then_count() -> None:
+    heavy = rule("aqi-heavy", "aqi_level", ["air_national"], {"level": 5}, count=2)
+    engine = AlarmEngine([heavy], [AIR])
+    fired_at = None
+    for m in range(60):
+        air_hour(engine, AIR.id, minutes(m), PM25=180.0, **CLEAN)
+        conditions = engine.evaluate(minutes(m))
+        if conditions and fired_at is None:
+            fired_at = m
+    # 45 minute samples make an hourly average (HJ 663 coverage); the 2nd such sample fires.
+    assert fired_at == 45
+    condition = engine.evaluate(minutes(59))[0]
+    assert condition.active and condition.value == 230.0 and condition.threshold == 201.0
+    assert condition.rule_id == "aqi-heavy" and condition.key == "aqi-heavy@AQ-N-01"
+    pm = next(e for e in condition.evidence if e.parameter == "PM2.5")
+    assert pm.value == 180.0 and "IAQI 230" in pm.basis
+    assert "AQI 230" in condition.message_en and "首要污染物 PM2.5" in condition.message_zh
+
+
+def test_count_filter_resets_and_repeated_evaluation_is_not_a_new_sample() -> None:
+    r = rule("aqi", "aqi_level", ["air_provincial"], {"level": 3}, count=3)
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    pm = [120.0, 120.0, 40.0, 120.0, 120.0]  # AQI 160, 160, 57, 160, 160
+    for h, value in enumerate(pm):
+        air_hour(engine, HOURLY_AIR.id, minutes(60 * h), PM25=value, **CLEAN)
+        for _ in range(3):  # evaluating the same data again is not another sample
+            assert engine.evaluate(minutes(60 * h + 1)) == []
+    air_hour(engine, HOURLY_AIR.id, minutes(300), PM25=120.0, **CLEAN)
+    assert active(engine.evaluate(minutes(301)))  # the third consecutive sample
+
+
+def test_hysteresis_holds_in_the_deadband_and_clears_below_it() -> None:
+    r = rule("aqi", "aqi_level", ["air_provincial"], {"level": 5}, deadband=10)
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    air_hour(engine, HOURLY_AIR.id, minutes(0), PM25=180.0, **CLEAN)  # AQI 230
+    assert active(engine.evaluate(minutes(1)))
+    air_hour(engine, HOURLY_AIR.id, minutes(60), PM25=146.0, **CLEAN)  # AQI 195: in deadband
+    held = engine.evaluate(minutes(61))
+    assert held[0].active and held[0].value == 195.0
+    air_hour(engine, HOURLY_AIR.id, minutes(120), PM25=140.0, **CLEAN)  # AQI 186: below 191
+    cleared = engine.evaluate(minutes(121))
+    assert len(cleared) == 1 and not cleared[0].active and cleared[0].value == 186.0
+    assert engine.evaluate(minutes(122)) == []  # a clear is reported once
+
+
+def test_without_deadband_clears_as_soon_as_below_threshold() -> None:
+    r = rule("aqi", "aqi_level", ["air_provincial"], {"level": 5})
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    air_hour(engine, HOURLY_AIR.id, minutes(0), PM25=150.5, **CLEAN)  # 150 after GB/T 8170 → 200
+    assert engine.evaluate(minutes(1)) == []
+    air_hour(engine, HOURLY_AIR.id, minutes(60), PM25=151.0, **CLEAN)  # 201
+    assert active(engine.evaluate(minutes(61)))
+    air_hour(engine, HOURLY_AIR.id, minutes(120), PM25=150.0, **CLEAN)  # 200
+    assert not engine.evaluate(minutes(121))[0].active
+
+
+def test_missing_pollutant_makes_aqi_unknown_and_keeps_state() -> None:
+    r = rule("aqi", "aqi_level", ["air_provincial"], {"level": 5})
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    air_hour(engine, HOURLY_AIR.id, minutes(0), PM25=180.0, **CLEAN)
+    assert active(engine.evaluate(minutes(1)))
+    # The station goes silent: the alarm neither clears nor fires again.
+    for m in (120, 240, 600):
+        conditions = engine.evaluate(minutes(m))
+        assert len(conditions) == 1 and conditions[0].active
+
+
+def test_flagged_values_never_enter_an_average() -> None:
+    r = rule("aqi", "aqi_level", ["air_provincial"], {"level": 5})
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    engine.observe(HOURLY_AIR.id, "PM2.5", minutes(0), 900.0, "D")  # analyser fault reading
+    air_hour(engine, HOURLY_AIR.id, minutes(0), **CLEAN)
+    assert engine.evaluate(minutes(1)) == []  # PM2.5 missing, AQI ≤ 100 → NA, no alarm
+
+
+def test_limit_one_hour_equal_to_limit_complies() -> None:
+    r = rule("no2", "limit", ["air_provincial"], {"pollutant": "NO2", "period": "1h"})
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    for h, value in enumerate([200.0, 200.4, 200.5]):  # all round to 200 (GB/T 8170)
+        engine.observe(HOURLY_AIR.id, "NO2", minutes(60 * h), value)
+        assert engine.evaluate(minutes(60 * h + 1)) == []
+    engine.observe(HOURLY_AIR.id, "NO2", minutes(180), 201.0)
+    condition = engine.evaluate(minutes(181))[0]
+    assert condition.active and condition.threshold == 200.0
+    assert condition.evidence[0].basis == "1h average"
+    assert "above the GB 3095 limit 200" in condition.message_en
+
+
+def test_limit_daily_needs_twenty_hours() -> None:
+    r = rule("pm25-day", "limit", ["air_provincial"], {"pollutant": "PM2.5", "period": "day"})
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    for h in range(19):
+        engine.observe(HOURLY_AIR.id, "PM2.5", minutes(60 * h), 70.0)
+        assert engine.evaluate(minutes(60 * h + 1)) == []
+    engine.observe(HOURLY_AIR.id, "PM2.5", minutes(60 * 19), 70.0)  # the 20th hour
+    condition = engine.evaluate(minutes(60 * 19 + 1))[0]
+    assert condition.active and condition.value == pytest.approx(70.0)
+    assert condition.threshold == 60.0 and condition.evidence[0].basis == "24h average"
+
+
+def test_water_section_worse_than_target() -> None:
+    r = rule("water", "water_class", ["water_national"], {"max_age_minutes": 480}, priority="high")
+    engine = AlarmEngine([r], [RIVER, LAKE])
+    sample = {"pH": 7.4, "DO": 6.5, "CODMn": 4.0, "NH3-N": 1.8, "TP": 0.15, "water_temp": 15.0}
+    for station in (RIVER, LAKE):
+        for parameter, value in sample.items():
+            engine.observe(station.id, parameter, minutes(0), value)
+    by_station = active(engine.evaluate(minutes(5)))
+    river = by_station[RIVER.id]
+    assert river.value == 5.0 and river.threshold == 3.0 and river.open_case
+    assert [e.parameter for e in river.evidence] == ["NH3-N"]
+    assert "1.8" in river.message_en and "0.80" in river.message_en
+    lake = by_station[LAKE.id]  # TP 0.15 is Ⅴ in a lake (0.1 < 0.15 ≤ 0.2)
+    assert {e.parameter for e in lake.evidence} == {"NH3-N", "TP"}
+    # Four hours later the river is back in class; the lake reading is stale and ignored.
+    engine.observe(RIVER.id, "NH3-N", minutes(240), 0.9)
+    conditions = engine.evaluate(minutes(245))
+    assert [(c.station_id, c.active) for c in conditions if c.station_id == RIVER.id] == [
+        (RIVER.id, False)
+    ]
+    # After max_age the lake has no fresh values: not evaluable, so it keeps its state.
+    assert active(engine.evaluate(minutes(600)))[LAKE.id].active
+
+
+def test_water_ignores_flagged_samples() -> None:
+    r = rule("water", "water_class", ["water_national"], {})
+    engine = AlarmEngine([r], [RIVER])
+    engine.observe(RIVER.id, "DO", minutes(0), 7.0)
+    engine.observe(RIVER.id, "NH3-N", minutes(0), 5.0, "D")
+    assert engine.evaluate(minutes(1)) == []
+
+
+def test_sudden_rise_on_grid_point() -> None:
+    r = rule(
+        "rise",
+        "sudden_rise",
+        ["air_grid"],
+        {"parameter": "PM2.5", "rise": 0.5, "window_minutes": 60, "min_increase": 20},
+    )
+    engine = AlarmEngine([r], [GRID])
+    for m in range(30):
+        engine.observe(GRID.id, "PM2.5", minutes(m), 40.0)
+    assert engine.evaluate(minutes(29)) == []
+    engine.observe(GRID.id, "PM2.5", minutes(30), 59.0)  # +47.5 %: not yet
+    assert engine.evaluate(minutes(30)) == []
+    engine.observe(GRID.id, "PM2.5", minutes(31), 65.0)  # +62.5 %, +25 µg/m³
+    condition = engine.evaluate(minutes(31))[0]
+    assert condition.active and condition.value == pytest.approx(0.625)
+    assert [e.basis for e in condition.evidence] == ["window minimum", "latest"]
+    assert condition.evidence[0].value == 40.0 and condition.evidence[1].value == 65.0
+    # The low value leaves the 60-minute window: no rise any more, the alarm clears.
+    for m in range(32, 95):
+        engine.observe(GRID.id, "PM2.5", minutes(m), 65.0)
+    assert not engine.evaluate(minutes(94))[0].active
+
+
+def test_sudden_rise_needs_the_absolute_increase_too() -> None:
+    r = rule(
+        "rise", "sudden_rise", ["air_grid"], {"parameter": "PM2.5", "rise": 0.5, "min_increase": 20}
+    )
+    engine = AlarmEngine([r], [GRID])
+    engine.observe(GRID.id, "PM2.5", minutes(0), 10.0)
+    engine.observe(GRID.id, "PM2.5", minutes(1), 18.0)  # +80 % but only +8 µg/m³
+    assert engine.evaluate(minutes(1)) == []
+
+
+def test_silent_station_and_station_never_heard() -> None:
+    r = rule("silent", "silent", ["air_national", "air_grid"], {"minutes": 30})
+    engine = AlarmEngine([r], [AIR, GRID], started=T0)
+    engine.observe(AIR.id, "PM2.5", minutes(0), 30.0)
+    assert engine.evaluate(minutes(30)) == []  # exactly 30 minutes: not longer than 30
+    conditions = active(engine.evaluate(minutes(31)))
+    assert set(conditions) == {AIR.id, GRID.id}  # GRID never sent anything since start
+    assert conditions[AIR.id].value == pytest.approx(31.0)
+    assert conditions[GRID.id].evidence[0].basis == "watching since"
+    engine.observe(AIR.id, "PM2.5", minutes(32), 30.0)
+    after = engine.evaluate(minutes(33))
+    assert [(c.station_id, c.active) for c in after] == [(AIR.id, False), (GRID.id, True)]
+
+
+def test_fault_flag_must_persist() -> None:
+    r = rule("fault", "fault_flag", ["air_national"], {"flags": ["D"], "minutes": 60})
+    engine = AlarmEngine([r], [AIR])
+    engine.observe(AIR.id, "O3", minutes(0), 10.0, "D")
+    engine.observe(AIR.id, "O3", minutes(30), 0.0, "D")
+    engine.observe(AIR.id, "PM2.5", minutes(30), 30.0, "M")  # maintenance is not a fault
+    assert engine.evaluate(minutes(59)) == []
+    condition = engine.evaluate(minutes(60))[0]
+    assert condition.active and condition.evidence[0].flag == "D"
+    assert condition.evidence[0].time == minutes(0)  # since when the flag is set
+    engine.observe(AIR.id, "O3", minutes(61), 80.0, "N")
+    assert not engine.evaluate(minutes(62))[0].active
+
+
+def test_late_and_repeated_data() -> None:
+    r = rule("no2", "limit", ["air_national"], {"pollutant": "NO2", "period": "1h"})
+    engine = AlarmEngine([r], [AIR])
+    for m in range(60):
+        if m % 10 != 0:  # every tenth minute is held back by the data logger
+            engine.observe(AIR.id, "NO2", minutes(m), 190.0)
+    assert engine.evaluate(minutes(59)) == []  # 190 without the late values
+    late = [Observation(AIR.id, "NO2", minutes(m), 340.0) for m in range(0, 60, 10)]
+    assert engine.observe_many(late) == []
+    assert engine.observe_many(late) == []  # sent twice: counted once
+    condition = engine.evaluate(minutes(60))[0]
+    # (54·190 + 6·340) / 60 = 205; counting the resend twice would give 217.3.
+    assert condition.active and condition.value == pytest.approx(205.0)
+
+
+def test_bad_input_is_refused_and_loses_nothing_else() -> None:
+    r = rule("no2", "limit", ["air_provincial"], {"pollutant": "NO2", "period": "1h"})
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    with pytest.raises(ValueError, match="unknown station"):
+        engine.observe("AQ-X", "NO2", T0, 1.0)
+    with pytest.raises(ValueError, match="naive"):
+        engine.observe(HOURLY_AIR.id, "NO2", datetime(2026, 11, 28), 1.0)
+    with pytest.raises(ValueError, match="finite"):
+        engine.observe(HOURLY_AIR.id, "NO2", T0, math.nan)
+    with pytest.raises(ValueError, match="finite"):
+        engine.observe(HOURLY_AIR.id, "NO2", T0, True)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="flag"):
+        engine.observe(HOURLY_AIR.id, "NO2", T0, 1.0, "")
+    with pytest.raises(ValueError, match="naive"):
+        engine.evaluate(datetime(2026, 11, 28))
+    rejected = engine.observe_many(
+        [
+            Observation("AQ-X", "NO2", T0, 1.0),
+            Observation(HOURLY_AIR.id, "NO2", T0, 250.0),
+            (HOURLY_AIR.id, "NO2", "yesterday", 1.0),
+        ]
+    )
+    assert [reason.split(" ")[0] for _, reason in rejected] == ["unknown", "time"]
+    assert active(engine.evaluate(minutes(1)))  # the good observation was taken
+
+
+def test_restart_reports_the_clearing_of_restored_alarms() -> None:
+    r = rule("no2", "limit", ["air_provincial"], {"pollutant": "NO2", "period": "1h"})
+    engine = AlarmEngine([r], [HOURLY_AIR], active=[("no2", HOURLY_AIR.id)])
+    assert engine.evaluate(minutes(0)) == []  # nothing known yet: nothing said
+    engine.observe(HOURLY_AIR.id, "NO2", minutes(1), 50.0)
+    conditions = engine.evaluate(minutes(2))
+    assert [(c.key, c.active) for c in conditions] == [(f"no2@{HOURLY_AIR.id}", False)]
+    assert engine.active_pairs() == []
+
+
+def test_rule_edit_keeps_state_of_unchanged_rules() -> None:
+    r = rule("no2", "limit", ["air_provincial"], {"pollutant": "NO2", "period": "1h"})
+    other = rule("silent", "silent", ["air_provincial"], {"minutes": 60})
+    engine = AlarmEngine([r], [HOURLY_AIR])
+    engine.observe(HOURLY_AIR.id, "NO2", minutes(0), 300.0)
+    assert active(engine.evaluate(minutes(1)))
+    engine.set_rules([r, other])
+    assert engine.active_pairs() == [("no2", HOURLY_AIR.id)]
+    engine.set_rules([other])
+    assert engine.active_pairs() == []
+    with pytest.raises(ValueError, match="share an id"):
+        engine.set_rules([other, other])
+
+
+def test_registry_parsing(resources_dir) -> None:
+    import json
+
+    doc = json.loads((resources_dir / "stations.json").read_text(encoding="utf-8"))
+    stations = stations_from_registry(doc)
+    assert len(stations) == len(doc["stations"])
+    water = [s for s in stations if s.kind.startswith("water_")]
+    assert water and all(s.target_class in (1, 2, 3, 4, 5) for s in water)
+    with pytest.raises(ValueError, match="unknown kind"):
+        StationInfo.from_registry({"id": "X", "kind": "air_city"})
+    with pytest.raises(ValueError, match="incomplete"):
+        StationInfo.from_registry({"kind": "air_grid"})
+    with pytest.raises(ValueError, match="listed twice"):
+        AlarmEngine([], [AIR, AIR])
+    with pytest.raises(ValueError, match="'stations' list"):
+        stations_from_registry({})
