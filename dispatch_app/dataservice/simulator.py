@@ -125,9 +125,13 @@ class SimPacket:
 
     @property
     def late(self) -> bool:
-        """Sent more than one reporting period after its period started."""
-        period = _HOUR if self.cn == CN_HOUR else TICK_S
-        return self.send_time - self.data_time > 2 * period
+        """Held back: sent more than five minutes after it would normally have gone out.
+
+        A minute packet normally leaves 5–25 s after its minute closes, a water sample 2–3 min
+        after it is taken (DataTime is the sample time).
+        """
+        usual = TICK_S + 25.0 if self.cn == CN_MINUTE else 180.0
+        return self.send_time - self.data_time > usual + 300.0
 
 
 def cst_stamp(t: float) -> str:
