@@ -1,0 +1,205 @@
+"""Start-up of the desk, Qt-free: arguments, settings, database, embedded data service.
+
+``main.py`` parses nothing itself: it hands ``sys.argv`` and the Qt front end to :func:`run`.
+Keeping this part free of Qt means the launch rules (which database, which data service, what a
+corrupt settings file does) are tested without a display, and the layering rule of DESIGN.md
+(nothing under dispatch_app/ imports PySide6) holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dispatch_app.config import (
+    LANGUAGES,
+    THEMES,
+    AppPaths,
+    LoadedSettings,
+    Settings,
+    SettingsError,
+    load_settings,
+    sqlite_url,
+    validate_database_url,
+    validate_service_url,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """Everything the front end needs to know to start, after arguments met settings."""
+
+    paths: AppPaths
+    settings: Settings
+    """The settings as stored (what "save settings" writes back), not overridden by arguments."""
+    language: str
+    theme: str
+    font_pt: int
+    database_url: str
+    demo: bool = False
+    data_service_url: str | None = None
+    """None: start the embedded data service."""
+    screenshot_dir: Path | None = None
+    settings_problem: str | None = None
+    """Why the settings file was set aside, to be shown to the operator once the window is up."""
+    temporary_dir: Path | None = None
+    """The demo database's directory, removed when the desk stops."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dispatch-desk",
+        description="Command and dispatch desk of the Changzhou ecological-environment "
+        "command center (生态环境指挥调度中心).",
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help="interface language (default zh)")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: SQLite file)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="temporary database with a realistic workload and a demo duty officer logged in",
+    )
+    parser.add_argument(
+        "--data-service",
+        metavar="URL",
+        help="data service base URL (default: start an embedded one)",
+    )
+    parser.add_argument("--theme", choices=THEMES, help="colour theme (default dark)")
+    parser.add_argument(
+        "--screenshot",
+        metavar="DIR",
+        type=Path,
+        help="render each main view to PNG files in DIR and quit (implies --demo without --db)",
+    )
+    return parser
+
+
+def prepare(argv: Sequence[str], paths: AppPaths | None = None) -> LaunchOptions:
+    """Parses arguments over the stored settings. Raises SystemExit (argparse) or
+    SettingsError (a bad --db / --data-service value) with a clear message."""
+    args = build_parser().parse_args(list(argv))
+    paths = paths or AppPaths.default()
+    paths.ensure()
+    loaded: LoadedSettings = load_settings(paths.settings_file)
+    settings = loaded.settings
+
+    demo = bool(args.demo) or (args.screenshot is not None and args.db is None)
+    temporary_dir: Path | None = None
+    if args.db is not None:
+        database_url = validate_database_url(args.db)
+    elif demo:
+        temporary_dir = Path(tempfile.mkdtemp(prefix="dispatch-demo-"))
+        database_url = sqlite_url(temporary_dir / "demo.db")
+    else:
+        database_url = settings.database_url or paths.default_database_url
+
+    service = args.data_service or settings.data_service_url
+    return LaunchOptions(
+        paths=paths,
+        settings=settings,
+        language=args.lang or settings.language,
+        theme=args.theme or settings.theme,
+        font_pt=settings.font_pt,
+        database_url=database_url,
+        demo=demo,
+        data_service_url=validate_service_url(service) if service else None,
+        screenshot_dir=args.screenshot,
+        settings_problem=loaded.problem,
+        temporary_dir=temporary_dir,
+    )
+
+
+class DataServiceLink:
+    """The data service the desk talks to: a given URL, or the embedded child process.
+
+    Starting the embedded service waits for its ready line (and its first backfill), which can
+    take seconds; the front end therefore calls :meth:`start` off the UI thread after the window
+    is up, so the queue is usable at once and the status bar tells when live data arrives.
+    """
+
+    def __init__(self, options: LaunchOptions) -> None:
+        self.options = options
+        self.url: str | None = options.data_service_url
+        self.handle: Any = None
+        self.problem: str | None = None
+        self._stopped = False
+
+    @property
+    def embedded(self) -> bool:
+        return self.options.data_service_url is None
+
+    def start(self) -> str | None:
+        """Blocking. Returns the URL, or None with ``problem`` set; never raises, because the
+        desk must keep working on its cases when monitoring data is unavailable."""
+        if not self.embedded:
+            return self.url
+        try:
+            module = importlib.import_module("dispatch_app.feed.embedded")
+        except ImportError:
+            self.problem = "embedded data service not available in this build"
+            return None
+        try:
+            handle = module.start_embedded(data_dir=self.options.paths.data_dir)
+        except Exception as exc:
+            log.exception("embedded data service failed to start")
+            self.problem = f"embedded data service failed to start: {exc}"
+            return None
+        if self._stopped:  # the desk closed while the child was starting
+            handle.stop()
+            return None
+        self.handle = handle
+        self.url = getattr(handle, "url", None)
+        return self.url
+
+    def stop(self) -> None:
+        self._stopped = True
+        handle, self.handle = self.handle, None
+        if handle is not None:
+            try:
+                handle.stop()
+            except Exception:  # stopping must never hide the desk's own exit status
+                log.exception("stopping the embedded data service failed")
+
+
+@contextlib.contextmanager
+def launched(options: LaunchOptions) -> Iterator[DataServiceLink]:
+    """What the desk depends on outside the database, always torn down: the data-service link
+    (the child process, if one was started) and the demo database's directory."""
+    link = DataServiceLink(options)
+    try:
+        yield link
+    finally:
+        link.stop()
+        if options.temporary_dir is not None:
+            shutil.rmtree(options.temporary_dir, ignore_errors=True)
+
+
+FrontEnd = Callable[[LaunchOptions, DataServiceLink], int]
+"""The Qt front end (ui.application.run): takes the launch options and the data-service link,
+returns the exit status."""
+
+
+def run(argv: Sequence[str], front_end: FrontEnd) -> int:
+    """Entry point called by main.py."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        options = prepare(argv)
+    except SettingsError as exc:
+        print(f"dispatch-desk: {exc}")
+        return 2
+    if options.settings_problem:
+        log.warning("%s", options.settings_problem)
+    with launched(options) as link:
+        return front_end(options, link)

@@ -1,0 +1,20 @@
+"""Entry point of the dispatch desk: ``python main.py [--lang en] [--db URL] [--demo] ...``.
+
+Arguments and start-up rules live in dispatch_app/app.py (Qt-free, tested without a display);
+the Qt front end in ui/application.py.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    from dispatch_app.app import run
+    from ui.application import run as run_front_end
+
+    return run(sys.argv[1:], run_front_end)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""The Qt bootstrap: QApplication, one asyncio loop on Qt's loop (qasync), translators, theme,
+first start or login, then the main window.
+
+Everything that may block (opening and upgrading the database, hashing a password, seeding the
+demo, starting the embedded data service) runs off the UI thread; the window paints and answers
+while it happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from qasync import QEventLoop
+
+from dispatch_app.app import DataServiceLink, LaunchOptions
+from dispatch_app.config import describe_database
+from dispatch_app.desk.desk import Desk
+from ui.desk_calls import DeskCalls
+from ui.errors import describe_error
+from ui.i18n import install_translators
+from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
+from ui.theme import apply_theme
+from ui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+def make_application(options: LaunchOptions) -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("dispatch-desk")
+    app.setOrganizationName("changzhou-eeb")
+    install_translators(app, options.language)
+    apply_theme(app, options.theme, options.font_pt)
+    return app
+
+
+async def wait_for(dialog: QDialog) -> int:
+    """Shows a dialog and waits for it without a nested event loop (qasync-friendly)."""
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def finished(result: int) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return await future
+
+
+def _demo_module() -> Any:
+    try:
+        return importlib.import_module("dispatch_app.demo")
+    except ImportError:
+        return None
+
+
+class Launcher(QObject):
+    """Runs the start-up sequence; tests drive it step by step through ``dialog``."""
+
+    finished = Signal(int)
+    ready = Signal()
+
+    def __init__(
+        self,
+        options: LaunchOptions,
+        link: DataServiceLink | None = None,
+        calls: DeskCalls | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.link = link
+        self.calls = calls or DeskCalls()
+        self.desk: Desk | None = None
+        self.dialog: QDialog | None = None
+        self.workspace: Workspace | None = None
+        self.exit_code = 0
+        self._stopping = False
+        self._background: asyncio.Future[None] | None = None
+        self._stop_task: asyncio.Future[None] | None = None
+
+    def _fail(self, title: str, text: str) -> None:
+        log.error("%s: %s", title, text)
+        box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+        box.setObjectName("startupError")
+        self.dialog = box
+        box.finished.connect(lambda _r: self.finished.emit(1))
+        box.open()
+
+    async def start(self) -> bool:
+        """Open the database, log in, show the window. False when start-up stopped."""
+        try:
+            self.desk = await self.calls.call(Desk.open, self.options.database_url)
+        except Exception as exc:
+            self._fail(
+                self.tr("The desk cannot start"),
+                self.tr("The database %1 cannot be opened:\n%2")
+                .replace("%1", describe_database(self.options.database_url))
+                .replace("%2", describe_error(exc)),
+            )
+            return False
+        desk = self.desk
+        if self.options.demo:
+            if not await self._start_demo(desk):
+                return False
+        elif await self.calls.call(desk.needs_first_administrator):
+
+            async def create(username: str, name: str, password: str) -> Any:
+                return await self.calls.call(
+                    desk.create_first_administrator, username, name, password
+                )
+
+            self.dialog = FirstAdministratorDialog(create)
+            if await wait_for(self.dialog) != QDialog.DialogCode.Accepted:
+                self.finished.emit(0)
+                return False
+        else:
+
+            async def authenticate(username: str, password: str) -> Any:
+                return await self.calls.call(desk.login, username, password)
+
+            self.dialog = LoginDialog(authenticate)
+            if await wait_for(self.dialog) != QDialog.DialogCode.Accepted:
+                self.finished.emit(0)
+                return False
+        self.dialog = None
+        await self.show_workspace()
+        return True
+
+    async def _start_demo(self, desk: Desk) -> bool:
+        demo = _demo_module()
+        if demo is None or not hasattr(demo, "seed_demo"):
+            self._fail(self.tr("The desk cannot start"), self.tr("Demo data is not available."))
+            return False
+        try:
+            await self.calls.call(demo.seed_demo, desk)
+        except Exception as exc:
+            self._fail(self.tr("The desk cannot start"), describe_error(exc))
+            return False
+        return True
+
+    async def show_workspace(self) -> Workspace:
+        assert self.desk is not None
+        workspace = Workspace(
+            self.desk,
+            self.calls,
+            layout_file=self.options.paths.layout_file,
+            database_text=describe_database(self.options.database_url),
+        )
+        self.workspace = workspace
+        window = workspace.window
+        window.restore_layout()
+        window.closing.connect(self.stop)
+        window.show()
+        await workspace.start()
+        if self.options.settings_problem:
+            workspace.say(self.options.settings_problem, error=True)
+        try:
+            await self.calls.call(self.desk.start_change_feed)
+        except Exception as exc:
+            workspace.say(describe_error(exc), error=True)
+        self.ready.emit()
+        if self.link is not None:
+            self._background = asyncio.ensure_future(
+                self._connect_data_service(workspace, self.link)
+            )
+        return workspace
+
+    async def _connect_data_service(self, workspace: Workspace, link: DataServiceLink) -> None:
+        status = workspace.window.status
+        if link.embedded:
+            status.set_data_service_state(self.tr("starting the embedded data service"), False)
+        url = await asyncio.get_running_loop().run_in_executor(None, link.start)
+        if self._stopping:
+            return
+        if url is None:
+            status.set_data_service_state(
+                self.tr("no data service: %1").replace("%1", link.problem or "?"), False
+            )
+            return
+        try:
+            feed = importlib.import_module("ui.feed_bridge")
+            workspace.feed = feed.install_feed(workspace.window, url, embedded=link.handle)
+        except Exception as exc:
+            log.exception("installing the live feed failed")
+            status.set_data_service_state(
+                self.tr("live feed unavailable: %1").replace("%1", str(exc)), False
+            )
+            return
+        self._host_wall(workspace, url)
+
+    def _host_wall(self, workspace: Workspace, url: str) -> None:
+        """The monitoring wall (charts part), when that part provides its hook."""
+        try:
+            wall = importlib.import_module("ui.wall")
+        except ImportError:
+            return
+        install = getattr(wall, "install_wall", None)
+        if callable(install):
+            try:
+                install(workspace.window, workspace.feed, url)
+            except Exception:
+                log.exception("installing the monitoring wall failed")
+
+    def stop(self) -> None:
+        """The window closed: stop the feed, the change feed and the database, then quit."""
+        if self._stopping:
+            return
+        self._stopping = True
+        self._stop_task = asyncio.ensure_future(self._stop())
+
+    async def _stop(self) -> None:
+        if self.workspace is not None:
+            await self.workspace.shutdown()
+        if self.desk is not None:
+            try:
+                await self.calls.call(self.desk.close)
+            except Exception:
+                log.exception("closing the desk failed")
+        self.finished.emit(self.exit_code)
+
+
+def run(options: LaunchOptions, link: DataServiceLink) -> int:
+    """ui's entry point (called by dispatch_app.app.run through main.py)."""
+    app = make_application(options)
+    app.setQuitOnLastWindowClosed(False)  # between login and window there is no window
+    loop = QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    launcher = Launcher(options, link)
+    exit_code = [0]
+
+    def finish(code: int) -> None:
+        exit_code[0] = code
+        loop.stop()
+
+    launcher.finished.connect(finish)
+    shots = options.screenshot_dir
+    if shots is not None:
+        from ui.screenshots import take_screenshots
+
+        async def shoot() -> None:
+            if await launcher.start():
+                assert launcher.workspace is not None
+                await take_screenshots(launcher.workspace, Path(shots))
+                launcher.workspace.window.close()
+
+        loop.create_task(shoot())
+    else:
+        loop.create_task(launcher.start())
+    with loop:
+        loop.run_forever()
+    launcher.calls.shutdown()
+    return exit_code[0]

@@ -1,0 +1,249 @@
+"""The selected case: its fields, deadline, unit, the actions allowed now, and its timeline.
+
+The buttons shown are exactly the actions the desk allows for this case and this user
+(``Desk.allowed_actions``): a viewer sees none, a duty officer no "close". The desk still checks
+every action; hiding a button is a courtesy, not the rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_app.desk.views import CaseDetail, TimelineEntryView
+from dispatch_app.domain.deadlines import Urgency
+from dispatch_app.domain.reference import SHANGHAI
+from ui import labels
+from ui.i18n import current_language
+from ui.queue_model import format_duration
+from ui.theme import palette
+
+ACTION_ORDER = (
+    "triage",
+    "dispatch",
+    "acknowledge",
+    "arrive",
+    "resolve",
+    "close",
+    "cancel",
+    "reopen",
+)
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class CaseDetailsPanel(QWidget):
+    action_requested = Signal(str)
+    """An action button was pressed: triage, dispatch, …, note."""
+
+    def __init__(
+        self, unit_name: Callable[[str], str] | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseDetails")
+        self.detail: CaseDetail | None = None
+        self._unit_name_of = unit_name or (lambda unit_id: unit_id)
+        self.header = QLabel(self.tr("No case selected"), self)
+        self.header.setObjectName("caseHeader")
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.header.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.header.setFont(font)
+        self.deadline = QLabel(self)
+        self.deadline.setObjectName("caseDeadline")
+        self.message = QLabel(self)
+        self.message.setObjectName("caseMessage")
+        self.message.setProperty("role", "formError")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.fields = QFormLayout()
+        self.values: dict[str, QLabel] = {}
+        for key, text in (
+            ("kind", self.tr("Kind")),
+            ("status", self.tr("Status")),
+            ("priority", self.tr("Priority")),
+            ("district", self.tr("District")),
+            ("address", self.tr("Address")),
+            ("source", self.tr("Source")),
+            ("unit", self.tr("Unit")),
+            ("enterprise", self.tr("Enterprise")),
+            ("level", self.tr("Emergency level")),
+            ("created", self.tr("Created")),
+            ("response_due", self.tr("Response due")),
+            ("resolution_due", self.tr("Resolution due")),
+            ("description", self.tr("Description")),
+        ):
+            label = QLabel(self)
+            label.setObjectName(f"detail_{key}")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[key] = label
+            self.fields.addRow(text, label)
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QGroupBox(self.tr("Actions"), self)
+        grid = QGridLayout(actions)
+        names = {
+            "triage": self.tr("Triage"),
+            "dispatch": self.tr("Dispatch…"),
+            "acknowledge": self.tr("Acknowledge"),
+            "arrive": self.tr("Arrived on scene"),
+            "resolve": self.tr("Resolved"),
+            "close": self.tr("Close…"),
+            "cancel": self.tr("Cancel case…"),
+            "reopen": self.tr("Reopen…"),
+            "note": self.tr("Add note…"),
+        }
+        for i, (action, text) in enumerate(names.items()):
+            button = QPushButton(text, actions)
+            button.setObjectName(f"button_{action}")
+            button.clicked.connect(lambda _c=False, a=action: self.action_requested.emit(a))
+            button.hide()
+            grid.addWidget(button, i // 3, i % 3)
+            self.buttons[action] = button
+        self.timeline = QListWidget(self)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setWordWrap(True)
+        self.timeline.setAlternatingRowColors(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.deadline)
+        layout.addWidget(self.message)
+        layout.addLayout(self.fields)
+        layout.addWidget(actions)
+        layout.addWidget(QLabel(self.tr("Timeline"), self))
+        layout.addWidget(self.timeline, 1)
+        self.show_detail(None, [])
+
+    def show_message(self, text: str) -> None:
+        """A refusal or failure about this case, shown where the officer is looking."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def focus_first_action(self) -> None:
+        for action in ACTION_ORDER:
+            button = self.buttons[action]
+            if button.isVisible():
+                button.setFocus()
+                return
+
+    def show_detail(
+        self, detail: CaseDetail | None, allowed: list[str], can_note: bool = False
+    ) -> None:
+        previous = self.detail.case.id if self.detail is not None else None
+        self.detail = detail
+        if detail is None or detail.case.id != previous:
+            self.show_message("")
+        if detail is None:
+            self.header.setText(self.tr("No case selected"))
+            self.deadline.setText("")
+            for label in self.values.values():
+                label.setText("")
+            for button in self.buttons.values():
+                button.hide()
+            self.timeline.clear()
+            return
+        case = detail.case
+        zh = current_language() == "zh"
+        self.header.setText(f"{case.reference}  {case.title}")
+        self.values["kind"].setText(labels.label(labels.KIND, case.kind))
+        self.values["status"].setText(labels.label(labels.STATUS, case.status))
+        self.values["priority"].setText(labels.label(labels.PRIORITY, case.priority))
+        self.values["district"].setText(labels.label(labels.DISTRICT, case.district))
+        location = case.address or "—"
+        if case.lon is not None and case.lat is not None:
+            location += f"  ({case.lon:.5f}, {case.lat:.5f})"
+        self.values["address"].setText(location)
+        self.values["source"].setText(labels.label(labels.SOURCE, case.source))
+        unit = detail.unit
+        if unit is None:
+            self.values["unit"].setText("—")
+        else:
+            name = unit.name if zh else unit.name_en
+            self.values["unit"].setText(f"{name}  ☎ {unit.phone}")
+        if case.enterprise_name or case.credit_code:
+            self.values["enterprise"].setText(
+                f"{case.enterprise_name or '—'}  {case.credit_code or ''}".strip()
+            )
+        else:
+            self.values["enterprise"].setText("—")
+        level = case.details.get("emergency_level")
+        self.values["level"].setText(labels.label(labels.EMERGENCY_LEVEL, level) if level else "—")
+        self.values["created"].setText(f"{local_time(case.created_at)}  {case.created_by}")
+        self.values["response_due"].setText(local_time(case.response_due_at))
+        self.values["resolution_due"].setText(local_time(case.resolution_due_at))
+        self.values["description"].setText(case.description or "—")
+        self.update_deadline(detail)
+        allowed_set = set(allowed)
+        for action, button in self.buttons.items():
+            button.setVisible(action in allowed_set or (action == "note" and can_note))
+        self.timeline.clear()
+        for entry in detail.timeline:
+            self.timeline.addItem(self._timeline_item(entry))
+        self.timeline.scrollToBottom()
+
+    def update_deadline(self, detail: CaseDetail) -> None:
+        state = detail.deadline
+        if state.remaining is None:
+            self.deadline.setText(self.tr("No deadline running"))
+            self.deadline.setStyleSheet("")
+            return
+        text = format_duration(state.remaining)
+        if state.urgency is Urgency.OVERDUE:
+            shown = "⚠ " + self.tr("Overdue by %1").replace("%1", text)
+            colors = (palette().overdue_fg, palette().overdue_bg)
+        elif state.urgency is Urgency.AT_RISK:
+            shown = "◔ " + self.tr("%1 left (at risk)").replace("%1", text)
+            colors = (palette().at_risk_fg, palette().at_risk_bg)
+        else:
+            shown = self.tr("%1 left").replace("%1", text)
+            colors = (palette().on_time_fg, QColor())
+        self.deadline.setText(shown)
+        bg = f"background:{colors[1].name()};" if colors[1].isValid() else ""
+        self.deadline.setStyleSheet(f"color:{colors[0].name()};{bg}font-weight:bold;padding:4px;")
+
+    def _timeline_item(self, entry: TimelineEntryView) -> QListWidgetItem:
+        when = local_time(entry.at)
+        if entry.entry_kind == "created":
+            what = labels.label(labels.ACTION, "create")
+        elif entry.entry_kind == "note":
+            what = labels.label(labels.ACTION, "note")
+        elif entry.entry_kind == "edit":
+            what = labels.label(labels.ACTION, "edit")
+        else:
+            what = labels.label(labels.ACTION, entry.action or "")
+            if entry.from_status and entry.to_status:
+                what += f"  {labels.label(labels.STATUS, entry.from_status)} → {labels.label(labels.STATUS, entry.to_status)}"
+        parts = [f"{when}  {entry.actor}  {what}"]
+        if entry.unit_id:
+            parts.append("→ " + self._unit_name(entry.unit_id))
+        data: dict[str, Any] = entry.data or {}
+        if data.get("closure_code"):
+            parts.append(labels.label(labels.CLOSURE, data["closure_code"]))
+        text = "  ".join(parts)
+        if entry.text:
+            text += "\n" + entry.text
+        return QListWidgetItem(text)
+
+    def _unit_name(self, unit_id: str) -> str:
+        return self._unit_name_of(unit_id)

@@ -1,0 +1,159 @@
+"""The main window: the case queue in the center, the selected case in a dock beside it.
+
+Other parts add their views through :meth:`MainWindow.add_view` (the live station table, the
+monitoring wall): a dock with a stable object name, so its place is saved and restored with the
+layout like every other dock. The layout lives in an INI file next to the settings (QSettings),
+written on close and restored at the next start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
+
+from ui.status_bar import DeskStatusBar
+
+LAYOUT_VERSION = 1
+"""Bumped when docks change incompatibly, so an old saved state is ignored instead of
+misplacing the new docks."""
+
+DOCK_AREAS = {
+    "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+    "right": Qt.DockWidgetArea.RightDockWidgetArea,
+    "top": Qt.DockWidgetArea.TopDockWidgetArea,
+    "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+}
+
+
+class MainWindow(QMainWindow):
+    closing = Signal()
+    """Emitted once the window is closing (layout saved): the application shuts down."""
+
+    def __init__(self, layout_file: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(self.tr("Changzhou Environmental Command and Dispatch Desk"))
+        self.resize(1600, 960)
+        self._layout_file = layout_file
+        self.docks: dict[str, QDockWidget] = {}
+        self.views: dict[str, QWidget] = {}
+        self.actions_by_name: dict[str, QAction] = {}
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("centralTabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.status = DeskStatusBar(self)
+        self.setStatusBar(self.status)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+
+        bar = self.menuBar()
+        self.menu_file: QMenu = bar.addMenu(self.tr("&File"))
+        self.menu_case: QMenu = bar.addMenu(self.tr("&Case"))
+        self.menu_queue: QMenu = bar.addMenu(self.tr("&Queue"))
+        self.menu_view: QMenu = bar.addMenu(self.tr("&View"))
+        self.menu_admin: QMenu = bar.addMenu(self.tr("&Administration"))
+        self.menu_help: QMenu = bar.addMenu(self.tr("&Help"))
+        self.toolbar = QToolBar(self.tr("Main toolbar"), self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.menu_view.addAction(self.toolbar.toggleViewAction())
+        self.menu_view.addSeparator()
+
+    # ---- actions -------------------------------------------------------------------------
+    def add_action(
+        self,
+        name: str,
+        text: str,
+        menu: QMenu,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        toolbar: bool = False,
+        tip: str = "",
+    ) -> QAction:
+        """One action in a menu (its shortcut shown there), optionally on the toolbar."""
+        action = QAction(text, self)
+        action.setObjectName(f"action_{name}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        self.actions_by_name[name] = action
+        return action
+
+    # ---- views hosted for other parts ----------------------------------------------------
+    def add_view(
+        self,
+        name: str,
+        widget: QWidget,
+        area: str = "right",
+        title: str | None = None,
+    ) -> QDockWidget | None:
+        """Host a view: ``area`` is left/right/top/bottom (a movable dock) or "center" (a tab
+        beside the queue). ``name`` is stable (it keys the saved layout), ``title`` is shown."""
+        self.views[name] = widget
+        if area == "center":
+            self.tabs.addTab(widget, title or name)
+            return None
+        dock = QDockWidget(title or name, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(DOCK_AREAS.get(area, Qt.DockWidgetArea.RightDockWidgetArea), dock)
+        self.docks[name] = dock
+        self.menu_view.addAction(dock.toggleViewAction())
+        return dock
+
+    # ---- layout persistence --------------------------------------------------------------
+    def _settings(self) -> QSettings | None:
+        if self._layout_file is None:
+            return None
+        return QSettings(str(self._layout_file), QSettings.Format.IniFormat)
+
+    def save_layout(self) -> None:
+        settings = self._settings()
+        if settings is None:
+            return
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        settings.sync()
+
+    def restore_layout(self) -> bool:
+        """Restores the saved geometry and docks; False when there is none (or it is unusable,
+        in which case the default layout stays: a bad file never blocks the desk)."""
+        settings = self._settings()
+        if settings is None:
+            return False
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        ok = False
+        if isinstance(geometry, QByteArray | bytes):
+            ok = self.restoreGeometry(QByteArray(geometry))
+        if isinstance(state, QByteArray | bytes):
+            ok = self.restoreState(QByteArray(state), LAYOUT_VERSION) and ok
+        return ok
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+        self.closing.emit()

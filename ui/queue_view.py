@@ -1,0 +1,392 @@
+"""The queue panel: filter bar, search box, saved filters and the case table.
+
+Keyboard first: arrows or J/K move, Enter opens the case, ``/`` jumps to the search box (the
+main window binds it), Escape in the search box returns to the table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_app.desk.desk import Desk
+from dispatch_app.desk.views import SavedFilterView
+from dispatch_app.store.queue import OPEN_STATUSES, QueueQuery, QueueSort
+from ui import labels
+from ui.desk_calls import DeskCalls
+from ui.errors import describe_error
+from ui.i18n import current_language
+from ui.queue_model import COL, SORT_FOR_COLUMN, CaseQueueModel
+
+OPEN = "__open__"
+"""Status filter choice "open cases" (every status a deadline still runs in)."""
+
+
+class CaseTable(QTableView):
+    """The table, with J/K and Enter."""
+
+    open_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("caseTable")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setSortingEnabled(False)  # sorting goes to the database (model.sort via header)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if key in (Qt.Key.Key_J, Qt.Key.Key_K) and mods == Qt.KeyboardModifier.NoModifier:
+            self.move_current(1 if key == Qt.Key.Key_J else -1)
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            index = self.currentIndex()
+            if index.isValid():
+                case_id = self.model().data(index, Qt.ItemDataRole.UserRole + 1)
+                if case_id is not None:
+                    self.open_requested.emit(int(case_id))
+            return
+        super().keyPressEvent(event)
+
+    def move_current(self, step: int) -> None:
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        current = self.currentIndex()
+        row = 0 if not current.isValid() else current.row() + step
+        row = max(0, min(model.rowCount() - 1, row))
+        index = model.index(row, max(current.column(), 0))
+        self.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.scrollTo(index)
+
+
+class QueuePanel(QWidget):
+    """Filters + table. ``current_case_changed`` carries the case id under the cursor."""
+
+    current_case_changed = Signal(object)
+    open_requested = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, desk: Desk, calls: DeskCalls, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queuePanel")
+        self.desk = desk
+        self.calls = calls
+        self.model = CaseQueueModel(desk, calls, self)
+        self._saved: list[SavedFilterView] = []
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._applying = False
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchBox")
+        self.search.setClearButtonEnabled(True)
+        self.search.setPlaceholderText(self.tr("Search reference, title, description  ( / )"))
+        self.kind = self._combo("kindFilter", self.tr("All kinds"), labels.KIND)
+        self.status = QComboBox(self)
+        self.status.setObjectName("statusFilter")
+        self.status.addItem(self.tr("Open cases"), OPEN)
+        self.status.addItem(self.tr("All statuses"), None)
+        for code, source in labels.STATUS.items():
+            self.status.addItem(labels.label(labels.STATUS, code), code)
+            del source
+        self.priority = self._combo("priorityFilter", self.tr("All priorities"), labels.PRIORITY)
+        self.district = self._combo("districtFilter", self.tr("All districts"), labels.DISTRICT)
+        self.unit = QComboBox(self)
+        self.unit.setObjectName("unitFilter")
+        self.unit.addItem(self.tr("All units"), None)
+        zh = current_language() == "zh"
+        for unit in desk.unit_registry.units:
+            self.unit.addItem(unit.name if zh else unit.name_en, unit.id)
+        self.overdue = QCheckBox(self.tr("Overdue only"), self)
+        self.overdue.setObjectName("overdueFilter")
+        self.sort = QComboBox(self)
+        self.sort.setObjectName("sortChoice")
+        self.sort.addItem(self.tr("Most urgent first"), QueueSort.URGENCY.value)
+        self.sort.addItem(self.tr("Priority first"), QueueSort.PRIORITY.value)
+        self.sort.addItem(self.tr("Newest first"), QueueSort.CREATED.value)
+        self.sort.addItem(self.tr("By reference"), QueueSort.REFERENCE.value)
+        self.saved = QComboBox(self)
+        self.saved.setObjectName("savedFilters")
+        self.saved.setMinimumContentsLength(10)
+        self.saved.addItem(self.tr("Saved filters…"), None)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("queueCount")
+        self.error_label = QLabel(self)
+        self.error_label.setProperty("role", "formError")
+        self.error_label.hide()
+
+        self.table = CaseTable(self)
+        self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(COL["countdown"], Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._header_sort)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL["title"], QHeaderView.ResizeMode.Stretch)
+        for name, width in (
+            ("reference", 170),
+            ("kind", 150),
+            ("priority", 120),
+            ("status", 100),
+            ("district", 110),
+            ("unit", 170),
+            ("countdown", 190),
+        ):
+            header.resizeSection(COL[name], width)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.open_requested.connect(self.open_requested)
+        self.table.doubleClicked.connect(self._double_clicked)
+
+        filters = QHBoxLayout()
+        for w in (self.kind, self.status, self.priority, self.district, self.unit):
+            filters.addWidget(w)
+        filters.addWidget(self.overdue)
+        filters.addStretch(1)
+        filters.addWidget(QLabel(self.tr("Sort"), self))
+        filters.addWidget(self.sort)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.saved, 1)
+        self.save_button = QPushButton(self.tr("Save filter…"), self)
+        self.save_button.setObjectName("saveFilterButton")
+        self.delete_button = QPushButton(self.tr("Delete filter"), self)
+        self.delete_button.setObjectName("deleteFilterButton")
+        top.addWidget(self.save_button)
+        top.addWidget(self.delete_button)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_enter)
+        for combo in (self.kind, self.status, self.priority, self.district, self.unit, self.sort):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.overdue.toggled.connect(self.apply_filters)
+        self.saved.activated.connect(self._saved_chosen)
+        self.model.reloaded.connect(self._reloaded)
+        self.model.load_failed.connect(self._show_error)
+
+    def _combo(self, name: str, all_text: str, table: dict[str, str]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        combo.addItem(all_text, None)
+        for code in table:
+            combo.addItem(labels.label(table, code), code)
+        return combo
+
+    def spawn(self, coro: Any) -> asyncio.Future[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # ---- the query from the controls -----------------------------------------------------
+    def query_from_controls(self) -> QueueQuery:
+        def one(combo: QComboBox) -> tuple[str, ...]:
+            value = combo.currentData()
+            return () if value is None else (str(value),)
+
+        status = self.status.currentData()
+        statuses = OPEN_STATUSES if status == OPEN else (() if status is None else (status,))
+        current = self.model.query()
+        sort = QueueSort(self.sort.currentData())
+        return QueueQuery(
+            kinds=one(self.kind),
+            statuses=tuple(statuses),
+            priorities=one(self.priority),
+            districts=one(self.district),
+            unit_ids=one(self.unit),
+            overdue=self.overdue.isChecked(),
+            text=self.search.text().strip(),
+            sort=sort,
+            descending=current.descending if sort is current.sort else False,
+        )
+
+    def set_controls(self, query: QueueQuery) -> None:
+        """Show a (saved) query in the controls without triggering a reload per control."""
+        self._applying = True
+        try:
+
+            def pick(combo: QComboBox, values: tuple[str, ...]) -> None:
+                index = combo.findData(values[0]) if len(values) == 1 else 0
+                combo.setCurrentIndex(max(index, 0))
+
+            pick(self.kind, query.kinds)
+            if set(query.statuses) == set(OPEN_STATUSES):
+                self.status.setCurrentIndex(self.status.findData(OPEN))
+            elif not query.statuses:
+                self.status.setCurrentIndex(1)
+            else:
+                pick(self.status, query.statuses)
+            pick(self.priority, query.priorities)
+            pick(self.district, query.districts)
+            pick(self.unit, query.unit_ids)
+            self.overdue.setChecked(query.overdue)
+            self.search.setText(query.text)
+            self._search_timer.stop()
+            self.sort.setCurrentIndex(max(self.sort.findData(query.sort.value), 0))
+        finally:
+            self._applying = False
+
+    def apply_filters(self) -> None:
+        if self._applying:
+            return
+        self._search_timer.stop()
+        self.spawn(self.show_query(self.query_from_controls()))
+
+    async def show_query(self, query: QueueQuery) -> None:
+        selected = self.selected_case_ids()
+        try:
+            await self.model.set_query(query)
+        except Exception:
+            return  # the model reported the error (load_failed)
+        self.error_label.hide()
+        # Keep the officer on the same case when it is still in the list.
+        for case_id in selected[:1]:
+            row = self.model.row_of(case_id)
+            if row is not None:
+                self.select_row(row)
+
+    def _header_sort(self, column: int, order: Qt.SortOrder) -> None:
+        if self._applying:
+            return
+        sort = SORT_FOR_COLUMN.get(column)
+        if sort is None:
+            return
+        self._applying = True
+        self.sort.setCurrentIndex(max(self.sort.findData(sort.value), 0))
+        self._applying = False
+        self.model.sort(column, order)
+
+    def _search_enter(self) -> None:
+        self.apply_filters()
+        self.table.setFocus()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _reloaded(self, total: int) -> None:
+        self.count_label.setText(self.tr("%1 cases").replace("%1", f"{total:,}"))
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        self.message.emit(text)
+
+    # ---- selection -----------------------------------------------------------------------
+    def selected_case_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        ids = [self.model.case_id(r) for r in rows]
+        return [i for i in ids if i is not None]
+
+    def current_case_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.case_id(index.row()) if index.isValid() else None
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_case(self, case_id: int) -> bool:
+        row = self.model.row_of(case_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_case_changed.emit(
+            self.model.case_id(current.row()) if current.isValid() else None
+        )
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        case_id = self.model.case_id(index.row())
+        if case_id is not None:
+            self.open_requested.emit(case_id)
+
+    # ---- saved filters -------------------------------------------------------------------
+    async def load_saved_filters(self) -> None:
+        try:
+            self._saved = await self.calls.call(self.desk.saved_filters)
+        except Exception as exc:
+            self._show_error(describe_error(exc))
+            return
+        current = self.saved.currentText()
+        self.saved.blockSignals(True)
+        self.saved.clear()
+        self.saved.addItem(self.tr("Saved filters…"), None)
+        for f in self._saved:
+            self.saved.addItem(f.name, f.id)
+        index = self.saved.findText(current)
+        self.saved.setCurrentIndex(max(index, 0))
+        self.saved.blockSignals(False)
+
+    def _saved_chosen(self, index: int) -> None:
+        filter_id = self.saved.itemData(index)
+        chosen = next((f for f in self._saved if f.id == filter_id), None)
+        if chosen is None:
+            return
+        self.apply_saved(chosen.query)
+
+    def apply_saved(self, query: QueueQuery) -> None:
+        self.set_controls(query)
+        self.spawn(self.show_query(replace(query)))
+
+    async def save_current_filter(self, name: str) -> SavedFilterView:
+        saved = await self.calls.call(self.desk.save_filter, name, self.query_from_controls())
+        await self.load_saved_filters()
+        self.saved.setCurrentIndex(max(self.saved.findText(saved.name), 0))
+        return saved
+
+    async def delete_current_filter(self) -> bool:
+        filter_id = self.saved.currentData()
+        if filter_id is None:
+            return False
+        await self.calls.call(self.desk.delete_filter, int(filter_id))
+        self.saved.setCurrentIndex(0)
+        await self.load_saved_filters()
+        return True

@@ -1,0 +1,66 @@
+"""``--screenshot DIR``: render each main view offscreen to PNG, for documentation and review.
+
+Shots: the main window with the queue and a selected case, the create-case dialog (a violation
+case, the kind with the most fields) and the dispatch dialog, plus every tab other parts added
+(stations, monitoring wall).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from ui.workspace import Workspace
+
+
+def _settle(rounds: int = 5) -> None:
+    for _ in range(rounds):
+        QApplication.processEvents()
+
+
+def save(widget: QWidget, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _settle()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"cannot write screenshot {path}")
+    return path
+
+
+async def _wait_dialog(workspace: Workspace) -> QDialog:
+    for _ in range(200):
+        if workspace.active_dialog is not None and workspace.active_dialog.isVisible():
+            return workspace.active_dialog
+        await asyncio.sleep(0.02)
+    raise RuntimeError("the dialog did not open")
+
+
+async def take_screenshots(workspace: Workspace, out: Path, suffix: str = "") -> list[Path]:
+    window = workspace.window
+    window.resize(1800, 1000)
+    await asyncio.sleep(0.3)
+    saved = [save(window, out / f"main_window{suffix}.png")]
+    for index in range(1, window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+        await asyncio.sleep(0.5)
+        tab = window.tabs.widget(index)
+        name = (tab.objectName() if tab is not None else "") or f"tab{index}"
+        saved.append(save(window, out / f"view_{name}{suffix}.png"))
+    window.tabs.setCurrentIndex(0)
+
+    creating = asyncio.ensure_future(workspace.create_case("violation"))
+    dialog = await _wait_dialog(workspace)
+    saved.append(save(dialog, out / f"create_case{suffix}.png"))
+    dialog.reject()
+    await creating
+
+    if workspace.detail is not None and "dispatch" in {
+        a.value for a in workspace.desk.allowed_actions(workspace.detail.case)
+    }:
+        dispatching = asyncio.ensure_future(workspace.perform_action("dispatch"))
+        dialog = await _wait_dialog(workspace)
+        saved.append(save(dialog, out / f"dispatch{suffix}.png"))
+        dialog.reject()
+        await dispatching
+    return saved

@@ -1,0 +1,77 @@
+"""The status bar: Asia/Shanghai clock, who is on duty, which database, data-service state.
+
+The data-service label is driven from outside (the feed part's poller) through
+:meth:`DeskStatusBar.set_data_service_state`; a lost connection shows since when, so a frozen
+number on the wall is never mistaken for a quiet network.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+CENTER_TZ = ZoneInfo("Asia/Shanghai")
+
+
+class DeskStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.clock = QLabel(self)
+        self.clock.setObjectName("statusClock")
+        self.user = QLabel(self)
+        self.user.setObjectName("statusUser")
+        self.database = QLabel(self)
+        self.database.setObjectName("statusDatabase")
+        self.service = QLabel(self)
+        self.service.setObjectName("statusServiceDown")
+        self.activity = QLabel(self)
+        self.activity.setObjectName("statusActivity")
+        self.addWidget(self.activity, 1)
+        for w in (self.service, self.database, self.user, self.clock):
+            self.addPermanentWidget(w)
+        self._down_since: datetime | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+        self.set_data_service_state(self.tr("data service: not connected"), False)
+        self.tick()
+
+    def tick(self) -> None:
+        now = datetime.now(CENTER_TZ)
+        self.clock.setText(
+            self.tr("Beijing time %1").replace("%1", now.strftime("%Y-%m-%d %H:%M:%S"))
+        )
+
+    def set_user(self, display_name: str, role_label: str) -> None:
+        self.user.setText(
+            self.tr("On duty: %1 (%2)").replace("%1", display_name).replace("%2", role_label)
+        )
+
+    def set_database(self, description: str) -> None:
+        self.database.setText(self.tr("Database: %1").replace("%1", description))
+        self.database.setToolTip(description)
+
+    def set_data_service_state(self, state_text: str, ok: bool) -> None:
+        """Called by the feed part. When not ok, the label adds since when it is down."""
+        if ok:
+            self._down_since = None
+            text = state_text
+        else:
+            if self._down_since is None:
+                self._down_since = datetime.now(UTC)
+            since = self._down_since.astimezone(CENTER_TZ).strftime("%H:%M:%S")
+            text = self.tr("%1 (since %2)").replace("%1", state_text).replace("%2", since)
+        self.service.setText(("● " if ok else "▲ ") + text)
+        self.service.setObjectName("statusServiceOk" if ok else "statusServiceDown")
+        # Re-polish so the QSS rule of the new object name applies.
+        self.service.style().unpolish(self.service)
+        self.service.style().polish(self.service)
+
+    def show_activity(self, text: str, timeout_ms: int = 0) -> None:
+        self.activity.setText(text)
+        if timeout_ms:
+            QTimer.singleShot(timeout_ms, lambda: self.activity.setText(""))

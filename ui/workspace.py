@@ -1,0 +1,514 @@
+"""The logged-in desk: main window, queue, case details, actions, live events.
+
+This is the seam between widgets and the desk: every use case is one desk call awaited in the
+executor (ui.desk_calls); every change, ours or another workstation's, arrives as a desk event
+and updates only what it touches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QWidget
+
+from dispatch_app.desk.desk import Desk
+from dispatch_app.desk.errors import CaseConflict
+from dispatch_app.desk.events import Changed
+from dispatch_app.desk.views import CaseDetail, CaseView
+from dispatch_app.domain.cases import CaseDraft
+from dispatch_app.domain.roles import Permission
+from ui import labels
+from ui.action_dialogs import (
+    ConflictDialog,
+    Dismissed,
+    DispatchDialog,
+    TextActionDialog,
+)
+from ui.case_details import CaseDetailsPanel
+from ui.case_form import CaseFormDialog
+from ui.desk_calls import DeskCalls
+from ui.errors import describe_error
+from ui.i18n import current_language
+from ui.main_window import MainWindow
+from ui.queue_view import QueuePanel
+from ui.user_admin import UserAdminDialog
+
+log = logging.getLogger(__name__)
+
+SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive", "resolve")
+"""Transitions done at once, without a dialog: keyboard-first work on the queue."""
+
+
+class DeskEvents(QObject):
+    """Moves desk events (published on executor or change-feed threads) to the UI thread."""
+
+    changed = Signal(object)
+
+    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._unsubscribe = desk.events.subscribe(self.changed.emit)
+
+    def detach(self) -> None:
+        self._unsubscribe()
+
+
+class Workspace(QObject):
+    def __init__(
+        self,
+        desk: Desk,
+        calls: DeskCalls,
+        *,
+        layout_file: Path | None = None,
+        database_text: str = "",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.calls = calls
+        self.window = MainWindow(layout_file)
+        self.active_dialog: QDialog | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._detail_generation = 0
+        self.detail: CaseDetail | None = None
+        self.feed: Any = None
+
+        self.queue = QueuePanel(desk, calls)
+        self.window.add_view("queue", self.queue, "center", self.tr("Case queue"))
+        self.details = CaseDetailsPanel(unit_name=self.unit_name)
+        self.window.add_view("case", self.details, "right", self.tr("Selected case"))
+        self.window.docks["case"].setMinimumWidth(480)
+
+        self.events = DeskEvents(desk, self)
+        self.events.changed.connect(self.on_changed)
+        self.queue.current_case_changed.connect(self.on_current_case)
+        self.queue.open_requested.connect(self.open_case)
+        self.queue.message.connect(lambda text: self.window.status.show_activity(text, 8000))
+        self.queue.save_button.clicked.connect(lambda: self.spawn(self.save_filter()))
+        self.queue.delete_button.clicked.connect(
+            lambda: self.spawn(self.queue.delete_current_filter())
+        )
+        self.details.action_requested.connect(self.request_action)
+        self._build_actions()
+
+        user = desk.current_user
+        if user is not None:
+            self.window.status.set_user(user.display_name, labels.label(labels.ROLE, user.role))
+        self.window.status.set_database(database_text)
+        self.update_action_state()
+
+    # ---- helpers -------------------------------------------------------------------------
+    def spawn(self, coro: Any) -> asyncio.Future[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("desk task failed", exc_info=exc)
+            self.say(describe_error(exc) if exc else "", error=True)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.window.status.show_activity(("⚠ " if error else "") + text, 0 if error else 6000)
+        if error:
+            self.details.show_message(text)
+
+    async def run_dialog(self, dialog: QDialog) -> int:
+        """Shows ``dialog`` window-modal without a nested event loop and waits for it."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def finished(result: int) -> None:
+            if not future.done():
+                future.set_result(result)
+
+        dialog.finished.connect(finished)
+        self.active_dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        try:
+            return await future
+        finally:
+            if self.active_dialog is dialog:
+                self.active_dialog = None
+            dialog.deleteLater()
+
+    def unit_name(self, unit_id: str) -> str:
+        unit = self.desk.unit_registry.get(unit_id)
+        if unit is None:
+            return unit_id
+        return unit.name if current_language() == "zh" else unit.name_en
+
+    # ---- menus and shortcuts -------------------------------------------------------------
+    def _build_actions(self) -> None:
+        w = self.window
+        add = w.add_action
+        add("new_case", self.tr("New case…"), w.menu_file, self.new_case, "Ctrl+N", True)
+        w.menu_file.addSeparator()
+        add("quit", self.tr("Quit"), w.menu_file, w.close, QKeySequence.StandardKey.Quit)
+
+        def act(name: str) -> Callable[[], None]:
+            return lambda: self.request_action(name)
+
+        add("open_case", self.tr("Open selected case"), w.menu_case, self.open_current, "Return")
+        w.actions_by_name["open_case"].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        w.menu_case.addSeparator()
+        add("triage", self.tr("Triage"), w.menu_case, act("triage"), "Ctrl+T", True)
+        add("dispatch", self.tr("Dispatch…"), w.menu_case, act("dispatch"), "Ctrl+D", True)
+        add("acknowledge", self.tr("Acknowledge"), w.menu_case, act("acknowledge"), "Ctrl+K", True)
+        add("arrive", self.tr("Arrived on scene"), w.menu_case, act("arrive"), "F6", True)
+        add("resolve", self.tr("Resolved"), w.menu_case, act("resolve"), "F7", True)
+        add("close", self.tr("Close…"), w.menu_case, act("close"), "F8", True)
+        add("cancel", self.tr("Cancel case…"), w.menu_case, act("cancel"))
+        add("reopen", self.tr("Reopen…"), w.menu_case, act("reopen"))
+        w.menu_case.addSeparator()
+        add("note", self.tr("Add note…"), w.menu_case, act("note"), "Ctrl+M", True)
+
+        add("search", self.tr("Search"), w.menu_queue, self.queue.focus_search, "/")
+        w.actions_by_name["search"].setShortcuts([QKeySequence("/"), QKeySequence("Ctrl+F")])
+        add("next_case", self.tr("Next case"), w.menu_queue, lambda: self._move(1), "J")
+        add("previous_case", self.tr("Previous case"), w.menu_queue, lambda: self._move(-1), "K")
+        for name in ("next_case", "previous_case"):
+            # J/K are handled by the table itself; the menu entries document them.
+            w.actions_by_name[name].setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        add(
+            "refresh",
+            self.tr("Refresh"),
+            w.menu_queue,
+            lambda: self.spawn(self.queue.model.reload()),
+            "F5",
+        )
+        add(
+            "bulk_assign",
+            self.tr("Assign selected cases…"),
+            w.menu_queue,
+            lambda: self.request_action("dispatch"),
+            "Ctrl+Shift+D",
+        )
+        add(
+            "save_filter",
+            self.tr("Save filter…"),
+            w.menu_queue,
+            lambda: self.spawn(self.save_filter()),
+        )
+
+        add(
+            "users",
+            self.tr("Users and roles…"),
+            w.menu_admin,
+            lambda: self.spawn(self.manage_users()),
+        )
+        w.menu_admin.menuAction().setVisible(self.desk.can(Permission.MANAGE_USERS))
+        add("shortcuts", self.tr("Keyboard shortcuts"), w.menu_help, self.show_shortcuts, "F1")
+
+    def _move(self, step: int) -> None:
+        self.queue.table.move_current(step)
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}  —  {a.text()}"
+            for a in self.window.actions_by_name.values()
+            if not a.shortcut().isEmpty()
+        ]
+        self.window.status.show_activity("   ".join(lines), 15000)
+
+    def update_action_state(self) -> None:
+        case = self.detail.case if self.detail is not None else None
+        allowed = {a.value for a in self.desk.allowed_actions(case)} if case else set()
+        can_work = self.desk.can(Permission.WORK_CASES)
+        multi = len(self.queue.selected_case_ids()) > 1
+        for name in (
+            "triage",
+            "dispatch",
+            "acknowledge",
+            "arrive",
+            "resolve",
+            "close",
+            "cancel",
+            "reopen",
+        ):
+            enabled = name in allowed or (name == "dispatch" and multi and can_work)
+            self.window.actions_by_name[name].setEnabled(enabled)
+        self.window.actions_by_name["note"].setEnabled(case is not None and can_work)
+        self.window.actions_by_name["new_case"].setEnabled(can_work)
+        self.window.actions_by_name["bulk_assign"].setEnabled(can_work)
+
+    # ---- start ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Shows the first page of the default queue (open cases, most urgent first)."""
+        self.queue.status.setCurrentIndex(0)
+        await self.queue.show_query(self.queue.query_from_controls())
+        await self.queue.load_saved_filters()
+        if self.queue.model.rowCount() and self.queue.current_case_id() is None:
+            self.queue.select_row(0)
+        self.queue.table.setFocus()
+
+    # ---- selection and details ----------------------------------------------------------
+    def on_current_case(self, case_id: int | None) -> None:
+        self.spawn(self.load_detail(case_id))
+
+    async def load_detail(self, case_id: int | None) -> None:
+        self._detail_generation += 1
+        generation = self._detail_generation
+        if case_id is None:
+            self.detail = None
+            self.details.show_detail(None, [])
+            self.update_action_state()
+            return
+        detail = await self.calls.call(self.desk.case_detail, case_id)
+        if generation != self._detail_generation:
+            return
+        self.detail = detail
+        allowed = [a.value for a in self.desk.allowed_actions(detail.case)]
+        self.details.show_detail(detail, allowed, self.desk.can(Permission.WORK_CASES))
+        self.update_action_state()
+
+    def open_current(self) -> None:
+        case_id = self.queue.current_case_id()
+        if case_id is not None:
+            self.open_case(case_id)
+
+    def open_case(self, case_id: int) -> None:
+        """Enter on a case: show its dock and put the keyboard in its action buttons."""
+        dock = self.window.docks.get("case")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+        if self.detail is None or self.detail.case.id != case_id:
+            self.spawn(self.load_detail(case_id))
+        self.details.focus_first_action()
+
+    # ---- live events ---------------------------------------------------------------------
+    def on_changed(self, event: Changed) -> None:
+        if event.topic == "case":
+            self.spawn(self.queue.model.update_case(event.entity_id))
+            shown = self.detail
+            if (
+                shown is not None
+                and shown.case.id == event.entity_id
+                and (event.version > shown.case.version or event.action == "note")
+            ):
+                self.spawn(self.load_detail(event.entity_id))
+            if not event.local:
+                self.window.status.show_activity(
+                    self.tr("Case changed on another workstation: %1").replace(
+                        "%1", labels.label(labels.ACTION, event.action)
+                    ),
+                    5000,
+                )
+        elif event.topic == "filter" and not event.local:
+            self.spawn(self.queue.load_saved_filters())
+
+    # ---- creating ------------------------------------------------------------------------
+    def new_case(self) -> None:
+        self.spawn(self.create_case())
+
+    async def create_case(self, kind: str = "quality") -> CaseView | None:
+        async def create(draft: CaseDraft) -> CaseView:
+            return await self.calls.call(self.desk.create_case, draft)
+
+        dialog = CaseFormDialog(create, self.window, kind=kind)
+        if await self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        case: CaseView = dialog.created
+        self.say(self.tr("Case %1 created.").replace("%1", case.reference))
+        await self.queue.model.refresh()
+        self.queue.select_case(case.id)
+        return case
+
+    # ---- working a case ------------------------------------------------------------------
+    def request_action(self, action: str) -> None:
+        self.spawn(self.perform_action(action))
+
+    def _action_title(self, action: str) -> str:
+        return labels.label(labels.ACTION, action)
+
+    async def perform_action(self, action: str) -> Any:
+        ids = self.queue.selected_case_ids()
+        if action == "dispatch" and len(ids) > 1:
+            return await self.bulk_dispatch(ids)
+        if self.detail is None:
+            self.say(self.tr("Select a case first."), error=True)
+            return None
+        case = self.detail.case
+        if action in SIMPLE_ACTIONS:
+            return await self._transition(action, case, {"text": ""})
+        if action == "dispatch":
+            units = await self.calls.call(self.desk.units, case.district)
+
+            async def perform(values: dict[str, Any]) -> Any:
+                return await self._transition("dispatch", case, values, dialog)
+
+            dialog = DispatchDialog(
+                perform, units, 1, f"{case.reference}  {case.title}", self.window
+            )
+            await self.run_dialog(dialog)
+            return dialog.result_value
+        prompts = {
+            "close": (self.tr("Close the case"), self.tr("Closing note"), True),
+            "cancel": (self.tr("Cancel the case"), self.tr("Reason"), False),
+            "reopen": (self.tr("Reopen the case"), self.tr("Reason for reopening"), False),
+            "note": (self.tr("Add a note"), self.tr("Note"), False),
+        }
+        if action not in prompts:
+            return None
+        title, prompt, with_closure = prompts[action]
+
+        async def perform_text(values: dict[str, Any]) -> Any:
+            return await self._transition(action, case, values, text_dialog)
+
+        text_dialog = TextActionDialog(
+            perform_text, case, title, prompt, with_closure=with_closure, parent=self.window
+        )
+        await self.run_dialog(text_dialog)
+        return text_dialog.result_value
+
+    def _call_for(self, action: str, case_id: int, version: int, values: dict[str, Any]) -> Any:
+        text = values.get("text") or ""
+        note = text if text.strip() else None
+        desk = self.desk
+        if action == "triage":
+            return desk.triage(case_id, note=note, expected_version=version)
+        if action == "acknowledge":
+            return desk.acknowledge(case_id, note=note, expected_version=version)
+        if action == "arrive":
+            return desk.arrive(case_id, note=note, expected_version=version)
+        if action == "resolve":
+            return desk.resolve(case_id, note=note, expected_version=version)
+        if action == "dispatch":
+            return desk.dispatch(case_id, values["unit_id"], note=note, expected_version=version)
+        if action == "close":
+            return desk.close_case(
+                case_id, values.get("closure_code") or "", text, expected_version=version
+            )
+        if action == "cancel":
+            return desk.cancel(case_id, text, expected_version=version)
+        if action == "reopen":
+            return desk.reopen(case_id, text, expected_version=version)
+        if action == "note":
+            return desk.add_note(case_id, text)
+        raise ValueError(f"unknown action {action}")
+
+    async def _transition(
+        self,
+        action: str,
+        case: CaseView,
+        values: dict[str, Any],
+        source: QWidget | None = None,
+    ) -> Any:
+        """One workflow action with the version the officer saw. On a conflict the officer
+        sees both versions; their text is kept and can be reapplied on the new version."""
+        version = case.version
+        while True:
+            try:
+                result = await self.calls.call(self._call_for, action, case.id, version, values)
+            except CaseConflict as conflict:
+                dialog = ConflictDialog(
+                    conflict.theirs_case,
+                    version,
+                    self._action_title(action),
+                    values.get("text") or "",
+                    self.window,
+                )
+                if await self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+                    self.say(self.tr("Your change was not applied; the case shows their version."))
+                    await self.load_detail(case.id)
+                    raise Dismissed() from None
+                values = {**values, "text": dialog.text()}
+                if isinstance(source, TextActionDialog):
+                    source.text.setPlainText(dialog.text())
+                version = conflict.their_version
+                continue
+            except Exception as exc:
+                if source is None:
+                    self.say(describe_error(exc), error=True)
+                    return None
+                raise
+            break
+        if isinstance(result, CaseView):
+            self.queue.model.apply_case(result)
+        await self.load_detail(case.id)
+        self.say(
+            self.tr("%1: %2 done.")
+            .replace("%1", case.reference)
+            .replace("%2", self._action_title(action))
+        )
+        return result
+
+    async def bulk_dispatch(self, case_ids: list[int]) -> Any:
+        units = await self.calls.call(self.desk.units, None)
+
+        async def perform(values: dict[str, Any]) -> Any:
+            note = values.get("text") or None
+            result = await self.calls.call(
+                self.desk.dispatch_many, case_ids, values["unit_id"], note=note
+            )
+            for case in result.done:
+                self.queue.model.apply_case(case)
+            if result.failed:
+                reasons = "; ".join(
+                    f"#{cid}: {describe_error(exc)}" for cid, exc in result.failed.items()
+                )
+                self.say(
+                    self.tr("%1 dispatched, %2 not: %3")
+                    .replace("%1", str(len(result.done)))
+                    .replace("%2", str(len(result.failed)))
+                    .replace("%3", reasons),
+                    error=True,
+                )
+            else:
+                self.say(self.tr("%1 cases dispatched.").replace("%1", str(len(result.done))))
+            return result
+
+        dialog = DispatchDialog(
+            perform,
+            units,
+            len(case_ids),
+            self.tr("Assign %1 selected cases to one unit").replace("%1", str(len(case_ids))),
+            self.window,
+        )
+        await self.run_dialog(dialog)
+        if self.detail is not None:
+            await self.load_detail(self.detail.case.id)
+        return dialog.result_value
+
+    # ---- filters and administration ------------------------------------------------------
+    async def save_filter(self, name: str | None = None) -> None:
+        if name is None:
+            dialog = QInputDialog(self.window)
+            dialog.setObjectName("saveFilterDialog")
+            dialog.setWindowTitle(self.tr("Save filter"))
+            dialog.setLabelText(self.tr("Name of the filter"))
+            dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+            if await self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+                return
+            name = dialog.textValue()
+        try:
+            saved = await self.queue.save_current_filter(name)
+        except Exception as exc:
+            self.say(describe_error(exc), error=True)
+            return
+        self.say(self.tr("Filter “%1” saved.").replace("%1", saved.name))
+
+    async def manage_users(self) -> None:
+        dialog = UserAdminDialog(self.desk, self.calls, self.window)
+        await dialog.reload()
+        await self.run_dialog(dialog)
+
+    # ---- shutdown ------------------------------------------------------------------------
+    async def shutdown(self) -> None:
+        self.events.detach()
+        if self.feed is not None:
+            try:
+                await self.feed.stop()
+            except Exception:
+                log.exception("stopping the feed failed")
+        for task in list(self._tasks):
+            task.cancel()
