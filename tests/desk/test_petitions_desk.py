@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,17 +12,18 @@ from sqlalchemy import select
 from dispatch_app.desk import Desk, QueueQuery
 from dispatch_app.desk.errors import CaseConflict, IllegalTransition, PermissionDenied
 from dispatch_app.desk.petitions import PetitionDesk, PetitionView
-from dispatch_app.domain.cases import Status
+from dispatch_app.domain.cases import CaseDraft, CaseKind, Status
 from dispatch_app.domain.credit_code import make_credit_code
 from dispatch_app.domain.deadlines import NO_DEADLINE
+from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import DomainError, ValidationError
 from dispatch_app.domain.petition_deadlines import DeadlineState
 from dispatch_app.domain.petitions import (
     Channel,
     Decision,
     PetitionDetail,
-    PetitionInvalid,
     Petitioner,
+    PetitionInvalid,
     Satisfaction,
     Stage,
     Subject,
@@ -161,7 +161,9 @@ def test_decision_reply_and_callbacks(desk: Desk, petitions: PetitionDesk, clock
     with pytest.raises(ValidationError):
         petitions.record_reply(cid, "已责令整改", "carrier pigeon")
     stale = petitions.get(cid).case.version
-    replied = petitions.record_reply(cid, f"已责令整改，联系人{PHONE}", "phone", expected_version=stale)
+    replied = petitions.record_reply(
+        cid, f"已责令整改，联系人{PHONE}", "phone", expected_version=stale
+    )
     assert deadline(replied, "handling") is DeadlineState.MET
     assert replied.progress.reply is not None
     with pytest.raises(CaseConflict):
@@ -259,9 +261,7 @@ def test_follow_ups_review_second_review_then_refused(
 # --- duplicates and merging ------------------------------------------------------------------
 
 
-def test_duplicate_search_against_stored_petitions(
-    petitions: PetitionDesk, clock: Clock
-) -> None:
+def test_duplicate_search_against_stored_petitions(petitions: PetitionDesk, clock: Clock) -> None:
     first = petitions.intake(call(clock), district="xinbei").case.id
     clock.advance(hours=1)
     neighbour = petitions.intake(
@@ -338,10 +338,8 @@ def test_merge_and_unmerge(desk: Desk, petitions: PetitionDesk, clock: Clock) ->
         actions = [r["action"] for r in recent_audit(conn, 100)]
     assert len(history) == 2 and history[0].unmerged_at is not None  # nothing deleted
     assert actions.count("petition.merge") == 2 and actions.count("petition.unmerge") == 1
+    other = desk.create_case(CaseDraft(CaseKind.QUALITY, "PM2.5 超标", District.XINBEI))
     with pytest.raises(ValidationError, match="not a petition"):
-        from dispatch_app.domain.cases import CaseDraft, CaseKind
-
-        other = desk.create_case(CaseDraft(CaseKind.QUALITY, "PM2.5 超标", "xinbei"))  # type: ignore[arg-type]
         petitions.merge(other.id, a, "x")
 
 
@@ -360,7 +358,14 @@ def test_concurrent_merges_in_opposite_directions(
             barrier = threading.Barrier(2)
             outcomes: dict[str, object] = {}
 
-            def run(name: str, pd: PetitionDesk, src: int, dst: int) -> None:
+            def run(
+                name: str,
+                pd: PetitionDesk,
+                src: int,
+                dst: int,
+                barrier: threading.Barrier = barrier,
+                outcomes: dict[str, object] = outcomes,
+            ) -> None:
                 barrier.wait()
                 try:
                     outcomes[name] = pd.merge(src, dst, "并发并案")
@@ -502,8 +507,3 @@ def test_open311_import_is_idempotent_and_export_masks(
     assert full[0]["phone"] == PHONE
     with desk.store.read() as conn:
         assert any(r["action"] == "petition.export_unmasked" for r in recent_audit(conn, 20))
-
-
-@pytest.fixture
-def _no_leak() -> Iterator[None]:
-    yield
