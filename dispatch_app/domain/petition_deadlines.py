@@ -331,8 +331,13 @@ class PetitionClock:
     stage: Stage
     received_at: dt.datetime
     progress: PetitionProgress = field(default_factory=PetitionProgress)
-    # Set on the case of the previous stage once the petitioner has asked for the next one.
+    # Set on the case of the previous stage once the petitioner has asked for the next one
+    # (defaults to the progress's record of it).
     follow_up_requested_at: dt.datetime | None = None
+
+    @property
+    def follow_up_at(self) -> dt.datetime | None:
+        return self.follow_up_requested_at or self.progress.follow_up_requested_at
 
 
 def petition_deadlines(
@@ -420,7 +425,7 @@ def petition_deadlines(
                 p.replied_at,
                 cal(p.replied_at, window_days),
                 window_days,
-                done_at=clock.follow_up_requested_at,
+                done_at=clock.follow_up_at,
                 obligation=False,
             )
         )
@@ -625,7 +630,7 @@ def check_follow_up(clock: PetitionClock, requested_at: dt.datetime, rules: Dead
             "a review can be requested only after the reply",
             "答复意见出具后方可申请复查/复核",
         )
-    if clock.follow_up_requested_at is not None:
+    if clock.follow_up_at is not None:
         raise IllegalTransition(
             "error.follow_up_exists",
             "a follow-up has already been requested for this case",

@@ -276,6 +276,11 @@ class PetitionProgress:
     extension: Extension | None = None
     reply: Reply | None = None
     callbacks: tuple[Callback, ...] = ()
+    # A reply the petitioner was dissatisfied with, set aside when the case was reopened: the
+    # handling deadline runs again (the statutory clock never stopped), the history stays.
+    earlier_replies: tuple[Reply, ...] = ()
+    # When the petitioner asked for the next stage (复查/复核); closes the request window.
+    follow_up_requested_at: dt.datetime | None = None
 
     @property
     def accepted_at(self) -> dt.datetime | None:
@@ -319,6 +324,11 @@ class PetitionProgress:
                 {"result": c.result.value, "at": iso(c.at), "notes": c.notes, "by": c.by}
                 for c in self.callbacks
             ],
+            "earlier_replies": [
+                {"text": r.text, "sent_at": iso(r.sent_at), "channel": r.channel}
+                for r in self.earlier_replies
+            ],
+            "follow_up_requested_at": iso(self.follow_up_requested_at),
         }
 
 
@@ -918,6 +928,17 @@ def progress_from_details(details: Mapping[str, Any]) -> PetitionProgress:
                     by=str(c.get("by", "")),
                 )
                 for c in raw.get("callbacks", [])
+            ),
+            earlier_replies=tuple(
+                Reply(
+                    text=str(r["text"]),
+                    sent_at=_require_time(r["sent_at"], f"{where}.earlier_replies.sent_at"),
+                    channel=str(r.get("channel", "")),
+                )
+                for r in raw.get("earlier_replies", [])
+            ),
+            follow_up_requested_at=_parse_time(
+                raw.get("follow_up_requested_at"), f"{where}.follow_up_requested_at"
             ),
         )
     except (KeyError, ValueError, TypeError, AttributeError) as exc:

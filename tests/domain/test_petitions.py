@@ -238,6 +238,8 @@ def test_progress_round_trip_through_json() -> None:
         extension=Extension(20, "等待检测报告", "王班长", t),
         reply=Reply("已整改", t, "phone"),
         callbacks=(Callback(Satisfaction.DISSATISFIED, t, "仍有异味", "李"),),
+        earlier_replies=(Reply("首次答复", t, "sms"),),
+        follow_up_requested_at=t,
     )
     stored = json.loads(json.dumps({PROGRESS_KEY: progress.to_details()}))
     assert progress_from_details(stored) == progress

@@ -1,0 +1,173 @@
+"""Petition merges, follow-up links, reminders and candidate reads in the database.
+
+All functions run inside the caller's transaction (``Store.write()`` or ``Store.read()``), so a
+merge, its case updates, its timeline entries and its audit entry commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dispatch_app.store.models import cases
+from dispatch_app.store.petition_models import (
+    petition_follow_ups,
+    petition_merges,
+    petition_reminders,
+)
+
+
+def lock_cases(conn: Connection, case_ids: Iterable[int]) -> None:
+    """Lock the case rows, in id order, until the transaction ends.
+
+    PostgreSQL: SELECT … FOR UPDATE in ascending id order, so two desks merging the same two
+    cases in opposite directions queue up instead of both passing their checks (and never
+    deadlock). SQLite: the write transaction is BEGIN IMMEDIATE, which already serialises.
+    """
+    ids = sorted(set(case_ids))
+    if conn.dialect.name == "postgresql" and ids:
+        conn.execute(
+            select(cases.c.id).where(cases.c.id.in_(ids)).order_by(cases.c.id).with_for_update()
+        )
+
+
+def active_merge_of(conn: Connection, case_id: int) -> RowMapping | None:
+    """The merge linking ``case_id`` to its master, if it is merged now."""
+    stmt = select(petition_merges).where(
+        petition_merges.c.case_id == case_id, petition_merges.c.unmerged_at.is_(None)
+    )
+    return conn.execute(stmt).mappings().first()
+
+
+def merged_into(conn: Connection, case_id: int) -> int | None:
+    row = active_merge_of(conn, case_id)
+    return None if row is None else int(row["master_case_id"])
+
+
+def duplicates_of(conn: Connection, master_case_id: int) -> list[int]:
+    """Cases merged into ``master_case_id`` now, oldest merge first."""
+    stmt = (
+        select(petition_merges.c.case_id)
+        .where(
+            petition_merges.c.master_case_id == master_case_id,
+            petition_merges.c.unmerged_at.is_(None),
+        )
+        .order_by(petition_merges.c.id)
+    )
+    return [int(v) for v in conn.execute(stmt).scalars()]
+
+
+def insert_merge(conn: Connection, values: Mapping[str, Any]) -> int:
+    result = conn.execute(insert(petition_merges).values(**values).returning(petition_merges.c.id))
+    return int(result.scalar_one())
+
+
+def end_merge(conn: Connection, merge_id: int, at: datetime, by: str, reason: str) -> None:
+    conn.execute(
+        update(petition_merges)
+        .where(petition_merges.c.id == merge_id, petition_merges.c.unmerged_at.is_(None))
+        .values(unmerged_at=at, unmerged_by=by, unmerge_reason=reason)
+    )
+
+
+def merge_history(conn: Connection, case_id: int) -> list[RowMapping]:
+    """Every merge (active or ended) where the case is the repeat or the master."""
+    stmt = (
+        select(petition_merges)
+        .where(
+            (petition_merges.c.case_id == case_id) | (petition_merges.c.master_case_id == case_id)
+        )
+        .order_by(petition_merges.c.id)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+def insert_follow_up(conn: Connection, values: Mapping[str, Any]) -> int:
+    result = conn.execute(
+        insert(petition_follow_ups).values(**values).returning(petition_follow_ups.c.id)
+    )
+    return int(result.scalar_one())
+
+
+def follow_up_links(conn: Connection, case_id: int) -> tuple[int | None, int | None]:
+    """(the case this one follows up, the follow-up opened from this one)."""
+    before = conn.execute(
+        select(petition_follow_ups.c.case_id).where(
+            petition_follow_ups.c.follow_up_case_id == case_id
+        )
+    ).scalar()
+    after = conn.execute(
+        select(petition_follow_ups.c.follow_up_case_id).where(
+            petition_follow_ups.c.case_id == case_id
+        )
+    ).scalar()
+    return (None if before is None else int(before), None if after is None else int(after))
+
+
+def insert_reminder_once(conn: Connection, values: Mapping[str, Any]) -> bool:
+    """Record a raised reminder; False when some desk has raised it already."""
+    dialect = conn.dialect.name
+    ins: Any
+    if dialect == "postgresql":
+        ins = postgresql.insert(petition_reminders).values(**values).on_conflict_do_nothing()
+    elif dialect == "sqlite":
+        ins = sqlite.insert(petition_reminders).values(**values).on_conflict_do_nothing()
+    else:  # pragma: no cover - only the two supported databases
+        raise RuntimeError(f"unsupported database {dialect}")
+    # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT here.
+    return conn.execute(ins.returning(petition_reminders.c.id)).scalar() is not None
+
+
+_CANDIDATE_COLUMNS = (
+    cases.c.id,
+    cases.c.reference,
+    cases.c.title,
+    cases.c.status,
+    cases.c.description,
+    cases.c.lon,
+    cases.c.lat,
+    cases.c.credit_code,
+    cases.c.enterprise_name,
+    cases.c.details,
+    cases.c.created_at,
+    cases.c.unit_id,
+    cases.c.version,
+)
+
+
+def petitions_created_between(conn: Connection, start: datetime, end: datetime) -> list[RowMapping]:
+    """Petition cases created in [start, end]: the candidates of a duplicate search (the
+    creation index bounds the scan; the receiving time in the details is checked after)."""
+    stmt = (
+        select(*_CANDIDATE_COLUMNS)
+        .where(cases.c.kind == "petition", cases.c.created_at.between(start, end))
+        .order_by(cases.c.id)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+def open_petitions(conn: Connection, statuses: Iterable[str]) -> list[RowMapping]:
+    """Open petition cases (for reminders)."""
+    stmt = (
+        select(*_CANDIDATE_COLUMNS)
+        .where(cases.c.kind == "petition", cases.c.status.in_(tuple(statuses)))
+        .order_by(cases.c.id)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
+def repeat_counts(conn: Connection, master_ids: Iterable[int]) -> dict[int, int]:
+    """How many repeat petitions are merged into each master now."""
+    ids = list(set(master_ids))
+    if not ids:
+        return {}
+    stmt = (
+        select(petition_merges.c.master_case_id, func.count())
+        .where(petition_merges.c.master_case_id.in_(ids), petition_merges.c.unmerged_at.is_(None))
+        .group_by(petition_merges.c.master_case_id)
+    )
+    return {int(k): int(v) for k, v in conn.execute(stmt).all()}
