@@ -207,14 +207,16 @@ class BearerToken:
 
     def __init__(self, app: ASGIApp, token: str) -> None:
         self.app = app
-        self.expected = f"Bearer {token}".encode()
+        self.expected = token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         given = dict(scope.get("headers") or ()).get(b"authorization", b"")
-        if hmac.compare_digest(given, self.expected):
+        scheme, _, credentials = given.partition(b" ")
+        # RFC 9110 §11.1: the scheme is case-insensitive; the token is compared in constant time.
+        if scheme.lower() == b"bearer" and hmac.compare_digest(credentials, self.expected):
             await self.app(scope, receive, send)
             return
         response = problem(
