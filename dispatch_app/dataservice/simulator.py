@@ -393,8 +393,9 @@ class NetworkSimulator:
         return out
 
     def backfill(self, hours: int) -> list[SimPacket]:
-        """Hourly (CN 2061) history for the ``hours`` before ``start``: air hourly averages and
-        the water samples of that period, in time order, with flags and dropouts applied.
+        """Hourly (CN 2061) history for the ``hours`` full hours before ``start``: air hourly
+        averages and the water samples of that period, then the minute data (CN 2051) of the
+        hour the start falls in, in time order, with flags and dropouts applied.
 
         What a station's data logger re-sends after the platform asks for history (补传): it
         gives a fresh desk a day of curves to chart.
@@ -409,14 +410,32 @@ class NetworkSimulator:
                 if s.is_water:
                     for minute in range(60):
                         t = hour + minute * TICK_S
-                        if self._water_due(s, t) and self._water_send_time(s, t) is not None:
+                        if not self._water_due(s, t):
+                            continue
+                        send = self._water_send_time(s, t)
+                        # Lost samples stay lost; samples sent late, after the start, come
+                        # through the live stream (once: never in both).
+                        if send is not None and send < self.start:
                             out.append(self._packet(s, t, t, CN_HOUR, self.water.values(s, t)))
                     continue
                 # A whole hour lost only when the station was down for most of it.
                 if self._air_send_time(s, hour + 1800.0) is None:
                     continue
                 out.append(self._packet(s, hour, hour, CN_HOUR, self.air.hourly(s, hour)))
-        out.sort(key=lambda p: (p.data_time, p.station_id))
+        # The current hour up to the start has no hourly value yet: send its minutes, exactly
+        # those the stations would have sent before the start (the live stream sends the rest).
+        this_hour = math.floor(self.start / _HOUR) * _HOUR
+        if this_hour < self.start:
+            earlier = NetworkSimulator(
+                self.registry,
+                this_hour,
+                seed=self.seed,
+                rates=self.rates,
+                stations=self.stations,
+                pw=self.pw,
+            )
+            out.extend(earlier.advance(self.start))
+        out.sort(key=lambda p: (p.data_time, p.station_id, p.cn))
         return out
 
 
@@ -561,7 +580,10 @@ class _Link:
     async def run(self, stop: asyncio.Event, registry: Registry) -> None:
         try:
             while not stop.is_set():
-                if self.writer is None or self.writer.is_closing():
+                # The reader ends when the platform hangs up: stop writing into that socket
+                # (the bytes would vanish) and reconnect instead.
+                hung_up = self.reader_task is not None and self.reader_task.done()
+                if self.writer is None or self.writer.is_closing() or hung_up:
                     if self.writer is not None:
                         self.stats.reconnects += 1
                         await self._close()
