@@ -177,14 +177,16 @@ class LoadedSettings:
 def load_settings(path: Path) -> LoadedSettings:
     """Reads the settings file; a missing file gives the defaults silently, a bad one is set aside."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except OSError as exc:
         return LoadedSettings(Settings(), problem=f"cannot read {path}: {exc.strerror}")
     try:
-        settings = settings_from_dict(json.loads(text))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        settings = settings_from_dict(json.loads(raw.decode("utf-8")))
+    except UnicodeDecodeError as exc:
+        reason = f"not valid JSON: not UTF-8 text ({exc.reason} at byte {exc.start})"
+    except json.JSONDecodeError as exc:
         reason = f"not valid JSON ({exc})"
     except SettingsError as exc:
         reason = str(exc)

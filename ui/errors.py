@@ -17,10 +17,6 @@ from ui.i18n import current_language
 log = logging.getLogger(__name__)
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Errors", text)
-
-
 def describe_error(exc: BaseException) -> str:
     if isinstance(exc, DomainError):
         return exc.message(current_language())
@@ -29,23 +25,28 @@ def describe_error(exc: BaseException) -> str:
         return str(exc.message(current_language()))  # type: ignore[attr-defined]
     text = str(exc).lower()
     if "readonly" in text or "read-only" in text:
-        return _t(
+        return QCoreApplication.translate(
+            "Errors",
             "The database file is read-only: nothing was saved. Ask the administrator to "
-            "fix the file permissions; your input is kept in the form."
+            "fix the file permissions; your input is kept in the form.",
         )
     if "database is locked" in text or "locked" in text:
-        return _t(
+        return QCoreApplication.translate(
+            "Errors",
             "The database is busy (locked by another program): nothing was saved. "
-            "Try again in a moment; your input is kept in the form."
+            "Try again in a moment; your input is kept in the form.",
         )
     if "unable to open database" in text or "no such table" in text:
-        return _t("The database cannot be opened: %1").replace("%1", str(exc).splitlines()[0])
+        return QCoreApplication.translate("Errors", "The database cannot be opened: %1").replace(
+            "%1", str(exc).splitlines()[0]
+        )
     if "connection" in text or "could not connect" in text or "server closed" in text:
-        return _t(
+        return QCoreApplication.translate(
+            "Errors",
             "The connection to the database server was lost: nothing was saved. "
-            "Your input is kept; try again when the connection is back."
+            "Your input is kept; try again when the connection is back.",
         )
     log.error("unexpected error from a desk call", exc_info=exc)
-    return _t("Unexpected error: %1").replace(
+    return QCoreApplication.translate("Errors", "Unexpected error: %1").replace(
         "%1", str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     )

@@ -16,7 +16,6 @@ from tests.gui.conftest import (
     seed_cases,
     seed_users,
     settle,
-    start,
     type_text,
     wait_dialog,
 )
@@ -133,4 +132,3 @@ def test_duty_officer_cannot_close_or_reopen_and_viewer_cannot_act(
     run(qtbot, vws.perform_action("triage"))
     assert "无权" in vws.details.message.text()
     assert _status(db_url, case_id).status == "new"
-    start  # noqa: B018 - imported for other tests

@@ -1,0 +1,1403 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AsyncFormDialog</name>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="61" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetailsPanel</name>
+    <message>
+        <location filename="../../ui/case_details.py" line="65" />
+        <location filename="../../ui/case_details.py" line="158" />
+        <source>No case selected</source>
+        <translation>未选择事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="83" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="84" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="85" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="86" />
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="87" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="88" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="89" />
+        <source>Unit</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="90" />
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="91" />
+        <source>Emergency level</source>
+        <translation>事件级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="92" />
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="93" />
+        <source>Response due</source>
+        <translation>响应时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="94" />
+        <source>Resolution due</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="95" />
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="104" />
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="107" />
+        <source>Triage</source>
+        <translation>研判</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="108" />
+        <source>Dispatch…</source>
+        <translation>派发…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="109" />
+        <source>Acknowledge</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="110" />
+        <source>Arrived on scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="111" />
+        <source>Resolved</source>
+        <translation>处置完毕</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="112" />
+        <source>Close…</source>
+        <translation>办结…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="113" />
+        <source>Cancel case…</source>
+        <translation>撤销…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="114" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="115" />
+        <source>Add note…</source>
+        <translation>添加备注…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="134" />
+        <source>Timeline</source>
+        <translation>处置经过</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="208" />
+        <source>No deadline running</source>
+        <translation>无进行中的时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="213" />
+        <source>Overdue by %1</source>
+        <translation>超时 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="216" />
+        <source>%1 left (at risk)</source>
+        <translation>剩余 %1（临期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="219" />
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFormDialog</name>
+    <message>
+        <location filename="../../ui/case_form.py" line="88" />
+        <source>New case</source>
+        <translation>新建事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="106" />
+        <source>e.g. 119.95 (optional)</source>
+        <translation>如 119.95（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="108" />
+        <source>e.g. 31.78 (optional)</source>
+        <translation>如 31.78（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="111" />
+        <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
+        <translation>18位，如 91320400MA1XXXXXXX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="127" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="128" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="129" />
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="130" />
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="131" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="132" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="133" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="139" />
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="141" />
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="143" />
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="144" />
+        <source>Enterprise name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="147" />
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="156" />
+        <source>Emergency level</source>
+        <translation>事件级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="170" />
+        <source>Create case</source>
+        <translation>创建事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="171" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="214" />
+        <source>%1 of 18 characters</source>
+        <translation>已输入 %1/18 位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="223" />
+        <source>✔ check character correct</source>
+        <translation>✔ 校验码正确</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="230" />
+        <source>%1 characters; at most %2 are allowed</source>
+        <translation>共%1字，最多允许%2字</translation>
+    </message>
+</context>
+<context>
+    <name>CaseQueueModel</name>
+    <message>
+        <location filename="../../ui/queue_model.py" line="146" />
+        <source>Reference</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="147" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="148" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="149" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="150" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="151" />
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="152" />
+        <source>Unit</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="153" />
+        <source>Deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="230" />
+        <source>Due %1 (Beijing time)</source>
+        <translation>截止 %1（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="268" />
+        <source>%1 overdue</source>
+        <translation>超时 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="269" />
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="252" />
+        <source>Changed by someone else</source>
+        <translation>该事项已被他人修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="256" />
+        <source>This case was changed on another workstation after you opened it. Nothing was overwritten. Compare the two versions, then reapply your change on theirs or drop it.</source>
+        <translation>您打开该事项后，另一席位修改了它。任何内容都未被覆盖。请对比两个版本，然后在对方版本上重新提交您的修改，或放弃您的修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="264" />
+        <source>Their version (version %1)</source>
+        <translation>对方版本（第%1版）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="270" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="271" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="272" />
+        <source>Unit</source>
+        <translation>处置单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="273" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="274" />
+        <source>Changed by</source>
+        <translation>修改人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="284" />
+        <source>Your change (made on version %1)</source>
+        <translation>您的修改（基于第%1版）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="298" />
+        <source>Reapply my change on their version</source>
+        <translation>在对方版本上重新提交我的修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="302" />
+        <source>Keep theirs, drop mine</source>
+        <translation>保留对方版本，放弃我的修改</translation>
+    </message>
+</context>
+<context>
+    <name>DeskStatusBar</name>
+    <message>
+        <location filename="../../ui/status_bar.py" line="40" />
+        <source>data service: not connected</source>
+        <translation>数据服务：未连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_bar.py" line="46" />
+        <source>Beijing time %1</source>
+        <translation>北京时间 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_bar.py" line="51" />
+        <source>On duty: %1 (%2)</source>
+        <translation>值班：%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_bar.py" line="55" />
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_bar.py" line="67" />
+        <source>%1 (since %2)</source>
+        <translation>%1（自 %2 起）</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchDialog</name>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="155" />
+        <location filename="../../ui/action_dialogs.py" line="156" />
+        <source>Dispatch</source>
+        <translation>派发</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="163" />
+        <source>%1 cases will be dispatched.</source>
+        <translation>将派发 %1 件事项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="171" />
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="172" />
+        <source>Type</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="173" />
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="174" />
+        <source>Contact</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="175" />
+        <source>Open cases</source>
+        <translation>在办事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="187" />
+        <source>(suggested: branch of the district)</source>
+        <translation>（建议：属地执法分局）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="194" />
+        <source>City-wide</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="214" />
+        <source>Instructions for the unit (optional)</source>
+        <translation>给处置单位的指示（可选）</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../ui/errors.py" line="28" />
+        <source>The database file is read-only: nothing was saved. Ask the administrator to fix the file permissions; your input is kept in the form.</source>
+        <translation>数据库文件为只读：未保存任何内容。请联系管理员修正文件权限；您填写的内容仍保留在表单中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="34" />
+        <source>The database is busy (locked by another program): nothing was saved. Try again in a moment; your input is kept in the form.</source>
+        <translation>数据库正忙（被其他程序锁定）：未保存任何内容。请稍后重试；您填写的内容仍保留在表单中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="40" />
+        <source>The database cannot be opened: %1</source>
+        <translation>无法打开数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="44" />
+        <source>The connection to the database server was lost: nothing was saved. Your input is kept; try again when the connection is back.</source>
+        <translation>与数据库服务器的连接已断开：未保存任何内容。您填写的内容仍保留，连接恢复后请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="50" />
+        <source>Unexpected error: %1</source>
+        <translation>意外错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdministratorDialog</name>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="105" />
+        <source>First start — create the administrator</source>
+        <translation>首次启动 — 创建管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="108" />
+        <source>This database has no users yet. Create the first administrator account; the administrator then adds the duty officers.</source>
+        <translation>数据库中还没有用户。请创建第一个管理员账号，再由管理员添加值班人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="125" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="126" />
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="127" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="128" />
+        <source>Repeat password</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="132" />
+        <source>Enter a user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="134" />
+        <source>Enter the administrator's full name.</source>
+        <translation>请输入管理员姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="136" />
+        <source>The password needs at least %1 characters.</source>
+        <translation>密码至少需要%1位。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="140" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../ui/labels.py" line="22" />
+        <source>Quality problem</source>
+        <translation>环境质量问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="23" />
+        <source>Violation case</source>
+        <translation>环境违法案件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="24" />
+        <source>Emergency</source>
+        <translation>突发环境事件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="25" />
+        <source>Petition</source>
+        <translation>环境信访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="28" />
+        <source>New</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="29" />
+        <source>Triaged</source>
+        <translation>已研判</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="30" />
+        <source>Dispatched</source>
+        <translation>已派发</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="31" />
+        <source>Acknowledged</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="32" />
+        <source>On scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="33" />
+        <source>Resolved</source>
+        <translation>已处置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="34" />
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="35" />
+        <source>Cancelled</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="38" />
+        <source>P1 critical</source>
+        <translation>P1 特急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="39" />
+        <source>P2 urgent</source>
+        <translation>P2 紧急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="40" />
+        <source>P3 normal</source>
+        <translation>P3 一般</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="41" />
+        <source>P4 low</source>
+        <translation>P4 较缓</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="44" />
+        <source>Liyang</source>
+        <translation>溧阳</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="45" />
+        <source>Jintan</source>
+        <translation>金坛</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="46" />
+        <source>Wujin</source>
+        <translation>武进</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="47" />
+        <source>Xinbei</source>
+        <translation>新北</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="48" />
+        <source>Tianning</source>
+        <translation>天宁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="49" />
+        <source>Zhonglou</source>
+        <translation>钟楼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="50" />
+        <source>Economic Development Zone</source>
+        <translation>经开区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="53" />
+        <source>12345 government hotline</source>
+        <translation>12345政务热线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="54" />
+        <source>12369 environmental hotline</source>
+        <translation>12369环保举报热线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="55" />
+        <source>Online monitoring alarm</source>
+        <translation>在线监测报警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="56" />
+        <source>Found on patrol</source>
+        <translation>巡查发现</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="57" />
+        <source>Assigned by superior</source>
+        <translation>上级交办</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="58" />
+        <source>Media report</source>
+        <translation>媒体曝光</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="59" />
+        <source>Enterprise report</source>
+        <translation>企业报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="60" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="63" />
+        <source>Viewer</source>
+        <translation>只读</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="64" />
+        <source>Duty officer</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="65" />
+        <source>Shift leader</source>
+        <translation>带班领导</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="66" />
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="69" />
+        <source>Created</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="70" />
+        <source>Triage</source>
+        <translation>研判</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="71" />
+        <source>Dispatch</source>
+        <translation>派发</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="72" />
+        <source>Acknowledge</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="73" />
+        <source>Arrive on scene</source>
+        <translation>到场</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="74" />
+        <source>Resolve</source>
+        <translation>处置完毕</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="75" />
+        <source>Close</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="76" />
+        <source>Cancel case</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="77" />
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="78" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="79" />
+        <source>Edited</source>
+        <translation>修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="80" />
+        <source>Assigned</source>
+        <translation>指派</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="83" />
+        <source>Rectified</source>
+        <translation>已整改到位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="84" />
+        <source>Case filed and penalized</source>
+        <translation>已立案查处</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="85" />
+        <source>Not substantiated</source>
+        <translation>经核查情况不属实</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="86" />
+        <source>No violation found</source>
+        <translation>未发现违法行为</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="87" />
+        <source>Transferred to another department</source>
+        <translation>移交其他部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="88" />
+        <source>Duplicate</source>
+        <translation>重复事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="89" />
+        <source>Petitioner answered</source>
+        <translation>已答复信访人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="90" />
+        <source>Emergency response terminated</source>
+        <translation>应急终止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="91" />
+        <source>Quality restored</source>
+        <translation>环境质量已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="92" />
+        <source>Other (explain in the note)</source>
+        <translation>其他（须在备注中说明）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="95" />
+        <source>Enforcement branch</source>
+        <translation>执法分局</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="96" />
+        <source>Field station</source>
+        <translation>外勤派驻点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="97" />
+        <source>Monitoring team</source>
+        <translation>监控中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="100" />
+        <source>Level I (especially major)</source>
+        <translation>Ⅰ级（特别重大）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="101" />
+        <source>Level II (major)</source>
+        <translation>Ⅱ级（重大）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="102" />
+        <source>Level III (large)</source>
+        <translation>Ⅲ级（较大）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="103" />
+        <source>Level IV (general)</source>
+        <translation>Ⅳ级（一般）</translation>
+    </message>
+</context>
+<context>
+    <name>Launcher</name>
+    <message>
+        <location filename="../../ui/application.py" line="104" />
+        <location filename="../../ui/application.py" line="141" />
+        <location filename="../../ui/application.py" line="146" />
+        <source>The desk cannot start</source>
+        <translation>调度台无法启动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="105" />
+        <source>The database %1 cannot be opened:
+%2</source>
+        <translation>无法打开数据库 %1：
+%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="141" />
+        <source>Demo data is not available.</source>
+        <translation>演示数据不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="180" />
+        <source>starting the embedded data service</source>
+        <translation>正在启动内置数据服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="186" />
+        <source>no data service: %1</source>
+        <translation>无数据服务：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="195" />
+        <source>live feed unavailable: %1</source>
+        <translation>实时数据不可用：%1</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="68" />
+        <source>Log in — Environmental Command and Dispatch Desk</source>
+        <translation>登录 — 生态环境指挥调度台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="74" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="75" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialogs.py" line="82" />
+        <source>Enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="39" />
+        <source>Changzhou Environmental Command and Dispatch Desk</source>
+        <translation>常州市生态环境指挥调度台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="59" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="60" />
+        <source>&amp;Case</source>
+        <translation>事项(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="61" />
+        <source>&amp;Queue</source>
+        <translation>队列(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="62" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="63" />
+        <source>&amp;Administration</source>
+        <translation>管理(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="64" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="65" />
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <location filename="../../ui/queue_view.py" line="112" />
+        <source>Search reference, title, description  ( / )</source>
+        <translation>搜索编号、标题、描述  ( / )</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="113" />
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="116" />
+        <source>Open cases</source>
+        <translation>在办事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="117" />
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="121" />
+        <source>All priorities</source>
+        <translation>全部优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="122" />
+        <source>All districts</source>
+        <translation>全部辖区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="125" />
+        <source>All units</source>
+        <translation>全部单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="129" />
+        <source>Overdue only</source>
+        <translation>仅看超时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="133" />
+        <source>Most urgent first</source>
+        <translation>最紧迫优先</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="134" />
+        <source>Priority first</source>
+        <translation>优先级优先</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="135" />
+        <source>Newest first</source>
+        <translation>最新优先</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="136" />
+        <source>By reference</source>
+        <translation>按编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="140" />
+        <location filename="../../ui/queue_view.py" line="361" />
+        <source>Saved filters…</source>
+        <translation>已保存的筛选…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="175" />
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="180" />
+        <source>Save filter…</source>
+        <translation>保存筛选…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="182" />
+        <source>Delete filter</source>
+        <translation>删除筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="308" />
+        <source>%1 cases</source>
+        <translation>共 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>TextActionDialog</name>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="122" />
+        <source>— choose how the case ended —</source>
+        <translation>— 请选择结案方式 —</translation>
+    </message>
+    <message>
+        <location filename="../../ui/action_dialogs.py" line="125" />
+        <source>Closure code</source>
+        <translation>结案方式</translation>
+    </message>
+</context>
+<context>
+    <name>UserAdminDialog</name>
+    <message>
+        <location filename="../../ui/user_admin.py" line="40" />
+        <source>Users and roles</source>
+        <translation>用户与角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="49" />
+        <location filename="../../ui/user_admin.py" line="78" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="50" />
+        <location filename="../../ui/user_admin.py" line="79" />
+        <source>Full name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="51" />
+        <location filename="../../ui/user_admin.py" line="80" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="52" />
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="53" />
+        <source>Locked until</source>
+        <translation>锁定至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="74" />
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="81" />
+        <source>Initial password</source>
+        <translation>初始密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="88" />
+        <source>Set role</source>
+        <translation>设置角色</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="91" />
+        <source>Activate / deactivate</source>
+        <translation>启用 / 停用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="94" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="100" />
+        <source>new password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="101" />
+        <source>Set password</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="142" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="142" />
+        <source>no (deactivated)</source>
+        <translation>否（已停用）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="166" />
+        <source>User added.</source>
+        <translation>已添加用户。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="176" />
+        <location filename="../../ui/user_admin.py" line="190" />
+        <location filename="../../ui/user_admin.py" line="204" />
+        <location filename="../../ui/user_admin.py" line="218" />
+        <source>Select a user first.</source>
+        <translation>请先选择用户。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="183" />
+        <source>Role changed.</source>
+        <translation>角色已修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="197" />
+        <source>User updated.</source>
+        <translation>用户已更新。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="211" />
+        <source>User unlocked.</source>
+        <translation>用户已解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/user_admin.py" line="224" />
+        <source>Password set.</source>
+        <translation>密码已设置。</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <location filename="../../ui/workspace.py" line="82" />
+        <source>Case queue</source>
+        <translation>事项队列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="84" />
+        <source>Selected case</source>
+        <translation>当前事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="153" />
+        <source>New case…</source>
+        <translation>新建事项…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="155" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="160" />
+        <source>Open selected case</source>
+        <translation>打开所选事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="163" />
+        <source>Triage</source>
+        <translation>研判</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="164" />
+        <source>Dispatch…</source>
+        <translation>派发…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="165" />
+        <source>Acknowledge</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="166" />
+        <source>Arrived on scene</source>
+        <translation>已到场</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="167" />
+        <source>Resolved</source>
+        <translation>处置完毕</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="168" />
+        <source>Close…</source>
+        <translation>办结…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="169" />
+        <source>Cancel case…</source>
+        <translation>撤销…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="170" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="172" />
+        <source>Add note…</source>
+        <translation>添加备注…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="174" />
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="176" />
+        <source>Next case</source>
+        <translation>下一事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="177" />
+        <source>Previous case</source>
+        <translation>上一事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="183" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="190" />
+        <source>Assign selected cases…</source>
+        <translation>批量派发所选事项…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="197" />
+        <source>Save filter…</source>
+        <translation>保存筛选…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="204" />
+        <source>Users and roles…</source>
+        <translation>用户与角色…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="209" />
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="301" />
+        <source>Case changed on another workstation: %1</source>
+        <translation>另一席位修改了事项：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="321" />
+        <source>Case %1 created.</source>
+        <translation>事项 %1 已创建。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="338" />
+        <source>Select a case first.</source>
+        <translation>请先选择事项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="355" />
+        <source>Close the case</source>
+        <translation>办结事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="355" />
+        <source>Closing note</source>
+        <translation>办结说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="356" />
+        <source>Cancel the case</source>
+        <translation>撤销事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="356" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="357" />
+        <source>Reopen the case</source>
+        <translation>重新打开事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="357" />
+        <source>Reason for reopening</source>
+        <translation>重新打开原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="358" />
+        <source>Add a note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="358" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="421" />
+        <source>Your change was not applied; the case shows their version.</source>
+        <translation>您的修改未提交；事项显示的是对方版本。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="439" />
+        <source>%1: %2 done.</source>
+        <translation>%1：已%2。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="460" />
+        <source>%1 dispatched, %2 not: %3</source>
+        <translation>已派发 %1 件，%2 件未派发：%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="467" />
+        <source>%1 cases dispatched.</source>
+        <translation>已派发 %1 件事项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="474" />
+        <source>Assign %1 selected cases to one unit</source>
+        <translation>将所选 %1 件事项派发给同一单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="487" />
+        <source>Save filter</source>
+        <translation>保存筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="488" />
+        <source>Name of the filter</source>
+        <translation>筛选名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="498" />
+        <source>Filter “%1” saved.</source>
+        <translation>筛选“%1”已保存。</translation>
+    </message>
+</context>
+</TS>

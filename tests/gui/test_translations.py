@@ -1,0 +1,105 @@
+"""Every visible string has its Chinese translation, and the compiled .qm matches its .ts.
+
+Strings are collected the way the release does it (pyside6-lupdate over ui/), so a tr() added
+without a translation fails here, not in front of a duty officer.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+I18N = ROOT / "resources" / "i18n"
+BIN = Path(sys.executable).parent
+
+AREAS = {
+    # area: (its .ts, which ui files belong to it) -- the split of scripts/update_translations.sh
+    "desk": lambda p: (
+        not (
+            p.parts[1] in ("charts", "map")
+            or p.name.startswith(("wall", "feed_"))
+            or p.name == "station_table.py"
+        )
+    ),
+    "feed": lambda p: (
+        len(p.parts) == 2 and (p.name == "station_table.py" or p.name.startswith("feed_"))
+    ),
+    "wall": lambda p: p.parts[1] in ("charts", "map") or p.name.startswith("wall"),
+}
+
+
+def _messages(ts: Path) -> dict[tuple[str, str], str]:
+    """(context, source) -> translation ('' when unfinished)."""
+    out: dict[tuple[str, str], str] = {}
+    for ctx in ET.parse(ts).getroot().iter("context"):
+        name = ctx.findtext("name") or ""
+        for m in ctx.findall("message"):
+            tr = m.find("translation")
+            finished = tr is not None and tr.get("type") not in (
+                "unfinished",
+                "obsolete",
+                "vanished",
+            )
+            text = (tr.text or "").strip() if tr is not None else ""
+            if tr is not None and m.get("numerus") == "yes":
+                text = " ".join((f.text or "").strip() for f in tr.findall("numerusform"))
+            out[(name, m.findtext("source") or "")] = text if finished else ""
+    return out
+
+
+def _collected(files: list[Path], tmp_path: Path) -> dict[tuple[str, str], str]:
+    target = tmp_path / "collected.ts"
+    subprocess.run(
+        [str(BIN / "pyside6-lupdate"), *map(str, files), "-ts", str(target)],
+        check=True,
+        capture_output=True,
+    )
+    return _messages(target)
+
+
+@pytest.mark.parametrize("area", sorted(AREAS))
+def test_every_ui_string_has_a_chinese_translation(area: str, tmp_path: Path) -> None:
+    ts = I18N / f"{area}_zh_CN.ts"
+    files = sorted(
+        p.relative_to(ROOT) for p in (ROOT / "ui").rglob("*.py") if AREAS[area](p.relative_to(ROOT))
+    )
+    if area != "desk" and not ts.exists():
+        pytest.skip(f"{ts.name} does not exist yet (the {area} part has not added translations)")
+    translated: dict[tuple[str, str], str] = {}
+    for other in I18N.glob("*_zh_CN.ts"):
+        translated.update({k: v for k, v in _messages(other).items() if v})
+    collected = _collected([ROOT / f for f in files], tmp_path)
+    assert collected, "lupdate found no strings: is the tool broken?"
+    missing = sorted(f"{ctx}: {src!r}" for ctx, src in collected if not translated.get((ctx, src)))
+    assert missing == [], (
+        f"{len(missing)} strings of {area} have no Chinese translation:\n" + "\n".join(missing)
+    )
+
+
+@pytest.mark.parametrize("ts", sorted(I18N.glob("*_zh_CN.ts")), ids=lambda p: p.name)
+def test_compiled_qm_matches_its_ts(ts: Path, tmp_path: Path) -> None:
+    qm = ts.with_suffix(".qm")
+    assert qm.exists(), f"{qm.name} missing: run scripts/update_translations.sh"
+    fresh = tmp_path / qm.name
+    subprocess.run(
+        [str(BIN / "pyside6-lrelease"), str(ts), "-qm", str(fresh)], check=True, capture_output=True
+    )
+    assert fresh.read_bytes() == qm.read_bytes(), (
+        f"{qm.name} is stale: run scripts/update_translations.sh and commit both files"
+    )
+
+
+def test_desk_translation_never_left_untranslated_in_chinese() -> None:
+    """A 'translation' equal to the English source usually means it was skipped."""
+    allowed = {"P1", "P2", "P3", "P4"}
+    same = [
+        f"{ctx}: {src!r}"
+        for (ctx, src), text in _messages(I18N / "desk_zh_CN.ts").items()
+        if text == src and src not in allowed and any(c.isalpha() for c in src)
+    ]
+    assert same == []
