@@ -50,7 +50,7 @@ from dispatch_app.standards import gb3095, water
 from dispatch_app.standards.aqi import BEIJING, hourly_report, standard_for
 from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_arrays
 from dispatch_app.standards.aqi_tables import HJ633_2012, POLLUTANTS, aqi_level, level_by_number
-from dispatch_app.standards.rounding import round_concentration
+from dispatch_app.standards.rounding import resolution, round_concentration, round_units
 
 STATION_KINDS: Final[tuple[str, ...]] = (
     "air_national",
@@ -445,6 +445,12 @@ HOUR_COVERAGE: Final = 0.75
 DAY_HOURS_NEEDED: Final = 20
 EIGHT_HOURS_NEEDED: Final = 6
 _BUCKETS_KEPT: Final = 26
+#: Primary pollutants by the bit mask of ``aqi_batch.AqiArrays.primary``.
+_PRIMARY_BY_MASK: Final = tuple(
+    tuple(p for k, p in enumerate(POLLUTANTS) if mask & (1 << k))
+    for mask in range(1 << len(POLLUTANTS))
+)
+_RESYNC: Final = 256
 
 
 class Observation(NamedTuple):
@@ -565,9 +571,13 @@ class _Series:
     """Windows of one station parameter."""
 
     __slots__ = (
-        "_avg_cache",
         "buckets",
         "flag_since",
+        "h_adds",
+        "h_comp",
+        "h_dirty",
+        "h_start",
+        "h_sum",
         "last_flag",
         "last_time",
         "last_value",
@@ -589,7 +599,14 @@ class _Series:
         self.valid_time = -math.inf  # time of the latest valid (flag N) value
         self.valid_value: float | None = None
         self.revision = 0  # grows with every change to the windows
-        self._avg_cache: tuple[float, float, float, float] | None = None
+        # Running (Neumaier-compensated) sum of the hour window values[h_start:], so the hourly
+        # average costs O(1) per new sample; re-summed exactly (fsum) after late data, list
+        # trims and every _RESYNC additions, so rounding error cannot build up.
+        self.h_start = 0
+        self.h_sum = 0.0
+        self.h_comp = 0.0
+        self.h_dirty = True
+        self.h_adds = 0
 
     def add(self, ts: float, value: float | None, flag: str, keep_s: float) -> None:
         if ts >= self.last_time:
@@ -606,14 +623,26 @@ class _Series:
                 return  # the same sample again (a resend): counted once
             self.times.insert(i, ts)
             self.values.insert(i, value)
+            self.h_dirty = True
         else:
             self.times.append(ts)
             self.values.append(value)
+            if not self.h_dirty:
+                self._accumulate(value)
+                self.h_adds += 1
+                start, times, low = self.h_start, self.times, ts - HOUR_S
+                while times[start] <= low:
+                    self._accumulate(-self.values[start])
+                    start += 1
+                self.h_start = start
+                if self.h_adds >= _RESYNC:
+                    self.h_dirty = True
         self.revision += 1
         cut = bisect.bisect_right(self.times, self.times[-1] - keep_s)
         if cut:
             del self.times[:cut]
             del self.values[:cut]
+            self.h_start = max(0, self.h_start - cut)
         hour = int(ts // HOUR_S)
         bucket = self.buckets.get(hour)
         if bucket is None:
@@ -625,21 +654,30 @@ class _Series:
             bucket[0] += value
             bucket[1] += 1.0
 
+    def _accumulate(self, x: float) -> None:
+        total = self.h_sum + x
+        if abs(self.h_sum) >= abs(x):
+            self.h_comp += (self.h_sum - total) + x
+        else:
+            self.h_comp += (x - total) + self.h_sum
+        self.h_sum = total
+
     def hour_average(self, needed: int) -> tuple[float, float] | None:
         """(mean of the valid samples of the 60 minutes ending at the latest one, its time);
-        None below ``needed`` samples. Cached until the window changes."""
+        None below ``needed`` samples."""
         if not self.times:
             return None
         end = self.times[-1]
-        key = (len(self.times), self.times[0], end)
-        cache = self._avg_cache
-        if cache is None or cache[:3] != key:
-            start = bisect.bisect_right(self.times, end - HOUR_S)
-            n = len(self.times) - start
-            mean = math.fsum(self.values[start:]) / n if n >= needed else math.nan
-            cache = self._avg_cache = (*key, mean)
-        mean = cache[3]
-        return None if math.isnan(mean) else (mean, end)
+        if self.h_dirty:
+            self.h_start = bisect.bisect_right(self.times, end - HOUR_S)
+            self.h_sum = math.fsum(self.values[self.h_start :])
+            self.h_comp = 0.0
+            self.h_adds = 0
+            self.h_dirty = False
+        n = len(self.times) - self.h_start
+        if n < needed:
+            return None
+        return (self.h_sum + self.h_comp) / n, end
 
     def hours_average(
         self, hours: int, needed_hours: int, per_hour: int
@@ -693,9 +731,8 @@ class _Pair:
 
 
 _Explain = Callable[[], tuple[tuple[Evidence, ...], str, str]]
-#: (measure, time of the data, sample key, explanation): a pair counts a new sample only
-#: when its key changes (new data for it, or a new ``now`` for time-driven rules).
-_Measure = tuple[float, float, float, _Explain]
+#: (measure, time of the data it rests on, explanation built only when a condition is made)
+_Measure = tuple[float, float, _Explain]
 
 
 class AlarmEngine:
@@ -720,12 +757,14 @@ class AlarmEngine:
             if info.id in self._stations:
                 raise ValueError(f"station {info.id!r} is listed twice")
             self._stations[info.id] = _Station(info.checked())
-        self._pairs: dict[tuple[str, str], _Pair] = {}
+        self._pairs: dict[tuple[str, str], _Pair] = {
+            (rule_id, station_id): _Pair(on=True) for rule_id, station_id in active
+        }
         self._now_date = _dt(0.0)  # the date limits are chosen by; set by each evaluate(now)
         self._started = _ts(started, "started") if started is not None else None
+        self._aqi_cache: dict[str, tuple[int, tuple[int, float, _Explain] | None]] = {}
+        self._aqi_standard = ""
         self.set_rules(rules)
-        for rule_id, station_id in active:
-            self._pairs[(rule_id, station_id)] = _Pair(on=True)
 
     # configuration --------------------------------------------------------------------------
 
@@ -737,18 +776,24 @@ class AlarmEngine:
         if len(set(ids)) != len(ids):
             raise ValueError("two rules share an id")
         self._rules = rule_list
-        self._targets: list[tuple[AlarmRule, list[_Station]]] = [
-            (rule, [s for s in self._stations.values() if rule.applies_to(s.info.kind)])
-            for rule in rule_list
-            if rule.enabled
-        ]
+        old, self._pairs = self._pairs, {}
+        self._targets: list[tuple[AlarmRule, list[tuple[_Station, _Pair]]]] = []
+        for rule in rule_list:
+            if not rule.enabled:
+                continue
+            targets = []
+            for s in self._stations.values():
+                if rule.applies_to(s.info.kind):
+                    key = (rule.id, s.info.id)
+                    pair = self._pairs[key] = old.get(key) or _Pair()
+                    targets.append((s, pair))
+            self._targets.append((rule, targets))
+        self._aqi_cache.clear()
         keep_s = HOUR_S
         for rule in rule_list:
             if rule.type is RuleType.SUDDEN_RISE:
                 keep_s = max(keep_s, rule.params["window_minutes"] * 60.0)
         self._keep_s = keep_s
-        known = set(ids)
-        self._pairs = {k: v for k, v in getattr(self, "_pairs", {}).items() if k[0] in known}
 
     @property
     def rules(self) -> tuple[AlarmRule, ...]:
@@ -813,57 +858,71 @@ class AlarmEngine:
 
     def evaluate(self, now: datetime) -> list[AlarmCondition]:
         """Every (rule, station) in alarm now, plus those that cleared in this evaluation
-        (``active`` False, reported once). A pair whose data is missing keeps its state."""
+        (``active`` False, reported once). A pair whose data is missing keeps its state.
+
+        A pair takes a new sample only when its data changed since the last evaluation (or, for
+        the time-driven silent and fault rules, at every evaluation): evaluating twice without
+        new data never counts twice towards the delay filter.
+        """
         now_ts = _ts(now, "now")
         if self._started is None:
             self._started = now_ts
         self._now_date = _dt(now_ts)
-        aqi_by_station = self._aqi_snapshot(now_ts)
+        aqi_by_station = self._aqi_snapshot()
         out: list[AlarmCondition] = []
-        pairs = self._pairs
-        for rule, stations in self._targets:
-            measure = self._measurer(rule, now_ts, aqi_by_station)
-            for station in stations:
-                key = (rule.id, station.info.id)
-                pair = pairs.get(key)
-                if pair is None:
-                    pair = pairs[key] = _Pair()
+        for rule, targets in self._targets:
+            key_of, measure = self._measurer(rule, now_ts, aqi_by_station)
+            fires, clears = self._tests(rule)
+            count = rule.count
+            quiet = self._quiet(rule, now_ts)
+            for station, pair in targets:
+                if quiet is not None and not pair.on and quiet(station):
+                    pair.consecutive = 0  # cheap exit for the common case: nothing wrong
+                    continue
+                key = key_of(station)
+                if key is None or key == pair.last_key:
+                    if pair.on and pair.condition is not None:
+                        out.append(pair.condition)
+                    continue
+                pair.last_key = key
                 result = measure(station)
-                if result is not None and result[2] != pair.last_key:
-                    value, sample_key, pair.last_key, explain = result
-                    if pair.on:
-                        if self._clears(rule, station, value):
-                            pair.on = False
-                            pair.consecutive = 0
-                            out.append(
-                                self._condition(rule, station, False, value, sample_key, explain)
-                            )
-                            pair.condition = None
-                            continue
-                        if pair.condition is None or pair.condition.value != value:
-                            pair.condition = self._condition(
-                                rule, station, True, value, sample_key, explain
-                            )
-                    elif self._fires(rule, station, value):
-                        pair.consecutive += 1
-                        if pair.consecutive >= rule.count:
-                            pair.on = True
-                            pair.condition = self._condition(
-                                rule, station, True, value, sample_key, explain
-                            )
-                    else:
+                if result is None:
+                    if pair.on and pair.condition is not None:
+                        out.append(pair.condition)
+                    continue
+                value = result[0]
+                if pair.on:
+                    if clears(station, value):
+                        pair.on = False
                         pair.consecutive = 0
-                if pair.on and pair.condition is not None:
+                        pair.condition = None
+                        out.append(self._condition(rule, station, False, result))
+                        continue
+                    if pair.condition is None or pair.condition.value != value:
+                        pair.condition = self._condition(rule, station, True, result)
                     out.append(pair.condition)
+                elif fires(station, value):
+                    pair.consecutive += 1
+                    if pair.consecutive >= count:
+                        pair.on = True
+                        pair.condition = self._condition(rule, station, True, result)
+                        out.append(pair.condition)
+                else:
+                    pair.consecutive = 0
         return out
 
     def active_pairs(self) -> list[tuple[str, str]]:
         """(rule id, station id) of every pair the filters hold in alarm (for a restart)."""
         return [k for k, p in self._pairs.items() if p.on]
 
+    @property
+    def pair_count(self) -> int:
+        """How many (rule, station) pairs an evaluation covers."""
+        return sum(len(targets) for _, targets in self._targets)
+
     # rule types -----------------------------------------------------------------------------
 
-    def _threshold(self, rule: AlarmRule, station: _Station) -> float:
+    def _threshold(self, rule: AlarmRule, station: _Station | None) -> float:
         p = rule.params
         t = rule.type
         if t is RuleType.AQI_LEVEL:
@@ -871,7 +930,7 @@ class AlarmEngine:
         if t is RuleType.LIMIT:
             return float(self._limit(rule))
         if t is RuleType.WATER_CLASS:
-            return float(station.info.target_class or 0)
+            return float(station.info.target_class or 0) if station is not None else 0.0
         if t is RuleType.SUDDEN_RISE:
             return float(p["rise"])
         return float(p["minutes"])
@@ -879,71 +938,109 @@ class AlarmEngine:
     def _limit(self, rule: AlarmRule) -> Decimal:
         return gb3095.limit(rule.params["pollutant"], rule.params["period"], self._now_date)
 
-    def _fires(self, rule: AlarmRule, station: _Station, value: float) -> bool:
+    def _tests(
+        self, rule: AlarmRule
+    ) -> tuple[Callable[[_Station, float], bool], Callable[[_Station, float], bool]]:
+        """(fires, clears) of a rule: the condition, and its end with the deadband applied."""
         t = rule.type
+        band = rule.deadband
+        if t is RuleType.FAULT_FLAG:
+            minutes = rule.params["minutes"]
+            return (lambda _s, v: v >= 0 and v >= minutes), (lambda _s, v: v < 0)
         if t is RuleType.LIMIT:
             pollutant = rule.params["pollutant"]
-            return round_concentration(pollutant, value) > self._limit(rule)
-        if t is RuleType.FAULT_FLAG:
-            return value >= 0 and value >= rule.params["minutes"]
-        threshold = self._threshold(rule, station)
-        if t in (RuleType.AQI_LEVEL, RuleType.SUDDEN_RISE):
-            return value >= threshold
-        return value > threshold  # water grade, silent minutes
+            limit = self._limit(rule)
+            limit_units = int(limit / resolution(pollutant))
+            low = float(limit) - band
 
-    def _clears(self, rule: AlarmRule, station: _Station, value: float) -> bool:
-        t = rule.type
-        if t is RuleType.FAULT_FLAG:
-            return value < 0
-        if rule.deadband == 0:
-            return not self._fires(rule, station, value)
-        threshold = self._threshold(rule, station)
+            def fires_limit(_s: _Station, v: float) -> bool:
+                return round_units(pollutant, v) > limit_units
+
+            if band == 0:
+                return fires_limit, (lambda s, v: not fires_limit(s, v))
+            return fires_limit, (lambda _s, v: v <= low)
+        if t is RuleType.WATER_CLASS:
+            return (
+                (lambda s, v: v > (s.info.target_class or 0)),
+                (lambda s, v: v <= (s.info.target_class or 0) - band),
+            )
+        threshold = self._threshold(rule, None)
         if t in (RuleType.AQI_LEVEL, RuleType.SUDDEN_RISE):
-            return value < threshold - rule.deadband
-        return value <= threshold - rule.deadband
+            return (lambda _s, v: v >= threshold), (lambda _s, v: v < threshold - band)
+        # silent: minutes since the last data
+        return (lambda _s, v: v > threshold), (lambda _s, v: v <= threshold - band)
+
+    def _quiet(self, rule: AlarmRule, now_ts: float) -> Callable[[_Station], bool] | None:
+        """For the time-driven rules, which every evaluation visits at every station: a quick
+        test that the station is certainly not in that condition (saves the full measure)."""
+        if rule.type is RuleType.FAULT_FLAG:
+            return lambda s: not s.faults
+        if rule.type is RuleType.SILENT:
+            latest_ok = now_ts - rule.params["minutes"] * 60.0
+            return lambda s: s.last_seen >= latest_ok
+        return None
 
     def _measurer(
         self,
         rule: AlarmRule,
         now_ts: float,
         aqi_by_station: dict[str, tuple[int, float, _Explain]],
-    ) -> Callable[[_Station], _Measure | None]:
+    ) -> tuple[Callable[[_Station], float | None], Callable[[_Station], _Measure | None]]:
+        """(sample key, measure) of a rule: a pair is measured only when its key changed."""
         p = rule.params
         t = rule.type
         if t is RuleType.AQI_LEVEL:
-            return lambda station: (
-                (float(r[0]), r[1], float(station.revision), r[2])
-                if (r := aqi_by_station.get(station.info.id))
-                else None
+            return (
+                lambda s: float(s.revision),
+                lambda s: (
+                    (float(r[0]), r[1], r[2]) if (r := aqi_by_station.get(s.info.id)) else None
+                ),
             )
-        if t is RuleType.LIMIT:
-            return lambda station: self._measure_limit(rule, station)
+        if t in (RuleType.LIMIT, RuleType.SUDDEN_RISE):
+            parameter = p["pollutant"] if t is RuleType.LIMIT else p["parameter"]
+
+            def series_key(s: _Station) -> float | None:
+                series = s.series.get(parameter)
+                return None if series is None else float(series.revision)
+
+            if t is RuleType.LIMIT:
+                return series_key, lambda s: self._measure_limit(rule, s)
+            return series_key, lambda s: self._measure_rise(rule, s)
         if t is RuleType.WATER_CLASS:
-            return lambda station: self._measure_water(rule, station, now_ts)
-        if t is RuleType.SUDDEN_RISE:
-            return lambda station: self._measure_rise(rule, station)
+            return lambda s: float(s.revision), lambda s: self._measure_water(rule, s, now_ts)
         if t is RuleType.SILENT:
             started = self._started if self._started is not None else now_ts
-            return lambda station: self._measure_silent(station, now_ts, started)
+            return lambda s: now_ts, lambda s: self._measure_silent(s, now_ts, started)
         flags = frozenset(p["flags"])
-        return lambda station: self._measure_fault(station, flags, now_ts)
+        return lambda s: now_ts, lambda s: self._measure_fault(s, flags, now_ts)
 
-    def _aqi_snapshot(self, now_ts: float) -> dict[str, tuple[int, float, _Explain]]:
-        """Hourly AQI of every station an AQI rule watches, computed in one batch."""
-        stations: dict[str, _Station] = {}
+    def _aqi_snapshot(self) -> dict[str, tuple[int, float, _Explain]]:
+        """Hourly AQI of every station an AQI rule watches. Stations with new data since the
+        last evaluation are indexed together in one batch (``aqi_batch``); the rest are kept."""
+        standard = standard_for(self._now_date)
+        if standard != self._aqi_standard:
+            self._aqi_cache.clear()
+            self._aqi_standard = standard
+        changed: list[_Station] = []
         for rule, targets in self._targets:
             if rule.type is RuleType.AQI_LEVEL:
-                for s in targets:
-                    stations[s.info.id] = s
-        if not stations:
-            return {}
-        standard = standard_for(self._now_date)
-        ids = list(stations)
+                for s, _ in targets:
+                    cached = self._aqi_cache.get(s.info.id)
+                    if cached is None or cached[0] != s.revision:
+                        self._aqi_cache[s.info.id] = (s.revision, None)
+                        changed.append(s)
+        if changed:
+            for station, entry in zip(changed, self._index(changed, standard), strict=True):
+                self._aqi_cache[station.info.id] = (station.revision, entry)
+        return {sid: entry for sid, (_, entry) in self._aqi_cache.items() if entry is not None}
+
+    def _index(
+        self, stations: list[_Station], standard: str
+    ) -> list[tuple[int, float, _Explain] | None]:
         hour: dict[str, list[float]] = {p: [] for p in POLLUTANTS}
         moving: dict[str, list[float]] = {p: [] for p in ("SO2", "PM10", "PM2.5")}
         sample_time: list[float] = []
-        for sid in ids:
-            station = stations[sid]
+        for station in stations:
             latest = -math.inf
             for p in POLLUTANTS:
                 series = station.series.get(p)
@@ -968,13 +1065,20 @@ class AlarmEngine:
             # HJ 633—2012, SO2 1 h above 800 without its 24 h average somewhere: the rows that
             # can be indexed still are, one by one.
             arrays = None
-        result: dict[str, tuple[int, float, _Explain]] = {}
-        for i, sid in enumerate(ids):
+        result: list[tuple[int, float, _Explain] | None] = []
+        if arrays is not None:
+            aqi_list = arrays.aqi.tolist()
+            primary_list = arrays.primary.tolist()
+            iaqi_lists = {p: arrays.iaqi[p].tolist() for p in POLLUTANTS}
+        for i in range(len(stations)):
             averages = {p: hour[p][i] for p in POLLUTANTS}
             if arrays is not None:
-                value = int(arrays.aqi[i])
-                primary = arrays.primary_pollutants(i)
-                sub = {p: int(arrays.iaqi[p][i]) for p in POLLUTANTS}
+                value = aqi_list[i]
+                if value == MISSING:
+                    result.append(None)
+                    continue
+                primary = _PRIMARY_BY_MASK[primary_list[i]]
+                sub = {p: iaqi_lists[p][i] for p in POLLUTANTS}
             else:
                 try:
                     report = hourly_report(
@@ -985,14 +1089,16 @@ class AlarmEngine:
                         },
                     )
                 except ValueError:
+                    result.append(None)
                     continue
                 value = report.aqi if report.aqi is not None else MISSING
                 primary = report.primary_pollutants
                 sub = {p: report.iaqi.get(p, MISSING) for p in POLLUTANTS}
             if value == MISSING:
+                result.append(None)
                 continue
             when = sample_time[i]
-            result[sid] = (value, when, _aqi_explainer(value, primary, averages, sub, when))
+            result.append((value, when, _aqi_explainer(value, primary, averages, sub, when)))
         return result
 
     def _measure_limit(self, rule: AlarmRule, station: _Station) -> _Measure | None:
@@ -1021,7 +1127,7 @@ class AlarmEngine:
                 f"{pollutant} {basis} {shown} above the GB 3095 limit {limit}",
             )
 
-        return value, when, float(series.revision), explain
+        return value, when, explain
 
     def _measure_water(self, rule: AlarmRule, station: _Station, now_ts: float) -> _Measure | None:
         info = station.info
@@ -1073,7 +1179,7 @@ class AlarmEngine:
                 f"class {result.label}, worse than target {target}: {worst_en}",
             )
 
-        return float(result.grade), latest, float(station.revision), explain
+        return float(result.grade), latest, explain
 
     def _measure_rise(self, rule: AlarmRule, station: _Station) -> _Measure | None:
         parameter = rule.params["parameter"]
@@ -1102,7 +1208,7 @@ class AlarmEngine:
                 f"{parameter} rose from {low[0]:g} to {latest_value:g} within {minutes} min (+{pct} %)",
             )
 
-        return rise, latest_time, float(series.revision), explain
+        return rise, latest_time, explain
 
     def _measure_silent(self, station: _Station, now_ts: float, started: float) -> _Measure:
         since = station.last_seen if station.last_seen > -math.inf else started
@@ -1122,7 +1228,7 @@ class AlarmEngine:
                 else f"no data for {int(minutes)} min since start",
             )
 
-        return minutes, now_ts, now_ts, explain
+        return minutes, since if heard else now_ts, explain
 
     def _measure_fault(self, station: _Station, flags: frozenset[str], now_ts: float) -> _Measure:
         longest = -1.0
@@ -1145,17 +1251,16 @@ class AlarmEngine:
                 f"{parameter} flagged {flag} for {int(longest)} min",
             )
 
-        return longest, now_ts, now_ts, explain
+        return longest, now_ts, explain
 
     def _condition(
         self,
         rule: AlarmRule,
         station: _Station,
         active: bool,
-        value: float,
-        sample_key: float,
-        explain: _Explain,
+        result: _Measure,
     ) -> AlarmCondition:
+        value, data_time, explain = result
         evidence, zh, en = explain()
         return AlarmCondition(
             rule_id=rule.id,
@@ -1165,7 +1270,7 @@ class AlarmEngine:
             open_case=rule.open_case,
             value=value,
             threshold=self._threshold(rule, station),
-            time=_dt(sample_key),
+            time=_dt(data_time),
             evidence=evidence,
             message_zh=f"{rule.name_zh}：{zh}",
             message_en=f"{rule.name_en}: {en}",

@@ -57,3 +57,30 @@ def round_concentration(pollutant: str, value: Number) -> Decimal:
         return dec.quantize(resolution(pollutant), rounding=ROUND_HALF_EVEN)
     except InvalidOperation:  # more digits than the decimal context holds: not a concentration
         raise ValueError(f"{pollutant} concentration is implausibly large: {value!r}") from None
+
+
+def round_units(pollutant: str, value: float) -> int:
+    """``round_concentration`` for a float, as an integer count of the reporting resolution
+    (µg/m³, or 0.1 mg/m³ for CO), without decimals: for the hot paths (alarm evaluation).
+
+    Exactly equal to ``round_concentration`` (tests compare them): Python's ``round`` is half
+    to even on the binary value, which decides like the decimal rule for integers (k + ½ is a
+    binary number); for tenths the tie (2n ± 1)/20 is compared as the nearest float, which a
+    float's shortest decimal compares to exactly as the float does (see ``aqi_batch``).
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValueError(f"{pollutant} concentration must be a finite number ≥ 0, got {value!r}")
+    if pollutant not in _TENTHS:
+        return round(value)
+    n = round(value * 10.0)
+    tie_hi, tie_lo = (2 * n + 1) / 20, (2 * n - 1) / 20
+    if value > tie_hi or (value == tie_hi and n % 2):
+        return n + 1
+    if value < tie_lo or (value == tie_lo and n % 2):
+        return n - 1
+    return n

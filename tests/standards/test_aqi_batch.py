@@ -184,3 +184,18 @@ def test_batch_refuses_bad_input() -> None:
         aqi_batch.hourly_aqi_arrays({"PM2.5": [30.0]}, standard="HJ633-2012")
     with pytest.raises(ValueError, match="unknown AQI standard"):
         aqi_batch.hourly_aqi_arrays({"PM2.5": [30.0]}, standard="HJ633")
+
+
+@pytest.mark.parametrize("pollutant", ["CO", "PM2.5"])
+def test_scalar_fast_rounding_equals_decimal_rounding(pollutant: str) -> None:
+    from dispatch_app.standards.rounding import round_units
+
+    values = probe_values(pollutant, BREAKPOINTS["HJ633-2026"][(pollutant, "day")])
+    scale = 10 if pollutant == "CO" else 1
+    for v in values:
+        if v < 1e15:
+            assert Decimal(round_units(pollutant, v)) / scale == round_concentration(pollutant, v), v
+    with pytest.raises(ValueError, match="≥ 0"):
+        round_units(pollutant, -1.0)
+    with pytest.raises(ValueError, match="finite"):
+        round_units(pollutant, float("nan"))
