@@ -33,6 +33,9 @@ class DeskStatusBar(QStatusBar):
         for w in (self.service, self.database, self.user, self.clock):
             self.addPermanentWidget(w)
         self._down_since: datetime | None = None
+        self._clear_timer = QTimer(self)
+        self._clear_timer.setSingleShot(True)
+        self._clear_timer.timeout.connect(self.activity.clear)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.tick)
@@ -72,6 +75,9 @@ class DeskStatusBar(QStatusBar):
         self.service.style().polish(self.service)
 
     def show_activity(self, text: str, timeout_ms: int = 0) -> None:
+        """Shows a message; with a timeout it fades after that time (a later message restarts
+        the wait, so it is never cut short by an older one's timer)."""
         self.activity.setText(text)
+        self._clear_timer.stop()
         if timeout_ms:
-            QTimer.singleShot(timeout_ms, lambda: self.activity.setText(""))
+            self._clear_timer.start(timeout_ms)
