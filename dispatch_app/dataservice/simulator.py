@@ -34,6 +34,7 @@ import math
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final
@@ -83,6 +84,7 @@ LATE_MAX_HOLD_S: Final = 3600.0
 WATER_MAX_LATE_S: Final = 3 * 3600.0 + 180.0
 Window = tuple[float, float]
 DROPOUT_MAX_S: Final = 90 * 60.0
+MAX_PENDING_REPLIES: Final = 50_000
 
 
 @dataclass(frozen=True)
@@ -490,10 +492,10 @@ class SimulationStats:
     replies_received: int = 0
     replies_bad: int = 0
     reconnects: int = 0
-    buffered: int = 0
     dropped_buffer_full: int = 0
     sim_time: float = 0.0
-    pending_replies: set[str] = field(default_factory=set)
+    replies_missing: int = 0  # expected replies given up on (too many outstanding)
+    pending_replies: dict[str, None] = field(default_factory=dict)  # "MN/QN", oldest first
 
 
 class _Link:
@@ -560,7 +562,7 @@ class _Link:
                     continue
                 key = f"{reply.mn}/{reply.qn}"
                 if reply.cn == "9014" and key in stats.pending_replies:
-                    stats.pending_replies.discard(key)
+                    del stats.pending_replies[key]
                     stats.replies_received += 1
                 else:
                     stats.replies_bad += 1
@@ -576,6 +578,22 @@ class _Link:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.reader_task
             self.reader_task = None
+
+    def _sent(self, batch: list[SimPacket], registry: Registry) -> None:
+        """Take a written batch off the queue and expect replies where Flag asks for them."""
+        stats = self.stats
+        for _ in range(min(len(batch), len(self.queue))):
+            p = self.queue.popleft()
+            stats.packets_sent += 1
+            if p.flag & 1:
+                st = registry.by_id(p.station_id)
+                if st is not None:
+                    stats.replies_expected += 1
+                    stats.pending_replies[f"{st.mn}/{p.qn}"] = None
+        # A platform that never answers must not grow this forever: forget the oldest.
+        while len(stats.pending_replies) > MAX_PENDING_REPLIES:
+            del stats.pending_replies[next(iter(stats.pending_replies))]
+            stats.replies_missing += 1
 
     async def run(self, stop: asyncio.Event, registry: Registry) -> None:
         try:
@@ -606,14 +624,15 @@ class _Link:
                     await self._close()
                     self.stats.reconnects += 1
                     continue  # the batch stays queued and goes out after the reconnect
-                for _ in batch:
-                    p = self.queue.popleft()
-                    self.stats.packets_sent += 1
-                    if p.flag & 1:
-                        st = registry.by_id(p.station_id)
-                        if st is not None:
-                            self.stats.replies_expected += 1
-                            self.stats.pending_replies.add(f"{st.mn}/{p.qn}")
+                self._sent(batch, registry)
+            # Stopping: what is already queued still goes out (a data logger shutting down
+            # flushes its buffer), if the platform is there to take it.
+            if self.queue and self.writer is not None and not self.writer.is_closing():
+                batch = list(self.queue)
+                with contextlib.suppress(ConnectionError, OSError, TimeoutError):
+                    self.writer.write(b"".join(p.data for p in batch))
+                    await asyncio.wait_for(self.writer.drain(), 2.0)
+                    self._sent(batch, registry)
         finally:
             # Give the platform a moment to answer what was just sent, then hang up.
             if self.writer is not None and self.stats.pending_replies:
@@ -659,34 +678,45 @@ class Simulation:
         self.n_links = max(1, min(links, len(registry.stations)))
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Play the network until ``stop`` is set (or forever), then close the links."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
+        # Packets are computed in a worker thread of their own: the event loop it shares with
+        # the ingest and the HTTP API keeps answering while a fast simulation works, and one
+        # thread means the simulator's state is never touched concurrently.
+        worker = ThreadPoolExecutor(1, thread_name_prefix="ds-simulator")
         sim = NetworkSimulator(
             self.registry, self.start, seed=self.seed, scenario=self.scenario, rates=self.rates
         )
         links = [_Link(self.host, self.port, self.stats) for _ in range(self.n_links)]
         route = {s.id: links[i % self.n_links] for i, s in enumerate(self.registry.stations)}
         tasks = [asyncio.create_task(link.run(stop, self.registry)) for link in links]
+        behind_warned = 0.0
         try:
             # History first, through the same links, before the live minutes.
-            for packet in await loop.run_in_executor(None, sim.backfill, self.backfill_hours):
+            for packet in await loop.run_in_executor(worker, sim.backfill, self.backfill_hours):
                 route[packet.station_id].put(packet)
                 self.stats.backfill_sent += 1
             t0_real = loop.time()
-            # Catch up from the previous whole minute so the desk gets data at once.
-            sim_base = self.start
             while not stop.is_set():
-                now_sim = sim_base + (loop.time() - t0_real) * self.speed
-                # Advance in slices of at most ten simulated minutes so the loop stays
-                # responsive when a high speed asks for many minutes at once.
-                target = now_sim
+                now_sim = self.start + (loop.time() - t0_real) * self.speed
+                # Slices of at most ten simulated minutes: packets go out while the rest of a
+                # long stretch (high speed, or catching up) is still being computed.
                 cursor = self.stats.sim_time
-                while cursor < target and not stop.is_set():
-                    cursor = min(cursor + 600.0, target)
-                    for packet in sim.advance(cursor):
+                while cursor < now_sim and not stop.is_set():
+                    cursor = min(cursor + 600.0, now_sim)
+                    for packet in await loop.run_in_executor(worker, sim.advance, cursor):
                         route[packet.station_id].put(packet)
                     self.stats.sim_time = cursor
-                    await asyncio.sleep(0)
+                lag = self.start + (loop.time() - t0_real) * self.speed - self.stats.sim_time
+                if lag > 600.0 and loop.time() - behind_warned > 60.0:
+                    behind_warned = loop.time()
+                    log.warning(
+                        "simulator is %.0f simulated minutes behind its clock: "
+                        "speed %.0f is more than this machine can compute",
+                        lag / 60.0,
+                        self.speed,
+                    )
                 # Sleep until the next simulated minute boundary (real seconds).
                 next_tick = (math.floor(now_sim / TICK_S) + 1) * TICK_S
                 delay = max(0.01, (next_tick - now_sim) / self.speed)
@@ -697,6 +727,7 @@ class Simulation:
             for link in links:
                 link.wakeup.set()
             await asyncio.gather(*tasks, return_exceptions=True)
+            worker.shutdown(wait=False, cancel_futures=True)
 
 
 async def run_simulation(

@@ -146,7 +146,7 @@ def test_simulation_delivers_every_packet_once_into_the_real_ingest(db_url: str)
     sim, expected, stored = asyncio.run(main())
     stats = sim.stats
     assert stats.backfill_sent > 3 * 12
-    assert stats.packets_sent >= stats.backfill_sent + 12 * 20
+    assert stats.packets_sent >= stats.backfill_sent + 12 * 18
     # Exactly what was sent, each observation once.
     assert len(stored) == len(set(stored))
     assert set(stored) == expected
