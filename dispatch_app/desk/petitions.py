@@ -539,30 +539,30 @@ class PetitionDesk:
                     "received_at needs a time zone",
                     "收件时间缺少时区",
                 )
-            rows = petition_records.petitions_created_between(
+            rows = petition_records.duplicate_candidates_between(
                 conn, received - s.window - IMPORT_LAG, received + s.window + IMPORT_LAG
             )
-            merged = {r["id"]: petition_records.merged_into(conn, r["id"]) for r in rows}
         candidates: list[DuplicateCandidate] = []
         by_id: dict[int, RowMapping] = {}
         for r in rows:
-            raw = (r["details"] or {}).get(DETAILS_KEY) or {}
             try:
-                at = datetime.fromisoformat(raw["received_at"])
-            except (KeyError, TypeError, ValueError):
+                at = datetime.fromisoformat(r["received_at"])
+            except (TypeError, ValueError):
                 continue  # a corrupt row is reported when opened; it cannot be compared
+            if at.tzinfo is None:
+                continue
             by_id[r["id"]] = r
             candidates.append(
                 DuplicateCandidate(
                     case_id=r["id"],
                     received_at=at,
-                    subject=str(raw.get("subject", "")),
+                    subject=r["subject"] or "",
                     text=r["description"] or "",
                     lon=r["lon"],
                     lat=r["lat"],
                     credit_code=r["credit_code"],
                     enterprise_name=r["enterprise_name"],
-                    phone=str((raw.get("petitioner") or {}).get("phone", "")),
+                    phone=r["phone"] or "",
                 )
             )
         probe_candidate = DuplicateCandidate(
@@ -576,8 +576,15 @@ class PetitionDesk:
             enterprise_name=detail.enterprise_name,
             phone=detail.petitioner.phone or "",
         )
+        matches = find_duplicates(probe_candidate, candidates, s)
+        with self.desk.store.read() as conn:
+            merged = {
+                m.case_id: petition_records.merged_into(conn, m.case_id)
+                for m in matches
+                if m.case_id is not None
+            }
         hits: list[DuplicateHit] = []
-        for m in find_duplicates(probe_candidate, candidates, s):
+        for m in matches:
             assert m.case_id is not None
             r = by_id[m.case_id]
             hits.append(
@@ -1349,7 +1356,7 @@ class PetitionDesk:
         parsed = import_service_requests(payload, self.rules.open311, now)
         result = Open311Result(rejected=list(parsed.rejected))
         with self.desk.store.read() as conn:
-            known = _external_refs(conn)
+            known = petition_records.external_refs(conn)
         for item in parsed.accepted:
             rid = item.service_request_id
             if rid in known:
@@ -1436,16 +1443,3 @@ class PetitionDesk:
                     {"case_ids": ids, "reason": reason},
                 )
         return records
-
-
-def _external_refs(conn: Connection) -> set[str]:
-    """service_request_ids / work-order numbers already registered (for idempotent imports)."""
-    rows = petition_records.petitions_created_between(
-        conn, datetime(1970, 1, 1, tzinfo=UTC), NO_DEADLINE
-    )
-    refs: set[str] = set()
-    for r in rows:
-        ref = ((r["details"] or {}).get(DETAILS_KEY) or {}).get("external_ref")
-        if ref:
-            refs.add(str(ref))
-    return refs

@@ -162,10 +162,13 @@ def normalize_enterprise_name(name: str) -> str:
 
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of the normalised text; a single character is its own gram."""
-    norm = normalize_text(text)
+    return _bigrams_of(normalize_text(text))
+
+
+def _bigrams_of(norm: str) -> frozenset[str]:
     if len(norm) < 2:
         return frozenset({norm}) if norm else frozenset()
-    return frozenset(norm[i : i + 2] for i in range(len(norm) - 1))
+    return frozenset({norm[i : i + 2] for i in range(len(norm) - 1)})
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -175,26 +178,48 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-@dataclass(frozen=True)
 class _Prepared:
-    """A candidate with its normalised keys computed once (the finder runs on every keystroke
-    of the phone-call form, over a month of petitions)."""
+    """A candidate with its normalised keys, each computed at most once and only when needed.
 
-    c: DuplicateCandidate
-    grams: frozenset[str]
-    enterprise: str
-    credit_code: str
-    phone: str
+    The finder runs while the officer is on the phone, over a month of petitions: most
+    candidates are ruled out by the cheap signals alone, so their text and enterprise name
+    are never normalised.
+    """
+
+    __slots__ = ("_enterprise", "_grams", "_norm", "c", "credit_code", "phone")
+
+    def __init__(self, c: DuplicateCandidate) -> None:
+        self.c = c
+        self.credit_code = (c.credit_code or "").strip().upper()
+        phone = c.phone
+        if not phone.isdigit():
+            phone = "".join(ch for ch in phone if ch.isdigit())
+        self.phone = phone[-11:]
+        self._norm: str | None = None
+        self._grams: frozenset[str] | None = None
+        self._enterprise: str | None = None
+
+    @property
+    def norm(self) -> str:
+        if self._norm is None:
+            self._norm = normalize_text(self.c.text)
+        return self._norm
+
+    @property
+    def grams(self) -> frozenset[str]:
+        if self._grams is None:
+            self._grams = _bigrams_of(self.norm)
+        return self._grams
+
+    @property
+    def enterprise(self) -> str:
+        if self._enterprise is None:
+            self._enterprise = normalize_enterprise_name(self.c.enterprise_name or "")
+        return self._enterprise
 
 
 def _prepare(c: DuplicateCandidate) -> _Prepared:
-    return _Prepared(
-        c,
-        bigrams(c.text),
-        normalize_enterprise_name(c.enterprise_name or ""),
-        (c.credit_code or "").strip().upper(),
-        "".join(ch for ch in c.phone if ch.isdigit())[-11:],
-    )
+    return _Prepared(c)
 
 
 _SUBJECT_ZH = {
@@ -215,19 +240,23 @@ def _score(p: _Prepared, q: _Prepared, s: DuplicateSettings) -> DuplicateMatch |
     reasons: list[MatchReason] = []
     a, b = p.c, q.c
     if a.lon is not None and a.lat is not None and b.lon is not None and b.lat is not None:
-        d = haversine_m(a.lon, a.lat, b.lon, b.lat)
-        if d <= s.radius_m:
-            # Full weight within a tenth of the radius (same building), falling to a third at
-            # the edge: two calls 450 m apart are still worth a look.
-            closeness = 1.0 if d <= s.radius_m / 10 else 1.0 - (2 / 3) * (d / s.radius_m)
-            reasons.append(
-                MatchReason(
-                    "place",
-                    w.place * closeness / total_w,
-                    f"地点相距{d:.0f}米",
-                    f"{d:.0f} m apart",
+        # A cheap box test first: a degree of latitude is about 111 km, and in Changzhou a
+        # degree of longitude about 95 km, so a gap larger than radius/90 km cannot be near.
+        box = s.radius_m / 90_000
+        if abs(a.lat - b.lat) <= box and abs(a.lon - b.lon) <= box * 1.2:
+            d = haversine_m(a.lon, a.lat, b.lon, b.lat)
+            if d <= s.radius_m:
+                # Full weight within a tenth of the radius (same building), falling to a third
+                # at the edge: two calls 450 m apart are still worth a look.
+                closeness = 1.0 if d <= s.radius_m / 10 else 1.0 - (2 / 3) * (d / s.radius_m)
+                reasons.append(
+                    MatchReason(
+                        "place",
+                        w.place * closeness / total_w,
+                        f"地点相距{d:.0f}米",
+                        f"{d:.0f} m apart",
+                    )
                 )
-            )
     if a.subject and a.subject == b.subject:
         reasons.append(
             MatchReason(
@@ -246,7 +275,7 @@ def _score(p: _Prepared, q: _Prepared, s: DuplicateSettings) -> DuplicateMatch |
                 f"same enterprise (credit code {q.credit_code})",
             )
         )
-    elif p.enterprise and p.enterprise == q.enterprise:
+    elif a.enterprise_name and b.enterprise_name and p.enterprise and p.enterprise == q.enterprise:
         reasons.append(
             MatchReason(
                 "enterprise",
@@ -264,16 +293,26 @@ def _score(p: _Prepared, q: _Prepared, s: DuplicateSettings) -> DuplicateMatch |
                 "same phone number",
             )
         )
-    sim = jaccard(p.grams, q.grams)
-    if sim >= s.text_min_similarity:
-        reasons.append(
-            MatchReason(
-                "text",
-                w.text * sim / total_w,
-                f"内容相似度{sim:.0%}",
-                f"text {sim:.0%} similar",
+    cheap = sum(r.contribution for r in reasons)
+    # The text can add at most w.text·similarity; skip the bigrams when even identical text
+    # could not lift the score over the threshold.
+    needed = max(s.text_min_similarity, (s.min_score - cheap) * total_w / w.text if w.text else 2)
+    if w.text and needed <= 1.0 and a.text and b.text:
+        # Only identical text could qualify on its own: compare the normalised strings, which
+        # is far cheaper than building bigram sets for every unrelated petition of the month.
+        if needed >= 1.0 - 1e-9:
+            sim = 1.0 if p.norm == q.norm else 0.0
+        else:
+            sim = jaccard(p.grams, q.grams)
+        if sim >= needed - 1e-9 or (sim >= s.text_min_similarity and cheap >= s.min_score):
+            reasons.append(
+                MatchReason(
+                    "text",
+                    w.text * sim / total_w,
+                    f"内容相似度{sim:.0%}",
+                    f"text {sim:.0%} similar",
+                )
             )
-        )
     score = sum(r.contribution for r in reasons)
     if not reasons or score < s.min_score - 1e-9:  # tolerance: weights are decimal fractions
         return None

@@ -139,15 +139,42 @@ _CANDIDATE_COLUMNS = (
 )
 
 
-def petitions_created_between(conn: Connection, start: datetime, end: datetime) -> list[RowMapping]:
-    """Petition cases created in [start, end]: the candidates of a duplicate search (the
-    creation index bounds the scan; the receiving time in the details is checked after)."""
+def _json_text(*path: str) -> Any:
+    """One text value inside ``details``, extracted by the database (json_extract on SQLite,
+    #>> on PostgreSQL), so a search over thousands of petitions parses no JSON in Python."""
+    return cases.c.details[path].as_string()
+
+
+def duplicate_candidates_between(
+    conn: Connection, start: datetime, end: datetime
+) -> list[RowMapping]:
+    """Petition cases created in [start, end] with just what the duplicate finder compares:
+    the creation index bounds the scan; the receiving time is checked by the caller."""
     stmt = (
-        select(*_CANDIDATE_COLUMNS)
+        select(
+            cases.c.id,
+            cases.c.reference,
+            cases.c.title,
+            cases.c.status,
+            cases.c.description,
+            cases.c.lon,
+            cases.c.lat,
+            cases.c.credit_code,
+            cases.c.enterprise_name,
+            _json_text("petition", "received_at").label("received_at"),
+            _json_text("petition", "subject").label("subject"),
+            _json_text("petition", "petitioner", "phone").label("phone"),
+        )
         .where(cases.c.kind == "petition", cases.c.created_at.between(start, end))
         .order_by(cases.c.id)
     )
     return list(conn.execute(stmt).mappings())
+
+
+def external_refs(conn: Connection) -> set[str]:
+    """Work-order numbers / Open311 ids of every registered petition (idempotent imports)."""
+    stmt = select(_json_text("petition", "external_ref")).where(cases.c.kind == "petition")
+    return {str(v) for v in conn.execute(stmt).scalars() if v}
 
 
 def open_petitions(conn: Connection, statuses: Iterable[str]) -> list[RowMapping]:

@@ -227,3 +227,31 @@ def test_settings_from_rules_file(resources_dir: Path) -> None:
     zero = dict.fromkeys(("place", "subject", "enterprise", "phone", "text"), 0)
     with pytest.raises(ValueError, match="at least one weight"):
         duplicate_settings_from_toml({"duplicates": {"weights": zero}})
+
+
+def test_identical_text_alone_is_a_match_but_similar_text_alone_is_not() -> None:
+    """A copy-pasted online complaint from another account is the same matter; merely
+    similar wording from elsewhere about something else is not evidence enough."""
+    copy = DuplicateCandidate(
+        30,
+        T0 - dt.timedelta(days=1),
+        "water",
+        "春江镇化工园区晚上有刺鼻的化学气味，味道很大！窗户都不敢开。",
+    )
+    similar = DuplicateCandidate(
+        31, T0 - dt.timedelta(days=1), "water", "春江镇化工园区晚上有刺鼻的化学气味，味道很大"
+    )
+    matches = find_duplicates(PROBE, [copy, similar])
+    assert [m.case_id for m in matches] == [30]
+    assert [r.code for r in matches[0].reasons] == ["text"]
+    assert matches[0].reasons[0].en == "text 100% similar"
+
+
+def test_place_at_the_edge_of_the_radius() -> None:
+    inside = DuplicateCandidate(40, T0, "odour", "", LON, north(490), phone="13812345678")
+    outside = DuplicateCandidate(41, T0, "odour", "", LON, north(510), phone="13812345678")
+    by_id = {
+        m.case_id: {r.code for r in m.reasons} for m in find_duplicates(PROBE, [inside, outside])
+    }
+    assert "place" in by_id[40]
+    assert "place" not in by_id[41]
