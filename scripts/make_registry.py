@@ -737,7 +737,7 @@ def build_registry() -> dict[str, Any]:
                 district,
                 x,
                 y,
-                WATER_LAKE if body.waterbody == "lake" else WATER_RIVER,
+                WATER_LAKE if body.waterbody in ("lake", "reservoir") else WATER_RIVER,
                 sample=name not in body.named_in_seed,
                 target_class=target,
                 waterbody=body.waterbody,

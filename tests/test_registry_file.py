@@ -143,7 +143,8 @@ def test_parameters_carry_contract_codes_and_units(stations: list[dict[str, Any]
         else:
             assert s["interval_s"] == 14400
             assert {"pH", "DO", "CODMn", "NH3-N", "TP", "water_temp", "conductivity"} <= set(keys)
-            assert ("TN" in keys) == (s["waterbody"] == "lake"), s["id"]
+            # TN is assessed for lakes and reservoirs only (GB 3838—2002, "湖、库").
+            assert ("TN" in keys) == (s["waterbody"] in ("lake", "reservoir")), s["id"]
     co = {p["unit"] for s in stations for p in s["parameters"] if p["key"] == "CO"}
     assert co == {"mg/m³"}
 

@@ -36,8 +36,9 @@ EVENT_KINDS: Final = ("spill", "episode", "bloom", "offline")
 WATER_KEYS: Final = frozenset(
     {"pH", "DO", "CODMn", "COD", "NH3-N", "TP", "TN", "water_temp", "conductivity"}
 )
-# A plume or episode that has ended leaves the section at background after this many tails.
 _KM_PER_DEG_LAT: Final = 111.0
+# A plume's tail decays exponentially; after this many plume lengths it is below 0.2 %.
+_TAIL_LENGTHS: Final = 3.0
 
 
 class ScenarioError(ValueError):
@@ -105,11 +106,15 @@ class Scenario:
 
     @property
     def duration_minutes(self) -> float:
-        """When the last event has played out (for drills that need to know when to stop)."""
+        """When the last event has played out at its entry point, in simulated minutes.
+
+        A spill's plume reaches the sections downstream later still: `ScenarioTimeline.end`
+        knows the river network and gives the complete figure.
+        """
         ends = []
         for e in self.events:
             if isinstance(e, SpillEvent):
-                ends.append(e.at_minutes + e.duration_minutes * 3)
+                ends.append(e.at_minutes + e.duration_minutes * (1 + _TAIL_LENGTHS))
             elif isinstance(e, EpisodeEvent):
                 total = e.ramp_hours + e.plateau_hours + e.clear_hours
                 ends.append(e.at_minutes + total * 60)
@@ -118,6 +123,25 @@ class Scenario:
             else:
                 ends.append(e.at_minutes + e.duration_minutes)
         return max(ends, default=0.0)
+
+    def to_json(self) -> dict[str, Any]:
+        """The scenario as JSON (what a drill list or the data service's API would show)."""
+        events = []
+        for e in self.events:
+            entry = {k: v for k, v in e.__dict__.items() if v is not None}
+            for k, v in entry.items():
+                if isinstance(v, Mapping):
+                    entry[k] = dict(v)
+                elif isinstance(v, tuple):
+                    entry[k] = list(v)
+            events.append(entry)
+        return {
+            "name": self.name,
+            "title": {"zh": self.title_zh, "en": self.title_en},
+            "description": self.description,
+            "duration_minutes": self.duration_minutes,
+            "events": events,
+        }
 
 
 # --- loading and validation -------------------------------------------------------------------
@@ -441,6 +465,23 @@ class ScenarioTimeline:
     def minutes(self, t: float) -> float:
         return (t - self.start) / 60.0
 
+    @property
+    def end(self) -> float:
+        """Simulated time when every effect has played out, plumes downstream included."""
+        end = self.scenario.duration_minutes
+        for hops in self._spill_hops.values():
+            for hop in hops:
+                spill = hop.event
+                spread = 1.0 + 0.3 * hop.hops
+                arrival = spill.at_minutes + hop.hops * spill.travel_minutes_per_link
+                end = max(end, arrival + spill.duration_minutes * spread * (1 + _TAIL_LENGTHS))
+        for episode in self._episodes:
+            # Downwind stations see the episode start and end up to a few hours later.
+            lag_h = 0.0 if episode.from_direction is None else 100.0 / episode.front_speed_kmh
+            total_h = episode.ramp_hours + episode.plateau_hours + episode.clear_hours
+            end = max(end, episode.at_minutes + 60 * (lag_h + total_h))
+        return self.start + end * 60.0
+
     # air ------------------------------------------------------------------------------------
 
     def episode_weight(self, station: Station, t: float) -> tuple[float, float]:
@@ -519,7 +560,7 @@ class ScenarioTimeline:
                 continue
             spread = 1.0 + 0.3 * hop.hops
             arrival = e.at_minutes + hop.hops * e.travel_minutes_per_link
-            if m <= arrival + e.duration_minutes * spread * 3:
+            if m <= arrival + e.duration_minutes * spread * _TAIL_LENGTHS:
                 seconds = e.emergency_interval_minutes * 60.0
                 best = seconds if best is None else min(best, seconds)
         return best

@@ -124,16 +124,12 @@ class SimPacket:
     flag: int
     qn: str
     data: bytes
+    due: float = 0.0  # when it would have been sent had nothing held it back
 
     @property
     def late(self) -> bool:
-        """Held back: sent more than five minutes after it would normally have gone out.
-
-        A minute packet normally leaves 5–25 s after its minute closes, a water sample 2–3 min
-        after it is taken (DataTime is the sample time).
-        """
-        usual = TICK_S + 25.0 if self.cn == CN_MINUTE else 180.0
-        return self.send_time - self.data_time > usual + 300.0
+        """Held back: sent more than five minutes after it would normally have gone out."""
+        return self.send_time > self.due + 300.0
 
 
 def cst_stamp(t: float) -> str:
@@ -243,7 +239,7 @@ class NetworkSimulator:
         return result
 
     def _air_send_time(self, station: Station, t: float) -> float | None:
-        """When the minute packet for [t, t+60) is sent: None if lost, later if held."""
+        """When the packet for the period starting at t is sent: None if lost, later if held."""
         hour = int(t // _HOUR)
         held_until = 0.0
         for h in (hour, hour - 1, hour - 2):
@@ -252,16 +248,24 @@ class NetworkSimulator:
                 return None
             if late is not None and late[0] <= t < late[1]:
                 held_until = max(held_until, late[1] + 30.0)
-        # Loggers send a few seconds to half a minute after the minute closes.
+        return max(self._air_due(station, t), held_until)
+
+    def _air_due(self, station: Station, t: float) -> float:
+        """Loggers send a few seconds to half a minute after the period closes."""
         jitter = (mix64(self._keys[station.id] ^ int(t // TICK_S)) & 0xFFFF) / 65536.0
-        return max(t + TICK_S + 5.0 + 20.0 * jitter, held_until)
+        return t + self._period(station) + 5.0 + 20.0 * jitter
+
+    @staticmethod
+    def _period(station: Station) -> float:
+        """An air station's reporting period: its interval, in whole minutes (at least one)."""
+        return max(TICK_S, round(station.interval_s / TICK_S) * TICK_S)
 
     def _water_send_time(self, station: Station, t: float) -> float | None:
         r = self.rates
         slot = int(t // TICK_S)
         if r.dropout and self._u(station, _F_DROP, slot) < r.dropout:
             return None
-        send = t + 120.0 + 60.0 * self._u(station, _F_START, slot, 9)
+        send = self._water_due(station, t)
         if r.late and self._u(station, _F_LATE, slot) < r.late:
             send += _HOUR + 2 * _HOUR * self._u(station, _F_DUR, slot)
         return send
@@ -305,7 +309,13 @@ class NetworkSimulator:
     # packets --------------------------------------------------------------------------------
 
     def _packet(
-        self, station: Station, t: float, send: float, cn: str, values: dict[str, float]
+        self,
+        station: Station,
+        t: float,
+        send: float,
+        cn: str,
+        values: dict[str, float],
+        due: float | None = None,
     ) -> SimPacket:
         flags = self._flags(station, t, hourly=cn == CN_HOUR)
         cp: dict[str, str] = {"DataTime": cst_stamp(t)}
@@ -331,7 +341,9 @@ class NetworkSimulator:
             qn=qn,
             flag=packet_flag,
         )
-        return SimPacket(send, t, station.id, cn, packet_flag, qn, data)
+        return SimPacket(
+            send, t, station.id, cn, packet_flag, qn, data, send if due is None else due
+        )
 
     def _offline(self, station: Station, t: float, send: float) -> float | None:
         """Apply a scenario's offline event: None if the packet is lost, else its send time."""
@@ -346,7 +358,11 @@ class NetworkSimulator:
             return None
         return max(send, self.timeline.offline_end(event) + 30.0)
 
-    def _water_due(self, station: Station, tick: float) -> bool:
+    def _water_due(self, station: Station, t: float) -> float:
+        """A water sample is analysed and sent two to three minutes after it is taken."""
+        return t + 120.0 + 60.0 * self._u(station, _F_START, int(t // TICK_S), 9)
+
+    def _sample_due(self, station: Station, tick: float) -> bool:
         """Whether a water sample is taken in the minute starting at ``tick``."""
         interval = float(station.interval_s)
         if self.timeline is not None:
@@ -362,10 +378,14 @@ class NetworkSimulator:
         air_too = only_after is None or tick >= self._air_from
         for s in self.stations:
             if s.is_water:
-                if not self._water_due(s, tick):
+                if not self._sample_due(s, tick):
                     continue
                 send = self._water_send_time(s, tick)
             elif air_too:
+                period = self._period(s)
+                # Periods are aligned in local time (xx:00, xx:05, ... for five minutes).
+                if period > TICK_S and (tick + 8 * _HOUR) % period >= TICK_S:
+                    continue
                 send = self._air_send_time(s, tick)
             else:
                 continue
@@ -375,10 +395,17 @@ class NetworkSimulator:
             if send is None or (only_after is not None and send < only_after):
                 continue
             if s.is_water:
-                packet = self._packet(s, tick, send, CN_HOUR, self.water.values(s, tick))
+                due = self._water_due(s, tick)
+                values = self.water.values(s, tick)
+                packet = self._packet(s, tick, send, CN_HOUR, values, due)
             else:
-                values = self.air.values(s, tick + TICK_S / 2)
-                packet = self._packet(s, tick, send, CN_MINUTE, values)
+                period = self._period(s)
+                due = self._air_due(s, tick)
+                if period >= _HOUR:
+                    packet = self._packet(s, tick, send, CN_HOUR, self.air.hourly(s, tick), due)
+                else:
+                    values = self.air.values(s, tick + period / 2)
+                    packet = self._packet(s, tick, send, CN_MINUTE, values, due)
             self._count += 1
             heapq.heappush(self._held, (send, self._count, packet))
 
@@ -412,7 +439,7 @@ class NetworkSimulator:
                 if s.is_water:
                     for minute in range(60):
                         t = hour + minute * TICK_S
-                        if not self._water_due(s, t):
+                        if not self._sample_due(s, t):
                             continue
                         send = self._water_send_time(s, t)
                         # Lost samples stay lost; samples sent late, after the start, come

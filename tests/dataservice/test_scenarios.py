@@ -337,3 +337,22 @@ def test_offline_stations_go_silent_or_send_their_held_data_late(registry: Regis
     assert [(p.data_time - START) / HOUR for p in during] == [4.0, 8.0]
     assert all(p.send_time >= back and p.late for p in during)
     assert [(p.data_time - START) / HOUR for p in wumu_packets] == [0.0, 4.0, 8.0]
+
+
+def test_a_scenario_describes_itself_and_knows_when_it_is_over(registry: Registry) -> None:
+    scenario = load_scenario("spill_grand_canal", registry)
+    doc = scenario.to_json()
+    assert doc["name"] == "spill_grand_canal"
+    assert doc["title"] == {"zh": scenario.title_zh, "en": scenario.title_en}
+    (event,) = doc["events"]
+    assert event["kind"] == "spill" and event["station"] == "WQ-B-01"
+    assert event["increase"]["NH3-N"] == 6.0 and event["decrease"] == {"DO": 4.5}
+    timeline = ScenarioTimeline(scenario, registry, START)
+    # The plume needs seven links of three hours to reach 五牧, and then has to pass it.
+    assert timeline.end > START + (30 + 7 * 180 + 240) * 60
+    wumu = registry.by_id("WQ-N-03")
+    assert wumu is not None
+    calm = WaterModel(seed=0).values(wumu, timeline.end)
+    assert WaterModel(seed=0, timeline=timeline).values(wumu, timeline.end) == pytest.approx(
+        calm, rel=0.01
+    )

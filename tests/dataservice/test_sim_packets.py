@@ -3,6 +3,7 @@ with flags, dropouts and late data at the configured rates."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -204,3 +205,25 @@ def test_backfill_sends_hourly_history_through_the_codec(registry: Registry) -> 
     backfilled = next(p for p in history if p.station_id == "AQ-N-01" and p.data_time == hour)
     hourly = float(parse(backfilled.data).cp["a34004-Avg"])
     assert abs(hourly - sum(minutes) / 60) < 0.05 * hourly
+
+
+def test_air_stations_report_at_their_own_interval(registry: Registry) -> None:
+    """A station configured for 5-minute or hourly data sends that, aligned in local time."""
+    base = registry.by_id("AQ-T-001")
+    assert base is not None
+    five = dataclasses.replace(base, id="AQ-T-901", mn="32040000AQT9000000000901", interval_s=300)
+    hourly = dataclasses.replace(
+        base, id="AQ-T-902", mn="32040000AQT9000000000902", interval_s=3600
+    )
+    test_registry = Registry("test", (five, hourly))
+    packets = list(
+        generate_packets(test_registry, START, START + 3 * 3600, seed=1, rates=NO_FAULTS)
+    )
+    five_times = [p.data_time for p in packets if p.station_id == five.id]
+    # Periods sent after the window closes are not in it: the last five minutes, the last hour.
+    assert five_times == [START - 300 + 300 * i for i in range(36)]
+    assert {p.cn for p in packets if p.station_id == five.id} == {CN_MINUTE}
+    hours = [p for p in packets if p.station_id == hourly.id]
+    assert [p.data_time for p in hours] == [START - 3600, START, START + 3600]
+    assert {p.cn for p in hours} == {CN_HOUR}
+    assert all(p.send_time >= p.data_time + 3600 and not p.late for p in hours)
