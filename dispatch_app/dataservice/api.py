@@ -5,10 +5,11 @@ Every error is ``application/problem+json`` (RFC 9457): unknown routes, validati
 unexpected faults alike, so a client needs one error path. Results are bounded: every list has a
 default and a maximum ``limit`` and says when it was cut (``truncated``, ``more``).
 
-Handlers are plain functions: Starlette runs them in its thread pool, so database reads never
-block the event loop that also carries the HJ 212 ingest. /latest is served from a cache keyed by
-the storage cursor (the network's latest values only change when a batch is committed), and the
-hot endpoints build their JSON directly instead of through response-model validation.
+Handlers that read the database are plain functions: Starlette runs them in its thread pool, so
+database reads never block the event loop that also carries the HJ 212 ingest. /health, /stations
+and /latest read only memory and run on the loop. /latest comes from the storage's in-memory
+latest values, with each item's JSON kept until it changes and the whole answer cached per
+cursor; the hot endpoints build their JSON directly instead of through response-model validation.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class ServiceState:
     started_s: float = field(default_factory=time.time)
     token: str | None = None
     _latest_cache: dict[str | None, tuple[int, bytes]] = field(default_factory=dict)
+    _fragments: dict[tuple[str, str], tuple[StoredObservation, str]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=200_000)
@@ -294,7 +296,7 @@ def create_app(state: ServiceState) -> FastAPI:
         return problem(500, "Internal Server Error", f"{type(exc).__name__}", "internal")
 
     @app.get("/api/v1/health", response_model=HealthOut)
-    def health() -> Response:
+    async def health() -> Response:
         stats = state.stats
         failing = stats.last_write_error_s is not None and (
             stats.last_write_ok_s is None or stats.last_write_error_s > stats.last_write_ok_s
@@ -316,25 +318,33 @@ def create_app(state: ServiceState) -> FastAPI:
     }
 
     @app.get("/api/v1/stations", response_model=StationsOut)
-    def stations(kind: StationKind | None = None) -> Response:
+    async def stations(kind: StationKind | None = None) -> Response:
         return _json({"stations": stations_json[kind.value if kind else None]})
 
-    kind_ids = {k: [s.id for s in registry.by_kind(k)] for k in STATION_KINDS}
+    kind_ids = {k: frozenset(s.id for s in registry.by_kind(k)) for k in STATION_KINDS}
+    fragments = state._fragments
 
     @app.get("/api/v1/latest", response_model=LatestOut)
-    def latest(kind: StationKind | None = None) -> Response:
+    async def latest(kind: StationKind | None = None) -> Response:
         key = kind.value if kind else None
         cached = state._latest_cache.get(key)
         if cached is not None and cached[0] == storage.cursor:
             return Response(cached[1], media_type="application/json")
-        marker = storage.cursor
         cursor, rows = storage.latest(kind_ids[key] if key else None)
-        body = json.dumps(
-            {"cursor": cursor, "items": [_observation_json(o) for o in rows]},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        state._latest_cache[key] = (marker, body)
+        # Each item's JSON is kept until that station/parameter changes: a commit touches a
+        # few stations, so the whole-network answer is mostly a join of ready fragments.
+        parts = []
+        for o in rows:
+            k = (o.station, o.parameter)
+            held = fragments.get(k)
+            if held is None or held[0] is not o:
+                text = json.dumps(_observation_json(o), ensure_ascii=False, separators=(",", ":"))
+                fragments[k] = (o, text)
+                parts.append(text)
+            else:
+                parts.append(held[1])
+        body = f'{{"cursor":{cursor},"items":[{",".join(parts)}]}}'.encode()
+        state._latest_cache[key] = (cursor, body)
         return Response(body, media_type="application/json")
 
     @app.get("/api/v1/updates", response_model=UpdatesOut, responses={409: PROBLEMS[409]})

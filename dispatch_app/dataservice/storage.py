@@ -36,10 +36,10 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -124,8 +124,9 @@ class Observation:
     cn: str = CN_MINUTE
 
 
-@dataclass(frozen=True, slots=True)
-class StoredObservation:
+class StoredObservation(NamedTuple):
+    """A stored observation (a tuple: tens of thousands are built per /updates page)."""
+
     seq: int
     station: str
     parameter: str
@@ -229,6 +230,14 @@ class Storage:
             self.close()
             raise StorageError(f"cannot open {parsed.render_as_string()}: {exc}") from exc
         self.last_ingest_s: float | None = float(last) if last is not None else None
+        # The latest value of every station and parameter, kept in memory by the one writer and
+        # updated under _state_lock together with the cursor, so /latest needs no database
+        # round trip and its (cursor, items) pair is always consistent. The ds_latest table is
+        # its durable copy, read back here at start.
+        self._state_lock = threading.Lock()
+        self._latest: dict[tuple[str, str], StoredObservation] = {
+            (o.station, o.parameter): o for o in self.latest_from_db()[1]
+        }
 
     def _take_pg_writer_lock(self) -> None:
         conn = self._writer.connect()
@@ -284,39 +293,34 @@ class Storage:
             try:
                 with self._writer.begin() as conn:
                     base = int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
-                    rows = [
-                        {
-                            "seq": base + i,
-                            "station": o.station,
-                            "parameter": o.parameter,
-                            "cn": o.cn,
-                            "time_s": o.time_s,
-                            "value": o.value,
-                            "flag": o.flag,
-                            "received_s": received,
-                        }
+                    stored = [
+                        StoredObservation(
+                            base + i, o.station, o.parameter, o.time_s, o.value, o.flag, o.cn
+                        )
                         for i, o in enumerate(unique.values(), start=1)
                     ]
-                    conn.execute(self._upsert_observation(), rows)
-                    newest: dict[tuple[Any, Any], dict[str, Any]] = {}
-                    for r in rows:
-                        k = (r["station"], r["parameter"])
-                        held = newest.get(k)
-                        if held is None or r["time_s"] >= held["time_s"]:
-                            newest[k] = r
                     conn.execute(
-                        self._upsert_latest(),
-                        [
-                            {c: r[c] for c in ("station", "parameter", "seq", "cn", "time_s")}
-                            | {"value": r["value"], "flag": r["flag"]}
-                            for r in newest.values()
-                        ],
+                        self._upsert_observation(),
+                        [row._asdict() | {"received_s": received} for row in stored],
                     )
+                    newest: dict[tuple[str, str], StoredObservation] = {}
+                    for row in stored:
+                        k = (row.station, row.parameter)
+                        held = newest.get(k)
+                        if held is None or row.time_s >= held.time_s:
+                            newest[k] = row
+                    conn.execute(self._upsert_latest(), [row._asdict() for row in newest.values()])
                     top = int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
             except SQLAlchemyError as exc:
                 raise StorageError(f"write of {len(unique)} observations failed: {exc}") from exc
-            self._cursor = max(self._cursor, top)
-            self.last_ingest_s = received
+            with self._state_lock:
+                mem = self._latest
+                for k, row in newest.items():
+                    current = mem.get(k)
+                    if current is None or row.time_s >= current.time_s:
+                        mem[k] = row
+                self._cursor = max(self._cursor, top)
+                self.last_ingest_s = received
             return WriteResult(len(unique), self._cursor)
 
     def _insert(self) -> Any:
@@ -350,9 +354,26 @@ class Storage:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def latest(self, stations: Sequence[str] | None = None) -> tuple[int, list[StoredObservation]]:
-        """(cursor, latest observation of every station and parameter), from one snapshot: a
-        client that starts /updates from this cursor misses nothing newer than the snapshot."""
+    def latest(
+        self, stations: Collection[str] | None = None
+    ) -> tuple[int, list[StoredObservation]]:
+        """(cursor, latest observation of every station and parameter), one consistent snapshot:
+        a client that starts /updates from this cursor misses nothing newer than the snapshot.
+
+        Served from memory (see __init__); `latest_from_db` reads the durable table instead.
+        """
+        with self._state_lock:
+            cursor = self._cursor
+            items = list(self._latest.values())
+        if stations is not None:
+            wanted = stations if isinstance(stations, set | frozenset) else set(stations)
+            items = [o for o in items if o.station in wanted]
+        return cursor, items
+
+    def latest_from_db(
+        self, stations: Sequence[str] | None = None
+    ) -> tuple[int, list[StoredObservation]]:
+        """Like `latest`, from the ds_latest table in one database snapshot."""
         q = select(
             latest.c.seq,
             latest.c.station,
@@ -367,7 +388,7 @@ class Storage:
         with self._reader.begin() as conn:
             cursor = int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
             rows = conn.execute(q).all()
-        return cursor, [StoredObservation(*r) for r in rows]
+        return cursor, [StoredObservation._make(r) for r in rows]
 
     def updates(self, after: int, limit: int) -> tuple[list[StoredObservation], bool]:
         """Observations with seq > after in seq order, at most ``limit``; and whether more exist."""
@@ -388,7 +409,7 @@ class Storage:
         with self._reader.begin() as conn:
             rows = conn.execute(q).all()
         more = len(rows) > limit
-        return [StoredObservation(*r) for r in rows[:limit]], more
+        return [StoredObservation._make(r) for r in rows[:limit]], more
 
     def max_seq(self) -> int:
         with self._reader.begin() as conn:

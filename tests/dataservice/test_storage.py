@@ -227,3 +227,29 @@ def test_sqlite_uses_wal(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         s.close()
+
+
+def test_latest_in_memory_matches_the_durable_table_and_survives_reopen(db_url: str) -> None:
+    s = Storage(db_url)
+    try:
+        s.write([obs(m, float(m), station=f"S{m % 3}") for m in range(30)])
+        s.write([obs(2, 99.0, station="S2")])  # late correction: not the latest
+        s.write([obs(40, 7.0, "D", station="S0", parameter="PM10")])
+        mem_cursor, mem = s.latest()
+        db_cursor, db = s.latest_from_db()
+        assert mem_cursor == db_cursor == s.cursor
+        assert sorted(mem) == sorted(db)
+        assert {(o.station, o.parameter): o.value for o in mem} == {
+            ("S0", "PM2.5"): 27.0,
+            ("S1", "PM2.5"): 28.0,
+            ("S2", "PM2.5"): 29.0,
+            ("S0", "PM10"): 7.0,
+        }
+    finally:
+        s.close()
+    again = Storage(db_url)
+    try:
+        assert sorted(again.latest()[1]) == sorted(mem)
+        assert again.latest({"S1"})[1] == [o for o in mem if o.station == "S1"]
+    finally:
+        again.close()
