@@ -83,6 +83,7 @@ from dispatch_app.domain.petition_deadlines import (
 from dispatch_app.domain.petitions import (
     DETAILS_KEY,
     PROGRESS_KEY,
+    Attachment,
     Callback,
     Channel,
     Decision,
@@ -94,6 +95,7 @@ from dispatch_app.domain.petitions import (
     Satisfaction,
     Stage,
     detail_from_case,
+    normalize_phone,
     petition_title,
     progress_from_details,
     validate_petition,
@@ -106,6 +108,7 @@ from dispatch_app.store import case_records, petition_records
 from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import record_change
 from dispatch_app.store.errors import ConflictError
+from dispatch_app.store.petition_attachments import AttachmentStore, default_attachments_dir
 from dispatch_app.store.queue import OPEN_STATUSES
 
 MERGE_KEY = "petition_merge"  # details["petition_merge"]: merged_into / repeat_count
@@ -212,6 +215,18 @@ class DuplicateHit:
 
 
 @dataclass(frozen=True)
+class PetitionSummary:
+    """An earlier petition listed in the phone-call form (no personal data)."""
+
+    case_id: int
+    reference: str
+    title: str
+    status: Status
+    subject: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
 class RaisedReminder:
     """A reminder raised now for the assigned unit and the duty officer (once across desks)."""
 
@@ -245,6 +260,7 @@ class _Change:
     audit: dict[str, Any]
     values: dict[str, Any] = field(default_factory=dict)  # other case columns (status …)
     transition: tuple[str, str, str | None] | None = None  # (action, from, note) when status moves
+    detail: PetitionDetail | None = None  # a changed detail (attachments added)
 
 
 def _iso(t: datetime | None) -> str | None:
@@ -254,13 +270,24 @@ def _iso(t: datetime | None) -> str | None:
 class PetitionDesk:
     """Petition use cases on a logged-in `Desk`. Synchronous; run calls in an executor."""
 
-    def __init__(self, desk: Desk, rules: PetitionRules) -> None:
+    def __init__(
+        self, desk: Desk, rules: PetitionRules, attachments: AttachmentStore | None = None
+    ) -> None:
         self.desk = desk
         self.rules = rules
+        self.attachments = attachments or AttachmentStore(default_attachments_dir())
 
     @classmethod
-    def open(cls, desk: Desk, resources_dir: Path | None = None) -> PetitionDesk:
-        return cls(desk, load_petition_rules(resources_dir))
+    def open(
+        cls,
+        desk: Desk,
+        resources_dir: Path | None = None,
+        attachments_dir: Path | None = None,
+    ) -> PetitionDesk:
+        """Petition use cases on ``desk``; attachments under ``attachments_dir`` (default
+        $DISPATCH_ATTACHMENTS_DIR or the user data directory; shared on PostgreSQL)."""
+        store = AttachmentStore(attachments_dir) if attachments_dir else None
+        return cls(desk, load_petition_rules(resources_dir), store)
 
     # ------------------------------------------------------------------ helpers
 
@@ -842,6 +869,8 @@ class PetitionDesk:
             ch = change(row, detail, progress, actor, now)
             details = dict(row["details"] or {})
             details[PROGRESS_KEY] = ch.progress.to_details()
+            if ch.detail is not None:
+                details[DETAILS_KEY] = ch.detail.to_details()
             values: dict[str, Any] = {
                 "details": details,
                 "updated_at": now,
@@ -1254,6 +1283,114 @@ class PetitionDesk:
             view = self._view(conn, new_id, now)
         self._publish(new_id, 1, "create")
         self._publish(case_id, version, "follow_up")
+        return view
+
+    # ------------------------------------------------------------------ attachments
+
+    def store_attachment(self, path: Path, name: str | None = None) -> Attachment:
+        """Copy a photo or document into the attachment store; include the returned metadata
+        in the detail given to `intake` (files are stored before the case exists)."""
+        self._actor(Permission.WORK_CASES)
+        return self.attachments.add(path, name)
+
+    def add_attachment(
+        self,
+        case_id: int,
+        path: Path,
+        *,
+        name: str | None = None,
+        expected_version: int | None = None,
+    ) -> PetitionView:
+        """Attach a file to a registered petition (stored, hashed, listed on the case)."""
+        stored = self.store_attachment(path, name)
+
+        def change(
+            row: RowMapping, d: PetitionDetail, p: PetitionProgress, u: UserView, now: datetime
+        ) -> _Change:
+            updated = validate_petition(replace(d, attachments=(*d.attachments, stored)))
+            return _Change(
+                p,
+                "attachment",
+                f"添加附件：{stored.name}",
+                {"name": stored.name, "sha256": stored.sha256, "size_bytes": stored.size_bytes},
+                detail=updated,
+            )
+
+        return self._apply(case_id, expected_version, change)
+
+    def attachment_path(self, case_id: int, index: int) -> Path:
+        """The stored file of the case's ``index``-th attachment, verified against its hash."""
+        self._actor()
+        with self.desk.store.read() as conn:
+            row = case_records.get_case(conn, case_id)
+            self._require_petition(row)
+            detail, _ = self._read(row)
+        if not 0 <= index < len(detail.attachments):
+            raise ValidationError(
+                "attachment",
+                "error.attachment_index",
+                f"the case has {len(detail.attachments)} attachments; no number {index}",
+                "附件不存在",
+            )
+        return self.attachments.open_path(detail.attachments[index])
+
+    # ------------------------------------------------------------------ phone-call mode
+
+    def earlier_from_phone(self, phone: str, limit: int = 20) -> list[PetitionSummary]:
+        """Earlier petitions from the same number, newest first, whatever their age: what the
+        phone-call form shows while the caller is still on the line (no personal data)."""
+        self._actor()
+        number = normalize_phone(phone or "")
+        if not number.isdigit() or len(number) < 7:
+            return []
+        with self.desk.store.read() as conn:
+            rows = petition_records.petitions_by_phone(conn, number, limit)
+        return [
+            PetitionSummary(
+                case_id=r["id"],
+                reference=r["reference"],
+                title=r["title"],
+                status=Status(r["status"]),
+                subject=r["subject"] or "",
+                received_at=datetime.fromisoformat(r["received_at"]),
+            )
+            for r in rows
+        ]
+
+    def refresh_deadlines(self, case_id: int) -> PetitionView:
+        """Write the petition's deadlines into the case row again.
+
+        Needed after a generic `Desk` operation that recomputes a case's due times from
+        deadlines.toml (reopen, a priority edit) until the desk asks this module for them.
+        """
+        actor = self._actor(Permission.WORK_CASES)
+        now = self._now()
+        with self.desk.store.write() as conn:
+            row = case_records.get_case(conn, case_id)
+            self._require_petition(row)
+            detail, progress = self._read(row)
+            merged = petition_records.merged_into(conn, case_id) is not None
+            due = self._due_columns(
+                Status(row["status"]), self.deadlines_for(detail, progress), merged
+            )
+            if all(row[k] == v for k, v in due.items()):
+                return self._view(conn, case_id, now)
+            values = {**due, "clock_started_at": detail.received_at}
+            version = self._update_row(
+                conn, case_id, int(row["version"]), values, {"refresh": "deadlines"}
+            )
+            append_audit(
+                conn,
+                now,
+                actor.username,
+                "petition.refresh_deadlines",
+                "case",
+                case_id,
+                {k: _iso(v) for k, v in due.items()},
+            )
+            record_change(conn, now, "case", case_id, version, "deadlines", self.desk.origin)
+            view = self._view(conn, case_id, now)
+        self._publish(case_id, version, "deadlines")
         return view
 
     # ------------------------------------------------------------------ privacy

@@ -171,6 +171,25 @@ def duplicate_candidates_between(
     return list(conn.execute(stmt).mappings())
 
 
+def petitions_by_phone(conn: Connection, phone: str, limit: int) -> list[RowMapping]:
+    """Petitions whose petitioner phone (stored normalised) is ``phone``, newest first."""
+    phone_col = _json_text("petition", "petitioner", "phone")
+    stmt = (
+        select(
+            cases.c.id,
+            cases.c.reference,
+            cases.c.title,
+            cases.c.status,
+            _json_text("petition", "subject").label("subject"),
+            _json_text("petition", "received_at").label("received_at"),
+        )
+        .where(cases.c.kind == "petition", phone_col == phone)
+        .order_by(cases.c.created_at.desc(), cases.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(stmt).mappings())
+
+
 def external_refs(conn: Connection) -> set[str]:
     """Work-order numbers / Open311 ids of every registered petition (idempotent imports)."""
     stmt = select(_json_text("petition", "external_ref")).where(cases.c.kind == "petition")

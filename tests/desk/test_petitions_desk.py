@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -41,8 +43,8 @@ CREDIT = make_credit_code("91320400MA1ABCDE0")
 
 
 @pytest.fixture
-def petitions(desk: Desk) -> PetitionDesk:
-    return PetitionDesk.open(desk)
+def petitions(desk: Desk, tmp_path: Path) -> PetitionDesk:
+    return PetitionDesk.open(desk, attachments_dir=tmp_path / "attachments")
 
 
 def login(desk: Desk, username: str) -> None:
@@ -507,3 +509,67 @@ def test_open311_import_is_idempotent_and_export_masks(
     assert full[0]["phone"] == PHONE
     with desk.store.read() as conn:
         assert any(r["action"] == "petition.export_unmasked" for r in recent_audit(conn, 20))
+
+
+# --- attachments, phone-call mode, deadline refresh -------------------------------------------
+
+
+def test_attachments_are_stored_by_hash_and_verified(
+    petitions: PetitionDesk, clock: Clock, tmp_path: Path
+) -> None:
+    photo = tmp_path / "现场.JPG"
+    photo.write_bytes(b"\xff\xd8 photo of black smoke")
+    stored = petitions.store_attachment(photo)
+    assert stored.sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert stored.media_type == "image/jpeg" and stored.size_bytes == photo.stat().st_size
+    view = petitions.intake(call(clock, attachments=(stored,)), district="xinbei")
+    doc = tmp_path / "举报信.pdf"
+    doc.write_bytes(b"%PDF-1.4 letter")
+    view = petitions.add_attachment(view.case.id, doc)
+    assert [a.name for a in view.detail.attachments] == ["现场.JPG", "举报信.pdf"]
+    path = petitions.attachment_path(view.case.id, 0)
+    assert path.read_bytes() == photo.read_bytes()
+    # The same photo sent again is stored once.
+    assert petitions.store_attachment(photo).uri == stored.uri
+    with pytest.raises(ValidationError, match="no number 5"):
+        petitions.attachment_path(view.case.id, 5)
+    path.write_bytes(b"tampered")
+    with pytest.raises(ValidationError, match="no longer matches"):
+        petitions.attachment_path(view.case.id, 0)
+    path.unlink()
+    with pytest.raises(ValidationError, match="missing"):
+        petitions.attachment_path(view.case.id, 0)
+    with pytest.raises(ValidationError, match="cannot read"):
+        petitions.store_attachment(tmp_path / "nope.jpg")
+
+
+def test_earlier_petitions_from_the_same_number(petitions: PetitionDesk, clock: Clock) -> None:
+    first = petitions.intake(call(clock), district="xinbei").case.id
+    clock.advance(days=90)  # outside the duplicate window, still shown to the officer
+    second = petitions.intake(call(clock, subject=Subject.NOISE), district="xinbei").case.id
+    petitions.intake(
+        call(clock, petitioner=Petitioner(name="李四", phone="13900001111")), district="xinbei"
+    )
+    earlier = petitions.earlier_from_phone("+86 138 1234 5678")
+    assert [e.case_id for e in earlier] == [second, first]
+    assert earlier[0].subject == "noise"
+    assert petitions.earlier_from_phone("12") == []
+    assert petitions.earlier_from_phone("13000000000") == []
+
+
+def test_refresh_deadlines_after_a_generic_reopen(
+    desk: Desk, petitions: PetitionDesk, clock: Clock
+) -> None:
+    view = petitions.intake(call(clock, channel=Channel.LETTER), district="xinbei")
+    cid = view.case.id
+    desk.cancel(cid, "误登记")
+    desk.reopen(cid, "撤销有误")  # the generic reopen uses deadlines.toml for its due times
+    refreshed = petitions.refresh_deadlines(cid)
+    decision = next(d for d in refreshed.deadlines if d.deadline.key == "decision")
+    assert refreshed.case.due_at == min(
+        d.deadline.due_at for d in refreshed.deadlines if d.deadline.obligation
+    )
+    assert refreshed.case.response_due_at == refreshed.case.due_at
+    assert decision.deadline.due_at >= refreshed.case.due_at
+    again = petitions.refresh_deadlines(cid)
+    assert again.case.version == refreshed.case.version  # nothing to change, nothing written
