@@ -162,6 +162,12 @@ class DispatchDialog(AsyncFormDialog):
             self.body.addWidget(
                 QLabel(self.tr("%1 cases will be dispatched.").replace("%1", str(case_count)), self)
             )
+        # The suggested branch first, then the other units of its district (its field
+        # stations), then the rest in registry order: the likely choices are on screen.
+        home = next((u.unit.district for u in units if u.suggested), None)
+        units = sorted(
+            units, key=lambda u: (not u.suggested, home is not None and u.unit.district != home)
+        )
         self.units = units
         zh = current_language() == "zh"
         self.table = QTableWidget(len(units), 5, self)

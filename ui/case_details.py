@@ -103,6 +103,7 @@ class CaseDetailsPanel(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         actions = QGroupBox(self.tr("Actions"), self)
         grid = QGridLayout(actions)
+        self._grid = grid
         names = {
             "triage": self.tr("Triage"),
             "dispatch": self.tr("Dispatch…"),
@@ -195,8 +196,15 @@ class CaseDetailsPanel(QWidget):
         self.values["description"].setText(case.description or "—")
         self.update_deadline(detail)
         allowed_set = set(allowed)
-        for action, button in self.buttons.items():
-            button.setVisible(action in allowed_set or (action == "note" and can_note))
+        shown = [a for a in self.buttons if a in allowed_set or (a == "note" and can_note)]
+        # Re-flow the visible buttons so allowed actions sit together, in workflow order,
+        # without holes where forbidden ones would be.
+        for button in self.buttons.values():
+            self._grid.removeWidget(button)
+            button.hide()
+        for i, action in enumerate(shown):
+            self._grid.addWidget(self.buttons[action], i // 3, i % 3)
+            self.buttons[action].show()
         self.timeline.clear()
         for entry in detail.timeline:
             self.timeline.addItem(self._timeline_item(entry))

@@ -28,6 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -95,7 +96,11 @@ def format_duration(delta: timedelta) -> str:
     minutes, secs = divmod(rest, 60)
     clock = f"{hours}:{minutes:02d}:{secs:02d}"
     if days:
-        return f"{days}d {hours:02d}:{minutes:02d}:{secs:02d}"
+        return (
+            QCoreApplication.translate("Duration", "%1d %2")
+            .replace("%1", str(days))
+            .replace("%2", f"{hours:02d}:{minutes:02d}:{secs:02d}")
+        )
     return clock
 
 
@@ -223,6 +228,12 @@ class CaseQueueModel(QAbstractTableModel):
             if column == COL["countdown"]:
                 return self._bold
             return None
+        if role == Qt.ItemDataRole.ToolTipRole and column in (
+            COL["title"],
+            COL["unit"],
+            COL["district"],
+        ):
+            return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL["countdown"]:
             state = self.desk.deadline(row, self._now)
             if state.active_due is None:

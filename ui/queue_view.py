@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,7 +34,11 @@ from ui import labels
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.i18n import current_language
-from ui.queue_model import COL, SORT_FOR_COLUMN, CaseQueueModel
+from ui.queue_model import COL, SORT_FOR_COLUMN, CaseQueueModel, format_duration
+
+WIDTH_CAP = {"district": 150, "unit": 230, "kind": 200}
+"""Long names (English district and unit names) are elided with a tooltip rather than
+squeezing the title, the column an officer reads most."""
 
 OPEN = "__open__"
 """Status filter choice "open cases" (every status a deadline still runs in)."""
@@ -153,16 +158,7 @@ class QueuePanel(QWidget):
         header.sortIndicatorChanged.connect(self._header_sort)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL["title"], QHeaderView.ResizeMode.Stretch)
-        for name, width in (
-            ("reference", 170),
-            ("kind", 150),
-            ("priority", 120),
-            ("status", 100),
-            ("district", 110),
-            ("unit", 170),
-            ("countdown", 190),
-        ):
-            header.resizeSection(COL[name], width)
+        self.fit_columns()
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.open_requested.connect(self.open_requested)
         self.table.doubleClicked.connect(self._double_clicked)
@@ -203,6 +199,42 @@ class QueuePanel(QWidget):
         self.saved.activated.connect(self._saved_chosen)
         self.model.reloaded.connect(self._reloaded)
         self.model.load_failed.connect(self._show_error)
+
+    def fit_columns(self) -> None:
+        """Column widths from the longest text each column can hold in the current language
+        and font (not from the rows: measuring 100 000 rows, or re-measuring every second as
+        countdowns tick, would cost more than it gives)."""
+        header = self.table.horizontalHeader()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        plain_fm, bold_fm = QFontMetrics(self.table.font()), QFontMetrics(bold)
+        longest_wait = timedelta(days=99, hours=23, minutes=59, seconds=59)
+        zh = current_language() == "zh"
+        candidates: dict[str, tuple[QFontMetrics, list[str]]] = {
+            "reference": (plain_fm, ["CZ-2026-000000"]),
+            "kind": (plain_fm, [labels.label(labels.KIND, k) for k in labels.KIND]),
+            "priority": (
+                bold_fm,
+                ["▲▲ " + labels.label(labels.PRIORITY, p) for p in labels.PRIORITY],
+            ),
+            "status": (plain_fm, [labels.label(labels.STATUS, k) for k in labels.STATUS]),
+            "district": (plain_fm, [labels.label(labels.DISTRICT, k) for k in labels.DISTRICT]),
+            "unit": (
+                plain_fm,
+                [u.name if zh else u.name_en for u in self.desk.unit_registry.units],
+            ),
+            "countdown": (
+                bold_fm,
+                ["⚠ " + self.model.tr("%1 overdue").replace("%1", format_duration(longest_wait))],
+            ),
+        }
+        for name, (fm, texts) in candidates.items():
+            column = COL[name]
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = max(
+                [fm.horizontalAdvance(t) for t in texts] + [bold_fm.horizontalAdvance(title) + 24]
+            )
+            header.resizeSection(column, min(width + 24, WIDTH_CAP.get(name, 320)))
 
     def _combo(self, name: str, all_text: str, table: dict[str, str]) -> QComboBox:
         combo = QComboBox(self)

@@ -13,7 +13,7 @@
     <name>CaseDetailsPanel</name>
     <message>
         <location filename="../../ui/case_details.py" line="65" />
-        <location filename="../../ui/case_details.py" line="158" />
+        <location filename="../../ui/case_details.py" line="159" />
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
@@ -88,72 +88,72 @@
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="107" />
+        <location filename="../../ui/case_details.py" line="108" />
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="108" />
+        <location filename="../../ui/case_details.py" line="109" />
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="109" />
+        <location filename="../../ui/case_details.py" line="110" />
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="110" />
+        <location filename="../../ui/case_details.py" line="111" />
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="111" />
+        <location filename="../../ui/case_details.py" line="112" />
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="112" />
+        <location filename="../../ui/case_details.py" line="113" />
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="113" />
+        <location filename="../../ui/case_details.py" line="114" />
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="114" />
+        <location filename="../../ui/case_details.py" line="115" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="115" />
+        <location filename="../../ui/case_details.py" line="116" />
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="134" />
+        <location filename="../../ui/case_details.py" line="135" />
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="208" />
+        <location filename="../../ui/case_details.py" line="216" />
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="213" />
+        <location filename="../../ui/case_details.py" line="221" />
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="216" />
+        <location filename="../../ui/case_details.py" line="224" />
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="219" />
+        <location filename="../../ui/case_details.py" line="227" />
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -274,57 +274,57 @@
 <context>
     <name>CaseQueueModel</name>
     <message>
-        <location filename="../../ui/queue_model.py" line="146" />
+        <location filename="../../ui/queue_model.py" line="151" />
         <source>Reference</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="147" />
+        <location filename="../../ui/queue_model.py" line="152" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="148" />
+        <location filename="../../ui/queue_model.py" line="153" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="149" />
+        <location filename="../../ui/queue_model.py" line="154" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="150" />
+        <location filename="../../ui/queue_model.py" line="155" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="151" />
+        <location filename="../../ui/queue_model.py" line="156" />
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="152" />
+        <location filename="../../ui/queue_model.py" line="157" />
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="153" />
+        <location filename="../../ui/queue_model.py" line="158" />
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="230" />
+        <location filename="../../ui/queue_model.py" line="235" />
         <source>Due %1 (Beijing time)</source>
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="268" />
+        <location filename="../../ui/queue_model.py" line="273" />
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="269" />
+        <location filename="../../ui/queue_model.py" line="274" />
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -332,57 +332,57 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="252" />
+        <location filename="../../ui/action_dialogs.py" line="258" />
         <source>Changed by someone else</source>
         <translation>该事项已被他人修改</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="256" />
+        <location filename="../../ui/action_dialogs.py" line="262" />
         <source>This case was changed on another workstation after you opened it. Nothing was overwritten. Compare the two versions, then reapply your change on theirs or drop it.</source>
         <translation>您打开该事项后，另一席位修改了它。任何内容都未被覆盖。请对比两个版本，然后在对方版本上重新提交您的修改，或放弃您的修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="264" />
+        <location filename="../../ui/action_dialogs.py" line="270" />
         <source>Their version (version %1)</source>
         <translation>对方版本（第%1版）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="270" />
+        <location filename="../../ui/action_dialogs.py" line="276" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="271" />
+        <location filename="../../ui/action_dialogs.py" line="277" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="272" />
+        <location filename="../../ui/action_dialogs.py" line="278" />
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="273" />
+        <location filename="../../ui/action_dialogs.py" line="279" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="274" />
+        <location filename="../../ui/action_dialogs.py" line="280" />
         <source>Changed by</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="284" />
+        <location filename="../../ui/action_dialogs.py" line="290" />
         <source>Your change (made on version %1)</source>
         <translation>您的修改（基于第%1版）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="298" />
+        <location filename="../../ui/action_dialogs.py" line="304" />
         <source>Reapply my change on their version</source>
         <translation>在对方版本上重新提交我的修改</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="302" />
+        <location filename="../../ui/action_dialogs.py" line="308" />
         <source>Keep theirs, drop mine</source>
         <translation>保留对方版本，放弃我的修改</translation>
     </message>
@@ -390,27 +390,27 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="40" />
+        <location filename="../../ui/status_bar.py" line="43" />
         <source>data service: not connected</source>
         <translation>数据服务：未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="46" />
+        <location filename="../../ui/status_bar.py" line="49" />
         <source>Beijing time %1</source>
         <translation>北京时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="51" />
+        <location filename="../../ui/status_bar.py" line="54" />
         <source>On duty: %1 (%2)</source>
         <translation>值班：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="55" />
+        <location filename="../../ui/status_bar.py" line="58" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="67" />
+        <location filename="../../ui/status_bar.py" line="70" />
         <source>%1 (since %2)</source>
         <translation>%1（自 %2 起）</translation>
     </message>
@@ -429,44 +429,52 @@
         <translation>将派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="171" />
+        <location filename="../../ui/action_dialogs.py" line="177" />
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="172" />
+        <location filename="../../ui/action_dialogs.py" line="178" />
         <source>Type</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="173" />
+        <location filename="../../ui/action_dialogs.py" line="179" />
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="174" />
+        <location filename="../../ui/action_dialogs.py" line="180" />
         <source>Contact</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="175" />
+        <location filename="../../ui/action_dialogs.py" line="181" />
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="187" />
+        <location filename="../../ui/action_dialogs.py" line="193" />
         <source>(suggested: branch of the district)</source>
         <translation>（建议：属地执法分局）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="194" />
+        <location filename="../../ui/action_dialogs.py" line="200" />
         <source>City-wide</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="214" />
+        <location filename="../../ui/action_dialogs.py" line="220" />
         <source>Instructions for the unit (optional)</source>
         <translation>给处置单位的指示（可选）</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../ui/queue_model.py" line="100" />
+        <source>%1d %2</source>
+        <translation>%1天 %2</translation>
     </message>
 </context>
 <context>
@@ -979,88 +987,88 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="112" />
+        <location filename="../../ui/queue_view.py" line="113" />
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="113" />
+        <location filename="../../ui/queue_view.py" line="114" />
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="116" />
+        <location filename="../../ui/queue_view.py" line="117" />
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="117" />
+        <location filename="../../ui/queue_view.py" line="118" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="121" />
+        <location filename="../../ui/queue_view.py" line="122" />
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="122" />
+        <location filename="../../ui/queue_view.py" line="123" />
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="125" />
+        <location filename="../../ui/queue_view.py" line="126" />
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="129" />
+        <location filename="../../ui/queue_view.py" line="130" />
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="133" />
+        <location filename="../../ui/queue_view.py" line="134" />
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="134" />
+        <location filename="../../ui/queue_view.py" line="135" />
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="135" />
+        <location filename="../../ui/queue_view.py" line="136" />
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="136" />
+        <location filename="../../ui/queue_view.py" line="137" />
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="140" />
-        <location filename="../../ui/queue_view.py" line="361" />
+        <location filename="../../ui/queue_view.py" line="141" />
+        <location filename="../../ui/queue_view.py" line="389" />
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="175" />
+        <location filename="../../ui/queue_view.py" line="167" />
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="180" />
+        <location filename="../../ui/queue_view.py" line="172" />
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="182" />
+        <location filename="../../ui/queue_view.py" line="174" />
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="308" />
+        <location filename="../../ui/queue_view.py" line="336" />
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1398,6 +1406,14 @@
         <location filename="../../ui/workspace.py" line="498" />
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>self.model</name>
+    <message>
+        <location filename="../../ui/queue_view.py" line="224" />
+        <source>%1 overdue</source>
+        <translation>超时 %1</translation>
     </message>
 </context>
 </TS>
