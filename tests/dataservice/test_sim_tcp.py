@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from dispatch_app.dataservice.hj212 import parse
+from dispatch_app.dataservice.hj212 import encode, parse
 from dispatch_app.dataservice.ingest import (
     IngestLimits,
     IngestServer,
@@ -221,3 +221,61 @@ def test_run_simulation_refuses_an_unknown_scenario_and_a_bad_speed() -> None:
         asyncio.run(run_simulation(registry, "127.0.0.1", 9, speed=0))
     with pytest.raises(ValueError, match="backfill_hours"):
         asyncio.run(run_simulation(registry, "127.0.0.1", 9, backfill_hours=-1))
+
+
+def test_with_no_platform_listening_the_simulator_waits_and_stops_cleanly() -> None:
+    registry = small_registry()
+
+    async def main() -> Simulation:
+        # A port that was free a moment ago: nothing listens there.
+        server = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        server.close()
+        await server.wait_closed()
+        sim = Simulation(registry, "127.0.0.1", port, speed=600.0, rates=RATES, links=2)
+        stop = asyncio.Event()
+        task = asyncio.create_task(sim.run(stop))
+        await wait_for(lambda: sim.stats.sim_time >= sim.start + 600)
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        return sim
+
+    sim = asyncio.run(main())
+    assert sim.stats.packets_sent == 0 and sim.stats.replies_received == 0
+
+
+def test_garbage_replies_are_counted_and_do_not_stop_the_stations() -> None:
+    """A platform that answers with noise and wrong replies: counted, never fatal."""
+    registry = small_registry()
+    received = bytearray()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.read(65536):
+            received.extend(data)
+            writer.write(b"\x00garbage\r\n##0010QN=1;CN=1FFFF\r\n")
+            writer.write(
+                encode(st="91", cn="9014", mn="32040000AQN0000000000001", cp={}, qn="1" * 17)
+            )
+            await writer.drain()
+
+    async def main() -> Simulation:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        sim = Simulation(registry, "127.0.0.1", port, speed=300.0, rates=RATES, links=1)
+        stop = asyncio.Event()
+        task = asyncio.create_task(sim.run(stop))
+        await wait_for(lambda: sim.stats.sim_time >= sim.start + 900)
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        server.close()
+        await server.wait_closed()
+        return sim
+
+    sim = asyncio.run(main())
+    assert sim.stats.replies_bad >= 3
+    assert sim.stats.replies_received == 0
+    assert sim.stats.packets_sent >= 12 * 12
+    # Everything sent arrived as valid packets, garbage coming back notwithstanding.
+    frames = [f for f in bytes(received).split(b"\r\n") if f]
+    assert len(frames) == sim.stats.packets_sent
+    assert all(parse(f + b"\r\n").mn for f in frames)
