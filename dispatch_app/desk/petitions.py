@@ -432,6 +432,13 @@ class PetitionDesk:
         actor = self._actor(Permission.WORK_CASES)
         now = self._now()
         clean = validate_petition(detail, now)
+        if clean.stage is not Stage.ORIGINAL:
+            raise ValidationError(
+                "stage",
+                "error.follow_up_via_request",
+                "a review or second review is opened from the earlier case (request_follow_up)",
+                "复查/复核须从原信访事项登记",
+            )
         with self.desk.store.write() as conn:
             case_id = self._insert_case(
                 conn, clean, PetitionProgress(), district, priority, title, actor, now
@@ -759,6 +766,14 @@ class PetitionDesk:
                 )
             master_id = int(link["master_case_id"])
             petition_records.lock_cases(conn, (case_id, master_id))
+            # Read again under the lock: another desk may have unmerged it meanwhile.
+            locked = petition_records.active_merge_of(conn, case_id)
+            if locked is None or int(locked["id"]) != int(link["id"]):
+                raise IllegalTransition(
+                    "error.unmerge_race",
+                    "the merge was changed by another desk at the same moment; look again",
+                    "并案状态刚被其他席位修改，请刷新后重试",
+                )
             petition_records.end_merge(conn, int(link["id"]), now, actor.username, reason)
             dup = case_records.get_case(conn, case_id)
             master = case_records.get_case(conn, master_id)
@@ -992,11 +1007,12 @@ class PetitionDesk:
                     "the decision cannot precede the receipt",
                     "决定时间早于收件时间",
                 )
+            clean = mask_free_text(note.strip())
             return _Change(
                 replace(p, decision=choice, decided_at=when),
                 "decision",
-                f"办理决定：{choice.name_zh}" + (f"（{note.strip()}）" if note.strip() else ""),
-                {"decision": choice.value, "at": _iso(when), "note": note.strip()},
+                f"办理决定：{choice.name_zh}" + (f"（{clean}）" if clean else ""),
+                {"decision": choice.value, "at": _iso(when), "note": clean},
             )
 
         return self._apply(case_id, expected_version, change)
@@ -1067,8 +1083,8 @@ class PetitionDesk:
             return _Change(
                 replace(p, extension=ext),
                 "extension",
-                f"办理期限延长{ext.days}日（{ext.approved_by}批准）：{ext.reason}",
-                {"days": ext.days, "reason": ext.reason, "approved_by": u.username},
+                f"办理期限延长{ext.days}日（{ext.approved_by}批准）：{mask_free_text(ext.reason)}",
+                {"days": ext.days, "reason": mask_free_text(ext.reason), "approved_by": u.username},
             )
 
         return self._apply(case_id, expected_version, change)

@@ -137,6 +137,8 @@ def test_bad_intake_writes_nothing(desk: Desk, petitions: PetitionDesk, clock: C
     with pytest.raises(ValidationError) as bad_district:
         petitions.intake(call(clock), district="nanjing")
     assert bad_district.value.field == "district"
+    with pytest.raises(ValidationError, match="earlier case"):
+        petitions.intake(call(clock, stage=Stage.REVIEW), district="xinbei")
     assert desk.queue_count(QueueQuery()) == 0
     login(desk, "viewer")
     with pytest.raises(PermissionDenied):
@@ -150,7 +152,7 @@ def test_decision_reply_and_callbacks(desk: Desk, petitions: PetitionDesk, clock
     view = petitions.intake(call(clock), district="xinbei")
     cid = view.case.id
     clock.advance(hours=2)
-    v = petitions.record_decision(cid, Decision.ACCEPT, note="属本机关职责")
+    v = petitions.record_decision(cid, Decision.ACCEPT, note=f"属本机关职责，已电话{PHONE}告知")
     assert deadline(v, "decision") is DeadlineState.MET
     handling = next(d for d in v.deadlines if d.deadline.key == "handling")
     assert handling.deadline.last_day.isoformat() == "2027-01-27"  # 28 Nov + 60 days
