@@ -55,6 +55,8 @@ from dispatch_app.domain.masking import (
     PetitionerView,
     PrivacyPolicy,
     mask_free_text,
+    mask_id_number,
+    mask_phone,
     petitioner_view,
     privacy_policy_from_toml,
 )
@@ -395,7 +397,7 @@ class PetitionDesk:
         before, after = petition_records.follow_up_links(conn, case_id)
         p = detail.petitioner
         return PetitionView(
-            case=CaseView.from_row(row),
+            case=_masked_case(row),
             detail=replace(
                 detail,
                 petitioner=Petitioner(anonymous=p.anonymous),
@@ -1596,3 +1598,21 @@ class PetitionDesk:
                     {"case_ids": ids, "reason": reason},
                 )
         return records
+
+
+def _masked_case(row: Mapping[Any, Any]) -> CaseView:
+    """The case with the petitioner's phone and ID masked inside its details and numbers in
+    its description masked, so nothing reachable from a PetitionView shows them in full."""
+    values = dict(row)
+    details = dict(values.get("details") or {})
+    petition = dict(details.get(DETAILS_KEY) or {})
+    person = dict(petition.get("petitioner") or {})
+    if person:
+        person["phone"] = mask_phone(str(person.get("phone", "")))
+        person["id_number"] = mask_id_number(str(person.get("id_number", "")))
+        person["contact_address"] = mask_free_text(str(person.get("contact_address", "")))
+        petition["petitioner"] = person
+        details[DETAILS_KEY] = petition
+    values["details"] = details
+    values["description"] = mask_free_text(str(values.get("description") or ""))
+    return CaseView.from_row(values)

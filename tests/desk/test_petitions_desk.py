@@ -92,7 +92,9 @@ def test_intake_stores_the_detail_and_shows_deadlines_masked(
     case = view.case
     assert case.kind == "petition" and case.status is Status.NEW
     assert case.source == "hotline_12369"
-    assert case.details["petition"]["petitioner"]["phone"] == PHONE  # stored in full
+    assert desk.get_case(case.id).details["petition"]["petitioner"]["phone"] == PHONE  # in full
+    assert PHONE not in repr(view) and ID_NUMBER not in repr(view)  # nothing in the view
+    assert case.details["petition"]["petitioner"]["phone"] == "138****5678"
     assert view.petitioner.masked
     assert view.petitioner.phone == "138****5678"
     assert view.petitioner.id_number == "110105********002X"
