@@ -37,7 +37,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Final
+from typing import Final
 
 from dispatch_app.dataservice.hj212 import Hj212Error, PacketFramer, encode, parse
 from dispatch_app.dataservice.registry import Registry, Station
@@ -153,6 +153,15 @@ def _qn(t: float) -> str:
     return f"{cst_stamp(math.floor(t))}{ms:03d}"
 
 
+def _release(held_from: float, back: float, t: float) -> float:
+    """When a packet for period ``t``, held since ``held_from``, goes out after ``back``.
+
+    The logger sends its buffer oldest first, a tenth of a second apart: the packets keep their
+    order and each gets a QN of its own (replies are matched by MN and QN).
+    """
+    return back + 30.0 + max(0.0, t - held_from) / TICK_S * 0.1
+
+
 def _fmt(key: str, value: float) -> str:
     decimals = DECIMALS.get(key, 3)
     text = f"{value:.{decimals}f}"
@@ -247,7 +256,7 @@ class NetworkSimulator:
             if drop is not None and drop[0] <= t < drop[1]:
                 return None
             if late is not None and late[0] <= t < late[1]:
-                held_until = max(held_until, late[1] + 30.0)
+                held_until = max(held_until, _release(late[0], late[1], t))
         return max(self._air_due(station, t), held_until)
 
     def _air_due(self, station: Station, t: float) -> float:
@@ -273,14 +282,14 @@ class NetworkSimulator:
     def _flags(self, station: Station, t: float, hourly: bool) -> dict[str, str]:
         """Non-N flags by parameter key for the period starting at t."""
         if station.is_water:
-            return self._decide_flags(station, int(t // TICK_S), water=True)
+            return self._sample_flags(station, int(t // TICK_S))
         hour = int(t // _HOUR)
         key = (station.id, hour)
         cached = self._flag_cache.get(key)
         if cached is None:
             if len(self._flag_cache) > 200_000:
                 self._flag_cache.clear()
-            cached = self._flag_cache[key] = self._decide_flags(station, hour, water=False)
+            cached = self._flag_cache[key] = self._hour_flags(station, hour)
         flags, calibrating = cached
         if calibrating and (hourly or t - hour * _HOUR < 900.0):
             # Calibration takes the first quarter of the hour (the whole hour in hourly data,
@@ -291,20 +300,30 @@ class NetworkSimulator:
                     flags.setdefault(p.key, "C")
         return flags
 
-    def _decide_flags(self, station: Station, slot: int, *, water: bool) -> Any:
-        """Air: (flags for the hour, calibrating?) per hour; water: the flags of one sample."""
+    def _hour_flags(self, station: Station, hour: int) -> tuple[dict[str, str], bool]:
+        """An air station's hour: maintenance (all M) or analyser faults (D), and whether its
+        gas analysers calibrate in it."""
         r = self.rates
-        flags: dict[str, str] = {}
+        if self._u(station, _F_MAINT, hour) < r.maintenance:
+            return {p.key: "M" for p in station.parameters}, False
+        return self._faults(station, hour), self._u(station, _F_CAL, hour) < r.calibration
+
+    def _sample_flags(self, station: Station, slot: int) -> dict[str, str]:
+        """A water sample: maintenance (all M), calibration (all C) or analyser faults (D)."""
+        r = self.rates
         if self._u(station, _F_MAINT, slot) < r.maintenance:
-            flags = {p.key: "M" for p in station.parameters}
-            return flags if water else (flags, False)
-        calibrating = self._u(station, _F_CAL, slot) < r.calibration
-        if water and calibrating:
+            return {p.key: "M" for p in station.parameters}
+        if self._u(station, _F_CAL, slot) < r.calibration:
             return {p.key: "C" for p in station.parameters}
-        for p in station.parameters:
-            if self._u(station, _F_FAULT, slot, key_of(p.key)) < r.fault:
-                flags[p.key] = "D"
-        return flags if water else (flags, calibrating)
+        return self._faults(station, slot)
+
+    def _faults(self, station: Station, slot: int) -> dict[str, str]:
+        fault = self.rates.fault
+        return {
+            p.key: "D"
+            for p in station.parameters
+            if self._u(station, _F_FAULT, slot, key_of(p.key)) < fault
+        }
 
     # packets --------------------------------------------------------------------------------
 
@@ -356,7 +375,8 @@ class NetworkSimulator:
             return send
         if not event.hold:
             return None
-        return max(send, self.timeline.offline_end(event) + 30.0)
+        begin = self.timeline.start + event.at_minutes * 60.0
+        return max(send, _release(begin, self.timeline.offline_end(event), t))
 
     def _water_due(self, station: Station, t: float) -> float:
         """A water sample is analysed and sent two to three minutes after it is taken."""

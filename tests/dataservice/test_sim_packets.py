@@ -95,6 +95,8 @@ def test_cutting_a_window_into_pieces_loses_and_duplicates_nothing(registry: Reg
         )
     assert [p.data for p in pieces] == [p.data for p in whole]
     assert any(p.late for p in whole)
+    # Replies are matched by MN and QN: a held batch still gives each packet its own QN.
+    assert len({(p.station_id, p.qn) for p in whole}) == len(whole)
 
 
 def test_every_station_sends_at_its_interval_without_faults(registry: Registry) -> None:
