@@ -8,6 +8,7 @@ change is published on ``events``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import uuid
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 
 from dispatch_app.desk import passwords
 from dispatch_app.desk.errors import AuthError, CaseConflict, LockedOut
@@ -54,9 +55,9 @@ from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import Change, ChangeFeed, record_change
 from dispatch_app.store.database import Store
 from dispatch_app.store.engine import DEFAULT_BUSY_TIMEOUT_S
-from dispatch_app.store.errors import ConflictError, NotFound
+from dispatch_app.store.errors import ConflictError, NotFound, StoreUnavailable
 from dispatch_app.store.queue import QueueQuery, QueueRow, queue_count, queue_page, unit_loads
-from dispatch_app.store.schema import upgrade_to_head
+from dispatch_app.store.schema import refresh_statistics, upgrade_to_head
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -131,6 +132,8 @@ class Desk:
         try:
             if upgrade:
                 upgrade_to_head(store)
+                with contextlib.suppress(StoreUnavailable):  # read-only: plan without stats
+                    refresh_statistics(store)
         except Exception:
             store.dispose()
             raise
@@ -718,9 +721,10 @@ class Desk:
                 values["resolution_due_at"] = resolution_due
                 values["clock_started_at"] = now
             values["due_at"] = sort_key(outcome.to_status, response_due, resolution_due)
-            version = self._update(
+            written = self._update(
                 conn, case_id, int(row["version"]), values, {"action": action.value}
             )
+            version = int(written["version"])
             case_records.append_timeline(
                 conn,
                 case_id,
@@ -757,7 +761,7 @@ class Desk:
                 ),
             )
             record_change(conn, now, "case", case_id, version, action.value, self.origin)
-            view = CaseView.from_row(case_records.get_case(conn, case_id))
+            view = CaseView.from_row(written)
         self.events.publish(Changed("case", case_id, version, action.value, local=True))
         return view
 
@@ -768,9 +772,12 @@ class Desk:
         expected_version: int,
         values: Mapping[str, Any],
         yours: Mapping[str, Any],
-    ) -> int:
+    ) -> RowMapping:
+        """Version-checked write returning the row as written."""
         try:
-            return case_records.update_case(conn, case_id, expected_version, values, yours)
+            return case_records.update_case_returning(
+                conn, case_id, expected_version, values, yours
+            )
         except ConflictError as exc:
             raise CaseConflict(exc, CaseView.from_row(exc.theirs)) from None
 
@@ -791,12 +798,14 @@ class Desk:
         with self.store.write() as conn:
             row = case_records.get_case(conn, case_id)
             # A note changes what the case shows: bump the version so other desks refresh.
-            version = self._update(
-                conn,
-                case_id,
-                int(row["version"]),
-                {"updated_at": now, "updated_by": actor.username},
-                {"note": clean},
+            version = int(
+                self._update(
+                    conn,
+                    case_id,
+                    int(row["version"]),
+                    {"updated_at": now, "updated_by": actor.username},
+                    {"note": clean},
+                )["version"]
             )
             entry_id = case_records.append_timeline(
                 conn,
@@ -892,7 +901,8 @@ class Desk:
                 values["response_due_at"] = response_due
                 values["resolution_due_at"] = resolution_due
                 values["due_at"] = sort_key(current.status, response_due, resolution_due)
-            version = self._update(conn, case_id, expected_version, values, changes)
+            written = self._update(conn, case_id, expected_version, values, changes)
+            version = int(written["version"])
             before = {
                 k: (
                     getattr(current, k).value
@@ -922,7 +932,7 @@ class Desk:
                 _jsonable({"before": before, "after": diff, "version": version}),
             )
             record_change(conn, now, "case", case_id, version, "edit", self.origin)
-            view = CaseView.from_row(case_records.get_case(conn, case_id))
+            view = CaseView.from_row(written)
         self.events.publish(Changed("case", case_id, version, "edit", local=True))
         return view
 

@@ -13,6 +13,8 @@ from dispatch_app.store.models import audit_log
 
 # Any constant shared by all desks: serialises appends on PostgreSQL so the chain never forks.
 _PG_AUDIT_LOCK = 727202
+_LAST = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+_INSERT = insert(audit_log)
 
 
 def append_audit(
@@ -30,9 +32,7 @@ def append_audit(
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    last = conn.execute(
-        select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-    ).first()
+    last = conn.execute(_LAST).first()
     seq = 1 if last is None else int(last.seq) + 1
     prev = GENESIS if last is None else str(last.hash)
     content = AuditContent(
@@ -45,17 +45,18 @@ def append_audit(
         payload=canonical_json(payload),
     )
     conn.execute(
-        insert(audit_log).values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            payload=content.payload,
-            prev_hash=prev,
-            hash=entry_hash(prev, content),
-        )
+        _INSERT,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "target_type": target_type,
+            "target_id": str(target_id),
+            "payload": content.payload,
+            "prev_hash": prev,
+            "hash": entry_hash(prev, content),
+        },
     )
     return seq
 

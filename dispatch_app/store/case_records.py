@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dispatch_app.store.errors import ConflictError, NotFound
@@ -48,13 +48,37 @@ def set_sequence_at_least(conn: Connection, name: str, value: int) -> None:
     )
 
 
+# Statements built once: the values travel as execution parameters, so SQLAlchemy reuses the
+# compiled SQL instead of rebuilding the statement for every write (a third of a write's cost).
+_INSERT_CASE = insert(cases).returning(cases.c.id)
+_GET_CASE = select(cases).where(cases.c.id == bindparam("case_id"))
+_UPDATE_CASE = (
+    update(cases)
+    .where(cases.c.id == bindparam("_case_id"), cases.c.version == bindparam("_expected"))
+    .values(version=cases.c.version + 1)
+    .returning(*cases.c)
+)
+_INSERT_TIMELINE = insert(timeline).returning(timeline.c.id)
+_TIMELINE_COLUMNS = (
+    "at",
+    "actor",
+    "entry_kind",
+    "action",
+    "from_status",
+    "to_status",
+    "unit_id",
+    "text",
+    "data",
+)
+
+
 def insert_case(conn: Connection, values: Mapping[str, Any]) -> int:
-    result = conn.execute(insert(cases).values(**values, version=1).returning(cases.c.id))
+    result = conn.execute(_INSERT_CASE, {**values, "version": 1})
     return int(result.scalar_one())
 
 
 def get_case(conn: Connection, case_id: int) -> RowMapping:
-    row = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
+    row = conn.execute(_GET_CASE, {"case_id": case_id}).mappings().first()
     if row is None:
         raise NotFound("case", case_id)
     return row
@@ -77,15 +101,26 @@ def update_case(
     A stale version raises ConflictError carrying the row as it is now and ``yours`` (what
     the caller meant to write, defaulting to ``values``), and writes nothing.
     """
-    stmt = (
-        update(cases)
-        .where(cases.c.id == case_id, cases.c.version == expected_version)
-        .values(**values, version=cases.c.version + 1)
-        .returning(cases.c.version)
+    return int(update_case_returning(conn, case_id, expected_version, values, yours)["version"])
+
+
+def update_case_returning(
+    conn: Connection,
+    case_id: int,
+    expected_version: int,
+    values: Mapping[str, Any],
+    yours: Mapping[str, Any] | None = None,
+) -> RowMapping:
+    """``update_case`` returning the whole row as written (saves reading it again)."""
+    if "version" in values:
+        raise ValueError("the version is managed by the store")
+    row = (
+        conn.execute(_UPDATE_CASE, {**values, "_case_id": case_id, "_expected": expected_version})
+        .mappings()
+        .first()
     )
-    new_version = conn.execute(stmt).scalar()
-    if new_version is not None:
-        return int(new_version)
+    if row is not None:
+        return row
     current = get_case(conn, case_id)  # raises NotFound when it is gone
     raise ConflictError(
         "case",
@@ -98,10 +133,10 @@ def update_case(
 
 
 def append_timeline(conn: Connection, case_id: int, values: Mapping[str, Any]) -> int:
-    result = conn.execute(
-        insert(timeline).values(case_id=case_id, **values).returning(timeline.c.id)
-    )
-    return int(result.scalar_one())
+    # Every column given (None when absent) so one compiled INSERT serves all entries.
+    params = {name: values.get(name) for name in _TIMELINE_COLUMNS}
+    params["case_id"] = case_id
+    return int(conn.execute(_INSERT_TIMELINE, params).scalar_one())
 
 
 def timeline_for(conn: Connection, case_id: int) -> list[RowMapping]:

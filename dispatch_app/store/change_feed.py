@@ -25,6 +25,7 @@ from dispatch_app.store.models import changes
 log = logging.getLogger(__name__)
 
 CHANNEL = "dispatch_changes"
+_INSERT_CHANGE = insert(changes)
 
 
 @dataclass(frozen=True)
@@ -48,14 +49,15 @@ def record_change(
     origin: str,
 ) -> None:
     conn.execute(
-        insert(changes).values(
-            at=at,
-            topic=topic,
-            entity_id=entity_id,
-            version=version,
-            action=action,
-            origin=origin,
-        )
+        _INSERT_CHANGE,
+        {
+            "at": at,
+            "topic": topic,
+            "entity_id": entity_id,
+            "version": version,
+            "action": action,
+            "origin": origin,
+        },
     )
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": f"{topic}:{entity_id}"})

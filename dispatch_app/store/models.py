@@ -81,6 +81,7 @@ Index("ix_cases_status_due", cases.c.status, cases.c.due_at, cases.c.id)
 Index("ix_cases_kind_due", cases.c.kind, cases.c.due_at, cases.c.id)
 Index("ix_cases_district_due", cases.c.district, cases.c.due_at, cases.c.id)
 Index("ix_cases_unit_status", cases.c.unit_id, cases.c.status)
+Index("ix_cases_unit_due", cases.c.unit_id, cases.c.due_at, cases.c.id)  # revision 0003
 
 timeline = Table(
     "timeline_entries",

@@ -7,6 +7,7 @@ together with status, kind and district.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -118,7 +119,10 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _conditions(query: QueueQuery, now: datetime) -> list[ColumnElement[bool]]:
+_REFERENCE_PREFIX = re.compile(r"^CZ-\d{4}(-\d{0,7})?$")
+
+
+def _conditions(query: QueueQuery, now: datetime, dialect: str) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if query.kinds:
         conds.append(cases.c.kind.in_(query.kinds))
@@ -134,15 +138,35 @@ def _conditions(query: QueueQuery, now: datetime) -> list[ColumnElement[bool]]:
         conds.append(cases.c.due_at < now)
     text = query.text.strip()
     if text:
-        pattern = f"%{_escape_like(text)}%"
-        conds.append(
-            or_(
-                cases.c.reference.ilike(pattern, escape="\\"),
-                cases.c.title.ilike(pattern, escape="\\"),
-                cases.c.description.ilike(pattern, escape="\\"),
-            )
-        )
+        conds.append(_text_condition(text, dialect))
     return conds
+
+
+def _text_condition(text: str, dialect: str) -> ColumnElement[bool]:
+    """Search over reference, title and description.
+
+    A reference (or the start of one, like ``CZ-2026-0001``) is looked up as a range on the
+    unique reference index. Other text is a substring match: SQLite's LIKE already ignores
+    ASCII case (and Chinese has none), so it avoids ILIKE's lower() on every row; PostgreSQL
+    uses ILIKE.
+    """
+    upper = text.upper()
+    if _REFERENCE_PREFIX.match(upper):
+        if dialect == "sqlite":  # BINARY collation: a range scan on the unique index
+            return and_(cases.c.reference >= upper, cases.c.reference < upper + "\uffff")
+        return cases.c.reference.like(upper + "%")
+    pattern = f"%{_escape_like(text)}%"
+    if dialect == "sqlite":
+        return or_(
+            cases.c.title.like(pattern, escape="\\"),
+            cases.c.description.like(pattern, escape="\\"),
+            cases.c.reference.like(pattern, escape="\\"),
+        )
+    return or_(
+        cases.c.title.ilike(pattern, escape="\\"),
+        cases.c.description.ilike(pattern, escape="\\"),
+        cases.c.reference.ilike(pattern, escape="\\"),
+    )
 
 
 def _ordered(stmt: Select[Any], query: QueueQuery) -> Select[Any]:
@@ -170,7 +194,7 @@ def queue_page(
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
     stmt = select(*QUEUE_COLUMNS)
-    conds = _conditions(query, now)
+    conds = _conditions(query, now, conn.dialect.name)
     if conds:
         stmt = stmt.where(and_(*conds))
     stmt = _ordered(stmt, query).offset(offset).limit(limit)
@@ -179,7 +203,7 @@ def queue_page(
 
 def queue_count(conn: Connection, query: QueueQuery, now: datetime) -> int:
     stmt = select(func.count()).select_from(cases)
-    conds = _conditions(query, now)
+    conds = _conditions(query, now, conn.dialect.name)
     if conds:
         stmt = stmt.where(and_(*conds))
     return int(conn.execute(stmt).scalar_one())

@@ -33,6 +33,20 @@ def current_revisions(store: Store) -> set[str]:
         return set(MigrationContext.configure(conn).get_current_heads())
 
 
+def refresh_statistics(store: Store) -> None:
+    """Let SQLite's planner know the table sizes (sqlite_stat1), so that a queue filtered by
+    a common status walks the urgency index instead of sorting thousands of rows.
+
+    A full ANALYZE takes about 0.2 s on 100 000 cases (sampled statistics with
+    ``analysis_limit`` misled the planner in the benchmark). PostgreSQL's autovacuum does the
+    same by itself.
+    """
+    if not store.is_sqlite:
+        return
+    with store.write() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
 def upgrade_to_head(store_or_url: Store | str) -> None:
     """Bring the schema to the newest revision (a no-op when it is already there).
 
