@@ -29,7 +29,7 @@ from typing import Final
 
 from dispatch_app.dataservice.registry import Station
 from dispatch_app.dataservice.scenarios import ScenarioTimeline
-from dispatch_app.dataservice.sim_noise import gauss, key_of, smooth
+from dispatch_app.dataservice.sim_noise import gauss, key_of, smooth, substream
 
 LOCAL_OFFSET_HOURS: Final = 8.0  # Asia/Shanghai has no daylight saving time
 _DAY: Final = 86400.0
@@ -183,7 +183,9 @@ class AirModel:
         weights, offset, no2_offset, o3_offset = self._station_terms(station)
         anchors = r.anchors
         spatial = sum(w * anchors[i] for i, w in weights)
-        local = 0.10 * smooth(seed, k, t, 25 * 60.0) + 0.05 * gauss(seed, k, _L_WHITE, int(t // 60))
+        local = 0.10 * smooth(seed, substream(k, 1), t, 25 * 60.0) + 0.05 * gauss(
+            seed, k, _L_WHITE, int(t // 60)
+        )
         pm_regional = r.pm25
         wind = r.wind_speed
         humidity = r.humidity
@@ -197,25 +199,33 @@ class AirModel:
                 wind = max(0.3, wind * (1.0 - 0.6 * episode_w))
                 humidity = min(99.0, humidity + 12.0 * episode_w)
         pm25 = pm_regional * math.exp(0.22 * spatial + offset + local)
-        ratio = 0.62 + 0.05 * smooth(seed, k, t, 6 * _HOUR)
-        dust = 1.0 + 0.12 * max(0.0, wind - 3.0) + 0.05 * smooth(seed, k, t + 1e5, 2 * _HOUR)
+        ratio = 0.62 + 0.05 * smooth(seed, substream(k, 2), t, 6 * _HOUR)
+        dust = (
+            1.0 + 0.12 * max(0.0, wind - 3.0) + 0.05 * smooth(seed, substream(k, 3), t, 2 * _HOUR)
+        )
         pm10 = pm25 / ratio * dust
         ventilation = math.exp(0.35 * r.stagnation + 0.5 * episode_w)
         no2 = (
             22.0
             * r.no2_shape
             * ventilation
-            * math.exp(no2_offset + 0.15 * spatial + 0.08 * smooth(seed, k, t, 40 * 60.0))
+            * math.exp(
+                no2_offset + 0.15 * spatial + 0.08 * smooth(seed, substream(k, 4), t, 40 * 60.0)
+            )
         )
         photo = math.exp(-(((r.hour - 15.0) / 3.2) ** 2))
         o3 = max(
             2.0,
             (28.0 - 0.25 * no2)
             + r.o3_amplitude * photo * math.exp(o3_offset) * (1.0 - 0.5 * episode_w)
-            + 6.0 * smooth(seed, k, t, 2 * _HOUR),
+            + 6.0 * smooth(seed, substream(k, 5), t, 2 * _HOUR),
         )
-        so2 = 7.0 * ventilation * math.exp(0.2 * smooth(seed, k, t, 4 * _HOUR) + 0.3 * offset)
-        co = 0.45 + 0.007 * pm25 + 0.05 * smooth(seed, k, t + 2e5, 3 * _HOUR)
+        so2 = (
+            7.0
+            * ventilation
+            * math.exp(0.2 * smooth(seed, substream(k, 6), t, 4 * _HOUR) + 0.3 * offset)
+        )
+        co = 0.45 + 0.007 * pm25 + 0.05 * smooth(seed, substream(k, 7), t, 3 * _HOUR)
         out: dict[str, float] = {}
         for p in station.parameters:
             key = p.key
@@ -232,13 +242,15 @@ class AirModel:
             elif key == "CO":
                 v = co
             elif key == "temp":
-                v = r.temp + 0.4 * smooth(seed, k, t, 2 * _HOUR)
+                v = r.temp + 0.4 * smooth(seed, substream(k, 8), t, 2 * _HOUR)
             elif key == "humidity":
-                v = min(100.0, max(10.0, humidity + 2.0 * smooth(seed, k, t, 2 * _HOUR)))
+                v = min(
+                    100.0, max(10.0, humidity + 2.0 * smooth(seed, substream(k, 9), t, 2 * _HOUR))
+                )
             elif key == "wind_speed":
-                v = max(0.1, wind * math.exp(0.2 * smooth(seed, k, t, 20 * 60.0)))
+                v = max(0.1, wind * math.exp(0.2 * smooth(seed, substream(k, 10), t, 20 * 60.0)))
             elif key == "wind_dir":
-                v = (r.wind_dir + 25.0 * smooth(seed, k, t, 15 * 60.0)) % 360.0
+                v = (r.wind_dir + 25.0 * smooth(seed, substream(k, 11), t, 15 * 60.0)) % 360.0
             else:
                 continue
             out[key] = _in_unit(key, v, p.unit)

@@ -35,6 +35,12 @@ def key_of(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
+def substream(key: int, j: int) -> int:
+    """The j-th signal of one source (a station's PM noise, its NO2 noise, ...): distinct
+    streams, so that two quantities of one station never wander in lockstep."""
+    return (j << 32) | (key & 0xFFFFFFFF)
+
+
 def hash_of(seed: int, *parts: int) -> int:
     h = mix64(seed & _MASK)
     for p in parts:

@@ -17,7 +17,7 @@ from typing import Final
 from dispatch_app.dataservice.registry import Station
 from dispatch_app.dataservice.scenarios import ScenarioTimeline
 from dispatch_app.dataservice.sim_air import day_of_year, local_hour
-from dispatch_app.dataservice.sim_noise import gauss, key_of, smooth
+from dispatch_app.dataservice.sim_noise import gauss, key_of, smooth, substream
 
 _HOUR: Final = 3600.0
 _DAY: Final = 86400.0
@@ -43,7 +43,9 @@ _LEVEL: Final[dict[str, float]] = {
     "TP_lake": 0.85,
     "TN": 0.9,
 }
-_L_SLOW, _L_FAST, _L_WHITE = 101, 102, 103
+_L_WHITE = 103
+# Stream numbers of each wandering parameter (two each: slow and fast).
+_WANDER: Final = {"CODMn": 30, "COD": 32, "NH3-N": 34, "TP": 36, "TN": 38}
 
 
 def do_saturation(temp_c: float) -> float:
@@ -68,8 +70,8 @@ class WaterModel:
         """A log-scale wander: slow (days), faster (hours) and a little analytical noise."""
         seed = self.seed
         return (
-            0.16 * smooth(seed, k + stream, t, 3 * _DAY)
-            + 0.10 * smooth(seed, k + stream, t + 7e5, 10 * _HOUR)
+            0.16 * smooth(seed, substream(k, stream), t, 3 * _DAY)
+            + 0.10 * smooth(seed, substream(k, stream + 1), t, 10 * _HOUR)
             + 0.04 * gauss(seed, k, stream, _L_WHITE, int(t // 60))
         )
 
@@ -87,25 +89,27 @@ class WaterModel:
             17.5
             - 12.0 * winter
             + 0.8 * math.cos(_TWO_PI * (h - 16.0) / 24.0)
-            + 0.6 * smooth(seed, k, t, 2 * _DAY)
+            + 0.6 * smooth(seed, substream(k, 21), t, 2 * _DAY)
         )
         delta: dict[str, float] = {}
         bloom = 0.0
         if self.timeline is not None:
             delta, bloom = self.timeline.water_effect(station, t)
         do = do_saturation(water_temp) * (
-            0.84 + (0.10 if lake else 0.06) * (sun - 0.4) + 0.04 * smooth(seed, k + 7, t, _DAY)
+            0.84
+            + (0.10 if lake else 0.06) * (sun - 0.4)
+            + 0.04 * smooth(seed, substream(k, 22), t, _DAY)
         )
         # A bloom supersaturates the water by day and strips it of oxygen by night (湖泛 risk).
         do += bloom * (4.0 * sun - 4.5 * (1.0 - sun))
         ph = (
             (7.9 if lake else 7.5)
             + 0.25 * (sun - 0.4)
-            + 0.12 * smooth(seed, k + 8, t, _DAY)
+            + 0.12 * smooth(seed, substream(k, 23), t, _DAY)
             + 0.8 * bloom * sun
         )
         conductivity = (440.0 if lake else 560.0) * math.exp(
-            0.12 * smooth(seed, k + 9, t, 2 * _DAY)
+            0.12 * smooth(seed, substream(k, 24), t, 2 * _DAY)
         )
         out: dict[str, float] = {}
         for p in station.parameters:
@@ -113,7 +117,7 @@ class WaterModel:
             if key in ("CODMn", "COD", "NH3-N", "TN", "TP"):
                 table = ("TP_lake" if lake else "TP_river") if key == "TP" else key
                 limit = _LIMITS[table][target - 1]
-                v = limit * _LEVEL[table] * math.exp(self._wander(k, key_of(key), t))
+                v = limit * _LEVEL[table] * math.exp(self._wander(k, _WANDER[key], t))
             elif key == "DO":
                 v = do
             elif key == "pH":
