@@ -59,14 +59,27 @@ def test_codec_parse_rate(bench: Recorder, registry: Registry) -> None:
     t0 = int(time.time()) // 60 * 60 - 2 * HOUR
     packets = [minute_packet(national[i % len(national)], t0 + i, rng) for i in range(20000)]
     size = statistics.mean(len(p) for p in packets)
-    best = 0.0
+    # "On one core": CPU time of this process is the figure (the machine is shared, and wall
+    # time would count other processes' turns); wall time is reported beside it.
+    best_cpu = best_wall = 0.0
     for _ in range(3):
-        start = time.perf_counter()
-        parsed = [parse(p) for p in packets]
-        elapsed = time.perf_counter() - start
-        best = max(best, len(packets) / elapsed)
-    assert all(len(p.cp) == 21 for p in parsed)
-    bench(f"parse + CRC, {size:.0f}-byte air packets", best, "packets/s", "≥ 50 000", best >= 50000)
+        fields = 0
+        cpu, wall = time.process_time(), time.perf_counter()
+        for raw in packets:  # as the ingest does: parse, use, let go
+            fields += len(parse(raw).cp)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        assert fields == 21 * len(packets)
+        best_cpu = max(best_cpu, len(packets) / cpu)
+        best_wall = max(best_wall, len(packets) / wall)
+    assert [parse(p).qn for p in packets[:100]] == [p[9:26].decode() for p in packets[:100]]
+    bench(
+        f"parse + CRC, {size:.0f}-byte air packets (CPU time)",
+        best_cpu,
+        "packets/s",
+        "≥ 50 000",
+        best_cpu >= 50000,
+    )
+    bench("parse + CRC, same packets (wall clock)", best_wall, "packets/s", "", None)
 
 
 @pytest.fixture(scope="module")
