@@ -213,21 +213,35 @@ class _Event:
 
 
 def seed_demo(
-    url: str,
+    target: Desk | str,
     *,
     count: int = 300,
     rng_seed: int = 2026,
     now: datetime | None = None,
     resources_dir: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Create the demo accounts and ``count`` cases worked through the workflow on the empty
-    database at ``url``. Every step goes through the desk, at the time it would have happened
-    (up to 14 days back), in chronological order."""
+    """Create the demo accounts and ``count`` cases worked through the workflow on an empty
+    database. Every step goes through the desk, at the time it would have happened (up to 14
+    days back), in chronological order.
+
+    ``target`` is an open Desk (the desk's ``--demo``: it ends logged in as the demo duty
+    officer, with its own clock back) or a database URL. ``progress(done, total)`` is called
+    now and then from the calling thread.
+    """
     rng = random.Random(rng_seed)
     end = now or datetime.now(UTC)
     clock = _Clock(end - timedelta(days=15))
-    officer = Desk.open(url, clock=clock, resources_dir=resources_dir)
-    leader = Desk.open(url, clock=clock, resources_dir=resources_dir, upgrade=False)
+    if isinstance(target, Desk):
+        officer = target
+        own_officer = False
+        real_clock = officer.clock
+        officer.clock = clock
+    else:
+        officer = Desk.open(target, clock=clock, resources_dir=resources_dir)
+        own_officer = True
+        real_clock = officer.clock
+    leader: Desk | None = None
     try:
         if not officer.needs_first_administrator():
             raise ValueError("seed_demo needs an empty database")
@@ -237,6 +251,7 @@ def seed_demo(
             officer.create_user(username, display, role, DEMO_PASSWORD)
         officer.logout()
         officer.login(DEMO_OFFICER, DEMO_PASSWORD)
+        leader = Desk(officer.store, officer.rules, officer.unit_registry, clock=clock)
         leader.login("leader", DEMO_PASSWORD)
         events: list[_Event] = []
         kinds = rng.choices(list(CaseKind), [30, 35, 8, 27], k=count)
@@ -252,13 +267,17 @@ def seed_demo(
             )
             events.extend(_case_events(rng, i, kind, status, end - age, end, officer, leader))
         events.sort()
-        for event in events:
+        for n, event in enumerate(events, start=1):
             clock.now = event.at
             event.run()
-        clock.now = end
+            if progress is not None and (n % 50 == 0 or n == len(events)):
+                progress(n, len(events))
+        refresh_statistics(officer.store)
     finally:
-        officer.close()
-        leader.close()
+        officer.clock = real_clock
+        if own_officer:
+            officer.close()
+        # The leader's desk shares the officer's store: nothing of its own to close.
 
 
 def _case_events(

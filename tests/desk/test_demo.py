@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from dispatch_app.audit.verify import verify_chain
 from dispatch_app.demo import DEMO_OFFICER, DEMO_PASSWORD, bulk_seed, demo_credit_code, seed_demo
 from dispatch_app.desk import Desk, QueueQuery
@@ -11,6 +13,7 @@ from dispatch_app.domain.cases import CaseKind, Status
 from dispatch_app.domain.credit_code import credit_code_problem, organization_check
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.roles import Role
+from tests.desk.conftest import draft
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 
@@ -39,6 +42,33 @@ def test_seed_demo(db_url: str) -> None:
         desk.close()
 
 
+def test_seed_demo_through_an_open_desk(sqlite_url: str) -> None:
+    """The desk's --demo: seed through its own desk, which ends logged in as the officer."""
+    desk = Desk.open(sqlite_url, clock=lambda: NOW)
+    seen: list[tuple[int, int]] = []
+    try:
+        seed_demo(desk, count=20, now=NOW, progress=lambda done, total: seen.append((done, total)))
+        assert desk.current_user is not None and desk.current_user.username == DEMO_OFFICER
+        assert desk.clock() == NOW  # its own clock is back
+        assert desk.queue_count() == 20
+        assert seen and seen[-1][0] == seen[-1][1]
+        case = desk.create_case(draft())
+        assert case.created_at == NOW and case.created_by == DEMO_OFFICER
+    finally:
+        desk.close()
+
+
+def test_seed_demo_refuses_a_used_database(sqlite_url: str) -> None:
+    desk = Desk.open(sqlite_url, clock=lambda: NOW)
+    try:
+        desk.create_first_administrator("admin", "管理员", "bench-password")
+        with pytest.raises(ValueError, match="empty database"):
+            seed_demo(desk, count=5, now=NOW)
+        assert desk.clock() == NOW
+    finally:
+        desk.close()
+
+
 def test_bulk_seed_numbers_and_deadlines(sqlite_url: str) -> None:
     desk = Desk.open(sqlite_url, clock=lambda: NOW)
     try:
@@ -51,8 +81,6 @@ def test_bulk_seed_numbers_and_deadlines(sqlite_url: str) -> None:
             target = desk.rules.target(CaseKind(r.kind), r.priority)  # type: ignore[arg-type]
             assert r.response_due_at == r.created_at + target.response
         # Numbering continues after the seeded ones.
-        from tests.desk.conftest import draft
-
         new = desk.create_case(draft())
         year_refs = sorted(x.reference for x in rows if x.reference.startswith("CZ-2026"))
         assert new.reference > year_refs[-1]

@@ -1,0 +1,54 @@
+"""The store offers no way to change the timeline, the audit log or the change log, and keeps
+times as aware UTC."""
+
+from __future__ import annotations
+
+import ast
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from dispatch_app.store.change_feed import record_change
+from dispatch_app.store.database import Store
+from dispatch_app.store.models import changes
+from dispatch_app.store.schema import upgrade_to_head
+
+STORE = Path(__file__).resolve().parents[2] / "dispatch_app" / "store"
+APPEND_ONLY = {"timeline", "audit_log", "changes"}
+
+
+def test_no_update_or_delete_on_append_only_tables() -> None:
+    offenders = []
+    for path in STORE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"update", "delete"}
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id in APPEND_ONLY
+            ):
+                offenders.append(f"{path.name}:{node.lineno} {node.func.id}({node.args[0].id})")
+    assert offenders == []
+
+
+def test_times_are_aware_utc_both_ways(db_url: str) -> None:
+    store = Store(db_url)
+    try:
+        upgrade_to_head(store)
+        shanghai = timezone(timedelta(hours=8))
+        local = datetime(2026, 11, 28, 22, 30, 15, 123456, tzinfo=shanghai)
+        with store.write() as conn:
+            record_change(conn, local, "case", 1, 1, "create", "test")
+        with store.read() as conn:
+            at = conn.execute(select(changes.c.at)).scalar_one()
+        assert at == local and at.tzinfo is UTC
+        assert at == datetime(2026, 11, 28, 14, 30, 15, 123456, tzinfo=UTC)
+        with pytest.raises(Exception, match="naive datetime"), store.write() as conn:
+            record_change(conn, datetime(2026, 1, 1), "case", 1, 1, "create", "test")
+    finally:
+        store.dispose()
