@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -126,11 +129,45 @@ DOWN_FG = QColor("#6e7681")
 # How registries write "no unit" (pH): nothing to show.
 DIMENSIONLESS = frozenset({"", "dimensionless", "无量纲", "1", "-"})
 
+DOWN_BRUSH = QBrush(DOWN_FG)
+FLAG_FG_BRUSH = QBrush(FLAG_FG)
+FLAG_BG_BRUSH = QBrush(FLAG_BG)
+LATE_BG_BRUSH = QBrush(LATE_BG)
+LATE_FG_BRUSH = QBrush(LATE_FG)
+STALE_BG_BRUSH = QBrush(STALE_BG)
+STALE_FG_BRUSH = QBrush(STALE_FG)
+_FONTS: list[QFont] = []
+
+
+def _italic_font() -> QFont:
+    """Flagged values are italic too (a cue besides color); one QFont, made once Qt is up."""
+    if not _FONTS:
+        font = QFont()
+        font.setItalic(True)
+        _FONTS.append(font)
+    return _FONTS[0]
+
+
 ROLE_STATION_ID = int(Qt.ItemDataRole.UserRole) + 1
 ROLE_KIND = ROLE_STATION_ID + 1
 ROLE_DISTRICT = ROLE_STATION_ID + 2
 ROLE_STALENESS = ROLE_STATION_ID + 3
 ROLE_SORT = ROLE_STATION_ID + 4
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+FONT = int(Qt.ItemDataRole.FontRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ROLE_CELL = ROLE_STATION_ID + 5  # (text, fg, bg, font, alignment): all a cell paints with
+_CACHED_ROLES = (
+    int(Qt.ItemDataRole.DisplayRole),
+    int(Qt.ItemDataRole.ForegroundRole),
+    int(Qt.ItemDataRole.BackgroundRole),
+    int(Qt.ItemDataRole.FontRole),
+    int(Qt.ItemDataRole.TextAlignmentRole),
+    ROLE_SORT,
+)
 
 
 def tr(text: str) -> str:
@@ -186,6 +223,7 @@ class StationTableModel(QAbstractTableModel):
         self._common_unit: dict[str, str | None] = {}
         self._down_since: datetime | None = None
         self._now = clock()
+        self._cache: dict[int, list[dict[int, Any]]] = {}
 
     # --- feeding ----------------------------------------------------------------------------
 
@@ -201,6 +239,7 @@ class StationTableModel(QAbstractTableModel):
                 fresh.append(snap)
             else:
                 self._rows[row] = snap
+                self._cache.pop(row, None)
                 changed_rows.append(row)
         if batch.initial:
             gone = [sid for sid in self._row_of if sid not in batch.snapshots]
@@ -258,6 +297,7 @@ class StationTableModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def _reindex(self) -> None:
+        self._cache.clear()  # rows moved
         self._row_of = {snap.station.id: i for i, snap in enumerate(self._rows)}
 
     def _recompute_units(self) -> None:
@@ -272,6 +312,7 @@ class StationTableModel(QAbstractTableModel):
         common = {p: (None if u in DIMENSIONLESS else u) for p, u in common.items()}
         if common != self._common_unit:
             self._common_unit = common
+            self._invalidate()  # cell texts carry the unit when the header does not
             self.headerDataChanged.emit(
                 Qt.Orientation.Horizontal, self.FIRST_PARAM, self.col_updated - 1
             )
@@ -279,6 +320,7 @@ class StationTableModel(QAbstractTableModel):
     def refresh_staleness(self) -> None:
         """Time passes even when no data comes: re-evaluate the "updated" column."""
         self._now = self._clock()
+        self._invalidate()
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, self.col_updated),
@@ -292,6 +334,7 @@ class StationTableModel(QAbstractTableModel):
             return
         self._down_since = down
         self._now = self._clock()
+        self._invalidate()
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1)
@@ -350,11 +393,77 @@ class StationTableModel(QAbstractTableModel):
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        """Painting asks for ~8 roles of every visible cell on every repaint; the answers of a
+        row are computed once per change of that row and looked up afterwards, which keeps a
+        live repaint of the whole network cheap on the UI thread."""
+        row = index.row()
+        if not index.isValid() or row >= len(self._rows):
             return None
-        snap = self._rows[index.row()]
+        if role in _CACHED_ROLES or role == ROLE_CELL:
+            cells = self._cache.get(row)
+            if cells is None:
+                cells = self._cache[row] = self._build_row(row)
+            return cells[index.column()].get(role)
+        return self._compute(row, index.column(), role)
+
+    def _build_row(self, row: int) -> list[dict[int, Any]]:
+        cells: list[dict[int, Any]] = []
+        snap = self._rows[row]
+        for col in range(self.col_updated + 1):
+            if self.FIRST_PARAM <= col < self.col_updated:
+                values = self._value_cell(snap, self.parameters[col - self.FIRST_PARAM])
+            else:
+                values = {}
+                for role in _CACHED_ROLES:
+                    value = self._compute(row, col, role)
+                    if value is not None:
+                        values[role] = value
+            values[ROLE_CELL] = (
+                values.get(DISPLAY),
+                values.get(FOREGROUND),
+                values.get(BACKGROUND),
+                values.get(FONT),
+                values.get(ALIGNMENT),
+            )
+            cells.append(values)
+        return cells
+
+    def _value_cell(self, snap: StationSnapshot, key: str) -> dict[int, Any]:
+        """All cached roles of one value cell in one pass (the bulk of a row)."""
+        reading = snap.readings.get(key)
+        if reading is None:
+            return {ROLE_SORT: float("-inf")}
+        flagged = reading.flag != "N"
+        down = self._down_since is not None
+        text = format_value(key, reading.value)
+        if self._common_unit.get(key) is None:
+            unit = snap.station.unit_of(key)
+            if unit and unit not in DIMENSIONLESS:
+                text = f"{text} {unit}"
+        values: dict[int, Any] = {
+            DISPLAY: f"{text} {reading.flag}" if flagged else text,
+            ROLE_SORT: reading.value if reading.value is not None else float("-inf"),
+            ALIGNMENT: RIGHT_ALIGNED,
+        }
+        if down:
+            values[FOREGROUND] = DOWN_BRUSH
+        elif flagged:
+            values[FOREGROUND] = FLAG_FG_BRUSH
+            values[BACKGROUND] = FLAG_BG_BRUSH
+        if flagged:
+            values[FONT] = _italic_font()
+        return values
+
+    def _invalidate(self, rows: Iterable[int] | None = None) -> None:
+        if rows is None:
+            self._cache.clear()
+        else:
+            for r in rows:
+                self._cache.pop(r, None)
+
+    def _compute(self, row: int, col: int, role: int) -> Any:
+        snap = self._rows[row]
         st = snap.station
-        col = index.column()
         if role == ROLE_STATION_ID:
             return st.id
         if role == ROLE_KIND:
@@ -378,7 +487,7 @@ class StationTableModel(QAbstractTableModel):
             sample = tr(" (sample data)") if st.sample else ""
             return f"{st.id} · {st.name} · {st.name_en}{sample}\nMN {st.mn}"
         if role == Qt.ItemDataRole.ForegroundRole and self._down_since is not None:
-            return QBrush(DOWN_FG)
+            return DOWN_BRUSH
         return None
 
     def _value_data(self, snap: StationSnapshot, key: str, role: int) -> Any:
@@ -412,14 +521,12 @@ class StationTableModel(QAbstractTableModel):
             )
         if role == Qt.ItemDataRole.ForegroundRole:
             if self._down_since is not None:
-                return QBrush(DOWN_FG)
-            return QBrush(FLAG_FG) if flagged else None
+                return DOWN_BRUSH
+            return FLAG_FG_BRUSH if flagged else None
         if role == Qt.ItemDataRole.BackgroundRole and flagged and self._down_since is None:
-            return QBrush(FLAG_BG)
+            return FLAG_BG_BRUSH
         if role == Qt.ItemDataRole.FontRole and flagged:
-            font = QFont()
-            font.setItalic(True)
-            return font
+            return _italic_font()
         return None
 
     def _updated_data(self, snap: StationSnapshot, role: int) -> Any:
@@ -445,17 +552,17 @@ class StationTableModel(QAbstractTableModel):
                 .replace("%2", str(snap.station.interval_s))
             )
         if self._down_since is not None:
-            return QBrush(DOWN_FG) if role == Qt.ItemDataRole.ForegroundRole else None
+            return DOWN_BRUSH if role == Qt.ItemDataRole.ForegroundRole else None
         if role == Qt.ItemDataRole.BackgroundRole:
             if level is Staleness.LATE:
-                return QBrush(LATE_BG)
+                return LATE_BG_BRUSH
             if level in (Staleness.STALE, Staleness.NO_DATA):
-                return QBrush(STALE_BG)
+                return STALE_BG_BRUSH
         if role == Qt.ItemDataRole.ForegroundRole:
             if level is Staleness.LATE:
-                return QBrush(LATE_FG)
+                return LATE_FG_BRUSH
             if level in (Staleness.STALE, Staleness.NO_DATA):
-                return QBrush(STALE_FG)
+                return STALE_FG_BRUSH
         return None
 
 
@@ -509,6 +616,57 @@ class StationFilterProxy(QSortFilterProxyModel):
         if isinstance(a, float | int) and isinstance(b, float | int):
             return a < b
         return str(a) < str(b)
+
+
+class StationCellDelegate(QStyledItemDelegate):
+    """Paints a cell from one cached tuple (ROLE_CELL) with two painter calls.
+
+    The stock delegate asks the model for seven roles per cell and draws through the style; for
+    a table whose every row changes several times a second that was most of the UI thread's time
+    (measured in tests/benchmarks/test_bench_feed.py). Selection, flags and staleness look the
+    same: highlight when selected, the model's background and text colors otherwise."""
+
+    PAD = 4
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        cell = index.data(ROLE_CELL)
+        if cell is None:
+            super().paint(painter, option, index)
+            return
+        text, fg, bg, font, align = cell
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, palette.highlight())
+        elif bg is not None:
+            painter.fillRect(rect, bg)
+        if not text:
+            return
+        painter.save()
+        if font is not None:
+            painter.setFont(font)
+        if selected:
+            painter.setPen(palette.highlightedText().color())
+        else:
+            painter.setPen(fg.color() if fg is not None else palette.text().color())
+        inner = rect.adjusted(self.PAD, 0, -self.PAD, 0)
+        flags = (
+            int(align)
+            if align is not None
+            else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        )
+        if "\n" not in text:
+            text = painter.fontMetrics().elidedText(
+                text, Qt.TextElideMode.ElideRight, inner.width()
+            )
+        painter.drawText(inner, flags, text)
+        painter.restore()
 
 
 # Kind filter choices: all, all air, all water, then each kind.
@@ -566,6 +724,7 @@ class StationTableView(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("stationTable")
         self.table.setModel(self.proxy)
+        self.table.setItemDelegate(StationCellDelegate(self.table))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # registry order until asked
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

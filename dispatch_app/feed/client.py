@@ -157,6 +157,25 @@ class DataServiceClient:
             params["limit"] = limit
         return self._get("/updates", params, lambda body: parse_updates(body, after, limit))
 
+    def updates_body(self, after: int, limit: int | None = None) -> Any:
+        """/updates fetched and decoded but not yet validated: the poller validates it on another
+        thread while it already asks for the next page (`parse_updates_body`)."""
+        if after < 0:
+            raise ValueError(f"cursor must be ≥ 0, got {after}")
+        params: dict[str, Any] = {"after": after}
+        if limit is not None:
+            params["limit"] = limit
+        return self._get("/updates", params, lambda body: body)
+
+    def parse_updates_body(self, body: Any, after: int, limit: int | None = None) -> UpdatesPage:
+        try:
+            return parse_updates(body, after, limit)
+        except WireFormatError as exc:
+            raise DataServiceBadResponse(
+                f"data service answered /updates with an unexpected body: {exc}",
+                url=f"{self._base}{API_PREFIX}/updates",
+            ) from exc
+
     def series(
         self,
         station: str,

@@ -31,7 +31,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from dispatch_app.feed.client import (
     DataServiceClient,
@@ -70,6 +71,16 @@ class FeedStatus:
 StateSubscriber = Callable[[FeedStatus], None]
 StationsSubscriber = Callable[[StationsBatch], None]
 ObservationsSubscriber = Callable[[tuple[Observation, ...]], None]
+
+
+def _next_cursor(body: Any, after: int) -> int | None:
+    """The cursor to prefetch from, read from a not-yet-validated body; None when there is no
+    next page or the body is too odd to guess (validation will say what is wrong)."""
+    if isinstance(body, dict) and body.get("more") is True:
+        cursor = body.get("cursor")
+        if type(cursor) is int and cursor > after:
+            return cursor
+    return None
 
 
 def _utc_now() -> datetime:
@@ -115,7 +126,8 @@ class FeedPoller:
         self._state_subs: list[StateSubscriber] = []
         self._stations_subs: list[StationsSubscriber] = []
         self._obs_subs: list[ObservationsSubscriber] = []
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: ThreadPoolExecutor | None = None  # HTTP, in order, one session
+        self._parser: ThreadPoolExecutor | None = None  # validation of /updates pages
         self._tasks: list[asyncio.Task[None]] = []
         self._dirty = asyncio.Event()
         self._initial_pending = False
@@ -186,6 +198,7 @@ class FeedPoller:
         if self.running:
             return
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-http")
+        self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parse")
         # Events must belong to the running loop (qasync or asyncio alike).
         self._dirty = asyncio.Event()
         self._wake = asyncio.Event()
@@ -204,9 +217,10 @@ class FeedPoller:
         for t in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await t
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        for executor in (self._executor, self._parser):
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._parser = None
 
     def poll_now(self) -> None:
         """Skip the current wait (after a failure, a user asked to retry)."""
@@ -231,11 +245,7 @@ class FeedPoller:
                 else:
                     if self._status.failures or self._health_due():
                         await self._check_service_restart()
-                    more = await self._pull_page()
-                    self._succeeded()
-                    if more:
-                        await asyncio.sleep(0)  # let the UI breathe between pages
-                        continue
+                    await self._pull_pages()
             except asyncio.CancelledError:
                 raise
             except DataServiceCursorAhead as exc:
@@ -258,10 +268,17 @@ class FeedPoller:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
-    async def _call(self, what: str, fn: Callable[[], T]) -> T:
-        loop = asyncio.get_running_loop()
+    def _submit(self, fn: Callable[[], T]) -> asyncio.Future[T]:
         assert self._executor is not None
-        future = loop.run_in_executor(self._executor, fn)
+        future = asyncio.get_running_loop().run_in_executor(self._executor, fn)
+        # An abandoned request (prefetch discarded, poller stopped) must not log "exception was
+        # never retrieved"; the error that matters is raised where the result is awaited.
+        future.add_done_callback(lambda f: f.cancelled() or f.exception())
+        return future
+
+    async def _await(self, what: str, future: asyncio.Future[T]) -> T:
+        """Wait for a call; while it hangs past `slow_after_s`, say so (DEGRADED) at once rather
+        than only when the timeout finally fires."""
         done, _ = await asyncio.wait({future}, timeout=self.slow_after_s)
         if not done and self._status.state is ConnectionState.CONNECTED:
             self._set_status(
@@ -273,6 +290,9 @@ class FeedPoller:
                 )
             )
         return await future
+
+    async def _call(self, what: str, fn: Callable[[], T]) -> T:
+        return await self._await(what, self._submit(fn))
 
     async def _full_load(self) -> None:
         stations = await self._call("/stations", self.client.stations)
@@ -312,19 +332,47 @@ class FeedPoller:
             )
             await self._full_load()
 
-    async def _pull_page(self) -> bool:
+    async def _pull_pages(self) -> None:
+        """Pull /updates until `more` is false, pipelined: as soon as a page's body arrives, the
+        next page is requested (its cursor is in the body) while this one is validated on the
+        parse thread and delivered on the loop. The service works while we parse; a catch-up
+        costs about the service's time alone. The prefetch is only a request: the cursor still
+        advances strictly after delivery, and a page that fails validation discards it."""
+        assert self._parser is not None
+        loop = asyncio.get_running_loop()
+        limit = self.page_limit
         after = self._cursor
-        page = await self._call(
-            "/updates", lambda: self.client.updates(after, limit=self.page_limit)
+        pending: asyncio.Future[Any] | None = self._submit(
+            lambda: self.client.updates_body(after, limit)
         )
-        if page.items:
-            self.network.apply(page.items)
-            for cb in list(self._obs_subs):
-                self._deliver(cb, page.items)
-            self._dirty.set()
-        # Advance only now that the page is delivered.
-        self._cursor = page.cursor
-        return page.more
+        try:
+            while pending is not None:
+                body = await self._await("/updates", pending)
+                pending = None
+                ahead = _next_cursor(body, after)
+                if ahead is not None:
+                    pending = self._submit(partial(self.client.updates_body, ahead, limit))
+                page = await loop.run_in_executor(
+                    self._parser, self.client.parse_updates_body, body, after, limit
+                )
+                if page.items:
+                    self.network.apply(page.items)
+                    for cb in list(self._obs_subs):
+                        self._deliver(cb, page.items)
+                    self._dirty.set()
+                # Advance only now that the page is delivered.
+                self._cursor = after = page.cursor
+                self._succeeded()
+                if not page.more:
+                    return
+                if ahead != page.cursor:  # cannot happen with a validated body; be safe
+                    if pending is not None:
+                        pending.cancel()
+                    pending = self._submit(partial(self.client.updates_body, after, limit))
+                await asyncio.sleep(0)  # let the UI breathe between pages
+        finally:
+            if pending is not None:
+                pending.cancel()
 
     def _succeeded(self) -> None:
         now = self._clock()

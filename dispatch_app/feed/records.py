@@ -276,7 +276,50 @@ def parse_stations(body: Any) -> tuple[Station, ...]:
     return stations
 
 
+# Observation times repeat across a page (every station reports the same minute), so parsing is
+# cached per string; the cache is bounded and simply cleared when full.
+_TIME_CACHE: dict[str, datetime] = {}
+_TIME_CACHE_MAX = 20_000
+
+
+def _cached_time(text: Any, where: str) -> datetime:
+    if type(text) is str:
+        cached = _TIME_CACHE.get(text)
+        if cached is not None:
+            return cached
+    moment = parse_time(text, where)
+    if len(_TIME_CACHE) >= _TIME_CACHE_MAX:
+        _TIME_CACHE.clear()
+    _TIME_CACHE[text] = moment
+    return moment
+
+
 def _parse_observation(raw: Any, where: str, *, with_seq: bool) -> Observation:
+    """Hot path (a catch-up parses hundreds of thousands): exact type checks inline, and the
+    field-by-field helpers only to name the fault once something is wrong."""
+    if type(raw) is dict:
+        station = raw.get("station")
+        parameter = raw.get("parameter")
+        value = raw.get("value", _MISSING)
+        flag = raw.get("flag")
+        seq = raw.get("seq") if with_seq else None
+        if (
+            type(station) is str
+            and type(parameter) is str
+            and type(flag) is str
+            and (type(value) is float or value is None or type(value) is int)
+            and (not with_seq or type(seq) is int)
+            and (value is None or math.isfinite(value))
+        ):
+            return Observation(
+                station,
+                parameter,
+                _cached_time(raw.get("time"), f"{where}.time"),
+                None if value is None else float(value),
+                flag,
+                seq,
+            )
+    # Slow path: find and name the offending field.
     o = _obj(raw, where)
     return Observation(
         station=_str(o, "station", where),
@@ -286,6 +329,9 @@ def _parse_observation(raw: Any, where: str, *, with_seq: bool) -> Observation:
         flag=_str(o, "flag", where),
         seq=_int(o, "seq", where) if with_seq else None,
     )
+
+
+_MISSING = object()
 
 
 def parse_latest(body: Any) -> LatestSnapshot:
