@@ -6,12 +6,16 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from dispatch_app.dataservice.registry import Registry, Station, load_registry
 from dispatch_app.dataservice.sim_air import AirModel, local_hour
+from dispatch_app.dataservice.sim_noise import gauss, smooth, substream, uniform
 from dispatch_app.dataservice.sim_water import WaterModel
 
 # Local midnight, 2 November 2026 (16:00 UTC the day before).
@@ -135,3 +139,46 @@ def test_lake_sections_carry_tn_and_sit_close_to_their_tp_limit(registry: Regist
         assert all("TN" in v for v in samples)
         tp = statistics.median(v["TP"] for v in samples)
         assert 0.025 < tp < 0.1  # Class Ⅲ lake limit 0.05: TP is the lakes' problem
+
+
+def test_the_noise_is_what_its_names_say() -> None:
+    """Uniform on [0, 1), standard normal, smooth with unit variance, independent streams."""
+    u = [uniform(1, 7, i) for i in range(20000)]
+    assert min(u) >= 0 and max(u) < 1 and abs(statistics.mean(u) - 0.5) < 0.01
+    g = [gauss(1, 7, i) for i in range(20000)]
+    assert abs(statistics.mean(g)) < 0.03 and abs(statistics.pstdev(g) - 1) < 0.03
+    s = [smooth(1, 9, i * 600.0, 3 * HOUR) for i in range(20000)]
+    assert abs(statistics.pstdev(s) - 1) < 0.1
+    # Smooth: ten minutes apart the signal has barely moved.
+    assert statistics.mean(abs(a - b) for a, b in itertools.pairwise(s)) < 0.2
+    a = [smooth(1, substream(5, 1), i * 600.0, 2 * HOUR) for i in range(3000)]
+    b = [smooth(1, substream(5, 2), i * 600.0, 2 * HOUR) for i in range(3000)]
+    assert abs(statistics.correlation(a, b)) < 0.1
+
+
+def test_runs_are_identical_across_processes_and_hash_seeds() -> None:
+    """Nothing depends on Python's per-process hash randomisation or on the global random."""
+    code = (
+        "import hashlib, random\n"
+        "from dispatch_app.dataservice.registry import load_registry\n"
+        "from dispatch_app.dataservice.simulator import generate_packets\n"
+        "random.seed(None)\n"
+        "r = load_registry()\n"
+        "st = r.by_kind('air_national') + r.by_kind('water_national')[:3]\n"
+        "h = hashlib.sha256()\n"
+        "for p in generate_packets(r, 1795881600, 1795881600 + 1800, seed=42, stations=st):\n"
+        "    h.update(p.data)\n"
+        "print(h.hexdigest())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=str(Path(__file__).resolve().parents[2]),
+        ).stdout.strip()
+        for seed in (1, 2)
+    }
+    assert len(digests) == 1 and len(next(iter(digests))) == 64
