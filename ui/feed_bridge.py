@@ -84,16 +84,18 @@ class FeedBridge(QObject):
 def state_text(status: FeedStatus, embedded: EmbeddedStatus | None = None) -> tuple[str, bool]:
     """The status bar's words for the feed state, and whether all is well."""
     if embedded is not None and embedded.state is EmbeddedState.RESTARTING:
-        return tr("Embedded data service restarting"), False
+        return QCoreApplication.translate("FeedBridge", "Embedded data service restarting"), False
     if embedded is not None and embedded.state is EmbeddedState.FAILED:
-        return tr("Embedded data service failed"), False
+        return QCoreApplication.translate("FeedBridge", "Embedded data service failed"), False
     if status.state is ConnectionState.CONNECTED:
-        return tr("Data service connected"), True
+        return QCoreApplication.translate("FeedBridge", "Data service connected"), True
     if status.state is ConnectionState.CONNECTING:
-        return tr("Connecting to the data service"), False
+        return QCoreApplication.translate("FeedBridge", "Connecting to the data service"), False
     if status.state is ConnectionState.DEGRADED:
-        return tr("Data service not answering properly"), False
-    return tr("Data service down"), False
+        return QCoreApplication.translate(
+            "FeedBridge", "Data service not answering properly"
+        ), False
+    return QCoreApplication.translate("FeedBridge", "Data service down"), False
 
 
 def wire_status_bar(status_bar: DeskStatusBar, bridge: FeedBridge) -> None:
@@ -107,7 +109,11 @@ def wire_status_bar(status_bar: DeskStatusBar, bridge: FeedBridge) -> None:
         status_bar.set_data_service_state(text, ok)
         tip = [status.base_url]
         if status.last_error:
-            tip.append(tr("Last error: %1").replace("%1", status.last_error))
+            tip.append(
+                QCoreApplication.translate("FeedBridge", "Last error: %1").replace(
+                    "%1", status.last_error
+                )
+            )
         if last_embedded[0] is not None and last_embedded[0].last_error:
             tip.append(last_embedded[0].last_error)
         status_bar.service.setToolTip("\n".join(tip))
@@ -180,7 +186,7 @@ def install_feed(
         wire_status_bar(status_bar, bridge)
     add_view = getattr(window, "add_view", None)
     if callable(add_view):
-        add_view("stations", view, area, tr("Stations"))
+        add_view("stations", view, area, QCoreApplication.translate("FeedBridge", "Stations"))
     handle = FeedHandle(poller, bridge, view, embedded)
     with contextlib.suppress(RuntimeError):
         loop = asyncio.get_event_loop()

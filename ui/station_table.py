@@ -182,12 +182,18 @@ def kind_label(kind: str) -> str:
 def format_age(seconds: float) -> str:
     """ "just now", "3 min ago", "2 h ago", "3 d ago": readable across the room."""
     if seconds < 60:
-        return tr("just now")
+        return QCoreApplication.translate("StationTable", "just now")
     if seconds < 3600:
-        return tr("%n min ago").replace("%n", str(int(seconds // 60)))
+        return QCoreApplication.translate("StationTable", "%n min ago").replace(
+            "%n", str(int(seconds // 60))
+        )
     if seconds < 86400 * 2:
-        return tr("%n h ago").replace("%n", str(int(seconds // 3600)))
-    return tr("%n d ago").replace("%n", str(int(seconds // 86400)))
+        return QCoreApplication.translate("StationTable", "%n h ago").replace(
+            "%n", str(int(seconds // 3600))
+        )
+    return QCoreApplication.translate("StationTable", "%n d ago").replace(
+        "%n", str(int(seconds // 86400))
+    )
 
 
 def format_value(parameter: str, value: float | None) -> str:
@@ -373,19 +379,21 @@ class StationTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == self.COL_NAME:
-                return tr("Station")
+                return QCoreApplication.translate("StationTable", "Station")
             if section == self.COL_KIND:
-                return tr("Kind")
+                return QCoreApplication.translate("StationTable", "Kind")
             if section == self.COL_DISTRICT:
-                return tr("District")
+                return QCoreApplication.translate("StationTable", "District")
             if section == self.col_updated:
-                return tr("Updated")
+                return QCoreApplication.translate("StationTable", "Updated")
             if self.FIRST_PARAM <= section < self.col_updated:
                 key = self.parameters[section - self.FIRST_PARAM]
                 unit = self._common_unit.get(key)
                 return f"{key}\n{unit}" if unit else key
         if role == Qt.ItemDataRole.ToolTipRole and section == self.col_updated:
-            return tr("Time since the station's last observation")
+            return QCoreApplication.translate(
+                "StationTable", "Time since the station's last observation"
+            )
         return None
 
     def data(
@@ -484,7 +492,9 @@ class StationTableModel(QAbstractTableModel):
             if col == self.COL_DISTRICT:
                 return labels.label(DISTRICT_LABELS, st.district)
         if role == Qt.ItemDataRole.ToolTipRole and col == self.COL_NAME:
-            sample = tr(" (sample data)") if st.sample else ""
+            sample = (
+                QCoreApplication.translate("StationTable", " (sample data)") if st.sample else ""
+            )
             return f"{st.id} · {st.name} · {st.name_en}{sample}\nMN {st.mn}"
         if role == Qt.ItemDataRole.ForegroundRole and self._down_since is not None:
             return DOWN_BRUSH
@@ -512,7 +522,7 @@ class StationTableModel(QAbstractTableModel):
             meaning = FLAG_MEANING.get(reading.flag)
             flag = f"{reading.flag} ({tr(meaning)})" if meaning else reading.flag
             return (
-                tr("%1 = %2 %3 at %4, flag %5")
+                QCoreApplication.translate("StationTable", "%1 = %2 %3 at %4, flag %5")
                 .replace("%1", key)
                 .replace("%2", format_value(key, reading.value))
                 .replace("%3", unit or "")
@@ -533,21 +543,25 @@ class StationTableModel(QAbstractTableModel):
         level = snap.staleness(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
             if snap.last_time is None:
-                return tr("no data")
+                return QCoreApplication.translate("StationTable", "no data")
             age = format_age(max(0.0, (self._now - snap.last_time).total_seconds()))
             if level is Staleness.LATE:
-                return tr("late · %1").replace("%1", age)
+                return QCoreApplication.translate("StationTable", "late · %1").replace("%1", age)
             if level is Staleness.STALE:
-                return tr("stale · %1").replace("%1", age)
+                return QCoreApplication.translate("StationTable", "stale · %1").replace("%1", age)
             return age
         if role == ROLE_SORT:
             return snap.last_time.timestamp() if snap.last_time else float("-inf")
         if role == Qt.ItemDataRole.ToolTipRole:
             if snap.last_time is None:
-                return tr("No observation received from this station")
+                return QCoreApplication.translate(
+                    "StationTable", "No observation received from this station"
+                )
             when = snap.last_time.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M:%S")
             return (
-                tr("Last observation %1; reports every %2 s")
+                QCoreApplication.translate(
+                    "StationTable", "Last observation %1; reports every %2 s"
+                )
                 .replace("%1", when)
                 .replace("%2", str(snap.station.interval_s))
             )

@@ -205,7 +205,10 @@ def test_feed_down_greys_the_table_and_says_since_when(
     view.set_feed_status(down)
     assert view.banner.isVisible()
     assert "14:02" in view.banner_text.text()
-    assert view.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is not None
+    grey = view.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole)
+    assert grey is not None
+    value_col = StationTableModel.FIRST_PARAM + view.model.parameters.index("PM2.5")
+    assert view.model.index(0, value_col).data(Qt.ItemDataRole.ForegroundRole) == grey
     assert changed == [1]
     view.set_feed_status(FeedStatus(ConnectionState.CONNECTED, NOW, "http://x", 0))
     assert not view.banner.isVisible()

@@ -1,0 +1,117 @@
+"""The feed bridged to Qt as the desk runs it: a qasync loop, the real data service on loopback,
+the station table and the status bar following the connection."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
+from dispatch_app.feed.poller import ConnectionState, FeedPoller
+from tests.feed.live_service import packet, registry, running_service, send
+from ui.feed_bridge import FeedBridge, connect_station_table, wire_status_bar
+from ui.station_table import StationTableModel, StationTableView, format_age, kind_label
+from ui.status_bar import DeskStatusBar
+
+AIR = [s for s in registry() if s.kind == "air_national"]
+
+
+@pytest.fixture
+def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    from qasync import QEventLoop
+
+    loop = QEventLoop(qapp)
+    try:
+        yield loop
+    finally:
+        loop.close()
+
+
+async def _until(cond: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def test_table_and_status_bar_follow_the_live_service(
+    qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    t0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
+    view = StationTableView()
+    qtbot.addWidget(view)
+    view.resize(1400, 500)
+    view.show()
+    bar = DeskStatusBar()
+    qtbot.addWidget(bar)
+    with running_service(tmp_path / "ds.db", tmp_path / "ds.log", restart=False) as service:
+        url, port = service.url, service.status.hj212_port
+        assert url is not None and port is not None
+        send(port, [packet(s, t0, 30.0) for s in AIR])
+        client = DataServiceClient(
+            url, timeouts=ClientTimeouts(connect=0.5, read=2.0, total=5.0), retries=0
+        )
+        poller = FeedPoller(client, poll_interval_s=0.1, max_backoff_s=0.3)
+        bridge = FeedBridge(poller)
+        connect_station_table(bridge, view)
+        wire_status_bar(bar, bridge)
+        assert not bar.service.text().startswith("●")
+
+        async def scenario() -> None:
+            await poller.start()
+            await _until(lambda: view.model.rowCount() == len(registry()), what="rows")
+            assert bar.service.text().startswith("●")
+            assert "connected" in bar.service.text()
+            row = view.model.row_of(AIR[0].id)
+            assert row is not None
+            col = StationTableModel.FIRST_PARAM + view.model.parameters.index("PM2.5")
+            key_index = [p.key for p in AIR[0].parameters].index("PM2.5")
+            assert view.model.index(row, col).data() == f"{30.0 + key_index:.0f}"
+            view.select_station(AIR[0].id)
+            # A live value with an instrument flag arrives.
+            await asyncio.to_thread(
+                send, port, [packet(AIR[0], t0 + timedelta(minutes=1), 80.0, flag="D")]
+            )
+            await _until(
+                lambda: (view.model.index(row, col).data() or "").endswith(" D"), what="live"
+            )
+            assert view.selected_station_ids() == [AIR[0].id]
+            view.grab().save(str(artifacts_dir / "station_table_live.png"))
+            # The service goes away: the status bar and the table say so.
+            await asyncio.to_thread(service.stop)
+            await _until(lambda: poller.status.state is ConnectionState.DOWN, what="down")
+            await asyncio.sleep(0)
+            assert bar.service.text().startswith("▲")
+            assert "down" in bar.service.text() and "since" in bar.service.text()
+            assert view.banner.isVisible()
+            assert view.model.rowCount() == len(registry())  # the last values stay, greyed
+            view.grab().save(str(artifacts_dir / "station_table_down.png"))
+            await poller.stop()
+
+        qasync_loop.run_until_complete(scenario())
+        bridge.detach()
+        client.close()
+
+
+def test_chinese_translations_are_compiled_and_load(
+    qapp: QApplication, resources_dir: Path
+) -> None:
+    translator = QTranslator()
+    assert translator.load(str(resources_dir / "i18n" / "feed_zh_CN.qm"))
+    QCoreApplication.installTranslator(translator)
+    try:
+        assert kind_label("air_national") == "国控空气站"
+        assert format_age(180) == "3 分钟前"
+        assert QCoreApplication.translate("FeedBridge", "Data service down") == "数据服务中断"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert kind_label("air_national") == "National air station"
