@@ -294,6 +294,14 @@ class ObservationWriter:
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="ds-writer")
+        self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            # Should not happen (_write retries everything); if it does, say so loudly: ingest
+            # will stall on the full queue rather than drop data.
+            self.stats.last_write_error_s = time.time()
+            log.critical("the observation writer stopped", exc_info=task.exception())
 
     async def put(self, observations: list[Observation], committed: Committed | None) -> None:
         self.stats.observations_queued += len(observations)
@@ -337,9 +345,11 @@ class ObservationWriter:
         while True:
             try:
                 result = await loop.run_in_executor(self._executor, self.storage.write, batch)
-            except StorageError as exc:
+            except Exception as exc:  # StorageError, or a bug: either way keep the batch
                 self.stats.write_failures += 1
                 self.stats.last_write_error_s = time.time()
+                if not isinstance(exc, StorageError):
+                    log.exception("unexpected error while storing observations")
                 log.error(
                     "storing %d observations failed, retrying in %.1fs: %s", len(batch), delay, exc
                 )

@@ -378,3 +378,16 @@ def test_simulate_feeds_the_service(tmp_path: Path, registry_path: Path) -> None
         assert cursor > 0, svc.stderr()
     finally:
         assert stop_service(svc) == 0
+
+
+def test_service_on_both_databases(tmp_path: Path, registry_path: Path, db_url: str) -> None:
+    svc = start_service(tmp_path, registry_path, db_url)
+    try:
+        send_minutes(svc.hj212_port, MN1, range(4, 0, -1))
+        body = get(svc, "/api/v1/updates", after=0, limit=5).json()
+        assert [i["seq"] for i in body["items"]] == [1, 2, 3, 4, 5] and body["more"]
+        body = get(svc, "/api/v1/updates", after=5).json()
+        assert [i["seq"] for i in body["items"]] == [6, 7, 8] and not body["more"]
+        assert get(svc, "/api/v1/latest").json()["cursor"] == 8
+    finally:
+        assert stop_service(svc) == 0

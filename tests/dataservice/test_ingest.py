@@ -78,9 +78,9 @@ class Rig:
 
 @asynccontextmanager
 async def rig(
-    registry: Registry, db: Path, limits: IngestLimits | None = None
+    registry: Registry, db: Path | str, limits: IngestLimits | None = None
 ) -> AsyncIterator[Rig]:
-    storage = Storage(f"sqlite:///{db}")
+    storage = Storage(db if isinstance(db, str) else f"sqlite:///{db}")
     stats = IngestStats()
     writer = ObservationWriter(storage, stats, linger_s=0.01)
     writer.start()
@@ -372,3 +372,40 @@ def test_non_data_commands_are_acknowledged_not_stored(registry_path: Path, tmp_
         writer.close()
 
     run(registry_path, tmp_path, body)
+
+
+def test_a_failing_database_loses_nothing_and_recovers(registry_path: Path, pg_url: str) -> None:
+    """The table vanishes under the writer (renamed by another session): writes fail and are
+    retried; no reply goes out for data not stored; once the table is back, everything lands."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg_url)
+
+    def rename(a: str, b: str) -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f"ALTER TABLE {a} RENAME TO {b}"))
+
+    async def main() -> None:
+        async with rig(load_registry(registry_path), pg_url) as r:
+            reader, writer = await r.connect()
+            writer.write(packet(flag=5, qn="20261128140000001", stamp=now_stamp(-120)))
+            assert parse(await read_packet(reader)).cn == "9014"
+            await asyncio.get_running_loop().run_in_executor(
+                None, rename, "ds_observations", "ds_observations_away"
+            )
+            writer.write(packet(flag=5, qn="20261128140000002", stamp=now_stamp(-60)))
+            with pytest.raises(TimeoutError):  # not stored, so not acknowledged
+                await read_packet(reader, timeout=1.0)
+            assert r.stats.write_failures >= 1
+            await asyncio.get_running_loop().run_in_executor(
+                None, rename, "ds_observations_away", "ds_observations"
+            )
+            reply = parse(await read_packet(reader, timeout=15))
+            assert reply.qn == "20261128140000002"
+            assert r.storage.max_seq() == 4
+            writer.close()
+
+    try:
+        asyncio.run(main())
+    finally:
+        admin.dispose()
