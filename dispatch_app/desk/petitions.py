@@ -419,6 +419,29 @@ class PetitionDesk:
         with self.desk.store.read() as conn:
             return self._view(conn, case_id, self._now())
 
+    def queue_deadlines(
+        self, case_ids: Iterable[int], now: datetime | None = None
+    ) -> dict[int, DeadlineView | None]:
+        """The governing petition deadline (label, state, countdown) of each petition on a
+        queue page, in one query; ids of other kinds are left out. None: nothing open."""
+        self._actor()
+        now = now or self._now()
+        out: dict[int, DeadlineView | None] = {}
+        with self.desk.store.read() as conn:
+            rows = petition_records.petitions_by_ids(conn, case_ids)
+        for row in rows:
+            if (row["details"] or {}).get(MERGE_KEY, {}).get("merged_into") is not None:
+                out[row["id"]] = None  # carried by its master
+                continue
+            try:
+                detail, progress = self._read(row)
+            except ValidationError:
+                out[row["id"]] = None
+                continue
+            _, worst = self._deadline_views(self.deadlines_for(detail, progress), now)
+            out[row["id"]] = worst
+        return out
+
     # ------------------------------------------------------------------ intake
 
     def intake(

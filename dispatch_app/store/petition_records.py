@@ -196,6 +196,15 @@ def external_refs(conn: Connection) -> set[str]:
     return {str(v) for v in conn.execute(stmt).scalars() if v}
 
 
+def petitions_by_ids(conn: Connection, case_ids: Iterable[int]) -> list[RowMapping]:
+    """Petition cases among ``case_ids`` (for the deadline column of a queue page)."""
+    ids = list(set(case_ids))
+    if not ids:
+        return []
+    stmt = select(*_CANDIDATE_COLUMNS).where(cases.c.kind == "petition", cases.c.id.in_(ids))
+    return list(conn.execute(stmt).mappings())
+
+
 def open_petitions(conn: Connection, statuses: Iterable[str]) -> list[RowMapping]:
     """Open petition cases (for reminders)."""
     stmt = (

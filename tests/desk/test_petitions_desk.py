@@ -122,6 +122,12 @@ def test_an_overdue_callback_is_in_the_overdue_queue(
     clock.advance(hours=9)  # Tuesday 01:00 Shanghai
     assert deadline(petitions.get(view.case.id), "hotline_callback") is DeadlineState.OVERDUE
     assert [r.id for r in desk.queue_page(overdue)] == [view.case.id]
+    other = desk.create_case(CaseDraft(CaseKind.QUALITY, "PM2.5 超标", District.XINBEI))
+    column = petitions.queue_deadlines([view.case.id, other.id])
+    assert set(column) == {view.case.id}
+    shown = column[view.case.id]
+    assert shown is not None and shown.deadline.key == "hotline_callback"
+    assert shown.state is DeadlineState.OVERDUE and shown.remaining < timedelta(0)
     # Calling back moves the governing deadline to the 15-day decision.
     after = petitions.record_contact(view.case.id, note="已回电")
     assert deadline(after, "hotline_callback") is DeadlineState.MET_LATE
