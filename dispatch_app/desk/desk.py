@@ -9,6 +9,7 @@ change is published on ``events``.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 import uuid
@@ -58,6 +59,8 @@ from dispatch_app.store.engine import DEFAULT_BUSY_TIMEOUT_S
 from dispatch_app.store.errors import ConflictError, NotFound, StoreUnavailable
 from dispatch_app.store.queue import QueueQuery, QueueRow, queue_count, queue_page, unit_loads
 from dispatch_app.store.schema import refresh_statistics, upgrade_to_head
+
+log = logging.getLogger(__name__)
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -1028,10 +1031,16 @@ class Desk:
         user = self._actor()
         with self.store.read() as conn:
             rows = filter_records.list_filters(conn, user.id)
-        return [
-            SavedFilterView(r["id"], r["name"], QueueQuery.from_json(r["query"]), r["version"])
-            for r in rows
-        ]
+        result = []
+        for r in rows:
+            try:
+                query = QueueQuery.from_json(r["query"])
+            except (ValueError, TypeError, AttributeError):
+                # A filter saved by a newer desk (or damaged) must not hide the others.
+                log.warning("saved filter %s of %s is unreadable; skipped", r["id"], user.username)
+                continue
+            result.append(SavedFilterView(r["id"], r["name"], query, r["version"]))
+        return result
 
     def save_filter(self, name: str, query: QueueQuery) -> SavedFilterView:
         """Save (or replace) the logged-in user's filter called ``name``."""

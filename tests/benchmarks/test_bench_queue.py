@@ -35,6 +35,14 @@ def big_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Desk, f
     desk.close()
 
 
+def _current_rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")  # pragma: no cover - not Linux
+
+
 def _ms(fn: Callable[[], Any], repeat: int = 7) -> tuple[float, Any]:
     times = []
     result = None
@@ -59,8 +67,10 @@ def test_queue_on_100k_cases(big_desk: tuple[Desk, float], bench: Any) -> None:
     count_ms, total = _ms(lambda: desk.queue_count())
     assert total == CASES
     bench("count of all cases", count_ms, "ms", "≤ 100 ms", count_ms <= 100)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    bench("peak RSS after first page (process)", rss_mb, "MB", "≤ 400 MB", rss_mb <= 400)
+    rss_mb = _current_rss_mb()
+    bench("RSS after first page (process)", rss_mb, "MB", "≤ 400 MB", rss_mb <= 400)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    bench("peak RSS so far (includes seeding)", peak_mb, "MB", "≤ 400 MB", peak_mb <= 400)
 
     changes = {
         "filter kind=violation": QueueQuery(kinds=("violation",)),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from dispatch_app.desk import Desk, QueueQuery, QueueSort
 from dispatch_app.desk.errors import NotFound, ValidationError
 from dispatch_app.domain.districts import District
+from dispatch_app.store.models import saved_filters
 from tests.desk.conftest import PASSWORD, draft
 
 
@@ -56,3 +58,15 @@ def test_saved_filters_per_user(desk: Desk) -> None:
     desk.login("admin", PASSWORD)
     desk.delete_filter(saved.id)
     assert desk.saved_filters() == []
+
+
+def test_an_unreadable_saved_filter_does_not_hide_the_others(desk: Desk) -> None:
+    good = desk.save_filter("新北", QueueQuery(districts=("xinbei",)))
+    bad = desk.save_filter("坏的", QueueQuery())
+    with desk.store.write() as conn:
+        conn.execute(
+            update(saved_filters)
+            .where(saved_filters.c.id == bad.id)
+            .values(query={"sort": "by-mood", "kinds": "quality"})
+        )
+    assert desk.saved_filters() == [good]
