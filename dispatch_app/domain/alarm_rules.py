@@ -43,12 +43,10 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final, NamedTuple
 
-import numpy as np
-
 from dispatch_app.domain.errors import ValidationError
 from dispatch_app.standards import gb3095, water
-from dispatch_app.standards.aqi import BEIJING, hourly_report, standard_for
-from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_arrays
+from dispatch_app.standards.aqi import BEIJING, standard_for
+from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_row
 from dispatch_app.standards.aqi_tables import HJ633_2012, POLLUTANTS, aqi_level, level_by_number
 from dispatch_app.standards.rounding import resolution, round_concentration, round_units
 
@@ -445,11 +443,6 @@ HOUR_COVERAGE: Final = 0.75
 DAY_HOURS_NEEDED: Final = 20
 EIGHT_HOURS_NEEDED: Final = 6
 _BUCKETS_KEPT: Final = 26
-#: Primary pollutants by the bit mask of ``aqi_batch.AqiArrays.primary``.
-_PRIMARY_BY_MASK: Final = tuple(
-    tuple(p for k, p in enumerate(POLLUTANTS) if mask & (1 << k))
-    for mask in range(1 << len(POLLUTANTS))
-)
 _RESYNC: Final = 256
 
 
@@ -696,14 +689,13 @@ class _Series:
             return None
         return math.fsum(means) / len(means), end
 
-    def window_minimum(self, window_s: float) -> tuple[float, float] | None:
-        """(lowest valid value of the window ending at the latest sample, its time)."""
+    def window_minimum(self, window_s: float) -> tuple[float, int] | None:
+        """(lowest valid value of the window ending at the latest sample, its index)."""
         if not self.times:
             return None
         start = bisect.bisect_left(self.times, self.times[-1] - window_s)
-        values = self.values[start:]
-        low = min(values)
-        return low, self.times[start + values.index(low)]
+        low = min(self.values[start:])
+        return low, start
 
 
 class _Station:
@@ -1004,7 +996,7 @@ class AlarmEngine:
                 return None if series is None else float(series.revision)
 
             if t is RuleType.LIMIT:
-                return series_key, lambda s: self._measure_limit(rule, s)
+                return series_key, self._limit_measurer(rule)
             return series_key, lambda s: self._measure_rise(rule, s)
         if t is RuleType.WATER_CLASS:
             return lambda s: float(s.revision), lambda s: self._measure_water(rule, s, now_ts)
@@ -1037,97 +1029,71 @@ class AlarmEngine:
     def _index(
         self, stations: list[_Station], standard: str
     ) -> list[tuple[int, float, _Explain] | None]:
-        hour: dict[str, list[float]] = {p: [] for p in POLLUTANTS}
-        moving: dict[str, list[float]] = {p: [] for p in ("SO2", "PM10", "PM2.5")}
-        sample_time: list[float] = []
+        """Hourly AQI of each station from its rolling hour averages (exact integer path)."""
+        result: list[tuple[int, float, _Explain] | None] = []
+        moving_keys = ("SO2", "PM10", "PM2.5") if standard == HJ633_2012 else ()
         for station in stations:
             latest = -math.inf
+            averages: dict[str, float | None] = {}
             for p in POLLUTANTS:
                 series = station.series.get(p)
                 avg = series.hour_average(station.per_hour) if series is not None else None
-                hour[p].append(avg[0] if avg else math.nan)
-                if avg and avg[1] > latest:
-                    latest = avg[1]
-                if p in moving:
-                    day = (
-                        series.hours_average(24, DAY_HOURS_NEEDED, station.per_hour)
-                        if series is not None and standard == HJ633_2012
-                        else None
-                    )
-                    moving[p].append(day[0] if day else math.nan)
-            sample_time.append(latest)
-        moving_arg = {p: np.array(v) for p, v in moving.items()} if standard == HJ633_2012 else None
-        try:
-            arrays = hourly_aqi_arrays(
-                {p: np.array(v) for p, v in hour.items()}, standard=standard, moving_24h=moving_arg
-            )
-        except ValueError:
-            # HJ 633—2012, SO2 1 h above 800 without its 24 h average somewhere: the rows that
-            # can be indexed still are, one by one.
-            arrays = None
-        result: list[tuple[int, float, _Explain] | None] = []
-        if arrays is not None:
-            aqi_list = arrays.aqi.tolist()
-            primary_list = arrays.primary.tolist()
-            iaqi_lists = {p: arrays.iaqi[p].tolist() for p in POLLUTANTS}
-        for i in range(len(stations)):
-            averages = {p: hour[p][i] for p in POLLUTANTS}
-            if arrays is not None:
-                value = aqi_list[i]
-                if value == MISSING:
-                    result.append(None)
-                    continue
-                primary = _PRIMARY_BY_MASK[primary_list[i]]
-                sub = {p: iaqi_lists[p][i] for p in POLLUTANTS}
-            else:
-                try:
-                    report = hourly_report(
-                        {p: (None if math.isnan(v) else v) for p, v in averages.items()},
-                        standard=standard,
-                        moving_24h={
-                            p: (None if math.isnan(v[i]) else v[i]) for p, v in moving.items()
-                        },
-                    )
-                except ValueError:
-                    result.append(None)
-                    continue
-                value = report.aqi if report.aqi is not None else MISSING
-                primary = report.primary_pollutants
-                sub = {p: report.iaqi.get(p, MISSING) for p in POLLUTANTS}
+                if avg is None:
+                    averages[p] = None
+                else:
+                    averages[p] = avg[0]
+                    if avg[1] > latest:
+                        latest = avg[1]
+            moving: dict[str, float | None] = {}
+            for p in moving_keys:
+                series = station.series.get(p)
+                day = (
+                    series.hours_average(24, DAY_HOURS_NEEDED, station.per_hour)
+                    if series is not None
+                    else None
+                )
+                moving[p] = day[0] if day else None
+            value, _, primary, sub = hourly_aqi_row(averages, standard=standard, moving_24h=moving)
             if value == MISSING:
                 result.append(None)
                 continue
-            when = sample_time[i]
-            result.append((value, when, _aqi_explainer(value, primary, averages, sub, when)))
+            result.append(
+                (value, latest, _aqi_explainer(value, primary, averages, sub, latest, moving))
+            )
         return result
 
-    def _measure_limit(self, rule: AlarmRule, station: _Station) -> _Measure | None:
+    def _limit_measurer(self, rule: AlarmRule) -> Callable[[_Station], _Measure | None]:
+        """The measure of a limit rule: its rolling average (what is fixed per evaluation, the
+        limit and the words, is worked out once here, not per station)."""
         pollutant, period = rule.params["pollutant"], rule.params["period"]
-        series = station.series.get(pollutant)
-        if series is None:
-            return None
-        if period == "1h":
-            avg = series.hour_average(station.per_hour)
-        elif period == "8h":
-            avg = series.hours_average(8, EIGHT_HOURS_NEEDED, station.per_hour)
-        else:
-            avg = series.hours_average(24, DAY_HOURS_NEEDED, station.per_hour)
-        if avg is None:
-            return None
-        value, when = avg
         basis = {"1h": "1h average", "8h": "8h average", "day": "24h average"}[period]
         limit = self._limit(rule)
+        hours, needed = (8, EIGHT_HOURS_NEEDED) if period == "8h" else (24, DAY_HOURS_NEEDED)
 
-        def explain() -> tuple[tuple[Evidence, ...], str, str]:
-            shown = round_concentration(pollutant, value)
-            ev = (Evidence(pollutant, _dt(when), value, "N", basis),)
-            return (
-                ev,
-                f"{pollutant} {basis_zh(basis)} {shown}，超过 GB 3095 限值 {limit}",
-                f"{pollutant} {basis} {shown} above the GB 3095 limit {limit}",
-            )
+        def measure(station: _Station) -> _Measure | None:
+            series = station.series.get(pollutant)
+            if series is None:
+                return None
+            if period == "1h":
+                avg = series.hour_average(station.per_hour)
+            else:
+                avg = series.hours_average(hours, needed, station.per_hour)
+            if avg is None:
+                return None
+            value, when = avg
 
-        return value, when, explain
+            def explain() -> tuple[tuple[Evidence, ...], str, str]:
+                shown = round_concentration(pollutant, value)
+                ev = (Evidence(pollutant, _dt(when), value, "N", basis),)
+                return (
+                    ev,
+                    f"{pollutant} {basis_zh(basis)} {shown}，超过 GB 3095 限值 {limit}",
+                    f"{pollutant} {basis} {shown} above the GB 3095 limit {limit}",
+                )
+
+            return value, when, explain
+
+        return measure
 
     def _measure_water(self, rule: AlarmRule, station: _Station, now_ts: float) -> _Measure | None:
         info = station.info
@@ -1196,8 +1162,9 @@ class AlarmEngine:
             rise = min(rise, 0.0)  # too small in absolute terms to count as a rise
 
         def explain() -> tuple[tuple[Evidence, ...], str, str]:
+            low_time = series.times[series.values.index(low[0], low[1])]
             ev = (
-                Evidence(parameter, _dt(low[1]), low[0], "N", "window minimum"),
+                Evidence(parameter, _dt(low_time), low[0], "N", "window minimum"),
                 Evidence(parameter, _dt(latest_time), latest_value, "N", "latest"),
             )
             pct = round(rise * 100)
@@ -1289,16 +1256,19 @@ def basis_zh(basis: str) -> str:
 def _aqi_explainer(
     value: int,
     primary: tuple[str, ...],
-    averages: dict[str, float],
+    averages: dict[str, float | None],
     sub: dict[str, int],
     when: float,
+    moving: dict[str, float | None],
 ) -> _Explain:
     def explain() -> tuple[tuple[Evidence, ...], str, str]:
         level = aqi_level(value)
         ev = tuple(
-            Evidence(p, _dt(when), averages[p], "N", f"1h average, IAQI {sub[p]}")
+            Evidence(p, _dt(when), moving[p], "N", f"24h average, IAQI {sub[p]}")
+            if p in moving
+            else Evidence(p, _dt(when), averages[p], "N", f"1h average, IAQI {sub[p]}")
             for p in POLLUTANTS
-            if not math.isnan(averages[p])
+            if p in sub
         )
         first = "、".join(primary) or "—"
         return (

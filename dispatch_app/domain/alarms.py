@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from dispatch_app.domain.alarm_rules import (
     AlarmCondition,
@@ -59,6 +59,7 @@ __all__ = [
     "CHATTER_WINDOW",
     "FLOOD_LIMIT",
     "FLOOD_WINDOW",
+    "REFRESH_EVERY",
     "SHELVE_DURATIONS",
     "STALE_AFTER",
     "Alarm",
@@ -77,7 +78,9 @@ __all__ = [
     "RuleSet",
     "StationInfo",
     "acknowledge",
+    "alarm_from_dict",
     "alarm_key",
+    "alarm_to_dict",
     "apply_condition",
     "apply_evaluation",
     "link_case",
@@ -98,6 +101,9 @@ CHATTER_WINDOW: Final = timedelta(minutes=1)
 CHATTER_TOGGLES: Final = 3
 FLOOD_WINDOW: Final = timedelta(minutes=10)
 FLOOD_LIMIT: Final = 10
+#: An active alarm whose condition repeats unchanged gets its ``last_seen`` refreshed at most
+#: this often (an UPDATED change); a changed value or evidence is an UPDATED change at once.
+REFRESH_EVERY: Final = timedelta(minutes=1)
 
 
 class AlarmState(StrEnum):
@@ -223,7 +229,8 @@ def apply_condition(
 ) -> AlarmChange | None:
     """Apply the engine's verdict on one (rule, station) to its alarm (None: none yet).
 
-    Returns None when nothing changes (an inactive verdict on an alarm that is not active).
+    Returns None when nothing changes: an inactive verdict on an alarm that is not active, or
+    an unchanged active verdict within ``REFRESH_EVERY`` of the last one.
     """
     _aware(now)
     if alarm is not None and alarm.key != condition.key:
@@ -260,6 +267,9 @@ def apply_condition(
     }
     if condition.active:
         if alarm.state.active:
+            unchanged = all(getattr(alarm, k) == v for k, v in data.items())
+            if unchanged and now - alarm.last_seen < REFRESH_EVERY:
+                return None  # nothing new but the time: spare the store a write
             after = _bump(alarm, last_seen=now, **data)
             return AlarmChange(ChangeKind.UPDATED, alarm, after, now)
         toggles, chattering = _toggled(alarm, now)
@@ -501,3 +511,113 @@ class Annunciator:
         if grouped:
             single.append(Announcement(now, None, len(grouped), tuple(grouped)))
         return single
+
+
+# --- persistence helpers ------------------------------------------------------------------
+#
+# A store keeps an alarm as a row (or JSON) and its changes as history. These two functions
+# give the JSON-ready form (ISO 8601 times with offset, enum values, evidence as objects) and
+# read it back, refusing a malformed record instead of guessing.
+
+_TIME_FIELDS = frozenset(
+    {"first_raised", "raised_at", "last_seen", "cleared_at", "acknowledged_at", "shelved_until"}
+)
+
+
+def alarm_to_dict(alarm: Alarm) -> dict[str, Any]:
+    """A JSON-ready dict of every field of ``alarm``."""
+    out: dict[str, Any] = {}
+    for f in fields(Alarm):
+        value = getattr(alarm, f.name)
+        if f.name in _TIME_FIELDS:
+            value = value.isoformat() if value is not None else None
+        elif f.name == "toggles":
+            value = [t.isoformat() for t in value]
+        elif f.name == "evidence":
+            value = [
+                {
+                    "parameter": e.parameter,
+                    "time": e.time.isoformat(),
+                    "value": e.value,
+                    "flag": e.flag,
+                    "basis": e.basis,
+                }
+                for e in value
+            ]
+        elif isinstance(value, StrEnum):
+            value = value.value
+        out[f.name] = value
+    return out
+
+
+def alarm_from_dict(data: Mapping[str, Any]) -> Alarm:
+    """The ``Alarm`` of ``alarm_to_dict``; ValueError naming the field when malformed."""
+    names = {f.name for f in fields(Alarm)}
+    missing = sorted(n for n in names if n not in data and n in _REQUIRED_FIELDS)
+    if missing:
+        raise ValueError(f"alarm record lacks {missing}")
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ValueError(f"alarm record has unknown fields {unknown}")
+
+    def when(name: str, text: Any) -> datetime:
+        try:
+            return _aware(datetime.fromisoformat(text))
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"alarm record field {name!r}: not an ISO time with offset: {text!r}"
+            ) from None
+
+    kwargs: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in _TIME_FIELDS:
+            kwargs[name] = None if value is None else when(name, value)
+        elif name == "toggles":
+            kwargs[name] = tuple(when(name, t) for t in value)
+        elif name == "evidence":
+            try:
+                kwargs[name] = tuple(
+                    Evidence(
+                        e["parameter"], when(name, e["time"]), e["value"], e["flag"], e["basis"]
+                    )
+                    for e in value
+                )
+            except (KeyError, TypeError):
+                raise ValueError(f"alarm record field 'evidence' is malformed: {value!r}") from None
+        elif name == "priority":
+            try:
+                kwargs[name] = Priority(value)
+            except ValueError:
+                raise ValueError(f"alarm record field 'priority': unknown {value!r}") from None
+        elif name == "state":
+            try:
+                kwargs[name] = AlarmState(value)
+            except ValueError:
+                raise ValueError(f"alarm record field 'state': unknown {value!r}") from None
+        else:
+            kwargs[name] = value
+    if not isinstance(kwargs.get("version"), int) or kwargs["version"] < 1:
+        raise ValueError(
+            f"alarm record field 'version' must be a positive integer, got {kwargs.get('version')!r}"
+        )
+    return Alarm(**kwargs)
+
+
+_REQUIRED_FIELDS = frozenset(
+    {
+        "key",
+        "rule_id",
+        "station_id",
+        "priority",
+        "state",
+        "value",
+        "threshold",
+        "message_zh",
+        "message_en",
+        "evidence",
+        "first_raised",
+        "raised_at",
+        "last_seen",
+        "version",
+    }
+)

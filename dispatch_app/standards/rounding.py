@@ -68,9 +68,11 @@ def round_units(pollutant: str, value: float) -> int:
     binary number); for tenths the tie (2n ± 1)/20 is compared as the nearest float, which a
     float's shortest decimal compares to exactly as the float does (see ``aqi_batch``).
     """
-    if (
+    # The common case first (a plain float in range; NaN fails the comparison): this runs for
+    # every station and pollutant at every alarm evaluation.
+    if not (type(value) is float and 0.0 <= value < 1e15) and (
         isinstance(value, bool)
-        or not isinstance(value, int | float)
+        or not isinstance(value, (int, float))
         or not math.isfinite(value)
         or value < 0
     ):

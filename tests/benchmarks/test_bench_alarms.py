@@ -3,7 +3,7 @@
 The network is resources/stations.json (360 stations: 8 + 4 + 62 + 208 air, 20 + 31 + 27
 water) with the shipped rules (resources/rules/alarms.toml). The engine is fed an hour of
 minute data (water: a 4-hourly sample), with some stations polluted so that alarms are
-active, then each measured round adds one new minute for every air station (so every window
+active, then each of 60 measured rounds adds one new minute for every air station (so every window
 has changed and every average is recomputed) and evaluates.
 """
 
@@ -72,23 +72,30 @@ def test_evaluate_whole_network(bench, resources_dir: Path) -> None:
         engine.evaluate(T0 + timedelta(minutes=minute))
 
     timings = []
+    cpu = []
     conditions = []
-    for minute in range(60, 90):
-        _feed_minute(engine, air, minute, rng)
-        now = T0 + timedelta(minutes=minute, seconds=5)
+    feed_s = 0.0
+    feed_n = 0
+    for minute in range(60, 120):
         start = time.perf_counter()
+        _feed_minute(engine, air, minute, rng)
+        feed_s += time.perf_counter() - start
+        feed_n += sum(len(keys) for _, keys in air)
+        now = T0 + timedelta(minutes=minute, seconds=5)
+        start, start_cpu = time.perf_counter(), time.thread_time()
         conditions = engine.evaluate(now)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
         timings.append((time.perf_counter() - start) * 1000)
     pairs = engine.pair_count
     # The work was real: the polluted stations and sections are in alarm.
     rules_firing = {c.rule_id for c in conditions if c.active}
     assert {"aqi-heavy", "water-national-below-target", "water-below-target"} <= rules_firing
     median = statistics.median(timings)
-    bench(
-        f"evaluate all rules, {len(air) + len(water)} stations ({pairs} rule-station pairs)",
-        median,
-        "ms (median)",
-        "≤ 5 ms",
-        median <= 5.0,
-    )
-    bench("evaluate all rules, worst of 30 rounds", max(timings), "ms", "", None)
+    label = f"evaluate all rules, {len(air) + len(water)} stations ({pairs} rule-station pairs)"
+    bench(label, median, "ms (median wall)", "≤ 5 ms", median <= 5.0)
+    median_cpu = statistics.median(cpu)
+    # The machine is shared: CPU time of the evaluating thread shows the cost without the
+    # waiting for a core that other work on the box causes.
+    bench(f"{label}, CPU time", median_cpu, "ms (median)", "≤ 5 ms", median_cpu <= 5.0)
+    bench("evaluate all rules, worst of 60 rounds", max(timings), "ms (wall)", "", None)
+    bench("observe (feed into the engine)", feed_n / feed_s, "obs/s", "", None)

@@ -339,3 +339,41 @@ def test_registry_parsing(resources_dir) -> None:
         AlarmEngine([], [AIR, AIR])
     with pytest.raises(ValueError, match="'stations' list"):
         stations_from_registry({})
+
+
+def test_aqi_rule_follows_the_version_of_the_data_date() -> None:
+    # PM2.5 70 µg/m³: HJ 633—2026 → IAQI 110 (level 3); HJ 633—2012 indexes the 24 h moving
+    # average 70 → IAQI 94 (level 2). Same data, different verdicts, by date.
+    r = rule("aqi", "aqi_level", ["air_provincial"], {"level": 3})
+    for start, expected in [(T0, True), (datetime(2025, 11, 28, tzinfo=UTC), False)]:
+        engine = AlarmEngine([r], [HOURLY_AIR])
+        for h in range(21):
+            when = start + timedelta(hours=h)
+            air_hour(engine, HOURLY_AIR.id, when, PM25=70.0, **CLEAN)
+            conditions = engine.evaluate(when + timedelta(minutes=1))
+        assert bool(active(conditions)) is expected, start
+
+
+def test_running_hour_average_matches_an_exact_sum() -> None:
+    import random
+
+    r = rule("no2", "limit", ["air_national"], {"pollutant": "NO2", "period": "1h"})
+    engine = AlarmEngine([r], [AIR])
+    series_of = engine._stations[AIR.id].series  # internal window, read for this check only
+    rng = random.Random(3)
+    values: dict[int, float] = {}
+    held: list[int] = []
+    for m in range(3000):
+        values[m] = round(rng.uniform(0, 400), 1)
+        if rng.random() < 0.05:
+            held.append(m)  # the logger holds it back: sent three minutes later
+        else:
+            engine.observe(AIR.id, "NO2", minutes(m), values[m])
+        for late in [h for h in held if h <= m - 3]:
+            engine.observe(AIR.id, "NO2", minutes(late), values[late])
+            held.remove(late)
+        if m % 50 == 49 and m > 60 and not held:
+            got = series_of["NO2"].hour_average(1)
+            assert got is not None
+            exact = math.fsum(values[k] for k in range(m - 59, m + 1)) / 60
+            assert got[0] == pytest.approx(exact, rel=1e-12), m

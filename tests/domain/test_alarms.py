@@ -16,6 +16,8 @@ from dispatch_app.domain.alarms import (
     Annunciator,
     ChangeKind,
     acknowledge,
+    alarm_from_dict,
+    alarm_to_dict,
     apply_condition,
     apply_evaluation,
     link_case,
@@ -303,3 +305,38 @@ def test_panel_order() -> None:
     acked = step(high_new, acknowledge(high_new, "li", "", at(7)))
     order = panel_order([low_new, acked, high_old])
     assert [a.station_id for a in order] == ["A", "B", "C"]
+
+
+def test_unchanged_repeat_refreshes_last_seen_at_most_once_a_minute() -> None:
+    alarm = raise_alarm(T0)
+    assert apply_condition(alarm, condition(), T0 + timedelta(seconds=30)) is None
+    change = apply_condition(alarm, condition(), T0 + timedelta(seconds=60))
+    assert change is not None and change.kind is ChangeKind.UPDATED
+    assert change.after.last_seen == T0 + timedelta(seconds=60)
+    # A new value is written at once.
+    moved = apply_condition(alarm, condition(value=240.0), T0 + timedelta(seconds=5))
+    assert moved is not None and moved.after.value == 240.0
+
+
+def test_alarm_record_round_trips_through_json() -> None:
+    import json
+
+    alarm = raise_alarm()
+    alarm = step(alarm, shelve(alarm, "li", "6h", "检修", at(1)))
+    alarm = step(alarm, apply_condition(alarm, condition(active=False), at(2)))
+    alarm = step(alarm, link_case(alarm, "Q-1", at(3)))
+    record = json.loads(json.dumps(alarm_to_dict(alarm), ensure_ascii=False))
+    assert record["state"] == "cleared_unacknowledged" and record["priority"] == "high"
+    assert record["evidence"][0]["parameter"] == "PM2.5"
+    assert alarm_from_dict(record) == alarm
+    for broken, words in [
+        ({**record, "state": "gone"}, "state"),
+        ({**record, "raised_at": "yesterday"}, "raised_at"),
+        ({**record, "raised_at": "2026-11-28T10:00:00"}, "raised_at"),
+        ({**record, "version": 0}, "version"),
+        ({**record, "colour": "red"}, "unknown fields"),
+        ({k: v for k, v in record.items() if k != "key"}, "lacks"),
+        ({**record, "evidence": [{"parameter": "x"}]}, "evidence"),
+    ]:
+        with pytest.raises(ValueError, match=words):
+            alarm_from_dict(broken)
