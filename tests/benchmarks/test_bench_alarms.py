@@ -97,5 +97,6 @@ def test_evaluate_whole_network(bench, resources_dir: Path) -> None:
     # The machine is shared: CPU time of the evaluating thread shows the cost without the
     # waiting for a core that other work on the box causes.
     bench(f"{label}, CPU time", median_cpu, "ms (median)", "≤ 5 ms", median_cpu <= 5.0)
+    bench("evaluate all rules, best of 60 rounds", min(timings), "ms (wall)", "", None)
     bench("evaluate all rules, worst of 60 rounds", max(timings), "ms (wall)", "", None)
     bench("observe (feed into the engine)", feed_n / feed_s, "obs/s", "", None)
