@@ -292,6 +292,9 @@ class EmbeddedDataService:
                     f"embedded data service gave no ready line within {self.ready_timeout_s:g} s"
                     + self._tail_suffix(start_offset)
                 )
+            if self._stopping.is_set():  # the desk is closing while the child starts
+                self._terminate(proc)
+                raise EmbeddedServiceError("embedded data service start abandoned: desk stopping")
             try:
                 line = lines.get(timeout=min(remaining, 0.5))
             except queue.Empty:

@@ -249,12 +249,10 @@ class FeedPoller:
             except asyncio.CancelledError:
                 raise
             except DataServiceCursorAhead as exc:
-                # The service came back with another database: start over from /latest.
+                # The service came back with another database: start over from /latest (after
+                # the usual interval, not at once: a service that keeps refusing must not spin us).
                 log.warning("%s; reloading", exc)
                 self._loaded = False
-                delay = (
-                    self.poll_interval_s
-                )  # not 0: a service that keeps refusing must not spin us
             except DataServiceError as exc:
                 self._failed(exc)
                 delay = min(

@@ -39,7 +39,7 @@ def test_start_embedded_serves_a_simulated_network_and_stops_with_the_desk(
 ) -> None:
     """What the desk does at start-up: a simulated network with history, in the data dir."""
     states: list[EmbeddedStatus] = []
-    service = start_embedded(tmp_path / "data", backfill_hours=1, speed=60.0)
+    service = start_embedded(tmp_path / "data", backfill_hours=None, speed=60.0)
     try:
         service.subscribe(states.append)
         assert service.status.state is EmbeddedState.RUNNING
@@ -49,7 +49,7 @@ def test_start_embedded_serves_a_simulated_network_and_stops_with_the_desk(
         with DataServiceClient(service.url) as client:
             assert client.health().stations > 300
             deadline = time.monotonic() + 20
-            while client.health().cursor == 0:  # the simulator and backfill deliver data
+            while client.health().cursor == 0:  # the simulated network delivers data
                 assert time.monotonic() < deadline, "no simulated data within 20 s"
                 time.sleep(0.2)
         assert (tmp_path / "data" / DATABASE_FILE).exists()
@@ -131,3 +131,51 @@ def test_no_ready_line_times_out_and_a_stubborn_child_is_killed(tmp_path: Path) 
     assert "no ready line within 1 s" in str(info.value)
     assert "loading registry..." in str(info.value)
     assert not _alive(int(pid_file.read_text()))
+
+
+def test_crash_restarts_with_backoff_and_moves_port_when_taken(tmp_path: Path) -> None:
+    """The child dies; its HTTP port is grabbed by another program meanwhile. The watcher restarts
+    it on a free port instead, and reports the new address (the desk's poller follows it)."""
+    import signal
+    import socket
+
+    states: list[EmbeddedStatus] = []
+    service = EmbeddedDataService(
+        tmp_path / "ds.db",
+        simulate=False,
+        log_path=tmp_path / "ds.log",
+        restart_backoff_s=0.5,
+    )
+    service.start()
+    blocker = socket.socket()
+    try:
+        service.subscribe(states.append)
+        old_url, old_pid = service.url, service.pid
+        assert old_url is not None and old_pid is not None
+        port = int(old_url.rsplit(":", 1)[1])
+        os.kill(old_pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while True:  # take the port the moment the dead child lets go of it
+            try:
+                blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                blocker.bind(("127.0.0.1", port))
+                blocker.listen()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "port never freed"
+                time.sleep(0.01)
+        deadline = time.monotonic() + 30
+        while not (service.status.state is EmbeddedState.RUNNING and service.pid != old_pid):
+            assert time.monotonic() < deadline, f"no restart: {service.status}"
+            time.sleep(0.05)
+        assert service.url != old_url
+        assert service.status.restarts == 1
+        with DataServiceClient(service.url or "") as client:
+            assert client.health().status == "ok"
+    finally:
+        blocker.close()
+        service.stop()
+    kinds = [s.state for s in states]
+    assert EmbeddedState.RESTARTING in kinds
+    restarting = next(s for s in states if s.state is EmbeddedState.RESTARTING)
+    assert "exited with code" in (restarting.last_error or "")
