@@ -3,16 +3,22 @@ clock and the standard cast of users."""
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
 
 from dispatch_app.desk import Desk
 from dispatch_app.domain.cases import CaseDraft, CaseKind, CaseSource, Priority
 from dispatch_app.domain.credit_code import make_credit_code
 from dispatch_app.domain.districts import District
+from dispatch_app.store.schema import upgrade_to_head
+from tests.conftest import PG_SKIP_REASON, _with_search_path, pg_base_url
 
 PASSWORD = "correct-horse-9"
 # Cheaper scrypt for tests that are not about password strength (the cost is stored with each
@@ -31,6 +37,59 @@ class Clock:
 
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file migrated once; each test gets a copy (tests/store checks migrating)."""
+    path = tmp_path_factory.mktemp("template") / "desk.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_session_url() -> Iterator[str | None]:
+    """A PostgreSQL schema migrated once per session; each test starts from it emptied."""
+    base = pg_base_url()
+    if base is None:
+        yield None
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _with_search_path(base, schema)
+    try:
+        upgrade_to_head(url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, _sqlite_template: Path) -> str:
+    """Like the project-wide ``db_url`` (a real SQLite file, then a real PostgreSQL schema),
+    but starting from an already migrated, empty database: migrating for every test made
+    the desk tests several times slower. tests/store covers the migrations themselves."""
+    if request.param == "sqlite":
+        path = tmp_path / "desk.db"
+        shutil.copy(_sqlite_template, path)
+        return f"sqlite:///{path}"
+    url: str | None = request.getfixturevalue("_pg_session_url")
+    if url is None:
+        pytest.skip(PG_SKIP_REASON)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+            if tables:
+                names = ", ".join(f'"{t}"' for t in tables)
+                conn.execute(text(f"TRUNCATE TABLE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+    return url
 
 
 @pytest.fixture
