@@ -762,11 +762,13 @@ class AlarmEngine:
 
     def set_rules(self, rules: RuleSet | Iterable[AlarmRule]) -> None:
         """Replace the rule set (an administrator saved an edit). Filter state of rules that
-        keep their id is kept, so an active alarm is not re-raised by the edit."""
+        keep their id is kept, so an active alarm is not re-raised by the edit; an edited rule
+        re-judges the current data at the next evaluation (it may clear or hold)."""
         rule_list = tuple(rules.rules if isinstance(rules, RuleSet) else rules)
         ids = [r.id for r in rule_list]
         if len(set(ids)) != len(ids):
             raise ValueError("two rules share an id")
+        before = {r.id: r for r in getattr(self, "_rules", ())}
         self._rules = rule_list
         old, self._pairs = self._pairs, {}
         self._targets: list[tuple[AlarmRule, list[tuple[_Station, _Pair]]]] = []
@@ -778,6 +780,10 @@ class AlarmEngine:
                 if rule.applies_to(s.info.kind):
                     key = (rule.id, s.info.id)
                     pair = self._pairs[key] = old.get(key) or _Pair()
+                    if rule.id in before and before[rule.id] != rule:
+                        # Edited rule: judge the current data again under its new terms.
+                        pair.last_key = -math.inf
+                        pair.consecutive = 0
                     targets.append((s, pair))
             self._targets.append((rule, targets))
         self._aqi_cache.clear()

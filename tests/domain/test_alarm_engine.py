@@ -86,7 +86,7 @@ def test_aqi_level_needs_hour_coverage_then_count() -> None:
 def test_count_filter_resets_and_repeated_evaluation_is_not_a_new_sample() -> None:
     r = rule("aqi", "aqi_level", ["air_provincial"], {"level": 3}, count=3)
     engine = AlarmEngine([r], [HOURLY_AIR])
-    pm = [120.0, 120.0, 40.0, 120.0, 120.0]  # AQI 160, 160, 57, 160, 160
+    pm = [120.0, 120.0, 40.0, 120.0, 120.0]  # AQI 158, 158, 60, 158, 158
     for h, value in enumerate(pm):
         air_hour(engine, HOURLY_AIR.id, minutes(60 * h), PM25=value, **CLEAN)
         for _ in range(3):  # evaluating the same data again is not another sample
@@ -377,3 +377,14 @@ def test_running_hour_average_matches_an_exact_sum() -> None:
             assert got is not None
             exact = math.fsum(values[k] for k in range(m - 59, m + 1)) / 60
             assert got[0] == pytest.approx(exact, rel=1e-12), m
+
+
+def test_edited_rule_rejudges_current_data() -> None:
+    heavy = rule("aqi", "aqi_level", ["air_provincial"], {"level": 5})
+    engine = AlarmEngine([heavy], [HOURLY_AIR])
+    air_hour(engine, HOURLY_AIR.id, minutes(0), PM25=120.0, **CLEAN)  # AQI 158, level 4
+    assert engine.evaluate(minutes(1)) == []
+    # The administrator lowers the rule to level 3: no new data, yet the verdict changes.
+    engine.set_rules([rule("aqi", "aqi_level", ["air_provincial"], {"level": 3})])
+    conditions = engine.evaluate(minutes(2))
+    assert active(conditions) and conditions[0].value == 158.0
