@@ -28,6 +28,25 @@ Common fields: ``id``, ``name_zh``, ``name_en``, ``type``, ``station_kinds``, ``
 samples before the alarm fires), ``deadband`` (hysteresis: an active alarm clears only when the
 measure falls past the threshold by more than this), ``open_case`` (an activation opens a
 quality case automatically; defaults to true for high priority), ``enabled``.
+
+Evaluation (``AlarmEngine``): the feed pushes observations (``observe``/``observe_many``), the
+desk calls ``evaluate(now)`` and passes the ``AlarmCondition`` list to the lifecycle in
+``alarms``. How the data is read:
+
+* Only values flagged "N" enter averages and classifications; other flags (M, C, D …) still
+  show the station is alive and feed the fault rule.
+* The hourly average is the mean of the valid samples of the 60 minutes ending at the
+  station's latest sample, with at least 75 % of the expected samples (HJ 663: 45 minutes;
+  from the station's ``interval_s``). 8-hour and 24-hour averages are means of clock-hour
+  means with at least 6 of 8 and 20 of 24 valid hours. A desk that starts cold can backfill the
+  last day from the data service so these windows fill at once.
+* The hourly AQI follows the HJ 633 version of ``now``'s date; under HJ 633—2012 the PM IAQI
+  uses the 24-hour average, as that version prescribes.
+* Late data (a logger's buffer after an outage) is placed at its time; a sample sent twice
+  counts once. ``now`` must be on the data's clock.
+* The delay filter counts samples: a pair takes a new sample when its data changed (or, for
+  the time-driven silent and fault rules, at every evaluation), never merely because
+  ``evaluate`` ran again.
 """
 
 from __future__ import annotations
@@ -1093,7 +1112,7 @@ class AlarmEngine:
                 ev = (Evidence(pollutant, _dt(when), value, "N", basis),)
                 return (
                     ev,
-                    f"{pollutant} {basis_zh(basis)} {shown}，超过 GB 3095 限值 {limit}",
+                    f"{pollutant} {_basis_zh(basis)} {shown}，超过 GB 3095 限值 {limit}",
                     f"{pollutant} {basis} {shown} above the GB 3095 limit {limit}",
                 )
 
@@ -1250,7 +1269,7 @@ class AlarmEngine:
         )
 
 
-def basis_zh(basis: str) -> str:
+def _basis_zh(basis: str) -> str:
     return {
         "1h average": "小时均值",
         "8h average": "8 小时均值",
