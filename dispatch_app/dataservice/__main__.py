@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from dispatch_app.dataservice.server import main
+from dispatch_app.dataservice.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

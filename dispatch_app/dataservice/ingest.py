@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from dispatch_app.dataservice.cli import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
 from dispatch_app.dataservice.hj212 import (
     MAX_PACKET_LENGTH,
     Hj212Error,
@@ -67,9 +68,9 @@ QNRTN_UNKNOWN = 100
 @dataclass(frozen=True)
 class IngestLimits:
     max_packet: int = MAX_PACKET_LENGTH
-    idle_timeout_s: float = 900.0  # longer than a minute-data station's silence; water reconnects
+    idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
     packet_timeout_s: float = 30.0  # from the first byte of a packet to its CR LF
-    max_connections: int = 2000
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
     max_consecutive_faults: int = 50
     max_unread_reply_bytes: int = 64 * 1024
     read_size: int = 16 * 1024

@@ -11,75 +11,32 @@ writer commits what it holds, the HTTP server finishes its requests, the databas
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import ipaddress
 import json
 import logging
-import os
 import signal
 import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Generator
 from typing import Any, TextIO
 
 import uvicorn
 
 from dispatch_app.dataservice.api import ServiceState, create_app, guarded
+from dispatch_app.dataservice.cli import VERSION, ConfigError, ServiceConfig, check_config
 from dispatch_app.dataservice.ingest import (
     IngestLimits,
     IngestServer,
     IngestStats,
     ObservationWriter,
 )
-from dispatch_app.dataservice.registry import (
-    DEFAULT_REGISTRY,
-    Registry,
-    RegistryError,
-    load_registry,
-)
+from dispatch_app.dataservice.registry import Registry, RegistryError, load_registry
 from dispatch_app.dataservice.storage import Storage, StorageError
 
 log = logging.getLogger("dispatch_app.dataservice")
-
-VERSION = "0.1.0"
-TOKEN_ENV = "DISPATCH_DATASERVICE_TOKEN"
-EXIT_CONFIG = 2  # bad arguments, registry or database: nothing was started
-
-
-class ConfigError(Exception):
-    """A start-up problem the operator must fix; the message says what."""
-
-
-@dataclass(frozen=True)
-class ServiceConfig:
-    host: str = "127.0.0.1"
-    http_port: int = 0
-    hj212_port: int = 0
-    db_url: str = ""
-    registry_path: Path = DEFAULT_REGISTRY
-    simulate: bool = False
-    scenario: str | None = None
-    speed: float = 1.0
-    seed: int = 0
-    backfill_hours: int = 0
-    exit_with_stdin: bool = False
-    token: str | None = None
-    limits: IngestLimits = field(default_factory=IngestLimits)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class _QuietUvicorn(uvicorn.Server):
@@ -135,16 +92,8 @@ def _bind(host: str, port: int) -> socket.socket:
 
 async def serve(config: ServiceConfig, out: TextIO = sys.stdout) -> None:
     """Run the service until ``stop`` is requested by a signal or stdin; raises `ConfigError`."""
+    check_config(config)
     token = config.token
-    if not is_loopback(config.host) and not token:
-        raise ConfigError(
-            f"listening on {config.host} (beyond loopback) needs a bearer token: "
-            f"--token or {TOKEN_ENV}"
-        )
-    if config.speed <= 0:
-        raise ConfigError("--speed must be positive")
-    if config.backfill_hours < 0:
-        raise ConfigError("--backfill-hours must not be negative")
     run_simulation = _load_simulation() if config.simulate else None
     try:
         registry: Registry = load_registry(config.registry_path)
@@ -161,7 +110,10 @@ async def serve(config: ServiceConfig, out: TextIO = sys.stdout) -> None:
     stop = asyncio.Event()
     stats = IngestStats()
     writer = ObservationWriter(storage, stats)
-    ingest = IngestServer(registry, writer, config.limits, stats)
+    limits = IngestLimits(
+        idle_timeout_s=config.idle_timeout_s, max_connections=config.max_connections
+    )
+    ingest = IngestServer(registry, writer, limits, stats)
     http_sock: socket.socket | None = None
     http: _QuietUvicorn | None = None
     http_task: asyncio.Task[None] | None = None
@@ -268,128 +220,3 @@ def _report_simulation_end(task: asyncio.Task[Any]) -> None:
     exc = task.exception()
     if exc is not None:
         log.error("the simulator stopped with an error; the service keeps running", exc_info=exc)
-
-
-# --- command line -----------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="python -m dispatch_app.dataservice",
-        description=(
-            "Reference data service of the dispatch desk: HJ 212—2017 ingest over TCP, "
-            "observation storage and the HTTP API v1. Prints one JSON ready line on stdout "
-            "when both listeners are up."
-        ),
-    )
-    p.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address of both listeners (default 127.0.0.1; beyond loopback a "
-        "bearer token is required)",
-    )
-    p.add_argument("--http-port", type=int, default=0, help="HTTP API port (0: a free port)")
-    p.add_argument("--hj212-port", type=int, default=0, help="HJ 212 TCP port (0: a free port)")
-    p.add_argument(
-        "--db",
-        required=True,
-        metavar="URL",
-        help="database URL: sqlite:///path/file.db or postgresql+psycopg://...",
-    )
-    p.add_argument(
-        "--registry",
-        type=Path,
-        default=DEFAULT_REGISTRY,
-        metavar="PATH",
-        help=f"station registry JSON (default {DEFAULT_REGISTRY})",
-    )
-    p.add_argument(
-        "--simulate",
-        action="store_true",
-        help="run the network simulator, sending HJ 212 to the ingest port",
-    )
-    p.add_argument("--scenario", metavar="NAME", help="drill scenario to play (with --simulate)")
-    p.add_argument(
-        "--speed",
-        type=float,
-        default=1.0,
-        help="simulated seconds per real second (with --simulate)",
-    )
-    p.add_argument("--seed", type=int, default=0, help="simulator random seed")
-    p.add_argument(
-        "--backfill-hours",
-        type=int,
-        default=0,
-        metavar="H",
-        help="simulate the past H hours first (with --simulate)",
-    )
-    p.add_argument(
-        "--exit-with-stdin",
-        action="store_true",
-        help="exit when standard input closes (when embedded in the desk)",
-    )
-    p.add_argument(
-        "--token",
-        default=None,
-        help=f"bearer token required from HTTP clients (or env {TOKEN_ENV})",
-    )
-    p.add_argument(
-        "--idle-timeout",
-        type=float,
-        default=IngestLimits.idle_timeout_s,
-        metavar="S",
-        help="close an HJ 212 connection silent for S seconds",
-    )
-    p.add_argument(
-        "--max-connections",
-        type=int,
-        default=IngestLimits.max_connections,
-        help="most HJ 212 connections at once",
-    )
-    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
-    return p
-
-
-def config_from_args(argv: Sequence[str] | None = None) -> ServiceConfig:
-    args = build_parser().parse_args(argv)
-    for name in ("http_port", "hj212_port"):
-        port = getattr(args, name)
-        if not 0 <= port <= 65535:
-            build_parser().error(f"--{name.replace('_', '-')} must be 0–65535")
-    if (args.scenario or args.backfill_hours) and not args.simulate:
-        build_parser().error("--scenario and --backfill-hours need --simulate")
-    if args.idle_timeout <= 0 or args.max_connections <= 0:
-        build_parser().error("--idle-timeout and --max-connections must be positive")
-    limits = IngestLimits(idle_timeout_s=args.idle_timeout, max_connections=args.max_connections)
-    logging.basicConfig(
-        level=args.log_level,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    return ServiceConfig(
-        host=args.host,
-        http_port=args.http_port,
-        hj212_port=args.hj212_port,
-        db_url=args.db,
-        registry_path=args.registry,
-        simulate=args.simulate,
-        scenario=args.scenario,
-        speed=args.speed,
-        seed=args.seed,
-        backfill_hours=args.backfill_hours,
-        exit_with_stdin=args.exit_with_stdin,
-        token=args.token or os.environ.get(TOKEN_ENV) or None,
-        limits=limits,
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    config = config_from_args(argv)
-    try:
-        asyncio.run(serve(config))
-    except ConfigError as exc:
-        print(f"data service: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except KeyboardInterrupt:
-        return 0
-    return 0

@@ -17,14 +17,17 @@ from typing import Any
 import pytest
 import requests
 
-from dispatch_app.dataservice.hj212 import encode, parse
-from dispatch_app.dataservice.server import (
+from dispatch_app.dataservice.cli import (
+    DEFAULT_IDLE_TIMEOUT_S,
+    DEFAULT_MAX_CONNECTIONS,
     TOKEN_ENV,
     ConfigError,
     config_from_args,
     is_loopback,
-    serve,
 )
+from dispatch_app.dataservice.hj212 import encode, parse
+from dispatch_app.dataservice.ingest import IngestLimits
+from dispatch_app.dataservice.server import serve
 from tests.dataservice.conftest import (
     ROOT,
     RunningService,
@@ -94,7 +97,9 @@ def assert_problem(resp: requests.Response, status: int) -> dict[str, Any]:
     return body
 
 
-def test_ready_line_health_and_openapi(service: RunningService) -> None:
+def test_ready_line_health_openapi_and_stations(
+    service: RunningService, registry_path: Path
+) -> None:
     assert service.http.startswith("http://127.0.0.1:") and service.hj212_port > 0
     health = get(service, "/api/v1/health").json()
     assert health["status"] == "ok" and health["stations"] == 4
@@ -108,9 +113,6 @@ def test_ready_line_health_and_openapi(service: RunningService) -> None:
         "/api/v1/series",
         "/api/v1/updates",
     } <= set(spec["paths"])
-
-
-def test_stations_are_the_registry(service: RunningService, registry_path: Path) -> None:
     doc = json.loads(registry_path.read_text(encoding="utf-8"))
     assert get(service, "/api/v1/stations").json() == {"stations": doc["stations"]}
     water = get(service, "/api/v1/stations", kind="water_national").json()["stations"]
@@ -325,6 +327,13 @@ def test_token_from_the_command_line_or_the_environment(
     assert config_from_args(["--db", "sqlite:///x.db", "--token", "abc"]).token == "abc"
 
 
+def test_cli_defaults_are_the_ingest_defaults() -> None:
+    assert IngestLimits().idle_timeout_s == DEFAULT_IDLE_TIMEOUT_S
+    assert IngestLimits().max_connections == DEFAULT_MAX_CONNECTIONS
+    config = config_from_args(["--db", "sqlite:///x.db", "--idle-timeout", "5"])
+    assert config.idle_timeout_s == 5 and config.max_connections == DEFAULT_MAX_CONNECTIONS
+
+
 def test_loopback_detection() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert is_loopback("127.0.0.2")
@@ -342,23 +351,6 @@ def test_help() -> None:
     assert done.returncode == 0
     for flag in ("--hj212-port", "--http-port", "--simulate", "--exit-with-stdin", "--token"):
         assert flag in done.stdout
-
-
-def test_sigterm_shuts_down_cleanly_and_keeps_the_data(tmp_path: Path, registry_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'o.db'}"
-    svc = start_service(tmp_path, registry_path, db)
-    send_minutes(svc.hj212_port, MN1, range(3, 0, -1))
-    svc.process.send_signal(signal.SIGTERM)
-    assert svc.process.wait(15) == 0
-    assert "data service stopped" in svc.stderr()
-    # restarted on the same database, the cursor continues
-    again = start_service(tmp_path, registry_path, db)
-    try:
-        assert get(again, "/api/v1/health").json()["cursor"] == 6
-        send_minutes(again.hj212_port, MN1, range(10, 9, -1))
-        assert [i["seq"] for i in get(again, "/api/v1/updates", after=6).json()["items"]] == [7, 8]
-    finally:
-        stop_service(again)
 
 
 def test_simulate_feeds_the_service(tmp_path: Path, registry_path: Path) -> None:
@@ -380,7 +372,9 @@ def test_simulate_feeds_the_service(tmp_path: Path, registry_path: Path) -> None
         assert stop_service(svc) == 0
 
 
-def test_service_on_both_databases(tmp_path: Path, registry_path: Path, db_url: str) -> None:
+def test_service_on_both_databases_survives_sigterm_and_restart(
+    tmp_path: Path, registry_path: Path, db_url: str
+) -> None:
     svc = start_service(tmp_path, registry_path, db_url)
     try:
         send_minutes(svc.hj212_port, MN1, range(4, 0, -1))
@@ -390,4 +384,14 @@ def test_service_on_both_databases(tmp_path: Path, registry_path: Path, db_url: 
         assert [i["seq"] for i in body["items"]] == [6, 7, 8] and not body["more"]
         assert get(svc, "/api/v1/latest").json()["cursor"] == 8
     finally:
-        assert stop_service(svc) == 0
+        svc.process.send_signal(signal.SIGTERM)
+        assert svc.process.wait(15) == 0
+    assert "data service stopped" in svc.stderr()
+    # restarted on the same database, the cursor continues where it was
+    again = start_service(tmp_path, registry_path, db_url)
+    try:
+        assert get(again, "/api/v1/health").json()["cursor"] == 8
+        send_minutes(again.hj212_port, MN1, range(10, 9, -1))
+        assert [i["seq"] for i in get(again, "/api/v1/updates", after=8).json()["items"]] == [9, 10]
+    finally:
+        assert stop_service(again) == 0
