@@ -217,67 +217,68 @@ class Desk:
     def login(self, username: str, password: str) -> UserView:
         """Check the password; 5 failures lock the account for 15 minutes.
 
-        Raises AuthError (wrong name or password, without saying which) or LockedOut.
+        Raises AuthError (wrong name or password, without saying which) or LockedOut. The
+        password is checked outside any transaction (scrypt takes a tenth of a second, and a
+        SQLite write transaction would hold up the other workstations meanwhile); the failure
+        count is then increased atomically, so two wrong attempts at once both count.
         """
         now = self.clock()
         username = (username or "").strip()
-        with self.store.write() as conn:
+        with self.store.read() as conn:
             row = user_records.user_by_name(conn, username)
-            if row is None or not row["active"]:
+        if row is None or not row["active"]:
+            with self.store.write() as conn:
                 append_audit(
                     conn,
                     now,
-                    username or "?",
+                    username or "(empty)",
                     "login.failed",
                     "user",
-                    username or "?",
+                    username or "(empty)",
                     {"reason": "unknown_or_inactive"},
                 )
-                failure: AuthError = self._bad_login()
-            elif row["locked_until"] is not None and row["locked_until"] > now:
-                append_audit(conn, now, username, "login.refused_locked", "user", row["id"], {})
-                failure = LockedOut(username, row["locked_until"])
-            elif passwords.verify_password(
-                password or "", row["password_hash"], row["password_salt"], row["password_params"]
-            ):
-                user_records.update_user(
-                    conn,
-                    row["id"],
-                    None,
-                    {"failed_logins": 0, "locked_until": None, "updated_at": row["updated_at"]},
-                )
-                append_audit(conn, now, username, "login", "user", row["id"], {})
-                user = UserView.from_row(user_records.get_user(conn, row["id"]))
+            raise self._bad_login()
+        user_id = int(row["id"])
+        if row["locked_until"] is not None and row["locked_until"] > now:
+            with self.store.write() as conn:
+                append_audit(conn, now, username, "login.refused_locked", "user", user_id, {})
+            raise LockedOut(username, row["locked_until"])
+        ok = passwords.verify_password(
+            password or "", row["password_hash"], row["password_salt"], row["password_params"]
+        )
+        failure: AuthError
+        with self.store.write() as conn:
+            if ok:
+                user_records.record_login_success(conn, user_id)
+                append_audit(conn, now, username, "login", "user", user_id, {})
+                user = UserView.from_row(user_records.get_user(conn, user_id))
                 self._user = user
                 return user
+            failed = user_records.record_login_failure(conn, user_id)
+            if failed >= MAX_FAILED_LOGINS:
+                until = now + LOCKOUT
+                user_records.lock_user(conn, user_id, until)
+                append_audit(
+                    conn,
+                    now,
+                    username,
+                    "login.locked_out",
+                    "user",
+                    user_id,
+                    {"until": until.isoformat()},
+                )
+                failure = LockedOut(username, until)
             else:
-                failed = int(row["failed_logins"]) + 1
-                values: dict[str, Any] = {"failed_logins": failed}
-                if failed >= MAX_FAILED_LOGINS:
-                    until = now + LOCKOUT
-                    values = {"failed_logins": 0, "locked_until": until}
-                    append_audit(
-                        conn,
-                        now,
-                        username,
-                        "login.locked_out",
-                        "user",
-                        row["id"],
-                        {"until": until.isoformat()},
-                    )
-                    failure = LockedOut(username, until)
-                else:
-                    append_audit(
-                        conn,
-                        now,
-                        username,
-                        "login.failed",
-                        "user",
-                        row["id"],
-                        {"failed_logins": failed},
-                    )
-                    failure = self._bad_login()
-                user_records.update_user(conn, row["id"], None, values)
+                append_audit(
+                    conn,
+                    now,
+                    username,
+                    "login.failed",
+                    "user",
+                    user_id,
+                    {"failed_logins": failed},
+                )
+                failure = self._bad_login()
         # Raised after commit so the failure count and the audit entry are kept.
         raise failure
 

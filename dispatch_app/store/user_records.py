@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
@@ -76,4 +77,33 @@ def update_user(
         their_version=int(current["version"]),
         theirs=theirs,
         yours={k: v for k, v in values.items() if not k.startswith("password")},
+    )
+
+
+# Login bookkeeping changes no data an administrator edits, so it leaves ``version`` alone:
+# an administrator's open edit of a user is not made stale by that user logging in.
+
+
+def record_login_success(conn: Connection, user_id: int) -> None:
+    conn.execute(
+        update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=None)
+    )
+
+
+def record_login_failure(conn: Connection, user_id: int) -> int:
+    """Count one more failed attempt, atomically; return the new count."""
+    return int(
+        conn.execute(
+            update(users)
+            .where(users.c.id == user_id)
+            .values(failed_logins=users.c.failed_logins + 1)
+            .returning(users.c.failed_logins)
+        ).scalar_one()
+    )
+
+
+def lock_user(conn: Connection, user_id: int, until: datetime) -> None:
+    """Lock the account until ``until`` and start counting afresh after it."""
+    conn.execute(
+        update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=until)
     )

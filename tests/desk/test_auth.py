@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from dispatch_app.domain.errors import ValidationError
 from dispatch_app.domain.roles import Role
 from dispatch_app.store.audit_records import recent_audit
 from dispatch_app.store.user_records import DuplicateUsername, user_by_name
-from tests.desk.conftest import PASSWORD, Clock
+from tests.desk.conftest import PASSWORD, Clock, second_desk
 
 
 def test_first_start_creates_the_administrator(db_url: str, clock: Clock) -> None:
@@ -143,3 +144,40 @@ def test_nothing_works_logged_out(desk: Desk) -> None:
     with pytest.raises(AuthError) as info:
         desk.queue_count()
     assert info.value.key == "error.not_logged_in"
+
+
+def test_logging_in_does_not_make_an_admin_edit_stale(desk: Desk) -> None:
+    officer = next(u for u in desk.list_users() if u.username == "officer")
+    other = second_desk(desk.store.url, Clock(), "officer")  # the officer logs in meanwhile
+    other.close()
+    updated = desk.update_user(officer.id, officer.version, display_name="张三（早班）")
+    assert updated.display_name == "张三（早班）"
+
+
+def test_wrong_attempts_at_once_all_count(desk: Desk, db_url: str, clock: Clock) -> None:
+    desks = [second_desk(db_url, clock, "admin") for _ in range(2)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def attempts(d: Desk) -> None:
+        start.wait()
+        for _ in range(3):
+            try:
+                d.login("leader", "guess")
+            except AuthError as exc:
+                errors.append(exc)
+
+    threads = [threading.Thread(target=attempts, args=(d,)) for d in desks]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    finally:
+        for d in desks:
+            d.close()
+    assert len(errors) == 6
+    # Five failures lock the account whichever workstation they came from.
+    assert any(isinstance(e, LockedOut) for e in errors)
+    with pytest.raises(LockedOut):
+        desk.login("leader", PASSWORD)
