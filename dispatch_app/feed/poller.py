@@ -122,6 +122,7 @@ class FeedPoller:
         self._cursor = 0
         self._loaded = False
         self._service_started: datetime | None = None
+        self._service_problem: str | None = None
         self._status = FeedStatus(ConnectionState.CONNECTING, clock(), client.base_url, 0)
         self._state_subs: list[StateSubscriber] = []
         self._stations_subs: list[StationsSubscriber] = []
@@ -319,6 +320,11 @@ class FeedPoller:
         its cursor going backwards is the sign, and the cure is a full reload."""
         health = await self._call("/health", self.client.health)
         self._last_health = asyncio.get_running_loop().time()
+        # The service answers but says it is not well (its ingest cannot store): the numbers on
+        # screen may stop moving, so the desk must say "degraded", not "connected".
+        self._service_problem = (
+            None if health.status == "ok" else f"data service reports status {health.status!r}"
+        )
         restarted = self._service_started is not None and health.started != self._service_started
         self._service_started = health.started
         if health.cursor < self._cursor:
@@ -375,6 +381,22 @@ class FeedPoller:
     def _succeeded(self) -> None:
         now = self._clock()
         st = self._status
+        if self._service_problem is not None:
+            if st.state is not ConnectionState.DEGRADED or st.last_error != self._service_problem:
+                self._set_status(
+                    FeedStatus(
+                        ConnectionState.DEGRADED,
+                        since=st.since if st.state is ConnectionState.DEGRADED else now,
+                        base_url=self.client.base_url,
+                        cursor=self._cursor,
+                        last_error=self._service_problem,
+                        last_success=now,
+                        failures=0,
+                    )
+                )
+            else:
+                self._status = replace(st, last_success=now, cursor=self._cursor)
+            return
         if st.state is not ConnectionState.CONNECTED or st.cursor != self._cursor:
             became = st.state is not ConnectionState.CONNECTED
             self._set_status(

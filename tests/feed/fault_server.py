@@ -39,6 +39,7 @@ STATION = {
 class FaultServer:
     def __init__(self) -> None:
         self.mode = "ok"
+        self.health_status = "ok"
         self.requests: list[str] = []
         self.release = threading.Event()
         # Observations the "ok" mode serves through /updates: seq -> item.
@@ -87,7 +88,7 @@ class FaultServer:
         cursor = len(self.items)
         if parts.path == "/api/v1/health":
             return {
-                "status": "ok",
+                "status": self.health_status,
                 "version": "test",
                 "stations": 1,
                 "last_ingest": None,
@@ -100,6 +101,8 @@ class FaultServer:
             return {"cursor": cursor, "items": []}
         if parts.path == "/api/v1/updates":
             after = int(query.get("after", "0"))
+            if after > cursor:  # as the real service: a cursor from another database
+                return 409
             limit = int(query.get("limit", "1000"))
             page = [it for it in self.items if it["seq"] > after][:limit]
             more = bool(page) and page[-1]["seq"] < cursor
@@ -149,6 +152,9 @@ class FaultServer:
         body = self.body_for(h.path)
         if body is None:
             self._send(h, 404, b'{"title": "Not Found"}', "application/problem+json")
+            return
+        if body == 409:
+            self._send(h, 409, b'{"title": "Cursor ahead"}', "application/problem+json")
             return
         if mode == "wrong_shape":
             body = {"unexpected": True, "items": "not a list"}

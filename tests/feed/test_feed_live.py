@@ -11,7 +11,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
+import pytest
+
+from dispatch_app.feed.client import ClientTimeouts, DataServiceBadResponse, DataServiceClient
 from dispatch_app.feed.embedded import EmbeddedState, EmbeddedStatus
 from dispatch_app.feed.network_state import Staleness, StationsBatch
 from dispatch_app.feed.poller import ConnectionState, FeedPoller, FeedStatus
@@ -163,3 +165,18 @@ def test_service_killed_and_restarted_desk_catches_up_without_gap_or_duplicate(
     assert any(e.state is EmbeddedState.RESTARTING for e in embedded_states)
     assert embedded_states[-1].state is EmbeddedState.STOPPED
     assert max(e.restarts for e in embedded_states) == 1
+
+
+def test_bearer_token_against_the_real_service(tmp_path: Path) -> None:
+    """A service that requires a token refuses the desk without it, with a clear message, and
+    serves it with it."""
+    with running_service(
+        tmp_path / "ds.db", tmp_path / "ds.log", extra_args=["--token", "s3cret-token"]
+    ) as service:
+        url = service.url
+        assert url is not None
+        with _client(url) as anonymous, pytest.raises(DataServiceBadResponse) as info:
+            anonymous.stations()
+        assert info.value.status == 401
+        with DataServiceClient(url, token="s3cret-token") as client:
+            assert len(client.stations()) == len(STATIONS)

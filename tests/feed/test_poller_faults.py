@@ -250,3 +250,53 @@ def test_service_that_lost_its_history_is_reloaded(server: FaultServer) -> None:
             await poller.stop()
 
     _run(scenario)
+
+
+def test_cursor_ahead_409_triggers_a_reload_not_a_failure(server: FaultServer) -> None:
+    """The service answers /updates with 409 (our cursor is beyond its history): the poller
+    reloads from /latest at once, without ever reporting the service as failing."""
+    server.add_items(10)
+    states: list[FeedStatus] = []
+
+    async def scenario() -> None:
+        poller = _poller(server.url, health_every_s=3600)
+        poller.subscribe_state(states.append)
+        await poller.start()
+        try:
+            await _until(lambda: poller.cursor == 10)
+            server.items.clear()
+            server.add_items(3)
+            await _until(lambda: poller.cursor == 3, what="reloaded")
+            assert sum(r.startswith("/api/v1/latest") for r in server.requests) == 2
+        finally:
+            await poller.stop()
+
+    _run(scenario)
+    assert all(s.state is ConnectionState.CONNECTED for s in states)
+
+
+def test_service_reporting_itself_unwell_shows_degraded(server: FaultServer) -> None:
+    """/health says "degraded" (the service cannot store what it ingests): the desk says so even
+    though every call succeeds, and returns to connected when the service recovers."""
+    states: list[FeedStatus] = []
+
+    async def scenario() -> None:
+        poller = _poller(server.url, health_every_s=0.05)
+        poller.subscribe_state(states.append)
+        await poller.start()
+        try:
+            await _until(lambda: poller.status.state is ConnectionState.CONNECTED)
+            server.health_status = "degraded"
+            await _until(lambda: poller.status.state is ConnectionState.DEGRADED, what="unwell")
+            assert "reports status 'degraded'" in (poller.status.last_error or "")
+            server.health_status = "ok"
+            await _until(lambda: poller.status.state is ConnectionState.CONNECTED, what="well")
+        finally:
+            await poller.stop()
+
+    _run(scenario)
+    assert [s.state for s in states] == [
+        ConnectionState.CONNECTED,
+        ConnectionState.DEGRADED,
+        ConnectionState.CONNECTED,
+    ]
