@@ -10,13 +10,12 @@ so no widget is ever touched from another thread.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
 from dispatch_app.feed.embedded import EmbeddedDataService, EmbeddedState, EmbeddedStatus
@@ -40,7 +39,8 @@ class FeedBridge(QObject):
 
     stateChanged = Signal(object)  # FeedStatus
     stationsUpdated = Signal(object)  # StationsBatch
-    embeddedChanged = Signal(object)  # EmbeddedStatus
+    embeddedChanged = Signal(object)  # EmbeddedStatus, always emitted on the UI thread
+    _embeddedFromThread = Signal(object)
 
     def __init__(
         self,
@@ -56,15 +56,25 @@ class FeedBridge(QObject):
             poller.subscribe_stations(self.stationsUpdated.emit),
         ]
         if embedded is not None:
-            self._unsubscribe.append(embedded.subscribe(self.embeddedChanged.emit))
-            # Runs on the UI thread (queued): the poller follows a restart on new ports.
-            self.embeddedChanged.connect(self._follow_embedded)
+            # The watcher thread calls in; a queued hop to this object's (the UI) thread comes
+            # before anything else sees the status, so every receiver of `embeddedChanged`, plain
+            # functions included, runs on the UI thread.
+            self._embeddedFromThread.connect(
+                self._relay_embedded, Qt.ConnectionType.QueuedConnection
+            )
+            self._unsubscribe.append(embedded.subscribe(self._embeddedFromThread.emit))
 
     @property
     def status(self) -> FeedStatus:
         return self.poller.status
 
+    @Slot(object)
+    def _relay_embedded(self, status: EmbeddedStatus) -> None:
+        self._follow_embedded(status)
+        self.embeddedChanged.emit(status)
+
     def _follow_embedded(self, status: EmbeddedStatus) -> None:
+        """The poller follows a restart of the embedded service (a new port, or the same one)."""
         if (
             status.state is EmbeddedState.RUNNING
             and status.url
@@ -188,7 +198,10 @@ def install_feed(
     if callable(add_view):
         add_view("stations", view, area, QCoreApplication.translate("FeedBridge", "Stations"))
     handle = FeedHandle(poller, bridge, view, embedded)
-    with contextlib.suppress(RuntimeError):
-        loop = asyncio.get_event_loop()
-        handle._start_task = loop.create_task(poller.start())
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        # Called before the qasync loop runs: start on the loop the application installed.
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    handle._start_task = loop.create_task(poller.start())
     return handle

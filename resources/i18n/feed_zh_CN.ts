@@ -1,44 +1,45 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>FeedBridge</name>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="87" />
+        <location filename="../../ui/feed_bridge.py" line="97"/>
         <source>Embedded data service restarting</source>
         <translation>内置数据服务正在重启</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="89" />
+        <location filename="../../ui/feed_bridge.py" line="99"/>
         <source>Embedded data service failed</source>
         <translation>内置数据服务启动失败</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="91" />
+        <location filename="../../ui/feed_bridge.py" line="101"/>
         <source>Data service connected</source>
         <translation>数据服务已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="93" />
+        <location filename="../../ui/feed_bridge.py" line="103"/>
         <source>Connecting to the data service</source>
         <translation>正在连接数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="95" />
+        <location filename="../../ui/feed_bridge.py" line="105"/>
         <source>Data service not answering properly</source>
         <translation>数据服务响应异常</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="98" />
+        <location filename="../../ui/feed_bridge.py" line="108"/>
         <source>Data service down</source>
         <translation>数据服务中断</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="113" />
+        <location filename="../../ui/feed_bridge.py" line="123"/>
         <source>Last error: %1</source>
         <translation>最近错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="189" />
+        <location filename="../../ui/feed_bridge.py" line="199"/>
         <source>Stations</source>
         <translation>站点/断面</translation>
     </message>
@@ -46,157 +47,157 @@
 <context>
     <name>StationTable</name>
     <message>
-        <location filename="../../ui/station_table.py" line="97" />
+        <location filename="../../ui/station_table.py" line="97"/>
         <source>National air station</source>
         <translation>国控空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="98" />
+        <location filename="../../ui/station_table.py" line="98"/>
         <source>Provincial air station</source>
         <translation>省控空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="99" />
+        <location filename="../../ui/station_table.py" line="99"/>
         <source>Township air station</source>
         <translation>镇街空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="100" />
+        <location filename="../../ui/station_table.py" line="100"/>
         <source>Air grid point</source>
         <translation>大气网格点</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="101" />
+        <location filename="../../ui/station_table.py" line="101"/>
         <source>National water section</source>
         <translation>国考水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="102" />
+        <location filename="../../ui/station_table.py" line="102"/>
         <source>Provincial water section</source>
         <translation>省考水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="103" />
+        <location filename="../../ui/station_table.py" line="103"/>
         <source>Boundary water section</source>
         <translation>区界水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="110" />
+        <location filename="../../ui/station_table.py" line="110"/>
         <source>normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="111" />
+        <location filename="../../ui/station_table.py" line="111"/>
         <source>stopped</source>
         <translation>停运</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="112" />
+        <location filename="../../ui/station_table.py" line="112"/>
         <source>maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="113" />
+        <location filename="../../ui/station_table.py" line="113"/>
         <source>manually set value</source>
         <translation>手工输入值</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="114" />
+        <location filename="../../ui/station_table.py" line="114"/>
         <source>instrument fault</source>
         <translation>仪器故障</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="115" />
+        <location filename="../../ui/station_table.py" line="115"/>
         <source>calibration</source>
         <translation>校准</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="116" />
+        <location filename="../../ui/station_table.py" line="116"/>
         <source>over range</source>
         <translation>超量程</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="117" />
+        <location filename="../../ui/station_table.py" line="117"/>
         <source>data-logger communication fault</source>
         <translation>数采仪通讯故障</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="185" />
+        <location filename="../../ui/station_table.py" line="185"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="187" />
+        <location filename="../../ui/station_table.py" line="187"/>
         <source>%n min ago</source>
         <translation>%n 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="191" />
+        <location filename="../../ui/station_table.py" line="191"/>
         <source>%n h ago</source>
         <translation>%n 小时前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="194" />
+        <location filename="../../ui/station_table.py" line="194"/>
         <source>%n d ago</source>
         <translation>%n 天前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="382" />
+        <location filename="../../ui/station_table.py" line="382"/>
         <source>Station</source>
         <translation>站点/断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="384" />
+        <location filename="../../ui/station_table.py" line="384"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="386" />
+        <location filename="../../ui/station_table.py" line="386"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="388" />
+        <location filename="../../ui/station_table.py" line="388"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="394" />
-        <source>Time since the station's last observation</source>
+        <location filename="../../ui/station_table.py" line="394"/>
+        <source>Time since the station&apos;s last observation</source>
         <translation>距该站点最近一次监测数据的时间</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="496" />
+        <location filename="../../ui/station_table.py" line="496"/>
         <source> (sample data)</source>
         <translation>（示例数据）</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="525" />
+        <location filename="../../ui/station_table.py" line="525"/>
         <source>%1 = %2 %3 at %4, flag %5</source>
         <translation>%1 = %2 %3，时间 %4，标记 %5</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="546" />
+        <location filename="../../ui/station_table.py" line="546"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="549" />
+        <location filename="../../ui/station_table.py" line="549"/>
         <source>late · %1</source>
         <translation>迟报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="551" />
+        <location filename="../../ui/station_table.py" line="551"/>
         <source>stale · %1</source>
         <translation>断报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="557" />
+        <location filename="../../ui/station_table.py" line="557"/>
         <source>No observation received from this station</source>
         <translation>尚未收到该站点的监测数据</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="562" />
+        <location filename="../../ui/station_table.py" line="562"/>
         <source>Last observation %1; reports every %2 s</source>
         <translation>最近一次数据 %1；上报周期 %2 秒</translation>
     </message>
@@ -204,42 +205,42 @@
 <context>
     <name>StationTableView</name>
     <message>
-        <location filename="../../ui/station_table.py" line="716" />
+        <location filename="../../ui/station_table.py" line="716"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="717" />
+        <location filename="../../ui/station_table.py" line="717"/>
         <source>All air stations</source>
         <translation>全部空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="718" />
+        <location filename="../../ui/station_table.py" line="718"/>
         <source>All water sections</source>
         <translation>全部水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="723" />
+        <location filename="../../ui/station_table.py" line="723"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="760" />
+        <location filename="../../ui/station_table.py" line="760"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="762" />
+        <location filename="../../ui/station_table.py" line="762"/>
         <source>District:</source>
         <translation>辖区：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="795" />
+        <location filename="../../ui/station_table.py" line="795"/>
         <source>Data service down since %1: values below are not current.</source>
         <translation>数据服务自 %1 起中断：下列数值不是最新数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="839" />
+        <location filename="../../ui/station_table.py" line="839"/>
         <source>%1 of %2 stations</source>
         <translation>显示 %1 / 共 %2 个站点</translation>
     </message>

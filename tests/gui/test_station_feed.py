@@ -115,3 +115,63 @@ def test_chinese_translations_are_compiled_and_load(
     finally:
         QCoreApplication.removeTranslator(translator)
     assert kind_label("air_national") == "National air station"
+
+
+def test_install_feed_hosts_the_table_in_the_main_window(
+    qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """What the desk calls once the window is up: the table lands in the window through
+    `MainWindow.add_view`, the status bar follows the feed, and `stop()` ends the polling."""
+    from ui.feed_bridge import install_feed
+    from ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    with running_service(tmp_path / "ds.db", tmp_path / "ds.log") as service:
+        assert service.url is not None
+        url = service.url
+
+        async def scenario() -> None:
+            handle = install_feed(window, url, area="center")
+            try:
+                assert window.views["stations"] is handle.view
+                await _until(
+                    lambda: handle.poller.status.state is ConnectionState.CONNECTED, what="up"
+                )
+                await _until(lambda: handle.view.model.rowCount() == len(registry()))
+                assert window.status.service.text().startswith("●")
+            finally:
+                await handle.stop()
+            assert not handle.poller.running
+
+        qasync_loop.run_until_complete(scenario())
+
+
+def test_embedded_status_from_the_watcher_thread_arrives_on_the_ui_thread(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The embedded service reports from its own threads; the status bar must only ever be
+    touched on the UI thread."""
+    import threading
+
+    from dispatch_app.feed.embedded import EmbeddedDataService, EmbeddedState
+
+    service = EmbeddedDataService(tmp_path / "ds.db", simulate=False, log_path=tmp_path / "l")
+    service.start()
+    assert service.url is not None
+    client = DataServiceClient(service.url)
+    bridge = FeedBridge(FeedPoller(client), service)
+    bar = DeskStatusBar()
+    qtbot.addWidget(bar)
+    wire_status_bar(bar, bridge)
+    seen: list[tuple[EmbeddedState, bool]] = []
+    bridge.embeddedChanged.connect(
+        lambda st: seen.append((st.state, threading.current_thread() is threading.main_thread()))
+    )
+    stopper = threading.Thread(target=service.stop)
+    stopper.start()
+    stopper.join(timeout=15)
+    qtbot.waitUntil(lambda: (EmbeddedState.STOPPED, True) in seen, timeout=5000)
+    assert all(on_main for _, on_main in seen)
+    bridge.detach()
+    client.close()
