@@ -88,7 +88,11 @@ def _item(seq: int, **changes: Any) -> dict[str, Any]:
             "expected an integer",
         ),
         ({"cursor": 1, "more": False, "items": [_item(1, time="yesterday")]}, 0, "ISO 8601"),
-        ({"cursor": 1, "more": False, "items": [_item(1, flag=None)]}, 0, "flag: expected a string"),
+        (
+            {"cursor": 1, "more": False, "items": [_item(1, flag=None)]},
+            0,
+            "flag: expected a string",
+        ),
         ({"cursor": 1, "more": False, "items": [{**_item(1), "value": None}]}, 0, None),
     ],
 )
