@@ -395,3 +395,15 @@ def test_service_on_both_databases_survives_sigterm_and_restart(
         assert [i["seq"] for i in get(again, "/api/v1/updates", after=8).json()["items"]] == [9, 10]
     finally:
         assert stop_service(again) == 0
+
+
+def test_http_listener_is_a_tcp_socket_so_answers_are_not_delayed() -> None:
+    # asyncio sets TCP_NODELAY only on sockets whose protocol is TCP; without it, small answers
+    # on a keep-alive connection (the desk's poller) wait for the client's delayed ACK.
+    from dispatch_app.dataservice.server import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
