@@ -43,7 +43,7 @@ PROBLEM_TYPE = "https://dispatch-desk.invalid/problems/"
 
 UPDATES_LIMIT_DEFAULT = 1000
 UPDATES_LIMIT_MAX = 10000
-SERIES_LIMIT_DEFAULT = 10000
+SERIES_LIMIT_DEFAULT = 20000  # a week of minute data fits
 SERIES_LIMIT_MAX = 50000
 
 Scope = MutableMapping[str, Any]

@@ -132,8 +132,13 @@ class _LogThrottle:
         self._last: dict[str, float] = {}
         self._skipped: Counter[str] = Counter()
 
+    MAX_KEYS = 1024  # keys come from the wire (MNs): never let them grow without bound
+
     def warning(self, key: str, message: str, *args: object) -> None:
         now = time.monotonic()
+        if key not in self._last and len(self._last) >= self.MAX_KEYS:
+            self._last.clear()
+            self._skipped.clear()
         if now - self._last.get(key, -1e9) < self.period_s:
             self._skipped[key] += 1
             return

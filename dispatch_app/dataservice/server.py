@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import socket
 import sys
@@ -53,8 +54,8 @@ def _watch_stdin(stream: TextIO, on_close: Callable[[], None]) -> threading.Thre
 
     def run() -> None:
         with contextlib.suppress(Exception):
-            raw = stream.buffer if hasattr(stream, "buffer") else None
-            while raw.read(1) if raw is not None else stream.read(1):
+            fd = stream.fileno()
+            while os.read(fd, 65536):
                 pass
         on_close()
 
@@ -137,6 +138,7 @@ async def serve(config: ServiceConfig, out: TextIO = sys.stdout) -> None:
             uvicorn.Config(
                 app,
                 log_level="warning",
+                log_config=None,  # our logging (stderr); stdout carries only the ready line
                 access_log=False,
                 lifespan="off",
                 timeout_graceful_shutdown=5,
