@@ -407,3 +407,39 @@ def test_http_listener_is_a_tcp_socket_so_answers_are_not_delayed() -> None:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_health_says_degraded_while_the_database_refuses_writes(
+    tmp_path: Path, registry_path: Path, pg_url: str
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg_url)
+    svc = start_service(tmp_path, registry_path, pg_url)
+    try:
+        send_minutes(svc.hj212_port, MN1, range(2, 0, -1))
+        assert get(svc, "/api/v1/health").json()["status"] == "ok"
+        with admin.begin() as conn:
+            conn.execute(text("ALTER TABLE ds_observations RENAME TO ds_observations_away"))
+        with socket.create_connection(("127.0.0.1", svc.hj212_port), timeout=10) as sock:
+            cp = {"DataTime": stamp(5), "a34004-Avg": "1.0"}
+            sock.sendall(encode(st="22", cn="2051", mn=MN1, cp=cp, flag=4))
+            deadline = time.monotonic() + 10
+            health: dict[str, Any] = {}
+            while time.monotonic() < deadline:
+                health = get(svc, "/api/v1/health").json()
+                if health["status"] == "degraded":
+                    break
+                time.sleep(0.1)
+            assert health["status"] == "degraded" and health["ingest"]["write_failures"] >= 1
+            with admin.begin() as conn:
+                conn.execute(text("ALTER TABLE ds_observations_away RENAME TO ds_observations"))
+            while time.monotonic() < deadline + 10:
+                health = get(svc, "/api/v1/health").json()
+                if health["status"] == "ok":
+                    break
+                time.sleep(0.1)
+            assert health["status"] == "ok" and health["cursor"] == 5
+    finally:
+        stop_service(svc)
+        admin.dispose()
