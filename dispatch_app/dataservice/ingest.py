@@ -71,6 +71,9 @@ class IngestLimits:
     idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
     packet_timeout_s: float = 30.0  # from the first byte of a packet to its CR LF
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    # One address may not take every slot. High enough for a gateway or the simulator, which
+    # brings the whole network (~360 stations) from one address.
+    max_connections_per_host: int = 1000
     max_consecutive_faults: int = 50
     max_unread_reply_bytes: int = 64 * 1024
     read_size: int = 16 * 1024
@@ -415,6 +418,7 @@ class IngestServer:
         self.stats = stats or writer.stats
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.StreamWriter] = set()
+        self._per_host: dict[str, int] = {}
         self._throttle = _LogThrottle()
 
     @property
@@ -439,18 +443,26 @@ class IngestServer:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         stats, limits = self.stats, self.limits
-        if stats.connections_active >= limits.max_connections:
+        peername = writer.get_extra_info("peername")
+        host = str(peername[0]) if isinstance(peername, tuple) and peername else str(peername)
+        per_host = self._per_host.get(host, 0)
+        if (
+            stats.connections_active >= limits.max_connections
+            or per_host >= limits.max_connections_per_host
+        ):
             stats.connections_rejected += 1
             self._throttle.warning(
                 "conn-limit",
-                "connection limit %d reached: refusing %s",
-                limits.max_connections,
-                writer.get_extra_info("peername"),
+                "connection limit reached (%d in all, %d from %s): refusing",
+                stats.connections_active,
+                per_host,
+                host,
             )
             writer.close()
             return
         stats.connections_total += 1
         stats.connections_active += 1
+        self._per_host[host] = per_host + 1
         self._connections.add(writer)
         conn = _Connection(writer)
         framer = PacketFramer(limits.max_packet)
@@ -503,6 +515,11 @@ class IngestServer:
             log.exception("ingest connection %s failed", conn.peer)
         finally:
             stats.connections_active -= 1
+            left = self._per_host[host] - 1
+            if left:
+                self._per_host[host] = left
+            else:
+                del self._per_host[host]
             self._connections.discard(writer)
             writer.close()
             with contextlib.suppress(Exception):

@@ -305,6 +305,13 @@ def test_connection_count_is_limited(registry_path: Path, tmp_path: Path) -> Non
         writer.close()
 
     run(registry_path, tmp_path, body, IngestLimits(max_connections=2))
+    # the same from one address when the per-address cap is the lower one
+    run(
+        registry_path,
+        tmp_path / "per-host",
+        body,
+        IngestLimits(max_connections=50, max_connections_per_host=2),
+    )
 
 
 def test_oversize_and_a_stream_of_faults_close_the_connection(
