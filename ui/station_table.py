@@ -159,6 +159,8 @@ BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
 FONT = int(Qt.ItemDataRole.FontRole)
 ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+LEFT_ALIGNED = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_SELECTED = QStyle.StateFlag.State_Selected
 ROLE_CELL = ROLE_STATION_ID + 5  # (text, fg, bg, font, alignment): all a cell paints with
 _CACHED_ROLES = (
     int(Qt.ItemDataRole.DisplayRole),
@@ -655,7 +657,9 @@ class StationCellDelegate(QStyledItemDelegate):
         text, fg, bg, font, align = cell
         rect = option.rect
         palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        # `in` on the flag, not `&`: `&` builds a new enum member per cell, which showed up in
+        # profiles of a full repaint.
+        selected = _SELECTED in option.state
         if selected:
             painter.fillRect(rect, palette.highlight())
         elif bg is not None:
@@ -670,16 +674,15 @@ class StationCellDelegate(QStyledItemDelegate):
         else:
             painter.setPen(fg.color() if fg is not None else palette.text().color())
         inner = rect.adjusted(self.PAD, 0, -self.PAD, 0)
-        flags = (
-            int(align)
-            if align is not None
-            else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        )
+        width = inner.width()
+        # Elide only text that may not fit; shaping every cell's text to check is costly.
+        # Latin text averages ~0.5 em a character (0.62 leaves a margin), CJK about 1 em.
         if "\n" not in text:
-            text = painter.fontMetrics().elidedText(
-                text, Qt.TextElideMode.ElideRight, inner.width()
-            )
-        painter.drawText(inner, flags, text)
+            metrics = painter.fontMetrics()
+            em = metrics.height()
+            if len(text) * (em * 0.62 if text.isascii() else em) > width:
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(inner, LEFT_ALIGNED if align is None else align, text)
         painter.restore()
 
 

@@ -94,6 +94,8 @@ class FeedPoller:
     not stop the feed or the other subscribers.
     """
 
+    DELIVERY_CHUNK = 1000
+
     def __init__(
         self,
         client: DataServiceClient,
@@ -359,11 +361,7 @@ class FeedPoller:
                 page = await loop.run_in_executor(
                     self._parser, self.client.parse_updates_body, body, after, limit
                 )
-                if page.items:
-                    self.network.apply(page.items)
-                    for cb in list(self._obs_subs):
-                        self._deliver(cb, page.items)
-                    self._dirty.set()
+                await self._deliver_page(page.items)
                 # Advance only now that the page is delivered.
                 self._cursor = after = page.cursor
                 self._succeeded()
@@ -377,6 +375,24 @@ class FeedPoller:
         finally:
             if pending is not None:
                 pending.cancel()
+
+    async def _deliver_page(self, items: tuple[Observation, ...]) -> None:
+        """Fold a page in and hand it to observation subscribers in chunks, yielding to the loop
+        between them, so a 5 000-item catch-up page never holds the UI for long. The cursor
+        follows each delivered chunk: if the poller is stopped mid-page, the rest is pulled
+        again later, and nothing delivered is delivered twice."""
+        chunk = self.DELIVERY_CHUNK
+        for start in range(0, len(items), chunk):
+            part = items[start : start + chunk] if len(items) > chunk else items
+            self.network.apply(part)
+            for cb in list(self._obs_subs):
+                self._deliver(cb, part)
+            self._dirty.set()
+            last = part[-1].seq
+            if last is not None:
+                self._cursor = last
+            if start + chunk < len(items):
+                await asyncio.sleep(0)
 
     def _succeeded(self) -> None:
         now = self._clock()
