@@ -153,10 +153,12 @@ def test_latest_after_ingest(shared: RunningService) -> None:
     assert health["ingest"]["packets_ok"] >= 7
 
 
-def test_updates_cursor_has_no_gap_no_duplicate(service: RunningService) -> None:
-    send_minutes(service.hj212_port, MN1, range(30, 0, -1))
+def test_updates_cursor_has_no_gap_no_duplicate(shared: RunningService) -> None:
+    service = shared
+    start = get(service, "/api/v1/health").json()["cursor"]
+    send_minutes(service.hj212_port, mn(3), range(30, 0, -1))
     seen: list[int] = []
-    after = 0
+    after = start
     pages = 0
     while True:
         body = get(service, "/api/v1/updates", after=after, limit=7).json()
@@ -171,21 +173,26 @@ def test_updates_cursor_has_no_gap_no_duplicate(service: RunningService) -> None
         after = body["cursor"]
         if not body["more"]:
             break
-    assert seen == list(range(1, 61)) and pages == 9
+    assert seen == list(range(start + 1, start + 61)) and pages == 9
     # more data later continues exactly where the client stopped
-    send_minutes(service.hj212_port, MN2, range(3, 0, -1))
+    send_minutes(service.hj212_port, mn(4), range(3, 0, -1))
     body = get(service, "/api/v1/updates", after=after).json()
-    assert [i["seq"] for i in body["items"]] == list(range(61, 67)) and not body["more"]
-    assert {i["station"] for i in body["items"]} == {"AQ-T-02"}
-    empty = get(service, "/api/v1/updates", after=66).json()
-    assert empty == {"cursor": 66, "more": False, "items": []}
+    assert [i["seq"] for i in body["items"]] == list(range(start + 61, start + 67))
+    assert not body["more"] and {i["station"] for i in body["items"]} == {"AQ-T-04"}
+    end = start + 66
+    assert get(service, "/api/v1/updates", after=end).json() == {
+        "cursor": end,
+        "more": False,
+        "items": [],
+    }
     # parameters are validated
     assert_problem(get(service, "/api/v1/updates", after=-1), 422)
     assert_problem(get(service, "/api/v1/updates", after="abc"), 422)
     assert_problem(get(service, "/api/v1/updates", limit=0), 422)
     assert_problem(get(service, "/api/v1/updates", limit=10001), 422)
     # a cursor from another database (the service was replaced): say so instead of silence
-    assert_problem(get(service, "/api/v1/updates", after=500), 409)
+    body = assert_problem(get(service, "/api/v1/updates", after=end + 500), 409)
+    assert body["type"].endswith("cursor-ahead")
 
 
 def test_series_raw_and_hourly(shared: RunningService) -> None:
