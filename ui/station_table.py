@@ -214,7 +214,8 @@ class StationTableModel(QAbstractTableModel):
     COL_NAME = 0
     COL_KIND = 1
     COL_DISTRICT = 2
-    FIRST_PARAM = 3
+    COL_UPDATED = 3  # right after the district: staleness matters more than any one value
+    FIRST_PARAM = 4
 
     def __init__(
         self,
@@ -224,7 +225,8 @@ class StationTableModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self.parameters = tuple(parameters)
-        self.col_updated = self.FIRST_PARAM + len(self.parameters)
+        self.col_updated = self.COL_UPDATED
+        self.col_count = self.FIRST_PARAM + len(self.parameters)
         self._clock = clock
         self._rows: list[StationSnapshot] = []
         self._row_of: dict[str, int] = {}
@@ -322,7 +324,7 @@ class StationTableModel(QAbstractTableModel):
             self._common_unit = common
             self._invalidate()  # cell texts carry the unit when the header does not
             self.headerDataChanged.emit(
-                Qt.Orientation.Horizontal, self.FIRST_PARAM, self.col_updated - 1
+                Qt.Orientation.Horizontal, self.FIRST_PARAM, self.col_count - 1
             )
 
     def refresh_staleness(self) -> None:
@@ -372,7 +374,7 @@ class StationTableModel(QAbstractTableModel):
         return 0 if parent is not None and parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else self.col_updated + 1
+        return 0 if parent is not None and parent.isValid() else self.col_count
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -388,7 +390,7 @@ class StationTableModel(QAbstractTableModel):
                 return QCoreApplication.translate("StationTable", "District")
             if section == self.col_updated:
                 return QCoreApplication.translate("StationTable", "Updated")
-            if self.FIRST_PARAM <= section < self.col_updated:
+            if self.FIRST_PARAM <= section < self.col_count:
                 key = self.parameters[section - self.FIRST_PARAM]
                 unit = self._common_unit.get(key)
                 return f"{key}\n{unit}" if unit else key
@@ -419,8 +421,8 @@ class StationTableModel(QAbstractTableModel):
     def _build_row(self, row: int) -> list[dict[int, Any]]:
         cells: list[dict[int, Any]] = []
         snap = self._rows[row]
-        for col in range(self.col_updated + 1):
-            if self.FIRST_PARAM <= col < self.col_updated:
+        for col in range(self.col_count):
+            if col >= self.FIRST_PARAM:
                 values = self._value_cell(snap, self.parameters[col - self.FIRST_PARAM])
             else:
                 values = {}
@@ -751,11 +753,12 @@ class StationTableView(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setDefaultSectionSize(90)
         header.resizeSection(StationTableModel.COL_NAME, 160)
-        header.resizeSection(StationTableModel.COL_KIND, 150)
-        header.resizeSection(StationTableModel.COL_DISTRICT, 120)
+        header.resizeSection(StationTableModel.COL_KIND, 180)
+        header.resizeSection(StationTableModel.COL_DISTRICT, 130)
+        header.resizeSection(StationTableModel.COL_UPDATED, 150)
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)
 

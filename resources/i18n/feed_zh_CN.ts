@@ -122,82 +122,82 @@
         <translation>数采仪通讯故障</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="185"/>
+        <location filename="../../ui/station_table.py" line="187"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="187"/>
+        <location filename="../../ui/station_table.py" line="189"/>
         <source>%n min ago</source>
         <translation>%n 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="191"/>
+        <location filename="../../ui/station_table.py" line="193"/>
         <source>%n h ago</source>
         <translation>%n 小时前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="194"/>
+        <location filename="../../ui/station_table.py" line="196"/>
         <source>%n d ago</source>
         <translation>%n 天前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="382"/>
+        <location filename="../../ui/station_table.py" line="386"/>
         <source>Station</source>
         <translation>站点/断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="384"/>
+        <location filename="../../ui/station_table.py" line="388"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="386"/>
+        <location filename="../../ui/station_table.py" line="390"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="388"/>
+        <location filename="../../ui/station_table.py" line="392"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="394"/>
+        <location filename="../../ui/station_table.py" line="398"/>
         <source>Time since the station&apos;s last observation</source>
         <translation>距该站点最近一次监测数据的时间</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="496"/>
+        <location filename="../../ui/station_table.py" line="500"/>
         <source> (sample data)</source>
         <translation>（示例数据）</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="525"/>
+        <location filename="../../ui/station_table.py" line="529"/>
         <source>%1 = %2 %3 at %4, flag %5</source>
         <translation>%1 = %2 %3，时间 %4，标记 %5</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="546"/>
+        <location filename="../../ui/station_table.py" line="550"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="549"/>
+        <location filename="../../ui/station_table.py" line="553"/>
         <source>late · %1</source>
         <translation>迟报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="551"/>
+        <location filename="../../ui/station_table.py" line="555"/>
         <source>stale · %1</source>
         <translation>断报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="557"/>
+        <location filename="../../ui/station_table.py" line="561"/>
         <source>No observation received from this station</source>
         <translation>尚未收到该站点的监测数据</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="562"/>
+        <location filename="../../ui/station_table.py" line="566"/>
         <source>Last observation %1; reports every %2 s</source>
         <translation>最近一次数据 %1；上报周期 %2 秒</translation>
     </message>
@@ -205,42 +205,42 @@
 <context>
     <name>StationTableView</name>
     <message>
-        <location filename="../../ui/station_table.py" line="716"/>
+        <location filename="../../ui/station_table.py" line="721"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="717"/>
+        <location filename="../../ui/station_table.py" line="722"/>
         <source>All air stations</source>
         <translation>全部空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="718"/>
+        <location filename="../../ui/station_table.py" line="723"/>
         <source>All water sections</source>
         <translation>全部水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="723"/>
+        <location filename="../../ui/station_table.py" line="728"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="760"/>
+        <location filename="../../ui/station_table.py" line="766"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="762"/>
+        <location filename="../../ui/station_table.py" line="768"/>
         <source>District:</source>
         <translation>辖区：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="795"/>
+        <location filename="../../ui/station_table.py" line="801"/>
         <source>Data service down since %1: values below are not current.</source>
         <translation>数据服务自 %1 起中断：下列数值不是最新数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="839"/>
+        <location filename="../../ui/station_table.py" line="845"/>
         <source>%1 of %2 stations</source>
         <translation>显示 %1 / 共 %2 个站点</translation>
     </message>
