@@ -59,6 +59,7 @@ __all__ = [
     "CHATTER_WINDOW",
     "FLOOD_LIMIT",
     "FLOOD_WINDOW",
+    "NAG_EVERY",
     "REFRESH_EVERY",
     "SHELVE_DURATIONS",
     "STALE_AFTER",
@@ -66,6 +67,7 @@ __all__ = [
     "AlarmActionRefused",
     "AlarmChange",
     "AlarmCondition",
+    "AlarmCounts",
     "AlarmEngine",
     "AlarmRule",
     "AlarmState",
@@ -78,6 +80,7 @@ __all__ = [
     "RuleSet",
     "StationInfo",
     "acknowledge",
+    "alarm_counts",
     "alarm_from_dict",
     "alarm_key",
     "alarm_to_dict",
@@ -85,6 +88,7 @@ __all__ = [
     "apply_evaluation",
     "link_case",
     "panel_order",
+    "reminders_due",
     "shelve",
     "tick",
     "unshelve",
@@ -104,6 +108,8 @@ FLOOD_LIMIT: Final = 10
 #: An active alarm whose condition repeats unchanged gets its ``last_seen`` refreshed at most
 #: this often (an UPDATED change); a changed value or evidence is an UPDATED change at once.
 REFRESH_EVERY: Final = timedelta(minutes=1)
+#: Unacknowledged alarms are announced again this often (a configurable default).
+NAG_EVERY: Final = timedelta(minutes=15)
 
 
 class AlarmState(StrEnum):
@@ -429,6 +435,55 @@ def panel_order(alarms: Iterable[Alarm]) -> list[Alarm]:
             a.key,
         ),
     )
+
+
+@dataclass(frozen=True)
+class AlarmCounts:
+    """What the status bar shows."""
+
+    unacknowledged: int
+    active: int
+    shelved: int
+    by_priority: Mapping[Priority, int]  # unacknowledged or active, not shelved
+
+
+def alarm_counts(alarms: Iterable[Alarm], now: datetime) -> AlarmCounts:
+    """Counts for the status bar; shelved alarms are counted apart, never as pending."""
+    _aware(now)
+    unacknowledged = active = shelved = 0
+    by_priority = dict.fromkeys(Priority, 0)
+    for alarm in alarms:
+        if alarm.shelved(now):
+            shelved += 1
+            continue
+        if alarm.state.unacknowledged:
+            unacknowledged += 1
+        if alarm.state.active:
+            active += 1
+        if alarm.state is not AlarmState.NORMAL:
+            by_priority[alarm.priority] += 1
+    return AlarmCounts(unacknowledged, active, shelved, by_priority)
+
+
+def reminders_due(
+    alarms: Iterable[Alarm], since: datetime, now: datetime, every: timedelta = NAG_EVERY
+) -> list[Alarm]:
+    """Unacknowledged, unshelved alarms whose reminder fell in (since, now]: reminders come
+    every ``every`` after ``raised_at`` (Phoebus's nag). Stateless: the caller remembers only
+    when it last asked."""
+    _aware(now)
+    _aware(since)
+    if every <= timedelta(0):
+        raise ValueError("the reminder interval must be positive")
+    due = []
+    for alarm in alarms:
+        if not alarm.state.unacknowledged or alarm.shelved(now):
+            continue
+        # Reminders at raised_at + k·every, k ≥ 1; is one of them in (since, now]?
+        last = (now - alarm.raised_at) // every
+        if last >= 1 and alarm.raised_at + last * every > since:
+            due.append(alarm)
+    return panel_order(due)
 
 
 @dataclass(frozen=True)

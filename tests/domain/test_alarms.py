@@ -340,3 +340,35 @@ def test_alarm_record_round_trips_through_json() -> None:
     ]:
         with pytest.raises(ValueError, match=words):
             alarm_from_dict(broken)
+
+
+def test_status_bar_counts() -> None:
+    from dispatch_app.domain.alarms import alarm_counts
+
+    pending = raise_alarm(at(0), station="A")
+    low = raise_alarm(at(0), station="B", priority=Priority.LOW)
+    acked = step(low, acknowledge(low, "li", "", at(1)))
+    latched = raise_alarm(at(0), station="C")
+    latched = step(latched, apply_condition(latched, condition(active=False, station="C"), at(1)))
+    shelved = raise_alarm(at(0), station="D")
+    shelved = step(shelved, shelve(shelved, "li", "1h", "检修", at(1)))
+    counts = alarm_counts([pending, acked, latched, shelved], at(2))
+    assert (counts.unacknowledged, counts.active, counts.shelved) == (2, 2, 1)
+    assert counts.by_priority == {Priority.HIGH: 2, Priority.MEDIUM: 0, Priority.LOW: 1}
+    assert alarm_counts([shelved], at(62)).shelved == 0  # the shelf expired
+
+
+def test_reminders_for_unacknowledged_alarms() -> None:
+    from dispatch_app.domain.alarms import reminders_due
+
+    alarm = raise_alarm(at(0))
+    assert reminders_due([alarm], at(0), at(14)) == []
+    assert reminders_due([alarm], at(14), at(15)) == [alarm]  # first reminder at 15 min
+    assert reminders_due([alarm], at(15), at(29)) == []  # said once
+    assert reminders_due([alarm], at(29), at(31)) == [alarm]
+    acked = step(alarm, acknowledge(alarm, "li", "", at(32)))
+    assert reminders_due([acked], at(32), at(60)) == []
+    shelved = step(alarm, shelve(alarm, "li", "1h", "检修", at(32)))
+    assert reminders_due([shelved], at(32), at(60)) == []
+    with pytest.raises(ValueError, match="positive"):
+        reminders_due([alarm], at(0), at(1), every=timedelta(0))
