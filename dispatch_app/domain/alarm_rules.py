@@ -590,9 +590,11 @@ class _Series:
         "h_dirty",
         "h_start",
         "h_sum",
+        "inserts",
         "last_flag",
         "last_time",
         "last_value",
+        "m_cache",
         "revision",
         "times",
         "valid_time",
@@ -619,6 +621,8 @@ class _Series:
         self.h_comp = 0.0
         self.h_dirty = True
         self.h_adds = 0
+        self.inserts = 0  # late samples placed before the end: invalidates running results
+        self.m_cache: tuple[float, int, float, float, float] | None = None
 
     def add(self, ts: float, value: float | None, flag: str, keep_s: float) -> None:
         if ts >= self.last_time:
@@ -636,6 +640,7 @@ class _Series:
             self.times.insert(i, ts)
             self.values.insert(i, value)
             self.h_dirty = True
+            self.inserts += 1
         else:
             self.times.append(ts)
             self.values.append(value)
@@ -708,13 +713,35 @@ class _Series:
             return None
         return math.fsum(means) / len(means), end
 
-    def window_minimum(self, window_s: float) -> tuple[float, int] | None:
-        """(lowest valid value of the window ending at the latest sample, its index)."""
-        if not self.times:
+    def window_minimum(self, window_s: float) -> tuple[float, float] | None:
+        """(lowest valid value of the window ending at the latest sample, its time).
+
+        Kept from one call to the next: new samples at the end only lower it, so a full scan is
+        needed only when the minimum leaves the window or late data arrived."""
+        times = self.times
+        if not times:
             return None
-        start = bisect.bisect_left(self.times, self.times[-1] - window_s)
-        low = min(self.values[start:])
-        return low, start
+        start = bisect.bisect_right(times, times[-1] - window_s)  # (end − window, end]
+        cache = self.m_cache
+        if (
+            cache is not None
+            and cache[0] == window_s
+            and cache[1] == self.inserts
+            and cache[3] >= times[start]
+        ):
+            low, low_time = cache[2], cache[3]
+            j = bisect.bisect_right(times, cache[4])
+            if j < len(times):
+                tail = self.values[j:]
+                tail_low = min(tail)
+                if tail_low < low:
+                    low, low_time = tail_low, times[j + tail.index(tail_low)]
+        else:
+            window = self.values[start:]
+            low = min(window)
+            low_time = times[start + window.index(low)]
+        self.m_cache = (window_s, self.inserts, low, low_time, times[-1])
+        return low, low_time
 
 
 class _Station:
@@ -1187,9 +1214,8 @@ class AlarmEngine:
             rise = min(rise, 0.0)  # too small in absolute terms to count as a rise
 
         def explain() -> tuple[tuple[Evidence, ...], str, str]:
-            low_time = series.times[series.values.index(low[0], low[1])]
             ev = (
-                Evidence(parameter, _dt(low_time), low[0], "N", "window minimum"),
+                Evidence(parameter, _dt(low[1]), low[0], "N", "window minimum"),
                 Evidence(parameter, _dt(latest_time), latest_value, "N", "latest"),
             )
             pct = round(rise * 100)

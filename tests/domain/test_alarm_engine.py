@@ -388,3 +388,30 @@ def test_edited_rule_rejudges_current_data() -> None:
     engine.set_rules([rule("aqi", "aqi_level", ["air_provincial"], {"level": 3})])
     conditions = engine.evaluate(minutes(2))
     assert active(conditions) and conditions[0].value == 158.0
+
+
+def test_window_minimum_kept_across_calls_matches_a_scan() -> None:
+    import random
+
+    r = rule("rise", "sudden_rise", ["air_grid"], {"parameter": "PM2.5", "rise": 0.5})
+    engine = AlarmEngine([r], [GRID])
+    series_of = engine._stations[GRID.id].series  # internal window, read for this check only
+    rng = random.Random(11)
+    seen: dict[int, float] = {}
+    held: list[int] = []
+    for m in range(1500):
+        seen[m] = round(rng.uniform(5, 300), 1)
+        if rng.random() < 0.03:
+            held.append(m)
+        else:
+            engine.observe(GRID.id, "PM2.5", minutes(m), seen[m])
+        for late in [h for h in held if h <= m - 4]:
+            engine.observe(GRID.id, "PM2.5", minutes(late), seen[late])
+            held.remove(late)
+        got = series_of["PM2.5"].window_minimum(3600.0)
+        assert got is not None
+        # The window is (latest − 60 min, latest]; held samples have not arrived yet.
+        latest = max(k for k in range(m + 1) if k not in held)
+        low = min(seen[k] for k in range(latest - 59, latest + 1) if k >= 0 and k not in held)
+        assert got[0] == low, m
+        assert seen[int((got[1] - T0.timestamp()) // 60)] == low
