@@ -255,13 +255,15 @@ class StationTableModel(QAbstractTableModel):
             gone = [sid for sid in self._row_of if sid not in batch.snapshots]
             self._remove(gone)
             changed_rows = [self._row_of[s] for s in batch.snapshots if s in self._row_of]
-        self._emit_changed(changed_rows)
+        # A live batch changes readings, never a station's name, kind or district: the label
+        # columns need no repaint (a full batch may carry registry changes, so all columns).
+        self._emit_changed(changed_rows, 0 if batch.initial else self.COL_UPDATED)
         if fresh:
             self._insert(fresh)
         if fresh or batch.initial:
             self._recompute_units()
 
-    def _emit_changed(self, rows: Iterable[int]) -> None:
+    def _emit_changed(self, rows: Iterable[int], first_col: int = 0) -> None:
         """One `dataChanged` per run of consecutive rows: row-wise, without a signal storm."""
         last_col = self.columnCount() - 1
         ordered = sorted(set(rows))
@@ -270,7 +272,9 @@ class StationTableModel(QAbstractTableModel):
             j = i
             while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
                 j += 1
-            self.dataChanged.emit(self.index(ordered[i], 0), self.index(ordered[j], last_col))
+            self.dataChanged.emit(
+                self.index(ordered[i], first_col), self.index(ordered[j], last_col)
+            )
             i = j + 1
 
     @staticmethod
