@@ -346,7 +346,10 @@ class ObservationWriter:
                 self._queue.task_done()
             for _, committed in items:
                 if committed is not None:
-                    committed()
+                    try:
+                        committed()
+                    except Exception:  # a reply to a vanished client must not stop the writer
+                        log.exception("reply after commit failed")
 
     async def _write(self, batch: list[Observation]) -> None:
         loop = asyncio.get_running_loop()
