@@ -2,31 +2,35 @@
 # Collects the tr() strings of each area into its .ts (pyside6-lupdate keeps existing
 # translations) and compiles every .ts to .qm (pyside6-lrelease).
 #
-#   scripts/update_translations.sh            # the desk area (ui/ minus feed and wall files)
-#   scripts/update_translations.sh feed wall  # other areas
-#   scripts/update_translations.sh all
+#   scripts/update_translations.sh              # the desk area (the desk shell's own files)
+#   scripts/update_translations.sh feed wall    # other areas
+#   scripts/update_translations.sh petition     # any other area: ui/petition.py, ui/petition_*.py
 #
 # Areas keep separate .ts files so engineers translating in parallel never collide:
 #   desk -> resources/i18n/desk_zh_CN.ts   feed -> feed_zh_CN.ts   wall -> wall_zh_CN.ts
+#   <area> -> <area>_zh_CN.ts for ui/<area>.py and ui/<area>_*.py
+# The desk's translation test (tests/gui/test_translations.py) uses the same split.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${VENV_BIN:-.venv/bin}"
 LANG_CODE=zh_CN
 areas=("$@")
 [ ${#areas[@]} -eq 0 ] && areas=(desk)
-[ "${areas[0]}" = all ] && areas=(desk feed wall)
+
+# The desk shell's files (kept in step with DESK_FILES in tests/gui/test_translations.py).
+DESK_FILES="action_dialogs application case_details case_form desk_calls errors i18n labels
+login_dialogs main_window queue_model queue_view screenshots status_bar theme user_admin workspace"
 
 files_for() {
     case "$1" in
     desk)
-        find ui -name '*.py' \
-            ! -path 'ui/charts/*' ! -path 'ui/map/*' ! -name 'wall*.py' \
-            ! -name 'station_table.py' ! -name 'feed_*.py' | sort ;;
+        for f in $DESK_FILES; do echo "ui/$f.py"; done ;;
     feed)
         find ui -maxdepth 1 \( -name 'station_table.py' -o -name 'feed_*.py' \) | sort ;;
     wall)
         { find ui/charts ui/map -name '*.py' 2>/dev/null; find ui -maxdepth 1 -name 'wall*.py'; } | sort ;;
-    *) echo "unknown area: $1 (desk, feed, wall, all)" >&2; exit 2 ;;
+    *)
+        find ui -maxdepth 1 \( -name "$1.py" -o -name "$1_*.py" \) | sort ;;
     esac
 }
 
@@ -36,9 +40,7 @@ for area in "${areas[@]}"; do
         echo "$area: no source files yet"
         continue
     fi
-    "$BIN/pyside6-lupdate" -no-obsolete "${files[@]}" -ts "resources/i18n/${area}_${LANG_CODE}.ts"
-done
-
-for ts in resources/i18n/*_"${LANG_CODE}".ts; do
+    ts="resources/i18n/${area}_${LANG_CODE}.ts"
+    "$BIN/pyside6-lupdate" -no-obsolete "${files[@]}" -ts "$ts"
     "$BIN/pyside6-lrelease" "$ts" -qm "${ts%.ts}.qm"
 done

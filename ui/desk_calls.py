@@ -3,8 +3,8 @@
 DESIGN.md: the UI thread never waits on the database. Every call into dispatch_app.desk goes
 through :meth:`DeskCalls.call`, which awaits it in a worker thread. A single worker keeps calls
 in the order the officer made them (a dispatch is written before the refresh that shows it),
-and SQLite wants one writer anyway; reads that may be slow on a big queue use the same worker so
-they never race a write the officer just made.
+and SQLite wants one writer anyway. Slow reads whose order does not matter (counts, pages
+filled while scrolling) go through :meth:`DeskCalls.read` on their own workers.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ class DeskCalls:
 
     def __init__(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="desk")
+        self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="desk-read")
         self._pending = 0
 
     @property
@@ -40,9 +41,21 @@ class DeskCalls:
         finally:
             self._pending -= 1
 
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """For reads that may be slow and need no ordering with the officer's own actions
+        (counting a big filtered queue, filling pages while scrolling): they run beside the
+        ordered worker, so a 200 ms count never delays a dispatch or the next keystroke's page."""
+        loop = asyncio.get_running_loop()
+        self._pending += 1
+        try:
+            return await loop.run_in_executor(self._reads, functools.partial(fn, *args, **kwargs))
+        finally:
+            self._pending -= 1
+
     def call_blocking(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """For the start-up path before the window exists (login), where nothing else runs."""
         return self._executor.submit(fn, *args, **kwargs).result()
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._reads.shutdown(wait=True, cancel_futures=True)

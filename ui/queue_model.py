@@ -109,6 +109,8 @@ class CaseQueueModel(QAbstractTableModel):
     reloaded = Signal(int)
     """Emitted after a new query is shown, with the number of matching cases."""
     load_failed = Signal(str)
+    counted = Signal(int)
+    """The number of matching cases, once counted (after ``reloaded``)."""
 
     def __init__(self, desk: Desk, calls: DeskCalls, parent: Any = None) -> None:
         super().__init__(parent)
@@ -116,6 +118,7 @@ class CaseQueueModel(QAbstractTableModel):
         self.calls = calls
         self._query = QueueQuery()
         self._total = 0
+        self._counted = True
         self._pages: OrderedDict[int, list[QueueRow]] = OrderedDict()
         self._loading: set[int] = set()
         self._generation = 0
@@ -293,7 +296,7 @@ class CaseQueueModel(QAbstractTableModel):
 
     async def _load_page(self, page: int, generation: int) -> None:
         try:
-            rows = await self.calls.call(
+            rows = await self.calls.read(
                 self.desk.queue_page, self._query, page * PAGE_SIZE, PAGE_SIZE
             )
         except Exception as exc:
@@ -329,14 +332,16 @@ class CaseQueueModel(QAbstractTableModel):
         }
 
     async def set_query(self, query: QueueQuery) -> None:
-        """Shows ``query``: count and first page are read off the UI thread, then the view is
-        reset once (a new filter is a new list; live updates never come this way)."""
+        """Shows ``query``. The first page is read off the UI thread and shown at once (one
+        reset: a new filter is a new list; live updates never come this way). Counting the
+        matches can take longer than reading a page on a big queue, so the count follows in
+        the background and extends the rows when it arrives (``counted``)."""
         started = time.perf_counter()
         self._generation += 1
         generation = self._generation
         self.loading_changed.emit(True)
         try:
-            total, first = await self.calls.call(self._read_first, query)
+            first = await self.calls.call(self.desk.queue_page, query, 0, PAGE_SIZE)
         except Exception as exc:
             self.loading_changed.emit(False)
             self.load_failed.emit(describe_error(exc))
@@ -345,7 +350,8 @@ class CaseQueueModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._query = query
-        self._total = total
+        self._total = len(first)
+        self._counted = len(first) < PAGE_SIZE  # a short first page is the whole list
         self._pages.clear()
         self._loading.clear()
         self._row_by_id.clear()
@@ -354,10 +360,38 @@ class CaseQueueModel(QAbstractTableModel):
         self.endResetModel()
         self.last_reload_ms = (time.perf_counter() - started) * 1000
         self.loading_changed.emit(False)
-        self.reloaded.emit(total)
+        self.reloaded.emit(self._total)
+        if self._counted:
+            self.counted.emit(self._total)
+        else:
+            self._spawn(self._count(generation))
 
-    def _read_first(self, query: QueueQuery) -> tuple[int, list[QueueRow]]:
-        return self.desk.queue_count(query), self.desk.queue_page(query, 0, PAGE_SIZE)
+    async def _count(self, generation: int) -> None:
+        try:
+            total = await self.calls.read(self.desk.queue_count, self._query)
+        except Exception as exc:
+            self.load_failed.emit(describe_error(exc))
+            return
+        if generation != self._generation:
+            return
+        self._set_total(total)
+        self._counted = True
+        self.counted.emit(total)
+
+    def _set_total(self, total: int) -> None:
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:
+            self.beginRemoveRows(QModelIndex(), total, self._total - 1)
+            self._total = total
+            self.endRemoveRows()
+
+    @property
+    def is_counted(self) -> bool:
+        """False between a new query's first page and its count."""
+        return self._counted
 
     async def reload(self) -> None:
         await self.set_query(self._query)

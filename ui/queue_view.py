@@ -198,6 +198,7 @@ class QueuePanel(QWidget):
         self.overdue.toggled.connect(self.apply_filters)
         self.saved.activated.connect(self._saved_chosen)
         self.model.reloaded.connect(self._reloaded)
+        self.model.counted.connect(self._counted)
         self.model.load_failed.connect(self._show_error)
 
     def fit_columns(self) -> None:
@@ -337,6 +338,10 @@ class QueuePanel(QWidget):
         self.search.selectAll()
 
     def _reloaded(self, total: int) -> None:
+        if not self.model.is_counted:
+            self.count_label.setText(self.tr("counting…"))
+
+    def _counted(self, total: int) -> None:
         self.count_label.setText(self.tr("%1 cases").replace("%1", f"{total:,}"))
 
     def _show_error(self, text: str) -> None:

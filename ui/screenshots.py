@@ -10,19 +10,20 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from ui.workspace import Workspace
 
 
-def _settle(rounds: int = 5) -> None:
-    for _ in range(rounds):
-        QApplication.processEvents()
+async def _settle() -> None:
+    # Let queued paints and page loads land. Never QApplication.processEvents() here: inside a
+    # coroutine it would make qasync step other tasks re-entrantly, and asyncio drops them.
+    for _ in range(5):
+        await asyncio.sleep(0.01)
 
 
 def save(widget: QWidget, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    _settle()
     if not widget.grab().save(str(path)):
         raise OSError(f"cannot write screenshot {path}")
     return path
@@ -39,11 +40,13 @@ async def _wait_dialog(workspace: Workspace) -> QDialog:
 async def take_screenshots(workspace: Workspace, out: Path, suffix: str = "") -> list[Path]:
     window = workspace.window
     window.resize(1800, 1000)
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.1)
+    await _settle()
     saved = [save(window, out / f"main_window{suffix}.png")]
     for index in range(1, window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.3)
+        await _settle()
         tab = window.tabs.widget(index)
         name = (tab.objectName() if tab is not None else "") or f"tab{index}"
         saved.append(save(window, out / f"view_{name}{suffix}.png"))
@@ -51,6 +54,7 @@ async def take_screenshots(workspace: Workspace, out: Path, suffix: str = "") ->
 
     creating = asyncio.ensure_future(workspace.create_case("violation"))
     dialog = await _wait_dialog(workspace)
+    await _settle()
     saved.append(save(dialog, out / f"create_case{suffix}.png"))
     dialog.reject()
     await creating
@@ -60,6 +64,7 @@ async def take_screenshots(workspace: Workspace, out: Path, suffix: str = "") ->
     }:
         dispatching = asyncio.ensure_future(workspace.perform_action("dispatch"))
         dialog = await _wait_dialog(workspace)
+        await _settle()
         saved.append(save(dialog, out / f"dispatch{suffix}.png"))
         dialog.reject()
         await dispatching

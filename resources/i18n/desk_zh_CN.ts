@@ -274,57 +274,57 @@
 <context>
     <name>CaseQueueModel</name>
     <message>
-        <location filename="../../ui/queue_model.py" line="151" />
+        <location filename="../../ui/queue_model.py" line="154" />
         <source>Reference</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="152" />
+        <location filename="../../ui/queue_model.py" line="155" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="153" />
+        <location filename="../../ui/queue_model.py" line="156" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="154" />
+        <location filename="../../ui/queue_model.py" line="157" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="155" />
+        <location filename="../../ui/queue_model.py" line="158" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="156" />
+        <location filename="../../ui/queue_model.py" line="159" />
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="157" />
+        <location filename="../../ui/queue_model.py" line="160" />
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="158" />
+        <location filename="../../ui/queue_model.py" line="161" />
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="235" />
+        <location filename="../../ui/queue_model.py" line="244" />
         <source>Due %1 (Beijing time)</source>
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="273" />
+        <location filename="../../ui/queue_model.py" line="282" />
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="274" />
+        <location filename="../../ui/queue_model.py" line="283" />
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -987,88 +987,93 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="113" />
+        <location filename="../../ui/queue_view.py" line="117" />
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="114" />
+        <location filename="../../ui/queue_view.py" line="118" />
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="117" />
+        <location filename="../../ui/queue_view.py" line="121" />
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="118" />
+        <location filename="../../ui/queue_view.py" line="122" />
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="122" />
+        <location filename="../../ui/queue_view.py" line="126" />
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="123" />
+        <location filename="../../ui/queue_view.py" line="127" />
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="126" />
+        <location filename="../../ui/queue_view.py" line="130" />
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="130" />
+        <location filename="../../ui/queue_view.py" line="134" />
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="134" />
+        <location filename="../../ui/queue_view.py" line="138" />
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="135" />
+        <location filename="../../ui/queue_view.py" line="139" />
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="136" />
+        <location filename="../../ui/queue_view.py" line="140" />
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="137" />
+        <location filename="../../ui/queue_view.py" line="141" />
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="141" />
-        <location filename="../../ui/queue_view.py" line="389" />
+        <location filename="../../ui/queue_view.py" line="145" />
+        <location filename="../../ui/queue_view.py" line="398" />
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="167" />
+        <location filename="../../ui/queue_view.py" line="171" />
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="172" />
+        <location filename="../../ui/queue_view.py" line="176" />
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="174" />
+        <location filename="../../ui/queue_view.py" line="178" />
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="336" />
+        <location filename="../../ui/queue_view.py" line="342" />
+        <source>counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="345" />
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1411,7 +1416,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="224" />
+        <location filename="../../ui/queue_view.py" line="229" />
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

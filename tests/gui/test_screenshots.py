@@ -8,7 +8,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -56,67 +55,47 @@ def seed_workload(url: str) -> None:
             d.close()
 
 
-@pytest.mark.parametrize(
-    ("language", "theme"), [("zh", "dark"), ("zh", "light"), ("en", "dark"), ("en", "light")]
-)
 def test_screenshots_of_the_desk(
-    qtbot: QtBot,
-    sqlite_url: str,
-    sessions: Callable[..., Session],
-    artifacts_dir: Path,
-    language: str,
-    theme: str,
+    qtbot: QtBot, sqlite_url: str, sessions: Callable[..., Session], artifacts_dir: Path
 ) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     seed_users(sqlite_url)
     seed_workload(sqlite_url)
-    install_translators(app, language)
-    apply_theme(app, theme, 13)
     try:
-        s = sessions(sqlite_url, "leader")
-        ws = s.workspace
-        model = ws.queue.model
-        assert model.rowCount() == len(WORKLOAD)
-        header = model.headerData(COL["countdown"], Qt.Orientation.Horizontal)
-        assert header == ("时限" if language == "zh" else "Deadline")
-        countdowns = [model.data(model.index(r, COL["countdown"])) for r in range(model.rowCount())]
-        overdue_word = "超时" if language == "zh" else "overdue"
-        left_word = "剩余" if language == "zh" else "left"
-        assert any(overdue_word in c for c in countdowns), countdowns
-        assert any(left_word in c for c in countdowns), countdowns
-        # Most urgent first: overdue rows at the top.
-        assert overdue_word in countdowns[0]
-        ws.queue.select_row(1)
-        qtbot.waitUntil(lambda: ws.detail is not None)
-        qtbot.wait(200)
-        suffix = f"_{language}_{theme}"
-        saved = run(qtbot, take_screenshots(ws, artifacts_dir, suffix), timeout=30000)
-        names = {p.name for p in saved}
-        assert f"main_window{suffix}.png" in names
-        assert f"create_case{suffix}.png" in names
-        assert all(p.stat().st_size > 10_000 for p in saved)
+        for language, theme in (("zh", "dark"), ("zh", "light"), ("en", "dark"), ("en", "light")):
+            install_translators(app, language)
+            apply_theme(app, theme, 13)
+            s = sessions(sqlite_url, "leader")
+            ws = s.workspace
+            model = ws.queue.model
+            assert model.rowCount() == len(WORKLOAD)
+            header = model.headerData(COL["countdown"], Qt.Orientation.Horizontal)
+            assert header == ("时限" if language == "zh" else "Deadline")
+            countdowns = [
+                model.data(model.index(r, COL["countdown"])) for r in range(model.rowCount())
+            ]
+            overdue_word = "超时" if language == "zh" else "overdue"
+            left_word = "剩余" if language == "zh" else "left"
+            assert any(overdue_word in c for c in countdowns), countdowns
+            assert any(left_word in c for c in countdowns), countdowns
+            # Most urgent first: overdue rows at the top.
+            assert overdue_word in countdowns[0]
+            # A new case selected, so the dispatch dialog is shot too.
+            row = next(
+                r
+                for r in range(model.rowCount())
+                if model.row_data(r).status == "new"  # type: ignore[union-attr]
+            )
+            ws.queue.select_row(row)
+            qtbot.waitUntil(lambda ws=ws: ws.detail is not None and ws.detail.case.status == "new")
+            suffix = f"_{language}_{theme}"
+            saved = run(qtbot, take_screenshots(ws, artifacts_dir, suffix), timeout=30000)
+            names = {p.name for p in saved}
+            assert {f"main_window{suffix}.png", f"create_case{suffix}.png"} <= names
+            assert f"dispatch{suffix}.png" in names
+            assert all(p.stat().st_size > 10_000 for p in saved)
+            ws.window.close()
     finally:
         install_translators(app, "zh")
         apply_theme(app, "dark", 13)
-
-
-def test_dispatch_dialog_screenshot(
-    qtbot: QtBot, sqlite_url: str, sessions: Callable[..., Session], artifacts_dir: Path
-) -> None:
-    seed_users(sqlite_url)
-    seed_workload(sqlite_url)
-    s = sessions(sqlite_url, "leader")
-    ws = s.workspace
-    # A new case (dispatch allowed) selected: the dispatch dialog shot is taken too.
-    row = next(
-        r
-        for r in range(ws.queue.model.rowCount())
-        if ws.queue.model.row_data(r).status == "new"  # type: ignore[union-attr]
-    )
-    ws.queue.select_row(row)
-    qtbot.waitUntil(lambda: ws.detail is not None and ws.detail.case.status == "new")
-    saved = run(qtbot, take_screenshots(ws, artifacts_dir / "dispatch"), timeout=30000)
-    shot = artifacts_dir / "dispatch" / "dispatch.png"
-    assert shot in saved
-    shot.replace(artifacts_dir / "dispatch_dialog.png")
