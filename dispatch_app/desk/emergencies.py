@@ -57,6 +57,7 @@ from dispatch_app.domain.emergencies import (
     decide_level,
     detail_from_json,
     emergency_type,
+    figures_text_zh,
     parse_log_line,
     propose_level,
     response_lead,
@@ -714,7 +715,7 @@ class EmergencyDesk:
             lambda d: replace(d, figures=clean),
             "emergency.figures",
             lambda old, new: (
-                f"数字更新：{json.dumps(new.figures.to_json(), ensure_ascii=False)}；建议级别"
+                f"数字更新：{figures_text_zh(new.figures)}；建议级别"
                 f"{LEVEL_ZH[propose_level(new.figures).level]}"
             ),
         )

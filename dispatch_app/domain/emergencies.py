@@ -288,6 +288,20 @@ def propose_level(figures: Figures) -> LevelProposal:
     return LevelProposal(top, tuple(r for r in reasons if r.level is top), tuple(reasons))
 
 
+def figures_text_zh(figures: Figures) -> str:
+    """The figures as an officer reads them aloud (zero figures left out)."""
+    parts = []
+    for name in THRESHOLDS:
+        value = getattr(figures, name)
+        if value:
+            label, unit = _FIGURE_ZH[name]
+            parts.append(f"{label}{value:,}{unit}")
+    if figures.intake_cut is not IntakeCut.NONE:
+        scope = {"prefecture": "设区的市级城市", "county": "县级城市", "township": "乡镇"}
+        parts.append(f"{scope[figures.intake_cut.value]}饮用水水源地取水中断")
+    return "，".join(parts) or "无人员伤亡及损失报告"
+
+
 # --- the affected area --------------------------------------------------------------------
 
 MAX_RADIUS_M = 200_000.0

@@ -15,6 +15,7 @@ from dispatch_app.desk.emergencies import (
     CapRejected,
     EmergencyDesk,
     EmergencyDraft,
+    EmergencyResources,
     EmergencyResourcesError,
     load_emergency_resources,
 )
@@ -40,11 +41,17 @@ from tests.desk.conftest import PASSWORD, Clock, second_desk
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 
 
+@pytest.fixture(scope="module")
+def resources() -> EmergencyResources:
+    """Loaded once: compiling the XSD 1.1 schema takes a noticeable fraction of a second."""
+    return load_emergency_resources(RESOURCES)
+
+
 @pytest.fixture
-def em(desk: Desk) -> EmergencyDesk:
+def em(desk: Desk, resources: EmergencyResources) -> EmergencyDesk:
     desk.logout()
     desk.login("officer", PASSWORD)
-    return EmergencyDesk.open(desk)
+    return EmergencyDesk(desk, resources)
 
 
 def login(em: EmergencyDesk, username: str) -> None:

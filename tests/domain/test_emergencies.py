@@ -256,3 +256,13 @@ def test_log_line_prefixes() -> None:
     for bad in ("", "   ", "/d   ", "x" * 4001):
         with pytest.raises(ValidationError):
             parse_log_line(bad)
+
+
+def test_figures_text() -> None:
+    from dispatch_app.domain.emergencies import figures_text_zh
+
+    assert figures_text_zh(Figures()) == "无人员伤亡及损失报告"
+    assert (
+        figures_text_zh(Figures(deaths=2, evacuated=12_000, intake_cut=IntakeCut.COUNTY))
+        == "死亡2人，疏散转移12,000人，县级城市饮用水水源地取水中断"
+    )

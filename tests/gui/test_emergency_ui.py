@@ -1,0 +1,190 @@
+"""The emergency panel and the alert banner in a real window on a real database: a duty
+officer types log lines, records figures, works the checklist; a shift leader decides the
+level and issues the alert; the log exports as a PDF. Screenshots in tests/artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from dispatch_app.desk.emergencies import EmergencyDesk, EmergencyDraft, load_emergency_resources
+from dispatch_app.domain.emergencies import EmergencyType, Figures
+from dispatch_app.domain.emergency_plans import StepState
+from dispatch_app.domain.heavy_pollution import AlertLevel
+from tests.gui.conftest import PASSWORD, Session, open_desk, run, seed_users, settle, type_text
+from ui.emergency_integration import EmergencyIntegration, install_emergencies
+from ui.emergency_panel import countdown
+from ui.screenshots import save
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+
+
+@pytest.fixture(scope="module")
+def resources():  # type: ignore[no-untyped-def]
+    return load_emergency_resources(RESOURCES)
+
+
+def seed_emergency(url: str, resources, **kw: object) -> int:  # type: ignore[no-untyped-def]
+    d = open_desk(url)
+    try:
+        d.login("officer", PASSWORD)
+        em = EmergencyDesk(d, resources)
+        values: dict[str, object] = {
+            "title": "京杭大运河奔牛段柴油泄漏",
+            "district": "xinbei",
+            "type": EmergencyType.WATER_POLLUTION,
+            "description": "运输船碰撞，柴油入河",
+            "lon": 119.82,
+            "lat": 31.875,
+            "figures": Figures(evacuated=200),
+        }
+        values.update(kw)
+        view = em.create(EmergencyDraft(**values))  # type: ignore[arg-type]
+        em.activate_plan(view.case.id, "water_pollution")
+        return view.case.id
+    finally:
+        d.close()
+
+
+def open_station(
+    sessions: Callable[..., Session],
+    url: str,
+    username: str,
+    resources,  # type: ignore[no-untyped-def]
+) -> tuple[Session, EmergencyIntegration]:
+    s = sessions(url, username)
+    integration = install_emergencies(s.workspace, EmergencyDesk(s.desk, resources))
+    return s, integration
+
+
+def select(qtbot: QtBot, s: Session, integration: EmergencyIntegration, case_id: int) -> None:
+    assert s.workspace.queue.select_case(case_id)
+    qtbot.waitUntil(
+        lambda: integration.view is not None and integration.view.case.id == case_id, timeout=10000
+    )
+    settle(qtbot, s.workspace)
+
+
+def test_countdown_text() -> None:
+    assert countdown(timedelta(hours=1, minutes=5, seconds=9)) == "1:05:09"
+    assert countdown(timedelta(minutes=-3, seconds=-12)) == "-0:03:12"
+
+
+def test_officer_works_the_emergency(
+    qtbot: QtBot,
+    sessions: Callable[..., Session],
+    sqlite_url: str,
+    resources,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    seed_users(sqlite_url)
+    case_id = seed_emergency(sqlite_url, resources)
+    s, em = open_station(sessions, sqlite_url, "officer", resources)
+    select(qtbot, s, em, case_id)
+    panel = em.panel
+    assert "Ⅳ级" in panel.proposal.text()
+    assert panel.steps.rowCount() == 6 and "branch" not in panel.steps.item(0, 1).text()
+    assert panel.steps.item(0, 3).text().startswith("○")
+    assert not panel.level_button.isEnabled()  # a duty officer proposes, the leader decides
+    # Keyboard-fast log: Ctrl+L, type, Enter.
+    panel.log_entry.setFocus()
+    type_text(panel.log_entry, "/c 新北区应急局来电，现场已围油栏")
+    qtbot.keyClick(panel.log_entry, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.log_entry.text() == "", timeout=5000)
+    settle(qtbot, s.workspace)
+    texts = [panel.log_list.item(r, 2).text() for r in range(panel.log_list.rowCount())]
+    assert "新北区应急局来电，现场已围油栏" in texts
+    assert panel.log_list.item(len(texts) - 1, 1).text() in {"电话", "记录", "系统"}
+    # Figures raise the proposal.
+    panel.figure_spins["poisoned_or_injured"].setValue(55)
+    qtbot.mouseClick(panel.figures_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Ⅱ级" in panel.proposal.text(), timeout=5000)
+    # A step done; another skipped without reason is refused and the reason box stays.
+    panel.select_step("verify")
+    qtbot.mouseClick(panel.done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.steps.item(0, 3).text().startswith("✓"), timeout=5000)
+    panel.select_step("notify_city")
+    qtbot.mouseClick(panel.skip_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.message.isVisible(), timeout=5000)
+    assert "理由" in panel.message.text()
+    settle(qtbot, s.workspace)
+    # PDF for the after-action review.
+    pdf = run(qtbot, em.export_log(tmp_path / "log.pdf"))
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 5_000
+    assert not (tmp_path / "log.pdf.part").exists()
+    s.workspace.window.resize(1700, 1000)
+    save(s.workspace.window, ARTIFACTS / "emergency_panel_zh.png")
+    save(panel.body, ARTIFACTS / "emergency_panel_only_zh.png")
+
+
+def test_leader_decides_level_and_issues_alert_seen_elsewhere(
+    qtbot: QtBot,
+    sessions: Callable[..., Session],
+    sqlite_url: str,
+    resources,  # type: ignore[no-untyped-def]
+) -> None:
+    seed_users(sqlite_url)
+    case_id = seed_emergency(sqlite_url, resources, figures=Figures(deaths=4))
+    officer, em_officer = open_station(sessions, sqlite_url, "officer", resources)
+    officer.desk.start_change_feed(poll_interval_s=0.1)
+    leader, em = open_station(sessions, sqlite_url, "leader", resources)
+    select(qtbot, leader, em, case_id)
+    panel = em.panel
+    assert panel.level_button.isEnabled()
+    # Departing from the proposal without a reason: refused, shown, nothing decided.
+    panel.level_combo.setCurrentIndex(panel.level_combo.findData("II"))
+    qtbot.mouseClick(panel.level_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.message.isVisible(), timeout=5000)
+    settle(qtbot, leader.workspace)
+    assert em.view is not None and em.view.level is None
+    panel.level_combo.setCurrentIndex(panel.level_combo.findData("II"))
+    panel.level_reason.setText("下游3公里为县级水源地")
+    qtbot.mouseClick(panel.level_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Ⅱ级" in panel.decided.text(), timeout=5000)
+    assert "⚠" in panel.decided.text()  # differs from the proposal (Ⅲ), said in words too
+    # Issue an alert: both workstations' banners show it.
+    assert em_officer.banner.text.text().startswith("无") or "No" in em_officer.banner.text.text()
+    view = run(qtbot, em.change_alert(AlertLevel.ORANGE.value, "未来三天AQI>200"))
+    assert view is not None and view.level is AlertLevel.ORANGE
+    qtbot.waitUntil(lambda: em.banner.alert is not None, timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            em_officer.banner.alert is not None
+            and em_officer.banner.alert.level is AlertLevel.ORANGE
+        ),
+        timeout=10000,
+    )
+    assert "橙色" in em_officer.banner.text.text() or "ORANGE" in em_officer.banner.text.text()
+    settle(qtbot, leader.workspace)
+    save(em_officer.banner, ARTIFACTS / "alert_banner_orange_zh.png")
+    leader.workspace.window.resize(1700, 1000)
+    save(leader.workspace.window, ARTIFACTS / "emergency_leader_zh.png")
+    officer.desk.stop_change_feed()
+
+
+def test_overdue_step_turns_red(
+    qtbot: QtBot,
+    sessions: Callable[..., Session],
+    sqlite_url: str,
+    resources,  # type: ignore[no-untyped-def]
+) -> None:
+    seed_users(sqlite_url)
+    case_id = seed_emergency(sqlite_url, resources)
+    s, em = open_station(sessions, sqlite_url, "officer", resources)
+    select(qtbot, s, em, case_id)
+    # The desk's clock moves 45 minutes on: the 30-minute verify step is overdue.
+    later = datetime.now(UTC) + timedelta(minutes=45)
+    em.panel.clock = lambda: later
+    em.panel.tick()
+    assert em.panel.steps.item(0, 3).text().startswith("⚠")
+    assert em.panel.steps.item(0, 2).text().startswith("-0:1")
+    assert em.panel.steps.item(1, 3).text().startswith("○")  # 60-minute step still open
+    assert em.view is not None
+    assert em.view.activations[0].steps[0].step.state is StepState.OPEN

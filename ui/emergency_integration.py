@@ -1,0 +1,334 @@
+"""Emergencies in the desk window: one call, `install_emergencies(workspace)`.
+
+Adds the heavy-pollution alert banner across the top of the window (every workstation), the
+emergency panel docked beside the queue for the selected emergency case, and the Emergencies
+menu (change the alert, export the log as PDF, send CAP, import CAP). Desk calls are awaited
+in the executor through the workspace's `DeskCalls`; every change arrives as a desk event and
+refreshes what shows it, ours or another workstation's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLineEdit,
+    QMenu,
+    QWidget,
+)
+
+from dispatch_app.desk.emergencies import AlertView, EmergencyDesk, EmergencyView
+from dispatch_app.desk.events import Changed
+from dispatch_app.domain.cases import CaseKind
+from dispatch_app.domain.emergencies import Figures
+from dispatch_app.domain.heavy_pollution import AlertLevel
+from dispatch_app.domain.roles import Permission
+from ui.alert_banner import AlertBanner
+from ui.emergency_log_pdf import export_log_pdf
+from ui.emergency_panel import EmergencyPanel
+from ui.errors import describe_error
+
+log = logging.getLogger(__name__)
+
+
+class AlertDialog(QDialog):
+    """Issue, upgrade, downgrade or lift the alert: the level and a reason."""
+
+    def __init__(self, current: AlertView | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Heavy-pollution weather alert"))
+        form = QFormLayout(self)
+        self.level = QComboBox()
+        self.level.addItem(self.tr("No alert (lift)"), None)
+        self.level.addItem(self.tr("Yellow"), AlertLevel.YELLOW.value)
+        self.level.addItem(self.tr("Orange"), AlertLevel.ORANGE.value)
+        self.level.addItem(self.tr("Red"), AlertLevel.RED.value)
+        if current is not None and current.level is not None:
+            self.level.setCurrentIndex(self.level.findData(current.level.value))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("Forecast and reason (required)"))
+        form.addRow(self.tr("Level"), self.level)
+        form.addRow(self.tr("Reason"), self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class EmergencyIntegration(QObject):
+    """The emergency part of one workstation's window."""
+
+    def __init__(self, workspace: Any, emergencies: EmergencyDesk | None = None) -> None:
+        super().__init__(workspace)
+        self.workspace = workspace
+        self.window = workspace.window
+        self.desk = workspace.desk
+        self.calls = workspace.calls
+        self.emergencies = emergencies or EmergencyDesk.open(self.desk)
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._generation = 0
+        self.view: EmergencyView | None = None
+        self.alert: AlertView | None = None
+        self.export_dir = Path.home()
+
+        self.banner = AlertBanner()
+        self.window.add_view("alert_banner", self.banner, "top", self.tr("Pollution alert"))
+        self.panel = EmergencyPanel(
+            self.desk.clock, workspace.unit_name, self.emergencies.station_name
+        )
+        dock = self.window.add_view("emergency", self.panel, "right", self.tr("Emergency"))
+        if dock is not None:
+            dock.setMinimumWidth(560)
+            case_dock = self.window.docks.get("case")
+            if case_dock is not None:  # a tab beside the selected case, full height
+                self.window.tabifyDockWidget(case_dock, dock)
+
+        self.menu = QMenu(self.tr("&Emergencies"), self.window)
+        self.menu.setObjectName("menuEmergencies")
+        self.window.menuBar().insertMenu(self.window.menu_view.menuAction(), self.menu)
+        add = self.window.add_action
+        add(
+            "alert_change",
+            self.tr("Change heavy-pollution alert…"),
+            self.menu,
+            lambda: self.spawn(self.change_alert_dialog()),
+        )
+        add(
+            "emergency_log_focus",
+            self.tr("Coordination log entry"),
+            self.menu,
+            self.panel.log_entry.setFocus,
+            "Ctrl+L",
+        )
+        add(
+            "emergency_export_log",
+            self.tr("Export coordination log as PDF…"),
+            self.menu,
+            lambda: self.spawn(self.export_log_dialog()),
+        )
+        add(
+            "emergency_import_cap",
+            self.tr("Import CAP message…"),
+            self.menu,
+            lambda: self.spawn(self.import_cap_dialog()),
+        )
+
+        p = self.panel
+        p.figures_submitted.connect(lambda f: self.spawn(self.submit_figures(f)))
+        p.level_decided.connect(lambda lv, r: self.spawn(self.decide_level(lv, r)))
+        p.plan_activation_requested.connect(lambda pid: self.spawn(self.activate_plan(pid)))
+        p.step_finished.connect(
+            lambda sid, ver, outcome, reason: self.spawn(
+                self.finish_step(sid, ver, outcome, reason)
+            )
+        )
+        p.log_submitted.connect(lambda text: self.spawn(self.submit_log(text)))
+        p.export_requested.connect(lambda: self.spawn(self.export_log_dialog()))
+        p.cap_requested.connect(lambda: self.spawn(self.send_cap()))
+        self.banner.change_requested.connect(lambda: self.spawn(self.change_alert_dialog()))
+        self.banner.open_case_requested.connect(workspace.open_case)
+        workspace.queue.current_case_changed.connect(self.on_current_case)
+        workspace.events.changed.connect(self.on_changed)
+        self.update_permissions()
+        self.spawn(self.refresh_alert())
+        current = workspace.queue.current_case_id()
+        if current is not None:
+            self.on_current_case(current)
+
+    # ---- plumbing ------------------------------------------------------------------------
+    def spawn(self, coro: Any) -> asyncio.Future[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("emergency task failed", exc_info=exc)
+            self.say(describe_error(exc) if exc else "", error=True)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.window.status.show_activity(("⚠ " if error else "") + text, 0 if error else 6000)
+        self.panel.show_message(("⚠ " + text) if error else "")
+
+    def update_permissions(self) -> None:
+        can_work = self.desk.can(Permission.WORK_CASES)
+        can_decide = self.desk.can(Permission.SET_EMERGENCY_LEVEL)
+        self.panel.set_enabled(can_work, can_decide)
+        self.banner.change_button.setVisible(can_decide)
+        self.window.actions_by_name["alert_change"].setEnabled(can_decide)
+
+    # ---- showing -------------------------------------------------------------------------
+    def on_current_case(self, case_id: int | None) -> None:
+        self.spawn(self.load(case_id))
+
+    async def load(self, case_id: int | None) -> None:
+        self._generation += 1
+        generation = self._generation
+        if case_id is None:
+            return
+        case = await self.calls.call(self.desk.get_case, case_id)
+        if case.kind is not CaseKind.EMERGENCY:
+            return
+        view = await self.calls.call(self.emergencies.get, case_id)
+        entries = await self.calls.call(self.emergencies.log_entries, case_id)
+        if generation != self._generation:
+            return
+        self.view = view
+        offered = self.emergencies.plans_for(view.detail.type)
+        rest = [p for p in self.emergencies.plans.values() if p not in offered]
+        active = {a.plan_id for a in view.activations}
+        self.panel.set_plans([(p.id, p.title) for p in offered + rest if p.id not in active])
+        self.panel.show_emergency(view, entries)
+        self.update_permissions()
+        dock = self.window.docks.get("emergency")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
+    async def reload(self) -> None:
+        if self.view is not None:
+            await self.load(self.view.case.id)
+
+    async def refresh_alert(self) -> None:
+        self.alert = await self.calls.call(self.emergencies.current_alert)
+        self.banner.set_alert(self.alert)
+
+    def on_changed(self, event: Changed) -> None:
+        if event.topic == "alert":
+            self.spawn(self.refresh_alert())
+        elif (
+            event.topic == "case" and self.view is not None and event.entity_id == self.view.case.id
+        ):
+            self.spawn(self.reload())
+
+    # ---- actions -------------------------------------------------------------------------
+    async def _act(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = await self.calls.call(fn, *args, **kwargs)
+        except Exception as exc:
+            self.say(describe_error(exc), error=True)
+            await self.reload()  # show what is in the database now; the officer's input stays
+            return None
+        self.panel.show_message("")
+        await self.reload()
+        return result
+
+    async def submit_figures(self, figures: Figures) -> None:
+        if self.view is not None:
+            await self._act(
+                self.emergencies.update_figures, self.view.case.id, self.view.case.version, figures
+            )
+
+    async def decide_level(self, level: str, reason: str) -> None:
+        if self.view is not None:
+            done = await self._act(
+                self.emergencies.decide_level,
+                self.view.case.id,
+                self.view.case.version,
+                level,
+                reason,
+            )
+            if done is not None:
+                self.panel.level_reason.clear()
+
+    async def activate_plan(self, plan_id: str) -> None:
+        if self.view is not None:
+            await self._act(self.emergencies.activate_plan, self.view.case.id, plan_id)
+
+    async def finish_step(self, step_id: int, version: int, outcome: str, reason: str) -> None:
+        done = await self._act(self.emergencies.finish_step, step_id, version, outcome, reason)
+        if done is not None:
+            self.panel.skip_reason.clear()
+
+    async def submit_log(self, text: str) -> None:
+        if self.view is None:
+            return
+        entry = await self._act(self.emergencies.log, self.view.case.id, text)
+        if entry is not None:
+            self.panel.log_recorded()
+
+    async def send_cap(self) -> None:
+        if self.view is None:
+            return
+        record = await self._act(self.emergencies.export_cap, self.view.case.id)
+        if record is not None:
+            self.say(
+                self.tr("CAP message {0} ({1}) recorded as sent").format(
+                    record.identifier, record.msg_type
+                )
+            )
+
+    async def export_log(self, path: Path) -> Path:
+        """Write the current emergency's log as a PDF at ``path``."""
+        assert self.view is not None
+        view = await self.calls.call(self.emergencies.get, self.view.case.id)
+        entries = await self.calls.call(self.emergencies.log_entries, self.view.case.id)
+        user = self.desk.current_user
+        prepared = user.display_name if user else ""
+        written = export_log_pdf(path, view, entries, prepared, self.desk.clock())
+        self.say(self.tr("Log exported to {0}").format(str(written)))
+        return written
+
+    async def export_log_dialog(self) -> None:
+        if self.view is None:
+            self.say(self.tr("Select an emergency case first"), error=True)
+            return
+        name = f"{self.view.case.reference}-ICS214.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            self.tr("Export coordination log"),
+            str(self.export_dir / name),
+            "PDF (*.pdf)",
+        )
+        if path:
+            self.export_dir = Path(path).parent
+            await self.export_log(Path(path))
+
+    async def import_cap_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("Import CAP message"), str(self.export_dir), "CAP (*.xml)"
+        )
+        if not path:
+            return
+        district = self.view.case.district.value if self.view else "tianning"
+        result = await self._act(self.emergencies.import_cap, Path(path).read_bytes(), district)
+        if result is not None:
+            self.say(
+                self.tr("CAP message {0}: {1}").format(result.record.identifier, result.action)
+            )
+
+    async def change_alert(self, level: str | None, reason: str) -> AlertView | None:
+        await self.refresh_alert()
+        seq = self.alert.seq if self.alert is not None else 0
+        result: AlertView | None = await self._act(
+            self.emergencies.change_alert, level, reason, expected_seq=seq
+        )
+        await self.refresh_alert()
+        return result
+
+    async def change_alert_dialog(self) -> None:
+        await self.refresh_alert()
+        dialog = AlertDialog(self.alert, self.window)
+        if await self.workspace.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+            await self.change_alert(dialog.level.currentData(), dialog.reason.text())
+
+
+def install_emergencies(
+    workspace: Any, emergencies: EmergencyDesk | None = None
+) -> EmergencyIntegration:
+    """Add the alert banner, the emergency panel and the Emergencies menu to the window."""
+    return EmergencyIntegration(workspace, emergencies)

@@ -1,0 +1,120 @@
+"""The coordination log as a PDF for the after-action review (ICS-214 activity log layout:
+incident, operational period, level history, the plan steps against their targets, then every
+timed entry with its author, and who prepared it)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
+from dispatch_app.desk.emergencies import EmergencyView, LogEntryView
+from dispatch_app.domain.emergencies import LEVEL_ZH
+from dispatch_app.domain.reference import SHANGHAI
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("EmergencyLogPdf", text)
+
+
+def _local(t: datetime | None) -> str:
+    return "" if t is None else t.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def log_html(
+    view: EmergencyView, entries: Sequence[LogEntryView], prepared_by: str, now: datetime
+) -> str:
+    e = html.escape
+    case = view.case
+    first = entries[0].at if entries else case.created_at
+    last = entries[-1].at if entries else now
+    parts = [
+        "<html><body style='font-family: \"Noto Sans CJK SC\", sans-serif; font-size: 9pt'>",
+        f"<h2>{e(_t('Activity log (ICS-214)'))}</h2>",
+        "<table cellpadding='3'>",
+        f"<tr><td><b>{e(_t('Incident'))}</b></td><td>{e(case.reference)} {e(case.title)}"
+        + (f" <b>{e(_t('[EXERCISE]'))}</b>" if view.exercise else "")
+        + "</td></tr>",
+        f"<tr><td><b>{e(_t('Operational period'))}</b></td>"
+        f"<td>{_local(first)} – {_local(last)}</td></tr>",
+        f"<tr><td><b>{e(_t('Level'))}</b></td><td>"
+        + e(LEVEL_ZH[view.level] if view.level else _t("not decided"))
+        + f" ({e(_t('proposed'))} {e(LEVEL_ZH[view.proposal.level])})</td></tr>",
+        "</table>",
+    ]
+    if view.activations:
+        parts.append(f"<h3>{e(_t('Response plan steps'))}</h3>")
+        parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%'>")
+        parts.append(
+            "<tr>"
+            + "".join(
+                f"<th>{e(_t(h))}</th>"
+                for h in ("Step", "Owner", "Target", "Finished", "Took (min)", "Result")
+            )
+            + "</tr>"
+        )
+        for act in view.activations:
+            for s in act.steps:
+                took = s.step.took(act.activated_at)
+                result = s.status(now).value
+                if s.step.skip_reason:
+                    result += f": {s.step.skip_reason}"
+                parts.append(
+                    "<tr>"
+                    f"<td>{e(s.step.title)}</td><td>{e(s.step.owner_unit or '')}</td>"
+                    f"<td>{s.step.target_min}</td><td>{_local(s.step.finished_at)}</td>"
+                    f"<td>{'' if took is None else round(took.total_seconds() / 60)}</td>"
+                    f"<td>{e(result)}</td></tr>"
+                )
+        parts.append("</table>")
+    parts.append(f"<h3>{e(_t('Notable activities'))}</h3>")
+    parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%'>")
+    parts.append(
+        "<tr>"
+        + "".join(f"<th>{e(_t(h))}</th>" for h in ("Time", "Kind", "Activity", "By"))
+        + "</tr>"
+    )
+    for entry in entries:
+        parts.append(
+            f"<tr><td>{_local(entry.at)}</td><td>{e(entry.kind.name_zh)}</td>"
+            f"<td>{e(entry.text)}</td><td>{e(entry.author)}</td></tr>"
+        )
+    parts.append("</table>")
+    parts.append(
+        f"<p>{e(_t('Prepared by'))}: {e(prepared_by)} &nbsp; {_local(now)}</p></body></html>"
+    )
+    return "".join(parts)
+
+
+def export_log_pdf(
+    path: Path,
+    view: EmergencyView,
+    entries: Sequence[LogEntryView],
+    prepared_by: str,
+    now: datetime,
+) -> Path:
+    """Write the log as an A4 PDF at ``path`` (written to a temporary file first and renamed,
+    so a failed export never leaves half a file where the review expects a whole one)."""
+    tmp = path.with_name(path.name + ".part")
+    writer = QPdfWriter(str(tmp))
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(15, 15, 15, 15),
+        )
+    )
+    writer.setResolution(300)
+    writer.setTitle(f"{view.case.reference} ICS-214")
+    doc = QTextDocument()
+    doc.setHtml(log_html(view, entries, prepared_by, now))
+    # No page size of our own: print_ lays the document out on the writer's page at its
+    # resolution, so the text keeps its point size on paper.
+    doc.print_(writer)
+    del writer  # finishes the file
+    tmp.replace(path)
+    return path

@@ -1,0 +1,427 @@
+"""The emergency panel: one emergency case as the duty room works it.
+
+Top: type, the level the figures propose (with the figures that decide it), the level the
+shift leader decided and who leads the response. Then the reported figures (edit and
+record), the plan checklists with live countdowns (overdue steps red, with the word and an
+icon), the coordination log with a one-line entry (Enter records it; "/c" call, "/d"
+decision, "/s" dispatch, "/r" data reading), and the affected stations.
+
+The panel never calls the desk: it emits what the officer asked for and shows what it is
+given (`show_emergency`), so the integration decides how calls run (executor, conflicts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_app.desk.emergencies import EmergencyView, LogEntryView, StepView
+from dispatch_app.domain.cases import EmergencyLevel
+from dispatch_app.domain.emergencies import LEVEL_ZH, Figures, IntakeCut
+from dispatch_app.domain.emergency_plans import StepStatus
+from dispatch_app.domain.reference import SHANGHAI
+
+_FIGURES = ("deaths", "poisoned_or_injured", "evacuated", "direct_loss_yuan")
+
+
+def countdown(remaining: timedelta) -> str:
+    """'1:05:09' left, or '-0:03:12' overdue (a sign and the word elsewhere)."""
+    seconds = int(remaining.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class EmergencyPanel(QWidget):
+    figures_submitted = Signal(object)  # Figures
+    level_decided = Signal(str, str)  # level, reason
+    plan_activation_requested = Signal(str)  # plan id
+    step_finished = Signal(int, int, str, str)  # step id, version, done|skipped, reason
+    log_submitted = Signal(str)
+    export_requested = Signal()
+    cap_requested = Signal()
+    station_requested = Signal(str)
+
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        unit_name: Callable[[str], str] = lambda u: u,
+        station_name: Callable[[str], str] = lambda s: s,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("emergencyPanel")
+        self.clock = clock
+        self.unit_name = unit_name
+        self.station_name = station_name
+        self.view: EmergencyView | None = None
+        self._steps: list[StepView] = []
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        outer.addWidget(scroll)
+        body = QWidget()
+        self.body = body
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+
+        self.title = QLabel(self.tr("No emergency selected"))
+        self.title.setObjectName("emergencyTitle")
+        self.title.setWordWrap(True)
+        layout.addWidget(self.title)
+        self.message = QLabel()
+        self.message.setObjectName("emergencyMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        layout.addWidget(self.message)
+
+        # -- level
+        level_box = QGroupBox(self.tr("Level (2014 national plan)"))
+        form = QFormLayout(level_box)
+        self.proposal = QLabel()
+        self.proposal.setObjectName("emergencyProposal")
+        self.proposal.setWordWrap(True)
+        self.decided = QLabel()
+        self.decided.setObjectName("emergencyDecided")
+        form.addRow(self.tr("Proposed from the figures"), self.proposal)
+        form.addRow(self.tr("Decided"), self.decided)
+        self.level_combo = QComboBox()
+        for level in EmergencyLevel:
+            self.level_combo.addItem(LEVEL_ZH[level], level.value)
+        self.level_reason = QLineEdit()
+        self.level_reason.setPlaceholderText(
+            self.tr("Reason (required to change a level or depart from the proposal)")
+        )
+        self.level_button = QPushButton(self.tr("Decide level (shift leader)"))
+        decide = QHBoxLayout()
+        decide.addWidget(self.level_combo)
+        decide.addWidget(self.level_reason, 1)
+        decide.addWidget(self.level_button)
+        form.addRow(decide)
+        self.level_button.clicked.connect(
+            lambda: self.level_decided.emit(
+                self.level_combo.currentData(), self.level_reason.text()
+            )
+        )
+        layout.addWidget(level_box)
+
+        # -- figures
+        fig_box = QGroupBox(self.tr("Reported figures"))
+        fig_form = QFormLayout(fig_box)
+        labels = {
+            "deaths": self.tr("Deaths"),
+            "poisoned_or_injured": self.tr("Poisoned or seriously injured"),
+            "evacuated": self.tr("Evacuated"),
+            "direct_loss_yuan": self.tr("Direct loss (yuan)"),
+        }
+        self.figure_spins: dict[str, QSpinBox] = {}
+        for name in _FIGURES:
+            spin = QSpinBox()
+            spin.setRange(0, 2_000_000_000)
+            spin.setGroupSeparatorShown(True)
+            spin.setObjectName(f"figure_{name}")
+            self.figure_spins[name] = spin
+            fig_form.addRow(labels[name], spin)
+        self.intake = QComboBox()
+        self.intake.setObjectName("figure_intake_cut")
+        for cut, text in (
+            (IntakeCut.NONE, self.tr("No intake cut off")),
+            (IntakeCut.TOWNSHIP, self.tr("Township intake cut off")),
+            (IntakeCut.COUNTY, self.tr("County-level city intake cut off")),
+            (IntakeCut.PREFECTURE, self.tr("Prefecture-level city intake cut off")),
+        ):
+            self.intake.addItem(text, cut.value)
+        fig_form.addRow(self.tr("Drinking-water intake"), self.intake)
+        self.figures_button = QPushButton(self.tr("Record figures"))
+        fig_form.addRow(self.figures_button)
+        self.figures_button.clicked.connect(self._submit_figures)
+        layout.addWidget(fig_box)
+
+        # -- plans
+        plan_box = QGroupBox(self.tr("Response plan checklist"))
+        plan_layout = QVBoxLayout(plan_box)
+        activate_row = QHBoxLayout()
+        self.plan_combo = QComboBox()
+        self.activate_button = QPushButton(self.tr("Activate plan"))
+        activate_row.addWidget(self.plan_combo, 1)
+        activate_row.addWidget(self.activate_button)
+        plan_layout.addLayout(activate_row)
+        self.activate_button.clicked.connect(self._activate)
+        self.steps = QTableWidget(0, 4)
+        self.steps.setObjectName("emergencySteps")
+        self.steps.setHorizontalHeaderLabels(
+            [self.tr("Step"), self.tr("Owner"), self.tr("Time left"), self.tr("Status")]
+        )
+        self.steps.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.steps.verticalHeader().hide()
+        header = self.steps.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.steps.setMinimumHeight(180)
+        plan_layout.addWidget(self.steps)
+        step_row = QHBoxLayout()
+        self.done_button = QPushButton(self.tr("Step done"))
+        self.skip_reason = QLineEdit()
+        self.skip_reason.setPlaceholderText(self.tr("Reason to skip"))
+        self.skip_button = QPushButton(self.tr("Skip step"))
+        step_row.addWidget(self.done_button)
+        step_row.addWidget(self.skip_reason, 1)
+        step_row.addWidget(self.skip_button)
+        plan_layout.addLayout(step_row)
+        self.done_button.clicked.connect(lambda: self._finish("done"))
+        self.skip_button.clicked.connect(lambda: self._finish("skipped"))
+        layout.addWidget(plan_box)
+
+        # -- log
+        log_box = QGroupBox(self.tr("Coordination log"))
+        log_layout = QVBoxLayout(log_box)
+        self.log_list = QTableWidget(0, 4)
+        self.log_list.setObjectName("emergencyLog")
+        self.log_list.setHorizontalHeaderLabels(
+            [self.tr("Time"), self.tr("Kind"), self.tr("Activity"), self.tr("By")]
+        )
+        self.log_list.verticalHeader().hide()
+        self.log_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.log_list.setWordWrap(True)
+        lh = self.log_list.horizontalHeader()
+        lh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 1, 3):
+            lh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.log_list.setMinimumHeight(200)
+        log_layout.addWidget(self.log_list)
+        self.log_entry = QLineEdit()
+        self.log_entry.setObjectName("emergencyLogEntry")
+        self.log_entry.setPlaceholderText(
+            self.tr("Ctrl+L · Enter records · /c call  /d decision  /s dispatch  /r reading")
+        )
+        self.log_entry.returnPressed.connect(self._submit_log)
+        log_layout.addWidget(self.log_entry)
+        export_row = QHBoxLayout()
+        self.export_button = QPushButton(self.tr("Export log as PDF…"))
+        self.cap_button = QPushButton(self.tr("Send as CAP message"))
+        export_row.addWidget(self.export_button)
+        export_row.addWidget(self.cap_button)
+        export_row.addStretch(1)
+        log_layout.addLayout(export_row)
+        self.export_button.clicked.connect(self.export_requested.emit)
+        self.cap_button.clicked.connect(self.cap_requested.emit)
+        layout.addWidget(log_box)
+        focus = QShortcut(QKeySequence("Ctrl+L"), self)
+        focus.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        focus.activated.connect(self.log_entry.setFocus)
+
+        # -- stations
+        st_box = QGroupBox(self.tr("Affected stations (downstream / downwind)"))
+        st_layout = QVBoxLayout(st_box)
+        self.stations = QListWidget()
+        self.stations.setObjectName("emergencyStations")
+        self.stations.setMaximumHeight(140)
+        self.stations.itemActivated.connect(
+            lambda item: self.station_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        st_layout.addWidget(self.stations)
+        layout.addWidget(st_box)
+        layout.addStretch(1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self.set_enabled(False, False)
+
+    # ---- showing -------------------------------------------------------------------------
+    def set_enabled(self, can_work: bool, can_decide: bool) -> None:
+        has = self.view is not None
+        for w in (
+            self.figures_button,
+            self.activate_button,
+            self.done_button,
+            self.skip_button,
+            self.log_entry,
+            self.cap_button,
+        ):
+            w.setEnabled(has and can_work)
+        self.level_button.setEnabled(has and can_decide)
+        self.export_button.setEnabled(has)
+
+    def set_plans(self, plans: Sequence[tuple[str, str]]) -> None:
+        """(plan id, title) in the order offered: the ones for the type first."""
+        self.plan_combo.clear()
+        for plan_id, title in plans:
+            self.plan_combo.addItem(title, plan_id)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def show_emergency(self, view: EmergencyView, entries: Sequence[LogEntryView]) -> None:
+        self.view = view
+        d = view.detail
+        drill = self.tr(" [EXERCISE]") if view.exercise else ""
+        self.title.setText(
+            f"<b>{view.case.reference}</b> {view.case.title}{drill}<br>{d.type.name_zh}"
+        )
+        p = view.proposal
+        reasons = "；".join(r.zh for r in p.reasons) or self.tr("no figure reaches a higher level")
+        self.proposal.setText(f"<b>{LEVEL_ZH[p.level]}</b> — {reasons}")
+        if view.level is None:
+            self.decided.setText(self.tr("not decided yet (shift leader)"))
+        else:
+            last = view.decisions[-1] if view.decisions else None
+            who = f"（{last.actor} {last.at.astimezone(SHANGHAI):%H:%M}）" if last else ""
+            lead = {
+                "province": self.tr("province leads"),
+                "city": self.tr("city leads"),
+                "county": self.tr("county leads"),
+            }[view.lead.value]
+            warn = (
+                " ⚠ " + self.tr("differs from proposal") if view.level_differs_from_proposal else ""
+            )
+            self.decided.setText(f"<b>{LEVEL_ZH[view.level]}</b>，{lead}{who}{warn}")
+        index = self.level_combo.findData((view.level or p.level).value)
+        self.level_combo.setCurrentIndex(max(index, 0))
+        for name, spin in self.figure_spins.items():
+            if not spin.hasFocus():
+                spin.setValue(min(getattr(d.figures, name), spin.maximum()))
+        self.intake.setCurrentIndex(max(self.intake.findData(d.figures.intake_cut.value), 0))
+        self._show_steps(view)
+        self._show_log(entries)
+        self.stations.clear()
+        for sid in d.affected_stations:
+            self.stations.addItem(f"{self.station_name(sid)} ({sid})")
+            self.stations.item(self.stations.count() - 1).setData(Qt.ItemDataRole.UserRole, sid)
+        self.tick()
+
+    def _show_steps(self, view: EmergencyView) -> None:
+        selected = self._selected_step()
+        self._steps = [s for a in view.activations for s in a.steps]
+        self.steps.setRowCount(len(self._steps))
+        for row, s in enumerate(self._steps):
+            owner = self.unit_name(s.step.owner_unit) if s.step.owner_unit else ""
+            for col, text in enumerate((s.step.title, owner, "", "")):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, s.id)
+                self.steps.setItem(row, col, item)
+            if selected is not None and s.id == selected.id:
+                self.steps.selectRow(row)
+
+    def _show_log(self, entries: Sequence[LogEntryView]) -> None:
+        self.log_list.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            values = (
+                e.at.astimezone(SHANGHAI).strftime("%H:%M:%S"),
+                e.kind.name_zh,
+                e.text,
+                e.author,
+            )
+            for col, text in enumerate(values):
+                self.log_list.setItem(row, col, QTableWidgetItem(text))
+        self.log_list.resizeRowsToContents()
+        self.log_list.scrollToBottom()
+
+    def tick(self) -> None:
+        """Every second: countdowns and statuses of the checklist."""
+        now = self.clock()
+        red = QColor("#d0021b")
+        green = QColor("#2e7d32")
+        for row, s in enumerate(self._steps):
+            status = s.status(now)
+            left_item = self.steps.item(row, 2)
+            status_item = self.steps.item(row, 3)
+            if left_item is None or status_item is None:
+                continue
+            if status in (StepStatus.OPEN, StepStatus.OVERDUE):
+                left_item.setText(countdown(s.remaining(now)))
+            else:
+                left_item.setText("")
+            text = {
+                StepStatus.OPEN: "○ " + self.tr("open"),
+                StepStatus.OVERDUE: "⚠ " + self.tr("OVERDUE"),
+                StepStatus.DONE: "✓ " + self.tr("done"),
+                StepStatus.SKIPPED: "↷ " + self.tr("skipped"),
+            }[status]
+            if s.step.late() and status is StepStatus.DONE:
+                text += " " + self.tr("(late)")
+            status_item.setText(text)
+            color = (
+                red
+                if status is StepStatus.OVERDUE
+                else green
+                if status is StepStatus.DONE
+                else None
+            )
+            for col in range(4):
+                item = self.steps.item(row, col)
+                if item is not None:
+                    if color is None:
+                        item.setData(Qt.ItemDataRole.ForegroundRole, None)
+                    else:
+                        item.setForeground(color)
+
+    # ---- requests ------------------------------------------------------------------------
+    def _submit_figures(self) -> None:
+        values = {name: spin.value() for name, spin in self.figure_spins.items()}
+        self.figures_submitted.emit(
+            Figures(intake_cut=IntakeCut(self.intake.currentData()), **values)
+        )
+
+    def _activate(self) -> None:
+        plan_id = self.plan_combo.currentData()
+        if plan_id:
+            self.plan_activation_requested.emit(plan_id)
+
+    def _selected_step(self) -> StepView | None:
+        rows = self.steps.selectionModel().selectedRows() if self.steps.selectionModel() else []
+        if not rows:
+            return None
+        row = rows[0].row()
+        return self._steps[row] if 0 <= row < len(self._steps) else None
+
+    def select_step(self, key: str) -> None:
+        for row, s in enumerate(self._steps):
+            if s.step.key == key:
+                self.steps.selectRow(row)
+                return
+
+    def _finish(self, outcome: str) -> None:
+        step = self._selected_step()
+        if step is None:
+            self.show_message(self.tr("Select a step first"))
+            return
+        self.step_finished.emit(step.id, step.version, outcome, self.skip_reason.text())
+
+    def _submit_log(self) -> None:
+        text = self.log_entry.text()
+        if text.strip():
+            self.log_submitted.emit(text)
+
+    def log_recorded(self) -> None:
+        """The integration calls this once the entry is stored: only then is the line
+        cleared, so a refused entry (a lost connection) is never lost from the box."""
+        self.log_entry.clear()
