@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 from qasync import QEventLoop
 
 from dispatch_app.app import DataServiceLink, LaunchOptions
@@ -136,15 +136,28 @@ class Launcher(QObject):
         return True
 
     async def _start_demo(self, desk: Desk) -> bool:
+        """Seeds the temporary database through the real use cases (a few seconds: a busy
+        dialog says so) and logs in the demo duty officer."""
         demo = _demo_module()
         if demo is None or not hasattr(demo, "seed_demo"):
             self._fail(self.tr("The desk cannot start"), self.tr("Demo data is not available."))
             return False
+        busy = QProgressDialog(self.tr("Preparing the demo workload…"), "", 0, 0)
+        busy.setObjectName("demoProgress")
+        busy.setCancelButton(None)  # type: ignore[arg-type]
+        busy.setWindowTitle(self.tr("Demo"))
+        busy.setMinimumDuration(0)
+        busy.show()
         try:
-            await self.calls.call(demo.seed_demo, desk)
+            if await self.calls.call(desk.needs_first_administrator):
+                await self.calls.call(demo.seed_demo, self.options.database_url)
+            await self.calls.call(desk.login, demo.DEMO_OFFICER, demo.DEMO_PASSWORD)
         except Exception as exc:
             self._fail(self.tr("The desk cannot start"), describe_error(exc))
             return False
+        finally:
+            busy.close()
+            busy.deleteLater()
         return True
 
     async def show_workspace(self) -> Workspace:
