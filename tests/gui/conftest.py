@@ -62,8 +62,8 @@ def start(awaitable: Awaitable[Any]) -> asyncio.Future[Any]:
     return asyncio.ensure_future(awaitable)
 
 
-def open_desk(url: str) -> Desk:
-    return Desk.open(url, scrypt_n=FAST_SCRYPT_N)
+def open_desk(url: str, busy_timeout_s: float = 5.0) -> Desk:
+    return Desk.open(url, scrypt_n=FAST_SCRYPT_N, busy_timeout_s=busy_timeout_s)
 
 
 def seed_users(url: str) -> None:
@@ -133,8 +133,10 @@ def sessions(qtbot: QtBot, qloop: QEventLoop, tmp_path: Path) -> Iterator[Callab
     """Factory: ``sessions(url, "officer")`` logs in and shows a workspace."""
     made: list[Session] = []
 
-    def make(url: str, username: str = "officer", change_feed: bool = False) -> Session:
-        desk = open_desk(url)
+    def make(
+        url: str, username: str = "officer", change_feed: bool = False, busy_timeout_s: float = 5.0
+    ) -> Session:
+        desk = open_desk(url, busy_timeout_s)
         desk.login(username, PASSWORD)
         calls = DeskCalls()
         workspace = Workspace(
