@@ -144,7 +144,7 @@ class Launcher(QObject):
             return False
         busy = QProgressDialog(self.tr("Preparing the demo workload…"), "", 0, 0)
         busy.setObjectName("demoProgress")
-        busy.setCancelButton(None)  # type: ignore[arg-type]
+        busy.setCancelButton(None)
         busy.setWindowTitle(self.tr("Demo"))
         busy.setMinimumDuration(0)
         busy.show()
