@@ -1,0 +1,154 @@
+"""The petition reminder strip: overdue petitions, and the 3-day and 1-day reminders.
+
+Every minute the desk raises the reminders whose time has come (`collect_reminders`, once
+across every desk on the database) and the strip lists the overdue petitions. Overdue is
+shown in red with an icon and a count, here and in the status bar, for as long as it lasts:
+a reminder is a message, an overdue petition is a state that stays on screen until handled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_app.desk.petitions import RaisedReminder
+from ui import petition_labels as pl
+from ui.i18n import current_language
+from ui.theme import palette
+
+MAX_REMINDERS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class OverduePetition:
+    """One overdue petition as the strip lists it (no personal data)."""
+
+    case_id: int
+    reference: str
+    title: str
+    label: str  # the overdue deadline, in the current language
+    due_at: datetime
+
+
+class ReminderStrip(QFrame):
+    open_case_requested = Signal(int)
+
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("petitionReminders")
+        self._now = now
+        self.overdue: list[OverduePetition] = []
+        self.reminders: list[RaisedReminder] = []
+        self.summary = QLabel(self)
+        self.summary.setObjectName("reminderSummary")
+        self.summary.setWordWrap(True)
+        self.overdue_list = QListWidget(self)
+        self.overdue_list.setObjectName("overdueList")
+        self.overdue_list.setMaximumHeight(120)
+        self.reminder_list = QListWidget(self)
+        self.reminder_list.setObjectName("reminderList")
+        self.reminder_list.setMaximumHeight(120)
+        for lst in (self.overdue_list, self.reminder_list):
+            lst.itemActivated.connect(self._activated)
+            lst.itemDoubleClicked.connect(self._activated)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("reminderProblem")
+        self.problem.setProperty("role", "formError")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        lists = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(QLabel(self.tr("Overdue petitions"), self))
+        left.addWidget(self.overdue_list)
+        right = QVBoxLayout()
+        right.addWidget(QLabel(self.tr("Reminders (3 days, 1 day before a deadline)"), self))
+        right.addWidget(self.reminder_list)
+        lists.addLayout(left, 1)
+        lists.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.problem)
+        layout.addLayout(lists)
+        self.show_overdue([])
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        case_id = item.data(Qt.ItemDataRole.UserRole)
+        if case_id is not None:
+            self.open_case_requested.emit(int(case_id))
+
+    def show_problem(self, text: str) -> None:
+        """The reminder check failed (database away): say so, keep the last lists."""
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def show_overdue(self, overdue: list[OverduePetition]) -> None:
+        self.overdue = overdue
+        self.overdue_list.clear()
+        now = self._now()
+        for o in overdue:
+            item = QListWidgetItem(
+                f"⚠ {o.reference}  {o.title}\n    {o.label} — "
+                + self.tr("overdue by %1").replace("%1", pl.countdown(now - o.due_at))
+            )
+            item.setData(Qt.ItemDataRole.UserRole, o.case_id)
+            item.setForeground(palette().overdue_fg)
+            item.setBackground(palette().overdue_bg)
+            self.overdue_list.addItem(item)
+        if not overdue:
+            self.overdue_list.addItem(self.tr("✔ No petition is overdue."))
+        self._summarize()
+
+    def add_reminders(self, raised: list[RaisedReminder]) -> None:
+        """New reminders go on top; older ones stay (up to 50) until the desk restarts."""
+        zh = current_language() == "zh"
+        for r in raised:
+            icon = "●" if r.days_before <= 1 else "◔"
+            text = (
+                f"{icon} {r.reference}  {r.title}\n    {r.label_zh if zh else r.label_en} — "
+                + self.tr("due in %1 days or less (by %2)")
+                .replace("%1", str(r.days_before))
+                .replace("%2", pl.local_time(r.due_at - timedelta(seconds=1)))
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, r.case_id)
+            item.setForeground(palette().at_risk_fg)
+            item.setBackground(palette().at_risk_bg)
+            self.reminder_list.insertItem(0, item)
+        self.reminders = [*raised, *self.reminders][:MAX_REMINDERS_SHOWN]
+        while self.reminder_list.count() > MAX_REMINDERS_SHOWN:
+            self.reminder_list.takeItem(self.reminder_list.count() - 1)
+        self._summarize()
+
+    def _summarize(self) -> None:
+        count = len(self.overdue)
+        colors = palette()
+        if count:
+            self.summary.setText(
+                "⚠ " + self.tr("%1 petitions overdue: handle them first").replace("%1", str(count))
+            )
+            self.setStyleSheet(
+                f"#reminderSummary{{color:{colors.overdue_fg.name()};"
+                f"background:{colors.overdue_bg.name()};font-size:16px;font-weight:bold;"
+                "padding:6px;}"
+            )
+        else:
+            self.summary.setText("✔ " + self.tr("No petition is overdue."))
+            self.setStyleSheet("#reminderSummary{font-weight:bold;padding:6px;}")
+
+    def badge_text(self) -> str:
+        """The status-bar badge: empty when nothing is overdue."""
+        if not self.overdue:
+            return ""
+        return "⚠ " + self.tr("Petitions overdue: %1").replace("%1", str(len(self.overdue)))
