@@ -89,8 +89,10 @@ class AlertBanner(QWidget):
                 self.level_text(alert.level), drill, local(alert.at), alert.reason
             )
         )
+        # The theme paints every QWidget's background: the labels must be transparent or
+        # the text sits on a dark box in the banner's color.
         self.setStyleSheet(
             f"#alertBanner {{ background: {bg}; }} #alertBanner QLabel {{ color: {fg};"
-            " font-weight: bold; }"
+            " background: transparent; font-weight: bold; }"
         )
         self.open_button.setVisible(alert.case_id is not None)

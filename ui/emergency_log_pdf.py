@@ -17,8 +17,35 @@ from dispatch_app.domain.emergencies import LEVEL_ZH
 from dispatch_app.domain.reference import SHANGHAI
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("EmergencyLogPdf", text)
+def _labels() -> dict[str, str]:
+    """Every text of the report, translated now (literal calls, so lupdate collects them)."""
+
+    return {
+        "title": QCoreApplication.translate("EmergencyLogPdf", "Activity log (ICS-214)"),
+        "incident": QCoreApplication.translate("EmergencyLogPdf", "Incident"),
+        "exercise": QCoreApplication.translate("EmergencyLogPdf", "[EXERCISE]"),
+        "period": QCoreApplication.translate("EmergencyLogPdf", "Operational period"),
+        "level": QCoreApplication.translate("EmergencyLogPdf", "Level"),
+        "undecided": QCoreApplication.translate("EmergencyLogPdf", "not decided"),
+        "proposed": QCoreApplication.translate("EmergencyLogPdf", "proposed"),
+        "steps": QCoreApplication.translate("EmergencyLogPdf", "Response plan steps"),
+        "step": QCoreApplication.translate("EmergencyLogPdf", "Step"),
+        "owner": QCoreApplication.translate("EmergencyLogPdf", "Owner"),
+        "target": QCoreApplication.translate("EmergencyLogPdf", "Target (min)"),
+        "finished": QCoreApplication.translate("EmergencyLogPdf", "Finished"),
+        "took": QCoreApplication.translate("EmergencyLogPdf", "Took (min)"),
+        "result": QCoreApplication.translate("EmergencyLogPdf", "Result"),
+        "activities": QCoreApplication.translate("EmergencyLogPdf", "Notable activities"),
+        "time": QCoreApplication.translate("EmergencyLogPdf", "Time"),
+        "kind": QCoreApplication.translate("EmergencyLogPdf", "Kind"),
+        "activity": QCoreApplication.translate("EmergencyLogPdf", "Activity"),
+        "by": QCoreApplication.translate("EmergencyLogPdf", "By"),
+        "prepared": QCoreApplication.translate("EmergencyLogPdf", "Prepared by"),
+        "open": QCoreApplication.translate("EmergencyLogPdf", "open"),
+        "overdue": QCoreApplication.translate("EmergencyLogPdf", "OVERDUE"),
+        "done": QCoreApplication.translate("EmergencyLogPdf", "done"),
+        "skipped": QCoreApplication.translate("EmergencyLogPdf", "skipped"),
+    }
 
 
 def _local(t: datetime | None) -> str:
@@ -29,38 +56,38 @@ def log_html(
     view: EmergencyView, entries: Sequence[LogEntryView], prepared_by: str, now: datetime
 ) -> str:
     e = html.escape
+    t = _labels()
     case = view.case
     first = entries[0].at if entries else case.created_at
     last = entries[-1].at if entries else now
     parts = [
         "<html><body style='font-family: \"Noto Sans CJK SC\", sans-serif; font-size: 9pt'>",
-        f"<h2>{e(_t('Activity log (ICS-214)'))}</h2>",
+        f"<h2>{e(t['title'])}</h2>",
         "<table cellpadding='3'>",
-        f"<tr><td><b>{e(_t('Incident'))}</b></td><td>{e(case.reference)} {e(case.title)}"
-        + (f" <b>{e(_t('[EXERCISE]'))}</b>" if view.exercise else "")
+        f"<tr><td><b>{e(t['incident'])}</b></td><td>{e(case.reference)} {e(case.title)}"
+        + (f" <b>{e(t['exercise'])}</b>" if view.exercise else "")
         + "</td></tr>",
-        f"<tr><td><b>{e(_t('Operational period'))}</b></td>"
-        f"<td>{_local(first)} – {_local(last)}</td></tr>",
-        f"<tr><td><b>{e(_t('Level'))}</b></td><td>"
-        + e(LEVEL_ZH[view.level] if view.level else _t("not decided"))
-        + f" ({e(_t('proposed'))} {e(LEVEL_ZH[view.proposal.level])})</td></tr>",
+        f"<tr><td><b>{e(t['period'])}</b></td><td>{_local(first)} – {_local(last)}</td></tr>",
+        f"<tr><td><b>{e(t['level'])}</b></td><td>"
+        + e(LEVEL_ZH[view.level] if view.level else t["undecided"])
+        + f" ({e(t['proposed'])} {e(LEVEL_ZH[view.proposal.level])})</td></tr>",
         "</table>",
     ]
     if view.activations:
-        parts.append(f"<h3>{e(_t('Response plan steps'))}</h3>")
+        parts.append(f"<h3>{e(t['steps'])}</h3>")
         parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%'>")
         parts.append(
             "<tr>"
             + "".join(
-                f"<th>{e(_t(h))}</th>"
-                for h in ("Step", "Owner", "Target", "Finished", "Took (min)", "Result")
+                f"<th>{e(t[h])}</th>"
+                for h in ("step", "owner", "target", "finished", "took", "result")
             )
             + "</tr>"
         )
         for act in view.activations:
             for s in act.steps:
                 took = s.step.took(act.activated_at)
-                result = s.status(now).value
+                result = t[s.status(now).value]
                 if s.step.skip_reason:
                     result += f": {s.step.skip_reason}"
                 parts.append(
@@ -71,11 +98,11 @@ def log_html(
                     f"<td>{e(result)}</td></tr>"
                 )
         parts.append("</table>")
-    parts.append(f"<h3>{e(_t('Notable activities'))}</h3>")
+    parts.append(f"<h3>{e(t['activities'])}</h3>")
     parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%'>")
     parts.append(
         "<tr>"
-        + "".join(f"<th>{e(_t(h))}</th>" for h in ("Time", "Kind", "Activity", "By"))
+        + "".join(f"<th>{e(t[h])}</th>" for h in ("time", "kind", "activity", "by"))
         + "</tr>"
     )
     for entry in entries:
@@ -84,9 +111,7 @@ def log_html(
             f"<td>{e(entry.text)}</td><td>{e(entry.author)}</td></tr>"
         )
     parts.append("</table>")
-    parts.append(
-        f"<p>{e(_t('Prepared by'))}: {e(prepared_by)} &nbsp; {_local(now)}</p></body></html>"
-    )
+    parts.append(f"<p>{e(t['prepared'])}: {e(prepared_by)} &nbsp; {_local(now)}</p></body></html>")
     return "".join(parts)
 
 

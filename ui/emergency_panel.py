@@ -106,6 +106,7 @@ class EmergencyPanel(QWidget):
         self.proposal.setWordWrap(True)
         self.decided = QLabel()
         self.decided.setObjectName("emergencyDecided")
+        self.decided.setWordWrap(True)
         form.addRow(self.tr("Proposed from the figures"), self.proposal)
         form.addRow(self.tr("Decided"), self.decided)
         self.level_combo = QComboBox()
@@ -327,6 +328,7 @@ class EmergencyPanel(QWidget):
             for col, text in enumerate((s.step.title, owner, "", "")):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, s.id)
+                item.setToolTip(s.step.title)
                 self.steps.setItem(row, col, item)
             if selected is not None and s.id == selected.id:
                 self.steps.selectRow(row)
