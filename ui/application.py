@@ -12,6 +12,7 @@ import asyncio
 import importlib
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from qasync import QEventLoop
 
 from dispatch_app.app import DataServiceLink, LaunchOptions
-from dispatch_app.config import describe_database
+from dispatch_app.config import describe_database, save_settings
 from dispatch_app.desk.desk import Desk
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
@@ -169,6 +170,7 @@ class Launcher(QObject):
             database_text=describe_database(self.options.database_url),
         )
         self.workspace = workspace
+        workspace.appearance_changed.connect(self._remember_appearance)
         window = workspace.window
         window.restore_layout()
         window.closing.connect(self.stop)
@@ -222,6 +224,20 @@ class Launcher(QObject):
                 install(workspace.window, workspace.feed, url)
             except Exception:
                 log.exception("installing the monitoring wall failed")
+
+    def _remember_appearance(self, theme: str, font_pt: int) -> None:
+        """Keeps the officer's theme and text size for the next start (settings file)."""
+        settings = replace(self.options.settings, theme=theme, font_pt=font_pt)
+        try:
+            save_settings(self.options.paths.settings_file, settings)
+        except OSError as exc:
+            if self.workspace is not None:
+                self.workspace.say(
+                    self.tr("The settings could not be saved: %1").replace("%1", str(exc)),
+                    error=True,
+                )
+            return
+        self.options = replace(self.options, settings=settings, theme=theme, font_pt=font_pt)
 
     def stop(self) -> None:
         """The window closed: stop the feed, the change feed and the database, then quit."""

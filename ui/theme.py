@@ -69,6 +69,10 @@ def palette() -> Palette:
     return _CURRENT[0]
 
 
+def current_theme() -> str:
+    return _CURRENT[0].name
+
+
 def apply_theme(app: QApplication, name: str, font_pt: int) -> None:
     """Applies the QSS and the readable-across-the-room base font."""
     qss_file = THEMES_DIR / f"{name}.qss"

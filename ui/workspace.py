@@ -15,8 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QWidget
 
+from dispatch_app.config import DEFAULT_FONT_PT, MAX_FONT_PT, MIN_FONT_PT
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.errors import CaseConflict
 from dispatch_app.desk.events import Changed
@@ -37,6 +38,7 @@ from ui.errors import describe_error
 from ui.i18n import current_language
 from ui.main_window import MainWindow
 from ui.queue_view import QueuePanel
+from ui.theme import apply_theme, current_theme
 from ui.user_admin import UserAdminDialog
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,9 @@ class DeskEvents(QObject):
 
 
 class Workspace(QObject):
+    appearance_changed = Signal(str, int)
+    """Theme name and text size in points, after the officer changed them."""
+
     def __init__(
         self,
         desk: Desk,
@@ -77,6 +82,8 @@ class Workspace(QObject):
         self._detail_generation = 0
         self.detail: CaseDetail | None = None
         self.feed: Any = None
+        self.theme = current_theme()
+        self.font_pt = QApplication.font().pointSize() or DEFAULT_FONT_PT
 
         self.queue = QueuePanel(desk, calls)
         self.window.add_view("queue", self.queue, "center", self.tr("Case queue"))
@@ -207,6 +214,37 @@ class Workspace(QObject):
         )
         w.menu_admin.menuAction().setVisible(self.desk.can(Permission.MANAGE_USERS))
         add("shortcuts", self.tr("Keyboard shortcuts"), w.menu_help, self.show_shortcuts, "F1")
+        w.menu_view.addSeparator()
+        add("theme_dark", self.tr("Dark theme"), w.menu_view, lambda: self.set_appearance("dark"))
+        add(
+            "theme_light", self.tr("Light theme"), w.menu_view, lambda: self.set_appearance("light")
+        )
+        add("text_larger", self.tr("Larger text"), w.menu_view, lambda: self.step_font(1), "Ctrl+=")
+        add(
+            "text_smaller",
+            self.tr("Smaller text"),
+            w.menu_view,
+            lambda: self.step_font(-1),
+            "Ctrl+-",
+        )
+
+    def set_appearance(self, theme: str | None = None, font_pt: int | None = None) -> None:
+        """Switches theme or text size now (a projector, daylight in the room) and tells the
+        application, which keeps the choice for the next start."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        self.theme = theme or self.theme
+        self.font_pt = max(MIN_FONT_PT, min(MAX_FONT_PT, font_pt or self.font_pt))
+        apply_theme(app, self.theme, self.font_pt)
+        self.queue.fit_columns()
+        self.queue.table.viewport().update()
+        if self.detail is not None:
+            self.details.update_deadline(self.detail)
+        self.appearance_changed.emit(self.theme, self.font_pt)
+
+    def step_font(self, step: int) -> None:
+        self.set_appearance(font_pt=self.font_pt + step)
 
     def _move(self, step: int) -> None:
         self.queue.table.move_current(step)

@@ -884,38 +884,53 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../ui/application.py" line="104" />
-        <location filename="../../ui/application.py" line="141" />
-        <location filename="../../ui/application.py" line="146" />
+        <location filename="../../ui/application.py" line="105" />
+        <location filename="../../ui/application.py" line="144" />
+        <location filename="../../ui/application.py" line="157" />
         <source>The desk cannot start</source>
         <translation>调度台无法启动</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="105" />
+        <location filename="../../ui/application.py" line="106" />
         <source>The database %1 cannot be opened:
 %2</source>
         <translation>无法打开数据库 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="141" />
+        <location filename="../../ui/application.py" line="144" />
         <source>Demo data is not available.</source>
         <translation>演示数据不可用。</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="180" />
+        <location filename="../../ui/application.py" line="146" />
+        <source>Preparing the demo workload…</source>
+        <translation>正在准备演示数据…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="149" />
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="195" />
         <source>starting the embedded data service</source>
         <translation>正在启动内置数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="186" />
+        <location filename="../../ui/application.py" line="201" />
         <source>no data service: %1</source>
         <translation>无数据服务：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="195" />
+        <location filename="../../ui/application.py" line="210" />
         <source>live feed unavailable: %1</source>
         <translation>实时数据不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="236" />
+        <source>The settings could not be saved: %1</source>
+        <translation>设置无法保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1208,207 +1223,227 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../ui/workspace.py" line="82" />
+        <location filename="../../ui/workspace.py" line="89" />
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="84" />
+        <location filename="../../ui/workspace.py" line="91" />
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="153" />
+        <location filename="../../ui/workspace.py" line="160" />
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="155" />
+        <location filename="../../ui/workspace.py" line="162" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="160" />
+        <location filename="../../ui/workspace.py" line="167" />
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="163" />
+        <location filename="../../ui/workspace.py" line="170" />
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="164" />
+        <location filename="../../ui/workspace.py" line="171" />
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="165" />
+        <location filename="../../ui/workspace.py" line="172" />
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="166" />
+        <location filename="../../ui/workspace.py" line="173" />
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="167" />
+        <location filename="../../ui/workspace.py" line="174" />
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="168" />
+        <location filename="../../ui/workspace.py" line="175" />
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="169" />
+        <location filename="../../ui/workspace.py" line="176" />
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="170" />
+        <location filename="../../ui/workspace.py" line="177" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="172" />
+        <location filename="../../ui/workspace.py" line="179" />
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="174" />
+        <location filename="../../ui/workspace.py" line="181" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="176" />
+        <location filename="../../ui/workspace.py" line="183" />
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="177" />
+        <location filename="../../ui/workspace.py" line="184" />
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="183" />
+        <location filename="../../ui/workspace.py" line="190" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="190" />
+        <location filename="../../ui/workspace.py" line="197" />
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="197" />
+        <location filename="../../ui/workspace.py" line="204" />
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="204" />
+        <location filename="../../ui/workspace.py" line="211" />
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="209" />
+        <location filename="../../ui/workspace.py" line="216" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="301" />
+        <location filename="../../ui/workspace.py" line="218" />
+        <source>Dark theme</source>
+        <translation>深色主题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="220" />
+        <source>Light theme</source>
+        <translation>浅色主题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="222" />
+        <source>Larger text</source>
+        <translation>放大文字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="225" />
+        <source>Smaller text</source>
+        <translation>缩小文字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="339" />
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="321" />
+        <location filename="../../ui/workspace.py" line="359" />
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="338" />
+        <location filename="../../ui/workspace.py" line="376" />
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="355" />
+        <location filename="../../ui/workspace.py" line="393" />
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="355" />
+        <location filename="../../ui/workspace.py" line="393" />
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="356" />
+        <location filename="../../ui/workspace.py" line="394" />
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="356" />
+        <location filename="../../ui/workspace.py" line="394" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="357" />
+        <location filename="../../ui/workspace.py" line="395" />
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="357" />
+        <location filename="../../ui/workspace.py" line="395" />
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="358" />
+        <location filename="../../ui/workspace.py" line="396" />
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="358" />
+        <location filename="../../ui/workspace.py" line="396" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="421" />
+        <location filename="../../ui/workspace.py" line="459" />
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="439" />
+        <location filename="../../ui/workspace.py" line="477" />
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="460" />
+        <location filename="../../ui/workspace.py" line="498" />
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="467" />
+        <location filename="../../ui/workspace.py" line="505" />
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="474" />
+        <location filename="../../ui/workspace.py" line="512" />
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="487" />
+        <location filename="../../ui/workspace.py" line="525" />
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="488" />
+        <location filename="../../ui/workspace.py" line="526" />
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="498" />
+        <location filename="../../ui/workspace.py" line="536" />
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from qasync import QEventLoop
 
@@ -19,6 +19,7 @@ from tests.gui.conftest import PASSWORD, Session, seed_users, type_text
 from ui.application import Launcher
 from ui.desk_calls import DeskCalls
 from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
+from ui.theme import apply_theme
 
 
 def _options(tmp_path: Path, url: str) -> LaunchOptions:
@@ -184,3 +185,31 @@ def test_dock_layout_is_restored_at_next_start(
     assert window2.restore_layout()
     assert window2.dockWidgetArea(window2.docks["case"]) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert window2.toolbar.isHidden()
+
+
+def test_theme_and_text_size_are_kept_for_the_next_start(
+    qtbot: QtBot, sqlite_url: str, tmp_path: Path, launchers: Callable[[LaunchOptions], Launcher]
+) -> None:
+    seed_users(sqlite_url)
+    options = _options(tmp_path, sqlite_url)
+    assert (options.theme, options.font_pt) == ("dark", 13)
+    launcher = launchers(options)
+    started = asyncio.ensure_future(launcher.start())
+    login = _wait_for_dialog(qtbot, launcher, LoginDialog)
+    assert isinstance(login, LoginDialog)
+    type_text(login.username, "officer")
+    type_text(login.password, PASSWORD)
+    login.buttons.accepted.emit()
+    qtbot.waitUntil(started.done, timeout=15000)
+    ws = launcher.workspace
+    assert ws is not None
+    try:
+        ws.window.actions_by_name["theme_light"].trigger()
+        qtbot.keyClick(ws.window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(ws.window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+        assert QApplication.font().pointSize() == 15
+        assert "#f6f8fa" in QApplication.instance().styleSheet()  # type: ignore[union-attr]
+        again = _options(tmp_path, sqlite_url)
+        assert (again.theme, again.font_pt) == ("light", 15)
+    finally:
+        apply_theme(QApplication.instance(), "dark", 13)  # type: ignore[arg-type]
