@@ -279,7 +279,9 @@ class EmergencyIntegration(QObject):
         entries = await self.calls.call(self.emergencies.log_entries, self.view.case.id)
         user = self.desk.current_user
         prepared = user.display_name if user else ""
-        written = export_log_pdf(path, view, entries, prepared, self.desk.clock())
+        written = export_log_pdf(
+            path, view, entries, prepared, self.desk.clock(), self.workspace.unit_name
+        )
         self.say(self.tr("Log exported to {0}").format(str(written)))
         return written
 

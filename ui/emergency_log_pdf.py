@@ -5,7 +5,7 @@ timed entry with its author, and who prepared it)."""
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ def _labels() -> dict[str, str]:
         "undecided": QCoreApplication.translate("EmergencyLogPdf", "not decided"),
         "proposed": QCoreApplication.translate("EmergencyLogPdf", "proposed"),
         "steps": QCoreApplication.translate("EmergencyLogPdf", "Response plan steps"),
+        "decisions": QCoreApplication.translate("EmergencyLogPdf", "Level decisions"),
         "step": QCoreApplication.translate("EmergencyLogPdf", "Step"),
         "owner": QCoreApplication.translate("EmergencyLogPdf", "Owner"),
         "target": QCoreApplication.translate("EmergencyLogPdf", "Target (min)"),
@@ -53,7 +54,11 @@ def _local(t: datetime | None) -> str:
 
 
 def log_html(
-    view: EmergencyView, entries: Sequence[LogEntryView], prepared_by: str, now: datetime
+    view: EmergencyView,
+    entries: Sequence[LogEntryView],
+    prepared_by: str,
+    now: datetime,
+    unit_name: Callable[[str], str] = lambda u: u,
 ) -> str:
     e = html.escape
     t = _labels()
@@ -73,6 +78,15 @@ def log_html(
         + f" ({e(t['proposed'])} {e(LEVEL_ZH[view.proposal.level])})</td></tr>",
         "</table>",
     ]
+    if view.decisions:
+        parts.append(f"<h3>{e(t['decisions'])}</h3><ul>")
+        for d in view.decisions:
+            reason = f"：{e(d.reason)}" if d.reason else ""
+            parts.append(
+                f"<li>{_local(d.at)} {e(d.actor)} {e(LEVEL_ZH[d.level])}"
+                f"（{e(t['proposed'])}{e(LEVEL_ZH[d.proposed])}）{reason}</li>"
+            )
+        parts.append("</ul>")
     if view.activations:
         parts.append(f"<h3>{e(t['steps'])}</h3>")
         parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%'>")
@@ -92,7 +106,7 @@ def log_html(
                     result += f": {s.step.skip_reason}"
                 parts.append(
                     "<tr>"
-                    f"<td>{e(s.step.title)}</td><td>{e(s.step.owner_unit or '')}</td>"
+                    f"<td>{e(s.step.title)}</td><td>{e(unit_name(s.step.owner_unit) if s.step.owner_unit else '')}</td>"
                     f"<td>{s.step.target_min}</td><td>{_local(s.step.finished_at)}</td>"
                     f"<td>{'' if took is None else round(took.total_seconds() / 60)}</td>"
                     f"<td>{e(result)}</td></tr>"
@@ -121,6 +135,7 @@ def export_log_pdf(
     entries: Sequence[LogEntryView],
     prepared_by: str,
     now: datetime,
+    unit_name: Callable[[str], str] = lambda u: u,
 ) -> Path:
     """Write the log as an A4 PDF at ``path`` (written to a temporary file first and renamed,
     so a failed export never leaves half a file where the review expects a whole one)."""
@@ -136,7 +151,7 @@ def export_log_pdf(
     writer.setResolution(300)
     writer.setTitle(f"{view.case.reference} ICS-214")
     doc = QTextDocument()
-    doc.setHtml(log_html(view, entries, prepared_by, now))
+    doc.setHtml(log_html(view, entries, prepared_by, now, unit_name))
     # No page size of our own: print_ lays the document out on the writer's page at its
     # resolution, so the text keeps its point size on paper.
     doc.print_(writer)

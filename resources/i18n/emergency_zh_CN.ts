@@ -135,27 +135,27 @@
         <translation>CAP消息{0}（{1}）已记为发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="283"/>
+        <location filename="../../ui/emergency_integration.py" line="285"/>
         <source>Log exported to {0}</source>
         <translation>日志已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="288"/>
+        <location filename="../../ui/emergency_integration.py" line="290"/>
         <source>Select an emergency case first</source>
         <translation>请先选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="293"/>
+        <location filename="../../ui/emergency_integration.py" line="295"/>
         <source>Export coordination log</source>
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="303"/>
+        <location filename="../../ui/emergency_integration.py" line="305"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="311"/>
+        <location filename="../../ui/emergency_integration.py" line="313"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
@@ -204,81 +204,86 @@
     </message>
     <message>
         <location filename="../../ui/emergency_log_pdf.py" line="32"/>
+        <source>Level decisions</source>
+        <translation>定级记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_log_pdf.py" line="33"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="33"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="34"/>
         <source>Owner</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="34"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="35"/>
         <source>Target (min)</source>
         <translation>时限（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="35"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="36"/>
         <source>Finished</source>
         <translation>完成时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="36"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="37"/>
         <source>Took (min)</source>
         <translation>用时（分钟）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="37"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="38"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="38"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="39"/>
         <source>Notable activities</source>
         <translation>主要活动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="39"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="40"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="40"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="41"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="41"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="42"/>
         <source>Activity</source>
         <translation>活动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="42"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="43"/>
         <source>By</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="43"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="44"/>
         <source>Prepared by</source>
         <translation>填报人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="44"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="45"/>
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="45"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="46"/>
         <source>OVERDUE</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="46"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="47"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_log_pdf.py" line="47"/>
+        <location filename="../../ui/emergency_log_pdf.py" line="48"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>

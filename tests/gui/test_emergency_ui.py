@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.emergencies import EmergencyDesk, EmergencyDraft, load_emergency_resources
@@ -18,6 +19,7 @@ from dispatch_app.domain.emergency_plans import StepState
 from dispatch_app.domain.heavy_pollution import AlertLevel
 from tests.gui.conftest import PASSWORD, Session, open_desk, run, seed_users, settle, type_text
 from ui.emergency_integration import EmergencyIntegration, install_emergencies
+from ui.emergency_log_pdf import log_html
 from ui.emergency_panel import countdown
 from ui.screenshots import save
 
@@ -119,6 +121,20 @@ def test_officer_works_the_emergency(
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 5_000
     assert not (tmp_path / "log.pdf.part").exists()
+    # What the PDF holds, drawn to an image to look at (no PDF renderer on the test machine).
+    view = run(qtbot, s.workspace.calls.call(em.emergencies.get, case_id))
+    entries = run(qtbot, s.workspace.calls.call(em.emergencies.log_entries, case_id))
+    page = log_html(view, entries, "张值班", datetime.now(UTC), s.workspace.unit_name)
+    assert "新北区应急局来电，现场已围油栏" in page and "应急处置活动记录" in page
+    doc = QTextDocument()
+    doc.setHtml(page)
+    doc.setTextWidth(1000)
+    image = QImage(1000, int(doc.size().height()) + 20, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    doc.drawContents(painter)
+    painter.end()
+    image.save(str(ARTIFACTS / "emergency_log_report_zh.png"))
     s.workspace.window.resize(1700, 1000)
     save(s.workspace.window, ARTIFACTS / "emergency_panel_zh.png")
     save(panel.body, ARTIFACTS / "emergency_panel_only_zh.png")
