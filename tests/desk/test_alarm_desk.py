@@ -1,0 +1,363 @@
+"""AlarmDesk on a real database (SQLite file and PostgreSQL): persistence, two workstations on
+one database, operator actions, alarm → case, and the administrator's rule edits."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dispatch_app.audit.verify import verify_chain
+from dispatch_app.desk import Desk
+from dispatch_app.desk.alarms import (
+    CASE_DETAILS_KEY,
+    SYSTEM_ACTOR,
+    AlarmDesk,
+    AlarmUpdate,
+    RulesConflict,
+)
+from dispatch_app.domain.alarm_rules import AlarmRuleError
+from dispatch_app.domain.alarms import AlarmActionRefused, AlarmState
+from dispatch_app.domain.errors import PermissionDenied
+from dispatch_app.store.errors import ConflictError
+from tests.desk.conftest import PASSWORD, Clock, second_desk
+
+NATIONAL = "WQ-N-01"  # 连江桥, water_national, zhonglou, target class Ⅲ
+HIGH_RULE = "water-national-below-target"  # high, open_case
+KEY = f"{HIGH_RULE}@{NATIONAL}"
+BOUNDARY = "WQ-B-01"  # 奔牛, water_boundary: medium rule, no automatic case
+MEDIUM_KEY = f"water-below-target@{BOUNDARY}"
+
+
+@pytest.fixture
+def registry(resources_dir: Path) -> list[dict[str, Any]]:
+    doc = json.loads((resources_dir / "stations.json").read_text(encoding="utf-8"))
+    return [s for s in doc["stations"] if s["kind"].startswith("water_")]
+
+
+@pytest.fixture
+def rules_path(tmp_path: Path, resources_dir: Path) -> Path:
+    """A copy of the shipped rules: edits in these tests never touch the repository."""
+    path = tmp_path / "rules" / "alarms.toml"
+    path.parent.mkdir()
+    shutil.copy(resources_dir / "rules" / "alarms.toml", path)
+    return path
+
+
+def make_alarm_desk(desk: Desk, rules_path: Path, registry: list[dict[str, Any]]) -> AlarmDesk:
+    alarm_desk = AlarmDesk.open(desk, rules_path=rules_path, stations=registry)
+    alarm_desk.start()
+    return alarm_desk
+
+
+@pytest.fixture
+def alarms(desk: Desk, rules_path: Path, registry: list[dict[str, Any]]) -> AlarmDesk:
+    desk.login("officer", PASSWORD)
+    return make_alarm_desk(desk, rules_path, registry)
+
+
+@pytest.fixture
+def other(
+    db_url: str, clock: Clock, rules_path: Path, registry: list[dict[str, Any]], alarms: AlarmDesk
+) -> Iterator[AlarmDesk]:
+    """A second workstation on the same database, evaluating the same feed."""
+    d = second_desk(db_url, clock)
+    yield make_alarm_desk(d, rules_path, registry)
+    d.close()
+
+
+def water(station: str, at: datetime, nh3n: float) -> list[tuple[Any, ...]]:
+    """A water sample: only NH3-N bad or good, the rest within class Ⅱ."""
+    return [
+        (station, "pH", at, 7.4, "N"),
+        (station, "DO", at, 7.0, "N"),
+        (station, "CODMn", at, 3.0, "N"),
+        (station, "NH3-N", at, nh3n, "N"),
+        (station, "TP", at, 0.08, "N"),
+    ]
+
+
+def pollute(desks: list[AlarmDesk], clock: Clock, station: str, nh3n: float) -> None:
+    for d in desks:
+        d.feed(water(station, clock.now, nh3n))
+
+
+def test_a_bad_sample_raises_one_alarm_persisted_with_history(
+    alarms: AlarmDesk, clock: Clock, desk: Desk
+) -> None:
+    pollute([alarms], clock, BOUNDARY, 3.0)  # NH3-N 3.0: 劣Ⅴ against target Ⅲ
+    result = alarms.evaluate()
+    assert [c.after.key for c in result.written] == [MEDIUM_KEY]
+    assert result.announcements and result.announcements[0].alarm is not None
+    alarm = alarms.get(MEDIUM_KEY)
+    assert alarm.state is AlarmState.ACTIVE_UNACKNOWLEDGED and alarm.count == 1
+    assert alarm.case_id is None  # medium rule: a case only on request
+    assert "NH3-N" in {e.parameter for e in alarm.evidence}
+    # A repeat updates, never duplicates, and counts no new activation.
+    clock.advance(minutes=2)
+    pollute([alarms], clock, BOUNDARY, 3.2)
+    alarms.evaluate()
+    again = alarms.get(MEDIUM_KEY)
+    assert again.count == 1 and again.version == 2 and again.last_seen == clock.now
+    # A fresh desk reads the same record back from the database.
+    fresh = AlarmDesk.open(desk, rules_path=alarms.rules_path)
+    assert fresh.get(MEDIUM_KEY) == again
+    assert [h.kind for h in alarms.history(MEDIUM_KEY)] == ["raised"]
+    assert verify_chain(desk.store).intact
+
+
+def test_two_workstations_never_duplicate_and_see_each_others_ack(
+    alarms: AlarmDesk, other: AlarmDesk, clock: Clock
+) -> None:
+    pollute([alarms, other], clock, BOUNDARY, 3.0)
+    first = alarms.evaluate()
+    second = other.evaluate()
+    assert [c.after.key for c in first.written] == [MEDIUM_KEY]
+    assert second.written == () and second.refused == (MEDIUM_KEY,)
+    # Both workstations hold the one stored alarm, and both announce it.
+    assert other.get(MEDIUM_KEY) == alarms.get(MEDIUM_KEY)
+    assert second.announcements
+    with alarms.desk.store.read() as conn:
+        count = conn.exec_driver_sql("SELECT count(*) FROM alarms").scalar_one()
+    assert count == 1
+    # Acknowledged on one: the other learns it through the change feed …
+    seen: list[AlarmUpdate] = []
+    other.subscribe(seen.append)
+    other.desk.start_change_feed(poll_interval_s=0.05)
+    try:
+        acked = alarms.acknowledge(MEDIUM_KEY, "已通知武进分局")
+        assert acked.state is AlarmState.ACTIVE_ACKNOWLEDGED
+        deadline = datetime.now().timestamp() + 10
+        while datetime.now().timestamp() < deadline and not any(
+            u.alarms and u.alarms[0].state is AlarmState.ACTIVE_ACKNOWLEDGED for u in seen
+        ):
+            import time
+
+            time.sleep(0.05)
+    finally:
+        other.desk.stop_change_feed()
+    assert other.get(MEDIUM_KEY).acknowledged_by == "officer"
+    assert other.get(MEDIUM_KEY).ack_note == "已通知武进分局"
+    # … and a stale action based on the old version is refused, nothing overwritten.
+    with pytest.raises(ConflictError):
+        other.shelve(MEDIUM_KEY, "1h", "检修", expected_version=1)
+    assert other.get(MEDIUM_KEY).shelved_until is None
+
+
+def test_evaluation_on_a_stale_cache_reloads_instead_of_overwriting_the_ack(
+    alarms: AlarmDesk, other: AlarmDesk, clock: Clock
+) -> None:
+    pollute([alarms, other], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    other.evaluate()
+    alarms.acknowledge(MEDIUM_KEY, "收到")
+    # ``other`` has not heard of the ack; its next refresh is computed from version 1.
+    clock.advance(minutes=2)
+    pollute([other], clock, BOUNDARY, 3.5)
+    result = other.evaluate()
+    assert result.refused == (MEDIUM_KEY,)
+    assert other.get(MEDIUM_KEY).state is AlarmState.ACTIVE_ACKNOWLEDGED
+    assert other.get(MEDIUM_KEY).ack_note == "收到"
+
+
+def test_high_alarm_opens_one_case_linked_both_ways_even_with_two_workstations(
+    alarms: AlarmDesk, other: AlarmDesk, clock: Clock, desk: Desk
+) -> None:
+    pollute([alarms, other], clock, NATIONAL, 3.0)
+    first = alarms.evaluate()
+    second = other.evaluate()
+    assert len(first.opened_cases) == 1 and second.opened_cases == ()
+    case_id = first.opened_cases[0]
+    alarm = alarms.get(KEY)
+    assert alarm.case_id == str(case_id) and other.get(KEY).case_id == str(case_id)
+    case = desk.get_case(case_id)
+    assert case.kind == "quality" and case.district == "zhonglou" and case.priority == "P2"
+    assert case.source == "monitoring" and case.created_by == SYSTEM_ACTOR
+    assert "连江桥" in case.title and case.lon is not None and case.lat is not None
+    link = case.details[CASE_DETAILS_KEY]
+    assert link["key"] == KEY and link["station_name"] == "连江桥"
+    assert any(e["parameter"] == "NH3-N" and e["value"] == 3.0 for e in link["evidence"])
+    with desk.store.read() as conn:
+        cases = conn.exec_driver_sql("SELECT count(*) FROM cases").scalar_one()
+    assert cases == 1
+    # The case timeline records the clearing.
+    clock.advance(minutes=5)
+    pollute([alarms], clock, NATIONAL, 0.3)
+    cleared = alarms.evaluate()
+    assert [c.kind.value for c in cleared.written] == ["cleared"]
+    timeline = desk.case_detail(case_id).timeline
+    assert timeline[-1].actor == SYSTEM_ACTOR and timeline[-1].data is not None
+    assert timeline[-1].data["event"] == "cleared" and "报警已消除" in (timeline[-1].text or "")
+    assert alarms.get(KEY).state is AlarmState.CLEARED_UNACKNOWLEDGED  # latched
+    assert [a.key for a in alarms.alarms_of_case(case_id)] == [KEY]
+
+
+def test_any_alarm_opens_a_case_on_request_once(
+    alarms: AlarmDesk, clock: Clock, desk: Desk
+) -> None:
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    case = alarms.open_case(MEDIUM_KEY)
+    assert case.created_by == "officer" and case.details[CASE_DETAILS_KEY]["key"] == MEDIUM_KEY
+    assert alarms.get(MEDIUM_KEY).case_id == str(case.id)
+    assert alarms.open_case(MEDIUM_KEY).id == case.id  # the linked case, not a second one
+    kinds = [h.kind for h in alarms.history(MEDIUM_KEY)]
+    assert kinds == ["raised", "linked"]
+
+
+def test_shelving_needs_a_reason_and_expires_by_tick(alarms: AlarmDesk, clock: Clock) -> None:
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    with pytest.raises(AlarmActionRefused) as refused:
+        alarms.shelve(MEDIUM_KEY, "1h", "  ")
+    assert "原因" in refused.value.message("zh")
+    with pytest.raises(AlarmActionRefused):
+        alarms.shelve(MEDIUM_KEY, "2h", "检修")
+    shelved = alarms.shelve(MEDIUM_KEY, "1h", "仪器检修")
+    assert shelved.shelved_until == clock.now + timedelta(hours=1)
+    assert alarms.counts().shelved == 1 and alarms.counts().unacknowledged == 0
+    clock.advance(minutes=59)
+    assert alarms.tick().written == ()
+    clock.advance(minutes=2)
+    result = alarms.tick()
+    assert [c.kind.value for c in result.written] == ["unshelved"]
+    assert alarms.get(MEDIUM_KEY).shelved_until is None
+    assert alarms.counts().unacknowledged == 1
+    history = alarms.history(MEDIUM_KEY)
+    assert [(h.kind, h.actor) for h in history] == [
+        ("raised", None),
+        ("shelved", "officer"),
+        ("unshelved", None),
+    ]
+
+
+def test_a_viewer_cannot_acknowledge(alarms: AlarmDesk, clock: Clock, desk: Desk) -> None:
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    desk.login("viewer", PASSWORD)
+    with pytest.raises(PermissionDenied):
+        alarms.acknowledge(MEDIUM_KEY, "")
+    assert alarms.get(MEDIUM_KEY).state is AlarmState.ACTIVE_UNACKNOWLEDGED
+
+
+def test_acknowledging_twice_is_refused_with_a_clear_message(
+    alarms: AlarmDesk, clock: Clock
+) -> None:
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    alarms.acknowledge(MEDIUM_KEY, "")
+    with pytest.raises(AlarmActionRefused) as refused:
+        alarms.acknowledge(MEDIUM_KEY, "")
+    assert "nothing to acknowledge" in refused.value.message("en")
+
+
+def test_rule_edit_saved_with_revision_audited_and_applied(
+    alarms: AlarmDesk, other: AlarmDesk, desk: Desk, rules_path: Path
+) -> None:
+    desk.login("admin", PASSWORD)
+    text = alarms.rules_text.replace(
+        'priority = "medium"\ncount = 1\ndeadband = 0.0\nopen_case = false\nenabled = true\nparams = { max_age_minutes = 480 }',
+        'priority = "medium"\ncount = 2\ndeadband = 0.0\nopen_case = false\nenabled = true\nparams = { max_age_minutes = 480 }',
+        1,
+    )
+    assert text != alarms.rules_text
+    start = alarms.rule_set.revision
+    saved = alarms.save_rules("# edited on duty\n" + text, start, note="两次确认")
+    assert saved.revision == start + 1
+    assert alarms.rule("water-below-target").count == 2  # type: ignore[union-attr]
+    on_disk = rules_path.read_text(encoding="utf-8")
+    assert on_disk.startswith("# edited on duty") and f"revision = {start + 1}" in on_disk
+    # Another workstation saving from the old revision is refused; its text is kept for it.
+    other.desk.login("admin", PASSWORD)
+    with pytest.raises(RulesConflict) as conflict:
+        other.save_rules(text, start)
+    assert conflict.value.yours["text"] == text
+    assert conflict.value.their_version == start + 1
+    # A new desk opens with the saved revision.
+    fresh = AlarmDesk.open(other.desk, rules_path=rules_path)
+    assert fresh.rule_set.revision == start + 1
+    with desk.store.read() as conn:
+        actions = [r[0] for r in conn.exec_driver_sql("SELECT action FROM audit_log")]
+    assert "alarm_rules.save" in actions
+
+
+@pytest.mark.parametrize(
+    ("edit", "rule_id", "field"),
+    [
+        (('priority = "high"', 'priority = "urgent"'), "aqi-severe", "priority"),
+        (("count = 2", "count = 0"), "aqi-severe", "count"),
+        (('type = "aqi_level"', 'type = "aqi_levels"'), "aqi-severe", "type"),
+        (("[[rule]]", "[[rule]"), None, None),
+    ],
+)
+def test_a_bad_rule_is_refused_naming_rule_and_field_and_nothing_is_lost(
+    alarms: AlarmDesk,
+    desk: Desk,
+    rules_path: Path,
+    edit: tuple[str, str],
+    rule_id: str | None,
+    field: str | None,
+) -> None:
+    desk.login("admin", PASSWORD)
+    before_text = rules_path.read_text(encoding="utf-8")
+    before = alarms.rule_set
+    bad = alarms.rules_text.replace(edit[0], edit[1], 1)
+    with pytest.raises(AlarmRuleError) as error:
+        alarms.save_rules(bad, before.revision)
+    assert error.value.rule_id == rule_id
+    if field is not None:
+        assert error.value.field == field
+        assert rule_id is not None and rule_id in error.value.message("en")
+    assert rules_path.read_text(encoding="utf-8") == before_text
+    assert alarms.rule_set == before
+    with desk.store.read() as conn:
+        saved = conn.exec_driver_sql("SELECT count(*) FROM alarm_rule_revisions").scalar_one()
+    assert saved == 0
+
+
+def test_only_an_administrator_edits_rules(alarms: AlarmDesk) -> None:
+    with pytest.raises(PermissionDenied):
+        alarms.save_rules(alarms.rules_text, alarms.rule_set.revision)
+
+
+def test_unknown_stations_in_the_feed_are_skipped_not_fatal(
+    alarms: AlarmDesk, clock: Clock
+) -> None:
+    alarms.feed([("NOPE-1", "NH3-N", clock.now, 3.0, "N"), *water(BOUNDARY, clock.now, 3.0)])
+    result = alarms.evaluate()
+    assert result.rejected_observations == 1
+    assert [c.after.key for c in result.written] == [MEDIUM_KEY]
+
+
+def test_restart_keeps_active_alarms_so_their_clearing_is_seen(
+    alarms: AlarmDesk, clock: Clock, desk: Desk, registry: list[dict[str, Any]]
+) -> None:
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    alarms.close()
+    restarted = AlarmDesk.open(desk, rules_path=alarms.rules_path, stations=registry)
+    clock.advance(minutes=3)
+    pollute([restarted], clock, BOUNDARY, 0.3)
+    result = restarted.evaluate()
+    assert [c.kind.value for c in result.written] == ["cleared"]
+    assert restarted.get(MEDIUM_KEY).state is AlarmState.CLEARED_UNACKNOWLEDGED
+
+
+def test_schema_matches_models(alarms: AlarmDesk) -> None:
+    """The revision creates exactly the tables the models describe."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from dispatch_app.store import alarm_models
+
+    mine = {t.name for t in alarm_models.metadata.sorted_tables if t.name.startswith("alarm")}
+    assert mine == {"alarms", "alarm_history", "alarm_rule_revisions"}
+    with alarms.desk.store.read() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), alarm_models.metadata)
+    ours = [d for d in diffs if any(f"'{name}'" in repr(d) for name in mine)]
+    assert ours == []
