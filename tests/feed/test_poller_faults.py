@@ -170,7 +170,9 @@ def test_hang_never_blocks_the_loop(server: FaultServer) -> None:
     _run(scenario)
     gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 20
-    assert max(gaps) < 0.1, f"loop blocked for {max(gaps):.3f} s"
+    # A blocked loop would show a gap of at least one read timeout (0.4 s); a busy shared
+    # machine alone stays well below 0.3 s.
+    assert max(gaps) < 0.3, f"loop blocked for {max(gaps):.3f} s"
     slow = next(s for s in states if s.state is ConnectionState.DEGRADED)
     assert "no answer to /updates" in (slow.last_error or "")
     down = next(s for s in states if s.state is ConnectionState.DOWN)
