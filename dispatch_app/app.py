@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import importlib
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,9 @@ from dispatch_app.config import (
 )
 
 log = logging.getLogger(__name__)
+
+DB_URL_ENV = "DISPATCH_DB_URL"
+"""Database URL for the whole workstation (docs/contracts.md); --db and the settings file win."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,12 @@ def prepare(argv: Sequence[str], paths: AppPaths | None = None) -> LaunchOptions
     elif demo:
         temporary_dir = Path(tempfile.mkdtemp(prefix="dispatch-demo-"))
         database_url = sqlite_url(temporary_dir / "demo.db")
+    elif settings.database_url:
+        database_url = settings.database_url
+    elif os.environ.get(DB_URL_ENV, "").strip():
+        database_url = validate_database_url(os.environ[DB_URL_ENV])
     else:
-        database_url = settings.database_url or paths.default_database_url
+        database_url = paths.default_database_url
 
     service = args.data_service or settings.data_service_url
     return LaunchOptions(

@@ -172,3 +172,14 @@ def test_saved_file_is_readable_json(paths: AppPaths) -> None:
     save_settings(paths.settings_file, Settings(theme="light"))
     data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
     assert data["theme"] == "light" and data["language"] == "zh"
+
+
+def test_database_url_from_the_environment(
+    paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DISPATCH_DB_URL", "postgresql+psycopg://desk@pg.local/desk")
+    assert prepare([], paths=paths).database_url == "postgresql+psycopg://desk@pg.local/desk"
+    assert prepare(["--db", "sqlite:///a.db"], paths=paths).database_url == "sqlite:///a.db"
+    monkeypatch.setenv("DISPATCH_DB_URL", "nonsense")
+    with pytest.raises(SettingsError, match="not supported"):
+        prepare([], paths=paths)

@@ -33,6 +33,8 @@ class DeskStatusBar(QStatusBar):
         for w in (self.service, self.database, self.user, self.clock):
             self.addPermanentWidget(w)
         self._down_since: datetime | None = None
+        self._db_down_since: datetime | None = None
+        self._database_text = ""
         self._clear_timer = QTimer(self)
         self._clear_timer.setSingleShot(True)
         self._clear_timer.timeout.connect(self.activity.clear)
@@ -55,8 +57,32 @@ class DeskStatusBar(QStatusBar):
         )
 
     def set_database(self, description: str) -> None:
+        self._database_text = description
         self.database.setText(self.tr("Database: %1").replace("%1", description))
         self.database.setToolTip(description)
+
+    def set_database_problem(self, problem: str | None) -> None:
+        """Other workstations' changes stopped arriving (the change feed failed): say so, and
+        since when, until it recovers. None clears it."""
+        description = self._database_text
+        if problem is None:
+            self._db_down_since = None
+            self.database.setObjectName("statusDatabase")
+            self.set_database(description)
+        else:
+            if self._db_down_since is None:
+                self._db_down_since = datetime.now(UTC)
+            since = self._db_down_since.astimezone(CENTER_TZ).strftime("%H:%M:%S")
+            self.database.setObjectName("statusServiceDown")
+            self.database.setText(
+                "▲ "
+                + self.tr("Database %1: live updates interrupted since %2")
+                .replace("%1", description)
+                .replace("%2", since)
+            )
+            self.database.setToolTip(problem)
+        self.database.style().unpolish(self.database)
+        self.database.style().polish(self.database)
 
     def set_data_service_state(self, state_text: str, ok: bool) -> None:
         """Called by the feed part. When not ok, the label adds since when it is down."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QWidget
 
@@ -108,6 +108,18 @@ class Workspace(QObject):
             self.window.status.set_user(user.display_name, labels.label(labels.ROLE, user.role))
         self.window.status.set_database(database_text)
         self.update_action_state()
+        self._feed_problem: str | None = None
+        self._health = QTimer(self)
+        self._health.setInterval(2000)
+        self._health.timeout.connect(self.check_change_feed)
+        self._health.start()
+
+    def check_change_feed(self) -> None:
+        """Shows in the status bar when other workstations' changes stop arriving."""
+        problem = self.desk.change_feed_error
+        if problem != self._feed_problem:
+            self._feed_problem = problem
+            self.window.status.set_database_problem(problem)
 
     # ---- helpers -------------------------------------------------------------------------
     def spawn(self, coro: Any) -> asyncio.Future[Any]:
@@ -542,6 +554,7 @@ class Workspace(QObject):
 
     # ---- shutdown ------------------------------------------------------------------------
     async def shutdown(self) -> None:
+        self._health.stop()
         self.events.detach()
         if self.feed is not None:
             try:

@@ -390,27 +390,32 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="43" />
+        <location filename="../../ui/status_bar.py" line="45" />
         <source>data service: not connected</source>
         <translation>数据服务：未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="49" />
+        <location filename="../../ui/status_bar.py" line="51" />
         <source>Beijing time %1</source>
         <translation>北京时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="54" />
+        <location filename="../../ui/status_bar.py" line="56" />
         <source>On duty: %1 (%2)</source>
         <translation>值班：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="58" />
+        <location filename="../../ui/status_bar.py" line="61" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="70" />
+        <location filename="../../ui/status_bar.py" line="79" />
+        <source>Database %1: live updates interrupted since %2</source>
+        <translation>数据库 %1：实时更新中断（自 %2 起）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_bar.py" line="96" />
         <source>%1 (since %2)</source>
         <translation>%1（自 %2 起）</translation>
     </message>
@@ -1233,217 +1238,217 @@
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="160" />
+        <location filename="../../ui/workspace.py" line="172" />
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="162" />
+        <location filename="../../ui/workspace.py" line="174" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="167" />
+        <location filename="../../ui/workspace.py" line="179" />
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="170" />
+        <location filename="../../ui/workspace.py" line="182" />
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="171" />
+        <location filename="../../ui/workspace.py" line="183" />
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="172" />
+        <location filename="../../ui/workspace.py" line="184" />
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="173" />
+        <location filename="../../ui/workspace.py" line="185" />
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="174" />
+        <location filename="../../ui/workspace.py" line="186" />
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="175" />
+        <location filename="../../ui/workspace.py" line="187" />
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="176" />
+        <location filename="../../ui/workspace.py" line="188" />
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="177" />
+        <location filename="../../ui/workspace.py" line="189" />
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="179" />
+        <location filename="../../ui/workspace.py" line="191" />
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="181" />
+        <location filename="../../ui/workspace.py" line="193" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="183" />
+        <location filename="../../ui/workspace.py" line="195" />
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="184" />
+        <location filename="../../ui/workspace.py" line="196" />
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="190" />
+        <location filename="../../ui/workspace.py" line="202" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="197" />
+        <location filename="../../ui/workspace.py" line="209" />
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="204" />
+        <location filename="../../ui/workspace.py" line="216" />
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="211" />
+        <location filename="../../ui/workspace.py" line="223" />
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="216" />
+        <location filename="../../ui/workspace.py" line="228" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="218" />
+        <location filename="../../ui/workspace.py" line="230" />
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="220" />
+        <location filename="../../ui/workspace.py" line="232" />
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="222" />
+        <location filename="../../ui/workspace.py" line="234" />
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="225" />
+        <location filename="../../ui/workspace.py" line="237" />
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="339" />
+        <location filename="../../ui/workspace.py" line="351" />
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="359" />
+        <location filename="../../ui/workspace.py" line="371" />
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="376" />
+        <location filename="../../ui/workspace.py" line="388" />
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="393" />
+        <location filename="../../ui/workspace.py" line="405" />
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="393" />
+        <location filename="../../ui/workspace.py" line="405" />
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="394" />
+        <location filename="../../ui/workspace.py" line="406" />
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="394" />
+        <location filename="../../ui/workspace.py" line="406" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="395" />
+        <location filename="../../ui/workspace.py" line="407" />
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="395" />
+        <location filename="../../ui/workspace.py" line="407" />
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="396" />
+        <location filename="../../ui/workspace.py" line="408" />
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="396" />
+        <location filename="../../ui/workspace.py" line="408" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="459" />
+        <location filename="../../ui/workspace.py" line="471" />
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="477" />
+        <location filename="../../ui/workspace.py" line="489" />
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="498" />
+        <location filename="../../ui/workspace.py" line="510" />
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="505" />
+        <location filename="../../ui/workspace.py" line="517" />
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="512" />
+        <location filename="../../ui/workspace.py" line="524" />
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="525" />
+        <location filename="../../ui/workspace.py" line="537" />
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="526" />
+        <location filename="../../ui/workspace.py" line="538" />
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="536" />
+        <location filename="../../ui/workspace.py" line="548" />
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>

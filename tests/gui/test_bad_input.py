@@ -161,3 +161,22 @@ def test_administrator_manages_users(
     dialog.set_role()
     qtbot.waitUntil(lambda: "最后一个管理员" in dialog.message.text())
     dialog.reject()
+
+
+def test_interrupted_live_updates_are_shown_with_since_when(
+    qtbot: QtBot, sqlite_url: str, sessions: Callable[..., Session]
+) -> None:
+    seed_users(sqlite_url)
+    s = sessions(sqlite_url)
+    status = s.workspace.window.status
+    assert "▲" not in status.database.text()
+    s.desk.start_change_feed(poll_interval_s=0.1)
+    feed = s.desk._feed
+    assert feed is not None
+    feed.error = "database unreachable"  # what the feed records when its poll fails
+    s.workspace.check_change_feed()
+    assert "▲" in status.database.text() and "自" in status.database.text()
+    assert status.database.toolTip() == "database unreachable"
+    feed.error = None
+    s.workspace.check_change_feed()
+    assert "▲" not in status.database.text()
