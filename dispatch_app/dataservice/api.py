@@ -321,7 +321,12 @@ def create_app(state: ServiceState) -> FastAPI:
     async def stations(kind: StationKind | None = None) -> Response:
         return _json({"stations": stations_json[kind.value if kind else None]})
 
-    kind_ids = {k: frozenset(s.id for s in registry.by_kind(k)) for k in STATION_KINDS}
+    # Only stations of the registry: a database kept across a registry change may still hold
+    # rows of stations that no longer exist, which the desk could not place.
+    kind_ids: dict[str | None, frozenset[str]] = {
+        k: frozenset(s.id for s in registry.by_kind(k)) for k in STATION_KINDS
+    }
+    kind_ids[None] = frozenset(s.id for s in registry)
     fragments = state._fragments
 
     @app.get("/api/v1/latest", response_model=LatestOut)
@@ -330,7 +335,7 @@ def create_app(state: ServiceState) -> FastAPI:
         cached = state._latest_cache.get(key)
         if cached is not None and cached[0] == storage.cursor:
             return Response(cached[1], media_type="application/json")
-        cursor, rows = storage.latest(kind_ids[key] if key else None)
+        cursor, rows = storage.latest(kind_ids[key])
         # Each item's JSON is kept until that station/parameter changes: a commit touches a
         # few stations, so the whole-network answer is mostly a join of ready fragments.
         parts = []

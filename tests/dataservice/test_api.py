@@ -28,6 +28,7 @@ from dispatch_app.dataservice.cli import (
 from dispatch_app.dataservice.hj212 import encode, parse
 from dispatch_app.dataservice.ingest import IngestLimits
 from dispatch_app.dataservice.server import serve
+from dispatch_app.dataservice.storage import Observation, Storage
 from tests.dataservice.conftest import (
     ROOT,
     RunningService,
@@ -394,12 +395,22 @@ def test_service_on_both_databases_survives_sigterm_and_restart(
         svc.process.send_signal(signal.SIGTERM)
         assert svc.process.wait(15) == 0
     assert "data service stopped" in svc.stderr()
+    # while it is down, the database gets a row of a station the registry no longer has
+    store = Storage(db_url)
+    store.write([Observation("GONE-01", "PM2.5", int(time.time()) - 600, 1.0, "N")])
+    store.close()
     # restarted on the same database, the cursor continues where it was
     again = start_service(tmp_path, registry_path, db_url)
     try:
-        assert get(again, "/api/v1/health").json()["cursor"] == 8
+        assert get(again, "/api/v1/health").json()["cursor"] == 9
         send_minutes(again.hj212_port, MN1, range(10, 9, -1))
-        assert [i["seq"] for i in get(again, "/api/v1/updates", after=8).json()["items"]] == [9, 10]
+        assert [i["seq"] for i in get(again, "/api/v1/updates", after=9).json()["items"]] == [
+            10,
+            11,
+        ]
+        latest = get(again, "/api/v1/latest").json()
+        assert latest["cursor"] == 11
+        assert {i["station"] for i in latest["items"]} == {"AQ-T-01"}  # not GONE-01
     finally:
         assert stop_service(again) == 0
 
