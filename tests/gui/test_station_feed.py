@@ -175,3 +175,80 @@ def test_embedded_status_from_the_watcher_thread_arrives_on_the_ui_thread(
     assert all(on_main for _, on_main in seen)
     bridge.detach()
     client.close()
+
+
+def test_embedded_crash_with_port_taken_the_desk_follows_to_the_new_port(
+    qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    """The embedded child dies and another program grabs its HTTP port meanwhile: the watcher
+    restarts it with backoff on a free port, reports the new address, and the desk's poller
+    follows it there and carries on from its cursor."""
+    import os
+    import signal
+    import socket
+
+    from dispatch_app.feed.embedded import EmbeddedDataService, EmbeddedState, EmbeddedStatus
+
+    service = EmbeddedDataService(
+        tmp_path / "ds.db", simulate=False, log_path=tmp_path / "ds.log", restart_backoff_s=0.5
+    )
+    service.start()
+    blocker = socket.socket()
+    embedded_states: list[EmbeddedStatus] = []
+    try:
+        old_url, old_pid, port = service.url, service.pid, service.status.hj212_port
+        assert old_url is not None and old_pid is not None and port is not None
+        send(port, [packet(s, datetime.now(UTC) - timedelta(minutes=2), 5.0) for s in AIR])
+        client = DataServiceClient(
+            old_url, timeouts=ClientTimeouts(connect=0.5, read=2.0, total=5.0), retries=0
+        )
+        poller = FeedPoller(client, poll_interval_s=0.1, max_backoff_s=0.3)
+        bridge = FeedBridge(poller, service)
+        bridge.embeddedChanged.connect(embedded_states.append)
+
+        async def scenario() -> None:
+            await poller.start()
+            await _until(lambda: poller.status.state is ConnectionState.CONNECTED, what="up")
+            http_port = int(old_url.rsplit(":", 1)[1])
+            os.kill(old_pid, signal.SIGKILL)
+            deadline = time.monotonic() + 5
+            while True:  # take the port the moment the dead child lets go of it
+                try:
+                    blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                    blocker.bind(("127.0.0.1", http_port))
+                    blocker.listen()
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "port never freed"
+                    await asyncio.sleep(0.01)
+            await _until(
+                lambda: service.status.state is EmbeddedState.RUNNING and service.pid != old_pid,
+                timeout=30,
+                what="restart",
+            )
+            assert service.url != old_url
+            await _until(
+                lambda: (
+                    poller.status.state is ConnectionState.CONNECTED
+                    and poller.client.base_url == service.url
+                ),
+                what="poller followed",
+            )
+            await asyncio.to_thread(
+                send, service.status.hj212_port or 0, [packet(AIR[0], datetime.now(UTC), 9.0)]
+            )
+            final = await asyncio.to_thread(lambda: DataServiceClient(service.url or "").health())
+            await _until(lambda: poller.cursor == final.cursor, what="caught up")
+            await poller.stop()
+
+        qasync_loop.run_until_complete(scenario())
+        bridge.detach()
+        client.close()
+    finally:
+        blocker.close()
+        service.stop()
+    kinds = [s.state for s in embedded_states]
+    assert EmbeddedState.RESTARTING in kinds
+    restarting = next(s for s in embedded_states if s.state is EmbeddedState.RESTARTING)
+    assert "exited with code" in (restarting.last_error or "")
+    assert max(s.restarts for s in embedded_states) == 1
