@@ -15,6 +15,7 @@ failed, so the ingest can count faults by kind and answer the station with the m
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -170,25 +171,34 @@ def _digits(value: str, name: str, *, width: int | None = None, max_width: int =
         raise Hj212Error("field", f"{name}={value!r} is too long")
 
 
+_TWO_EQUALS_IN_CP_FIELD = re.compile(r"=[^;,]*=")
+_TWO_EQUALS_IN_HEADER_FIELD = re.compile(r"=[^;]*=")
+
+
 def _pairs(text: str, in_cp: bool, what: str, fault: str) -> dict[str, str]:
     """``name=value`` fields separated by ``;`` (and, inside CP, ``,``) into a dict.
 
-    The fast path lets C do the splitting; only a malformed text takes the slow path, which
-    finds the offending field for the message. A value holding a further ``=`` is kept as is
-    (``a=b=c`` → ``a``: ``b=c``); it then fails as a number where a number is needed.
+    Fast path, all in C: turn every separator and every ``=`` into ``;``, split once and pair
+    the pieces up. That pairing is right exactly when every field holds one ``=``: there are as
+    many ``=`` as fields and no field holds two (then none can hold none). Anything else takes
+    the slow path, which names the offending field.
     """
-    fields = (text.replace(",", ";") if in_cp else text).split(";")
-    try:
-        result = dict(f.split("=", 1) for f in fields)
-    except ValueError:
-        for f in fields:
-            if "=" not in f:
-                raise Hj212Error(fault, f"{what} {f!r} is not name=value") from None
-        raise
-    if len(result) != len(fields):
+    flat = text.replace(",", ";") if in_cp else text
+    fields = flat.count(";") + 1
+    two = _TWO_EQUALS_IN_CP_FIELD if in_cp else _TWO_EQUALS_IN_HEADER_FIELD
+    if text.count("=") != fields or two.search(text) is not None:
+        for f in flat.split(";"):
+            name, eq, value = f.partition("=")
+            if not eq:
+                raise Hj212Error(fault, f"{what} {f!r} is not name=value")
+            if "=" in value:
+                raise Hj212Error(fault, f"{what} {f!r} has more than one '='")
+        raise Hj212Error(fault, f"{what}s are malformed")  # unreachable: one check above fails
+    pieces = flat.replace("=", ";").split(";")
+    result = dict(zip(pieces[::2], pieces[1::2], strict=True))
+    if len(result) != fields:
         seen: set[str] = set()
-        for f in fields:
-            name = f.partition("=")[0]
+        for name in pieces[::2]:
             if name in seen:
                 raise Hj212Error(fault, f"{what} {name!r} appears twice")
             seen.add(name)

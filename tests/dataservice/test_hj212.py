@@ -116,6 +116,24 @@ def test_2005_style_packet_without_qn_and_flag_parses() -> None:
     assert parse(encode(st="22", cn="2011", mn=MN, cp={"a": "1"}, flag=None)).flag is None
 
 
+def test_cp_parsing_matches_a_plain_reading() -> None:
+    rng = random.Random(3)
+    alphabet = "abcdefgh0123456789.-"
+    for _ in range(500):
+        items = []
+        expected: dict[str, str] = {}
+        for i in range(rng.randrange(1, 12)):
+            fields = []
+            for j in range(rng.randrange(1, 4)):
+                name = f"n{i}_{j}" + "".join(rng.choice(alphabet) for _ in range(rng.randrange(3)))
+                value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 8)))
+                fields.append(f"{name}={value}")
+                expected[name] = value
+            items.append(",".join(fields))
+        segment = f"ST=22;CN=2051;PW=1;MN=X;CP=&&{';'.join(items)}&&"
+        assert parse(frame(segment)).cp == expected
+
+
 def test_empty_cp() -> None:
     assert parse(air_packet(cp={})).cp == {}
 
@@ -162,6 +180,11 @@ def test_malformed_packets_name_their_fault(data: bytes, fault: str) -> None:
         ("ST=22;CN=2051;PW=1;MN=X;CP=&&a=1,b&&", "cp"),
         ("ST=22;CN=2051;PW=1;MN=X;CP=&&a=1;a=2&&", "cp"),
         ("ST=22;CN=2051;PW=1;MN=X;CP=&&=1&&", "cp"),
+        ("ST=22;CN=2051;PW=1;MN=X;CP=&&a=1=2&&", "cp"),
+        ("ST=22;CN=2051;PW=1;MN=X;CP=&&a=1=2;b&&", "cp"),  # '=' count matches, fields do not
+        ("ST=22;CN=2051;PW=1;MN=X;CP=&&a=1,b;c=2=3&&", "cp"),
+        ("ST==22;CN=2051;PW=1;MN=X;CP=&&&&", "field"),
+        ("ST=22;CN=2051;PW=1=;MN;X;CP=&&&&", "field"),
     ],
 )
 def test_bad_fields_and_cp(segment: str, fault: str) -> None:
