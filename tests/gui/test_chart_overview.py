@@ -145,3 +145,23 @@ def test_overview_screenshot_and_outage(
     overview.set_outage(T)
     assert "14:00:00" in overview.veil.text()
     overview.grab().save(str(artifacts_dir / "overview_outage.png"))
+
+
+def test_ranking_stays_sorted_when_every_station_changes_at_once(
+    qtbot: QtBot, overview: NetworkOverview, registry: tuple[Station, ...]
+) -> None:
+    import random
+
+    rng = random.Random(1)
+    overview.set_filter("air")
+    for step in range(3):
+        overview.update_readings(
+            {
+                s.id: _air(rng.uniform(5, 260), t=T + timedelta(minutes=step))
+                for s in registry
+                if s.kind.startswith("air")
+            }
+        )
+        overview.gate.flush()
+        ranks = [overview.model.status[s].rank_value for s in overview.ranked_ids()]
+        assert ranks == sorted(ranks, reverse=True)

@@ -115,7 +115,9 @@ class NetworkModel(QAbstractTableModel):
             ):
                 self.sparks[sid].append(status.headline_value)
             changed_rows.append(row)
-        for row in changed_rows:
+            # Emitted row by row, right after the row changes: the ranking proxy re-sorts each
+            # row into an otherwise sorted list (with every row changed first, it would insert
+            # into a list that is no longer sorted, and the ranking would come out wrong).
             self.dataChanged.emit(self.index(row, 0), self.index(row, COL_TIME))
         return [self.stations[r].id for r in changed_rows]
 

@@ -78,7 +78,8 @@ class SeriesPlot(pg.PlotWidget):
         axis = pg.DateAxisItem(orientation="bottom", utcOffset=SHANGHAI_UTC_OFFSET_S)
         super().__init__(parent, axisItems={"bottom": axis}, background=(16, 20, 26))
         self.plot_item: pg.PlotItem = self.getPlotItem()
-        self.plot_item.showGrid(x=True, y=True, alpha=0.25)
+        # No grid: pyqtgraph draws it through the whole plot with alpha, which costs 15–20 ms a
+        # frame in software rendering; the level bands and limit lines are the reference instead.
         self.plot_item.setMenuEnabled(False)
         self.plot_item.hideButtons()
         big = QFont()

@@ -1,0 +1,399 @@
+"""The monitoring wall: the center's indicators, the ranked network, the map and the charts.
+
+Composed of the parts in ui.charts and ui.map and fed from the desk's live feed (FeedPoller
+through the FeedBridge) or directly through `apply_batch` / `apply_observations` /
+`set_feed_status`. Selection is shared: a station picked in the overview, on the map or from
+elsewhere (`select_station`) is selected in all of them and opened in the trend; a case pin
+clicked on the map is re-emitted as `case_selected`.
+
+Live behaviour: each part coalesces and redraws at most about twice a second and not while
+hidden; a data-service outage greys every part and says since when.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dispatch_app.domain.indicators import Indicator, IndicatorRules, parse_indicator_rules
+from dispatch_app.feed.network_state import Reading, StationsBatch
+from dispatch_app.feed.records import Observation, Station
+from ui.charts.compare import CompareChart
+from ui.charts.outage import SHANGHAI
+from ui.charts.overview import NetworkOverview
+from ui.charts.ranking import status_of
+from ui.charts.redraw import RedrawGate
+from ui.charts.series import SeriesSource
+from ui.charts.trend import TrendChart
+from ui.i18n import current_language
+from ui.map.markers import CaseMarker, StationLook
+from ui.map.view import CaseTuple, MapView
+from ui.wall_indicators import IndicatorResult, compute_indicators
+
+log = logging.getLogger(__name__)
+RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
+INDICATOR_REFRESH_MS = 60 * 60 * 1000  # daily averages change slowly: hourly is plenty
+STATUS_COLORS = {
+    "good": "#00b050",
+    "warning": "#ffc000",
+    "bad": "#e00000",
+    "no_data": "#808080",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class IndicatorTile(QFrame):
+    """One indicator: title, big value, comparison, and a status word (not only a color)."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName("indicatorTile")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.title = QLabel("")
+        self.title.setStyleSheet("font-size: 13px;")
+        self.value = QLabel("—")
+        self.value.setStyleSheet("font-size: 26px; font-weight: bold;")
+        self.comparison = QLabel("")
+        self.comparison.setWordWrap(True)
+        self.comparison.setStyleSheet("font-size: 12px;")
+        self.badge = QLabel("")
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.badge)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.value)
+        layout.addWidget(self.comparison)
+        self.indicator: Indicator | None = None
+
+    def show_indicator(self, indicator: Indicator) -> None:
+        english = current_language() == "en"
+        self.indicator = indicator
+        self.title.setText(indicator.title_en if english else indicator.title_zh)
+        self.value.setText(indicator.display())
+        self.comparison.setText(indicator.comparison_en if english else indicator.comparison_zh)
+        words = {
+            "good": self.tr("on target"),
+            "warning": self.tr("watch"),
+            "bad": self.tr("off target"),
+            "no_data": self.tr("no data"),
+        }
+        color = STATUS_COLORS[indicator.status]
+        text_color = "black" if indicator.status in ("warning", "good") else "white"
+        self.badge.setText(words[indicator.status])
+        self.badge.setStyleSheet(
+            f"background: {color}; color: {text_color}; padding: 2px 6px; border-radius: 3px;"
+            " font-weight: bold;"
+        )
+        self.setStyleSheet(f"QFrame#indicatorTile {{ border-left: 6px solid {color}; }}")
+        self.setToolTip(indicator.hover(english))
+
+
+class IndicatorStrip(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("indicatorStrip")
+        self.tiles: dict[str, IndicatorTile] = {}
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel(self.tr("Indicators: computing…"))
+        self.note.setWordWrap(True)
+        self._layout.addWidget(self.note)
+
+    def show_result(self, result: IndicatorResult) -> None:
+        for indicator in result.indicators:
+            tile = self.tiles.get(indicator.key)
+            if tile is None:
+                tile = IndicatorTile(indicator.key, self)
+                self.tiles[indicator.key] = tile
+                self._layout.insertWidget(self._layout.count() - 1, tile, 1)
+            tile.show_indicator(indicator)
+        as_of = result.as_of.isoformat()
+        if result.failures:
+            self.note.setText(
+                self.tr("As of %1; %2 series missing")
+                .replace("%1", as_of)
+                .replace("%2", str(len(result.failures)))
+            )
+            self.note.setToolTip("\n".join(result.failures[:30]))
+        else:
+            self.note.setText(self.tr("As of %1").replace("%1", as_of))
+            self.note.setToolTip("")
+
+    def show_error(self, message: str) -> None:
+        self.note.setText(self.tr("Indicators unavailable: %1").replace("%1", message))
+
+
+class _IndicatorRunner(QObject):
+    done = Signal(object)  # IndicatorResult
+    failed = Signal(str)
+
+
+class MonitoringWall(QWidget):
+    station_selected = Signal(str)
+    case_selected = Signal(int)
+
+    def __init__(
+        self,
+        source: SeriesSource,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        rules: IndicatorRules | None = None,
+        redraw_interval_ms: int = 500,
+        indicator_refresh_ms: int = INDICATOR_REFRESH_MS,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("monitoringWall")
+        self._source = source
+        self._clock = clock
+        self.stations: dict[str, Station] = {}
+        self.outage_since: datetime | None = None
+
+        self.indicators = IndicatorStrip()
+        self.overview = NetworkOverview(redraw_interval_ms=redraw_interval_ms)
+        self.map = MapView()
+        self.trend = TrendChart(source, clock=clock, redraw_interval_ms=redraw_interval_ms)
+        self.compare = CompareChart(source, clock=clock, redraw_interval_ms=redraw_interval_ms)
+        self.charts = QTabWidget()
+        self.charts.addTab(self.trend, self.tr("Trend"))
+        self.charts.addTab(self.compare, self.tr("Compare"))
+        self.feed_label = QLabel("")
+        self.feed_label.setObjectName("wallFeedState")
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.map)
+        right.addWidget(self.charts)
+        right.setSizes([500, 500])
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(self.overview)
+        body.addWidget(right)
+        body.setSizes([560, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.indicators)
+        layout.addWidget(self.feed_label)
+        layout.addWidget(body, 1)
+
+        self.overview.station_activated.connect(self._station_picked)
+        self.map.station_selected.connect(self._station_picked)
+        self.map.case_selected.connect(self.case_selected)
+
+        self._map_pending: dict[str, Mapping[str, Reading]] = {}
+        self.map_gate = RedrawGate(self.map, self._apply_map, redraw_interval_ms)
+
+        self._rules: IndicatorRules | None = rules
+        if rules is None:
+            try:
+                self._rules = parse_indicator_rules(RULES_FILE.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                self.indicators.show_error(str(exc))
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators")
+        self._runner = _IndicatorRunner(self)
+        self._runner.done.connect(self.indicators.show_result)
+        self._runner.failed.connect(self.indicators.show_error)
+        self._indicator_job: Future[None] | None = None
+        self._indicator_timer = QTimer(self)
+        self._indicator_timer.setInterval(indicator_refresh_ms)
+        self._indicator_timer.timeout.connect(self.refresh_indicators)
+        self._indicator_timer.start()
+
+    # --- network ---------------------------------------------------------------------------
+
+    def set_stations(self, stations: Iterable[Station]) -> None:
+        registry = list(stations)
+        changed = {s.id for s in registry} != set(self.stations)
+        self.stations = {s.id: s for s in registry}
+        self.overview.set_stations(registry)
+        self.map.set_stations(registry)
+        if changed:
+            self.refresh_indicators()
+
+    def apply_batch(self, batch: StationsBatch) -> None:
+        """A coalesced batch from the poller (or any source of latest readings)."""
+        if batch.initial or set(batch.snapshots) - set(self.stations):
+            known = {sid: snap.station for sid, snap in batch.snapshots.items()}
+            if batch.initial or not set(known) <= set(self.stations):
+                self.set_stations({**self.stations, **known}.values())
+        readings = {sid: snap.readings for sid, snap in batch.snapshots.items()}
+        self.overview.update_readings(readings)
+        self._map_pending.update(readings)
+        self.map_gate.request()
+
+    def apply_observations(self, observations: Iterable[Observation]) -> None:
+        """Every observation, in order (the poller's observation subscription): the live tail."""
+        items = tuple(observations)
+        self.trend.append_observations(items)
+        self.compare.append_observations(items)
+
+    def _apply_map(self) -> None:
+        pending, self._map_pending = self._map_pending, {}
+        english = current_language() == "en"
+        for sid, readings in pending.items():
+            station = self.stations.get(sid)
+            if station is None:
+                continue
+            status = status_of(station, readings)
+            label = status.label + ("*" if status.partial else "")
+            self.map.set_station_look(
+                sid, StationLook(label, status.color, status.status_text(english))
+            )
+
+    # --- feed state ------------------------------------------------------------------------------
+
+    def set_feed_status(self, status: Any) -> None:
+        """A FeedStatus from the poller: DOWN greys every part and says since when."""
+        state = str(getattr(status, "state", ""))
+        since = getattr(status, "since", None)
+        if state == "down" and isinstance(since, datetime):
+            self.set_outage(since)
+        else:
+            self.set_outage(None)
+        if state == "down":
+            return  # set_outage wrote the banner
+        if state == "degraded":
+            error = str(getattr(status, "last_error", "") or "")
+            self.feed_label.setText(self.tr("Data service degraded: %1").replace("%1", error))
+        elif state == "connecting":
+            self.feed_label.setText(self.tr("Connecting to the data service…"))
+        else:
+            self.feed_label.setText("")
+
+    def set_outage(self, since: datetime | None) -> None:
+        self.outage_since = since
+        self.overview.set_outage(since)
+        self.map.set_outage(since)
+        self.trend.set_outage(since)
+        self.compare.set_outage(since)
+        if since is not None:
+            stamp = since.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S")
+            self.feed_label.setText(
+                self.tr("Data service unreachable since %1").replace("%1", stamp)
+            )
+            self.feed_label.setStyleSheet(
+                "background: #505050; color: white; font-weight: bold; padding: 4px;"
+            )
+        else:
+            self.feed_label.setStyleSheet("")
+
+    # --- selection ---------------------------------------------------------------------------
+
+    def _station_picked(self, station_id: str) -> None:
+        self.select_station(station_id)
+        self.station_selected.emit(station_id)
+
+    def select_station(self, station_id: str) -> bool:
+        """Select everywhere and open the trend; False for an unknown station."""
+        station = self.stations.get(station_id)
+        if station is None:
+            return False
+        self.overview.select_station(station_id)
+        self.map.select_station(station_id, center=False)
+        if self.trend.station is None or self.trend.station.id != station_id:
+            self.trend.set_station(station)
+        self.charts.setCurrentWidget(self.trend)
+        return True
+
+    def set_cases(self, cases: Iterable[CaseMarker | CaseTuple]) -> None:
+        self.map.set_cases(cases)
+
+    def select_case(self, case_id: int) -> None:
+        self.map.select_case(case_id)
+
+    # --- indicators ------------------------------------------------------------------------------
+
+    def as_of(self) -> date:
+        return self._clock().astimezone(SHANGHAI).date()
+
+    def refresh_indicators(self) -> None:
+        """Recompute the indicators on a worker thread (a no-op while one is running)."""
+        if self._rules is None or not self.stations:
+            return
+        if self._indicator_job is not None and not self._indicator_job.done():
+            return
+        rules, stations, source, as_of = (
+            self._rules,
+            list(self.stations.values()),
+            self._source,
+            self.as_of(),
+        )
+
+        def job() -> None:
+            try:
+                result = compute_indicators(source, stations, rules, as_of)
+            except Exception as exc:
+                log.exception("computing the indicators failed")
+                self._runner.failed.emit(f"{type(exc).__name__}: {exc}")
+                return
+            self._runner.done.emit(result)
+
+        self._indicator_job = self._pool.submit(job)
+
+    def indicators_busy(self) -> bool:
+        return self._indicator_job is not None and not self._indicator_job.done()
+
+    def shutdown(self) -> None:
+        self._indicator_timer.stop()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self.trend.loader.shutdown()
+        self.compare.loader.shutdown()
+
+
+def install_wall(window: Any, feed: Any, url: str) -> MonitoringWall:
+    """The desk's hook (ui.application): build the wall on the live feed and host it.
+
+    `feed` is ui.feed_bridge.FeedHandle; the wall gets a data-service client of its own for
+    series, so a long fetch never delays the live updates of the poller's client.
+    """
+    from dispatch_app.feed.client import DataServiceClient
+    from ui.charts.series import FeedSeriesSource
+    from ui.feed_bridge import make_client
+
+    client: DataServiceClient = make_client(url)
+    wall = MonitoringWall(FeedSeriesSource(client, limit=50_000))
+    bridge = feed.bridge
+    poller = feed.poller
+    bridge.stationsUpdated.connect(wall.apply_batch)
+    bridge.stateChanged.connect(wall.set_feed_status)
+    unsubscribe = poller.subscribe_observations(wall.apply_observations)
+    network = poller.network
+    if network.stations:
+        wall.apply_batch(StationsBatch(network.snapshots(), poller.cursor, initial=True))
+    wall.set_feed_status(bridge.status)
+
+    def closing() -> None:
+        unsubscribe()
+        wall.shutdown()
+        with contextlib.suppress(Exception):
+            client.close()
+
+    window_closing = getattr(window, "closing", None)
+    if window_closing is not None and hasattr(window_closing, "connect"):
+        window_closing.connect(closing)
+    add_view = getattr(window, "add_view", None)
+    if callable(add_view):
+        add_view("wall", wall, "center", wall.tr("Monitoring wall"))
+    return wall
