@@ -135,3 +135,33 @@ cap_messages = Table(
     UniqueConstraint("sender", "identifier"),
 )
 Index("ix_cap_messages_case", cap_messages.c.case_id, cap_messages.c.id)
+
+# Drills (revision emergency_0002): a drill and the cases it produced, so the whole drill can be
+# reported on and removed at once without touching real cases.
+emergency_drills = Table(
+    "emergency_drills",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scenario", String(80), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("speed", Integer, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("started_by", String(64), nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("removed_at", UTCDateTime, nullable=True),
+    Column("removed_by", String(64), nullable=True),
+    Column("stations", JSON, nullable=False),  # the sections the scenario's plumes reach
+    Column("events", JSON, nullable=False),  # what the drill saw, in order (for the report)
+    Column("version", Integer, nullable=False, default=1),
+)
+
+emergency_drill_cases = Table(
+    "emergency_drill_cases",
+    metadata,
+    Column("drill_id", Integer, ForeignKey("emergency_drills.id"), primary_key=True),
+    # No foreign key to cases: removing a drill deletes its cases and keeps this link as the
+    # record of which case numbers the drill used.
+    Column("case_id", Integer, primary_key=True),
+    Column("reference", String(24), nullable=False),
+    Column("station", String(40), nullable=True),
+)
