@@ -75,6 +75,9 @@ class IngestLimits:
     # brings the whole network (~360 stations) from one address.
     max_connections_per_host: int = 1000
     max_consecutive_faults: int = 50
+    # None turns the check off: an accelerated simulation (--speed > 1) runs its station
+    # clocks ahead of the wall clock on purpose.
+    max_future_s: float | None = MAX_FUTURE_S
     max_unread_reply_bytes: int = 64 * 1024
     read_size: int = 16 * 1024
 
@@ -168,7 +171,10 @@ def data_time_s(text: str) -> int:
 
 
 def observations_from_packet(
-    packet: Packet, station: Station, now_s: float | None = None
+    packet: Packet,
+    station: Station,
+    now_s: float | None = None,
+    max_future_s: float | None = MAX_FUTURE_S,
 ) -> tuple[list[Observation], list[str]]:
     """The observations a data packet carries, and a note for each item that had to be refused.
 
@@ -181,9 +187,12 @@ def observations_from_packet(
     if stamp is None:
         raise Hj212Error("cp", f"CN={packet.cn} data without DataTime")
     t = data_time_s(stamp)
-    now = time.time() if now_s is None else now_s
-    if t > now + MAX_FUTURE_S:
-        raise Hj212Error("cp", f"DataTime={stamp} is more than an hour in the future")
+    if max_future_s is not None:
+        now = time.time() if now_s is None else now_s
+        if t > now + max_future_s:
+            raise Hj212Error(
+                "cp", f"DataTime={stamp} is more than {max_future_s:.0f} s in the future"
+            )
     first, second = ("-Rtd", "-Avg") if packet.cn == "2011" else ("-Avg", "-Rtd")
     out: list[Observation] = []
     problems: list[str] = []
@@ -594,7 +603,9 @@ class IngestServer:
                 self._send(conn, data_reply(reply_to))
             return
         try:
-            observations, problems = observations_from_packet(packet, station)
+            observations, problems = observations_from_packet(
+                packet, station, max_future_s=self.limits.max_future_s
+            )
         except Hj212Error as exc:
             self._fault(conn, exc, frame_bytes)
             return

@@ -30,6 +30,7 @@ import uvicorn
 from dispatch_app.dataservice.api import ServiceState, create_app, guarded
 from dispatch_app.dataservice.cli import VERSION, ConfigError, ServiceConfig, check_config
 from dispatch_app.dataservice.ingest import (
+    MAX_FUTURE_S,
     IngestLimits,
     IngestServer,
     IngestStats,
@@ -115,7 +116,10 @@ async def serve(config: ServiceConfig, out: TextIO = sys.stdout) -> None:
     stats = IngestStats()
     writer = ObservationWriter(storage, stats)
     limits = IngestLimits(
-        idle_timeout_s=config.idle_timeout_s, max_connections=config.max_connections
+        idle_timeout_s=config.idle_timeout_s,
+        max_connections=config.max_connections,
+        # An accelerated simulation stamps its data ahead of the wall clock on purpose.
+        max_future_s=None if config.simulate and config.speed > 1 else MAX_FUTURE_S,
     )
     ingest = IngestServer(registry, writer, limits, stats)
     http_sock: socket.socket | None = None

@@ -149,6 +149,11 @@ def test_observations_from_packet(registry_path: Path) -> None:
         observations_from_packet(parse(packet(cp={"a34004-Avg": "1"})), station)
     with pytest.raises(Hj212Error, match="future"):
         observations_from_packet(parse(packet(stamp=now_stamp(3 * 3600))), station)
+    # an accelerated simulation turns the check off on purpose
+    ahead = observations_from_packet(
+        parse(packet(stamp=now_stamp(3 * 3600))), station, max_future_s=None
+    )[0]
+    assert {o.parameter for o in ahead} == {"PM2.5", "PM10"}
     inf = {"DataTime": now_stamp(), "a34004-Avg": "inf"}
     assert observations_from_packet(parse(packet(cp=inf)), station)[0] == []
 
