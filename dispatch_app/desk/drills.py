@@ -51,6 +51,7 @@ from dispatch_app.store.emergency_models import (
     emergency_drills,
     emergency_level_decisions,
     emergency_log_entries,
+    emergency_monitoring_tasks,
     emergency_plan_activations,
     emergency_plan_steps,
 )
@@ -457,6 +458,11 @@ class DrillDesk:
                     )
                 )
                 conn.execute(delete(cap_messages).where(cap_messages.c.case_id.in_(ids)))
+                conn.execute(
+                    delete(emergency_monitoring_tasks).where(
+                        emergency_monitoring_tasks.c.case_id.in_(ids)
+                    )
+                )
                 conn.execute(delete(timeline).where(timeline.c.case_id.in_(ids)))
                 conn.execute(delete(cases).where(cases.c.id.in_(ids)))
             conn.execute(

@@ -66,6 +66,12 @@ from dispatch_app.domain.emergencies import (
     validate_station_ids,
     validate_wind,
 )
+from dispatch_app.domain.emergency_monitoring import (
+    MonitoringTask,
+    TaskStatus,
+    validate_sample,
+    validate_task,
+)
 from dispatch_app.domain.emergency_plans import (
     ChecklistStep,
     PlanError,
@@ -124,9 +130,18 @@ class EmergencyResources:
     cap_schema: xmlschema.XMLSchema11
     stations: tuple[StationPoint, ...]
     station_names: Mapping[str, str]
+    station_parameters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    parameter_units: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
-def _stations(path: Path) -> tuple[tuple[StationPoint, ...], dict[str, str]]:
+def _stations(
+    path: Path,
+) -> tuple[
+    tuple[StationPoint, ...],
+    dict[str, str],
+    dict[str, tuple[str, ...]],
+    dict[tuple[str, str], str],
+]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         points = tuple(
@@ -140,11 +155,20 @@ def _stations(path: Path) -> tuple[tuple[StationPoint, ...], dict[str, str]]:
             for s in data["stations"]
         )
         names = {str(s["id"]): str(s.get("name", s["id"])) for s in data["stations"]}
+        params = {
+            str(s["id"]): tuple(str(p["key"]) for p in s.get("parameters") or ())
+            for s in data["stations"]
+        }
+        units = {
+            (str(s["id"]), str(p["key"])): str(p.get("unit", ""))
+            for s in data["stations"]
+            for p in s.get("parameters") or ()
+        }
     except FileNotFoundError:
         raise EmergencyResourcesError(f"station registry {path} not found") from None
     except (ValueError, KeyError, TypeError) as exc:
         raise EmergencyResourcesError(f"station registry {path} is malformed: {exc}") from None
-    return points, names
+    return points, names, params, units
 
 
 def load_emergency_resources(
@@ -177,8 +201,8 @@ def load_emergency_resources(
         schema = xmlschema.XMLSchema11(str(xsd))
     except (OSError, xmlschema.XMLSchemaException) as exc:
         raise EmergencyResourcesError(f"CAP schema {xsd} cannot be loaded: {exc}") from None
-    points, names = _stations(root / "stations.json")
-    return EmergencyResources(plans, rules, schema, points, names)
+    points, names, params, units = _stations(root / "stations.json")
+    return EmergencyResources(plans, rules, schema, points, names, params, units)
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -236,6 +260,20 @@ class LogEntryView:
 
 
 @dataclass(frozen=True)
+class MonitoringTaskView:
+    """An emergency monitoring task; ``status(now)`` and ``task.next_due_at`` for timers."""
+
+    id: int
+    case_id: int
+    task: MonitoringTask
+    assigned_by: str
+    version: int
+
+    def status(self, now: datetime) -> TaskStatus:
+        return self.task.status(now)
+
+
+@dataclass(frozen=True)
 class EmergencyView:
     case: CaseView
     detail: EmergencyDetail
@@ -243,6 +281,7 @@ class EmergencyView:
     proposal: LevelProposal  # what the figures call for now
     decisions: tuple[LevelDecisionView, ...]
     activations: tuple[ActivationView, ...]
+    tasks: tuple[MonitoringTaskView, ...] = ()
 
     @property
     def lead(self) -> ResponseLead:
@@ -361,6 +400,26 @@ def _step_from_row(row: Mapping[Any, Any]) -> StepView:
             skip_reason=row["skip_reason"],
             version=int(row["version"]),
         ),
+    )
+
+
+def _task_from_row(row: Mapping[Any, Any]) -> MonitoringTaskView:
+    return MonitoringTaskView(
+        id=int(row["id"]),
+        case_id=int(row["case_id"]),
+        task=MonitoringTask(
+            station=row["station"],
+            parameters=tuple(row["parameters"]),
+            interval_min=int(row["interval_min"]),
+            unit_id=row["unit_id"],
+            assigned_at=row["assigned_at"],
+            last_sample_at=row["last_sample_at"],
+            samples=int(row["samples"]),
+            ended_at=row["ended_at"],
+            end_reason=row["end_reason"],
+        ),
+        assigned_by=row["assigned_by"],
+        version=int(row["version"]),
     )
 
 
@@ -581,6 +640,7 @@ class EmergencyDesk:
             proposal=propose_level(detail.figures),
             decisions=decisions,
             activations=activations,
+            tasks=tuple(_task_from_row(r) for r in emergency_records.tasks_for_case(conn, case_id)),
         )
 
     def _update_case(
@@ -1002,6 +1062,195 @@ class EmergencyDesk:
             )
         self._publish(case_id, int(case["version"]), "plan")
         return _step_from_row(written)
+
+    def dispatch_step(self, step_id: int) -> LogEntryView:
+        """Dispatch a step's owner unit: a dispatch entry on the log, and the case itself
+        dispatched to that unit when nobody holds it yet (new or triaged)."""
+        self._actor(Permission.WORK_CASES)
+        with self.desk.store.read() as conn:
+            row = emergency_records.get_step(conn, step_id)
+            case = case_records.get_case(conn, int(row["case_id"]))
+        self._require_open(case)
+        unit_id = row["owner_unit"]
+        if unit_id is None:
+            raise ValidationError(
+                "unit", "error.step_no_owner", "the step names no unit", "该步骤未指定责任单位"
+            )
+        unit = self.desk.unit_registry.get(unit_id)
+        name = unit.name if unit else unit_id
+        if case["status"] in (Status.NEW.value, Status.TRIAGED.value):
+            self.desk.dispatch(int(case["id"]), unit_id, note=f"预案步骤：{row['title']}")
+        return self.log(
+            int(case["id"]),
+            f"调度{name}：{row['title']}",
+            kind=LogKind.DISPATCH,
+            data={"step": row["step_key"], "unit": unit_id},
+        )
+
+    # ------------------------------------------------------------------ monitoring tasks
+
+    def assign_monitoring(
+        self,
+        case_id: int,
+        station: str,
+        parameters: list[str] | tuple[str, ...],
+        interval_min: int,
+        unit_id: str = "monitoring-center",
+    ) -> MonitoringTaskView:
+        """Assign an emergency monitoring task: which station, which parameters, how often,
+        by whom (the monitoring team by default)."""
+        actor = self._actor(Permission.WORK_CASES)
+        station, params, interval, unit = validate_task(
+            station,
+            parameters,
+            interval_min,
+            unit_id,
+            station_parameters=self.resources.station_parameters,
+            unit_ids=[u.id for u in self.desk.unit_registry.units],
+        )
+        now = self._now()
+        with self.desk.store.write() as conn:
+            case = case_records.get_case(conn, case_id)
+            self._require_emergency(case)
+            self._require_open(case)
+            row = emergency_records.add_task(
+                conn,
+                {
+                    "case_id": case_id,
+                    "station": station,
+                    "parameters": list(params),
+                    "interval_min": interval,
+                    "unit_id": unit,
+                    "assigned_at": now,
+                    "assigned_by": actor.username,
+                    "samples": 0,
+                    "version": 1,
+                },
+            )
+            self._system_log(
+                conn,
+                case_id,
+                now,
+                actor.username,
+                f"应急监测任务：{self.station_name(station)} {'、'.join(params)}，"
+                f"每{interval}分钟，{self.desk.unit_registry.get(unit).name}",  # type: ignore[union-attr]
+                {"task": int(row["id"])},
+            )
+            append_audit(
+                conn,
+                now,
+                actor.username,
+                "emergency.task_assign",
+                "case",
+                case_id,
+                {
+                    "station": station,
+                    "parameters": list(params),
+                    "interval_min": interval,
+                    "unit": unit,
+                },
+            )
+            record_change(
+                conn, now, "case", case_id, int(case["version"]), "plan", self.desk.origin
+            )
+        self._publish(case_id, int(case["version"]), "plan")
+        return _task_from_row(row)
+
+    def record_sample(
+        self,
+        task_id: int,
+        expected_version: int,
+        values: Mapping[str, float],
+        at: datetime | None = None,
+    ) -> MonitoringTaskView:
+        """Record a sample of a task: a data reading on the log, the task's clock restarts."""
+        actor = self._actor(Permission.WORK_CASES)
+        now = self._now()
+        when = (at or now).astimezone(UTC)
+        if when > now + LOG_FUTURE_SLACK:
+            raise ValidationError(
+                "at",
+                "error.log_in_future",
+                "a sample cannot be in the future",
+                "采样时间不能晚于当前时间",
+            )
+        with self.desk.store.write() as conn:
+            row = emergency_records.get_task(conn, task_id)
+            current = _task_from_row(row)
+            clean = validate_sample(current.task, values)
+            written = emergency_records.update_task(
+                conn,
+                task_id,
+                expected_version,
+                {
+                    "last_sample_at": max(when, current.task.last_sample_at or when),
+                    "samples": current.task.samples + 1,
+                },
+            )
+            station = current.task.station
+            shown = "，".join(
+                f"{k} {v:g}{self.resources.parameter_units.get((station, k), '')}"
+                for k, v in clean.items()
+            )
+            emergency_records.add_log_entry(
+                conn,
+                {
+                    "case_id": current.case_id,
+                    "at": when,
+                    "recorded_at": now,
+                    "author": actor.username,
+                    "entry_kind": LogKind.READING.value,
+                    "text": f"{self.station_name(station)}：{shown}",
+                    "data": {"task": task_id, "station": station, "values": clean},
+                },
+            )
+            case = case_records.get_case(conn, current.case_id)
+            record_change(
+                conn, now, "case", current.case_id, int(case["version"]), "log", self.desk.origin
+            )
+        self._publish(current.case_id, int(case["version"]), "log")
+        return _task_from_row(written)
+
+    def end_monitoring(
+        self, task_id: int, expected_version: int, reason: str
+    ) -> MonitoringTaskView:
+        actor = self._actor(Permission.WORK_CASES)
+        text = (reason or "").strip()
+        if not text:
+            raise ValidationError(
+                "reason",
+                "error.reason_required",
+                "ending a task needs a reason",
+                "结束监测任务须填写理由",
+            )
+        now = self._now()
+        with self.desk.store.write() as conn:
+            row = emergency_records.get_task(conn, task_id)
+            if row["ended_at"] is not None:
+                raise IllegalTransition(
+                    "error.task_ended", "the monitoring task has ended", "该监测任务已结束"
+                )
+            written = emergency_records.update_task(
+                conn,
+                task_id,
+                expected_version,
+                {"ended_at": now, "ended_by": actor.username, "end_reason": text},
+            )
+            case_id = int(row["case_id"])
+            self._system_log(
+                conn,
+                case_id,
+                now,
+                actor.username,
+                f"结束应急监测：{self.station_name(row['station'])}；{text}",
+                {"task": task_id},
+            )
+            case = case_records.get_case(conn, case_id)
+            record_change(
+                conn, now, "case", case_id, int(case["version"]), "plan", self.desk.origin
+            )
+        self._publish(case_id, int(case["version"]), "plan")
+        return _task_from_row(written)
 
     # ------------------------------------------------------------------ coordination log
 
@@ -1476,6 +1725,7 @@ __all__ = [
     "EmergencyView",
     "LevelDecisionView",
     "LogEntryView",
+    "MonitoringTaskView",
     "StepView",
     "load_emergency_resources",
 ]

@@ -165,3 +165,24 @@ emergency_drill_cases = Table(
     Column("reference", String(24), nullable=False),
     Column("station", String(40), nullable=True),
 )
+
+# Emergency monitoring tasks (revision emergency_0003): mutable rows with a version.
+emergency_monitoring_tasks = Table(
+    "emergency_monitoring_tasks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("station", String(40), nullable=False),
+    Column("parameters", JSON, nullable=False),
+    Column("interval_min", Integer, nullable=False),
+    Column("unit_id", String(40), nullable=False),
+    Column("assigned_at", UTCDateTime, nullable=False),
+    Column("assigned_by", String(64), nullable=False),
+    Column("last_sample_at", UTCDateTime, nullable=True),
+    Column("samples", Integer, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("ended_by", String(64), nullable=True),
+    Column("end_reason", Text, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+)
+Index("ix_emergency_monitoring_tasks_case", emergency_monitoring_tasks.c.case_id)

@@ -16,6 +16,7 @@ from dispatch_app.store.emergency_models import (
     cap_messages,
     emergency_level_decisions,
     emergency_log_entries,
+    emergency_monitoring_tasks,
     emergency_plan_activations,
     emergency_plan_steps,
     pollution_alert_transitions,
@@ -145,4 +146,50 @@ def count_cap_for_case(conn: Connection, case_id: int) -> int:
     t = cap_messages
     return int(
         conn.execute(select(func.count()).select_from(t).where(t.c.case_id == case_id)).scalar_one()
+    )
+
+
+def add_task(conn: Connection, values: Mapping[str, Any]) -> RowMapping:
+    t = emergency_monitoring_tasks
+    return conn.execute(insert(t).returning(*t.c), dict(values)).mappings().one()
+
+
+def get_task(conn: Connection, task_id: int) -> RowMapping:
+    t = emergency_monitoring_tasks
+    row = conn.execute(select(t).where(t.c.id == task_id)).mappings().first()
+    if row is None:
+        raise NotFound("monitoring_task", task_id)
+    return row
+
+
+def tasks_for_case(conn: Connection, case_id: int) -> list[RowMapping]:
+    t = emergency_monitoring_tasks
+    return list(conn.execute(select(t).where(t.c.case_id == case_id).order_by(t.c.id)).mappings())
+
+
+def update_task(
+    conn: Connection, task_id: int, expected_version: int, values: Mapping[str, Any]
+) -> RowMapping:
+    """Write ``values`` if the task is still at ``expected_version``."""
+    t = emergency_monitoring_tasks
+    row = (
+        conn.execute(
+            update(t)
+            .where(t.c.id == task_id, t.c.version == expected_version)
+            .values(**values, version=t.c.version + 1)
+            .returning(*t.c)
+        )
+        .mappings()
+        .first()
+    )
+    if row is not None:
+        return row
+    current = get_task(conn, task_id)
+    raise ConflictError(
+        "monitoring_task",
+        task_id,
+        your_version=expected_version,
+        their_version=int(current["version"]),
+        theirs=dict(current),
+        yours=dict(values),
     )

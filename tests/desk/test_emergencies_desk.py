@@ -88,22 +88,23 @@ def test_create_proposes_level_and_downstream_stations(em: EmergencyDesk) -> Non
     assert em.desk.get_case(view.case.id).details["emergency"]["type"] == "water_pollution"
 
 
-@pytest.mark.parametrize(
-    ("kw", "field"),
-    [
-        ({"title": " "}, "title"),
-        ({"district": "suzhou"}, "district"),
-        ({"type": "meteor"}, "type"),
-        ({"lon": 130.0}, "lon"),
-        ({"figures": {"deaths": -2}}, "deaths"),
-        ({"wind_from_deg": 361}, "wind_from_deg"),
-        ({"affected_stations": ("NOPE",)}, "affected_stations"),
-    ],
-)
-def test_bad_drafts_write_nothing(em: EmergencyDesk, kw: dict, field: str) -> None:
-    with pytest.raises(ValidationError) as err:
-        em.create(spill(**kw))
-    assert err.value.field == field
+BAD_DRAFTS = [
+    ({"title": " "}, "title"),
+    ({"district": "suzhou"}, "district"),
+    ({"type": "meteor"}, "type"),
+    ({"lon": 130.0}, "lon"),
+    ({"figures": {"deaths": -2}}, "deaths"),
+    ({"wind_from_deg": 361}, "wind_from_deg"),
+    ({"affected_stations": ("NOPE",)}, "affected_stations"),
+]
+
+
+def test_bad_drafts_write_nothing(em: EmergencyDesk) -> None:
+    # One desk for all cases: each refusal must leave the database as it was.
+    for kw, field in BAD_DRAFTS:
+        with pytest.raises(ValidationError) as err:
+            em.create(spill(**kw))
+        assert err.value.field == field, kw
     assert em.desk.queue_count() == 0
 
 
@@ -310,20 +311,16 @@ def test_cap_export_update_cancel_and_import_round_trip(em: EmergencyDesk) -> No
     assert len(em.cap_messages(result.case_id)) == 2
 
 
-@pytest.mark.parametrize(
-    ("mutate", "fragment"),
-    [
-        (lambda x: x.replace("<status>Actual</status>", "<status>Real</status>"), "status"),
-        (
-            lambda x: x.replace("<msgType>Alert</msgType>", "<msgType>Update</msgType>"),
-            "references",
-        ),
-        (lambda x: x.replace("<sender>", "<sender>bad sender ", 1), "sender"),
-        (lambda x: x[:200], "well-formed"),
-        (lambda x: x.replace("<status>Actual</status>", "<status>Test</status>"), "Test"),
-    ],
-)
-def test_bad_cap_is_rejected_and_nothing_stored(em: EmergencyDesk, mutate, fragment: str) -> None:  # type: ignore[no-untyped-def]
+BAD_CAP = [
+    (lambda x: x.replace("<status>Actual</status>", "<status>Real</status>"), "status"),
+    (lambda x: x.replace("<msgType>Alert</msgType>", "<msgType>Update</msgType>"), "references"),
+    (lambda x: x.replace("<sender>", "<sender>bad sender ", 1), "sender"),
+    (lambda x: x[:200], "well-formed"),
+    (lambda x: x.replace("<status>Actual</status>", "<status>Test</status>"), "Test"),
+]
+
+
+def test_bad_cap_is_rejected_and_nothing_stored(em: EmergencyDesk) -> None:
     good = cap.to_xml(
         cap.alert_message(
             identifier="SZ-1",
@@ -334,10 +331,15 @@ def test_bad_cap_is_rejected_and_nothing_stored(em: EmergencyDesk, mutate, fragm
             sender="sz@example.cn",
         )
     )
-    with pytest.raises(CapRejected) as err:
-        em.import_cap(mutate(good), "wujin")
-    assert any(fragment in p for p in err.value.problems), err.value.problems
+    for mutate, fragment in BAD_CAP:
+        with pytest.raises(CapRejected) as err:
+            em.import_cap(mutate(good), "wujin")
+        assert any(fragment in p for p in err.value.problems), err.value.problems
     assert em.desk.queue_count() == 0
+    with em.desk.store.read() as conn:
+        from dispatch_app.store.emergency_models import cap_messages
+
+        assert conn.execute(select(func.count()).select_from(cap_messages)).scalar_one() == 0
 
 
 def test_update_for_unknown_message_is_rejected(em: EmergencyDesk) -> None:
@@ -392,3 +394,44 @@ def test_schema_matches_models(em: EmergencyDesk) -> None:
         diffs = compare_metadata(MigrationContext.configure(conn), emergency_models.metadata)
     ours = [d for d in diffs if any(name in repr(d) for name in mine)]
     assert ours == []
+
+
+def test_monitoring_tasks_and_dispatch_from_steps(em: EmergencyDesk, clock: Clock) -> None:
+    view = em.create(spill(district="wujin"))
+    cid = view.case.id
+    task = em.assign_monitoring(cid, "WQ-N-01", ["NH3-N", "CODMn"], 60)
+    assert task.task.unit_id == "monitoring-center"
+    assert task.task.next_due_at == clock.now + timedelta(minutes=60)
+    for kw, field in (
+        ({"station": "NOPE"}, "station"),
+        ({"parameters": ["PM2.5"]}, "parameters"),
+        ({"parameters": []}, "parameters"),
+        ({"interval_min": 2}, "interval_min"),
+        ({"unit_id": "nobody"}, "unit"),
+    ):
+        args = {"station": "WQ-N-01", "parameters": ["NH3-N"], "interval_min": 60}
+        args.update(kw)  # type: ignore[arg-type]
+        with pytest.raises(ValidationError) as err:
+            em.assign_monitoring(cid, **args)  # type: ignore[arg-type]
+        assert err.value.field == field
+    clock.advance(minutes=61)
+    assert em.get(cid).tasks[0].status(clock.now).value == "overdue"
+    sampled = em.record_sample(task.id, task.version, {"NH3-N": 2.4, "CODMn": 9.1})
+    assert sampled.task.samples == 1 and sampled.status(clock.now).value == "on_time"
+    with pytest.raises(ConflictError):
+        em.record_sample(task.id, task.version, {"NH3-N": 2.0})
+    with pytest.raises(ValidationError):
+        em.record_sample(task.id, sampled.version, {"TP": 0.1})
+    with pytest.raises(ValidationError):
+        em.record_sample(task.id, sampled.version, {"NH3-N": float("nan")})
+    readings = [e for e in em.log_entries(cid) if e.kind is LogKind.READING]
+    assert readings[-1].text == "连江桥：NH3-N 2.4mg/L，CODMn 9.1mg/L"
+    ended = em.end_monitoring(task.id, sampled.version, "断面恢复Ⅲ类")
+    assert ended.status(clock.now).value == "ended"
+    with pytest.raises(IllegalTransition):
+        em.end_monitoring(task.id, ended.version, "again")
+    # Dispatch from a step: the case goes to the step's unit and the log says so.
+    act = em.activate_plan(cid, "water_pollution")
+    entry = em.dispatch_step(act.steps[0].id)
+    assert entry.kind is LogKind.DISPATCH and "武进执法分局" in entry.text
+    assert em.desk.get_case(cid).unit_id == "branch-wujin"

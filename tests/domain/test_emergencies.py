@@ -266,3 +266,30 @@ def test_figures_text() -> None:
         figures_text_zh(Figures(deaths=2, evacuated=12_000, intake_cut=IntakeCut.COUNTY))
         == "死亡2人，疏散转移12,000人，县级城市饮用水水源地取水中断"
     )
+
+
+def test_monitoring_task_timing_and_samples() -> None:
+    from datetime import timedelta
+
+    from dispatch_app.domain.emergency_monitoring import (
+        MonitoringTask,
+        TaskStatus,
+        validate_sample,
+    )
+    from dispatch_app.domain.errors import IllegalTransition
+
+    task = MonitoringTask("WQ-N-01", ("NH3-N",), 30, "monitoring-center", T)
+    assert task.status(T + timedelta(minutes=30)) is TaskStatus.ON_TIME
+    assert task.status(T + timedelta(minutes=30, seconds=1)) is TaskStatus.OVERDUE
+    later = MonitoringTask(
+        "WQ-N-01", ("NH3-N",), 30, "monitoring-center", T, T + timedelta(minutes=25), 1
+    )
+    assert later.next_due_at == T + timedelta(minutes=55)
+    assert validate_sample(task, {"NH3-N": 2}) == {"NH3-N": 2.0}
+    for bad in ({}, {"TP": 1.0}, {"NH3-N": -1.0}, {"NH3-N": "2"}, {"NH3-N": float("inf")}):
+        with pytest.raises(ValidationError):
+            validate_sample(task, bad)
+    ended = MonitoringTask("WQ-N-01", ("NH3-N",), 30, "m", T, ended_at=T)
+    assert ended.status(T) is TaskStatus.ENDED
+    with pytest.raises(IllegalTransition):
+        validate_sample(ended, {"NH3-N": 1.0})
