@@ -1,0 +1,282 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AlarmIntegration</name>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="86"/>
+        <source>Alarms</source>
+        <translation>报警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="95"/>
+        <source>Alarm rules…</source>
+        <translation>报警规则…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="98"/>
+        <source>Edit the alarm rules (administrators)</source>
+        <translation>编辑报警规则（管理员）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="103"/>
+        <source>Alarm panel</source>
+        <translation>报警面板</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="182"/>
+        <source>Alarm evaluation failed: %1</source>
+        <translation>报警判定失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="203"/>
+        <source>Alarm rules changed on another workstation</source>
+        <translation>报警规则已在其他席位修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="211"/>
+        <source>Alarm: %1</source>
+        <translation>报警：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="227"/>
+        <source>%1 unacknowledged, %2 active, %3 shelved</source>
+        <translation>未确认 %1 条，活动 %2 条，搁置 %3 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="298"/>
+        <source>Alarm acknowledged</source>
+        <translation>报警已确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="309"/>
+        <source>Alarm shelved</source>
+        <translation>报警已搁置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="318"/>
+        <source>Open a case</source>
+        <translation>立案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="319"/>
+        <source>Open a quality case for this alarm?
+%1</source>
+        <translation>为该报警创建环境质量问题事项？
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="337"/>
+        <source>Only an administrator edits the alarm rules</source>
+        <translation>只有管理员可以编辑报警规则</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmPanel</name>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="78"/>
+        <source>High</source>
+        <extracomment>Set on rows whose background is in the &quot;on&quot; phase of the flash (tests and screen readers).</extracomment>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="79"/>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="80"/>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="87"/>
+        <source>Active, unacknowledged</source>
+        <translation>报警中·未确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="90"/>
+        <source>Active, acknowledged</source>
+        <translation>报警中·已确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="93"/>
+        <source>Cleared, unacknowledged</source>
+        <translation>已消除·未确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="96"/>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="102"/>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="103"/>
+        <source>6 hours</source>
+        <translation>6 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="104"/>
+        <source>12 hours</source>
+        <translation>12 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="105"/>
+        <source>1 day</source>
+        <translation>1 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="143"/>
+        <source>Priority</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="144"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="145"/>
+        <source>Station</source>
+        <translation>站点/断面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="146"/>
+        <source>Alarm</source>
+        <translation>报警内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="147"/>
+        <source>Value</source>
+        <translation>数值/限值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="148"/>
+        <source>Raised</source>
+        <translation>触发时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="149"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="150"/>
+        <source>Marks</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="205"/>
+        <source>chattering</source>
+        <translation>频繁振荡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="207"/>
+        <source>stale</source>
+        <translation>长期未消除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="211"/>
+        <source>shelved until %1</source>
+        <translation>搁置至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="217"/>
+        <source>case linked</source>
+        <translation>已立案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="356"/>
+        <source>A acknowledge · S shelve · Enter open case</source>
+        <translation>A 确认 · S 搁置 · 回车 打开事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="418"/>
+        <source>Alarm flood: %1 more alarms grouped</source>
+        <translation>报警洪流：另有 %1 条报警已合并</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="430"/>
+        <source>Alarms: ▲high %1 ◆medium %2 ●low %3</source>
+        <translation>报警：▲高 %1 ◆中 %2 ●低 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="443"/>
+        <source>Acknowledge alarm</source>
+        <translation>确认报警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="449"/>
+        <source>Note (optional): what was done</source>
+        <translation>备注（可选）：已采取的措施</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="451"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="466"/>
+        <source>Shelve alarm</source>
+        <translation>搁置报警</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="476"/>
+        <source>Reason (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="478"/>
+        <source>For</source>
+        <translation>搁置时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="479"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>AlarmRulesEditor</name>
+    <message>
+        <location filename="../../ui/alarm_rules_editor.py" line="44"/>
+        <location filename="../../ui/alarm_rules_editor.py" line="145"/>
+        <source>Alarm rules (revision %1)</source>
+        <translation>报警规则（第 %1 版）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_rules_editor.py" line="58"/>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_rules_editor.py" line="59"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_rules_editor.py" line="60"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_rules_editor.py" line="89"/>
+        <source>%1 rules, all valid</source>
+        <translation>共 %1 条规则，全部有效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_rules_editor.py" line="132"/>
+        <source>Someone saved revision %1 meanwhile; your text is kept here. Copy it, close, reopen the editor and apply your change again.</source>
+        <translation>其他人已保存第 %1 版；您的内容仍保留在此。请复制后关闭，重新打开编辑器再修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_rules_editor.py" line="146"/>
+        <source>Saved as revision %1</source>
+        <translation>已保存为第 %1 版</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,395 @@
+"""Alarms in the desk window: one call, ``install_alarms(workspace, window, feed=...)``.
+
+Wires the live feed to the alarm desk and the alarm desk to the panel and the status bar:
+
+* every page of observations from the feed poller goes to ``AlarmDesk.feed`` (it only queues
+  them); the registry from the poller's first load becomes the engine's stations, and the
+  latest readings of that load seed it;
+* a timer evaluates every ``evaluate_every_ms`` and ticks every ``tick_every_ms`` in an executor
+  of its own (one thread: rounds never overlap, and an officer's acknowledgement, which goes
+  through the workspace's ordered ``DeskCalls``, never waits behind a round);
+* the alarm desk's updates (ours from the executor, other workstations' from the change feed)
+  hop to the UI thread through a queued signal and move just the rows that changed;
+* A, S and Enter on the panel ask for a note, a shelving reason, or open the case;
+* an optional sound cue (``QApplication.beep``; QtMultimedia is not in PySide6-Essentials) for
+  new announcements, off by default and in tests;
+* Administration → Alarm rules… opens the rules editor for administrators.
+
+The lead adds, in ui/application.py after the feed is installed::
+
+    install_alarms(workspace, workspace.window, feed=workspace.feed)
+
+(``feed`` may be None: the panel still shows and works the stored alarms; a feed connected later
+goes through ``workspace.alarms.connect_feed(handle)``.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+
+from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate
+from dispatch_app.domain.alarm_rules import RuleSet
+from dispatch_app.domain.alarms import Alarm, Announcement
+from dispatch_app.domain.roles import Permission
+from dispatch_app.feed.network_state import StationsBatch
+from ui.alarm_panel import AcknowledgeDialog, AlarmPanel, ShelveDialog, counts_text
+from ui.alarm_rules_editor import AlarmRulesEditor
+from ui.errors import describe_error
+from ui.i18n import current_language
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    """Carries alarm updates from any thread to the UI thread (queued: the QObject lives on
+    the UI thread and the emitter does not)."""
+
+    updated = Signal(object)
+
+
+class AlarmIntegration(QObject):
+    """The alarm part of one workstation's window."""
+
+    announced = Signal(object)  # Announcement, on the UI thread
+
+    def __init__(
+        self,
+        workspace: Any,
+        window: Any,
+        alarm_desk: AlarmDesk | None = None,
+        *,
+        feed: Any = None,
+        evaluate_every_ms: int = 2000,
+        tick_every_ms: int = 5000,
+        sound: bool = False,
+    ) -> None:
+        super().__init__(workspace)
+        self.workspace = workspace
+        self.window = window
+        self.desk = workspace.desk
+        self.alarm_desk = alarm_desk or AlarmDesk.open(self.desk)
+        self.sound = sound
+        self.beeps = 0  # how many cues were given (the sound is hard to hear in a test)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarms")
+        self._round: asyncio.Future[Any] | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+        self.panel = AlarmPanel(self._station_name, self._alarm_text, self.alarm_desk.clock)
+        self.window.add_view("alarms", self.panel, "bottom", self.tr("Alarms"))
+        self.status_label = QLabel(self.window)
+        self.status_label.setObjectName("statusAlarms")
+        self.window.status.addPermanentWidget(self.status_label)
+        self.panel.table.acknowledgeRequested.connect(self.request_acknowledge)
+        self.panel.table.shelveRequested.connect(self.request_shelve)
+        self.panel.table.openCaseRequested.connect(self.request_open_case)
+        self.rules_action = self.window.add_action(
+            "alarm_rules",
+            self.tr("Alarm rules…"),
+            self.window.menu_admin,
+            lambda: self._spawn(self.edit_rules()),
+            tip=self.tr("Edit the alarm rules (administrators)"),
+        )
+        self.rules_action.setEnabled(self.desk.can(Permission.MANAGE_RULES))
+        self.focus_action = self.window.add_action(
+            "alarm_panel",
+            self.tr("Alarm panel"),
+            self.window.menu_view,
+            self.focus_panel,
+            shortcut="F9",
+        )
+
+        self._relay = _Relay(self)
+        self._relay.updated.connect(self._on_update, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe.append(self.alarm_desk.subscribe(self._relay.updated.emit))
+        self.alarm_desk.start()
+        self.panel.show_alarms(self.alarm_desk.alarms())
+        self._refresh_counts()
+
+        self._evaluate_timer = QTimer(self)
+        self._evaluate_timer.setInterval(evaluate_every_ms)
+        self._evaluate_timer.timeout.connect(lambda: self._run_round(self.alarm_desk.evaluate))
+        self._tick_timer = QTimer(self)
+        self._tick_timer.setInterval(tick_every_ms)
+        self._tick_timer.timeout.connect(self._on_tick)
+        self._evaluate_timer.start()
+        self._tick_timer.start()
+        if feed is not None:
+            self.connect_feed(feed)
+        closing = getattr(self.window, "closing", None)
+        if closing is not None:
+            closing.connect(self.shutdown)
+
+    # ------------------------------------------------------------------ feed
+
+    def connect_feed(self, feed: Any) -> None:
+        """Take observations and the registry from a ``FeedHandle`` (ui/feed_bridge.py) or a
+        bare ``FeedPoller``."""
+        poller = getattr(feed, "poller", feed)
+        self._unsubscribe.append(poller.subscribe_observations(self.alarm_desk.feed))
+        self._unsubscribe.append(poller.subscribe_stations(self._on_stations))
+        network = poller.network
+        if network.stations:
+            self._seed(network.stations.values(), network.snapshots())
+
+    def _on_stations(self, batch: StationsBatch) -> None:
+        if batch.initial:
+            stations = [s.station for s in batch.snapshots.values()]
+            self._seed(stations, batch.snapshots)
+
+    def _seed(self, stations: Any, snapshots: Any) -> None:
+        """The registry of a full load, and its latest readings (a full load delivers them
+        through /latest, not as observation pages)."""
+        try:
+            self.alarm_desk.set_stations(list(stations))
+        except ValueError as exc:
+            log.warning("alarm engine cannot take the registry: %s", exc)
+            self.workspace.say(str(exc), error=True)
+            return
+        self.alarm_desk.feed(
+            (sid, parameter, reading.time, reading.value, reading.flag)
+            for sid, snapshot in snapshots.items()
+            for parameter, reading in snapshot.readings.items()
+        )
+
+    # ------------------------------------------------------------------ rounds
+
+    def _on_tick(self) -> None:
+        self._run_round(self.alarm_desk.tick)
+        self._refresh_counts()  # shelving expiry and flood end show even without changes
+
+    def _run_round(self, fn: Callable[[], Any]) -> None:
+        if self._round is not None and not self._round.done():
+            return  # the previous round is still writing: never queue rounds up
+        loop = asyncio.get_event_loop()
+        self._round = loop.run_in_executor(self._executor, fn)
+        self._round.add_done_callback(self._round_done)
+
+    def _round_done(self, future: asyncio.Future[Any]) -> None:
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is not None:
+            log.warning("alarm round failed: %s", exc)
+            self.workspace.say(
+                self.tr("Alarm evaluation failed: %1").replace("%1", describe_error(exc)),
+                error=True,
+            )
+
+    async def evaluate_now(self) -> Any:
+        """One evaluation round now (tests, and the desk after reconnecting)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.alarm_desk.evaluate)
+
+    async def tick_now(self) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self.alarm_desk.tick)
+
+    # ------------------------------------------------------------------ updates
+
+    def _on_update(self, update: AlarmUpdate) -> None:
+        if update.alarms:
+            self.panel.apply(update.alarms)
+        for announcement in update.announcements:
+            self._announce(announcement)
+        if update.rules_changed and update.local is False:
+            self.workspace.say(self.tr("Alarm rules changed on another workstation"))
+        self._refresh_counts()
+
+    def _announce(self, announcement: Announcement) -> None:
+        if announcement.summary:
+            self.panel.show_flood(announcement)
+        zh = current_language() == "zh"
+        self.window.status.show_activity(
+            self.tr("Alarm: %1").replace(
+                "%1", announcement.text_zh if zh else announcement.text_en
+            ),
+            10000,
+        )
+        if self.sound:
+            QApplication.beep()
+            self.beeps += 1
+        self.announced.emit(announcement)
+
+    def _refresh_counts(self) -> None:
+        counts = self.alarm_desk.counts()
+        text = counts_text(counts)
+        self.panel.show_counts(counts)
+        self.status_label.setText(text)
+        self.status_label.setToolTip(
+            self.tr("%1 unacknowledged, %2 active, %3 shelved")
+            .replace("%1", str(counts.unacknowledged))
+            .replace("%2", str(counts.active))
+            .replace("%3", str(counts.shelved))
+        )
+        if not self.alarm_desk.in_flood():
+            self.panel.show_flood(None)
+
+    # ------------------------------------------------------------------ names
+
+    def _station_name(self, station_id: str) -> str:
+        station = self.alarm_desk.station(station_id)
+        if station is None:
+            return station_id
+        zh = current_language() == "zh"
+        return station.name if zh or not station.name_en else station.name_en
+
+    def _alarm_text(self, alarm: Alarm) -> str:
+        return alarm.message_zh if current_language() == "zh" else alarm.message_en
+
+    def _title(self, key: str) -> str:
+        try:
+            alarm = self.alarm_desk.get(key)
+        except Exception:
+            return key
+        return f"{self._station_name(alarm.station_id)} — {self._alarm_text(alarm)}"
+
+    # ------------------------------------------------------------------ operator actions
+
+    def focus_panel(self) -> None:
+        dock = self.window.docks.get("alarms")
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+        self.panel.table.setFocus()
+
+    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
+        spawn = getattr(self.workspace, "spawn", None)
+        if callable(spawn):
+            task: asyncio.Future[Any] = spawn(coro)
+            return task
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def request_acknowledge(self, key: str) -> None:
+        self._spawn(self.acknowledge(key))
+
+    def request_shelve(self, key: str) -> None:
+        self._spawn(self.shelve(key))
+
+    def request_open_case(self, key: str) -> None:
+        self._spawn(self.open_case(key))
+
+    async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return await self.workspace.calls.call(fn, *args)
+        except Exception as exc:  # a refusal (nothing pending, stale, no permission): say it
+            self.workspace.say(describe_error(exc), error=True)
+            return None
+
+    async def acknowledge(self, key: str) -> Alarm | None:
+        alarm = self.alarm_desk.get(key)
+        dialog = AcknowledgeDialog(self._title(key), self.window)
+        if await self.workspace.run_dialog(dialog) != AcknowledgeDialog.DialogCode.Accepted:
+            return None
+        done: Alarm | None = await self._call(
+            self.alarm_desk.acknowledge, key, dialog.note.text(), alarm.version
+        )
+        if done is not None:
+            self.workspace.say(self.tr("Alarm acknowledged"))
+        return done
+
+    async def shelve(self, key: str) -> Alarm | None:
+        dialog = ShelveDialog(self._title(key), self.window)
+        if await self.workspace.run_dialog(dialog) != ShelveDialog.DialogCode.Accepted:
+            return None
+        done: Alarm | None = await self._call(
+            self.alarm_desk.shelve, key, dialog.code, dialog.reason.text()
+        )
+        if done is not None:
+            self.workspace.say(self.tr("Alarm shelved"))
+        return done
+
+    async def open_case(self, key: str) -> int | None:
+        """Enter: the linked case, or (confirmed) a new quality case for the alarm."""
+        alarm = self.alarm_desk.get(key)
+        if alarm.case_id is None:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                self.tr("Open a case"),
+                self.tr("Open a quality case for this alarm?\n%1").replace("%1", self._title(key)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                self.window,
+            )
+            box.setObjectName("alarmOpenCaseBox")
+            if await self.workspace.run_dialog(box) != QMessageBox.StandardButton.Yes:
+                return None
+        case = await self._call(self.alarm_desk.open_case, key)
+        if case is None:
+            return None
+        select = getattr(self.workspace.queue, "select_case", None)
+        if callable(select):
+            select(case.id)
+        self.workspace.open_case(case.id)
+        return int(case.id)
+
+    async def edit_rules(self) -> RuleSet | None:
+        if not self.desk.can(Permission.MANAGE_RULES):
+            self.workspace.say(self.tr("Only an administrator edits the alarm rules"), error=True)
+            return None
+
+        async def save(text: str, revision: int) -> RuleSet:
+            saved: RuleSet = await self.workspace.calls.call(
+                self.alarm_desk.save_rules, text, revision
+            )
+            return saved
+
+        editor = AlarmRulesEditor(
+            self.alarm_desk.rules_text, self.alarm_desk.rule_set.revision, save, self.window
+        )
+        self.editor = editor
+        await self.workspace.run_dialog(editor)
+        return editor.saved
+
+    # ------------------------------------------------------------------ shutdown
+
+    def shutdown(self) -> None:
+        """Stop the timers and the executor, stop following the feed and the desk (the
+        window closes; safe to call twice)."""
+        self._evaluate_timer.stop()
+        self._tick_timer.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        self.alarm_desk.close()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def install_alarms(
+    workspace: Any,
+    window: QWidget | None = None,
+    *,
+    feed: Any = None,
+    alarm_desk: AlarmDesk | None = None,
+    sound: bool = False,
+    evaluate_every_ms: int = 2000,
+    tick_every_ms: int = 5000,
+) -> AlarmIntegration:
+    """Adds alarms to a logged-in workspace's window; returns the integration (a child of the
+    workspace, also ``workspace.alarms``). ``feed`` is the ``FeedHandle`` of
+    ``ui.feed_bridge.install_feed`` (or None for now: ``connect_feed`` later);
+    ``alarm_desk`` defaults to ``AlarmDesk.open(workspace.desk)`` (rules from resources/)."""
+    target = window if window is not None else workspace.window
+    integration = AlarmIntegration(
+        workspace,
+        target,
+        alarm_desk,
+        feed=feed,
+        sound=sound,
+        evaluate_every_ms=evaluate_every_ms,
+        tick_every_ms=tick_every_ms,
+    )
+    workspace.alarms = integration
+    return integration
+
+
+__all__ = ["AlarmIntegration", "install_alarms"]
