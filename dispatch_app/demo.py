@@ -27,7 +27,7 @@ from dispatch_app.domain.districts import District
 from dispatch_app.domain.reference import format_reference, reference_year, sequence_name
 from dispatch_app.domain.units import UnitKind
 from dispatch_app.domain.workflow import ClosureCode
-from dispatch_app.store.case_records import set_sequence_at_least
+from dispatch_app.store.case_records import rebuild_case_search, set_sequence_at_least
 from dispatch_app.store.database import Store
 from dispatch_app.store.models import cases
 from dispatch_app.store.schema import refresh_statistics
@@ -420,6 +420,7 @@ def bulk_seed(
     with store.write() as conn:
         for year, last in year_counts.items():
             set_sequence_at_least(conn, sequence_name(year), last)
+        rebuild_case_search(conn)
     refresh_statistics(store)
 
 

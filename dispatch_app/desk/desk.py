@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, replace
@@ -57,7 +56,14 @@ from dispatch_app.store.change_feed import Change, ChangeFeed, record_change
 from dispatch_app.store.database import Store
 from dispatch_app.store.engine import DEFAULT_BUSY_TIMEOUT_S
 from dispatch_app.store.errors import ConflictError, NotFound, StoreUnavailable
-from dispatch_app.store.queue import QueueQuery, QueueRow, queue_count, queue_page, unit_loads
+from dispatch_app.store.queue import (
+    QueueQuery,
+    QueueRow,
+    has_text_index,
+    queue_count,
+    queue_page,
+    unit_loads,
+)
 from dispatch_app.store.schema import refresh_statistics, upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -108,7 +114,7 @@ class Desk:
         self.events = EventBus()
         self._user: UserView | None = None
         self._feed: ChangeFeed | None = None
-        self._lock = threading.Lock()
+        self._has_text_index: bool | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -137,6 +143,7 @@ class Desk:
                 upgrade_to_head(store)
                 with contextlib.suppress(StoreUnavailable):  # read-only: plan without stats
                     refresh_statistics(store)
+                    _complete_search_index(store)
         except Exception:
             store.dispose()
             raise
@@ -968,13 +975,19 @@ class Desk:
                 "分页参数无效",
             )
         with self.store.read() as conn:
-            return queue_page(conn, query, self.clock(), offset, limit)
+            return queue_page(conn, query, self.clock(), offset, limit, self._text_index(conn))
 
     def queue_count(self, query: QueueQuery | None = None) -> int:
         self._actor()
         query = self._check_query(query or QueueQuery())
         with self.store.read() as conn:
-            return queue_count(conn, query, self.clock())
+            return queue_count(conn, query, self.clock(), self._text_index(conn))
+
+    def _text_index(self, conn: Connection) -> bool:
+        # Looked up once: the index comes with a schema revision, which is fixed after open.
+        if self._has_text_index is None:
+            self._has_text_index = has_text_index(conn)
+        return self._has_text_index
 
     def _check_query(self, query: QueueQuery) -> QueueQuery:
         from dispatch_app.domain.cases import Priority
@@ -1102,6 +1115,17 @@ class Desk:
 
     def can(self, permission: Permission) -> bool:
         return self._user is not None and allows(self._user.role, permission)
+
+
+def _complete_search_index(store: Store) -> None:
+    """Rows written around the store (a bulk import) are missing from the search index:
+    refill it then, so a search never silently misses cases."""
+    with store.read() as conn:
+        complete = case_records.case_search_is_complete(conn)
+    if not complete:
+        log.warning("case search index incomplete: rebuilding it")
+        with store.write() as conn:
+            case_records.rebuild_case_search(conn)
 
 
 def _jsonable(value: Any) -> Any:

@@ -74,7 +74,58 @@ _TIMELINE_COLUMNS = (
 
 def insert_case(conn: Connection, values: Mapping[str, Any]) -> int:
     result = conn.execute(_INSERT_CASE, {**values, "version": 1})
-    return int(result.scalar_one())
+    case_id = int(result.scalar_one())
+    _index_text(conn, case_id, values.get("title"), values.get("description"), replace=False)
+    return case_id
+
+
+# The SQLite trigram index of revision 0004 (absent on PostgreSQL and on SQLite builds without
+# FTS5): written with the case in the same transaction.
+def has_case_search(conn: Connection) -> bool:
+    if conn.dialect.name != "sqlite":
+        return False
+    # Remembered per connection once found (a migration may create it later, never drop it).
+    if conn.info.get("dispatch_has_case_search"):
+        return True
+    found = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'case_search'"
+    ).first()
+    if found is not None:
+        conn.info["dispatch_has_case_search"] = True
+    return found is not None
+
+
+def _index_text(
+    conn: Connection, case_id: int, title: Any, description: Any, *, replace: bool
+) -> None:
+    if not has_case_search(conn):
+        return
+    if replace:
+        conn.exec_driver_sql("DELETE FROM case_search WHERE rowid = ?", (case_id,))
+    conn.exec_driver_sql(
+        "INSERT INTO case_search (rowid, text) VALUES (?, ?)",
+        (case_id, f"{title or ''} {description or ''}"),
+    )
+
+
+def rebuild_case_search(conn: Connection) -> None:
+    """Refill the search index from ``cases`` in one statement (after bulk loads)."""
+    if not has_case_search(conn):
+        return
+    conn.exec_driver_sql("DELETE FROM case_search")
+    conn.exec_driver_sql(
+        "INSERT INTO case_search (rowid, text) SELECT id, "
+        "coalesce(title, '') || ' ' || coalesce(description, '') FROM cases"
+    )
+
+
+def case_search_is_complete(conn: Connection) -> bool:
+    """Whether the index has one row per case (a cheap check the desk runs on open)."""
+    if not has_case_search(conn):
+        return True
+    indexed = conn.exec_driver_sql("SELECT count(*) FROM case_search").scalar_one()
+    total = conn.exec_driver_sql("SELECT count(*) FROM cases").scalar_one()
+    return bool(indexed == total)
 
 
 def get_case(conn: Connection, case_id: int) -> RowMapping:
@@ -120,6 +171,8 @@ def update_case_returning(
         .first()
     )
     if row is not None:
+        if "title" in values or "description" in values:
+            _index_text(conn, case_id, row["title"], row["description"], replace=True)
         return row
     current = get_case(conn, case_id)  # raises NotFound when it is gone
     raise ConflictError(

@@ -13,8 +13,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 
+from dispatch_app.store.case_records import has_case_search
 from dispatch_app.store.models import cases
 
 # Open means a deadline still runs (same statuses as dispatch_app.domain.cases.Status.is_open).
@@ -122,7 +133,9 @@ def _escape_like(text: str) -> str:
 _REFERENCE_PREFIX = re.compile(r"^CZ-\d{4}(-\d{0,7})?$")
 
 
-def _conditions(query: QueueQuery, now: datetime, dialect: str) -> list[ColumnElement[bool]]:
+def _conditions(
+    query: QueueQuery, now: datetime, dialect: str, indexed: bool
+) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if query.kinds:
         conds.append(cases.c.kind.in_(query.kinds))
@@ -138,23 +151,37 @@ def _conditions(query: QueueQuery, now: datetime, dialect: str) -> list[ColumnEl
         conds.append(cases.c.due_at < now)
     text = query.text.strip()
     if text:
-        conds.append(_text_condition(text, dialect))
+        conds.append(_text_condition(text, dialect, indexed))
     return conds
 
 
-def _text_condition(text: str, dialect: str) -> ColumnElement[bool]:
+def _text_condition(text: str, dialect: str, indexed: bool) -> ColumnElement[bool]:
     """Search over reference, title and description.
 
     A reference (or the start of one, like ``CZ-2026-0001``) is looked up as a range on the
-    unique reference index. Other text is a substring match: SQLite's LIKE already ignores
-    ASCII case (and Chinese has none), so it avoids ILIKE's lower() on every row; PostgreSQL
-    uses ILIKE.
+    unique reference index. On SQLite with the trigram index (revision 0004), text of three
+    characters or more is a phrase query on that index over title and description, plus a
+    substring match on the short reference column; shorter text is a substring match
+    (LIKE already ignores ASCII case there, and Chinese has none, which spares ILIKE's
+    lower() on every row). PostgreSQL uses ILIKE.
     """
     upper = text.upper()
     if _REFERENCE_PREFIX.match(upper):
         if dialect == "sqlite":  # BINARY collation: a range scan on the unique index
             return and_(cases.c.reference >= upper, cases.c.reference < upper + "\uffff")
         return cases.c.reference.like(upper + "%")
+    if dialect == "sqlite" and indexed and len(text) >= 3:
+        # The trigram index covers title and description; references are matched apart.
+        phrase = '"' + text.replace('"', '""') + '"'
+        hits: Select[Any] = (
+            select(literal_column("rowid"))
+            .select_from(table("case_search"))
+            .where(literal_column("case_search").op("MATCH")(phrase))
+        )
+        return or_(
+            cases.c.id.in_(hits),
+            cases.c.reference.like(f"%{_escape_like(text)}%", escape="\\"),
+        )
     pattern = f"%{_escape_like(text)}%"
     if dialect == "sqlite":
         return or_(
@@ -188,22 +215,34 @@ def _ordered(stmt: Select[Any], query: QueueQuery) -> Select[Any]:
     return stmt.order_by(*keys)
 
 
+def has_text_index(conn: Connection) -> bool:
+    """Whether the SQLite trigram index of revision 0004 exists in this database."""
+    return has_case_search(conn)
+
+
 def queue_page(
-    conn: Connection, query: QueueQuery, now: datetime, offset: int, limit: int
+    conn: Connection,
+    query: QueueQuery,
+    now: datetime,
+    offset: int,
+    limit: int,
+    text_index: bool = False,
 ) -> list[QueueRow]:
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
     stmt = select(*QUEUE_COLUMNS)
-    conds = _conditions(query, now, conn.dialect.name)
+    conds = _conditions(query, now, conn.dialect.name, text_index)
     if conds:
         stmt = stmt.where(and_(*conds))
     stmt = _ordered(stmt, query).offset(offset).limit(limit)
     return [QueueRow(**row._mapping) for row in conn.execute(stmt)]
 
 
-def queue_count(conn: Connection, query: QueueQuery, now: datetime) -> int:
+def queue_count(
+    conn: Connection, query: QueueQuery, now: datetime, text_index: bool = False
+) -> int:
     stmt = select(func.count()).select_from(cases)
-    conds = _conditions(query, now, conn.dialect.name)
+    conds = _conditions(query, now, conn.dialect.name, text_index)
     if conds:
         stmt = stmt.where(and_(*conds))
     return int(conn.execute(stmt).scalar_one())

@@ -81,7 +81,8 @@ def test_queue_on_100k_cases(big_desk: tuple[Desk, float], bench: Any) -> None:
         "sort created": QueueQuery(sort=QueueSort.CREATED),
         "sort priority": QueueQuery(sort=QueueSort.PRIORITY),
         "sort reference desc": QueueQuery(sort=QueueSort.REFERENCE, descending=True),
-        "search text 化工": QueueQuery(text="化工"),
+        "search 2 chars 化工 (scan)": QueueQuery(text="化工"),
+        "search 4 chars 化工企业 (trigram index)": QueueQuery(text="化工企业"),
         "search reference": QueueQuery(text="CZ-2026-0001"),
     }
     for name, query in changes.items():

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import insert
 
 from dispatch_app.desk import Desk, QueueQuery, QueueSort
 from dispatch_app.desk.errors import ValidationError
 from dispatch_app.domain.cases import CaseKind, Priority
 from dispatch_app.domain.districts import District
-from tests.desk.conftest import Clock, draft
+from dispatch_app.store.models import cases
+from dispatch_app.store.queue import has_text_index
+from tests.desk.conftest import PASSWORD, Clock, draft
 
 
 @pytest.fixture
@@ -125,3 +128,42 @@ def test_row_deadline_matches_the_case(desk: Desk, seeded: dict[str, int], clock
     case = desk.get_case(row.id)
     later = clock.now + timedelta(minutes=20)
     assert desk.deadline(row, later) == desk.deadline(case, later)
+
+
+def test_search_index_follows_edits(desk: Desk, seeded: dict[str, int]) -> None:
+    """Three characters or more go through the trigram index on SQLite (ILIKE on
+    PostgreSQL); the results must be the same as a substring match, also after edits."""
+    with desk.store.read() as conn:
+        assert has_text_index(conn) == desk.store.is_sqlite
+    target = seeded["p_p4_tianning"]
+    assert _refs(desk, QueueQuery(text="餐饮油烟")) == [target]
+    case = desk.get_case(target)
+    desk.edit_case(target, case.version, {"title": "居民投诉烧烤店烟雾"})
+    assert _refs(desk, QueueQuery(text="餐饮油烟")) == []
+    assert _refs(desk, QueueQuery(text="烧烤店")) == [target]
+    assert _refs(desk, QueueQuery(text="烟雾")) == [target]  # two characters: substring scan
+    # Quotes and FTS operators are searched literally.
+    assert _refs(desk, QueueQuery(text='"OR" AND *')) == []
+    # ASCII case is ignored on both databases.
+    quoted = desk.create_case(draft(title="某企业VOCs治理设施未运行"))
+    assert _refs(desk, QueueQuery(text="vocs")) == [quoted.id]
+
+
+def test_rows_written_around_the_store_are_indexed_on_open(
+    desk: Desk, seeded: dict[str, int], clock: Clock
+) -> None:
+    """A bulk import that bypasses the store leaves the search index short; the next start
+    of the desk refills it, so a search never silently misses cases."""
+    row = dict(desk.get_case(seeded["q_p3_wujin"]).__dict__)
+    for key in ("id", "kind", "status", "priority", "district", "source"):
+        row[key] = getattr(row[key], "value", row[key])
+    row.pop("id")
+    row.update(reference="CZ-2026-900001", title="溧阳市某水泥厂粉尘无组织排放", version=1)
+    with desk.store.write() as conn:
+        conn.execute(insert(cases).values(**row))
+    reopened = Desk.open(desk.store.url, clock=clock)
+    try:
+        reopened.login("admin", PASSWORD)
+        assert reopened.queue_count(QueueQuery(text="水泥厂粉尘")) == 1
+    finally:
+        reopened.close()
