@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +23,19 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
+from dispatch_app.desk.drills import MAX_SPEED, DrillDesk, DrillRunner
 from dispatch_app.desk.emergencies import AlertView, EmergencyDesk, EmergencyView
 from dispatch_app.desk.events import Changed
+from dispatch_app.desk.registry import default_resources_dir
 from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.emergencies import Figures
 from dispatch_app.domain.heavy_pollution import AlertLevel
@@ -64,6 +72,53 @@ class AlertDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+
+class DrillDialog(QDialog):
+    """Start a drill: which scenario, how fast."""
+
+    def __init__(self, scenarios: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Start a drill"))
+        form = QFormLayout(self)
+        self.scenario = QComboBox()
+        for name in scenarios:
+            self.scenario.addItem(name, name)
+        self.speed = QSpinBox()
+        self.speed.setRange(1, MAX_SPEED)
+        self.speed.setValue(60)
+        self.speed.setSuffix("×")
+        form.addRow(self.tr("Scenario"), self.scenario)
+        form.addRow(self.tr("Speed"), self.speed)
+        note = QLabel(
+            self.tr(
+                "Everything the drill produces is marked exercise and can be removed as a "
+                "whole afterwards."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class ReportDialog(QDialog):
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        self.text = QPlainTextEdit(text)
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(900, 600)
 
 
 class EmergencyIntegration(QObject):
@@ -124,6 +179,33 @@ class EmergencyIntegration(QObject):
             lambda: self.spawn(self.import_cap_dialog()),
         )
 
+        self.menu.addSeparator()
+        add(
+            "drill_start",
+            self.tr("Start a drill…"),
+            self.menu,
+            lambda: self.spawn(self.start_drill_dialog()),
+        )
+        add("drill_end", self.tr("End the drill"), self.menu, self.end_drill)
+        add(
+            "drill_report",
+            self.tr("Drill report…"),
+            self.menu,
+            lambda: self.spawn(self.show_drill_report()),
+        )
+        add(
+            "drill_remove",
+            self.tr("Remove the drill's cases (shift leader)…"),
+            self.menu,
+            lambda: self.spawn(self.remove_drill()),
+        )
+        self.drills: DrillDesk | None = None
+        self.drill_id: int | None = None
+        self._runner: DrillRunner | None = None
+        self._runner_thread: threading.Thread | None = None
+        # A drill's data service is a child process: closing the window ends the drill.
+        self.window.destroyed.connect(self.end_drill)
+
         p = self.panel
         p.figures_submitted.connect(lambda f: self.spawn(self.submit_figures(f)))
         p.level_decided.connect(lambda lv, r: self.spawn(self.decide_level(lv, r)))
@@ -136,6 +218,13 @@ class EmergencyIntegration(QObject):
         p.log_submitted.connect(lambda text: self.spawn(self.submit_log(text)))
         p.export_requested.connect(lambda: self.spawn(self.export_log_dialog()))
         p.cap_requested.connect(lambda: self.spawn(self.send_cap()))
+        p.step_dispatch_requested.connect(lambda sid: self.spawn(self.dispatch_step(sid)))
+        p.task_requested.connect(
+            lambda st, params, every: self.spawn(self.assign_monitoring(st, params, every))
+        )
+        p.sample_submitted.connect(
+            lambda tid, ver, values: self.spawn(self.record_sample(tid, ver, values))
+        )
         self.banner.change_requested.connect(lambda: self.spawn(self.change_alert_dialog()))
         self.banner.open_case_requested.connect(workspace.open_case)
         workspace.queue.current_case_changed.connect(self.on_current_case)
@@ -254,6 +343,20 @@ class EmergencyIntegration(QObject):
         if done is not None:
             self.panel.skip_reason.clear()
 
+    async def dispatch_step(self, step_id: int) -> None:
+        await self._act(self.emergencies.dispatch_step, step_id)
+
+    async def assign_monitoring(self, station: str, parameters: list[str], every: int) -> None:
+        if self.view is not None:
+            await self._act(
+                self.emergencies.assign_monitoring, self.view.case.id, station, parameters, every
+            )
+
+    async def record_sample(self, task_id: int, version: int, values: dict[str, float]) -> None:
+        done = await self._act(self.emergencies.record_sample, task_id, version, values)
+        if done is not None:
+            self.panel.sample_recorded()
+
     async def submit_log(self, text: str) -> None:
         if self.view is None:
             return
@@ -327,6 +430,64 @@ class EmergencyIntegration(QObject):
         dialog = AlertDialog(self.alert, self.window)
         if await self.workspace.run_dialog(dialog) == QDialog.DialogCode.Accepted:
             await self.change_alert(dialog.level.currentData(), dialog.reason.text())
+
+    # ---- drills ------------------------------------------------------------------------
+    def drills_desk(self) -> DrillDesk:
+        if self.drills is None:
+            self.drills = DrillDesk(self.emergencies)
+        return self.drills
+
+    async def start_drill_dialog(self) -> None:
+        scenarios = sorted(p.stem for p in (default_resources_dir() / "scenarios").glob("*.toml"))
+        dialog = DrillDialog(scenarios, self.window)
+        if await self.workspace.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        self.start_drill(dialog.scenario.currentData(), float(dialog.speed.value()))
+
+    def start_drill(self, scenario: str, speed: float) -> None:
+        """Play the scenario through the data service in a worker thread until "End the drill"
+        (at most two hours); the cases it opens arrive through the desk's events."""
+        if self._runner_thread is not None and self._runner_thread.is_alive():
+            self.say(self.tr("A drill is already running"), error=True)
+            return
+        runner = DrillRunner(
+            self.drills_desk(), scenario, speed, Path(tempfile.mkdtemp(prefix="desk-drill-"))
+        )
+        self._runner = runner
+
+        def play() -> None:
+            try:
+                drill = runner.run(2 * 3600)
+                self.drill_id = drill.id
+            except Exception:
+                log.exception("drill failed")
+
+        self._runner_thread = threading.Thread(target=play, name="drill", daemon=True)
+        self._runner_thread.start()
+        self.say(self.tr("Drill started: {0} at {1}×").format(scenario, f"{speed:g}"))
+
+    def end_drill(self) -> None:
+        if self._runner is not None:
+            self._runner.stop()
+            if self._runner.drill is not None:
+                self.drill_id = self._runner.drill.id
+            self.say(self.tr("Drill ending"))
+
+    async def show_drill_report(self) -> None:
+        if self.drill_id is None:
+            self.say(self.tr("No drill yet"), error=True)
+            return
+        report = await self.calls.call(self.drills_desk().report, self.drill_id)
+        dialog = ReportDialog(self.tr("Drill report"), report.text(), self.window)
+        await self.workspace.run_dialog(dialog)
+
+    async def remove_drill(self) -> None:
+        if self.drill_id is None:
+            self.say(self.tr("No drill yet"), error=True)
+            return
+        drill = await self._act(self.drills_desk().remove, self.drill_id)
+        if drill is not None:
+            self.say(self.tr("Drill removed: {0} cases").format(len(drill.case_ids)))
 
 
 def install_emergencies(

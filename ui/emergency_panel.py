@@ -36,9 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_app.desk.emergencies import EmergencyView, LogEntryView, StepView
+from dispatch_app.desk.emergencies import (
+    EmergencyView,
+    LogEntryView,
+    MonitoringTaskView,
+    StepView,
+)
 from dispatch_app.domain.cases import EmergencyLevel
 from dispatch_app.domain.emergencies import LEVEL_ZH, Figures, IntakeCut
+from dispatch_app.domain.emergency_monitoring import TaskStatus
 from dispatch_app.domain.emergency_plans import StepStatus
 from dispatch_app.domain.reference import SHANGHAI
 
@@ -62,6 +68,9 @@ class EmergencyPanel(QWidget):
     export_requested = Signal()
     cap_requested = Signal()
     station_requested = Signal(str)
+    step_dispatch_requested = Signal(int)  # step id
+    task_requested = Signal(str, object, int)  # station, parameters, interval minutes
+    sample_submitted = Signal(int, int, object)  # task id, version, {parameter: value}
 
     def __init__(
         self,
@@ -77,6 +86,7 @@ class EmergencyPanel(QWidget):
         self.station_name = station_name
         self.view: EmergencyView | None = None
         self._steps: list[StepView] = []
+        self._tasks: list[MonitoringTaskView] = []
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -191,12 +201,15 @@ class EmergencyPanel(QWidget):
         self.skip_reason = QLineEdit()
         self.skip_reason.setPlaceholderText(self.tr("Reason to skip"))
         self.skip_button = QPushButton(self.tr("Skip step"))
+        self.dispatch_button = QPushButton(self.tr("Dispatch owner"))
         step_row.addWidget(self.done_button)
+        step_row.addWidget(self.dispatch_button)
         step_row.addWidget(self.skip_reason, 1)
         step_row.addWidget(self.skip_button)
         plan_layout.addLayout(step_row)
         self.done_button.clicked.connect(lambda: self._finish("done"))
         self.skip_button.clicked.connect(lambda: self._finish("skipped"))
+        self.dispatch_button.clicked.connect(self._dispatch)
         layout.addWidget(plan_box)
 
         # -- log
@@ -237,6 +250,35 @@ class EmergencyPanel(QWidget):
         focus.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         focus.activated.connect(self.log_entry.setFocus)
 
+        # -- monitoring tasks
+        task_box = QGroupBox(self.tr("Emergency monitoring tasks"))
+        task_layout = QVBoxLayout(task_box)
+        self.tasks = QTableWidget(0, 4)
+        self.tasks.setObjectName("emergencyTasks")
+        self.tasks.setHorizontalHeaderLabels(
+            [self.tr("Station"), self.tr("Parameters"), self.tr("Next sample"), self.tr("Status")]
+        )
+        self.tasks.verticalHeader().hide()
+        self.tasks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tasks.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tasks.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        th = self.tasks.horizontalHeader()
+        th.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2, 3):
+            th.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.tasks.setMaximumHeight(150)
+        task_layout.addWidget(self.tasks)
+        sample_row = QHBoxLayout()
+        self.sample_entry = QLineEdit()
+        self.sample_entry.setObjectName("emergencySampleEntry")
+        self.sample_entry.setPlaceholderText(
+            self.tr("Sample of the selected task: NH3-N=2.4 CODMn=9.1")
+        )
+        self.sample_entry.returnPressed.connect(self._submit_sample)
+        sample_row.addWidget(self.sample_entry, 1)
+        task_layout.addLayout(sample_row)
+        layout.addWidget(task_box)
+
         # -- stations
         st_box = QGroupBox(self.tr("Affected stations (downstream / downwind)"))
         st_layout = QVBoxLayout(st_box)
@@ -247,6 +289,19 @@ class EmergencyPanel(QWidget):
             lambda item: self.station_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         st_layout.addWidget(self.stations)
+        assign_row = QHBoxLayout()
+        self.task_params = QLineEdit()
+        self.task_params.setPlaceholderText(self.tr("Parameters, e.g. NH3-N CODMn"))
+        self.task_interval = QSpinBox()
+        self.task_interval.setRange(5, 1440)
+        self.task_interval.setValue(60)
+        self.task_interval.setSuffix(self.tr(" min"))
+        self.task_button = QPushButton(self.tr("Assign monitoring"))
+        assign_row.addWidget(self.task_params, 1)
+        assign_row.addWidget(self.task_interval)
+        assign_row.addWidget(self.task_button)
+        st_layout.addLayout(assign_row)
+        self.task_button.clicked.connect(self._assign_task)
         layout.addWidget(st_box)
         layout.addStretch(1)
 
@@ -266,6 +321,9 @@ class EmergencyPanel(QWidget):
             self.skip_button,
             self.log_entry,
             self.cap_button,
+            self.dispatch_button,
+            self.task_button,
+            self.sample_entry,
         ):
             w.setEnabled(has and can_work)
         self.level_button.setEnabled(has and can_decide)
@@ -284,7 +342,7 @@ class EmergencyPanel(QWidget):
     def show_emergency(self, view: EmergencyView, entries: Sequence[LogEntryView]) -> None:
         self.view = view
         d = view.detail
-        drill = self.tr(" [EXERCISE]") if view.exercise else ""
+        drill = self.tr(" [EXERCISE]") if view.exercise and "演练" not in view.case.title else ""
         self.title.setText(
             f"<b>{view.case.reference}</b> {view.case.title}{drill}<br>{d.type.name_zh}"
         )
@@ -313,6 +371,7 @@ class EmergencyPanel(QWidget):
         self.intake.setCurrentIndex(max(self.intake.findData(d.figures.intake_cut.value), 0))
         self._show_steps(view)
         self._show_log(entries)
+        self._show_tasks(view)
         self.stations.clear()
         for sid in d.affected_stations:
             self.stations.addItem(f"{self.station_name(sid)} ({sid})")
@@ -333,6 +392,14 @@ class EmergencyPanel(QWidget):
             if selected is not None and s.id == selected.id:
                 self.steps.selectRow(row)
 
+    def _show_tasks(self, view: EmergencyView) -> None:
+        self._tasks = list(view.tasks)
+        self.tasks.setRowCount(len(self._tasks))
+        for row, t in enumerate(self._tasks):
+            values = (self.station_name(t.task.station), "、".join(t.task.parameters), "", "")
+            for col, text in enumerate(values):
+                self.tasks.setItem(row, col, QTableWidgetItem(text))
+
     def _show_log(self, entries: Sequence[LogEntryView]) -> None:
         self.log_list.setRowCount(len(entries))
         for row, e in enumerate(entries):
@@ -348,8 +415,9 @@ class EmergencyPanel(QWidget):
         self.log_list.scrollToBottom()
 
     def tick(self) -> None:
-        """Every second: countdowns and statuses of the checklist."""
+        """Every second: countdowns and statuses of the checklist and the monitoring tasks."""
         now = self.clock()
+        self._tick_tasks(now)
         red = QColor("#d0021b")
         green = QColor("#2e7d32")
         for row, s in enumerate(self._steps):
@@ -386,6 +454,32 @@ class EmergencyPanel(QWidget):
                     else:
                         item.setForeground(color)
 
+    def _tick_tasks(self, now: datetime) -> None:
+        red = QColor("#d0021b")
+        for row, t in enumerate(self._tasks):
+            status = t.status(now)
+            due_item = self.tasks.item(row, 2)
+            status_item = self.tasks.item(row, 3)
+            if due_item is None or status_item is None:
+                continue
+            if status is TaskStatus.ENDED:
+                due_item.setText("")
+                status_item.setText("■ " + self.tr("ended"))
+            else:
+                due_item.setText(countdown(t.task.next_due_at - now))
+                status_item.setText(
+                    ("⚠ " + self.tr("SAMPLE OVERDUE"))
+                    if status is TaskStatus.OVERDUE
+                    else ("○ " + self.tr("{0} samples").format(t.task.samples))
+                )
+            for col in range(4):
+                item = self.tasks.item(row, col)
+                if item is not None:
+                    if status is TaskStatus.OVERDUE:
+                        item.setForeground(red)
+                    else:
+                        item.setData(Qt.ItemDataRole.ForegroundRole, None)
+
     # ---- requests ------------------------------------------------------------------------
     def _submit_figures(self) -> None:
         values = {name: spin.value() for name, spin in self.figure_spins.items()}
@@ -417,6 +511,46 @@ class EmergencyPanel(QWidget):
             self.show_message(self.tr("Select a step first"))
             return
         self.step_finished.emit(step.id, step.version, outcome, self.skip_reason.text())
+
+    def _dispatch(self) -> None:
+        step = self._selected_step()
+        if step is None:
+            self.show_message(self.tr("Select a step first"))
+            return
+        self.step_dispatch_requested.emit(step.id)
+
+    def _assign_task(self) -> None:
+        item = self.stations.currentItem()
+        params = self.task_params.text().replace(",", " ").replace("，", " ").split()
+        if item is None or not params:
+            self.show_message(self.tr("Select an affected station and name the parameters"))
+            return
+        self.task_requested.emit(
+            item.data(Qt.ItemDataRole.UserRole), params, self.task_interval.value()
+        )
+
+    def _submit_sample(self) -> None:
+        rows = self.tasks.selectionModel().selectedRows() if self.tasks.selectionModel() else []
+        if not rows or not 0 <= rows[0].row() < len(self._tasks):
+            self.show_message(self.tr("Select a monitoring task first"))
+            return
+        task = self._tasks[rows[0].row()]
+        values: dict[str, float] = {}
+        for part in self.sample_entry.text().replace("，", " ").replace(",", " ").split():
+            key, sep, raw = part.partition("=")
+            try:
+                values[key.strip()] = float(raw)
+            except ValueError:
+                self.show_message(self.tr("Write each value as PARAMETER=NUMBER"))
+                return
+            if not sep:
+                self.show_message(self.tr("Write each value as PARAMETER=NUMBER"))
+                return
+        if values:
+            self.sample_submitted.emit(task.id, task.version, values)
+
+    def sample_recorded(self) -> None:
+        self.sample_entry.clear()
 
     def _submit_log(self) -> None:
         text = self.log_entry.text()

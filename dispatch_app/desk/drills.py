@@ -39,6 +39,7 @@ from dispatch_app.desk.registry import default_resources_dir
 from dispatch_app.domain.emergencies import EmergencyType, LogKind
 from dispatch_app.domain.emergency_plans import StepStatus
 from dispatch_app.domain.errors import ValidationError
+from dispatch_app.domain.reference import SHANGHAI
 from dispatch_app.domain.roles import Permission
 from dispatch_app.feed.client import DataServiceClient, DataServiceError
 from dispatch_app.feed.embedded import EmbeddedDataService
@@ -141,6 +142,14 @@ class StepTiming:
     late: bool
 
 
+_STATUS_ZH = {
+    StepStatus.OPEN: "进行中",
+    StepStatus.OVERDUE: "已超时",
+    StepStatus.DONE: "已完成",
+    StepStatus.SKIPPED: "已跳过",
+}
+
+
 @dataclass(frozen=True)
 class DrillReport:
     drill: DrillView
@@ -157,14 +166,16 @@ class DrillReport:
 
     def text(self) -> str:
         lines = [f"演练报告：{self.drill.title}（{self.drill.scenario}，{self.drill.speed}倍速）"]
-        lines += [f"{t.astimezone(UTC):%Y-%m-%d %H:%M:%S}Z  {what}" for t, what in self.timeline]
+        lines += [
+            f"{t.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}  {what}" for t, what in self.timeline
+        ]
         lines.append("响应步骤：")
         for s in self.steps:
             took = "—" if s.took_min is None else f"{s.took_min:.0f}分钟"
-            flag = "超时" if s.late else ""
+            flag = "（超时）" if s.late and s.status is StepStatus.DONE else ""
             lines.append(
                 f"  {s.case_reference} {s.step}：时限{s.target_min}分钟，用时{took}，"
-                f"{s.status.value}{flag}"
+                f"{_STATUS_ZH[s.status]}{flag}"
             )
         lines.append(f"按时完成{self.on_time}项，超时{self.late}项")
         return "\n".join(lines)
@@ -373,8 +384,7 @@ class DrillDesk:
                 },
             )
         self._event(drill.id, f"开启演练事件{view.case.reference}（{section.name}）")
-        self.em.activate_plan(case_id, DRILL_PLAN)
-        self._event(drill.id, f"启动预案：{self.em.plans[DRILL_PLAN].title}")
+        self.em.activate_plan(case_id, DRILL_PLAN)  # logged on the case, read by the report
         return case_id
 
     # ------------------------------------------------------------------ report and removal

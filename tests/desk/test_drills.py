@@ -77,7 +77,8 @@ def test_drill_opens_exercise_emergency_reports_and_is_removed(
     assert whats[0].startswith("演练开始") and whats[-1] == "演练结束"
     assert any("开启演练事件" in w for w in whats)
     text = report.text()
-    assert "时限30分钟，用时40分钟，done超时" in text
+    assert "时限30分钟，用时40分钟，已完成（超时）" in text
+    assert "时限60分钟，用时45分钟，已跳过" in text
     # Removal: shift leader only; the drill's case goes, the real one stays, audit records it.
     with pytest.raises(PermissionDenied):
         drills.remove(drill.id)

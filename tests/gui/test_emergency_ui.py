@@ -204,3 +204,63 @@ def test_overdue_step_turns_red(
     assert em.panel.steps.item(1, 3).text().startswith("○")  # 60-minute step still open
     assert em.view is not None
     assert em.view.activations[0].steps[0].step.state is StepState.OPEN
+
+
+def test_monitoring_task_dispatch_and_drill_report(
+    qtbot: QtBot,
+    sessions: Callable[..., Session],
+    sqlite_url: str,
+    resources,  # type: ignore[no-untyped-def]
+) -> None:
+    from dispatch_app.desk.drills import DrillDesk
+    from ui.emergency_integration import ReportDialog
+
+    seed_users(sqlite_url)
+    # A drill that has opened its exercise emergency (observations fed as the runner would).
+    d = open_desk(sqlite_url)
+    try:
+        d.login("officer", PASSWORD)
+        drills = DrillDesk(EmergencyDesk(d, resources))
+        drill = drills.start("spill_grand_canal", 600)
+        (case_id,) = drills.observe(drill.id, [("WQ-B-01", "NH3-N", datetime.now(UTC), 3.2)])
+    finally:
+        d.close()
+    s, em = open_station(sessions, sqlite_url, "officer", resources)
+    select(qtbot, s, em, case_id)
+    panel = em.panel
+    assert "【演练】" in panel.title.text()
+    # Assign hourly NH3-N sampling at the first affected station, then record a sample.
+    panel.stations.setCurrentRow(0)
+    panel.task_params.setText("NH3-N CODMn")
+    qtbot.mouseClick(panel.task_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.tasks.rowCount() == 1, timeout=5000)
+    settle(qtbot, s.workspace)
+    assert panel.tasks.item(0, 3).text().startswith("○")
+    panel.tasks.selectRow(0)
+    panel.sample_entry.setText("NH3-N=2.9 CODMn=12")
+    qtbot.keyClick(panel.sample_entry, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.sample_entry.text() == "", timeout=5000)
+    settle(qtbot, s.workspace)
+    texts = [panel.log_list.item(r, 2).text() for r in range(panel.log_list.rowCount())]
+    assert any(t.startswith("奔牛：NH3-N 2.9") for t in texts)
+    # A bad sample line is refused in the panel and kept for correction.
+    panel.sample_entry.setText("NH3-N:2.9")
+    qtbot.keyClick(panel.sample_entry, Qt.Key.Key_Return)
+    assert panel.message.isVisible() and panel.sample_entry.text() == "NH3-N:2.9"
+    # Dispatch the verify step's owner from the checklist.
+    panel.select_step("verify")
+    qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, s.workspace, 200)
+    assert s.desk.get_case(case_id).unit_id == "branch-xinbei"
+    save(panel.body, ARTIFACTS / "emergency_drill_panel_zh.png")
+    # The drill report, as the officer opens it from the menu.
+    em.drill_id = drill.id
+    s.workspace.window.actions_by_name["drill_report"].trigger()
+    qtbot.waitUntil(lambda: isinstance(s.workspace.active_dialog, ReportDialog), timeout=5000)
+    dialog = s.workspace.active_dialog
+    assert isinstance(dialog, ReportDialog)
+    report = dialog.text.toPlainText()
+    assert "演练报告：京杭大运河奔牛段危化品泄漏" in report and "时限30分钟" in report
+    save(dialog, ARTIFACTS / "drill_report_zh.png")
+    dialog.reject()
+    settle(qtbot, s.workspace)
