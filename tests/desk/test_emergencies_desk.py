@@ -435,3 +435,38 @@ def test_monitoring_tasks_and_dispatch_from_steps(em: EmergencyDesk, clock: Cloc
     entry = em.dispatch_step(act.steps[0].id)
     assert entry.kind is LogKind.DISPATCH and "武进执法分局" in entry.text
     assert em.desk.get_case(cid).unit_id == "branch-wujin"
+
+
+def test_two_leaders_issue_at_once_one_alert_wins(
+    em: EmergencyDesk, db_url: str, clock: Clock, resources: EmergencyResources
+) -> None:
+    """Two workstations press "issue" at the same moment: one alert, one refusal, one case."""
+    import threading
+
+    desks = [second_desk(db_url, clock, "leader") for _ in range(2)]
+    try:
+        ems = [EmergencyDesk(d, resources) for d in desks]
+        barrier = threading.Barrier(2)
+        results: list[object] = [None, None]
+
+        def issue(i: int) -> None:
+            barrier.wait()
+            try:
+                results[i] = ems[i].change_alert("yellow", f"desk {i}", expected_seq=0)
+            except Exception as exc:  # the loser's refusal is the result
+                results[i] = exc
+
+        threads = [threading.Thread(target=issue, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        wins = [r for r in results if not isinstance(r, Exception)]
+        losses = [r for r in results if isinstance(r, Exception)]
+        assert len(wins) == 1 and len(losses) == 1, results
+        assert isinstance(losses[0], AlertConflict)
+        assert [a.seq for a in em.alert_history()] == [1]
+        assert em.desk.queue_count() == 1  # the loser's case was rolled back with it
+    finally:
+        for d in desks:
+            d.close()
