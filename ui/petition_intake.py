@@ -453,9 +453,14 @@ class PetitionIntakeDialog(QDialog):
         self.discard_bar.show()
         self.keep_button.setFocus()
 
-    def discard(self) -> None:
+    def _stop_background(self) -> None:
+        """No more ticks or look-ups: a look-up still in flight finds its result unwanted."""
         self._clock_timer.stop()
         self._lookup_timer.stop()
+        self._lookup_generation += 1
+
+    def discard(self) -> None:
+        self._stop_background()
         super().reject()
 
     def _keep_editing(self) -> None:
@@ -679,8 +684,7 @@ class PetitionIntakeDialog(QDialog):
             return
         finally:
             self.save_button.setEnabled(True)
-        self._clock_timer.stop()
-        self._lookup_timer.stop()
+        self._stop_background()
         self.accept()
 
     # ---- look-ups while typing -----------------------------------------------------------
@@ -732,7 +736,7 @@ class PetitionIntakeDialog(QDialog):
         except Exception as exc:  # a failed look-up must never block the intake itself
             failure = describe_error(exc)
         if generation != self._lookup_generation:
-            return  # the officer typed on; a newer look-up is coming
+            return  # the officer typed on (a newer look-up is coming) or the form closed
         self.show_earlier(earlier)
         self.show_duplicates(hits)
         self.lookup_state.setText(

@@ -94,7 +94,7 @@ class PetitionIntegration(QObject):
                 # A tab beside the selected case: both need the full height of the side.
                 window.tabifyDockWidget(case_dock, self.dock)
         self._case_dock = case_dock
-        self.strip = ReminderStrip(self.desk.clock)
+        self.strip = ReminderStrip(self.desk.clock, workspace.unit_name)
         window.add_view("petition_reminders", self.strip, "bottom", self.tr("Petition deadlines"))
         self.badge = QLabel(window)
         self.badge.setObjectName("petitionOverdueBadge")
@@ -166,6 +166,7 @@ class PetitionIntegration(QObject):
         self._timer.setInterval(REMINDER_INTERVAL_MS)
         self._timer.timeout.connect(lambda: self.spawn(self.refresh_reminders()))
         self._timer.start()
+        window.closing.connect(self.stop)
         self.update_actions()
         current = workspace.queue.current_case_id()
         if current is not None:
@@ -204,8 +205,10 @@ class PetitionIntegration(QObject):
             if action is not None:
                 action.setEnabled(enabled.get(name, False))
 
-    async def shutdown(self) -> None:
+    def stop(self) -> None:
+        """The window is closing: no more reminder checks or countdown ticks."""
         self._timer.stop()
+        self.panel.stop()
         for task in list(self._tasks):
             task.cancel()
 
@@ -220,8 +223,10 @@ class PetitionIntegration(QObject):
         if case_id is not None and self._kind_of(case_id) not in (None, "petition"):
             self._generation += 1
             self.show(None)
-            if self._case_dock is not None and not self._case_dock.isHidden():
-                self._case_dock.raise_()  # the generic case tab, for other kinds
+            # Another kind: if our tab is the one in front, give the place back to the
+            # generic case tab (other parts may then raise their own for their kind).
+            if self._case_dock is not None and self.panel.isVisible():
+                self._case_dock.raise_()
             return
         self.spawn(self.load(case_id, raise_dock=True))
 
@@ -542,14 +547,8 @@ class PetitionIntegration(QObject):
         await self.workspace.run_dialog(dialog)
         return dialog.imported
 
-    def _petition_ids_for_export(self) -> list[int]:
-        """The petitions selected in the queue, else every petition in the database (in the
-        executor: this pages through the queue)."""
-        selected = [
-            i for i in self.workspace.queue.selected_case_ids() if self._kind_of(i) == "petition"
-        ]
-        if selected:
-            return selected
+    def _all_petition_ids(self) -> list[int]:
+        """Every petition in the database (in the executor: this pages through the queue)."""
         ids: list[int] = []
         query = QueueQuery(kinds=("petition",))
         while True:
@@ -559,7 +558,12 @@ class PetitionIntegration(QObject):
                 return ids
 
     async def export_open311(self) -> Path | None:
-        ids = await self.calls.read(self._petition_ids_for_export)
+        # The petitions selected in the queue (read here, on the GUI thread), else all.
+        ids = [
+            i for i in self.workspace.queue.selected_case_ids() if self._kind_of(i) == "petition"
+        ]
+        if not ids:
+            ids = await self.calls.read(self._all_petition_ids)
         user = self.desk.current_user
         can_unmask = user is not None and self.petitions.rules.privacy.may_unmask(user.role)
         stamp = datetime.now().strftime("%Y%m%d-%H%M")

@@ -457,6 +457,9 @@ class PetitionPanel(QWidget):
             return []
         return [deadline_state(dv.deadline, now, self._reminder_days) for dv in view.deadlines]
 
+    def stop(self) -> None:
+        self._timer.stop()
+
     def tick(self) -> None:
         """Every second: the states and countdowns move with the clock, no database call."""
         view = self.view

@@ -45,10 +45,16 @@ class OverduePetition:
 class ReminderStrip(QFrame):
     open_case_requested = Signal(int)
 
-    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        unit_name: Callable[[str], str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("petitionReminders")
         self._now = now
+        self._unit_name = unit_name or (lambda unit_id: unit_id)
         self.overdue: list[OverduePetition] = []
         self.reminders: list[RaisedReminder] = []
         self.summary = QLabel(self)
@@ -121,6 +127,8 @@ class ReminderStrip(QFrame):
                 .replace("%1", str(r.days_before))
                 .replace("%2", pl.local_time(r.due_at - timedelta(seconds=1)))
             )
+            if r.unit_id:  # the reminder is for the assigned unit as much as for the desk
+                text += "\n    " + self.tr("Unit: %1").replace("%1", self._unit_name(r.unit_id))
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, r.case_id)
             item.setForeground(palette().at_risk_fg)

@@ -547,43 +547,43 @@
         <translation>通话中 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="481" />
+        <location filename="../../ui/petition_intake.py" line="486" />
         <source>Photos and documents for the petition</source>
         <translation>信访照片和材料</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="503" />
+        <location filename="../../ui/petition_intake.py" line="508" />
         <source>Not a phone number: an 11-digit mobile (1…) or a landline with its area code (0519…)</source>
         <translation>电话号码无效：应为11位手机号（1开头）或带区号的固定电话（0519…）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="517" />
+        <location filename="../../ui/petition_intake.py" line="522" />
         <source>Not a valid 18-character resident ID: %1</source>
         <translation>不是有效的18位身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="645" />
+        <location filename="../../ui/petition_intake.py" line="650" />
         <source>%1 fields need attention; nothing was saved and nothing was lost.</source>
         <translation>有%1项需要修改；尚未保存，已填内容均保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="723" />
+        <location filename="../../ui/petition_intake.py" line="727" />
         <source>Looking up earlier petitions…</source>
         <translation>正在查找以往信访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="739" />
+        <location filename="../../ui/petition_intake.py" line="743" />
         <source>Look-up failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="746" />
-        <location filename="../../ui/petition_intake.py" line="759" />
+        <location filename="../../ui/petition_intake.py" line="750" />
+        <location filename="../../ui/petition_intake.py" line="763" />
         <source>None found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="764" />
+        <location filename="../../ui/petition_intake.py" line="768" />
         <source>(already merged into another petition)</source>
         <translation>（已并入其他信访事项）</translation>
     </message>
@@ -686,97 +686,97 @@
         <translation>立即检查信访期限</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="330" />
+        <location filename="../../ui/petition_integration.py" line="335" />
         <source>Petition %1 registered.</source>
         <translation>信访事项%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="343" />
+        <location filename="../../ui/petition_integration.py" line="348" />
         <source>Select a petition first.</source>
         <translation>请先选择一件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="377" />
+        <location filename="../../ui/petition_integration.py" line="382" />
         <source>Written notice sent</source>
         <translation>已书面告知</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="386" />
+        <location filename="../../ui/petition_integration.py" line="391" />
         <source>Petitioner contacted</source>
         <translation>已联系信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="417" />
+        <location filename="../../ui/petition_integration.py" line="422" />
         <source>Review requested</source>
         <translation>申请复查/复核</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="419" />
+        <location filename="../../ui/petition_integration.py" line="424" />
         <source>Note (optional)</source>
         <translation>备注（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="421" />
+        <location filename="../../ui/petition_integration.py" line="426" />
         <source>Opens the review (复查) or second review (复核) the petitioner asked for as a linked petition with its own 30-day deadline.</source>
         <translation>将信访人申请的复查或复核登记为关联的信访事项，另计30日期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="438" />
+        <location filename="../../ui/petition_integration.py" line="443" />
         <source>Undo merge</source>
         <translation>撤销并案</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="440" />
+        <location filename="../../ui/petition_integration.py" line="445" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="446" />
+        <location filename="../../ui/petition_integration.py" line="451" />
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="448" />
+        <location filename="../../ui/petition_integration.py" line="453" />
         <source>Why you need them</source>
         <translation>查看理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="450" />
+        <location filename="../../ui/petition_integration.py" line="455" />
         <source>The petitioner's full phone and ID number are protected. Your name, the time and this reason are written to the audit log.</source>
         <translation>信访人的完整电话和身份证号受保护。您的姓名、时间和理由将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="456" />
+        <location filename="../../ui/petition_integration.py" line="461" />
         <source>Attach a file</source>
         <translation>添加附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="470" />
+        <location filename="../../ui/petition_integration.py" line="475" />
         <source>%1: recorded.</source>
         <translation>%1：已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="495" />
+        <location filename="../../ui/petition_integration.py" line="500" />
         <source>%1 opened.</source>
         <translation>%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="502" />
+        <location filename="../../ui/petition_integration.py" line="507" />
         <source>Merged into %1 (repeat petitions: %2).</source>
         <translation>已并入%1（重复信访%2件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="579" />
+        <location filename="../../ui/petition_integration.py" line="583" />
         <source>%1 petitions exported to %2</source>
         <translation>已导出%1件信访事项到 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="614" />
+        <location filename="../../ui/petition_integration.py" line="618" />
         <source>Petition deadlines could not be checked: %1</source>
         <translation>无法检查信访期限：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="630" />
+        <location filename="../../ui/petition_integration.py" line="634" />
         <source>%1 new petition deadline reminders</source>
         <translation>新增%1条信访期限提醒</translation>
     </message>
@@ -1143,27 +1143,27 @@
         <translation>（节假日安排暂定）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="474" />
+        <location filename="../../ui/petition_panel.py" line="477" />
         <source>done %1</source>
         <translation>已于%1完成</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="476" />
+        <location filename="../../ui/petition_panel.py" line="479" />
         <source>OVERDUE by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="478" />
+        <location filename="../../ui/petition_panel.py" line="481" />
         <source>%1 — overdue by %2</source>
         <translation>%1 — 已超期 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="485" />
+        <location filename="../../ui/petition_panel.py" line="488" />
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="515" />
+        <location filename="../../ui/petition_panel.py" line="518" />
         <source>OVERDUE PETITION</source>
         <translation>信访事项已超期</translation>
     </message>
@@ -1171,42 +1171,47 @@
 <context>
     <name>ReminderStrip</name>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="73" />
+        <location filename="../../ui/petition_reminders.py" line="79" />
         <source>Overdue petitions</source>
         <translation>超期信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="76" />
+        <location filename="../../ui/petition_reminders.py" line="82" />
         <source>Reminders (3 days, 1 day before a deadline)</source>
         <translation>期限提醒（到期前3日、1日）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="103" />
+        <location filename="../../ui/petition_reminders.py" line="109" />
         <source>overdue by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="110" />
+        <location filename="../../ui/petition_reminders.py" line="116" />
         <source>✔ No petition is overdue.</source>
         <translation>✔ 没有超期的信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="120" />
+        <location filename="../../ui/petition_reminders.py" line="126" />
         <source>due in %1 days or less (by %2)</source>
         <translation>%1日内到期（截至%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="139" />
+        <location filename="../../ui/petition_reminders.py" line="131" />
+        <source>Unit: %1</source>
+        <translation>处置单位：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/petition_reminders.py" line="147" />
         <source>%1 petitions overdue: handle them first</source>
         <translation>%1件信访事项已超期，请优先处理</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="147" />
+        <location filename="../../ui/petition_reminders.py" line="155" />
         <source>No petition is overdue.</source>
         <translation>没有超期的信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="154" />
+        <location filename="../../ui/petition_reminders.py" line="162" />
         <source>Petitions overdue: %1</source>
         <translation>超期信访：%1</translation>
     </message>
