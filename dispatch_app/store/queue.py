@@ -130,6 +130,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_ASCII_WORD = re.compile(r"^[A-Za-z0-9\-]+$")
 _REFERENCE_PREFIX = re.compile(r"^CZ-\d{4}(-\d{0,7})?$")
 
 
@@ -159,11 +160,10 @@ def _text_condition(text: str, dialect: str, indexed: bool) -> ColumnElement[boo
     """Search over reference, title and description.
 
     A reference (or the start of one, like ``CZ-2026-0001``) is looked up as a range on the
-    unique reference index. On SQLite with the trigram index (revision 0004), text of three
-    characters or more is a phrase query on that index over title and description, plus a
-    substring match on the short reference column; shorter text is a substring match
-    (LIKE already ignores ASCII case there, and Chinese has none, which spares ILIKE's
-    lower() on every row). PostgreSQL uses ILIKE.
+    unique reference index. On SQLite with the search index (revision 0004), text of three
+    characters or more is searched there (title and description), and ASCII text also as a
+    substring of the reference. Otherwise SQLite uses LIKE (it already ignores ASCII case, and Chinese has
+    none, which spares ILIKE's lower() on every row). PostgreSQL uses ILIKE.
     """
     upper = text.upper()
     if _REFERENCE_PREFIX.match(upper):
@@ -171,17 +171,19 @@ def _text_condition(text: str, dialect: str, indexed: bool) -> ColumnElement[boo
             return and_(cases.c.reference >= upper, cases.c.reference < upper + "\uffff")
         return cases.c.reference.like(upper + "%")
     if dialect == "sqlite" and indexed and len(text) >= 3:
-        # The trigram index covers title and description; references are matched apart.
+        # A trigram phrase query on the index (title and description). References are
+        # ASCII: only ASCII text can match one. Shorter text falls through to LIKE on the
+        # table, whose first page stops early (a LIKE through FTS5 scans everything first).
         phrase = '"' + text.replace('"', '""') + '"'
         hits: Select[Any] = (
             select(literal_column("rowid"))
             .select_from(table("case_search"))
             .where(literal_column("case_search").op("MATCH")(phrase))
         )
-        return or_(
-            cases.c.id.in_(hits),
-            cases.c.reference.like(f"%{_escape_like(text)}%", escape="\\"),
-        )
+        in_text = cases.c.id.in_(hits)
+        if _ASCII_WORD.match(text):
+            return or_(in_text, cases.c.reference.like(f"%{_escape_like(text)}%", escape="\\"))
+        return in_text
     pattern = f"%{_escape_like(text)}%"
     if dialect == "sqlite":
         return or_(
