@@ -216,6 +216,11 @@ class _Write:
     events: list[Changed] = field(default_factory=list)
     opened: list[int] = field(default_factory=list)
     ids: dict[str, int] = field(default_factory=dict)
+    # Change-feed rows, written in one batch at the end of the transaction.
+    change_rows: list[dict[str, Any]] = field(default_factory=list)
+    # The alarm system's own transitions of a round: one audit entry for all of them (an
+    # operator's action gets its own entry at once: ``round_audit`` is None then).
+    round_audit: list[dict[str, Any]] | None = None
 
 
 def _iso(t: datetime | None) -> str | None:
@@ -408,6 +413,13 @@ class AlarmDesk:
         """A clock on the data's time, for drills played at speed (falls back to the desk
         clock before any data arrived)."""
         return self._latest_data or self.desk.clock()
+
+    def absorb(self) -> int:
+        """Take the queued observations into the engine now, without evaluating (the
+        integration may call it between rounds to spread the work); returns how many the
+        engine refused."""
+        with self._lock:
+            return self._drain()
 
     def _drain(self) -> int:
         """Queued observations into the engine (under the lock); returns how many were bad."""
@@ -605,10 +617,14 @@ class AlarmDesk:
         """Write ``changes`` (under the lock) and publish; see the module docstring."""
         if not changes:
             return RoundResult()
-        write = _Write()
+        write = _Write(round_audit=[])
+        refreshes = [c for c in changes if c.kind is ChangeKind.UPDATED]
         with self.desk.store.write() as conn:
+            self._write_refreshes(conn, refreshes, write)
             for change in changes:
-                self._write_change(conn, change, None, write)
+                if change.kind is not ChangeKind.UPDATED:
+                    self._write_change(conn, change, None, write)
+            self._finish(conn, write, now)
         # Committed: take the winners, reload what another desk wrote first.
         for change in write.written:
             self._alarms[change.after.key] = change.after
@@ -639,6 +655,56 @@ class AlarmDesk:
             announcements,
             tuple(write.opened),
         )
+
+    def _write_refreshes(
+        self, conn: Connection, refreshes: list[AlarmChange], write: _Write
+    ) -> None:
+        """The UPDATED changes (value and last-seen of active alarms) in one batch: no history,
+        no audit (they are no transitions), but change-feed rows so other desks follow."""
+        if not refreshes:
+            return
+        items = [
+            (c.after, c.before.version, None if c.after.case_id is None else int(c.after.case_id))
+            for c in refreshes
+            if c.before is not None
+        ]
+        ids, refused = alarm_records.update_alarms_batch(conn, items, refreshes[0].at)
+        write.refused |= refused
+        for change in refreshes:
+            alarm_id = ids.get(change.after.key)
+            if alarm_id is None:
+                continue
+            write.ids[change.after.key] = alarm_id
+            write.written.append(change)
+            self._change_row(change, alarm_id, write)
+
+    def _change_row(self, change: AlarmChange, alarm_id: int, write: _Write) -> None:
+        after = change.after
+        write.change_rows.append(
+            {
+                "at": change.at,
+                "topic": TOPIC,
+                "entity_id": alarm_id,
+                "version": after.version,
+                "action": change.kind.value,
+                "origin": self.desk.origin,
+            }
+        )
+        write.events.append(Changed(TOPIC, alarm_id, after.version, change.kind.value, True))
+
+    def _finish(self, conn: Connection, write: _Write, now: datetime) -> None:
+        """End of a write transaction: the batched change-feed rows and the round's audit."""
+        alarm_records.record_changes(conn, write.change_rows)
+        if write.round_audit:
+            append_audit(
+                conn,
+                now,
+                SYSTEM_ACTOR,
+                "alarm.round",
+                "alarm",
+                self.desk.origin,
+                {"changes": write.round_audit},
+            )
 
     def _write_change(
         self,
@@ -678,27 +744,30 @@ class AlarmDesk:
                 after,
                 self.desk.origin,
             )
-            append_audit(
-                conn,
-                change.at,
-                who or SYSTEM_ACTOR,
-                f"alarm.{change.kind.value}",
-                "alarm",
-                alarm_id,
-                {
-                    "key": key,
-                    "state": after.state.value,
-                    "version": after.version,
-                    "value": after.value,
-                    "note": change.note,
-                    "case_id": after.case_id,
-                    "shelved_until": _iso(after.shelved_until),
-                },
-            )
-        record_change(
-            conn, change.at, TOPIC, alarm_id, after.version, change.kind.value, self.desk.origin
-        )
-        write.events.append(Changed(TOPIC, alarm_id, after.version, change.kind.value, True))
+            audit = {
+                "key": key,
+                "alarm_id": alarm_id,
+                "kind": change.kind.value,
+                "state": after.state.value,
+                "version": after.version,
+                "value": after.value,
+                "note": change.note,
+                "case_id": after.case_id,
+                "shelved_until": _iso(after.shelved_until),
+            }
+            if write.round_audit is not None and actor is None:
+                write.round_audit.append(audit)
+            else:
+                append_audit(
+                    conn,
+                    change.at,
+                    who or SYSTEM_ACTOR,
+                    f"alarm.{change.kind.value}",
+                    "alarm",
+                    alarm_id,
+                    audit,
+                )
+        self._change_row(change, alarm_id, write)
         if change.kind is ChangeKind.RAISED and after.open_case:
             self._auto_case(conn, change, alarm_id, write)
         elif change.kind is ChangeKind.CLEARED and after.case_id is not None:
@@ -959,6 +1028,7 @@ class AlarmDesk:
                 change = action(stored, user, now)
                 if not self._write_change(conn, change, user, write):  # pragma: no cover
                     raise ConflictError("alarm", int(row["id"]), stored.version, -1, {}, {})
+                self._finish(conn, write, now)
             return self._after_action(write, now)
 
     def _after_action(self, write: _Write, now: datetime) -> Alarm:
@@ -1008,6 +1078,7 @@ class AlarmDesk:
                 stored = _alarm_of(row)
                 if stored.case_id is None:
                     self._link_new_case(conn, stored, int(row["id"]), now, user, write)
+                    self._finish(conn, write, now)
             if write.written:
                 self._after_action(write, now)
                 case_id = write.opened[-1]
