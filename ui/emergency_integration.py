@@ -218,6 +218,7 @@ class EmergencyIntegration(QObject):
         p.log_submitted.connect(lambda text: self.spawn(self.submit_log(text)))
         p.export_requested.connect(lambda: self.spawn(self.export_log_dialog()))
         p.cap_requested.connect(lambda: self.spawn(self.send_cap()))
+        p.station_requested.connect(self.show_station)
         p.step_dispatch_requested.connect(lambda sid: self.spawn(self.dispatch_step(sid)))
         p.task_requested.connect(
             lambda st, params, every: self.spawn(self.assign_monitoring(st, params, every))
@@ -342,6 +343,19 @@ class EmergencyIntegration(QObject):
         done = await self._act(self.emergencies.finish_step, step_id, version, outcome, reason)
         if done is not None:
             self.panel.skip_reason.clear()
+
+    def show_station(self, station_id: str) -> bool:
+        """Open an affected station's trend on the monitoring wall (when the window hosts
+        one: the wall's `select_station`), so the case and the live data sit side by side."""
+        wall = self.window.views.get("wall")
+        select = getattr(wall, "select_station", None)
+        if wall is None or not callable(select) or not select(station_id):
+            self.say(self.tr("No monitoring wall to show {0}").format(station_id), error=True)
+            return False
+        tabs = getattr(self.window, "tabs", None)
+        if tabs is not None:
+            tabs.setCurrentWidget(wall)
+        return True
 
     async def dispatch_step(self, step_id: int) -> None:
         await self._act(self.emergencies.dispatch_step, step_id)

@@ -173,63 +173,68 @@
         <translation>删除演练事项（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="373"/>
+        <location filename="../../ui/emergency_integration.py" line="353"/>
+        <source>No monitoring wall to show {0}</source>
+        <translation>未打开监控墙，无法显示{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_integration.py" line="387"/>
         <source>CAP message {0} ({1}) recorded as sent</source>
         <translation>CAP消息{0}（{1}）已记为发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="388"/>
+        <location filename="../../ui/emergency_integration.py" line="402"/>
         <source>Log exported to {0}</source>
         <translation>日志已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="393"/>
+        <location filename="../../ui/emergency_integration.py" line="407"/>
         <source>Select an emergency case first</source>
         <translation>请先选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="398"/>
+        <location filename="../../ui/emergency_integration.py" line="412"/>
         <source>Export coordination log</source>
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="408"/>
+        <location filename="../../ui/emergency_integration.py" line="422"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="416"/>
+        <location filename="../../ui/emergency_integration.py" line="430"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="451"/>
+        <location filename="../../ui/emergency_integration.py" line="465"/>
         <source>A drill is already running</source>
         <translation>已有演练正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="467"/>
+        <location filename="../../ui/emergency_integration.py" line="481"/>
         <source>Drill started: {0} at {1}×</source>
         <translation>演练已开始：{0}，{1}倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="474"/>
+        <location filename="../../ui/emergency_integration.py" line="488"/>
         <source>Drill ending</source>
         <translation>演练正在结束</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="478"/>
-        <location filename="../../ui/emergency_integration.py" line="486"/>
+        <location filename="../../ui/emergency_integration.py" line="492"/>
+        <location filename="../../ui/emergency_integration.py" line="500"/>
         <source>No drill yet</source>
         <translation>尚无演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="481"/>
+        <location filename="../../ui/emergency_integration.py" line="495"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="490"/>
+        <location filename="../../ui/emergency_integration.py" line="504"/>
         <source>Drill removed: {0} cases</source>
         <translation>演练已删除：{0}个事项</translation>
     </message>

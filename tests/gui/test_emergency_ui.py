@@ -252,6 +252,10 @@ def test_monitoring_task_dispatch_and_drill_report(
     qtbot.mouseClick(panel.dispatch_button, Qt.MouseButton.LeftButton)
     settle(qtbot, s.workspace, 200)
     assert s.desk.get_case(case_id).unit_id == "branch-xinbei"
+    # Without a monitoring wall in this window, asking for a station's trend says so.
+    item = panel.stations.item(0)
+    panel.stations.itemActivated.emit(item)
+    assert panel.message.isVisible() and "WQ-B-01" in panel.message.text()
     save(panel.body, ARTIFACTS / "emergency_drill_panel_zh.png")
     # The drill report, as the officer opens it from the menu.
     em.drill_id = drill.id
