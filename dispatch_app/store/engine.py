@@ -85,6 +85,14 @@ def translate(exc: DBAPIError, url: str) -> StoreUnavailable | None:
             f"数据库{where}为只读，本次操作未保存",
             detail=text,
         )
+    if "file is not a database" in text or "malformed" in text:
+        return StoreUnavailable(
+            "corrupt",
+            f"{where} is not a desk database or is damaged; nothing was written to it "
+            "(restore a backup or choose another file)",
+            f"{where}不是有效的数据库文件或已损坏，未写入任何内容（请恢复备份或另选文件）",
+            detail=text,
+        )
     if "unable to open database file" in text or "disk i/o error" in text:
         return StoreUnavailable(
             "cannot_open",

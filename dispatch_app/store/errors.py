@@ -20,7 +20,8 @@ class StoreError(Exception):
 
 class StoreUnavailable(StoreError):
     """The database cannot be used right now; ``reason`` is ``locked``, ``read_only``,
-    ``cannot_open`` or ``unreachable``. Nothing was written: the caller may retry."""
+    ``cannot_open``, ``corrupt`` or ``unreachable``. Nothing was written: the caller may
+    retry (or, for ``corrupt``, choose another file)."""
 
     def __init__(self, reason: str, message_en: str, message_zh: str, detail: str = ""):
         super().__init__(f"error.store_{reason}", message_en, message_zh, detail=detail)

@@ -76,6 +76,17 @@ def test_unopenable_database_file(tmp_path: Path) -> None:
     assert info.value.reason == "cannot_open"
 
 
+def test_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    original = "值班记录：这不是数据库文件。\n" * 200
+    path.write_text(original, encoding="utf-8")
+    with pytest.raises(StoreUnavailable) as info:
+        _desk(f"sqlite:///{path}")
+    assert info.value.reason == "corrupt"
+    assert "不是有效的数据库文件" in info.value.message("zh")
+    assert path.read_text(encoding="utf-8") == original  # the file is left as it was
+
+
 def test_unreachable_server() -> None:
     store = Store("postgresql+psycopg://postgres@127.0.0.1:1/test")
     try:
