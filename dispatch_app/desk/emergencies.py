@@ -780,6 +780,22 @@ class EmergencyDesk:
             ),
         )
 
+    def set_type(
+        self, case_id: int, expected_version: int, kind: EmergencyType | str
+    ) -> EmergencyView:
+        """Set or correct the type (an emergency opened from the generic case form has none
+        yet and reads as "other")."""
+        actor = self._actor(Permission.WORK_CASES)
+        new_kind = emergency_type(kind)
+        return self._change_detail(
+            case_id,
+            expected_version,
+            actor,
+            lambda d: replace(d, type=new_kind),
+            "emergency.type",
+            lambda old, new: f"事件类型：{old.type.name_zh} → {new.type.name_zh}",
+        )
+
     def set_area(
         self,
         case_id: int,

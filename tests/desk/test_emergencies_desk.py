@@ -470,3 +470,31 @@ def test_two_leaders_issue_at_once_one_alert_wins(
     finally:
         for d in desks:
             d.close()
+
+
+def test_emergency_from_the_generic_form_gets_type_and_area(em: EmergencyDesk) -> None:
+    from dispatch_app.domain.cases import CaseDraft
+    from dispatch_app.domain.districts import District
+
+    case = em.desk.create_case(
+        CaseDraft(kind=CaseKind.EMERGENCY, title="滆湖湖泛", district=District.WUJIN)
+    )
+    view = em.get(case.id)
+    assert view.detail.type is EmergencyType.OTHER and view.level is None
+    view = em.set_type(case.id, case.version, "algae_bloom")
+    assert view.detail.type is EmergencyType.ALGAE_BLOOM
+    with pytest.raises(ValidationError):
+        em.set_type(case.id, view.case.version, "meteor")
+    view = em.set_area(view.case.id, view.case.version, make_circle(119.80, 31.60, 3000))
+    assert view.detail.area == make_circle(119.80, 31.60, 3000)
+    with pytest.raises(CaseConflict):
+        em.set_affected_stations(view.case.id, view.case.version - 1, ["WQ-N-01"])
+    view = em.set_affected_stations(view.case.id, view.case.version, ["WQ-N-01", "WQ-N-01"])
+    assert view.detail.affected_stations == ("WQ-N-01",)
+    # A quality case is not an emergency: refused by name.
+    other = em.desk.create_case(
+        CaseDraft(kind=CaseKind.QUALITY, title="x", district=District.WUJIN)
+    )
+    with pytest.raises(ValidationError) as err:
+        em.get(other.id)
+    assert err.value.key == "error.not_an_emergency"
