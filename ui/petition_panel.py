@@ -204,9 +204,7 @@ class PetitionPanel(QWidget):
         self.attachments = QListWidget(links)
         self.attachments.setObjectName("petitionAttachments")
         self.attachments.setMaximumHeight(90)
-        self.attachments.itemActivated.connect(
-            lambda item: self.attachment_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
-        )
+        self.attachments.itemActivated.connect(self._attachment_activated)
         lv.addWidget(self.links)
         lv.addWidget(QLabel(self.tr("Attachments (Enter or double-click opens)"), links))
         lv.addWidget(self.attachments)
@@ -293,6 +291,8 @@ class PetitionPanel(QWidget):
             item = QListWidgetItem(f"📎 {a.name}  ({a.size_bytes // 1024 + 1} KB)")
             item.setData(Qt.ItemDataRole.UserRole, i)
             self.attachments.addItem(item)
+        if not d.attachments:
+            self.attachments.addItem(self.tr("No attachments."))
         self._update_buttons(view)
         self.tick()
         self._timer.start()
@@ -401,6 +401,11 @@ class PetitionPanel(QWidget):
             )
         if not self.links.count():
             self.links.addItem(self.tr("No linked petitions."))
+
+    def _attachment_activated(self, item: QListWidgetItem) -> None:
+        index = item.data(Qt.ItemDataRole.UserRole)
+        if index is not None:  # not the "no attachments" line
+            self.attachment_requested.emit(int(index))
 
     def _link_activated(self, item: QListWidgetItem) -> None:
         case_id = item.data(Qt.ItemDataRole.UserRole)

@@ -766,17 +766,17 @@
         <translation>已并入%1（重复信访%2件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="583" />
+        <location filename="../../ui/petition_integration.py" line="589" />
         <source>%1 petitions exported to %2</source>
         <translation>已导出%1件信访事项到 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="618" />
+        <location filename="../../ui/petition_integration.py" line="624" />
         <source>Petition deadlines could not be checked: %1</source>
         <translation>无法检查信访期限：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="634" />
+        <location filename="../../ui/petition_integration.py" line="640" />
         <source>%1 new petition deadline reminders</source>
         <translation>新增%1条信访期限提醒</translation>
     </message>
@@ -868,7 +868,7 @@
     <name>PetitionPanel</name>
     <message>
         <location filename="../../ui/petition_panel.py" line="84" />
-        <location filename="../../ui/petition_panel.py" line="254" />
+        <location filename="../../ui/petition_panel.py" line="252" />
         <source>No petition selected</source>
         <translation>未选择信访事项</translation>
     </message>
@@ -965,7 +965,7 @@
     <message>
         <location filename="../../ui/petition_panel.py" line="155" />
         <source>Due by end of</source>
-        <translation>截止日（当日24时）</translation>
+        <translation>截止日</translation>
     </message>
     <message>
         <location filename="../../ui/petition_panel.py" line="155" />
@@ -1033,14 +1033,19 @@
         <translation>关联信访和附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="211" />
+        <location filename="../../ui/petition_panel.py" line="209" />
         <source>Attachments (Enter or double-click opens)</source>
         <translation>附件（回车或双击打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="219" />
+        <location filename="../../ui/petition_panel.py" line="217" />
         <source>Deadlines (信访工作条例 and local targets)</source>
         <translation>期限（《信访工作条例》及本中心要求）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/petition_panel.py" line="295" />
+        <source>No attachments.</source>
+        <translation>无附件。</translation>
     </message>
     <message>
         <location filename="../../ui/petition_panel.py" line="309" />
@@ -1133,37 +1138,37 @@
         <translation>无关联信访。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="445" />
+        <location filename="../../ui/petition_panel.py" line="450" />
         <source>(local target)</source>
         <translation>（本中心要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="447" />
+        <location filename="../../ui/petition_panel.py" line="452" />
         <source>(holiday calendar provisional)</source>
         <translation>（节假日安排暂定）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="477" />
+        <location filename="../../ui/petition_panel.py" line="482" />
         <source>done %1</source>
         <translation>已于%1完成</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="479" />
+        <location filename="../../ui/petition_panel.py" line="484" />
         <source>OVERDUE by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="481" />
+        <location filename="../../ui/petition_panel.py" line="486" />
         <source>%1 — overdue by %2</source>
         <translation>%1 — 已超期 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="488" />
+        <location filename="../../ui/petition_panel.py" line="493" />
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="518" />
+        <location filename="../../ui/petition_panel.py" line="523" />
         <source>OVERDUE PETITION</source>
         <translation>信访事项已超期</translation>
     </message>

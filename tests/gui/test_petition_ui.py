@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk import QueueQuery
@@ -431,6 +431,10 @@ def test_reply_then_a_dissatisfied_callback(
     assert task.result() is not None
     assert integ.panel.attachments.count() == 1
     assert "复查申请书.pdf" in integ.panel.attachments.item(0).text()
+    opened = start(integ.attachment_file(0))
+    qtbot.waitUntil(opened.done, timeout=8000)
+    assert opened.result() is not None
+    assert opened.result().read_bytes() == b"%PDF-1.4 review request"  # verified copy
 
 
 def test_extension_is_refused_for_a_duty_officer_and_granted_by_a_shift_leader(
@@ -667,6 +671,8 @@ def test_an_overdue_petition_cannot_be_missed_and_reminders_are_raised(
     qtbot.waitUntil(lambda: bool(integ.strip.overdue), timeout=8000)
     QApplication.processEvents()
     save(s.workspace.window, artifacts_dir / "petition_panel_overdue.png")
+    content = integ.panel.findChild(QScrollArea).widget()  # the whole panel, not its viewport
+    save(content, artifacts_dir / "petition_panel_full.png")
     assert overdue.case.id in [o.case_id for o in integ.strip.overdue]
     assert soon.case.id not in [o.case_id for o in integ.strip.overdue]
     assert integ.badge.isVisible() and "1" in integ.badge.text()
