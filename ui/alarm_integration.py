@@ -81,6 +81,7 @@ class AlarmIntegration(QObject):
         self._round: asyncio.Future[Any] | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self._tasks: set[asyncio.Future[Any]] = set()
+        self._last_reminder = self.alarm_desk.clock()
 
         self.panel = AlarmPanel(self._station_name, self._alarm_text, self.alarm_desk.clock)
         self.window.add_view("alarms", self.panel, "bottom", self.tr("Alarms"))
@@ -164,6 +165,23 @@ class AlarmIntegration(QObject):
     def _on_tick(self) -> None:
         self._run_round(self.alarm_desk.tick)
         self._refresh_counts()  # shelving expiry and flood end show even without changes
+        self.remind()
+
+    def remind(self) -> list[Alarm]:
+        """The nag: alarms still unacknowledged a reminder interval after they were raised are
+        announced again (status line, and the sound cue when it is on)."""
+        now = self.alarm_desk.clock()
+        since, self._last_reminder = self._last_reminder, now
+        due = self.alarm_desk.reminders(since, now)
+        if due:
+            self.window.status.show_activity(
+                self.tr("Reminder: %1 alarm(s) still unacknowledged").replace("%1", str(len(due))),
+                10000,
+            )
+            if self.sound:
+                QApplication.beep()
+                self.beeps += 1
+        return due
 
     def _run_round(self, fn: Callable[[], Any]) -> None:
         if self._round is not None and not self._round.done():

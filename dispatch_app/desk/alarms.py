@@ -489,6 +489,13 @@ class AlarmDesk:
             items = list(self._alarms.values())
         return alarm_counts(items, now or self.clock())
 
+    def reminders(self, since: datetime, now: datetime | None = None) -> list[Alarm]:
+        """Unacknowledged, unshelved alarms whose reminder (every ``NAG_EVERY`` after they were
+        raised) fell in (since, now]: the nag of control-room practice."""
+        with self._lock:
+            items = list(self._alarms.values())
+        return lifecycle.reminders_due(items, since, now or self.clock())
+
     def in_flood(self, now: datetime | None = None) -> bool:
         with self._lock:
             return self._annunciator.in_flood(now or self.clock())
@@ -569,6 +576,25 @@ class AlarmDesk:
         self._notify(AlarmUpdate(rules_changed=True, local=False))
 
     def _apply_rules(self, rules: RuleSet, text: str) -> None:
+        """Put a new rule set in force. Alarms of a rule that was removed or disabled would
+        otherwise stay active for ever (nothing evaluates them any more): they are cleared at
+        the next round, latched like any other clearing, so nobody misses that they went."""
+        kept = {r.id for r in rules.rules if r.enabled}
+        for alarm in self._alarms.values():
+            if alarm.state.active and alarm.rule_id not in kept:
+                self._retry[alarm.key] = AlarmCondition(
+                    rule_id=alarm.rule_id,
+                    station_id=alarm.station_id,
+                    active=False,
+                    priority=alarm.priority,
+                    open_case=alarm.open_case,
+                    value=alarm.value,
+                    threshold=alarm.threshold,
+                    time=alarm.last_seen,
+                    evidence=alarm.evidence,
+                    message_zh=alarm.message_zh,
+                    message_en=alarm.message_en,
+                )
         self._rules = rules
         self._rules_text = text
         if self._engine is not None:

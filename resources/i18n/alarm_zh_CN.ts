@@ -4,69 +4,74 @@
 <context>
     <name>AlarmIntegration</name>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="86"/>
+        <location filename="../../ui/alarm_integration.py" line="87"/>
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="95"/>
+        <location filename="../../ui/alarm_integration.py" line="96"/>
         <source>Alarm rules…</source>
         <translation>报警规则…</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="98"/>
+        <location filename="../../ui/alarm_integration.py" line="99"/>
         <source>Edit the alarm rules (administrators)</source>
         <translation>编辑报警规则（管理员）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="103"/>
+        <location filename="../../ui/alarm_integration.py" line="104"/>
         <source>Alarm panel</source>
         <translation>报警面板</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="182"/>
+        <location filename="../../ui/alarm_integration.py" line="178"/>
+        <source>Reminder: %1 alarm(s) still unacknowledged</source>
+        <translation>提醒：仍有 %1 条报警未确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="200"/>
         <source>Alarm evaluation failed: %1</source>
         <translation>报警判定失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="203"/>
+        <location filename="../../ui/alarm_integration.py" line="221"/>
         <source>Alarm rules changed on another workstation</source>
         <translation>报警规则已在其他席位修改</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="211"/>
+        <location filename="../../ui/alarm_integration.py" line="229"/>
         <source>Alarm: %1</source>
         <translation>报警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="227"/>
+        <location filename="../../ui/alarm_integration.py" line="245"/>
         <source>%1 unacknowledged, %2 active, %3 shelved</source>
         <translation>未确认 %1 条，活动 %2 条，搁置 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="298"/>
+        <location filename="../../ui/alarm_integration.py" line="316"/>
         <source>Alarm acknowledged</source>
         <translation>报警已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="309"/>
+        <location filename="../../ui/alarm_integration.py" line="327"/>
         <source>Alarm shelved</source>
         <translation>报警已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="318"/>
+        <location filename="../../ui/alarm_integration.py" line="336"/>
         <source>Open a case</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="319"/>
+        <location filename="../../ui/alarm_integration.py" line="337"/>
         <source>Open a quality case for this alarm?
 %1</source>
         <translation>为该报警创建环境质量问题事项？
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="337"/>
+        <location filename="../../ui/alarm_integration.py" line="355"/>
         <source>Only an administrator edits the alarm rules</source>
         <translation>只有管理员可以编辑报警规则</translation>
     </message>

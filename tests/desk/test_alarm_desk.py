@@ -361,3 +361,60 @@ def test_schema_matches_models(alarms: AlarmDesk) -> None:
         diffs = compare_metadata(MigrationContext.configure(conn), alarm_models.metadata)
     ours = [d for d in diffs if any(f"'{name}'" in repr(d) for name in mine)]
     assert ours == []
+
+
+def test_removing_a_rule_clears_its_alarms_instead_of_leaving_them_active(
+    alarms: AlarmDesk, clock: Clock, desk: Desk
+) -> None:
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    desk.login("admin", PASSWORD)
+    text = alarms.rules_text.replace(
+        'id = "water-below-target"', 'id = "water-below-target"\n# disabled on duty', 1
+    )
+    start = text.index('id = "water-below-target"')
+    end = text.index("[[rule]]", start)
+    text = text[:start] + text[start:end].replace("enabled = true", "enabled = false") + text[end:]
+    alarms.save_rules(text, alarms.rule_set.revision)
+    assert not alarms.rule("water-below-target").enabled  # type: ignore[union-attr]
+    clock.advance(minutes=1)
+    result = alarms.evaluate()
+    assert [(c.after.key, c.kind.value) for c in result.written] == [(MEDIUM_KEY, "cleared")]
+    assert alarms.get(MEDIUM_KEY).state is AlarmState.CLEARED_UNACKNOWLEDGED  # latched
+
+
+def test_a_database_outage_loses_no_clearing(
+    alarms: AlarmDesk, clock: Clock, db_url: str, rules_path: Path, registry: list[dict[str, Any]]
+) -> None:
+    """The round that finds the database locked writes nothing and raises StoreUnavailable;
+    the next round writes what it had, the clearing the engine reports only once included."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the lock is taken with SQLite's own exclusive transaction")
+    import sqlite3
+
+    from dispatch_app.store.errors import StoreUnavailable
+
+    impatient = Desk.open(db_url, clock=clock, busy_timeout_s=0.2, upgrade=False)
+    try:
+        impatient.login("officer", PASSWORD)
+        ad = AlarmDesk.open(impatient, rules_path=rules_path, stations=registry)
+        pollute([ad], clock, BOUNDARY, 3.0)
+        ad.evaluate()
+        clock.advance(minutes=3)
+        pollute([ad], clock, BOUNDARY, 0.3)  # the section recovers …
+        blocker = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            with pytest.raises(StoreUnavailable):
+                ad.evaluate()  # … while another program holds the database
+        finally:
+            blocker.rollback()
+            blocker.close()
+        assert ad.get(MEDIUM_KEY).state is AlarmState.ACTIVE_UNACKNOWLEDGED
+        clock.advance(seconds=5)
+        result = ad.evaluate()  # no new data: the clearing comes from the kept verdict
+        assert [(c.after.key, c.kind.value) for c in result.written] == [(MEDIUM_KEY, "cleared")]
+        fresh = AlarmDesk.open(impatient, rules_path=rules_path)
+        assert fresh.get(MEDIUM_KEY).state is AlarmState.CLEARED_UNACKNOWLEDGED
+    finally:
+        impatient.close()

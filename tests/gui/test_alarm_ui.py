@@ -214,3 +214,92 @@ def test_rule_editor_refuses_a_bad_rule_and_keeps_the_text(
     assert integration.alarm_desk.rule_set.revision == 2
     assert integration.alarm_desk.rule("aqi-severe").count == 3  # type: ignore[union-attr]
     editor.reject()
+
+
+def test_an_acknowledgement_on_another_workstation_shows_on_this_panel(
+    sqlite_url: str, sessions: Callable[..., Session], qtbot: QtBot, tmp_path: Path
+) -> None:
+    seed_users(sqlite_url)
+    rules = tmp_path / "alarms.toml"
+    shutil.copy(RESOURCES / "rules" / "alarms.toml", rules)
+    doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
+    registry = [s for s in doc["stations"] if s["kind"].startswith("water_")]
+    here = sessions(sqlite_url, "officer", change_feed=True)
+    there = sessions(sqlite_url, "leader")
+    mine = install_alarms(
+        here.workspace,
+        alarm_desk=AlarmDesk.open(here.desk, rules_path=rules, stations=registry),
+        evaluate_every_ms=3_600_000,
+    )
+    theirs = AlarmDesk.open(there.desk, rules_path=rules, stations=registry)
+    try:
+        theirs.feed(water("WQ-B-01", 3.0))
+        theirs.evaluate()  # raised on the other workstation …
+        qtbot.waitUntil(lambda: mine.panel.model.row_of(BENNIU_KEY) is not None, timeout=5000)
+        assert mine.panel.flashing
+        theirs.acknowledge(BENNIU_KEY, "带班长已处理")  # … and acknowledged there
+        qtbot.waitUntil(
+            lambda: mine.panel.model.alarms[0].state is AlarmState.ACTIVE_ACKNOWLEDGED,
+            timeout=5000,
+        )
+        assert "李带班" in mine.panel.model.index(0, 7).data() or "leader" in (
+            mine.panel.model.index(0, 7).data()
+        )
+        qtbot.waitUntil(lambda: not mine.panel.flashing, timeout=3000)
+    finally:
+        mine.shutdown()
+
+
+def test_the_feed_registry_and_latest_readings_seed_the_alarm_desk(
+    alarm_window: tuple[Session, AlarmIntegration], qtbot: QtBot
+) -> None:
+    """A full load hands the registry and the latest readings to the alarm desk (they come
+    from /latest, not as observation pages), so alarms show without waiting for new data."""
+    from dispatch_app.feed.client import DataServiceClient
+    from dispatch_app.feed.poller import FeedPoller
+    from dispatch_app.feed.records import Observation, parse_stations
+
+    _session, integration = alarm_window
+    doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
+    air = [s for s in doc["stations"] if s["id"] in ("AQ-N-01", "AQ-N-02")]
+    water_doc = [s for s in doc["stations"] if s["kind"].startswith("water_")]
+    poller = FeedPoller(DataServiceClient("http://127.0.0.1:9"))  # never started
+    poller.network.set_stations(parse_stations({"stations": air + water_doc}))
+    poller.network.apply([Observation(s, p, t, v, f) for s, p, t, v, f in water("WQ-B-01", 3.0)])
+    integration.connect_feed(poller)
+    assert integration.alarm_desk.station("AQ-N-01") is not None
+    run(qtbot, integration.evaluate_now())
+    qtbot.waitUntil(lambda: integration.panel.model.row_of(BENNIU_KEY) is not None, timeout=5000)
+    # Observation pages from the poller reach the desk too.
+    for callback in poller._obs_subs:
+        callback(tuple(Observation(s, p, t, v, f) for s, p, t, v, f in water("WQ-P-02", 3.0)))
+    run(qtbot, integration.evaluate_now())
+    qtbot.waitUntil(
+        lambda: integration.panel.model.row_of("water-below-target@WQ-P-02") is not None,
+        timeout=5000,
+    )
+    poller.client.close()
+
+
+def test_unacknowledged_alarms_are_recalled_and_the_sound_cue_is_off_by_default(
+    alarm_window: tuple[Session, AlarmIntegration], qtbot: QtBot
+) -> None:
+    from datetime import timedelta
+
+    from dispatch_app.domain.alarms import NAG_EVERY
+
+    session, integration = alarm_window
+    raise_alarms(qtbot, integration)
+    assert integration.sound is False and integration.beeps == 0  # off unless chosen
+    assert integration.remind() == []  # raised just now: nothing to recall yet
+    run(qtbot, session.calls.call(integration.alarm_desk.acknowledge, BENNIU_KEY, ""))
+    start = datetime.now(UTC)
+    later = start + NAG_EVERY + timedelta(seconds=30)
+    integration.alarm_desk.clock = lambda: later  # a quarter of an hour on
+    integration._last_reminder = start
+    integration.sound = True
+    due = integration.remind()
+    assert {a.key for a in due} == {NATIONAL_KEY, JIULI_KEY}  # not the acknowledged one
+    assert integration.beeps == 1
+    assert "2" in session.workspace.window.status.activity.text()
+    assert integration.remind() == []  # once per interval, not at every tick
