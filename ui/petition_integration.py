@@ -65,6 +65,18 @@ STEP_ACTIONS = (
 )
 
 
+class StaleStep(Exception):
+    """A step refused because the petition changed meanwhile, explained for the dialog that
+    stays open (``message`` is what `describe_error` shows)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.message_zh = text
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_zh
+
+
 class PetitionIntegration(QObject):
     """The petition part of one workstation's window."""
 
@@ -357,11 +369,18 @@ class PetitionIntegration(QObject):
             leaves the dialog open with the text, to be applied again on the new version."""
             try:
                 result = await self.calls.call(fn, *args, expected_version=version[0], **kwargs)
-            except CaseConflict:
+            except CaseConflict as conflict:
                 fresh = await self.load(case.id)
                 if fresh is not None:
                     version[0] = fresh.case.version
-                raise
+                raise StaleStep(
+                    describe_error(conflict)
+                    + "\n"
+                    + self.tr(
+                        "The panel now shows their change. Your input is still here: check "
+                        "it, then press OK again to record it on the new version."
+                    )
+                ) from conflict
             self._after(result)
             return result
 

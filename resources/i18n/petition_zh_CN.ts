@@ -591,192 +591,197 @@
 <context>
     <name>PetitionIntegration</name>
     <message>
-        <location filename="../../ui/petition_integration.py" line="89" />
+        <location filename="../../ui/petition_integration.py" line="101" />
         <source>Selected petition</source>
         <translation>当前信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="98" />
+        <location filename="../../ui/petition_integration.py" line="110" />
         <source>Petition deadlines</source>
         <translation>信访期限提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="104" />
+        <location filename="../../ui/petition_integration.py" line="116" />
         <source>&amp;Petitions</source>
         <translation>信访(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="110" />
+        <location filename="../../ui/petition_integration.py" line="122" />
         <source>Hotline call: new petition…</source>
         <translation>热线来电登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="115" />
+        <location filename="../../ui/petition_integration.py" line="127" />
         <source>Opens the intake form with the call clock running (12345/12369)</source>
         <translation>打开登记表并开始通话计时（12345/12369）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="119" />
+        <location filename="../../ui/petition_integration.py" line="131" />
         <source>New petition (letter, visit, online)…</source>
         <translation>登记信访（来信、来访、网上）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="126" />
+        <location filename="../../ui/petition_integration.py" line="138" />
         <source>Decision (accept, transfer, assign)…</source>
         <translation>办理决定（受理、转送、交办）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="127" />
+        <location filename="../../ui/petition_integration.py" line="139" />
         <source>Written notice sent…</source>
         <translation>已书面告知…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="128" />
+        <location filename="../../ui/petition_integration.py" line="140" />
         <source>Petitioner contacted…</source>
         <translation>已联系信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="129" />
+        <location filename="../../ui/petition_integration.py" line="141" />
         <source>Extend the handling period (shift leader)…</source>
         <translation>延长办理期限（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="130" />
+        <location filename="../../ui/petition_integration.py" line="142" />
         <source>Reply to the petitioner…</source>
         <translation>答复信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="131" />
+        <location filename="../../ui/petition_integration.py" line="143" />
         <source>Satisfaction callback…</source>
         <translation>满意度回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="132" />
+        <location filename="../../ui/petition_integration.py" line="144" />
         <source>Review or second review requested…</source>
         <translation>申请复查或复核…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="133" />
+        <location filename="../../ui/petition_integration.py" line="145" />
         <source>Merge as a repeat petition…</source>
         <translation>作为重复信访并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="134" />
+        <location filename="../../ui/petition_integration.py" line="146" />
         <source>Undo merge…</source>
         <translation>撤销并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="135" />
+        <location filename="../../ui/petition_integration.py" line="147" />
         <source>Add attachment…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="142" />
+        <location filename="../../ui/petition_integration.py" line="154" />
         <source>Import from Open311…</source>
         <translation>从 Open311 导入…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="148" />
+        <location filename="../../ui/petition_integration.py" line="160" />
         <source>Export to Open311 (masked)…</source>
         <translation>导出为 Open311（脱敏）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="154" />
+        <location filename="../../ui/petition_integration.py" line="166" />
         <source>Check petition deadlines now</source>
         <translation>立即检查信访期限</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="335" />
+        <location filename="../../ui/petition_integration.py" line="347" />
         <source>Petition %1 registered.</source>
         <translation>信访事项%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="348" />
+        <location filename="../../ui/petition_integration.py" line="360" />
         <source>Select a petition first.</source>
         <translation>请先选择一件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="382" />
+        <location filename="../../ui/petition_integration.py" line="380" />
+        <source>The panel now shows their change. Your input is still here: check it, then press OK again to record it on the new version.</source>
+        <translation>面板已显示对方的修改。您的输入仍保留在此：核对后再次按“确定”，即在新版本上登记。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/petition_integration.py" line="401" />
         <source>Written notice sent</source>
         <translation>已书面告知</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="391" />
+        <location filename="../../ui/petition_integration.py" line="410" />
         <source>Petitioner contacted</source>
         <translation>已联系信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="422" />
+        <location filename="../../ui/petition_integration.py" line="441" />
         <source>Review requested</source>
         <translation>申请复查/复核</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="424" />
+        <location filename="../../ui/petition_integration.py" line="443" />
         <source>Note (optional)</source>
         <translation>备注（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="426" />
+        <location filename="../../ui/petition_integration.py" line="445" />
         <source>Opens the review (复查) or second review (复核) the petitioner asked for as a linked petition with its own 30-day deadline.</source>
         <translation>将信访人申请的复查或复核登记为关联的信访事项，另计30日期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="443" />
+        <location filename="../../ui/petition_integration.py" line="462" />
         <source>Undo merge</source>
         <translation>撤销并案</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="445" />
+        <location filename="../../ui/petition_integration.py" line="464" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="451" />
+        <location filename="../../ui/petition_integration.py" line="470" />
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="453" />
+        <location filename="../../ui/petition_integration.py" line="472" />
         <source>Why you need them</source>
         <translation>查看理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="455" />
+        <location filename="../../ui/petition_integration.py" line="474" />
         <source>The petitioner's full phone and ID number are protected. Your name, the time and this reason are written to the audit log.</source>
         <translation>信访人的完整电话和身份证号受保护。您的姓名、时间和理由将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="461" />
+        <location filename="../../ui/petition_integration.py" line="480" />
         <source>Attach a file</source>
         <translation>添加附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="475" />
+        <location filename="../../ui/petition_integration.py" line="494" />
         <source>%1: recorded.</source>
         <translation>%1：已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="500" />
+        <location filename="../../ui/petition_integration.py" line="519" />
         <source>%1 opened.</source>
         <translation>%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="507" />
+        <location filename="../../ui/petition_integration.py" line="526" />
         <source>Merged into %1 (repeat petitions: %2).</source>
         <translation>已并入%1（重复信访%2件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="589" />
+        <location filename="../../ui/petition_integration.py" line="608" />
         <source>%1 petitions exported to %2</source>
         <translation>已导出%1件信访事项到 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="624" />
+        <location filename="../../ui/petition_integration.py" line="645" />
         <source>Petition deadlines could not be checked: %1</source>
         <translation>无法检查信访期限：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="640" />
+        <location filename="../../ui/petition_integration.py" line="661" />
         <source>%1 new petition deadline reminders</source>
         <translation>新增%1条信访期限提醒</translation>
     </message>

@@ -690,3 +690,47 @@ def test_an_overdue_petition_cannot_be_missed_and_reminders_are_raised(
     select(qtbot, s, integ, soon.case.id)
     assert integ.panel.overdue_banner_text() == ""
     assert any(st in (DeadlineState.DUE_3D, DeadlineState.DUE_1D) for st in integ.panel.states())
+
+
+def test_a_step_on_a_stale_version_is_refused_and_kept_to_apply_again(
+    qtbot: QtBot,
+    db_url: str,
+    petition_desk: Callable[..., tuple[Session, PetitionIntegration]],
+    tmp_path: Path,
+) -> None:
+    seed_users(db_url)
+    petition = seed_petition(db_url, tmp_path / "att", decision=Decision.ACCEPT)
+    s, integ = petition_desk(db_url)
+    select(qtbot, s, integ, petition.case.id)
+    click(qtbot, integ.panel.buttons["reply"])
+    dialog = wait_dialog(qtbot, s.workspace, ReplyDialog)
+    text = "经核查，企业已整改到位。"
+    type_text(dialog.text, text)
+    # Meanwhile another workstation records the contact with the petitioner.
+    other = open_desk(db_url)
+    try:
+        other.login("leader", PASSWORD)
+        PetitionDesk.open(other, attachments_dir=tmp_path / "att").record_contact(
+            petition.case.id, note="已电话联系"
+        )
+    finally:
+        other.close()
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=8000)
+    assert dialog.isVisible() and dialog.text.toPlainText() == text  # nothing lost
+    assert "再次按" in dialog.error.text()  # and the officer is told what to do
+    fresh, _ = stored(db_url, petition.case.id)
+    assert fresh.progress.reply is None  # nothing overwritten
+    # The panel now shows their change; OK again applies the reply on the new version.
+    qtbot.waitUntil(
+        lambda: integ.panel.view is not None and integ.panel.view.progress.contacted_at is not None,
+        timeout=8000,
+    )
+    click(qtbot, dialog.ok_button)
+    qtbot.waitUntil(
+        lambda: integ.panel.view is not None and integ.panel.view.progress.reply is not None,
+        timeout=8000,
+    )
+    fresh, _ = stored(db_url, petition.case.id)
+    assert fresh.progress.reply is not None and fresh.progress.reply.text == text
+    assert fresh.progress.contacted_at is not None  # theirs kept too
