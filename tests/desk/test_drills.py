@@ -107,7 +107,7 @@ def test_unknown_scenario_and_bad_speed(drills: DrillDesk) -> None:
 def test_drill_end_to_end_through_the_real_data_service(
     sqlite_url: str, tmp_path: Path, resources: EmergencyResources
 ) -> None:
-    """The shipped spill scenario at 600× speed: the simulator sends HJ 212 over TCP to the
+    """The shipped spill scenario at 1800× speed: the simulator sends HJ 212 over TCP to the
     ingest, the runner reads /updates, 奔牛 exceeds first and opens the exercise emergency."""
     desk = Desk.open(sqlite_url, scrypt_n=FAST_SCRYPT_N)
     try:
@@ -121,7 +121,7 @@ def test_drill_end_to_end_through_the_real_data_service(
         runner = DrillRunner(
             drills,
             "spill_grand_canal",
-            600,
+            1800,  # the spill reaches 奔牛 30 simulated minutes in: one second of real time
             tmp_path,
             extra_args=("--registry", str(reg), "--log-level", "WARNING"),
             on_opened=opened.append,
