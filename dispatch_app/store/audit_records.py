@@ -11,8 +11,9 @@ from sqlalchemy import Connection, insert, select, text
 from dispatch_app.audit.chain import GENESIS, AuditContent, canonical_json, entry_hash
 from dispatch_app.store.models import audit_log
 
-# Any constant shared by all desks: serialises appends on PostgreSQL so the chain never forks.
-_PG_AUDIT_LOCK = 727202
+# Any constant shared by all desks: serialises appends on PostgreSQL so the chain never forks,
+# and (held to commit) keeps change-feed ids in commit order (see change_feed.record_change).
+WRITE_ORDER_LOCK = 727202
 _LAST = select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
 _INSERT = insert(audit_log)
 
@@ -31,7 +32,7 @@ def append_audit(
     The entry is committed or rolled back together with the change it records.
     """
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_ORDER_LOCK})
     last = conn.execute(_LAST).first()
     seq = 1 if last is None else int(last.seq) + 1
     prev = GENESIS if last is None else str(last.hash)

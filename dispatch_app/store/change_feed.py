@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from dispatch_app.store.audit_records import WRITE_ORDER_LOCK
 from dispatch_app.store.database import Store
 from dispatch_app.store.errors import StoreError
 from dispatch_app.store.models import changes
@@ -48,6 +49,16 @@ def record_change(
     action: str,
     origin: str,
 ) -> None:
+    """Record a change inside the caller's write transaction.
+
+    The feed reads ids in order and never looks back, so ids must become visible in the
+    order they were given. PostgreSQL assigns serial ids at insert but shows rows at commit;
+    holding one transaction-scoped lock from here to commit (the audit log's, which every
+    desk write takes anyway) makes insert order and commit order the same. On SQLite the
+    IMMEDIATE write transaction already does.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_ORDER_LOCK})
     conn.execute(
         _INSERT_CHANGE,
         {
