@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from dispatch_app.audit.verify import verify_chain
 from dispatch_app.store.database import Store
@@ -25,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     url = args.db or default_database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        path = Path(parsed.database.removeprefix("file:").split("?")[0])
+        if not path.exists():
+            # Opening it would create an empty file where the desk's database should be.
+            print(f"cannot read the audit log: {path} does not exist", file=sys.stderr)
+            return 2
     store = Store(url)
     try:
         result = verify_chain(store)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select, text
 
@@ -121,6 +123,12 @@ def test_hash_is_over_canonical_content() -> None:
     )
 
 
-def test_verify_reports_an_unreadable_database(tmp_path: object) -> None:
-    run = _cli(f"sqlite:///{tmp_path}/not-a-desk.db")
+def test_verify_reports_an_unreadable_database(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    run = _cli(f"sqlite:///{missing}")
+    assert run.returncode == 2 and "does not exist" in run.stderr
+    assert not missing.exists()  # verify never creates a database
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE notes (x)").connection.close()
+    run = _cli(f"sqlite:///{other}")
     assert run.returncode == 2 and "cannot read the audit log" in run.stderr
