@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from qasync import QEventLoop
+from qasync import QEventLoop, QThreadExecutor
 
 from dispatch_app.desk import Desk
 from dispatch_app.domain.cases import CaseDraft, CaseKind, CaseSource, Priority
@@ -36,8 +36,13 @@ def _session_loop(qapp: Any) -> Iterator[QEventLoop]:
     # One loop for the whole run, as in the application: a second qasync loop on the same
     # QApplication never gets its executor callbacks delivered.
     loop = QEventLoop(qapp, already_running=True)
+    # Our own executor, shut down at the end: qasync's default one is never shut down for a
+    # loop that is "already running", and its QThreads still running at exit abort the process.
+    executor = QThreadExecutor(8)
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
+    executor.shutdown(wait=True)
 
 
 @pytest.fixture
@@ -49,6 +54,7 @@ def qloop(qapp: Any, _session_loop: QEventLoop) -> Iterator[QEventLoop]:
     for task in asyncio.all_tasks(_session_loop):
         task.cancel()
     qapp.processEvents()
+    install_translators(qapp, "en")  # the next test starts from the source language again
 
 
 def run(qtbot: QtBot, awaitable: Awaitable[T], timeout: int = 15000) -> T:
