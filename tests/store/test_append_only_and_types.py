@@ -52,3 +52,29 @@ def test_times_are_aware_utc_both_ways(db_url: str) -> None:
             record_change(conn, datetime(2026, 1, 1), "case", 1, 1, "create", "test")
     finally:
         store.dispose()
+
+
+def test_sqlite_connection_settings(sqlite_url: str) -> None:
+    store = Store(sqlite_url, busy_timeout_s=2.5)
+    try:
+        upgrade_to_head(store)
+        with store.read() as conn:
+            pragma = {
+                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            }
+        assert pragma == {
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": 2500,
+            "synchronous": 2,  # FULL: every commit reaches the disk
+        }
+        # Foreign keys are enforced: a timeline entry for a case that does not exist fails.
+        with pytest.raises(Exception, match="FOREIGN KEY"), store.write() as conn:
+            from dispatch_app.store.case_records import append_timeline
+
+            append_timeline(
+                conn, 424242, {"at": datetime.now(UTC), "actor": "x", "entry_kind": "note"}
+            )
+    finally:
+        store.dispose()
