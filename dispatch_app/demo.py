@@ -267,11 +267,12 @@ def seed_demo(
             )
             events.extend(_case_events(rng, i, kind, status, end - age, end, officer, leader))
         events.sort()
-        for n, event in enumerate(events, start=1):
-            clock.now = event.at
-            event.run()
-            if progress is not None and (n % 50 == 0 or n == len(events)):
-                progress(n, len(events))
+        with officer.store.bulk_loading():
+            for n, event in enumerate(events, start=1):
+                clock.now = event.at
+                event.run()
+                if progress is not None and (n % 50 == 0 or n == len(events)):
+                    progress(n, len(events))
         refresh_statistics(officer.store)
     finally:
         officer.clock = real_clock
@@ -360,8 +361,9 @@ def bulk_seed(
     now: datetime | None = None,
     batch: int = 5000,
 ) -> None:
-    """Insert ``count`` cases directly (for benchmarks): realistic spread of kinds, statuses,
-    districts and ages, correct deadlines and reference numbers, in batches."""
+    """Insert ``count`` cases directly into an empty database (for benchmarks): realistic
+    spread of kinds, statuses, districts and ages, correct deadlines and reference numbers,
+    in batches of ``batch`` rows per transaction."""
     rng = random.Random(rng_seed)
     end = now or datetime.now(UTC)
     statuses = [s for s, _ in _STATUS_WEIGHTS]

@@ -25,7 +25,8 @@ class Store:
     def __init__(self, url: str, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
         self.url = url
         self.is_sqlite = is_sqlite(url)
-        self.engine: Engine = make_engine(url, busy_timeout_s)
+        self._sqlite_settings = {"synchronous": "FULL"}
+        self.engine: Engine = make_engine(url, busy_timeout_s, self._sqlite_settings)
 
     @property
     def dialect(self) -> str:
@@ -55,6 +56,25 @@ class Store:
             if clear is None:
                 raise
             raise clear from exc
+
+    @contextmanager
+    def bulk_loading(self) -> Iterator[None]:
+        """Writes without waiting for the disk (SQLite ``synchronous=OFF``) while loading demo
+        or benchmark data into a database nobody works in yet; full durability after.
+
+        Connections are reopened on entry and exit: use it only while no other thread is
+        using this store.
+        """
+        if not self.is_sqlite:
+            yield
+            return
+        self._sqlite_settings["synchronous"] = "OFF"
+        self.engine.dispose()
+        try:
+            yield
+        finally:
+            self._sqlite_settings["synchronous"] = "FULL"
+            self.engine.dispose()
 
     def dispose(self) -> None:
         self.engine.dispose()

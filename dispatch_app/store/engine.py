@@ -27,21 +27,27 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> Engine:
+def make_engine(
+    url: str,
+    busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+    sqlite_settings: dict[str, str] | None = None,
+) -> Engine:
+    """``sqlite_settings`` is read whenever a connection opens (``synchronous``: FULL by
+    default), so the owner can change it for connections opened later."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
             parsed,
             connect_args={"timeout": busy_timeout_s, "check_same_thread": False},
         )
-        _configure_sqlite(engine, busy_timeout_s)
+        _configure_sqlite(engine, busy_timeout_s, sqlite_settings or {})
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_s: float, settings: dict[str, str]) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own transaction
@@ -56,7 +62,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_s: float) -> None:
                 cur.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed note survives a power cut (NORMAL may lose the last commits in
             # WAL mode); one fsync per write is cheap next to losing a duty officer's work.
-            cur.execute("PRAGMA synchronous = FULL")
+            synchronous = settings.get("synchronous", "FULL")
+            if synchronous not in ("FULL", "NORMAL", "OFF"):
+                raise ValueError(f"unknown synchronous setting {synchronous!r}")
+            cur.execute(f"PRAGMA synchronous = {synchronous}")
             # 16 MiB of page cache per connection (default 2 MiB): the queue indexes of
             # 100 000 cases stay in memory, and a full pool stays well inside the RSS budget.
             cur.execute("PRAGMA cache_size = -16384")

@@ -78,3 +78,20 @@ def test_sqlite_connection_settings(sqlite_url: str) -> None:
             )
     finally:
         store.dispose()
+
+
+def test_bulk_loading_relaxes_durability_only_inside(sqlite_url: str) -> None:
+    store = Store(sqlite_url)
+    try:
+        upgrade_to_head(store)
+
+        def synchronous() -> int:
+            with store.read() as conn:
+                return int(conn.exec_driver_sql("PRAGMA synchronous").scalar_one())
+
+        assert synchronous() == 2
+        with store.bulk_loading():
+            assert synchronous() == 0
+        assert synchronous() == 2
+    finally:
+        store.dispose()
