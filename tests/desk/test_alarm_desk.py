@@ -286,6 +286,8 @@ def test_rule_edit_saved_with_revision_audited_and_applied(
     assert "alarm_rules.save" in actions
 
 
+# Validation happens before the database is touched: one database is enough here.
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
     ("edit", "rule_id", "field"),
     [
