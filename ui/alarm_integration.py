@@ -52,6 +52,7 @@ class _Relay(QObject):
     the UI thread and the emitter does not)."""
 
     updated = Signal(object)
+    problem = Signal(str)
 
 
 class AlarmIntegration(QObject):
@@ -109,6 +110,10 @@ class AlarmIntegration(QObject):
 
         self._relay = _Relay(self)
         self._relay.updated.connect(self._on_update, Qt.ConnectionType.QueuedConnection)
+        self._relay.problem.connect(
+            lambda text: self.workspace.say(text, error=True), Qt.ConnectionType.QueuedConnection
+        )
+        self._seeding: Any = None
         self._unsubscribe.append(self.alarm_desk.subscribe(self._relay.updated.emit))
         self.alarm_desk.start()
         self.panel.show_alarms(self.alarm_desk.alarms())
@@ -147,18 +152,23 @@ class AlarmIntegration(QObject):
 
     def _seed(self, stations: Any, snapshots: Any) -> None:
         """The registry of a full load, and its latest readings (a full load delivers them
-        through /latest, not as observation pages)."""
-        try:
-            self.alarm_desk.set_stations(list(stations))
-        except ValueError as exc:
-            log.warning("alarm engine cannot take the registry: %s", exc)
-            self.workspace.say(str(exc), error=True)
-            return
+        through /latest, not as observation pages). The engine is rebuilt in the alarm
+        executor, before the next round: never on the UI thread, which must not wait behind a
+        round's database write."""
+        entries = list(stations)
+        self._seeding = self._executor.submit(self.alarm_desk.set_stations, entries)
+        self._seeding.add_done_callback(self._seeded)
         self.alarm_desk.feed(
             (sid, parameter, reading.time, reading.value, reading.flag)
             for sid, snapshot in snapshots.items()
             for parameter, reading in snapshot.readings.items()
         )
+
+    def _seeded(self, future: Any) -> None:
+        exc = None if future.cancelled() else future.exception()
+        if exc is not None:  # a registry the engine cannot take: say so (on any thread)
+            log.warning("alarm engine cannot take the registry: %s", exc)
+            self._relay.problem.emit(str(exc))
 
     # ------------------------------------------------------------------ rounds
 

@@ -290,7 +290,12 @@ class AlarmDesk:
         self._rules = rules
         self._rules_text = rules_text
         self.clock: Callable[[], datetime] = clock or desk.clock
+        # Two locks: ``_lock`` serialises rounds, operator actions and the engine (held across
+        # database writes); ``_cache`` guards only the in-memory alarms and annunciator and is
+        # held for microseconds, so the UI thread reading the panel or the counts never waits
+        # behind a write (which may wait seconds on a locked database).
         self._lock = threading.RLock()
+        self._cache = threading.Lock()
         self._pending: deque[tuple[Any, ...]] = deque()
         self._alarms: dict[str, Alarm] = {}
         self._ids: dict[str, int] = {}
@@ -349,18 +354,18 @@ class AlarmDesk:
         """Read every stored alarm (start-up, or after the database came back)."""
         with self.desk.store.read() as conn:
             rows = alarm_records.all_alarms(conn)
-        with self._lock:
-            self._alarms = {}
-            self._ids = {}
-            for row in rows:
-                self._remember(row)
-            now = self.clock()
+        loaded = [(_alarm_of(row), int(row["id"])) for row in rows]
+        now = self.clock()
+        with self._lock, self._cache:
+            self._alarms = {alarm.key: alarm for alarm, _ in loaded}
+            self._ids = {alarm.key: alarm_id for alarm, alarm_id in loaded}
             self._annunciator = Annunciator.from_alarms(self._alarms.values(), now)
 
     def _remember(self, row: RowMapping) -> Alarm:
         alarm = _alarm_of(row)
-        self._alarms[alarm.key] = alarm
-        self._ids[alarm.key] = int(row["id"])
+        with self._cache:
+            self._alarms[alarm.key] = alarm
+            self._ids[alarm.key] = int(row["id"])
         return alarm
 
     # ------------------------------------------------------------------ stations and feed
@@ -468,40 +473,42 @@ class AlarmDesk:
     def alarms(self, *, include_normal: bool = False) -> list[Alarm]:
         """The alarms in panel order (unacknowledged first, priority, newest). Normal alarms
         (cleared and acknowledged) are history and left out unless asked for."""
-        with self._lock:
+        with self._cache:
             items = list(self._alarms.values())
         if not include_normal:
             items = [a for a in items if a.state is not AlarmState.NORMAL]
         return panel_order(items)
 
     def get(self, key: str) -> Alarm:
-        with self._lock:
+        with self._cache:
             alarm = self._alarms.get(key)
         if alarm is None:
             raise NotFound("alarm", key)
         return alarm
 
     def alarm_id(self, key: str) -> int | None:
-        return self._ids.get(key)
+        with self._cache:
+            return self._ids.get(key)
 
     def counts(self, now: datetime | None = None) -> AlarmCounts:
-        with self._lock:
+        with self._cache:
             items = list(self._alarms.values())
         return alarm_counts(items, now or self.clock())
 
     def reminders(self, since: datetime, now: datetime | None = None) -> list[Alarm]:
         """Unacknowledged, unshelved alarms whose reminder (every ``NAG_EVERY`` after they were
         raised) fell in (since, now]: the nag of control-room practice."""
-        with self._lock:
+        with self._cache:
             items = list(self._alarms.values())
         return lifecycle.reminders_due(items, since, now or self.clock())
 
     def in_flood(self, now: datetime | None = None) -> bool:
-        with self._lock:
-            return self._annunciator.in_flood(now or self.clock())
+        now = now or self.clock()
+        with self._cache:
+            return self._annunciator.in_flood(now)
 
     def history(self, key: str) -> list[AlarmHistoryEntry]:
-        alarm_id = self._ids.get(key)
+        alarm_id = self.alarm_id(key)
         if alarm_id is None:
             raise NotFound("alarm", key)
         with self.desk.store.read() as conn:
@@ -652,9 +659,10 @@ class AlarmDesk:
                     self._write_change(conn, change, None, write)
             self._finish(conn, write, now)
         # Committed: take the winners, reload what another desk wrote first.
-        for change in write.written:
-            self._alarms[change.after.key] = change.after
-        self._ids.update(write.ids)
+        with self._cache:
+            for change in write.written:
+                self._alarms[change.after.key] = change.after
+            self._ids.update(write.ids)
         if write.refused:
             with self.desk.store.read() as conn:
                 for row in alarm_records.alarms_by_keys(conn, write.refused):
@@ -668,12 +676,11 @@ class AlarmDesk:
             and (held := self._alarms.get(c.after.key)) is not None
             and held.state is AlarmState.ACTIVE_UNACKNOWLEDGED
         ]
-        announcements = tuple(self._annunciator.announce(announce, now))
         touched = {c.after.key for c in changes}
-        update = AlarmUpdate(
-            alarms=tuple(self._alarms[k] for k in sorted(touched) if k in self._alarms),
-            announcements=announcements,
-        )
+        with self._cache:
+            announcements = tuple(self._annunciator.announce(announce, now))
+            current = tuple(self._alarms[k] for k in sorted(touched) if k in self._alarms)
+        update = AlarmUpdate(alarms=current, announcements=announcements)
         self._notify(update)
         return RoundResult(
             tuple(write.written),
@@ -1058,14 +1065,15 @@ class AlarmDesk:
             return self._after_action(write, now)
 
     def _after_action(self, write: _Write, now: datetime) -> Alarm:
-        for change in write.written:
-            self._alarms[change.after.key] = change.after
-        self._ids.update(write.ids)
+        with self._cache:
+            for change in write.written:
+                self._alarms[change.after.key] = change.after
+            self._ids.update(write.ids)
+            last = self._alarms[write.written[-1].after.key]
         for event in write.events:
             self.desk.events.publish(event)
-        last = write.written[-1].after
-        self._notify(AlarmUpdate(alarms=(self._alarms[last.key],)))
-        return self._alarms[last.key]
+        self._notify(AlarmUpdate(alarms=(last,)))
+        return last
 
     def acknowledge(self, key: str, note: str = "", expected_version: int | None = None) -> Alarm:
         """Acknowledge with an optional note (AlarmActionRefused when nothing is pending)."""

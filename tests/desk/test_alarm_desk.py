@@ -420,3 +420,51 @@ def test_a_database_outage_loses_no_clearing(
         assert fresh.get(MEDIUM_KEY).state is AlarmState.CLEARED_UNACKNOWLEDGED
     finally:
         impatient.close()
+
+
+def test_reading_the_alarms_never_waits_behind_a_round_stuck_on_the_database(
+    alarms: AlarmDesk, clock: Clock, db_url: str, rules_path: Path, registry: list[dict[str, Any]]
+) -> None:
+    """The panel and the status bar read from the UI thread while a round may be waiting on
+    a locked database: the reads must answer from memory at once."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the lock is taken with SQLite's own exclusive transaction")
+    import sqlite3
+    import threading
+
+    from dispatch_app.store.errors import StoreUnavailable
+
+    patient = Desk.open(db_url, clock=clock, busy_timeout_s=3.0, upgrade=False)
+    try:
+        ad = AlarmDesk.open(patient, rules_path=rules_path, stations=registry)
+        pollute([ad], clock, BOUNDARY, 3.0)
+        ad.evaluate()
+        pollute([ad], clock, BOUNDARY, 0.2)
+        blocker = sqlite3.connect(db_url.removeprefix("sqlite:///"))
+        blocker.execute("BEGIN EXCLUSIVE")
+        outcome: list[BaseException | None] = []
+
+        def round_() -> None:
+            try:
+                ad.evaluate()
+                outcome.append(None)
+            except StoreUnavailable as exc:
+                outcome.append(exc)
+
+        stuck = threading.Thread(target=round_)
+        try:
+            stuck.start()
+            stuck.join(0.3)  # the round is in, waiting on the database
+            assert stuck.is_alive()
+            assert [a.key for a in ad.alarms()] == [MEDIUM_KEY]
+            assert ad.counts().unacknowledged == 1 and ad.get(MEDIUM_KEY).count == 1
+            assert not ad.in_flood()
+            assert stuck.is_alive()  # answered while the round still waits
+        finally:
+            blocker.rollback()
+            blocker.close()
+            stuck.join(10)
+        assert outcome and outcome[0] is None  # the lock went before the busy timeout
+        assert ad.get(MEDIUM_KEY).state is AlarmState.CLEARED_UNACKNOWLEDGED
+    finally:
+        patient.close()

@@ -267,7 +267,7 @@ def test_the_feed_registry_and_latest_readings_seed_the_alarm_desk(
     poller.network.set_stations(parse_stations({"stations": air + water_doc}))
     poller.network.apply([Observation(s, p, t, v, f) for s, p, t, v, f in water("WQ-B-01", 3.0)])
     integration.connect_feed(poller)
-    assert integration.alarm_desk.station("AQ-N-01") is not None
+    qtbot.waitUntil(lambda: integration.alarm_desk.station("AQ-N-01") is not None, timeout=3000)
     run(qtbot, integration.evaluate_now())
     qtbot.waitUntil(lambda: integration.panel.model.row_of(BENNIU_KEY) is not None, timeout=5000)
     # Observation pages from the poller reach the desk too.
