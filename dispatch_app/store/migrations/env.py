@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from dispatch_app.store.models import metadata
+from dispatch_app.store.schema import include_name, target_metadata
 
 config = context.config
 
@@ -13,7 +13,10 @@ config = context.config
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        # Every area's tables (petitions, emergencies, alarms too), so autogenerate and
+        # `alembic check` compare the whole schema; the SQLite search index is raw DDL.
+        target_metadata=target_metadata(),
+        include_name=include_name,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
