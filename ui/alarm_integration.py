@@ -10,7 +10,7 @@ Wires the live feed to the alarm desk and the alarm desk to the panel and the st
   through the workspace's ordered ``DeskCalls``, never waits behind a round);
 * the alarm desk's updates (ours from the executor, other workstations' from the change feed)
   hop to the UI thread through a queued signal and move just the rows that changed;
-* A, S and Enter on the panel ask for a note, a shelving reason, or open the case;
+* A, S, U and Enter on the panel ask for a note, a shelving reason, unshelve, or open the case;
 * an optional sound cue (``QApplication.beep``; QtMultimedia is not in PySide6-Essentials) for
   new announcements, off by default and in tests;
 * Administration → Alarm rules… opens the rules editor for administrators.
@@ -91,6 +91,7 @@ class AlarmIntegration(QObject):
         self.window.status.addPermanentWidget(self.status_label)
         self.panel.table.acknowledgeRequested.connect(self.request_acknowledge)
         self.panel.table.shelveRequested.connect(self.request_shelve)
+        self.panel.table.unshelveRequested.connect(self.request_unshelve)
         self.panel.table.openCaseRequested.connect(self.request_open_case)
         self.rules_action = self.window.add_action(
             "alarm_rules",
@@ -304,6 +305,9 @@ class AlarmIntegration(QObject):
     def request_shelve(self, key: str) -> None:
         self._spawn(self.shelve(key))
 
+    def request_unshelve(self, key: str) -> None:
+        self._spawn(self.unshelve(key))
+
     def request_open_case(self, key: str) -> None:
         self._spawn(self.open_case(key))
 
@@ -335,6 +339,12 @@ class AlarmIntegration(QObject):
         )
         if done is not None:
             self.workspace.say(self.tr("Alarm shelved"))
+        return done
+
+    async def unshelve(self, key: str) -> Alarm | None:
+        done: Alarm | None = await self._call(self.alarm_desk.unshelve, key)
+        if done is not None:
+            self.workspace.say(self.tr("Alarm back from the shelf"))
         return done
 
     async def open_case(self, key: str) -> int | None:

@@ -7,8 +7,8 @@ flag and emits ``dataChanged`` for those rows' background only — the view repa
 never the world, and the timer stops when nothing is pending. Updates arrive one alarm at a time
 and move, insert or remove just that row, so the selection and scroll position stay put.
 
-Keyboard first: A acknowledges (a note prompt), S shelves (duration and reason), Enter opens the
-linked case or, on request, opens one. The panel only emits requests; ui/alarm_integration.py
+Keyboard first: A acknowledges (a note prompt), S shelves (duration and reason), U takes it off
+the shelf, Enter (or a double click) opens the linked case or, on request, opens one. The panel only emits requests; ui/alarm_integration.py
 asks the desk and shows the outcome.
 """
 
@@ -291,7 +291,17 @@ class AlarmTable(QTableView):
 
     acknowledgeRequested = Signal(str)
     shelveRequested = Signal(str)
+    unshelveRequested = Signal(str)
     openCaseRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doubleClicked.connect(self._double_clicked)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        key = index.data(KEY_ROLE)
+        if key:
+            self.openCaseRequested.emit(str(key))
 
     def current_key(self) -> str | None:
         index = self.currentIndex()
@@ -311,6 +321,9 @@ class AlarmTable(QTableView):
                 return
             if event.key() == Qt.Key.Key_S:
                 self.shelveRequested.emit(key)
+                return
+            if event.key() == Qt.Key.Key_U:
+                self.unshelveRequested.emit(key)
                 return
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.openCaseRequested.emit(key)
@@ -353,7 +366,9 @@ class AlarmPanel(QWidget):
         self.counts = QLabel(self)
         self.counts.setObjectName("alarmCounts")
         self.hint = QLabel(
-            QCoreApplication.translate("AlarmPanel", "A acknowledge · S shelve · Enter open case"),
+            QCoreApplication.translate(
+                "AlarmPanel", "A acknowledge · S shelve · U unshelve · Enter open case"
+            ),
             self,
         )
         self.hint.setObjectName("alarmHint")

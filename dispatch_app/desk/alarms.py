@@ -627,7 +627,9 @@ class AlarmDesk:
             changes = lifecycle.apply_evaluation(self._alarms, conditions.values(), now)
             try:
                 result = self._persist(changes, now)
-            except StoreError:
+            except Exception:
+                # Nothing was written (one transaction): keep the verdicts, a clearing
+                # reported once included, for the next round.
                 self._retry = conditions
                 raise
             self._retry = {}
@@ -823,7 +825,13 @@ class AlarmDesk:
             if row["status"] in OPEN_STATUSES:
                 self._note_on_case(conn, int(after.case_id), after, "raised", change.at, write)
                 return
-        self._link_new_case(conn, after, alarm_id, change.at, None, write)
+        try:
+            self._link_new_case(conn, after, alarm_id, change.at, None, write)
+        except ValidationError as exc:
+            # Refused before anything was written (the draft is checked first): the alarm
+            # stands without its case rather than the round failing for ever; an officer
+            # opening it on request sees why.
+            log.warning("alarm %s: no automatic case: %s", after.key, exc)
 
     def _link_new_case(
         self,
@@ -878,11 +886,11 @@ class AlarmDesk:
         station_name = station.name if station else alarm.station_id
         rule_name = rule.name_zh if rule else alarm.rule_id
         district = station.district if station and station.district else None
-        if district is None:
+        if district not in {d.value for d in District}:
             raise ValidationError(
                 "district",
                 "alarm.case.no_district",
-                f"station {alarm.station_id} has no district: the case cannot be placed",
+                f"station {alarm.station_id} has no known district: the case cannot be placed",
                 f"站点 {alarm.station_id} 无所属辖区，无法立案",
             )
         evidence_lines = [
@@ -893,7 +901,7 @@ class AlarmDesk:
             CaseDraft(
                 kind=CaseKind.QUALITY,
                 title=f"{rule_name}：{station_name}（{alarm.station_id}）",
-                district=District(district),
+                district=District(str(district)),
                 priority=CASE_PRIORITY[alarm.priority],
                 source=CaseSource.MONITORING,
                 description="\n".join([alarm.message_zh, *evidence_lines]),

@@ -4,74 +4,79 @@
 <context>
     <name>AlarmIntegration</name>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="87"/>
+        <location filename="../../ui/alarm_integration.py" line="88"/>
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="96"/>
+        <location filename="../../ui/alarm_integration.py" line="98"/>
         <source>Alarm rules…</source>
         <translation>报警规则…</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="99"/>
+        <location filename="../../ui/alarm_integration.py" line="101"/>
         <source>Edit the alarm rules (administrators)</source>
         <translation>编辑报警规则（管理员）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="104"/>
+        <location filename="../../ui/alarm_integration.py" line="106"/>
         <source>Alarm panel</source>
         <translation>报警面板</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="178"/>
+        <location filename="../../ui/alarm_integration.py" line="189"/>
         <source>Reminder: %1 alarm(s) still unacknowledged</source>
         <translation>提醒：仍有 %1 条报警未确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="200"/>
+        <location filename="../../ui/alarm_integration.py" line="211"/>
         <source>Alarm evaluation failed: %1</source>
         <translation>报警判定失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="221"/>
+        <location filename="../../ui/alarm_integration.py" line="232"/>
         <source>Alarm rules changed on another workstation</source>
         <translation>报警规则已在其他席位修改</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="229"/>
+        <location filename="../../ui/alarm_integration.py" line="240"/>
         <source>Alarm: %1</source>
         <translation>报警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="245"/>
+        <location filename="../../ui/alarm_integration.py" line="256"/>
         <source>%1 unacknowledged, %2 active, %3 shelved</source>
         <translation>未确认 %1 条，活动 %2 条，搁置 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="316"/>
+        <location filename="../../ui/alarm_integration.py" line="330"/>
         <source>Alarm acknowledged</source>
         <translation>报警已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="327"/>
+        <location filename="../../ui/alarm_integration.py" line="341"/>
         <source>Alarm shelved</source>
         <translation>报警已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="336"/>
+        <location filename="../../ui/alarm_integration.py" line="347"/>
+        <source>Alarm back from the shelf</source>
+        <translation>报警已取消搁置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_integration.py" line="356"/>
         <source>Open a case</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="337"/>
+        <location filename="../../ui/alarm_integration.py" line="357"/>
         <source>Open a quality case for this alarm?
 %1</source>
         <translation>为该报警创建环境质量问题事项？
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="355"/>
+        <location filename="../../ui/alarm_integration.py" line="375"/>
         <source>Only an administrator edits the alarm rules</source>
         <translation>只有管理员可以编辑报警规则</translation>
     </message>
@@ -195,52 +200,52 @@
         <translation>已立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="356"/>
-        <source>A acknowledge · S shelve · Enter open case</source>
-        <translation>A 确认 · S 搁置 · 回车 打开事项</translation>
+        <location filename="../../ui/alarm_panel.py" line="369"/>
+        <source>A acknowledge · S shelve · U unshelve · Enter open case</source>
+        <translation>A 确认 · S 搁置 · U 取消搁置 · 回车 打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="418"/>
+        <location filename="../../ui/alarm_panel.py" line="431"/>
         <source>Alarm flood: %1 more alarms grouped</source>
         <translation>报警洪流：另有 %1 条报警已合并</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="430"/>
+        <location filename="../../ui/alarm_panel.py" line="443"/>
         <source>Alarms: ▲high %1 ◆medium %2 ●low %3</source>
         <translation>报警：▲高 %1 ◆中 %2 ●低 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="443"/>
+        <location filename="../../ui/alarm_panel.py" line="456"/>
         <source>Acknowledge alarm</source>
         <translation>确认报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="449"/>
+        <location filename="../../ui/alarm_panel.py" line="462"/>
         <source>Note (optional): what was done</source>
         <translation>备注（可选）：已采取的措施</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="451"/>
+        <location filename="../../ui/alarm_panel.py" line="464"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="466"/>
+        <location filename="../../ui/alarm_panel.py" line="479"/>
         <source>Shelve alarm</source>
         <translation>搁置报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="476"/>
+        <location filename="../../ui/alarm_panel.py" line="489"/>
         <source>Reason (required)</source>
         <translation>原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="478"/>
+        <location filename="../../ui/alarm_panel.py" line="491"/>
         <source>For</source>
         <translation>搁置时长</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="479"/>
+        <location filename="../../ui/alarm_panel.py" line="492"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

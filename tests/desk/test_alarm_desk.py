@@ -23,7 +23,7 @@ from dispatch_app.desk.alarms import (
 )
 from dispatch_app.domain.alarm_rules import AlarmRuleError
 from dispatch_app.domain.alarms import AlarmActionRefused, AlarmState
-from dispatch_app.domain.errors import PermissionDenied
+from dispatch_app.domain.errors import PermissionDenied, ValidationError
 from dispatch_app.store.errors import ConflictError
 from tests.desk.conftest import PASSWORD, Clock, second_desk
 
@@ -468,3 +468,40 @@ def test_reading_the_alarms_never_waits_behind_a_round_stuck_on_the_database(
         assert ad.get(MEDIUM_KEY).state is AlarmState.CLEARED_UNACKNOWLEDGED
     finally:
         patient.close()
+
+
+def test_a_station_without_district_raises_its_alarm_without_a_case(
+    desk: Desk, clock: Clock, rules_path: Path, registry: list[dict[str, Any]]
+) -> None:
+    """A registry entry the case cannot be placed with must not stop the alarm (nor the
+    round): the alarm stands, and opening its case on request says why it cannot."""
+    desk.login("officer", PASSWORD)
+    odd = [dict(s, district=None) if s["id"] == NATIONAL else s for s in registry]
+    alarms = AlarmDesk.open(desk, rules_path=rules_path, stations=odd)
+    pollute([alarms], clock, NATIONAL, 3.0)
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    result = alarms.evaluate()
+    assert {c.after.key for c in result.written} == {KEY, MEDIUM_KEY}
+    assert result.opened_cases == () and alarms.get(KEY).case_id is None
+    with pytest.raises(ValidationError) as refused:
+        alarms.open_case(KEY)
+    assert "district" in refused.value.message("en")
+    assert alarms.get(KEY).case_id is None
+
+
+def test_a_re_raise_after_the_case_was_finished_opens_a_new_case(
+    alarms: AlarmDesk, clock: Clock, desk: Desk
+) -> None:
+    pollute([alarms], clock, NATIONAL, 3.0)
+    first = alarms.evaluate().opened_cases[0]
+    desk.cancel(first, "误报：仪器校准")
+    clock.advance(minutes=5)
+    pollute([alarms], clock, NATIONAL, 0.3)
+    alarms.evaluate()  # cleared
+    alarms.acknowledge(KEY, "")
+    clock.advance(minutes=30)
+    pollute([alarms], clock, NATIONAL, 3.5)
+    again = alarms.evaluate()
+    assert len(again.opened_cases) == 1 and again.opened_cases[0] != first
+    alarm = alarms.get(KEY)
+    assert alarm.count == 2 and alarm.case_id == str(again.opened_cases[0])

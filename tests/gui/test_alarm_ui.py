@@ -135,6 +135,14 @@ def test_panel_shows_flashes_acknowledges_and_shelves_from_the_keyboard(
     assert row is not None
     assert local_time(shelved.shelved_until) in model.index(row, 7).data()  # the marks column
     assert integration.alarm_desk.counts().shelved == 1
+    # U: back from the shelf before its time.
+    select(qtbot, integration, JIULI_KEY)
+    qtbot.keyClick(panel.table, Qt.Key.Key_U)
+    qtbot.waitUntil(
+        lambda: integration.alarm_desk.get(JIULI_KEY).shelved_until is None, timeout=5000
+    )
+    assert integration.alarm_desk.counts().shelved == 0
+    settle(qtbot, session.workspace)
 
 
 def test_acknowledging_twice_says_why_and_changes_nothing(
