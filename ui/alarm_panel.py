@@ -375,6 +375,7 @@ class AlarmPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.flood, 1)
         top.addWidget(self.counts)
+        top.addSpacing(32)
         top.addWidget(self.hint)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

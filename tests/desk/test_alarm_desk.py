@@ -505,3 +505,41 @@ def test_a_re_raise_after_the_case_was_finished_opens_a_new_case(
     assert len(again.opened_cases) == 1 and again.opened_cases[0] != first
     alarm = alarms.get(KEY)
     assert alarm.count == 2 and alarm.case_id == str(again.opened_cases[0])
+
+
+def test_two_workstations_evaluating_at_the_same_instant_open_one_case(
+    alarms: AlarmDesk, other: AlarmDesk, clock: Clock, desk: Desk
+) -> None:
+    """Not one after the other: both rounds run at once (threads released together), so the
+    database's unique key and versioned writes, not the order of the test, decide."""
+    import threading
+
+    pollute([alarms, other], clock, NATIONAL, 3.0)
+    pollute([alarms, other], clock, BOUNDARY, 3.0)
+    barrier = threading.Barrier(2)
+    results: dict[str, Any] = {}
+
+    def run(name: str, ad: AlarmDesk) -> None:
+        ad.absorb()
+        barrier.wait()
+        results[name] = ad.evaluate()
+
+    threads = [
+        threading.Thread(target=run, args=("a", alarms)),
+        threading.Thread(target=run, args=("b", other)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert set(results) == {"a", "b"}
+    opened = [c for r in results.values() for c in r.opened_cases]
+    written = sorted(
+        c.after.key for r in results.values() for c in r.written if c.kind.value == "raised"
+    )
+    assert len(opened) == 1
+    assert written == sorted([KEY, MEDIUM_KEY])  # each raised once, by one of the two
+    with desk.store.read() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM cases").scalar_one() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM alarms").scalar_one() == 2
+    assert alarms.get(KEY).case_id == other.get(KEY).case_id == str(opened[0])

@@ -311,3 +311,20 @@ def test_unacknowledged_alarms_are_recalled_and_the_sound_cue_is_off_by_default(
     assert integration.beeps == 1
     assert "2" in session.workspace.window.status.activity.text()
     assert integration.remind() == []  # once per interval, not at every tick
+
+
+def test_a_flood_is_summarised_on_the_panel(
+    alarm_window: tuple[Session, AlarmIntegration], qtbot: QtBot
+) -> None:
+    session, integration = alarm_window
+    doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
+    sections = [s["id"] for s in doc["stations"] if s["kind"] == "water_provincial"][:13]
+    for station in sections:
+        integration.alarm_desk.feed(water(station, 3.0))
+    announced: list[Any] = []
+    integration.announced.connect(announced.append)
+    run(qtbot, integration.evaluate_now())
+    qtbot.waitUntil(lambda: integration.panel.flood.isVisible(), timeout=5000)
+    assert [a.summary for a in announced] == [False] * 10 + [True]
+    assert "3" in integration.panel.flood.text()  # 13 new alarms: ten one by one, 3 grouped
+    save(session.workspace.window, ARTIFACTS / "alarm_flood.png")
