@@ -447,13 +447,15 @@ class CaseQueueModel(QAbstractTableModel):
         query = self._query
         pages = sorted(self._pages)
         try:
-            total, fresh = await self.calls.call(self._read_pages, query, pages)
+            total, fresh = await self.calls.read(self._read_pages, query, pages)
         except Exception as exc:
             log.info("queue refresh failed: %s", exc)
             return
         if generation != self._generation:
             return
         self._apply_refresh(total, fresh)
+        self._counted = True
+        self.counted.emit(total)
 
     def _read_pages(
         self, query: QueueQuery, pages: list[int]
@@ -471,6 +473,14 @@ class CaseQueueModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), old_total, total - 1)
             self._total = total
             self.endInsertRows()
+        # A re-read that started before one of our own writes must not put the older version
+        # back on screen: keep the newer row we already show.
+        newest = {r.id: r for rows in self._pages.values() for r in rows}
+        for rows in fresh.values():
+            for i, r in enumerate(rows):
+                shown = newest.get(r.id)
+                if shown is not None and shown.version > r.version:
+                    rows[i] = shown
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         old_ids = [self.case_id(p.row()) for p in persistent]

@@ -215,6 +215,7 @@ def test_first_page_filter_sort_and_live_update(
             run(qtbot, model.set_query(query))
             times.append((time.perf_counter() - t) * 1000)
         assert model.query() == query
+        assert model.rowCount() == ws.desk.queue_count(query), name
         ms = statistics.median(times)
         bench(
             f"filter/sort change: {name} ({model.rowCount()} rows)", ms, "ms", "≤ 100 ms", ms <= 100

@@ -241,3 +241,31 @@ def test_conflict_shows_both_versions_and_keeps_your_text(
     assert detail.case.status == "cancelled"
     assert detail.timeline[-1].text == my_text
     run(qtbot, ws.queue.model.refresh())
+
+
+def test_long_queue_shows_first_page_then_count_then_pages_on_scroll(
+    qtbot: QtBot, sqlite_url: str, sessions: Callable[..., Session]
+) -> None:
+    from dispatch_app.demo import bulk_seed
+
+    seed_users(sqlite_url)
+    d = open_desk(sqlite_url)
+    try:
+        bulk_seed(d.store, d.rules, 1500)
+    finally:
+        d.close()
+    s = sessions(sqlite_url)
+    model = s.workspace.queue.model
+    from dispatch_app.desk import QueueQuery
+
+    run(qtbot, model.set_query(QueueQuery()))
+    qtbot.waitUntil(lambda: model.is_counted, timeout=10000)
+    assert model.rowCount() == 1500
+    assert s.workspace.queue.count_label.text() == "共 1,500 件"
+    assert model.loaded_rows() == 200  # one page, not the whole queue
+    table = s.workspace.queue.table
+    # The view lays out the inserted rows on its next turn; then the scroll bar is 1500 long.
+    qtbot.waitUntil(lambda: table.verticalScrollBar().maximum() > 1000)
+    table.scrollTo(model.index(1499, 0))
+    qtbot.waitUntil(lambda: model.case_id(1499) is not None, timeout=10000)
+    assert model.loaded_rows() <= 200 * 12
