@@ -297,6 +297,7 @@ class AlarmDesk:
         self._lock = threading.RLock()
         self._cache = threading.Lock()
         self._pending: deque[tuple[Any, ...]] = deque()
+        self._remote: deque[RowMapping] = deque()  # other desks' rows waiting for the lock
         self._alarms: dict[str, Alarm] = {}
         self._ids: dict[str, int] = {}
         self._stations: dict[str, StationPlace] = {}
@@ -307,6 +308,7 @@ class AlarmDesk:
         self._unsubscribe: Callable[[], None] | None = None
         self._latest_data: datetime | None = None
         self.rejected_observations = 0
+        self.rejected_stations: tuple[str, ...] = ()
 
     # ------------------------------------------------------------------ opening
 
@@ -373,7 +375,23 @@ class AlarmDesk:
     def set_stations(self, entries: Iterable[Any]) -> None:
         """The station registry (from the feed's /stations). Rebuilds the engine when the
         registry changed; pairs in alarm stay in alarm so their clearing is still seen."""
-        places = {p.id: p for p in (StationPlace.of(e) for e in entries)}
+        places: dict[str, StationPlace] = {}
+        refused: list[str] = []
+        for entry in entries:
+            try:
+                place = StationPlace.of(entry)
+                place.info().checked()
+            except (ValueError, TypeError) as exc:
+                # One broken registry entry must not silence the alarms of every station.
+                refused.append(str(exc))
+                continue
+            if place.id in places:
+                refused.append(f"station {place.id!r} is listed twice")
+                continue
+            places[place.id] = place
+        self.rejected_stations = tuple(refused)
+        if refused:
+            log.warning("alarm engine skips %d registry entries: %s", len(refused), refused[0])
         with self._lock:
             if self._engine is not None and places == self._stations:
                 return
@@ -560,16 +578,33 @@ class AlarmDesk:
                     row = alarm_records.alarm_row_by_id(conn, event.entity_id)
                 if row is None:
                     return
-                with self._lock:
-                    current = self._alarms.get(str(row["key"]))
-                    if current is not None and current.version >= int(row["version"]):
-                        return  # we hold this version or a newer one already
-                    alarm = self._remember(row)
-                self._notify(AlarmUpdate(alarms=(alarm,), local=False))
+                self._remote.append(row)
+                # The change feed's thread also carries case events to the UI: never wait
+                # behind a round here. A busy round takes the row when it finishes.
+                if self._lock.acquire(blocking=False):
+                    try:
+                        self._take_remote()
+                    finally:
+                        self._lock.release()
             elif event.topic == RULES_TOPIC:
                 self._reload_rules_from_store()
         except StoreError as exc:
             log.warning("could not follow a remote alarm change: %s", exc)
+
+    def _take_remote(self) -> None:
+        """Other workstations' alarm rows into the cache (under ``_lock``), newer versions
+        only, and one update to the listeners."""
+        taken: dict[str, Alarm] = {}
+        while self._remote:
+            row = self._remote.popleft()
+            with self._cache:
+                current = self._alarms.get(str(row["key"]))
+            if current is not None and current.version >= int(row["version"]):
+                continue  # we hold this version or a newer one already
+            alarm = self._remember(row)
+            taken[alarm.key] = alarm
+        if taken:
+            self._notify(AlarmUpdate(alarms=tuple(taken.values()), local=False))
 
     def _reload_rules_from_store(self) -> None:
         with self.desk.store.read() as conn:
@@ -618,6 +653,7 @@ class AlarmDesk:
         status bar."""
         with self._lock:
             now = now or self.clock()
+            self._take_remote()  # what other desks wrote meanwhile: fewer refused writes
             rejected = self._drain()
             if self._engine is None:
                 return RoundResult(rejected_observations=rejected)
@@ -645,6 +681,7 @@ class AlarmDesk:
         """Time-driven changes: shelving expired, stale and chattering flags."""
         with self._lock:
             now = now or self.clock()
+            self._take_remote()
             changes = lifecycle.tick(list(self._alarms.values()), now)
             return self._persist(changes, now)
 
@@ -684,6 +721,7 @@ class AlarmDesk:
             current = tuple(self._alarms[k] for k in sorted(touched) if k in self._alarms)
         update = AlarmUpdate(alarms=current, announcements=announcements)
         self._notify(update)
+        self._take_remote()
         return RoundResult(
             tuple(write.written),
             tuple(sorted(write.refused)),
@@ -1081,6 +1119,7 @@ class AlarmDesk:
         for event in write.events:
             self.desk.events.publish(event)
         self._notify(AlarmUpdate(alarms=(last,)))
+        self._take_remote()
         return last
 
     def acknowledge(self, key: str, note: str = "", expected_version: int | None = None) -> Alarm:

@@ -543,3 +543,20 @@ def test_two_workstations_evaluating_at_the_same_instant_open_one_case(
         assert conn.exec_driver_sql("SELECT count(*) FROM cases").scalar_one() == 1
         assert conn.exec_driver_sql("SELECT count(*) FROM alarms").scalar_one() == 2
     assert alarms.get(KEY).case_id == other.get(KEY).case_id == str(opened[0])
+
+
+def test_a_broken_registry_entry_is_skipped_and_named_the_rest_keep_their_alarms(
+    alarms: AlarmDesk, clock: Clock, registry: list[dict[str, Any]]
+) -> None:
+    broken = [
+        *registry,
+        {"id": "WQ-X-99", "kind": "water_sea", "district": "wujin"},  # unknown kind
+        {"name": "无编号"},  # no id
+        dict(registry[0]),  # listed twice
+    ]
+    alarms.set_stations(broken)
+    assert len(alarms.rejected_stations) == 3
+    assert any("WQ-X-99" in r for r in alarms.rejected_stations)
+    assert alarms.station("WQ-X-99") is None and alarms.station(BOUNDARY) is not None
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    assert [c.after.key for c in alarms.evaluate().written] == [MEDIUM_KEY]
