@@ -183,3 +183,31 @@ def test_database_url_from_the_environment(
     monkeypatch.setenv("DISPATCH_DB_URL", "nonsense")
     with pytest.raises(SettingsError, match="not supported"):
         prepare([], paths=paths)
+
+
+def test_main_refuses_bad_arguments_with_a_clear_message(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DISPATCH_DESK_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    bad_db = subprocess.run(
+        [sys.executable, "main.py", "--db", "oracle://desk"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad_db.returncode == 2
+    assert "not supported" in bad_db.stdout
+    bad_lang = subprocess.run(
+        [sys.executable, "main.py", "--lang", "fr"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad_lang.returncode == 2
+    assert "invalid choice" in bad_lang.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 
 
 def make_application(options: LaunchOptions) -> QApplication:
+    if options.screenshot_dir is not None:
+        # Screenshots render offscreen: no window flashes on the officer's screen, and it
+        # works on a build machine without a display.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])
