@@ -33,6 +33,11 @@ from dispatch_app.desk.views import (
     UnitLoad,
     UserView,
 )
+from dispatch_app.domain.case_details import (
+    mask_personal_data,
+    masked_case_values,
+    masked_timeline_values,
+)
 from dispatch_app.domain.cases import (
     EDITABLE_FIELDS,
     UNIT_LOAD_STATUSES,
@@ -556,14 +561,16 @@ class Desk:
                 _jsonable({k: v for k, v in values.items() if not k.endswith("_at")}),
             )
             record_change(conn, now, "case", case_id, 1, "create", self.origin)
-            view = CaseView.from_row(case_records.get_case(conn, case_id))
+            view = _case_view(case_records.get_case(conn, case_id))
         self.events.publish(Changed("case", case_id, 1, "create", local=True))
         return view
 
     def get_case(self, case_id: int) -> CaseView:
+        """The case as any role may see it: a petitioner's phone and ID number masked (the
+        petitions module reveals them, audited, to the roles its rules allow)."""
         self._actor()
         with self.store.read() as conn:
-            return CaseView.from_row(case_records.get_case(conn, case_id))
+            return _case_view(case_records.get_case(conn, case_id))
 
     def find_case(self, reference: str) -> CaseView | None:
         """The case with this reference number (CZ-2026-000123), or None."""
@@ -572,14 +579,15 @@ class Desk:
             case_id = case_records.find_case_id(conn, reference.strip().upper())
             if case_id is None:
                 return None
-            return CaseView.from_row(case_records.get_case(conn, case_id))
+            return _case_view(case_records.get_case(conn, case_id))
 
     def case_detail(self, case_id: int) -> CaseDetail:
         self._actor()
         with self.store.read() as conn:
-            case = CaseView.from_row(case_records.get_case(conn, case_id))
+            case = _case_view(case_records.get_case(conn, case_id))
             entries = [
-                TimelineEntryView.from_row(r) for r in case_records.timeline_for(conn, case_id)
+                TimelineEntryView.from_row(masked_timeline_values(case.kind.value, r))
+                for r in case_records.timeline_for(conn, case_id)
             ]
         unit = self.unit_registry.get(case.unit_id) if case.unit_id else None
         return CaseDetail(case, entries, self.deadline(case), unit)
@@ -772,7 +780,7 @@ class Desk:
                 ),
             )
             record_change(conn, now, "case", case_id, version, action.value, self.origin)
-            view = CaseView.from_row(written)
+            view = _case_view(written)
         self.events.publish(Changed("case", case_id, version, action.value, local=True))
         return view
 
@@ -790,16 +798,22 @@ class Desk:
                 conn, case_id, expected_version, values, yours
             )
         except ConflictError as exc:
-            raise CaseConflict(exc, CaseView.from_row(exc.theirs)) from None
+            raise _case_conflict(exc) from None
 
     def _raise_conflict(
         self, conn: Connection, case_id: int, expected_version: int, yours: Mapping[str, Any]
     ) -> None:
         current = case_records.get_case(conn, case_id)
-        base = ConflictError(
-            "case", case_id, expected_version, int(current["version"]), dict(current), dict(yours)
+        raise _case_conflict(
+            ConflictError(
+                "case",
+                case_id,
+                expected_version,
+                int(current["version"]),
+                dict(current),
+                dict(yours),
+            )
         )
-        raise CaseConflict(base, CaseView.from_row(current))
 
     def add_note(self, case_id: int, text: str) -> TimelineEntryView:
         """Append a free-text note to the case's timeline (never edited afterwards)."""
@@ -900,7 +914,7 @@ class Desk:
                 if old != new:
                     diff[name] = new.value if hasattr(new, "value") else new
             if not diff:
-                return current
+                return _case_view(row)
             values: dict[str, Any] = dict(diff, updated_at=now, updated_by=actor.username)
             if "priority" in diff:
                 response_due, resolution_due = due_times(
@@ -922,6 +936,10 @@ class Desk:
                 )
                 for k in diff
             }
+            after = diff
+            if current.kind is CaseKind.PETITION:
+                # The timeline and the audit log keep no petitioner's number in full.
+                before, after = mask_personal_data(before), mask_personal_data(diff)
             case_records.append_timeline(
                 conn,
                 case_id,
@@ -930,7 +948,7 @@ class Desk:
                     "actor": actor.username,
                     "entry_kind": "edit",
                     "text": None,
-                    "data": _jsonable({"before": before, "after": diff}),
+                    "data": _jsonable({"before": before, "after": after}),
                 },
             )
             append_audit(
@@ -940,10 +958,10 @@ class Desk:
                 "case.edit",
                 "case",
                 case_id,
-                _jsonable({"before": before, "after": diff, "version": version}),
+                _jsonable({"before": before, "after": after, "version": version}),
             )
             record_change(conn, now, "case", case_id, version, "edit", self.origin)
-            view = CaseView.from_row(written)
+            view = _case_view(written)
         self.events.publish(Changed("case", case_id, version, "edit", local=True))
         return view
 
@@ -1115,6 +1133,20 @@ class Desk:
 
     def can(self, permission: Permission) -> bool:
         return self._user is not None and allows(self._user.role, permission)
+
+
+def _case_view(row: Mapping[Any, Any]) -> CaseView:
+    """A case row as the generic paths hand it out (a petitioner's numbers masked)."""
+    return CaseView.from_row(masked_case_values(row))
+
+
+def _case_conflict(base: ConflictError) -> CaseConflict:
+    """A stale-version refusal whose ``theirs`` (row and case) is masked like any view."""
+    theirs = masked_case_values(base.theirs)
+    masked = ConflictError(
+        base.entity, base.entity_id, base.your_version, base.their_version, theirs, base.yours
+    )
+    return CaseConflict(masked, CaseView.from_row(theirs))
 
 
 def _complete_search_index(store: Store) -> None:

@@ -1,0 +1,80 @@
+"""What a generic view of a case may show of its ``details``.
+
+The generic case paths (``Desk.get_case``, ``case_detail``, ``find_case``, ``edit_case``, every
+transition) serve every kind alike. A petition's details carry the petitioner's phone and ID
+number, and its description often has a number typed in during the call; petitioners are
+protected from retaliation, so these paths hand them out masked, always. Seeing them in full
+is a separate, audited use case of the petitions module (``PetitionDesk.reveal_petitioner``),
+for the roles the privacy rules name.
+
+Pure functions over plain values: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dispatch_app.domain.masking import mask_free_text, mask_id_number, mask_phone
+from dispatch_app.domain.petitions import DETAILS_KEY as PETITION_KEY
+
+PETITION_KIND = "petition"
+
+# Keys inside structured data that hold a number in full; everything else that is text is
+# searched for numbers written inside it.
+_PHONE_KEYS = frozenset({"phone", "callback_phone", "contact_phone"})
+_ID_KEYS = frozenset({"id_number"})
+
+
+def mask_personal_data(value: Any) -> Any:
+    """``value`` with every phone and ID number masked: the known fields of a petitioner
+    (``phone``, ``id_number``) wholly, numbers written inside any other text by pattern."""
+    if isinstance(value, Mapping):
+        result: dict[Any, Any] = {}
+        for key, item in value.items():
+            if key in _PHONE_KEYS and isinstance(item, str):
+                result[key] = mask_phone(item)
+            elif key in _ID_KEYS and isinstance(item, str):
+                result[key] = mask_id_number(item)
+            else:
+                result[key] = mask_personal_data(item)
+        return result
+    if isinstance(value, list | tuple):
+        return [mask_personal_data(item) for item in value]
+    if isinstance(value, str):
+        return mask_free_text(value)
+    return value
+
+
+def masked_case_values(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """A case row as a generic view may show it.
+
+    For a petition: the petitioner's phone and ID number masked inside
+    ``details["petition"]``, and numbers masked in the description, the free text of the
+    petition detail and the title. Other kinds are returned as they are: a violation's
+    enterprise phone is work data, not a petitioner's.
+    """
+    values = dict(row)
+    if values.get("kind") != PETITION_KIND:
+        return values
+    details = dict(values.get("details") or {})
+    if PETITION_KEY in details:
+        details[PETITION_KEY] = mask_personal_data(details[PETITION_KEY])
+    values["details"] = details
+    for name in ("description", "title", "address"):
+        if isinstance(values.get(name), str):
+            values[name] = mask_free_text(values[name])
+    return values
+
+
+def masked_timeline_values(kind: str, entry: Mapping[Any, Any]) -> dict[str, Any]:
+    """A timeline entry of a case of ``kind`` as a generic view may show it: for a petition,
+    numbers in its text and data masked (an edit's before/after, a call's record)."""
+    values = dict(entry)
+    if kind != PETITION_KIND:
+        return values
+    if isinstance(values.get("text"), str):
+        values["text"] = mask_free_text(values["text"])
+    if values.get("data") is not None:
+        values["data"] = mask_personal_data(values["data"])
+    return values
