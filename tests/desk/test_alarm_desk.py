@@ -560,3 +560,26 @@ def test_a_broken_registry_entry_is_skipped_and_named_the_rest_keep_their_alarms
     assert alarms.station("WQ-X-99") is None and alarms.station(BOUNDARY) is not None
     pollute([alarms], clock, BOUNDARY, 3.0)
     assert [c.after.key for c in alarms.evaluate().written] == [MEDIUM_KEY]
+
+
+def test_rules_saved_on_another_workstation_come_into_force_here(
+    alarms: AlarmDesk, other: AlarmDesk
+) -> None:
+    import time
+
+    updates: list[AlarmUpdate] = []
+    alarms.subscribe(updates.append)
+    alarms.desk.start_change_feed(poll_interval_s=0.05)
+    try:
+        other.desk.login("admin", PASSWORD)
+        text = other.rules_text.replace("count = 2", "count = 4", 1)
+        other.save_rules(text, other.rule_set.revision)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and alarms.rule_set.revision != 2:
+            time.sleep(0.05)
+    finally:
+        alarms.desk.stop_change_feed()
+    assert alarms.rule_set.revision == 2
+    assert alarms.rule("aqi-severe").count == 4  # type: ignore[union-attr]
+    assert alarms.rules_text == other.rules_text
+    assert any(u.rules_changed and not u.local for u in updates)

@@ -328,3 +328,24 @@ def test_a_flood_is_summarised_on_the_panel(
     assert [a.summary for a in announced] == [False] * 10 + [True]
     assert "3" in integration.panel.flood.text()  # 13 new alarms: ten one by one, 3 grouped
     save(session.workspace.window, ARTIFACTS / "alarm_flood.png")
+
+
+def test_chattering_stale_and_linked_alarms_are_marked_in_words(
+    alarm_window: tuple[Session, AlarmIntegration], qtbot: QtBot
+) -> None:
+    from dataclasses import replace
+
+    _session, integration = alarm_window
+    raise_alarms(qtbot, integration)
+    model = integration.panel.model
+    base = integration.alarm_desk.get(BENNIU_KEY)
+    model.apply(replace(base, chattering=True, stale=True, version=base.version + 1))
+    row = model.row_of(BENNIU_KEY)
+    assert row is not None
+    marks = model.index(row, 7).data()
+    assert "频繁振荡" in marks and "长期未消除" in marks  # in words, not colour
+    national = model.row_of(NATIONAL_KEY)
+    assert national is not None and "已立案" in model.index(national, 7).data()
+    # A late, older version never overwrites a newer row.
+    model.apply(base)
+    assert "频繁振荡" in model.index(model.row_of(BENNIU_KEY) or 0, 7).data()
