@@ -70,12 +70,16 @@ class AlarmIntegration(QObject):
         evaluate_every_ms: int = 2000,
         tick_every_ms: int = 5000,
         sound: bool = False,
+        data_clock: bool = False,
     ) -> None:
         super().__init__(workspace)
         self.workspace = workspace
         self.window = window
         self.desk = workspace.desk
         self.alarm_desk = alarm_desk or AlarmDesk.open(self.desk)
+        if data_clock:
+            # A drill played at speed: judge silence and windows on the data's time.
+            self.alarm_desk.clock = self.alarm_desk.data_clock
         self.sound = sound
         self.beeps = 0  # how many cues were given (the sound is hard to hear in a test)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarms")
@@ -411,11 +415,13 @@ def install_alarms(
     sound: bool = False,
     evaluate_every_ms: int = 2000,
     tick_every_ms: int = 5000,
+    data_clock: bool = False,
 ) -> AlarmIntegration:
     """Adds alarms to a logged-in workspace's window; returns the integration (a child of the
     workspace, also ``workspace.alarms``). ``feed`` is the ``FeedHandle`` of
     ``ui.feed_bridge.install_feed`` (or None for now: ``connect_feed`` later);
-    ``alarm_desk`` defaults to ``AlarmDesk.open(workspace.desk)`` (rules from resources/)."""
+    ``alarm_desk`` defaults to ``AlarmDesk.open(workspace.desk)`` (rules from resources/);
+    ``data_clock`` evaluates on the data's time (an embedded drill run at ``--speed`` > 1)."""
     target = window if window is not None else workspace.window
     integration = AlarmIntegration(
         workspace,
@@ -425,6 +431,7 @@ def install_alarms(
         sound=sound,
         evaluate_every_ms=evaluate_every_ms,
         tick_every_ms=tick_every_ms,
+        data_clock=data_clock,
     )
     workspace.alarms = integration
     return integration
