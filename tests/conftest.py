@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# No screen on CI or a developer's ssh session: without a platform Qt aborts the whole run.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 PG_ENV = "DISPATCH_TEST_PG_URL"
 PG_SKIP_REASON = (
     f"{PG_ENV} is not set: PostgreSQL tests skipped "
