@@ -34,6 +34,10 @@ from dispatch_app.desk.views import (
     UserView,
 )
 from dispatch_app.domain.case_details import (
+    FOREIGN_DETAIL_KEYS,
+    OWNER_NAMES_ZH,
+    carry_foreign_keys,
+    foreign_key_changed,
     mask_personal_data,
     masked_case_values,
     masked_timeline_values,
@@ -881,6 +885,7 @@ class Desk:
             if expected_version != row["version"]:
                 self._raise_conflict(conn, case_id, expected_version, changes)
             current = CaseView.from_row(row)
+            edits = self._keep_foreign_details(row, changes)
             draft = CaseDraft(
                 kind=current.kind,
                 title=current.title,
@@ -895,7 +900,7 @@ class Desk:
                 credit_code=current.credit_code,
                 details=current.details,
             )
-            clean = validate_draft(replace(draft, **dict(changes)))
+            clean = validate_draft(replace(draft, **edits))
             old_level = current.details.get("emergency_level")
             new_level = clean.details.get("emergency_level")
             if old_level != new_level:
@@ -964,6 +969,35 @@ class Desk:
             view = _case_view(written)
         self.events.publish(Changed("case", case_id, version, "edit", local=True))
         return view
+
+    @staticmethod
+    def _keep_foreign_details(row: Mapping[Any, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+        """``changes`` with the details keys other modules own carried over from the database.
+
+        Changing one of them here would bypass that module's rules and records (a petition's
+        statutory progress, an emergency's detail, an alarm's link), so it is refused, naming
+        the key; leaving one out, or sending back the masked value a view showed, keeps it.
+        """
+        edits = dict(changes)
+        submitted = edits.get("details")
+        if not isinstance(submitted, Mapping):
+            return edits  # validate_draft refuses a non-object with its own message
+        stored = dict(row["details"] or {})
+        shown = masked_case_values(row)["details"]
+        key = foreign_key_changed(submitted, stored, shown)
+        if key is not None:
+            owner = FOREIGN_DETAIL_KEYS[key]
+            raise ValidationError(
+                f"details.{key}",
+                "error.details_key_owned",
+                f"details.{key} is kept by the {owner} module and cannot be changed by a "
+                "generic edit; use that module's own actions",
+                f"详情字段“{key}”由{OWNER_NAMES_ZH[owner]}模块维护，不能在通用编辑中修改，"
+                "请使用该模块的操作",
+                owner=owner,
+            )
+        edits["details"] = carry_foreign_keys(submitted, stored)
+        return edits
 
     def set_emergency_level(
         self, case_id: int, level: EmergencyLevel | str, expected_version: int

@@ -78,3 +78,46 @@ def masked_timeline_values(kind: str, entry: Mapping[Any, Any]) -> dict[str, Any
     if values.get("data") is not None:
         values["data"] = mask_personal_data(values["data"])
     return values
+
+
+# Keys of ``details`` that another area's module writes and keeps consistent with its own
+# tables and rules (statutory petition progress, merges, an emergency's detail, the alarm that
+# opened a case). The generic edit carries them over unchanged and refuses to change them; the
+# value names the module that owns the key, for the message.
+FOREIGN_DETAIL_KEYS: Mapping[str, str] = {
+    PETITION_KEY: "petitions",
+    "petition_progress": "petitions",
+    "petition_merge": "petitions",
+    "open311": "petitions",
+    "emergency": "emergencies",
+    "alarm": "alarms",
+}
+
+
+def foreign_key_changed(
+    submitted: Mapping[str, Any], stored: Mapping[str, Any], shown: Mapping[str, Any]
+) -> str | None:
+    """The first key owned by another module whose value ``submitted`` changes, or None.
+
+    ``stored`` are the details in the database, ``shown`` the same as a generic view showed
+    them (masked): sending back what was shown is no change. A key left out is no change
+    either (it is carried over).
+    """
+    for key in FOREIGN_DETAIL_KEYS:
+        if key in submitted and submitted[key] not in (stored.get(key), shown.get(key)):
+            return key
+    return None
+
+
+def carry_foreign_keys(submitted: Mapping[str, Any], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """``submitted`` with every key owned by another module as it is stored."""
+    result = {k: v for k, v in submitted.items() if k not in FOREIGN_DETAIL_KEYS}
+    result.update({k: stored[k] for k in FOREIGN_DETAIL_KEYS if k in stored})
+    return result
+
+
+OWNER_NAMES_ZH: Mapping[str, str] = {
+    "petitions": "信访",
+    "emergencies": "突发环境事件",
+    "alarms": "报警",
+}
