@@ -41,6 +41,7 @@ from dispatch_app.domain.case_details import (
     mask_personal_data,
     masked_case_values,
     masked_timeline_values,
+    owns_due_times,
 )
 from dispatch_app.domain.cases import (
     EDITABLE_FIELDS,
@@ -681,7 +682,8 @@ class Desk:
 
     def reopen(self, case_id: int, reason: str, *, expected_version: int | None = None) -> CaseView:
         """Reopen a resolved, closed or cancelled case (shift leader, with a reason). The
-        deadlines start again from the moment of reopening."""
+        deadlines start again from the moment of reopening, except a petition's statutory
+        ones, which run from receipt and are kept (see ``owns_due_times``)."""
         return self._transition(case_id, Action.REOPEN, expected_version, note=reason)
 
     def _check_unit(self, unit_id: str) -> Unit:
@@ -737,12 +739,13 @@ class Desk:
                 )
             elif action is Action.REOPEN:
                 values["closure_code"] = None
-                response_due, resolution_due = due_times(
-                    self.rules, CaseKind(row["kind"]), row["priority"], now
-                )
-                values["response_due_at"] = response_due
-                values["resolution_due_at"] = resolution_due
-                values["clock_started_at"] = now
+                if not owns_due_times(row["kind"], row["details"] or {}):
+                    response_due, resolution_due = due_times(
+                        self.rules, CaseKind(row["kind"]), row["priority"], now
+                    )
+                    values["response_due_at"] = response_due
+                    values["resolution_due_at"] = resolution_due
+                    values["clock_started_at"] = now
             values["due_at"] = sort_key(outcome.to_status, response_due, resolution_due)
             written = self._update(
                 conn, case_id, int(row["version"]), values, {"action": action.value}
@@ -868,7 +871,7 @@ class Desk:
 
         A stale version raises CaseConflict with the case as it is now (``theirs_case``) and
         ``changes`` (``yours``), and writes nothing. Changing the priority recomputes the
-        deadlines; changing an emergency's level needs a shift leader.
+        deadlines (not a petition's statutory ones); changing an emergency's level needs a shift leader.
         """
         actor = self._actor(Permission.WORK_CASES)
         unknown = sorted(set(changes) - EDITABLE_FIELDS)
@@ -921,7 +924,7 @@ class Desk:
             if not diff:
                 return _case_view(row)
             values: dict[str, Any] = dict(diff, updated_at=now, updated_by=actor.username)
-            if "priority" in diff:
+            if "priority" in diff and not owns_due_times(current.kind.value, current.details):
                 response_due, resolution_due = due_times(
                     self.rules,
                     current.kind,

@@ -121,3 +121,16 @@ OWNER_NAMES_ZH: Mapping[str, str] = {
     "emergencies": "突发环境事件",
     "alarms": "报警",
 }
+
+
+def owns_due_times(kind: str, details: Mapping[str, Any]) -> bool:
+    """True when a case's due times come from its kind's own rules, not deadlines.toml.
+
+    A petition taken in by the petitions module carries its statutory progress
+    (``details["petition_progress"]``) and due times computed from it (信访工作条例: working
+    days from receipt, extensions, replies); the generic paths (reopen, a priority change)
+    then leave its due times and clock start alone and only re-rank it by its new status. A
+    petition typed into the generic case form has no statutory record and runs on
+    deadlines.toml like any case.
+    """
+    return kind == PETITION_KIND and "petition_progress" in details
