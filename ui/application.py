@@ -181,6 +181,7 @@ class Launcher(QObject):
         window.closing.connect(self.stop)
         window.show()
         await workspace.start()
+        self._install_parts(workspace)
         if self.options.settings_problem:
             workspace.say(self.options.settings_problem, error=True)
         try:
@@ -216,6 +217,28 @@ class Launcher(QObject):
             )
             return
         self._host_wall(workspace, url)
+        alarms = getattr(workspace, "alarms", None)
+        if alarms is not None:
+            try:
+                alarms.connect_feed(workspace.feed)
+            except Exception:
+                log.exception("feeding the alarms from the live feed failed")
+
+    def _install_parts(self, workspace: Workspace) -> None:
+        """Petitions, emergencies and alarms add their menus, docks and timers to the window.
+
+        A part that fails to install is reported and the desk keeps running without it."""
+        window = workspace.window
+        for module, function, args, kwargs in (
+            ("ui.petition_integration", "install_petitions", (workspace, window), {}),
+            ("ui.emergency_integration", "install_emergencies", (workspace,), {}),
+            ("ui.alarm_integration", "install_alarms", (workspace, window), {"feed": None}),
+        ):
+            try:
+                getattr(importlib.import_module(module), function)(*args, **kwargs)
+            except Exception as exc:
+                log.exception("installing %s failed", module)
+                workspace.say(describe_error(exc), error=True)
 
     def _host_wall(self, workspace: Workspace, url: str) -> None:
         """The monitoring wall (charts part), when that part provides its hook."""
