@@ -915,6 +915,7 @@ class Desk:
                         "只有突发环境事件有事件级别",
                     )
                 require(actor.role, Permission.SET_EMERGENCY_LEVEL)
+                raise _level_elsewhere()
             diff: dict[str, Any] = {}
             for name in EDITABLE_FIELDS:
                 old = getattr(current, name)
@@ -1005,14 +1006,25 @@ class Desk:
     def set_emergency_level(
         self, case_id: int, level: EmergencyLevel | str, expected_version: int
     ) -> CaseView:
-        """Change an emergency's level Ⅰ–Ⅳ (shift leader)."""
+        """Refused: an emergency's level is decided with a reason through
+        ``EmergencyDesk.decide_level``, which keeps the level history (who, when, the figures,
+        the proposal it followed or departed from). One place for that rule; a generic path
+        beside it would change the level with no reason and no history.
+
+        Raises PermissionDenied below a shift leader, ValidationError(``emergency_level``)
+        for a case that is not an emergency, and otherwise ValidationError
+        (``error.level_via_emergency_desk``) naming the place to do it.
+        """
         self._actor(Permission.SET_EMERGENCY_LEVEL)
         case = self.get_case(case_id)
-        details = dict(case.details)
-        details["emergency_level"] = (
-            EmergencyLevel(level).value if isinstance(level, EmergencyLevel) else level
-        )
-        return self.edit_case(case_id, expected_version, {"details": details})
+        if case.kind is not CaseKind.EMERGENCY:
+            raise ValidationError(
+                "emergency_level",
+                "error.level_not_emergency",
+                "only emergencies have a level",
+                "只有突发环境事件有事件级别",
+            )
+        raise _level_elsewhere()
 
     # ------------------------------------------------------------------ queue
 
@@ -1170,6 +1182,16 @@ class Desk:
 
     def can(self, permission: Permission) -> bool:
         return self._user is not None and allows(self._user.role, permission)
+
+
+def _level_elsewhere() -> ValidationError:
+    return ValidationError(
+        "emergency_level",
+        "error.level_via_emergency_desk",
+        "an emergency's level is decided with a reason in the emergency panel "
+        "(EmergencyDesk.decide_level), which keeps the level history",
+        "事件级别须在突发环境事件面板中定级并填写理由（保留定级记录）",
+    )
 
 
 def _case_view(row: Mapping[Any, Any]) -> CaseView:
