@@ -62,7 +62,13 @@ from dispatch_app.domain.units import Unit, UnitRegistry
 from dispatch_app.domain.workflow import Action, ClosureCode, allowed_actions, check_transition
 from dispatch_app.store import case_records, filter_records, user_records
 from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import Change, ChangeFeed, record_change
+from dispatch_app.store.change_feed import (
+    CHANGE_RETENTION,
+    Change,
+    ChangeFeed,
+    prune_changes,
+    record_change,
+)
 from dispatch_app.store.database import Store
 from dispatch_app.store.engine import DEFAULT_BUSY_TIMEOUT_S
 from dispatch_app.store.errors import ConflictError, NotFound, StoreUnavailable
@@ -154,6 +160,7 @@ class Desk:
                 with contextlib.suppress(StoreUnavailable):  # read-only: plan without stats
                     refresh_statistics(store)
                     _complete_search_index(store)
+                    prune_changes(store, clock() - CHANGE_RETENTION)
         except Exception:
             store.dispose()
             raise
@@ -168,13 +175,21 @@ class Desk:
         """Deliver other workstations' changes to ``events`` (with ``local=False``)."""
         if self._feed is not None:
             return
-        self._feed = ChangeFeed(self.store, self.origin, self._remote, poll_interval_s)
+        self._feed = ChangeFeed(
+            self.store, self.origin, self._remote, poll_interval_s, prune=self.prune_changes
+        )
         self._feed.start()
 
     def stop_change_feed(self) -> None:
         if self._feed is not None:
             self._feed.stop()
             self._feed = None
+
+    def prune_changes(self) -> int:
+        """Delete change-feed rows older than ``CHANGE_RETENTION`` (7 days) by the desk's
+        clock; returns how many. Run at open and every few hours on the feed's thread; safe
+        while other workstations write and prune too."""
+        return prune_changes(self.store, self.clock() - CHANGE_RETENTION)
 
     @property
     def change_feed_error(self) -> str | None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, delete, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -27,6 +28,14 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "dispatch_changes"
 _INSERT_CHANGE = insert(changes)
+
+# How long a change stays in the table. The feed only needs what a running desk has not read
+# yet (a desk starts at the newest change and never replays history; the audit log and the
+# case timelines are the record), so a week covers any workstation that lost its connection
+# for a while without letting the table grow for ever.
+CHANGE_RETENTION = timedelta(days=7)
+PRUNE_BATCH = 5000  # rows per delete transaction: a SQLite writer never waits long on us
+PRUNE_INTERVAL_S = 6 * 3600.0  # a desk running for weeks prunes on its feed thread too
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,34 @@ def changes_after(conn: Connection, after: int, limit: int = 1000) -> list[Chang
     return [Change(**r) for r in rows]
 
 
+def prune_changes(store: Store, older_than: datetime, batch: int = PRUNE_BATCH) -> int:
+    """Delete the changes recorded before ``older_than``; returns how many were deleted.
+
+    Safe with several workstations: each batch is its own short transaction, a row deleted by
+    another desk meanwhile is simply not counted, and the newest change is always kept, so
+    ids never start again from 1 (SQLite reuses ids above the largest one left) and a feed's
+    cursor stays valid: a feed still behind the pruned range just reads on from the next
+    remaining id.
+    """
+    deleted = 0
+    while True:
+        with store.write() as conn:
+            newest = latest_change_id(conn)
+            oldest = (
+                select(changes.c.id)
+                .where(changes.c.at < older_than, changes.c.id < newest)
+                .order_by(changes.c.id)
+                .limit(batch)
+            )
+            ids = list(conn.execute(oldest).scalars())
+            if ids:
+                # Counted from the delete itself: another desk may have taken some meanwhile.
+                result = conn.execute(delete(changes).where(changes.c.id.in_(ids)))
+                deleted += max(result.rowcount, 0)
+        if len(ids) < batch:
+            return deleted
+
+
 class ChangeFeed:
     """A background thread delivering changes written by *other* origins to ``deliver``.
 
@@ -98,11 +135,18 @@ class ChangeFeed:
         origin: str,
         deliver: Callable[[Change], None],
         poll_interval_s: float = 0.5,
+        prune: Callable[[], object] | None = None,
+        prune_interval_s: float = PRUNE_INTERVAL_S,
     ) -> None:
         self._store = store
         self._origin = origin
         self._deliver = deliver
         self._poll = poll_interval_s
+        # Housekeeping run on the feed's thread every ``prune_interval_s`` (the desk passes
+        # its change-table pruning), never on the caller's.
+        self._prune = prune
+        self._prune_interval = prune_interval_s
+        self._next_prune = time.monotonic() + prune_interval_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._cursor = 0
@@ -139,7 +183,17 @@ class ChangeFeed:
                 except Exception:  # a subscriber's bug must not stop the feed
                     log.exception("change subscriber failed")
             if len(batch) < 1000:
-                return
+                break
+        self._housekeeping()
+
+    def _housekeeping(self) -> None:
+        if self._prune is None or time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + self._prune_interval
+        try:
+            self._prune()
+        except (StoreError, DBAPIError) as exc:  # tried again at the next interval
+            log.warning("pruning the change table failed: %s", exc)
 
     def _run_poll(self) -> None:
         while not self._stop.is_set():
