@@ -160,7 +160,6 @@ class Desk:
                 with contextlib.suppress(StoreUnavailable):  # read-only: plan without stats
                     refresh_statistics(store)
                     _complete_search_index(store)
-                    prune_changes(store, clock() - CHANGE_RETENTION)
         except Exception:
             store.dispose()
             raise
@@ -187,8 +186,9 @@ class Desk:
 
     def prune_changes(self) -> int:
         """Delete change-feed rows older than ``CHANGE_RETENTION`` (7 days) by the desk's
-        clock; returns how many. Run at open and every few hours on the feed's thread; safe
-        while other workstations write and prune too."""
+        clock; returns how many. The change feed runs it on its own thread when it starts and
+        every 6 hours after (a first run over a large backlog takes about a second, which
+        must not hold up opening the desk); safe while other workstations write and prune."""
         return prune_changes(self.store, self.clock() - CHANGE_RETENTION)
 
     @property

@@ -142,11 +142,12 @@ class ChangeFeed:
         self._origin = origin
         self._deliver = deliver
         self._poll = poll_interval_s
-        # Housekeeping run on the feed's thread every ``prune_interval_s`` (the desk passes
-        # its change-table pruning), never on the caller's.
+        # Housekeeping run on the feed's thread once it has caught up after starting, then
+        # every ``prune_interval_s`` (the desk passes its change-table pruning), never on the
+        # caller's thread.
         self._prune = prune
         self._prune_interval = prune_interval_s
-        self._next_prune = time.monotonic() + prune_interval_s
+        self._next_prune = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._cursor = 0

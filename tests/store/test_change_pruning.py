@@ -106,7 +106,7 @@ def test_two_workstations_pruning_at_once(db_url: str, store: Store) -> None:
     assert _ids(store) == [401]
 
 
-def test_the_desk_prunes_at_open_and_on_its_feed_thread(db_url: str) -> None:
+def test_the_desk_prunes_on_its_feed_thread(db_url: str) -> None:
     store = Store(db_url)
     upgrade_to_head(store)
     _record(store, 8, 3)
@@ -114,26 +114,32 @@ def test_the_desk_prunes_at_open_and_on_its_feed_thread(db_url: str) -> None:
     store.dispose()
     desk = Desk.open(db_url, clock=lambda: NOW)
     try:
+        assert _ids(desk.store) == [1, 2, 3, 4]  # opening is not held up by pruning
+        desk.start_change_feed(poll_interval_s=0.05)  # prunes once it has caught up
+        deadline = time.monotonic() + 10
+        while _ids(desk.store) != [4] and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert _ids(desk.store) == [4]
     finally:
         desk.close()
 
-    store = Store(db_url)
+
+def test_the_feed_prunes_again_after_its_interval(db_url: str, store: Store) -> None:
+    calls: list[float] = []
+
+    def prune() -> int:
+        calls.append(time.monotonic())
+        return prune_changes(store, CUTOFF)
+
+    feed = ChangeFeed(store, "desk-a", lambda c: None, 0.02, prune, prune_interval_s=0.2)
+    feed.start()
     try:
-        _record(store, 9, 3)  # written by a clock far behind, after the desk opened
-        pruned = threading.Event()
-
-        def prune() -> int:
-            n = prune_changes(store, CUTOFF)
-            pruned.set()
-            return n
-
-        feed = ChangeFeed(store, "desk-a", lambda c: None, 0.05, prune, prune_interval_s=0.1)
-        feed.start()
-        try:
-            assert pruned.wait(10)
-        finally:
-            feed.stop()
-        assert _ids(store) == [4, 7]  # the recent one stays
+        _record(store, 9, 3)  # written after the first run, by a clock far behind
+        _record(store, 0, 1)
+        deadline = time.monotonic() + 10
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
-        store.dispose()
+        feed.stop()
+    assert len(calls) >= 3 and calls[2] - calls[1] >= 0.2
+    assert _ids(store) == [4]
