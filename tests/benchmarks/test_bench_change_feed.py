@@ -4,8 +4,8 @@ finds nothing to delete (what every later open and every 6-hourly run costs)."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import insert
 
