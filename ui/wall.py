@@ -183,6 +183,8 @@ class MonitoringWall(QWidget):
         self.charts.addTab(self.compare, self.tr("Compare"))
         self.feed_label = QLabel("")
         self.feed_label.setObjectName("wallFeedState")
+        self.feed_label.setMinimumHeight(30)  # an outage banner must never be clipped
+        self.feed_label.setWordWrap(True)
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.map)
@@ -294,7 +296,8 @@ class MonitoringWall(QWidget):
                 self.tr("Data service unreachable since %1").replace("%1", stamp)
             )
             self.feed_label.setStyleSheet(
-                "background: #505050; color: white; font-weight: bold; padding: 4px;"
+                "background: #505050; color: white; font-weight: bold; font-size: 16px;"
+                " padding: 4px;"
             )
         else:
             self.feed_label.setStyleSheet("")

@@ -165,7 +165,7 @@ def test_outage_greys_every_part_and_says_since_when(
 
 
 def test_indicators_from_daily_averages(
-    qtbot: QtBot, registry: tuple[Station, ...], resources_dir: Path
+    qtbot: QtBot, registry: tuple[Station, ...], resources_dir: Path, artifacts_dir: Path
 ) -> None:
     """A year and a half of daily data: the figures on the tiles are the domain's figures."""
     rules = parse_indicator_rules((resources_dir / "rules" / "indicators.toml").read_text("utf-8"))
@@ -207,6 +207,9 @@ def test_indicators_from_daily_averages(
     assert tile.value.text() == "33.3 µg/m³"
     assert "mean over YTD days" in tile.toolTip()
     assert tile.badge.text() in ("off target", "未达标")
+    wall.resize(1600, 1000)
+    qtbot.wait(50)
+    wall.indicators.grab().save(str(artifacts_dir / "wall_indicators.png"))
 
 
 @pytest.fixture
@@ -323,3 +326,39 @@ def test_end_to_end_with_the_real_data_service(
     finally:
         client.close()
         series_client.close()
+
+
+def test_the_wall_speaks_chinese_with_its_translation(
+    qtbot: QtBot, qapp: object, registry: tuple[Station, ...], artifacts_dir: Path
+) -> None:
+    from PySide6.QtCore import QLocale
+
+    from ui import i18n
+    from ui.i18n import I18N_DIR, install_translators
+
+    assert (I18N_DIR / "wall_zh_CN.qm").exists()
+    saved_state, saved_locale = dict(i18n._STATE), QLocale()
+    loaded = install_translators(qapp, "zh")  # type: ignore[arg-type]
+    try:
+        assert I18N_DIR / "wall_zh_CN.qm" in loaded
+        wall = MonitoringWall(MemorySeriesSource(), clock=lambda: NOW, redraw_interval_ms=30)
+        qtbot.addWidget(wall)
+        wall.resize(1600, 1000)
+        wall.show()
+        wall.apply_batch(_batch(registry))
+        qtbot.waitUntil(lambda: wall.overview.gate.redraw_count >= 1, timeout=3000)
+        assert wall.charts.tabText(0) == "趋势" and wall.charts.tabText(1) == "对比"
+        assert wall.overview.kind_box.currentText() == "空气：国控和省控"
+        assert wall.trend.range_buttons["24h"].text() == "24 小时"
+        assert wall.overview.model.headerData(1, Qt.Orientation.Horizontal) == "站点"
+        wall.set_outage(NOW)
+        assert "数据服务自" in wall.trend.veil.text()
+        wall.grab().save(str(artifacts_dir / "wall_zh.png"))
+        wall.shutdown()
+    finally:
+        # Back to exactly the state before: no translators, the same language and locale.
+        for translator in list(i18n._STATE["translators"]):  # type: ignore[call-overload]
+            qapp.removeTranslator(translator)  # type: ignore[attr-defined]
+        i18n._STATE.clear()
+        i18n._STATE.update(saved_state)
+        QLocale.setDefault(saved_locale)
