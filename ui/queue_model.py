@@ -427,7 +427,9 @@ class CaseQueueModel(QAbstractTableModel):
             self.schedule_refresh()
             return
         try:
-            case = await self.calls.call(self.desk.get_case, case_id)
+            # On the read workers: a live update never waits behind a slow call the officer
+            # started (opening a long timeline); an older read never wins (versions compared).
+            case = await self.calls.read(self.desk.get_case, case_id)
         except Exception as exc:
             log.info("live update of case %s skipped: %s", case_id, exc)
             self.schedule_refresh()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.demo import bulk_seed
@@ -100,6 +101,19 @@ with loop:
     loop.run_forever()
 print(json.dumps(out))
 """
+
+
+class PaintClock(QObject):
+    """Times of the table's paints: a filter change counts until the new rows are painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.times.append(time.perf_counter())
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -182,18 +196,23 @@ def test_first_page_filter_sort_and_live_update(
 ) -> None:
     ws = workspace
     model = ws.queue.model
+    shown: list[float] = []
     t = time.perf_counter()
+    model.reloaded.connect(lambda _n: shown.append((time.perf_counter() - t) * 1000))
     run(qtbot, ws.start())
-    qtbot.wait(1)
-    first_ms = (time.perf_counter() - t) * 1000
-    assert model.rowCount() > 10_000
+    ready_ms = (time.perf_counter() - t) * 1000
+    qtbot.waitUntil(lambda: model.is_counted, timeout=10000)
+    counted_ms = (time.perf_counter() - t) * 1000
+    assert model.rowCount() == ws.desk.queue_count(model.query()) > 10_000
     bench(
         "first page shown (open cases, most urgent first)",
-        first_ms,
+        shown[0],
         "ms",
         "≤ 300 ms",
-        first_ms <= 300,
+        shown[0] <= 300,
     )
+    bench("  queue ready (saved filters, first case selected)", ready_ms, "ms", "", None)
+    bench("  full count known (scroll bar at its length)", counted_ms, "ms", "", None)
 
     changes = {
         "kind = violation": QueueQuery(kinds=("violation",), statuses=OPEN_STATUSES),
@@ -208,12 +227,22 @@ def test_first_page_filter_sort_and_live_update(
         "search reference CZ-2026-0001": QueueQuery(text="CZ-2026-0001"),
         "search text 化工 (substring scan)": QueueQuery(text="化工"),
     }
+    painted = PaintClock()
+    ws.queue.table.viewport().installEventFilter(painted)
     for name, query in changes.items():
         times = []
         for _ in range(3):
+            # Timed from the change to the model reset with the new first page (the signal
+            # the view repaints on), not to when the test's polling notices it.
+            painted.times.clear()
             t = time.perf_counter()
+            done: list[float] = []
+            model.reloaded.connect(lambda _n, d=done: d.append(time.perf_counter()))
             run(qtbot, model.set_query(query))
-            times.append((time.perf_counter() - t) * 1000)
+            model.reloaded.disconnect()
+            qtbot.waitUntil(lambda d=done: any(p > d[0] for p in painted.times))
+            times.append((min(p for p in painted.times if p > done[0]) - t) * 1000)
+            qtbot.waitUntil(lambda: model.is_counted, timeout=10000)
         assert model.query() == query
         assert model.rowCount() == ws.desk.queue_count(query), name
         ms = statistics.median(times)
@@ -230,16 +259,26 @@ def test_first_page_filter_sort_and_live_update(
     other.login("admin", PASSWORD)
     try:
         for i in range(10):
+            # Let the previous round's coalesced re-read finish, so it cannot deliver this
+            # round's change before the measured path does.
+            qtbot.waitUntil(lambda: not model._refresh_timer.isActive() and ws.calls.pending == 0)
+            qtbot.wait(50)
             table.scrollTo(model.index(300 + i * 20, 0))
             qtbot.waitUntil(lambda i=i: model.case_id(300 + i * 20) is not None)
             ws.queue.select_row(300 + i * 20)
             selected = ws.queue.current_case_id()
+            # The selected case's details load first (the officer just moved there).
+            qtbot.waitUntil(
+                lambda s=selected: (
+                    ws.detail is not None and ws.detail.case.id == s and ws.calls.pending == 0
+                )
+            )
             scroll = table.verticalScrollBar().value()
             row = 302 + i * 20
             qtbot.waitUntil(lambda r=row: model.case_id(r) is not None)
             case_id = model.case_id(row)
             assert case_id is not None
-            status = model.row_data(row).status  # type: ignore[union-attr]
+            status = other.get_case(case_id).status
             action = (
                 other.triage
                 if status == "new"
@@ -253,9 +292,25 @@ def test_first_page_filter_sort_and_live_update(
                 action(case_id)
             resets: list[int] = []
             model.modelAboutToBeReset.connect(lambda r=resets: r.append(1))
+            changed: list[float] = []
             t = time.perf_counter()
+
+            def seen(
+                top: Any,
+                bottom: Any,
+                roles: Any = (),
+                r: int = row,
+                t: float = t,
+                out: list[float] = changed,
+            ) -> None:
+                if top.row() == r == bottom.row():
+                    out.append(time.perf_counter() - t)
+
+            model.dataChanged.connect(seen)
             run(qtbot, model.update_case(case_id))
-            times.append((time.perf_counter() - t) * 1000)
+            model.dataChanged.disconnect(seen)
+            assert changed, "the row was not updated"
+            times.append(changed[0] * 1000)
             assert model.row_data(row).version > 1  # type: ignore[union-attr]
             assert resets == []
             assert ws.queue.current_case_id() == selected
@@ -264,4 +319,16 @@ def test_first_page_filter_sort_and_live_update(
     finally:
         other.close()
     ms = statistics.median(times)
-    bench("live update of one case (read + one-row dataChanged)", ms, "ms", "≤ 10 ms", ms <= 10)
+    reads = []
+    for _ in range(10):
+        t = time.perf_counter()
+        ws.desk.get_case(case_id)
+        reads.append((time.perf_counter() - t) * 1000)
+    bench("  of which desk.get_case (one case read)", statistics.median(reads), "ms", "", None)
+    bench(
+        "live update of one case (event → case read off-thread → one-row dataChanged)",
+        ms,
+        "ms",
+        "≤ 10 ms",
+        ms <= 10,
+    )
