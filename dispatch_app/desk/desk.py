@@ -516,6 +516,10 @@ class Desk:
         """Validate and open a case; it gets the next reference number of the year."""
         actor = self._actor(Permission.WORK_CASES)
         clean = validate_draft(draft)
+        foreign = next((k for k in FOREIGN_DETAIL_KEYS if k in clean.details), None)
+        if foreign is not None:
+            # Those modules open their cases themselves, with their own records beside them.
+            raise _foreign_key_error(foreign)
         if (
             clean.details.get("emergency_level") is not None
             and clean.kind is not CaseKind.EMERGENCY
@@ -1005,16 +1009,7 @@ class Desk:
         shown = masked_case_values(row)["details"]
         key = foreign_key_changed(submitted, stored, shown)
         if key is not None:
-            owner = FOREIGN_DETAIL_KEYS[key]
-            raise ValidationError(
-                f"details.{key}",
-                "error.details_key_owned",
-                f"details.{key} is kept by the {owner} module and cannot be changed by a "
-                "generic edit; use that module's own actions",
-                f"详情字段“{key}”由{OWNER_NAMES_ZH[owner]}模块维护，不能在通用编辑中修改，"
-                "请使用该模块的操作",
-                owner=owner,
-            )
+            raise _foreign_key_error(key)
         edits["details"] = carry_foreign_keys(submitted, stored)
         return edits
 
@@ -1197,6 +1192,19 @@ class Desk:
 
     def can(self, permission: Permission) -> bool:
         return self._user is not None and allows(self._user.role, permission)
+
+
+def _foreign_key_error(key: str) -> ValidationError:
+    owner = FOREIGN_DETAIL_KEYS[key]
+    return ValidationError(
+        f"details.{key}",
+        "error.details_key_owned",
+        f"details.{key} is kept by the {owner} module and cannot be set or changed by a "
+        "generic case write; use that module's own actions",
+        f"详情字段“{key}”由{OWNER_NAMES_ZH[owner]}模块维护，不能在通用事项操作中填写或修改，"
+        "请使用该模块的操作",
+        owner=owner,
+    )
 
 
 def _level_elsewhere() -> ValidationError:

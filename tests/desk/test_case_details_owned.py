@@ -108,3 +108,15 @@ def test_emergency_and_alarm_keys_are_refused(desk: Desk, clock: Clock) -> None:
         desk.edit_case(quality.id, quality.version, {"details": {"alarm": {"alarm_id": 1}}})
     assert info.value.field == "details.alarm"
     assert _raw(desk, quality.id)["details"] == {}
+
+
+@pytest.mark.parametrize("key", sorted(FOREIGN_DETAIL_KEYS))
+def test_the_generic_form_cannot_create_a_case_with_another_modules_key(
+    desk: Desk, key: str
+) -> None:
+    """Those modules open their cases themselves (a forged ``petition_progress`` would make
+    a generic case look statutory)."""
+    with pytest.raises(ValidationError) as info:
+        desk.create_case(draft(CaseKind.PETITION, details={key: {"forged": True}}))
+    assert info.value.field == f"details.{key}"
+    assert desk.queue_count() == 0
