@@ -56,6 +56,8 @@ REFRESH_DELAY_MS = 400
 """Coalescing window for re-reading the loaded pages after changes (a burst of changes from a
 bulk dispatch costs one re-read)."""
 
+COUNT_DELAY_MS = 30
+
 COLUMNS = ("reference", "kind", "priority", "status", "title", "district", "unit", "countdown")
 COL = {name: i for i, name in enumerate(COLUMNS)}
 
@@ -364,7 +366,11 @@ class CaseQueueModel(QAbstractTableModel):
         if self._counted:
             self.counted.emit(self._total)
         else:
-            self._spawn(self._count(generation))
+            # Start counting once the new first page is painted: on a busy workstation the
+            # count (a scan of the filtered queue) would otherwise compete with that paint.
+            QTimer.singleShot(
+                COUNT_DELAY_MS, self, lambda g=generation: self._spawn(self._count(g))
+            )
 
     async def _count(self, generation: int) -> None:
         try:
