@@ -45,6 +45,15 @@ def _session_loop(qapp: Any) -> Iterator[QEventLoop]:
     executor.shutdown(wait=True)
 
 
+@pytest.fixture(autouse=True)
+def _source_language(qapp: Any) -> Iterator[None]:
+    """Every GUI test starts in the source language (English, no translators): a test that wants
+    Chinese installs it (``qloop`` does), and nothing leaks into the next test."""
+    install_translators(qapp, "en")
+    yield
+    install_translators(qapp, "en")
+
+
 @pytest.fixture
 def qloop(qapp: Any, _session_loop: QEventLoop) -> Iterator[QEventLoop]:
     """The application's asyncio loop on Qt's event loop; qtbot waits drive it."""
@@ -54,7 +63,6 @@ def qloop(qapp: Any, _session_loop: QEventLoop) -> Iterator[QEventLoop]:
     for task in asyncio.all_tasks(_session_loop):
         task.cancel()
     qapp.processEvents()
-    install_translators(qapp, "en")  # the next test starts from the source language again
 
 
 def run(qtbot: QtBot, awaitable: Awaitable[T], timeout: int = 15000) -> T:

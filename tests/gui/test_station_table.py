@@ -80,7 +80,7 @@ def test_initial_load_inserts_rows_without_reset(
     # Registry order: national air stations first.
     first = view.model.snapshot(0).station
     assert first.kind == "air_national"
-    assert view.model.index(0, 0).data() == first.name
+    assert view.model.index(0, 0).data() == (first.name_en or first.name)
     # The unit is in the header when all stations agree, per the registry.
     col = StationTableModel.FIRST_PARAM + view.model.parameters.index("PM2.5")
     assert view.model.headerData(col, Qt.Orientation.Horizontal) == "PM2.5\nµg/m³"
