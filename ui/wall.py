@@ -48,7 +48,8 @@ from ui.wall_indicators import IndicatorResult, compute_indicators
 
 log = logging.getLogger(__name__)
 RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
-INDICATOR_REFRESH_MS = 60 * 60 * 1000  # daily averages change slowly: hourly is plenty
+INDICATOR_REFRESH_MS = 60 * 60 * 1000
+MAP_CHUNK = 80  # daily averages change slowly: hourly is plenty
 STATUS_COLORS = {
     "good": "#00b050",
     "warning": "#ffc000",
@@ -252,7 +253,11 @@ class MonitoringWall(QWidget):
         self.compare.append_observations(items)
 
     def _apply_map(self) -> None:
-        pending, self._map_pending = self._map_pending, {}
+        # In slices, like the overview: a whole-network update never holds the loop for long.
+        ids = list(self._map_pending)[:MAP_CHUNK]
+        pending = {sid: self._map_pending.pop(sid) for sid in ids}
+        if self._map_pending:
+            QTimer.singleShot(0, self._apply_map)
         english = current_language() == "en"
         for sid, readings in pending.items():
             station = self.stations.get(sid)

@@ -165,3 +165,19 @@ def test_ranking_stays_sorted_when_every_station_changes_at_once(
         overview.gate.flush()
         ranks = [overview.model.status[s].rank_value for s in overview.ranked_ids()]
         assert ranks == sorted(ranks, reverse=True)
+
+
+def test_status_agrees_with_the_exact_hourly_report(registry: tuple[Station, ...]) -> None:
+    import random
+
+    from dispatch_app.standards import aqi
+
+    rng = random.Random(7)
+    anjia = next(s for s in registry if s.id == "AQ-N-01")
+    for _ in range(300):
+        readings = _air(rng.uniform(0, 520), o3=rng.uniform(0, 1300))
+        values = {k: r.value for k, r in readings.items()}
+        exact = aqi.hourly_report(values, standard=aqi.HJ633_2026)
+        status = status_of(anjia, readings)
+        assert status.label == str(exact.aqi if exact.aqi is not None else exact.computed_aqi)
+        assert status.color == exact.level.color if exact.level else True

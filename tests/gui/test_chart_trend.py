@@ -269,3 +269,13 @@ def test_curve_arrays_never_bridge_a_gap_or_a_flag() -> None:
     assert y[0] == 1.0 and y[2] == 3.0 and y[4] == 4.0 and y[-1] == 6.0
     with pytest.raises(ValueError, match="same length"):
         SeriesArrays("S", "P", "", "raw", np.zeros(2), np.zeros(3), np.array(["N", "N"]))
+
+
+def test_aggregated_ranges_refetch_while_live(qtbot: QtBot, trend: TrendChart) -> None:
+    with qtbot.waitSignal(trend.loaded, timeout=5000):
+        trend.set_range("7d")
+    with qtbot.waitSignal(trend.loaded, timeout=5000):
+        trend.refresh_timer.timeout.emit()  # what the 5-minute timer does
+    trend.set_live(False)
+    with qtbot.assertNotEmitted(trend.loaded, wait=200):
+        trend.refresh_timer.timeout.emit()

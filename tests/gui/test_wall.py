@@ -62,6 +62,16 @@ def _batch(stations: tuple[Station, ...], initial: bool = True) -> StationsBatch
     return StationsBatch(snapshots, 1, initial=initial)
 
 
+def _settled(wall: MonitoringWall) -> bool:
+    """Every queued update applied (they are applied in slices, a few turns of the loop)."""
+    return (
+        wall.overview.gate.redraw_count >= 1
+        and wall.map_gate.redraw_count >= 1
+        and not wall.overview._pending
+        and not wall._map_pending
+    )
+
+
 @pytest.fixture
 def wall(qtbot: QtBot, registry: tuple[Station, ...]) -> Iterator[MonitoringWall]:
     source = MemorySeriesSource()
@@ -75,10 +85,7 @@ def wall(qtbot: QtBot, registry: tuple[Station, ...]) -> Iterator[MonitoringWall
     widget.show()
     qtbot.waitExposed(widget)
     widget.apply_batch(_batch(registry))
-    qtbot.waitUntil(
-        lambda: widget.overview.gate.redraw_count >= 1 and widget.map_gate.redraw_count >= 1,
-        timeout=3000,
-    )
+    qtbot.waitUntil(lambda: _settled(widget), timeout=3000)
     yield widget
     widget.shutdown()
 
@@ -256,10 +263,7 @@ def test_end_to_end_with_the_real_data_service(
         wall.show()
         qtbot.waitExposed(wall)
         wall.apply_batch(StationsBatch(network.take_dirty(), latest.cursor, initial=True))
-        qtbot.waitUntil(
-            lambda: wall.map_gate.redraw_count >= 1 and wall.overview.gate.redraw_count >= 1,
-            timeout=5000,
-        )
+        qtbot.waitUntil(lambda: _settled(wall), timeout=5000)
         # The markers and the ranking say what the standards say of the service's latest values.
         anjia = network.snapshot("AQ-N-01")
         expected = status_of(anjia.station, anjia.readings)
@@ -346,7 +350,7 @@ def test_the_wall_speaks_chinese_with_its_translation(
         wall.resize(1600, 1000)
         wall.show()
         wall.apply_batch(_batch(registry))
-        qtbot.waitUntil(lambda: wall.overview.gate.redraw_count >= 1, timeout=3000)
+        qtbot.waitUntil(lambda: _settled(wall), timeout=3000)
         assert wall.charts.tabText(0) == "趋势" and wall.charts.tabText(1) == "对比"
         assert wall.overview.kind_box.currentText() == "空气：国控和省控"
         assert wall.trend.range_buttons["24h"].text() == "24 小时"

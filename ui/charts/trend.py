@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -57,6 +57,7 @@ RANGES: tuple[RangePreset, ...] = (
 )
 RANGE_BY_KEY = {r.key: r for r in RANGES}
 MAX_PARAMETERS = 6
+AGGREGATE_REFRESH_MS = 5 * 60 * 1000
 # Parameters shown first when a station is opened: what the officer looks at first.
 DEFAULT_AIR = ("PM2.5", "O3")
 DEFAULT_WATER = ("NH3-N", "TP", "CODMn")
@@ -103,6 +104,12 @@ class TrendChart(QWidget):
         self._pending: set[str] = set()
         self._live_buffer: dict[str, list[Observation]] = {}
         self.gate = RedrawGate(self, self._redraw_live, redraw_interval_ms)
+        # Hourly and daily means are computed by the service: a live trend over 7 days or more
+        # refetches them every few minutes instead of appending raw values.
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(AGGREGATE_REFRESH_MS)
+        self.refresh_timer.timeout.connect(self._refresh_aggregates)
+        self.refresh_timer.start()
 
         self.title = QLabel(self.tr("No station selected"))
         self.title.setObjectName("trendTitle")
@@ -417,6 +424,12 @@ class TrendChart(QWidget):
         if taken:
             self.gate.request()
         return taken
+
+    def _refresh_aggregates(self) -> None:
+        if not self.live or self.range_key is None or not self.isVisible() or self._pending:
+            return
+        if RANGE_BY_KEY[self.range_key].resolution != "raw":
+            self.reload()
 
     def _redraw_live(self) -> None:
         if self._pending:
