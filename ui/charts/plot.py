@@ -129,9 +129,9 @@ class SeriesPlot(pg.PlotWidget):
             i = len(self.traces) if index is None else index
             color = SERIES_COLORS[i % len(SERIES_COLORS)]
             pen = pg.mkPen(color=color, width=1)
-            # About 1.5 samples per pixel before peak downsampling: min and max of each pixel
-            # column survive (a spike is never hidden), the path stays short.
-            curve = pg.PlotDataItem(pen=pen, name=name, connect="finite", autoDownsampleFactor=1.5)
+            # Peak downsampling to one chunk per two pixels: each chunk keeps its min and max, so a
+            # spike is never hidden, and the path stays short enough for a 33 ms frame.
+            curve = pg.PlotDataItem(pen=pen, name=name, connect="finite", autoDownsampleFactor=0.5)
             flagged = pg.ScatterPlotItem(
                 size=11,
                 symbol="x",
