@@ -252,7 +252,13 @@ class ConflictDialog(QDialog):
         action_title: str,
         your_text: str,
         parent: QWidget | None = None,
+        *,
+        their_fields: list[tuple[str, str]] | None = None,
+        text_editable: bool = True,
     ) -> None:
+        """``their_fields`` adds rows to their side (for an edit: their value of each field
+        the officer changed). ``text_editable`` False shows the officer's change read-only,
+        when it is kept and corrected in the form behind (the edit dialog stays open)."""
         super().__init__(parent)
         self.setObjectName("conflictDialog")
         self.setWindowTitle(self.tr("Changed by someone else"))
@@ -277,6 +283,7 @@ class ConflictDialog(QDialog):
             (self.tr("Priority"), labels.label(labels.PRIORITY, theirs.priority)),
             (self.tr("Unit"), unit),
             (self.tr("Title"), theirs.title),
+            *(their_fields or []),
             (self.tr("Changed by"), f"{theirs.updated_by}  {local_time(theirs.updated_at)}"),
         ]
         self.their_labels: list[QLabel] = []
@@ -295,6 +302,7 @@ class ConflictDialog(QDialog):
         self.your_text = QPlainTextEdit(your_box)
         self.your_text.setObjectName("yourText")
         self.your_text.setPlainText(your_text)
+        self.your_text.setReadOnly(not text_editable)
         your_layout.addWidget(self.your_text)
         sides = QHBoxLayout()
         sides.addWidget(their_box, 1)

@@ -9,6 +9,7 @@ ValidationError and leaves every typed character in place.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from dispatch_app.desk.views import CaseView
 from dispatch_app.domain.cases import (
     MAX_DESCRIPTION,
     MAX_TITLE,
@@ -38,9 +40,27 @@ from dispatch_app.domain.cases import (
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import DomainError, ValidationError
 from ui import labels
+from ui.action_dialogs import Dismissed
 from ui.errors import describe_error
 
 CreateCase = Callable[[CaseDraft], Awaitable[Any]]
+EditCase = Callable[[dict[str, Any]], Awaitable[Any]]
+"""Saves an edit: the changed fields only (``Desk.edit_case``'s ``changes``)."""
+
+EDIT_FIELDS = (
+    "title",
+    "description",
+    "district",
+    "priority",
+    "source",
+    "address",
+    "lon",
+    "lat",
+    "enterprise_name",
+    "credit_code",
+)
+"""What the edit form changes. The kind is fixed at creation; details belong to the kind
+modules (an emergency's level has its own reasoned path), so they are never sent."""
 
 
 def _fill(combo: QComboBox, table: dict[str, str], codes: list[str]) -> None:
@@ -287,19 +307,32 @@ class CaseFormDialog(QDialog):
             details=details,
         )
 
+    def checked_draft(self) -> CaseDraft:
+        """The form's draft through the domain's rules: normalised, or ValidationError naming
+        the field (the same rules for creating and editing)."""
+        draft = self.draft()
+        validate_coordinates(draft.lon, draft.lat)
+        return validate_draft(draft)
+
+    async def save(self, draft: CaseDraft) -> Any:
+        """The desk call behind Save; the edit dialog overrides it."""
+        return await self._create(draft)
+
     @asyncSlot()
     async def submit(self) -> None:
         self.clear_errors()
         try:
-            draft = self.draft()
-            validate_coordinates(draft.lon, draft.lat)
-            validate_draft(draft)
+            draft = self.checked_draft()
         except ValidationError as exc:
             self.show_field_error(exc.field, describe_error(exc))
             return
         self.save_button.setEnabled(False)
         try:
-            self.created = await self._create(draft)
+            self.created = await self.save(draft)
+        except Dismissed:
+            # The officer saw a conflict and kept the other workstation's version.
+            self.reject()
+            return
         except ValidationError as exc:
             self.show_field_error(exc.field, describe_error(exc))
             return
@@ -316,3 +349,119 @@ class CaseFormDialog(QDialog):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.description.hasFocus():
             return
         super().keyPressEvent(event)
+
+
+def _code(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+class CaseEditDialog(CaseFormDialog):
+    """Edit a case: the create form, filled in from the case, with its live checks and field
+    errors. Only fields the officer changed are sent, so a field someone else changed meanwhile
+    is never overwritten by the value this form happened to show (and a petition's masked
+    numbers are never written back over the stored ones)."""
+
+    def __init__(self, edit: EditCase, case: CaseView, parent: QWidget | None = None) -> None:
+        async def refuse_create(_draft: CaseDraft) -> Any:
+            raise RuntimeError("the edit dialog does not create cases")
+
+        super().__init__(refuse_create, parent, kind=_code(case.kind))
+        self._edit = edit
+        self.case = case
+        self.setObjectName("caseEditDialog")
+        self.setWindowTitle(self.tr("Edit case %1").replace("%1", case.reference))
+        self.save_button.setText(self.tr("Save changes"))
+        self.kind.setEnabled(False)  # a different kind is a different case
+        # The level is decided with a reason in the emergency part, never here.
+        self.level_label.setVisible(False)
+        self.rows["emergency_level"].setVisible(False)
+        self._fill_from(case)
+
+    def _kind_changed(self) -> None:
+        super()._kind_changed()
+        if hasattr(self, "case"):
+            self.level_label.setVisible(False)
+            self.rows["emergency_level"].setVisible(False)
+
+    def _select(self, combo: QComboBox, code: Any) -> None:
+        index = combo.findData(_code(code))
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def _fill_from(self, case: CaseView) -> None:
+        self.title_edit.setText(case.title)
+        self.description.setPlainText(case.description)
+        self._select(self.district, case.district)
+        self._select(self.priority, case.priority)
+        self._select(self.source, case.source)
+        self.address.setText(case.address)
+        self.lon.setText("" if case.lon is None else repr(case.lon))
+        self.lat.setText("" if case.lat is None else repr(case.lat))
+        self.enterprise.setText(case.enterprise_name or "")
+        self.credit_code.setText(case.credit_code or "")
+
+    def draft(self) -> CaseDraft:
+        draft = super().draft()
+        if self.current_kind() != CaseKind.VIOLATION.value:
+            # Other kinds may carry an enterprise (a petition about a factory): keep it.
+            draft = replace(
+                draft,
+                enterprise_name=self.case.enterprise_name,
+                credit_code=self.case.credit_code,
+            )
+        return draft
+
+    def changes(self, draft: CaseDraft | None = None) -> dict[str, Any]:
+        """The fields whose checked value differs from the case as it was shown."""
+        clean = draft if draft is not None else self.checked_draft()
+        out: dict[str, Any] = {}
+        for name in EDIT_FIELDS:
+            new = _code(getattr(clean, name))
+            if new != _code(getattr(self.case, name)):
+                out[name] = new
+        return out
+
+    async def save(self, draft: CaseDraft) -> Any:
+        changes = self.changes(draft)
+        if not changes:
+            return self.case
+        return await self._edit(changes)
+
+    def field_name(self, field: str) -> str:
+        """The form's own label of a field, for the conflict dialog's side-by-side rows."""
+        names = {
+            "title": self.tr("Title"),
+            "description": self.tr("Description"),
+            "district": self.tr("District"),
+            "priority": self.tr("Priority"),
+            "source": self.tr("Source"),
+            "address": self.tr("Address"),
+            "lon": self.tr("Longitude"),
+            "lat": self.tr("Latitude"),
+            "enterprise_name": self.tr("Enterprise name"),
+            "credit_code": self.tr("Unified social credit code"),
+        }
+        return names.get(field, field)
+
+    @staticmethod
+    def shown_value(field: str, value: Any) -> str:
+        """A field's value as the officer reads it (names for codes, — for nothing)."""
+        value = _code(value)
+        if value is None or value == "":
+            return "—"
+        tables = {"district": labels.DISTRICT, "priority": labels.PRIORITY, "source": labels.SOURCE}
+        if field in tables:
+            return labels.label(tables[field], str(value))
+        return str(value)
+
+    def compare_rows(
+        self, theirs: CaseView, changes: dict[str, Any]
+    ) -> tuple[list[tuple[str, str]], str]:
+        """Their value of each field the officer changed, and the officer's values as text."""
+        their_rows = [
+            (self.field_name(f), self.shown_value(f, getattr(theirs, f))) for f in changes
+        ]
+        yours = "\n".join(
+            f"{self.field_name(f)}: {self.shown_value(f, v)}" for f, v in changes.items()
+        )
+        return their_rows, yours

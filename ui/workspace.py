@@ -32,7 +32,7 @@ from ui.action_dialogs import (
     TextActionDialog,
 )
 from ui.case_details import CaseDetailsPanel
-from ui.case_form import CaseFormDialog
+from ui.case_form import CaseEditDialog, CaseFormDialog
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.i18n import current_language
@@ -45,6 +45,10 @@ log = logging.getLogger(__name__)
 
 SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive", "resolve")
 """Transitions done at once, without a dialog: keyboard-first work on the queue."""
+
+
+EDIT_CLOSED_STATUSES = ("closed", "cancelled")
+"""A closed or cancelled case is a record: reopen it (shift leader, reason) to change it."""
 
 
 class DeskEvents(QObject):
@@ -149,6 +153,9 @@ class Workspace(QObject):
                 future.set_result(result)
 
         dialog.finished.connect(finished)
+        # A dialog may open over another (a conflict over the edit form): when it closes, the
+        # one beneath is the active one again.
+        previous = self.active_dialog
         self.active_dialog = dialog
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()
@@ -156,7 +163,9 @@ class Workspace(QObject):
             return await future
         finally:
             if self.active_dialog is dialog:
-                self.active_dialog = None
+                self.active_dialog = (
+                    previous if previous is not None and previous.isVisible() else None
+                )
             dialog.deleteLater()
 
     def unit_name(self, unit_id: str) -> str:
@@ -189,6 +198,9 @@ class Workspace(QObject):
         add("reopen", self.tr("Reopen…"), w.menu_case, act("reopen"))
         w.menu_case.addSeparator()
         add("note", self.tr("Add note…"), w.menu_case, act("note"), "Ctrl+M", True)
+        add("edit", self.tr("Edit…"), w.menu_case, lambda: self.spawn(self.edit_case()), "F4")
+        # Both keys work; the menu shows the first.
+        w.actions_by_name["edit"].setShortcuts([QKeySequence("F4"), QKeySequence("Ctrl+E")])
 
         add("search", self.tr("Search"), w.menu_queue, self.queue.focus_search, "/")
         w.actions_by_name["search"].setShortcuts([QKeySequence("/"), QKeySequence("Ctrl+F")])
@@ -287,6 +299,9 @@ class Workspace(QObject):
             enabled = name in allowed or (name == "dispatch" and multi and can_work)
             self.window.actions_by_name[name].setEnabled(enabled)
         self.window.actions_by_name["note"].setEnabled(case is not None and can_work)
+        self.window.actions_by_name["edit"].setEnabled(
+            case is not None and can_work and case.status not in EDIT_CLOSED_STATUSES
+        )
         self.window.actions_by_name["new_case"].setEnabled(can_work)
         self.window.actions_by_name["bulk_assign"].setEnabled(can_work)
 
@@ -372,6 +387,60 @@ class Workspace(QObject):
         await self.queue.model.refresh()
         self.queue.select_case(case.id)
         return case
+
+    # ---- editing -------------------------------------------------------------------------
+    async def edit_case(self) -> CaseView | None:
+        """Case → Edit…: the create form filled in from the selected case. A stale version
+        shows the conflict (their values beside the officer's); the form keeps every typed
+        character, and the officer reapplies onto the new version or keeps theirs."""
+        if self.detail is None:
+            self.say(self.tr("Select a case first."), error=True)
+            return None
+        action = self.window.actions_by_name["edit"]
+        if not action.isEnabled():
+            return None
+        case = self.detail.case
+
+        async def perform(changes: dict[str, Any]) -> CaseView:
+            return await self._edit(case, changes, dialog)
+
+        dialog = CaseEditDialog(perform, case, self.window)
+        if await self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        edited: CaseView = dialog.created
+        self.queue.model.apply_case(edited)
+        await self.load_detail(case.id)
+        self.say(self.tr("%1: changes saved.").replace("%1", case.reference))
+        return edited
+
+    async def _edit(
+        self, case: CaseView, changes: dict[str, Any], form: CaseEditDialog
+    ) -> CaseView:
+        version = case.version
+        while True:
+            try:
+                result: CaseView = await self.calls.call(
+                    self.desk.edit_case, case.id, version, changes
+                )
+                return result
+            except CaseConflict as conflict:
+                their_rows, yours = form.compare_rows(conflict.theirs_case, changes)
+                dialog = ConflictDialog(
+                    conflict.theirs_case,
+                    version,
+                    self.tr("Edit case"),
+                    yours,
+                    form,
+                    their_fields=their_rows,
+                    text_editable=False,
+                )
+                if await self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+                    self.say(self.tr("Your change was not applied; the case shows their version."))
+                    await self.load_detail(case.id)
+                    raise Dismissed() from None
+                # Onto their version: only the officer's changed fields are written, so what
+                # the other workstation changed elsewhere stays.
+                version = conflict.their_version
 
     # ---- working a case ------------------------------------------------------------------
     def request_action(self, action: str) -> None:

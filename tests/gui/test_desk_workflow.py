@@ -19,7 +19,8 @@ from tests.gui.conftest import (
     type_text,
     wait_dialog,
 )
-from ui.action_dialogs import DispatchDialog, TextActionDialog
+from ui.action_dialogs import ConflictDialog, DispatchDialog, TextActionDialog
+from ui.case_form import CaseEditDialog
 
 
 def _select(qtbot: QtBot, s: Session, case_id: int) -> None:
@@ -132,3 +133,173 @@ def test_duty_officer_cannot_close_or_reopen_and_viewer_cannot_act(
     run(qtbot, vws.perform_action("triage"))
     assert "无权" in vws.details.message.text()
     assert _status(db_url, case_id).status == "new"
+
+
+# ---- editing a case -------------------------------------------------------------------------
+
+
+def _open_edit(qtbot: QtBot, s: Session) -> CaseEditDialog:
+    """Case → Edit… through its shortcut, as the officer does it."""
+    ws = s.workspace
+    qtbot.waitUntil(lambda: ws.window.actions_by_name["edit"].isEnabled())
+    ws.window.actions_by_name["edit"].trigger()
+    return wait_dialog(qtbot, ws, CaseEditDialog)
+
+
+def test_edit_menu_entry_shortcuts_and_who_may_edit(
+    qtbot: QtBot, db_url: str, sessions: Callable[..., Session]
+) -> None:
+    seed_users(db_url)
+    open_id, closed_id = seed_cases(db_url, 2)
+    officer = sessions(db_url, "officer", change_feed=True)
+    ws = officer.workspace
+    action = ws.window.actions_by_name["edit"]
+    assert action in ws.window.menu_case.actions()
+    keys = {k.toString() for k in action.shortcuts()}
+    assert keys == {"F4", "Ctrl+E"}
+    assert action.shortcut().toString() == "F4"  # the one the menu shows
+    _select(qtbot, officer, open_id)
+    qtbot.waitUntil(action.isEnabled)
+    _select(qtbot, officer, closed_id)
+    qtbot.waitUntil(action.isEnabled)
+    # Cancelled on another workstation while shown here: the entry goes grey.
+    d = open_desk(db_url)
+    try:
+        d.login("leader", PASSWORD)
+        d.cancel(closed_id, "重复举报")
+    finally:
+        d.close()
+    qtbot.waitUntil(lambda: not action.isEnabled(), timeout=10000)
+    # Even reached directly, a cancelled case opens no editor.
+    assert run(qtbot, ws.edit_case()) is None
+    assert ws.active_dialog is None
+
+    viewer = sessions(db_url, "viewer")
+    _select(qtbot, viewer, open_id)
+    assert not viewer.workspace.window.actions_by_name["edit"].isEnabled()
+
+
+def test_edit_uses_the_form_checks_and_saves_only_what_changed(
+    qtbot: QtBot, db_url: str, sessions: Callable[..., Session]
+) -> None:
+    seed_users(db_url)
+    ids = seed_cases(db_url, 2)  # the second is a violation (kinds cycle)
+    violation_id = ids[1]
+    officer = sessions(db_url, "officer")
+    ws = officer.workspace
+    _select(qtbot, officer, violation_id)
+    dialog = _open_edit(qtbot, officer)
+    assert dialog.current_kind() == "violation" and not dialog.kind.isEnabled()
+    assert dialog.rows["credit_code"].isVisible()
+    before = _status(db_url, violation_id)
+    assert dialog.title_edit.text() == before.title
+    assert dialog.credit_code.text() == before.credit_code
+
+    # The create form's live check: a wrong check character is marked while typing.
+    dialog.credit_code.setText(
+        before.credit_code[:-1] + ("0" if before.credit_code[-1] != "0" else "1")
+    )
+    assert dialog.rows["credit_code"].error.isVisible()
+    dialog.title_edit.setText("")
+    type_text(dialog.title_edit, "新北区某企业超标排放（已核实）")
+    dialog.lon.setText("200")
+    dialog.lat.setText("31.7")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.rows["lon"].error.isVisible)
+    assert dialog.isVisible()
+    dialog.lon.setText("")
+    dialog.lat.setText("")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.rows["credit_code"].error.isVisible)
+    assert dialog.title_edit.text() == "新北区某企业超标排放（已核实）"
+    assert _status(db_url, violation_id).version == before.version  # nothing written
+    dialog.credit_code.setText(before.credit_code)
+    dialog.priority.setCurrentIndex(dialog.priority.findData("P1"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ws.active_dialog is None)
+    qtbot.waitUntil(lambda: ws.detail is not None and ws.detail.case.version == before.version + 1)
+    after = _status(db_url, violation_id)
+    assert after.title == "新北区某企业超标排放（已核实）" and after.priority == "P1"
+    assert after.lon is None and after.credit_code == before.credit_code
+    assert after.description == before.description
+    row = ws.queue.model.row_of(violation_id)
+    assert row is not None and ws.queue.model.row_data(row).title == after.title  # type: ignore[union-attr]
+    settle(qtbot, ws)
+
+
+def test_stale_edit_shows_conflict_keeps_text_and_reapplies(
+    qtbot: QtBot, db_url: str, sessions: Callable[..., Session]
+) -> None:
+    seed_users(db_url)
+    (case_id,) = seed_cases(db_url, 1)
+    first = sessions(db_url, "officer")  # no change feed: still shows version 1
+    second = sessions(db_url, "leader")
+    _select(qtbot, first, case_id)
+    _select(qtbot, second, case_id)
+
+    mine = _open_edit(qtbot, first)
+    my_title = "武进区湖塘镇河道发黑（第一席位补充）"
+    my_description = "现场核实：排口位于湖塘镇某路桥下，水色发黑有异味"
+    mine.title_edit.setText("")
+    type_text(mine.title_edit, my_title)
+    mine.description.setPlainText("")
+    type_text(mine.description, my_description)
+
+    # Meanwhile the second desk edits the same case (the address and the priority).
+    theirs = _open_edit(qtbot, second)
+    theirs.address.setText("武进区湖塘镇长沟路")
+    theirs.priority.setCurrentIndex(theirs.priority.findData("P1"))
+    qtbot.mouseClick(theirs.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: second.workspace.active_dialog is None)
+    assert _status(db_url, case_id).version == 2
+
+    qtbot.mouseClick(mine.save_button, Qt.MouseButton.LeftButton)
+    conflict = wait_dialog(qtbot, first.workspace, ConflictDialog)
+    their_text = " ".join(label.text() for label in conflict.their_labels)
+    assert "leader" in their_text and "P1" in their_text
+    assert "2" in conflict.findChild(object, "theirVersion").title()  # type: ignore[union-attr]
+    assert my_title in conflict.text() and my_description in conflict.text()
+    # The form behind keeps every typed character.
+    assert mine.isVisible()
+    assert mine.title_edit.text() == my_title
+    assert mine.description.toPlainText() == my_description
+    qtbot.mouseClick(conflict.reapply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.workspace.active_dialog is None)
+    stored = _status(db_url, case_id)
+    assert stored.version == 3
+    assert stored.title == my_title and stored.description == my_description
+    # Their change to other fields stays: only my changed fields were written.
+    assert stored.address == "武进区湖塘镇长沟路" and stored.priority == "P1"
+    qtbot.waitUntil(
+        lambda: first.workspace.detail is not None and first.workspace.detail.case.version == 3
+    )
+    settle(qtbot, first.workspace)
+    settle(qtbot, second.workspace)
+
+
+def test_stale_edit_dropped_keeps_theirs(
+    qtbot: QtBot, db_url: str, sessions: Callable[..., Session]
+) -> None:
+    seed_users(db_url)
+    (case_id,) = seed_cases(db_url, 1)
+    first = sessions(db_url, "officer")
+    _select(qtbot, first, case_id)
+    mine = _open_edit(qtbot, first)
+    mine.title_edit.setText("我的标题")
+    d = open_desk(db_url)
+    try:
+        d.login("leader", PASSWORD)
+        d.edit_case(case_id, 1, {"title": "他们的标题"})
+    finally:
+        d.close()
+    qtbot.mouseClick(mine.save_button, Qt.MouseButton.LeftButton)
+    conflict = wait_dialog(qtbot, first.workspace, ConflictDialog)
+    qtbot.mouseClick(conflict.drop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.workspace.active_dialog is None)
+    assert _status(db_url, case_id).title == "他们的标题"
+    qtbot.waitUntil(
+        lambda: (
+            first.workspace.detail is not None and first.workspace.detail.case.title == "他们的标题"
+        )
+    )
+    settle(qtbot, first.workspace)
