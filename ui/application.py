@@ -285,6 +285,23 @@ class Launcher(QObject):
         self.finished.emit(self.exit_code)
 
 
+async def _until_live(workspace: Workspace, timeout_s: float) -> None:
+    """For screenshots: wait until the live feed is connected and has data (or give up), so
+    the pictures show the network as an officer sees it a minute after start."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while asyncio.get_running_loop().time() < deadline:
+        handle = getattr(workspace, "feed", None)
+        poller = getattr(handle, "poller", None)
+        if (
+            poller is not None
+            and poller.status.state == "connected"
+            and any(snap.readings for snap in poller.network.snapshots().values())
+        ):
+            await asyncio.sleep(3.0)  # one more round of coalesced batches and chart redraws
+            return
+        await asyncio.sleep(0.5)
+
+
 def run(options: LaunchOptions, link: DataServiceLink) -> int:
     """ui's entry point (called by dispatch_app.app.run through main.py)."""
     app = make_application(options)
@@ -306,6 +323,7 @@ def run(options: LaunchOptions, link: DataServiceLink) -> int:
         async def shoot() -> None:
             if await launcher.start():
                 assert launcher.workspace is not None
+                await _until_live(launcher.workspace, timeout_s=90.0)
                 await take_screenshots(launcher.workspace, Path(shots))
                 launcher.workspace.window.close()
 
