@@ -266,3 +266,32 @@ def test_map_screenshot(shown_map: MapView, artifacts_dir: Path) -> None:
     shown_map.set_cases([(7, "CZ-2026-000007", "emergency", 1, 119.97, 31.70, "Spill")])
     shown_map.select_station("AQ-N-01", center=False)
     shown_map.grab().save(str(artifacts_dir / "map.png"))
+
+
+def test_map_built_small_follows_its_size_until_the_officer_zooms(
+    qtbot: QtBot, registry: tuple[Station, ...]
+) -> None:
+    """A map made in a hidden tab is tiny at first; shown full size it must fill its space, not
+    stay a thumbnail. Once the officer zooms, a resize keeps their view; "0" fits again."""
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(120, 90)
+    view.set_stations(registry)
+    view.show()
+    qtbot.waitExposed(view)
+
+    def scale() -> float:  # scene to screen; zoom() is relative to the last fit
+        return view.transform().m11()
+
+    small = scale()
+    view.resize(1000, 850)
+    qtbot.waitUntil(lambda: scale() > small * 4)
+    city = scale()
+    view.zoom_by(2.0)
+    zoomed = scale()
+    assert zoomed == pytest.approx(city * 2.0)
+    view.resize(900, 700)
+    qtbot.wait(50)
+    assert scale() == pytest.approx(zoomed)  # the officer's view is kept
+    qtbot.keyClick(view, Qt.Key.Key_0)
+    assert scale() < zoomed

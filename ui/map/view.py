@@ -77,7 +77,9 @@ class MapView(QGraphicsView):
         self.selected_case: int | None = None
         self.basemap_error: str | None = None
         self.rejected_stations: list[str] = []  # ids with coordinates outside Changzhou
-        self._fitted = False
+        # The map follows its size (it is often built hidden, at a tiny size, in a tab) until the
+        # officer zooms or pans; "0" gives the whole city back.
+        self._user_view = False
         self._fit_scale = 1.0
 
         self._info = QLabel(self)  # details of the selection, top-left
@@ -143,6 +145,7 @@ class MapView(QGraphicsView):
             self._scene.addItem(label)
 
     def fit_city(self) -> None:
+        self._user_view = False
         rect = self._scene.itemsBoundingRect()
         if not rect.isEmpty():
             self.fitInView(rect.adjusted(-3, -3, 3, 3), Qt.AspectRatioMode.KeepAspectRatio)
@@ -174,9 +177,8 @@ class MapView(QGraphicsView):
         for gone in set(self.stations) - seen:
             self._scene.removeItem(self.stations.pop(gone))
         self._zoom_changed()
-        if not self._fitted and self.isVisible():
+        if not self._user_view and self.isVisible():
             self.fit_city()
-            self._fitted = True
 
     def set_station_look(self, station_id: str, look: StationLook) -> None:
         item = self.stations.get(station_id)
@@ -324,6 +326,11 @@ class MapView(QGraphicsView):
                 return
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._user_view = True  # dragging pans the map
+        super().mouseMoveEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0
         if steps:
@@ -331,6 +338,7 @@ class MapView(QGraphicsView):
         event.accept()
 
     def zoom_by(self, factor: float) -> None:
+        self._user_view = True
         target = min(max(self.zoom() * factor, MIN_ZOOM), MAX_ZOOM)
         factor = target / self.zoom()
         self.scale(factor, factor)
@@ -357,9 +365,8 @@ class MapView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if not self._fitted and self._scene.items():
+        if not self._user_view and self._scene.items():
             self.fit_city()
-            self._fitted = True
         self._place_overlays()
 
     def visible_scene_rect(self) -> QRectF:
