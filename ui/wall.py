@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -403,5 +403,8 @@ def install_wall(window: Any, feed: Any, url: str) -> MonitoringWall:
         window_closing.connect(closing)
     add_view = getattr(window, "add_view", None)
     if callable(add_view):
-        add_view("wall", wall, "center", wall.tr("Monitoring wall"))
+        # translate() with the class's context: tr() here is not inside the class, so the
+        # translation tools file the string under another context than the one looked up.
+        title = QCoreApplication.translate("MonitoringWall", "Monitoring wall")
+        add_view("wall", wall, "center", title)
     return wall

@@ -1,64 +1,65 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CompareChart</name>
     <message>
-        <location filename="../../ui/charts/compare.py" line="70" />
+        <location filename="../../ui/charts/compare.py" line="70"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="74" />
+        <location filename="../../ui/charts/compare.py" line="74"/>
         <source>6 h</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="75" />
+        <location filename="../../ui/charts/compare.py" line="75"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="76" />
+        <location filename="../../ui/charts/compare.py" line="76"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="77" />
+        <location filename="../../ui/charts/compare.py" line="77"/>
         <source>30 d</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="78" />
+        <location filename="../../ui/charts/compare.py" line="78"/>
         <source>1 year</source>
         <translation>1 年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="106" />
+        <location filename="../../ui/charts/compare.py" line="106"/>
         <source>At most %1 stations can be compared</source>
         <translation>最多对比 %1 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="110" />
+        <location filename="../../ui/charts/compare.py" line="110"/>
         <source>A station is listed twice</source>
         <translation>站点重复</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="113" />
+        <location filename="../../ui/charts/compare.py" line="113"/>
         <source>These stations measure no parameter in common</source>
         <translation>这些站点没有共同的监测参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="118" />
+        <location filename="../../ui/charts/compare.py" line="118"/>
         <source>Not every station measures %1</source>
         <translation>并非所有站点都监测 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="203" />
+        <location filename="../../ui/charts/compare.py" line="203"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="248" />
+        <location filename="../../ui/charts/compare.py" line="248"/>
         <source>Could not load %1</source>
         <translation>无法加载 %1</translation>
     </message>
@@ -66,22 +67,22 @@
 <context>
     <name>IndicatorStrip</name>
     <message>
-        <location filename="../../ui/wall.py" line="122" />
+        <location filename="../../ui/wall.py" line="123"/>
         <source>Indicators: computing…</source>
         <translation>指标计算中…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="137" />
+        <location filename="../../ui/wall.py" line="138"/>
         <source>As of %1; %2 series missing</source>
         <translation>截至 %1；缺 %2 个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="143" />
+        <location filename="../../ui/wall.py" line="144"/>
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="147" />
+        <location filename="../../ui/wall.py" line="148"/>
         <source>Indicators unavailable: %1</source>
         <translation>指标暂不可用：%1</translation>
     </message>
@@ -89,22 +90,22 @@
 <context>
     <name>IndicatorTile</name>
     <message>
-        <location filename="../../ui/wall.py" line="99" />
+        <location filename="../../ui/wall.py" line="100"/>
         <source>on target</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="100" />
+        <location filename="../../ui/wall.py" line="101"/>
         <source>watch</source>
         <translation>需关注</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="101" />
+        <location filename="../../ui/wall.py" line="102"/>
         <source>off target</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="102" />
+        <location filename="../../ui/wall.py" line="103"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
@@ -112,32 +113,32 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../ui/map/view.py" line="217" />
+        <location filename="../../ui/map/view.py" line="219"/>
         <source>Quality problem</source>
         <translation>环境质量问题</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="218" />
+        <location filename="../../ui/map/view.py" line="220"/>
         <source>Violation case</source>
         <translation>环境违法案件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="219" />
+        <location filename="../../ui/map/view.py" line="221"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="220" />
+        <location filename="../../ui/map/view.py" line="222"/>
         <source>Petition</source>
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="289" />
+        <location filename="../../ui/map/view.py" line="291"/>
         <source>Data service unreachable since %1: the map shows the last data received</source>
         <translation>数据服务自 %1 起中断：地图显示的是中断前最后收到的数据</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="293" />
+        <location filename="../../ui/map/view.py" line="295"/>
         <source>Basemap not loaded: %1</source>
         <translation>底图未能加载：%1</translation>
     </message>
@@ -145,65 +146,70 @@
 <context>
     <name>MonitoringWall</name>
     <message>
-        <location filename="../../ui/wall.py" line="182" />
+        <location filename="../../ui/wall.py" line="183"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="183" />
+        <location filename="../../ui/wall.py" line="184"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="279" />
+        <location filename="../../ui/wall.py" line="286"/>
         <source>Data service degraded: %1</source>
         <translation>数据服务异常：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="281" />
+        <location filename="../../ui/wall.py" line="288"/>
         <source>Connecting to the data service…</source>
         <translation>正在连接数据服务…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="294" />
+        <location filename="../../ui/wall.py" line="301"/>
         <source>Data service unreachable since %1</source>
         <translation>数据服务自 %1 起中断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/wall.py" line="408"/>
+        <source>Monitoring wall</source>
+        <translation>监控大屏</translation>
     </message>
 </context>
 <context>
     <name>NetworkModel</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="86" />
+        <location filename="../../ui/charts/overview.py" line="88"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="87" />
+        <location filename="../../ui/charts/overview.py" line="89"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="88" />
+        <location filename="../../ui/charts/overview.py" line="90"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="89" />
+        <location filename="../../ui/charts/overview.py" line="91"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="90" />
+        <location filename="../../ui/charts/overview.py" line="92"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="91" />
+        <location filename="../../ui/charts/overview.py" line="93"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="92" />
+        <location filename="../../ui/charts/overview.py" line="94"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
@@ -211,67 +217,67 @@
 <context>
     <name>NetworkOverview</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="327" />
+        <location filename="../../ui/charts/overview.py" line="323"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="336" />
+        <location filename="../../ui/charts/overview.py" line="332"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="351" />
+        <location filename="../../ui/charts/overview.py" line="347"/>
         <source>Air: national and provincial</source>
         <translation>空气：国控和省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="352" />
+        <location filename="../../ui/charts/overview.py" line="348"/>
         <source>Air: national</source>
         <translation>空气：国控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="353" />
+        <location filename="../../ui/charts/overview.py" line="349"/>
         <source>Air: provincial</source>
         <translation>空气：省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="354" />
+        <location filename="../../ui/charts/overview.py" line="350"/>
         <source>Air: township</source>
         <translation>空气：乡镇（街道）</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="355" />
+        <location filename="../../ui/charts/overview.py" line="351"/>
         <source>Air: hotspot grid</source>
         <translation>空气：热点网格</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="356" />
+        <location filename="../../ui/charts/overview.py" line="352"/>
         <source>Air: all stations</source>
         <translation>空气：全部站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="357" />
+        <location filename="../../ui/charts/overview.py" line="353"/>
         <source>Water: national sections</source>
         <translation>水质：国考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="358" />
+        <location filename="../../ui/charts/overview.py" line="354"/>
         <source>Water: provincial sections</source>
         <translation>水质：省考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="359" />
+        <location filename="../../ui/charts/overview.py" line="355"/>
         <source>Water: boundary sections</source>
         <translation>水质：交界断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="360" />
+        <location filename="../../ui/charts/overview.py" line="356"/>
         <source>Water: all sections</source>
         <translation>水质：全部断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="427" />
+        <location filename="../../ui/charts/overview.py" line="429"/>
         <source>%1 stations, %2 without valid data</source>
         <translation>%1 个站点，%2 个无有效数据</translation>
     </message>
@@ -279,7 +285,7 @@
 <context>
     <name>OutageVeil</name>
     <message>
-        <location filename="../../ui/charts/outage.py" line="46" />
+        <location filename="../../ui/charts/outage.py" line="46"/>
         <source>Data service unreachable since %1 — showing the last data received</source>
         <translation>数据服务自 %1 起中断 —— 显示的是中断前最后收到的数据</translation>
     </message>
@@ -287,115 +293,107 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../ui/charts/trend.py" line="107" />
+        <location filename="../../ui/charts/trend.py" line="114"/>
         <source>No station selected</source>
         <translation>未选择站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="121" />
+        <location filename="../../ui/charts/trend.py" line="128"/>
         <source>6 h</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="122" />
+        <location filename="../../ui/charts/trend.py" line="129"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="123" />
+        <location filename="../../ui/charts/trend.py" line="130"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="124" />
+        <location filename="../../ui/charts/trend.py" line="131"/>
         <source>30 d</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="125" />
+        <location filename="../../ui/charts/trend.py" line="132"/>
         <source>1 year</source>
         <translation>1 年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="142" />
+        <location filename="../../ui/charts/trend.py" line="149"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="151" />
+        <location filename="../../ui/charts/trend.py" line="158"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="155" />
-        <location filename="../../ui/charts/trend.py" line="488" />
+        <location filename="../../ui/charts/trend.py" line="162"/>
+        <location filename="../../ui/charts/trend.py" line="501"/>
         <source>Export PNG</source>
         <translation>导出 PNG</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="157" />
-        <location filename="../../ui/charts/trend.py" line="498" />
+        <location filename="../../ui/charts/trend.py" line="164"/>
+        <location filename="../../ui/charts/trend.py" line="511"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="229" />
+        <location filename="../../ui/charts/trend.py" line="236"/>
         <source>At most %1 parameters at once</source>
         <translation>最多同时显示 %1 个参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="299" />
+        <location filename="../../ui/charts/trend.py" line="306"/>
         <source>The end of the range must be after its start</source>
         <translation>结束时间必须晚于开始时间</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="301" />
+        <location filename="../../ui/charts/trend.py" line="308"/>
         <source>A custom range may span at most three years</source>
         <translation>自定义时段最长三年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="336" />
+        <location filename="../../ui/charts/trend.py" line="343"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="384" />
+        <location filename="../../ui/charts/trend.py" line="391"/>
         <source>Could not load %1</source>
         <translation>无法加载 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="389" />
+        <location filename="../../ui/charts/trend.py" line="396"/>
         <source>%1 – %2 (Beijing time), %3 values</source>
         <translation>%1 – %2（北京时间），%3</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="394" />
+        <location filename="../../ui/charts/trend.py" line="401"/>
         <source>raw</source>
         <translation>原始值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="394" />
+        <location filename="../../ui/charts/trend.py" line="401"/>
         <source>hourly</source>
         <translation>小时均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="394" />
+        <location filename="../../ui/charts/trend.py" line="401"/>
         <source>daily</source>
         <translation>日均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="446" />
-        <location filename="../../ui/charts/trend.py" line="504" />
+        <location filename="../../ui/charts/trend.py" line="459"/>
+        <location filename="../../ui/charts/trend.py" line="517"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
-    </message>
-</context>
-<context>
-    <name>wall</name>
-    <message>
-        <location filename="../../ui/wall.py" line="398" />
-        <source>Monitoring wall</source>
-        <translation>监控大屏</translation>
     </message>
 </context>
 </TS>
