@@ -34,7 +34,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
-from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate
+from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate, FeedWatch
 from dispatch_app.domain.alarm_rules import RuleSet
 from dispatch_app.domain.alarms import Alarm, Announcement
 from dispatch_app.domain.roles import Permission
@@ -144,6 +144,12 @@ class AlarmIntegration(QObject):
         """Take observations and the registry from a ``FeedHandle`` (ui/feed_bridge.py) or a
         bare ``FeedPoller``."""
         poller = getattr(feed, "poller", feed)
+        # Silence and persisting faults are judged only on a feed caught up with the data
+        # service, and never for longer than the service has listened: otherwise a desk
+        # replaying the backlog, or an embedded service still receiving its stations' history,
+        # calls every station silent at start-up.
+        self.alarm_desk.watch_feed(lambda: FeedWatch(poller.caught_up, poller.service_started))
+        self._unsubscribe.append(lambda: self.alarm_desk.watch_feed(None))
         self._unsubscribe.append(poller.subscribe_observations(self.alarm_desk.feed))
         self._unsubscribe.append(poller.subscribe_stations(self._on_stations))
         network = poller.network

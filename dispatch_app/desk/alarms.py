@@ -103,6 +103,16 @@ _REVISION_LINE = re.compile(r"^[ \t]*revision[ \t]*=.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
+class FeedWatch:
+    """The live feed as the time-driven rules need to know it (see ``AlarmDesk.watch_feed``):
+    ``caught_up`` the desk holds what the data service held a moment ago; ``listening_since``
+    when the data service began receiving (None: unknown, assume always)."""
+
+    caught_up: bool = True
+    listening_since: datetime | None = None
+
+
+@dataclass(frozen=True)
 class StationPlace:
     """What an alarm and its case need to know of a station: name and where it is."""
 
@@ -307,6 +317,7 @@ class AlarmDesk:
         self._listeners: list[Callable[[AlarmUpdate], None]] = []
         self._unsubscribe: Callable[[], None] | None = None
         self._latest_data: datetime | None = None
+        self._feed_watch: Callable[[], FeedWatch] | None = None
         self.rejected_observations = 0
         self.rejected_stations: tuple[str, ...] = ()
 
@@ -426,6 +437,14 @@ class AlarmDesk:
             else:
                 item = (obs.station, obs.parameter, obs.time, obs.value, obs.flag)
             self._pending.append(item)
+
+    def watch_feed(self, watch: Callable[[], FeedWatch] | None) -> None:
+        """How the feed stands, asked at the start of every round (any thread; cheap). The
+        silent and fault rules compare the data with the clock, so they wait while the feed is
+        not caught up with the data service, and a station is not called silent for longer
+        than the service has been listening (``AlarmEngine.evaluate``). Without a watch (a
+        drill feeding the desk directly) every round judges them."""
+        self._feed_watch = watch
 
     @property
     def latest_data_time(self) -> datetime | None:
@@ -653,11 +672,17 @@ class AlarmDesk:
         status bar."""
         with self._lock:
             now = now or self.clock()
+            # The feed's state first, then the queue: a feed that says "caught up" has already
+            # queued everything it delivered, so the engine then holds all of it.
+            watch = self._feed_watch() if self._feed_watch is not None else FeedWatch()
             self._take_remote()  # what other desks wrote meanwhile: fewer refused writes
             rejected = self._drain()
             if self._engine is None:
                 return RoundResult(rejected_observations=rejected)
-            conditions = {c.key: c for c in self._engine.evaluate(now)}
+            verdicts = self._engine.evaluate(
+                now, caught_up=watch.caught_up, listening_since=watch.listening_since
+            )
+            conditions = {c.key: c for c in verdicts}
             if self._retry:
                 conditions = {**self._retry, **conditions}
             changes = lifecycle.apply_evaluation(self._alarms, conditions.values(), now)

@@ -900,17 +900,33 @@ class AlarmEngine:
 
     # evaluation -----------------------------------------------------------------------------
 
-    def evaluate(self, now: datetime) -> list[AlarmCondition]:
+    def evaluate(
+        self,
+        now: datetime,
+        *,
+        caught_up: bool = True,
+        listening_since: datetime | None = None,
+    ) -> list[AlarmCondition]:
         """Every (rule, station) in alarm now, plus those that cleared in this evaluation
         (``active`` False, reported once). A pair whose data is missing keeps its state.
 
         A pair takes a new sample only when its data changed since the last evaluation (or, for
         the time-driven silent and fault rules, at every evaluation): evaluating twice without
         new data never counts twice towards the delay filter.
+
+        The time-driven rules compare the data with ``now``, so they are judged only when the
+        engine's picture is current: ``caught_up`` False (the feed is still replaying a backlog,
+        or is cut off from the data service) holds them, every pair keeping its state, neither
+        raised nor cleared. ``listening_since`` is when the data service began receiving (its
+        start): a station whose last data is older than that cannot be called silent until the
+        service has listened longer than the rule's minutes (nobody was listening before, and
+        its data logger may still be re-sending its buffer); until then its pair keeps its
+        state too.
         """
         now_ts = _ts(now, "now")
         if self._started is None:
             self._started = now_ts
+        listening_ts = _ts(listening_since, "listening_since") if listening_since else None
         self._now_date = _dt(now_ts)
         aqi_by_station = self._aqi_snapshot()
         out: list[AlarmCondition] = []
@@ -919,6 +935,13 @@ class AlarmEngine:
             fires, clears = self._tests(rule)
             count = rule.count
             quiet = self._quiet(rule, now_ts)
+            timed = rule.type in (RuleType.SILENT, RuleType.FAULT_FLAG)
+            if timed and not caught_up:
+                # Held: the data is not yet what the data service holds (see above).
+                out.extend(p.condition for _, p in targets if p.on and p.condition is not None)
+                continue
+            if rule.type is RuleType.SILENT and listening_ts is not None:
+                measure = self._listening(rule, measure, now_ts, listening_ts)
             for station, pair in targets:
                 if quiet is not None and not pair.on and quiet(station):
                     pair.consecutive = 0  # cheap exit for the common case: nothing wrong
@@ -1227,6 +1250,26 @@ class AlarmEngine:
             )
 
         return rise, latest_time, explain
+
+    def _listening(
+        self,
+        rule: AlarmRule,
+        measure: Callable[[_Station], _Measure | None],
+        now_ts: float,
+        listening_ts: float,
+    ) -> Callable[[_Station], _Measure | None]:
+        """The silent measure under a data service listening since ``listening_ts``: a station
+        not heard since then is not judged (None: its pair keeps its state) until the service
+        has listened for longer than the rule's minutes."""
+        if now_ts - listening_ts > rule.params["minutes"] * 60.0:
+            return measure  # listened long enough: silence since before is real silence
+        started = self._started if self._started is not None else now_ts
+
+        def judged(station: _Station) -> _Measure | None:
+            since = station.last_seen if station.last_seen > -math.inf else started
+            return measure(station) if since >= listening_ts else None
+
+        return judged
 
     def _measure_silent(self, station: _Station, now_ts: float, started: float) -> _Measure:
         since = station.last_seen if station.last_seen > -math.inf else started

@@ -123,6 +123,7 @@ class FeedPoller:
         self.network = NetworkState()
         self._cursor = 0
         self._loaded = False
+        self._caught_up = False
         self._service_started: datetime | None = None
         self._service_problem: str | None = None
         self._status = FeedStatus(ConnectionState.CONNECTING, clock(), client.base_url, 0)
@@ -175,6 +176,23 @@ class FeedPoller:
     def cursor(self) -> int:
         """The seq of the last observation delivered."""
         return self._cursor
+
+    @property
+    def caught_up(self) -> bool:
+        """True once a pull of /updates ended with nothing more to fetch and no call has failed
+        since: the network state (and every observation subscriber) then holds what the data
+        service held a moment ago. False while connecting, replaying a backlog after the first
+        load or an outage, and while the service does not answer. Observations are delivered
+        before this turns True, on the same thread, so a consumer that reads it first and its
+        queue second never misses any. Rules that compare data with the clock (a silent
+        station) must wait for it."""
+        return self._caught_up
+
+    @property
+    def service_started(self) -> datetime | None:
+        """When the data service started (its /health), read at every full load and health
+        check; None until known. Before it, nobody received the stations' data."""
+        return self._service_started
 
     @property
     def running(self) -> bool:
@@ -296,6 +314,11 @@ class FeedPoller:
         return await self._await(what, self._submit(fn))
 
     async def _full_load(self) -> None:
+        self._caught_up = False
+        # The service's start first: whoever judges a station silent needs to know how long
+        # the service has been listening (an embedded one started with the desk has not).
+        health = await self._call("/health", self.client.health)
+        self._service_started = health.started
         stations = await self._call("/stations", self.client.stations)
         latest = await self._call("/latest", self.client.latest)
         self.network.set_stations(stations)
@@ -366,7 +389,9 @@ class FeedPoller:
                 self._cursor = after = page.cursor
                 self._succeeded()
                 if not page.more:
+                    self._caught_up = True
                     return
+                self._caught_up = False  # a backlog: what we hold is behind the service
                 if ahead != page.cursor:  # cannot happen with a validated body; be safe
                     if pending is not None:
                         pending.cancel()
@@ -432,6 +457,7 @@ class FeedPoller:
             self._status = replace(st, last_success=now, failures=0)
 
     def _failed(self, exc: Exception) -> None:
+        self._caught_up = False  # what the service received meanwhile is not here
         now = self._clock()
         st = self._status
         failures = st.failures + 1

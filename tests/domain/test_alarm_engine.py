@@ -415,3 +415,54 @@ def test_window_minimum_kept_across_calls_matches_a_scan() -> None:
         low = min(seen[k] for k in range(latest - 59, latest + 1) if k >= 0 and k not in held)
         assert got[0] == low, m
         assert seen[int((got[1] - T0.timestamp()) // 60)] == low
+
+
+def test_time_driven_rules_wait_while_the_feed_catches_up() -> None:
+    """A feed replaying a backlog (old data in time order) must not be judged on the clock:
+    silent and fault rules hold every pair, raising nothing and clearing nothing, until the
+    feed says it is caught up; then the picture it holds is judged."""
+    silent = rule("silent", "silent", ["air_national", "air_grid"], {"minutes": 30})
+    fault = rule("fault", "fault_flag", ["air_national"], {"flags": ["D"], "minutes": 60})
+    engine = AlarmEngine([silent, fault], [AIR, GRID], started=minutes(-3000))
+    # The replay has reached two days ago: an old fault flag, old data from both stations.
+    engine.observe(AIR.id, "O3", minutes(-2880), 10.0, "D")
+    engine.observe(GRID.id, "PM2.5", minutes(-2880), 30.0)
+    assert engine.evaluate(minutes(0), caught_up=False) == []
+    # The rest of the backlog arrives: both are fresh and the flag is back to N.
+    engine.observe(AIR.id, "O3", minutes(-1), 12.0, "N")
+    engine.observe(GRID.id, "PM2.5", minutes(-1), 31.0)
+    assert engine.evaluate(minutes(0), caught_up=True) == []
+    # A real silence is raised once caught up …
+    conditions = active(engine.evaluate(minutes(40), caught_up=True))
+    assert set(conditions) == {AIR.id, GRID.id}
+    # … and a held round (the feed fell behind again) neither clears nor re-raises it.
+    engine.observe(GRID.id, "PM2.5", minutes(39), 31.0)
+    held = engine.evaluate(minutes(41), caught_up=False)
+    assert [(c.station_id, c.active) for c in held] == [(AIR.id, True), (GRID.id, True)]
+    after = engine.evaluate(minutes(42), caught_up=True)
+    assert [(c.station_id, c.active) for c in after] == [(AIR.id, True), (GRID.id, False)]
+
+
+def test_silence_is_not_longer_than_the_data_service_has_listened() -> None:
+    """A data service that just started (the embedded one, with the desk) holds data from its
+    last run hours ago and its stations are still re-sending their buffers: no station is
+    silent before the service has listened for the rule's minutes. Then a station still not
+    heard is, with its true age; one heard meanwhile is not; one already in alarm stays."""
+    r = rule("silent", "silent", ["air_national", "air_grid"], {"minutes": 30})
+    engine = AlarmEngine([r], [AIR, GRID], active=[("silent", GRID.id)], started=minutes(-5))
+    started = minutes(0)  # the service's start
+    engine.observe(AIR.id, "PM2.5", minutes(-1038), 30.0)  # last run, 17 h ago
+    engine.observe(GRID.id, "PM2.5", minutes(-1038), 30.0)
+    # Not raised for AIR; GRID's stored alarm is held (not reported), never cleared.
+    assert engine.evaluate(minutes(1), listening_since=started) == []
+    assert engine.evaluate(minutes(10), listening_since=started) == []
+    assert engine.active_pairs() == [("silent", GRID.id)]
+    engine.observe(GRID.id, "PM2.5", minutes(29), 30.0)  # GRID's logger came back
+    later = engine.evaluate(minutes(31), listening_since=started)
+    by_station = {c.station_id: c for c in later}
+    assert by_station[AIR.id].active and by_station[AIR.id].value == pytest.approx(1069.0)
+    assert not by_station[GRID.id].active
+    # A service listening for long (a desk started against it) judges at once.
+    fresh = AlarmEngine([r], [AIR], started=minutes(0))
+    fresh.observe(AIR.id, "PM2.5", minutes(-45), 30.0)
+    assert active(fresh.evaluate(minutes(0), listening_since=minutes(-600)))[AIR.id]
