@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
@@ -215,6 +216,7 @@ class MonitoringWall(QWidget):
             except (OSError, ValueError) as exc:
                 self.indicators.show_error(str(exc))
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators")
+        self._stopping = threading.Event()  # set by shutdown(): a running job stops fetching
         self._runner = _IndicatorRunner(self)
         self._runner.done.connect(self.indicators.show_result)
         self._runner.failed.connect(self.indicators.show_error)
@@ -351,7 +353,7 @@ class MonitoringWall(QWidget):
 
         def job() -> None:
             try:
-                result = compute_indicators(source, stations, rules, as_of)
+                result = compute_indicators(source, stations, rules, as_of, self._stopping)
             except Exception as exc:
                 log.exception("computing the indicators failed")
                 self._runner.failed.emit(f"{type(exc).__name__}: {exc}")
@@ -364,6 +366,7 @@ class MonitoringWall(QWidget):
         return self._indicator_job is not None and not self._indicator_job.done()
 
     def shutdown(self) -> None:
+        self._stopping.set()
         self._indicator_timer.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
         self.trend.loader.shutdown()

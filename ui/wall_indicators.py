@@ -7,6 +7,7 @@ result so the wall can say which figure rests on incomplete data.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -63,12 +64,21 @@ def _o3_daily_max_8h(series: SeriesArrays) -> dict[date, float | None]:
 
 
 class _Fetcher:
-    def __init__(self, source: SeriesSource, start: datetime, end: datetime) -> None:
+    def __init__(
+        self,
+        source: SeriesSource,
+        start: datetime,
+        end: datetime,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.source, self.start, self.end = source, start, end
+        self.stop = stop
         self.failures: list[str] = []
         self.requests = 0
 
     def get(self, station: str, parameter: str, resolution: str) -> SeriesArrays | None:
+        if self.stop is not None and self.stop.is_set():
+            return None  # the wall is closing: a hundred more fetches would only wait on retries
         self.requests += 1
         try:
             return self.source.fetch_series(station, parameter, self.start, self.end, resolution)
@@ -82,11 +92,12 @@ def compute_indicators(
     stations: Iterable[Station],
     rules: IndicatorRules,
     as_of: date,
+    stop: threading.Event | None = None,
 ) -> IndicatorResult:
     """Every indicator of REFERENCE.md §1 as of `as_of` (a Beijing date), this year and last."""
     start = datetime.combine(date(as_of.year - 1, 1, 1), time(0), SHANGHAI)
     end = datetime.combine(as_of + timedelta(days=1), time(0), SHANGHAI)
-    fetch = _Fetcher(source, start, end)
+    fetch = _Fetcher(source, start, end, stop)
     registry = list(stations)
     national_air = [s for s in registry if s.kind == "air_national"]
 

@@ -4,6 +4,7 @@ real data service (a child process on loopback fed by its HJ 212 simulator over 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -234,6 +235,21 @@ def live_service(tmp_path: Path) -> Iterator[EmbeddedDataService]:
         yield service
     finally:
         service.stop()
+
+
+def test_indicator_job_stops_fetching_once_the_wall_closes(
+    registry: tuple[Station, ...], resources_dir: Path
+) -> None:
+    """Closing the desk sets the stop event: a running indicator job makes no further requests
+    (against a data service that is gone, each one would wait on its retries)."""
+    rules = parse_indicator_rules((resources_dir / "rules" / "indicators.toml").read_text("utf-8"))
+    source = MemorySeriesSource()
+    running = compute_indicators(source, registry, rules, date(2026, 11, 28))
+    assert running.requests > 0
+    stop = threading.Event()
+    stop.set()
+    stopped = compute_indicators(source, registry, rules, date(2026, 11, 28), stop)
+    assert stopped.requests == 0
 
 
 def test_end_to_end_with_the_real_data_service(
