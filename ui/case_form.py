@@ -100,10 +100,17 @@ class CaseFormDialog(QDialog):
         create: CreateCase,
         parent: QWidget | None = None,
         kind: str = "quality",
+        *,
+        petition_intake: bool = False,
     ) -> None:
+        """``petition_intake``: the petitions part is installed, so choosing the kind
+        "Petition" hands over to its intake (``routed_to_petition``) instead of creating a
+        generic case without petitioner, channel or statutory deadlines."""
         super().__init__(parent)
         self._create = create
         self.created: Any = None
+        self.petition_intake = petition_intake
+        self.routed_to_petition = False
         self.setObjectName("caseFormDialog")
         self.setWindowTitle(self.tr("New case"))
         self.setMinimumWidth(720)
@@ -173,6 +180,18 @@ class CaseFormDialog(QDialog):
         credit_layout.addWidget(self.credit_hint)
         self.credit_box = credit_box
         form.addRow(self.credit_label, credit_box)
+        self.petition_note = QLabel(
+            self.tr(
+                "Petitions are taken in through the petition intake form: petitioner, channel "
+                "and the statutory deadlines (信访工作条例). What you typed here is not used."
+            ),
+            self,
+        )
+        self.petition_note.setObjectName("petitionIntakeNote")
+        self.petition_note.setProperty("role", "hint")
+        self.petition_note.setWordWrap(True)
+        self.petition_note.hide()
+        form.addRow(self.petition_note)
         self.level_label = QLabel(self.tr("Emergency level"), self)
         self.rows["emergency_level"] = FieldRow(self.emergency_level, self)
         form.addRow(self.level_label, self.rows["emergency_level"])
@@ -221,6 +240,15 @@ class CaseFormDialog(QDialog):
         self.rows["emergency_level"].setVisible(emergency)
         if emergency and self.priority.currentData() in ("P3", "P4"):
             self.priority.setCurrentIndex(self.priority.findData("P2"))
+        to_intake = self.routes_to_petition_intake()
+        self.petition_note.setVisible(to_intake)
+        if hasattr(self, "save_button"):
+            self.save_button.setText(
+                self.tr("Open petition intake…") if to_intake else self.tr("Create case")
+            )
+
+    def routes_to_petition_intake(self) -> bool:
+        return self.petition_intake and self.current_kind() == CaseKind.PETITION.value
 
     # ---- live validation -----------------------------------------------------------------
     def _check_credit_live(self, text: str) -> None:
@@ -321,6 +349,11 @@ class CaseFormDialog(QDialog):
     @asyncSlot()
     async def submit(self) -> None:
         self.clear_errors()
+        if self.routes_to_petition_intake():
+            # The petition intake opens next (the workspace does it): nothing is created here.
+            self.routed_to_petition = True
+            self.reject()
+            return
         try:
             draft = self.checked_draft()
         except ValidationError as exc:

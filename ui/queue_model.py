@@ -21,10 +21,11 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from dataclasses import fields, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -73,6 +74,48 @@ UrgencyRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
 
 _Index = QModelIndex | QPersistentModelIndex
+
+COUNTDOWN_REFETCH_MS = 60_000
+"""How often a kind's countdowns are read again for the loaded pages: their states (3 days,
+1 day left) move with the clock and with steps recorded elsewhere; overdue is also decided here
+every second from the due time, so red never waits for this."""
+
+COUNTDOWN_STATES = ("ok", "at_risk", "overdue")
+
+
+class KindCountdown(Protocol):
+    """What a countdown provider returns per case: the deadline that governs the row."""
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def due_at(self) -> datetime: ...
+
+    @property
+    def state(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """A kind's own deadline for a queue row (e.g. a petition's statutory 受理告知期限).
+
+    ``state`` is ``ok``, ``at_risk`` (amber) or ``overdue`` (red)."""
+
+    label: str
+    due_at: datetime
+    state: str
+
+
+CountdownProvider = Callable[[list[int]], Awaitable[dict[int, Any]]]
+"""Called with the ids of one loaded page's rows of a kind; returns ``{id: countdown}`` with
+``label``, ``due_at`` and ``state`` (ok/at_risk/overdue), or None for a row with nothing open."""
+
+_URGENCY_OF_STATE = {
+    "ok": Urgency.OK,
+    "at_risk": Urgency.AT_RISK,
+    "overdue": Urgency.OVERDUE,
+}
 
 
 def row_from_case(case: CaseView) -> QueueRow:
@@ -136,6 +179,11 @@ class CaseQueueModel(QAbstractTableModel):
         self._tick.timeout.connect(self.tick)
         self._tick.start()
         self.last_reload_ms = 0.0
+        self._providers: dict[str, CountdownProvider] = {}
+        self._countdowns: dict[int, KindCountdown | None] = {}
+        self._refetch = QTimer(self)
+        self._refetch.setInterval(COUNTDOWN_REFETCH_MS)
+        self._refetch.timeout.connect(self._refetch_countdowns)
         self._header_font = QFont()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -206,12 +254,12 @@ class CaseQueueModel(QAbstractTableModel):
         if role == RowRole:
             return row
         if role == UrgencyRole:
-            return self.desk.deadline(row, self._now).urgency.value
+            return self.urgency(row).value
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL["priority"]:
                 return QBrush(palette().priority_fg.get(row.priority, palette().muted_fg))
             if column == COL["countdown"]:
-                urgency = self.desk.deadline(row, self._now).urgency
+                urgency = self.urgency(row)
                 if urgency is Urgency.OVERDUE:
                     return QBrush(palette().overdue_fg)
                 if urgency is Urgency.AT_RISK:
@@ -221,7 +269,7 @@ class CaseQueueModel(QAbstractTableModel):
                 return QBrush(palette().muted_fg)
             return None
         if role == Qt.ItemDataRole.BackgroundRole and column == COL["countdown"]:
-            urgency = self.desk.deadline(row, self._now).urgency
+            urgency = self.urgency(row)
             if urgency is Urgency.OVERDUE:
                 return QBrush(palette().overdue_bg)
             if urgency is Urgency.AT_RISK:
@@ -240,6 +288,16 @@ class CaseQueueModel(QAbstractTableModel):
         ):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == COL["countdown"]:
+            kind_countdown = self.kind_countdown(row)
+            if kind_countdown is not None:
+                return (
+                    self.tr("%1: due %2 (Beijing time)")
+                    .replace("%1", kind_countdown.label)
+                    .replace(
+                        "%2",
+                        kind_countdown.due_at.astimezone(_SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                    )
+                )
             state = self.desk.deadline(row, self._now)
             if state.active_due is None:
                 return None
@@ -276,7 +334,35 @@ class CaseQueueModel(QAbstractTableModel):
             return unit_id
         return unit.name if current_language() == "zh" else unit.name_en
 
+    def kind_countdown(self, row: QueueRow) -> KindCountdown | None:
+        """The row's deadline from its kind's provider, once read (None: the desk's own)."""
+        if row.kind not in self._providers:
+            return None
+        return self._countdowns.get(row.id)
+
+    def urgency(self, row: QueueRow) -> Urgency:
+        """Amber/red of the countdown: the kind's own state when it has a provider (a
+        petition is amber 3 days and 1 day before a statutory deadline), else the desk's."""
+        countdown = self.kind_countdown(row)
+        if countdown is None:
+            return self.desk.deadline(row, self._now).urgency
+        if countdown.due_at <= self._now:
+            return Urgency.OVERDUE  # between two reads the clock may pass the due time
+        return _URGENCY_OF_STATE.get(str(countdown.state), Urgency.OK)
+
     def countdown_text(self, row: QueueRow) -> str:
+        countdown = self.kind_countdown(row)
+        if countdown is not None:
+            remaining = countdown.due_at - self._now
+            if remaining <= timedelta(0):
+                return "⚠ " + self.tr("%1 %2 overdue").replace("%1", countdown.label).replace(
+                    "%2", format_duration(remaining)
+                )
+            return (
+                self.tr("%1 %2 left")
+                .replace("%1", countdown.label)
+                .replace("%2", format_duration(remaining))
+            )
         state = self.desk.deadline(row, self._now)
         if state.remaining is None:
             return "—"
@@ -322,9 +408,11 @@ class CaseQueueModel(QAbstractTableModel):
             _page, dropped = self._pages.popitem(last=False)
             for r in dropped:
                 self._row_by_id.pop(r.id, None)
+                self._countdowns.pop(r.id, None)
         base = page * PAGE_SIZE
         for i, r in enumerate(rows):
             self._row_by_id[r.id] = base + i
+        self._fetch_countdowns(rows)
 
     def _reindex(self) -> None:
         self._row_by_id = {
@@ -332,6 +420,9 @@ class CaseQueueModel(QAbstractTableModel):
             for page, rows in self._pages.items()
             for i, r in enumerate(rows)
         }
+        # Countdowns only for rows held: memory stays bounded by the window of pages.
+        for case_id in [c for c in self._countdowns if c not in self._row_by_id]:
+            del self._countdowns[case_id]
 
     async def set_query(self, query: QueueQuery) -> None:
         """Shows ``query``. The first page is read off the UI thread and shown at once (one
@@ -358,6 +449,7 @@ class CaseQueueModel(QAbstractTableModel):
         self._loading.clear()
         self._row_by_id.clear()
         self._store_page(0, first)
+        self._reindex()
         self._now = datetime.now(UTC)
         self.endResetModel()
         self.last_reload_ms = (time.perf_counter() - started) * 1000
@@ -425,6 +517,7 @@ class CaseQueueModel(QAbstractTableModel):
             return current.id == case.id
         page[row % PAGE_SIZE] = row_from_case(case)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self._fetch_countdowns([page[row % PAGE_SIZE]])
         return True
 
     async def update_case(self, case_id: int) -> None:
@@ -494,6 +587,8 @@ class CaseQueueModel(QAbstractTableModel):
         old_ids = [self.case_id(p.row()) for p in persistent]
         self._pages = OrderedDict(sorted(fresh.items()))
         self._reindex()
+        for rows in fresh.values():
+            self._fetch_countdowns(rows)
         moved: list[QModelIndex] = []
         for p, cid in zip(persistent, old_ids, strict=True):
             if cid is None:
@@ -509,6 +604,49 @@ class CaseQueueModel(QAbstractTableModel):
             self.endRemoveRows()
 
     # ---- countdown ----------------------------------------------------------------------
+    def set_countdown_provider(self, kind: str, provider: CountdownProvider) -> None:
+        """Rows of ``kind`` show the deadline ``provider`` returns (label, due time, state)
+        instead of the desk's generic one: the petitions part gives each petition its
+        statutory deadline. Called with each loaded page's ids of that kind, off the UI
+        thread's critical path; until it answers, the row shows the desk's countdown."""
+        self._providers[kind] = provider
+        for rows in list(self._pages.values()):
+            self._fetch_countdowns(rows)
+        if not self._refetch.isActive():
+            self._refetch.start()
+
+    def _refetch_countdowns(self) -> None:
+        for rows in list(self._pages.values()):
+            self._fetch_countdowns(rows)
+
+    def _fetch_countdowns(self, rows: list[QueueRow]) -> None:
+        for kind, provider in self._providers.items():
+            ids = [r.id for r in rows if r.kind == kind]
+            if ids:
+                self._spawn(self._load_countdowns(provider, ids))
+
+    async def _load_countdowns(self, provider: CountdownProvider, ids: list[int]) -> None:
+        try:
+            values = await provider(ids)
+        except Exception as exc:
+            # The generic countdown stays on screen; say so once per failure in the log.
+            log.warning("countdowns of %s rows not read: %s", len(ids), exc)
+            return
+        for case_id in ids:
+            if case_id not in self._row_by_id:
+                continue  # its page was dropped meanwhile
+            value = values.get(case_id)
+            if value is not None and str(value.state) not in COUNTDOWN_STATES:
+                log.warning("countdown of case %s has unknown state %r", case_id, value.state)
+                value = None
+            self._countdowns[case_id] = value
+        column = COL["countdown"]
+        for case_id in ids:
+            row = self._row_by_id.get(case_id)
+            if row is not None:
+                index = self.index(row, column)
+                self.dataChanged.emit(index, index)
+
     def tick(self) -> None:
         self._now = datetime.now(UTC)
         if self._total:

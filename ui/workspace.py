@@ -21,8 +21,10 @@ from dispatch_app.config import DEFAULT_FONT_PT, MAX_FONT_PT, MIN_FONT_PT
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.errors import CaseConflict
 from dispatch_app.desk.events import Changed
+from dispatch_app.desk.petitions import DeadlineView
 from dispatch_app.desk.views import CaseDetail, CaseView
-from dispatch_app.domain.cases import CaseDraft
+from dispatch_app.domain.cases import CaseDraft, CaseKind
+from dispatch_app.domain.petition_deadlines import DeadlineState as PetitionDeadlineState
 from dispatch_app.domain.roles import Permission
 from ui import labels
 from ui.action_dialogs import (
@@ -37,6 +39,8 @@ from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.i18n import current_language
 from ui.main_window import MainWindow
+from ui.petition_labels import deadline_label
+from ui.queue_model import Countdown
 from ui.queue_view import QueuePanel
 from ui.theme import apply_theme, current_theme
 from ui.user_admin import UserAdminDialog
@@ -49,6 +53,26 @@ SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive", "resolve")
 
 EDIT_CLOSED_STATUSES = ("closed", "cancelled")
 """A closed or cancelled case is a record: reopen it (shift leader, reason) to change it."""
+
+
+_PETITION_STATE = {
+    PetitionDeadlineState.OVERDUE: "overdue",
+    PetitionDeadlineState.MET_LATE: "overdue",  # met after the deadline: a breach, in red
+    PetitionDeadlineState.DUE_1D: "at_risk",
+    PetitionDeadlineState.DUE_3D: "at_risk",
+}
+
+
+def petition_countdown(view: DeadlineView | None) -> Countdown | None:
+    """A petition's governing statutory deadline as the queue's countdown: amber 3 days and 1
+    day before (信访工作条例 reminders), red when overdue."""
+    if view is None:
+        return None
+    return Countdown(
+        label=deadline_label(view.deadline),
+        due_at=view.deadline.due_at,
+        state=_PETITION_STATE.get(view.state, "ok"),
+    )
 
 
 class DeskEvents(QObject):
@@ -86,6 +110,7 @@ class Workspace(QObject):
         self._detail_generation = 0
         self.detail: CaseDetail | None = None
         self.feed: Any = None
+        self._petitions: Any = None
         self.theme = current_theme()
         self.font_pt = QApplication.font().pointSize() or DEFAULT_FONT_PT
 
@@ -117,6 +142,27 @@ class Workspace(QObject):
         self._health.setInterval(2000)
         self._health.timeout.connect(self.check_change_feed)
         self._health.start()
+
+    # ---- parts installed later ------------------------------------------------------------
+    @property
+    def petitions(self) -> Any:
+        """The petitions part (ui.petition_integration.PetitionIntegration), once
+        ``install_petitions`` has set it; None before."""
+        return self._petitions
+
+    @petitions.setter
+    def petitions(self, integration: Any) -> None:
+        self._petitions = integration
+        if integration is None:
+            return
+        petition_desk = integration.petitions
+
+        async def petition_countdowns(ids: list[int]) -> dict[int, Any]:
+            # On the read workers: one query per page, never behind the officer's own steps.
+            views = await self.calls.read(petition_desk.queue_deadlines, ids)
+            return {case_id: petition_countdown(view) for case_id, view in views.items()}
+
+        self.queue.model.set_countdown_provider("petition", petition_countdowns)
 
     def check_change_feed(self) -> None:
         """Shows in the status bar when other workstations' changes stop arriving."""
@@ -375,12 +421,24 @@ class Workspace(QObject):
     def new_case(self) -> None:
         self.spawn(self.create_case())
 
-    async def create_case(self, kind: str = "quality") -> CaseView | None:
+    async def create_case(self, kind: str = "quality") -> Any:
+        """File → New case…. With the petitions part installed, a petition is taken in through
+        its intake (petitioner, channel, statutory deadlines), never as a generic case: the
+        form's "Petition" choice hands over to it, and so does ``kind="petition"``."""
+        petitions = self.petitions
+        if petitions is not None and kind == CaseKind.PETITION.value:
+            return await petitions.new_petition()
+
         async def create(draft: CaseDraft) -> CaseView:
             return await self.calls.call(self.desk.create_case, draft)
 
-        dialog = CaseFormDialog(create, self.window, kind=kind)
-        if await self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+        dialog = CaseFormDialog(
+            create, self.window, kind=kind, petition_intake=petitions is not None
+        )
+        result = await self.run_dialog(dialog)
+        if dialog.routed_to_petition and petitions is not None:
+            return await petitions.new_petition()
+        if result != QDialog.DialogCode.Accepted:
             return None
         case: CaseView = dialog.created
         self.say(self.tr("Case %1 created.").replace("%1", case.reference))

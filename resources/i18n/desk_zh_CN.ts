@@ -1,10 +1,10 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AsyncFormDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="61" />
+        <location filename="../../ui/action_dialogs.py" line="61"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -12,261 +12,335 @@
 <context>
     <name>CaseDetailsPanel</name>
     <message>
-        <location filename="../../ui/case_details.py" line="65" />
-        <location filename="../../ui/case_details.py" line="159" />
+        <location filename="../../ui/case_details.py" line="65"/>
+        <location filename="../../ui/case_details.py" line="159"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="83" />
+        <location filename="../../ui/case_details.py" line="83"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="84" />
+        <location filename="../../ui/case_details.py" line="84"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="85" />
+        <location filename="../../ui/case_details.py" line="85"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="86" />
+        <location filename="../../ui/case_details.py" line="86"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="87" />
+        <location filename="../../ui/case_details.py" line="87"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="88" />
+        <location filename="../../ui/case_details.py" line="88"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="89" />
+        <location filename="../../ui/case_details.py" line="89"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="90" />
+        <location filename="../../ui/case_details.py" line="90"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="91" />
+        <location filename="../../ui/case_details.py" line="91"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="92" />
+        <location filename="../../ui/case_details.py" line="92"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="93" />
+        <location filename="../../ui/case_details.py" line="93"/>
         <source>Response due</source>
         <translation>响应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="94" />
+        <location filename="../../ui/case_details.py" line="94"/>
         <source>Resolution due</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="95" />
+        <location filename="../../ui/case_details.py" line="95"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="104" />
+        <location filename="../../ui/case_details.py" line="104"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="108" />
+        <location filename="../../ui/case_details.py" line="108"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="109" />
+        <location filename="../../ui/case_details.py" line="109"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="110" />
+        <location filename="../../ui/case_details.py" line="110"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="111" />
+        <location filename="../../ui/case_details.py" line="111"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="112" />
+        <location filename="../../ui/case_details.py" line="112"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="113" />
+        <location filename="../../ui/case_details.py" line="113"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="114" />
+        <location filename="../../ui/case_details.py" line="114"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="115" />
+        <location filename="../../ui/case_details.py" line="115"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="116" />
+        <location filename="../../ui/case_details.py" line="116"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="135" />
+        <location filename="../../ui/case_details.py" line="135"/>
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="216" />
+        <location filename="../../ui/case_details.py" line="216"/>
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="221" />
+        <location filename="../../ui/case_details.py" line="221"/>
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="224" />
+        <location filename="../../ui/case_details.py" line="224"/>
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="227" />
+        <location filename="../../ui/case_details.py" line="227"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
 </context>
 <context>
-    <name>CaseFormDialog</name>
+    <name>CaseEditDialog</name>
     <message>
-        <location filename="../../ui/case_form.py" line="88" />
-        <source>New case</source>
-        <translation>新建事项</translation>
+        <location filename="../../ui/case_form.py" line="405"/>
+        <source>Edit case %1</source>
+        <translation>修改事项 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="106" />
-        <source>e.g. 119.95 (optional)</source>
-        <translation>如 119.95（可选）</translation>
+        <location filename="../../ui/case_form.py" line="406"/>
+        <source>Save changes</source>
+        <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="108" />
-        <source>e.g. 31.78 (optional)</source>
-        <translation>如 31.78（可选）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_form.py" line="111" />
-        <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
-        <translation>18位，如 91320400MA1XXXXXXX</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_form.py" line="127" />
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_form.py" line="128" />
+        <location filename="../../ui/case_form.py" line="466"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="129" />
+        <location filename="../../ui/case_form.py" line="467"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="130" />
+        <location filename="../../ui/case_form.py" line="468"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="131" />
+        <location filename="../../ui/case_form.py" line="469"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="132" />
+        <location filename="../../ui/case_form.py" line="470"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="133" />
+        <location filename="../../ui/case_form.py" line="471"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="139" />
+        <location filename="../../ui/case_form.py" line="472"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="141" />
+        <location filename="../../ui/case_form.py" line="473"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="143" />
-        <source>Location</source>
-        <translation>位置</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_form.py" line="144" />
+        <location filename="../../ui/case_form.py" line="474"/>
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="147" />
+        <location filename="../../ui/case_form.py" line="475"/>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+</context>
+<context>
+    <name>CaseFormDialog</name>
+    <message>
+        <location filename="../../ui/case_form.py" line="115"/>
+        <source>New case</source>
+        <translation>新建事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="133"/>
+        <source>e.g. 119.95 (optional)</source>
+        <translation>如 119.95（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="135"/>
+        <source>e.g. 31.78 (optional)</source>
+        <translation>如 31.78（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="138"/>
+        <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
+        <translation>18位，如 91320400MA1XXXXXXX</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="154"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="155"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="156"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="157"/>
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="158"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="159"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="160"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="166"/>
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="168"/>
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="170"/>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="171"/>
+        <source>Enterprise name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="174"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="156" />
+        <location filename="../../ui/case_form.py" line="185"/>
+        <source>Petitions are taken in through the petition intake form: petitioner, channel and the statutory deadlines (信访工作条例). What you typed here is not used.</source>
+        <translation>信访事项须通过信访登记表受理：信访人、信访渠道和法定期限（信访工作条例）。此处填写的内容不会保存。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="195"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="170" />
+        <location filename="../../ui/case_form.py" line="209"/>
+        <location filename="../../ui/case_form.py" line="247"/>
         <source>Create case</source>
         <translation>创建事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="171" />
+        <location filename="../../ui/case_form.py" line="210"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="214" />
+        <location filename="../../ui/case_form.py" line="247"/>
+        <source>Open petition intake…</source>
+        <translation>打开信访登记…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="262"/>
         <source>%1 of 18 characters</source>
         <translation>已输入 %1/18 位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="223" />
+        <location filename="../../ui/case_form.py" line="271"/>
         <source>✔ check character correct</source>
         <translation>✔ 校验码正确</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="230" />
+        <location filename="../../ui/case_form.py" line="278"/>
         <source>%1 characters; at most %2 are allowed</source>
         <translation>共%1字，最多允许%2字</translation>
     </message>
@@ -274,57 +348,72 @@
 <context>
     <name>CaseQueueModel</name>
     <message>
-        <location filename="../../ui/queue_model.py" line="154" />
+        <location filename="../../ui/queue_model.py" line="204"/>
         <source>Reference</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="155" />
+        <location filename="../../ui/queue_model.py" line="205"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="156" />
+        <location filename="../../ui/queue_model.py" line="206"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="157" />
+        <location filename="../../ui/queue_model.py" line="207"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="158" />
+        <location filename="../../ui/queue_model.py" line="208"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="159" />
+        <location filename="../../ui/queue_model.py" line="209"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="160" />
+        <location filename="../../ui/queue_model.py" line="210"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="161" />
+        <location filename="../../ui/queue_model.py" line="211"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="244" />
+        <location filename="../../ui/queue_model.py" line="294"/>
+        <source>%1: due %2 (Beijing time)</source>
+        <translation>%1：截止 %2（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="304"/>
         <source>Due %1 (Beijing time)</source>
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="282" />
+        <location filename="../../ui/queue_model.py" line="358"/>
+        <source>%1 %2 overdue</source>
+        <translation>%1 超时 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="362"/>
+        <source>%1 %2 left</source>
+        <translation>%1 剩余 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_model.py" line="370"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="283" />
+        <location filename="../../ui/queue_model.py" line="371"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -332,57 +421,57 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="258" />
+        <location filename="../../ui/action_dialogs.py" line="264"/>
         <source>Changed by someone else</source>
         <translation>该事项已被他人修改</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="262" />
+        <location filename="../../ui/action_dialogs.py" line="268"/>
         <source>This case was changed on another workstation after you opened it. Nothing was overwritten. Compare the two versions, then reapply your change on theirs or drop it.</source>
         <translation>您打开该事项后，另一席位修改了它。任何内容都未被覆盖。请对比两个版本，然后在对方版本上重新提交您的修改，或放弃您的修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="270" />
+        <location filename="../../ui/action_dialogs.py" line="276"/>
         <source>Their version (version %1)</source>
         <translation>对方版本（第%1版）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="276" />
+        <location filename="../../ui/action_dialogs.py" line="282"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="277" />
+        <location filename="../../ui/action_dialogs.py" line="283"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="278" />
+        <location filename="../../ui/action_dialogs.py" line="284"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="279" />
+        <location filename="../../ui/action_dialogs.py" line="285"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="280" />
+        <location filename="../../ui/action_dialogs.py" line="287"/>
         <source>Changed by</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="290" />
+        <location filename="../../ui/action_dialogs.py" line="297"/>
         <source>Your change (made on version %1)</source>
         <translation>您的修改（基于第%1版）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="304" />
+        <location filename="../../ui/action_dialogs.py" line="312"/>
         <source>Reapply my change on their version</source>
         <translation>在对方版本上重新提交我的修改</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="308" />
+        <location filename="../../ui/action_dialogs.py" line="316"/>
         <source>Keep theirs, drop mine</source>
         <translation>保留对方版本，放弃我的修改</translation>
     </message>
@@ -390,32 +479,32 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="45" />
+        <location filename="../../ui/status_bar.py" line="45"/>
         <source>data service: not connected</source>
         <translation>数据服务：未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="51" />
+        <location filename="../../ui/status_bar.py" line="51"/>
         <source>Beijing time %1</source>
         <translation>北京时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="56" />
+        <location filename="../../ui/status_bar.py" line="56"/>
         <source>On duty: %1 (%2)</source>
         <translation>值班：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="61" />
+        <location filename="../../ui/status_bar.py" line="61"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="79" />
+        <location filename="../../ui/status_bar.py" line="79"/>
         <source>Database %1: live updates interrupted since %2</source>
         <translation>数据库 %1：实时更新中断（自 %2 起）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="96" />
+        <location filename="../../ui/status_bar.py" line="96"/>
         <source>%1 (since %2)</source>
         <translation>%1（自 %2 起）</translation>
     </message>
@@ -423,53 +512,53 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="155" />
-        <location filename="../../ui/action_dialogs.py" line="156" />
+        <location filename="../../ui/action_dialogs.py" line="155"/>
+        <location filename="../../ui/action_dialogs.py" line="156"/>
         <source>Dispatch</source>
         <translation>派发</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="163" />
+        <location filename="../../ui/action_dialogs.py" line="163"/>
         <source>%1 cases will be dispatched.</source>
         <translation>将派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="177" />
+        <location filename="../../ui/action_dialogs.py" line="177"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="178" />
+        <location filename="../../ui/action_dialogs.py" line="178"/>
         <source>Type</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="179" />
+        <location filename="../../ui/action_dialogs.py" line="179"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="180" />
+        <location filename="../../ui/action_dialogs.py" line="180"/>
         <source>Contact</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="181" />
+        <location filename="../../ui/action_dialogs.py" line="181"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="193" />
+        <location filename="../../ui/action_dialogs.py" line="193"/>
         <source>(suggested: branch of the district)</source>
         <translation>（建议：属地执法分局）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="200" />
+        <location filename="../../ui/action_dialogs.py" line="200"/>
         <source>City-wide</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="220" />
+        <location filename="../../ui/action_dialogs.py" line="220"/>
         <source>Instructions for the unit (optional)</source>
         <translation>给处置单位的指示（可选）</translation>
     </message>
@@ -477,7 +566,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../ui/queue_model.py" line="100" />
+        <location filename="../../ui/queue_model.py" line="145"/>
         <source>%1d %2</source>
         <translation>%1天 %2</translation>
     </message>
@@ -485,27 +574,27 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="28" />
+        <location filename="../../ui/errors.py" line="28"/>
         <source>The database file is read-only: nothing was saved. Ask the administrator to fix the file permissions; your input is kept in the form.</source>
         <translation>数据库文件为只读：未保存任何内容。请联系管理员修正文件权限；您填写的内容仍保留在表单中。</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="34" />
+        <location filename="../../ui/errors.py" line="34"/>
         <source>The database is busy (locked by another program): nothing was saved. Try again in a moment; your input is kept in the form.</source>
         <translation>数据库正忙（被其他程序锁定）：未保存任何内容。请稍后重试；您填写的内容仍保留在表单中。</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="40" />
+        <location filename="../../ui/errors.py" line="40"/>
         <source>The database cannot be opened: %1</source>
         <translation>无法打开数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="44" />
+        <location filename="../../ui/errors.py" line="44"/>
         <source>The connection to the database server was lost: nothing was saved. Your input is kept; try again when the connection is back.</source>
         <translation>与数据库服务器的连接已断开：未保存任何内容。您填写的内容仍保留，连接恢复后请重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="50" />
+        <location filename="../../ui/errors.py" line="50"/>
         <source>Unexpected error: %1</source>
         <translation>意外错误：%1</translation>
     </message>
@@ -513,52 +602,52 @@
 <context>
     <name>FirstAdministratorDialog</name>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="105" />
+        <location filename="../../ui/login_dialogs.py" line="105"/>
         <source>First start — create the administrator</source>
         <translation>首次启动 — 创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="108" />
+        <location filename="../../ui/login_dialogs.py" line="108"/>
         <source>This database has no users yet. Create the first administrator account; the administrator then adds the duty officers.</source>
         <translation>数据库中还没有用户。请创建第一个管理员账号，再由管理员添加值班人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="125" />
+        <location filename="../../ui/login_dialogs.py" line="125"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="126" />
+        <location filename="../../ui/login_dialogs.py" line="126"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="127" />
+        <location filename="../../ui/login_dialogs.py" line="127"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="128" />
+        <location filename="../../ui/login_dialogs.py" line="128"/>
         <source>Repeat password</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="132" />
+        <location filename="../../ui/login_dialogs.py" line="132"/>
         <source>Enter a user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="134" />
-        <source>Enter the administrator's full name.</source>
+        <location filename="../../ui/login_dialogs.py" line="134"/>
+        <source>Enter the administrator&apos;s full name.</source>
         <translation>请输入管理员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="136" />
+        <location filename="../../ui/login_dialogs.py" line="136"/>
         <source>The password needs at least %1 characters.</source>
         <translation>密码至少需要%1位。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="140" />
+        <location filename="../../ui/login_dialogs.py" line="140"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -566,322 +655,322 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="22" />
+        <location filename="../../ui/labels.py" line="22"/>
         <source>Quality problem</source>
         <translation>环境质量问题</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="23" />
+        <location filename="../../ui/labels.py" line="23"/>
         <source>Violation case</source>
         <translation>环境违法案件</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="24" />
+        <location filename="../../ui/labels.py" line="24"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25" />
+        <location filename="../../ui/labels.py" line="25"/>
         <source>Petition</source>
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="28" />
+        <location filename="../../ui/labels.py" line="28"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="29" />
+        <location filename="../../ui/labels.py" line="29"/>
         <source>Triaged</source>
         <translation>已研判</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="30" />
+        <location filename="../../ui/labels.py" line="30"/>
         <source>Dispatched</source>
         <translation>已派发</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="31" />
+        <location filename="../../ui/labels.py" line="31"/>
         <source>Acknowledged</source>
         <translation>已签收</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="32" />
+        <location filename="../../ui/labels.py" line="32"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="33" />
+        <location filename="../../ui/labels.py" line="33"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="34" />
+        <location filename="../../ui/labels.py" line="34"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="35" />
+        <location filename="../../ui/labels.py" line="35"/>
         <source>Cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="38" />
+        <location filename="../../ui/labels.py" line="38"/>
         <source>P1 critical</source>
         <translation>P1 特急</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="39" />
+        <location filename="../../ui/labels.py" line="39"/>
         <source>P2 urgent</source>
         <translation>P2 紧急</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="40" />
+        <location filename="../../ui/labels.py" line="40"/>
         <source>P3 normal</source>
         <translation>P3 一般</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="41" />
+        <location filename="../../ui/labels.py" line="41"/>
         <source>P4 low</source>
         <translation>P4 较缓</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44" />
+        <location filename="../../ui/labels.py" line="44"/>
         <source>Liyang</source>
         <translation>溧阳</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="45" />
+        <location filename="../../ui/labels.py" line="45"/>
         <source>Jintan</source>
         <translation>金坛</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="46" />
+        <location filename="../../ui/labels.py" line="46"/>
         <source>Wujin</source>
         <translation>武进</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="47" />
+        <location filename="../../ui/labels.py" line="47"/>
         <source>Xinbei</source>
         <translation>新北</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="48" />
+        <location filename="../../ui/labels.py" line="48"/>
         <source>Tianning</source>
         <translation>天宁</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="49" />
+        <location filename="../../ui/labels.py" line="49"/>
         <source>Zhonglou</source>
         <translation>钟楼</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="50" />
+        <location filename="../../ui/labels.py" line="50"/>
         <source>Economic Development Zone</source>
         <translation>经开区</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="53" />
+        <location filename="../../ui/labels.py" line="53"/>
         <source>12345 government hotline</source>
         <translation>12345政务热线</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="54" />
+        <location filename="../../ui/labels.py" line="54"/>
         <source>12369 environmental hotline</source>
         <translation>12369环保举报热线</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="55" />
+        <location filename="../../ui/labels.py" line="55"/>
         <source>Online monitoring alarm</source>
         <translation>在线监测报警</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="56" />
+        <location filename="../../ui/labels.py" line="56"/>
         <source>Found on patrol</source>
         <translation>巡查发现</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="57" />
+        <location filename="../../ui/labels.py" line="57"/>
         <source>Assigned by superior</source>
         <translation>上级交办</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="58" />
+        <location filename="../../ui/labels.py" line="58"/>
         <source>Media report</source>
         <translation>媒体曝光</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="59" />
+        <location filename="../../ui/labels.py" line="59"/>
         <source>Enterprise report</source>
         <translation>企业报告</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="60" />
+        <location filename="../../ui/labels.py" line="60"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="63" />
+        <location filename="../../ui/labels.py" line="63"/>
         <source>Viewer</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="64" />
+        <location filename="../../ui/labels.py" line="64"/>
         <source>Duty officer</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="65" />
+        <location filename="../../ui/labels.py" line="65"/>
         <source>Shift leader</source>
         <translation>带班领导</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="66" />
+        <location filename="../../ui/labels.py" line="66"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="69" />
+        <location filename="../../ui/labels.py" line="69"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="70" />
+        <location filename="../../ui/labels.py" line="70"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="71" />
+        <location filename="../../ui/labels.py" line="71"/>
         <source>Dispatch</source>
         <translation>派发</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="72" />
+        <location filename="../../ui/labels.py" line="72"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="73" />
+        <location filename="../../ui/labels.py" line="73"/>
         <source>Arrive on scene</source>
         <translation>到场</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="74" />
+        <location filename="../../ui/labels.py" line="74"/>
         <source>Resolve</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="75" />
+        <location filename="../../ui/labels.py" line="75"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="76" />
+        <location filename="../../ui/labels.py" line="76"/>
         <source>Cancel case</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="77" />
+        <location filename="../../ui/labels.py" line="77"/>
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="78" />
+        <location filename="../../ui/labels.py" line="78"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="79" />
+        <location filename="../../ui/labels.py" line="79"/>
         <source>Edited</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="80" />
+        <location filename="../../ui/labels.py" line="80"/>
         <source>Assigned</source>
         <translation>指派</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="83" />
+        <location filename="../../ui/labels.py" line="83"/>
         <source>Rectified</source>
         <translation>已整改到位</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="84" />
+        <location filename="../../ui/labels.py" line="84"/>
         <source>Case filed and penalized</source>
         <translation>已立案查处</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="85" />
+        <location filename="../../ui/labels.py" line="85"/>
         <source>Not substantiated</source>
         <translation>经核查情况不属实</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="86" />
+        <location filename="../../ui/labels.py" line="86"/>
         <source>No violation found</source>
         <translation>未发现违法行为</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="87" />
+        <location filename="../../ui/labels.py" line="87"/>
         <source>Transferred to another department</source>
         <translation>移交其他部门</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="88" />
+        <location filename="../../ui/labels.py" line="88"/>
         <source>Duplicate</source>
         <translation>重复事项</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="89" />
+        <location filename="../../ui/labels.py" line="89"/>
         <source>Petitioner answered</source>
         <translation>已答复信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="90" />
+        <location filename="../../ui/labels.py" line="90"/>
         <source>Emergency response terminated</source>
         <translation>应急终止</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="91" />
+        <location filename="../../ui/labels.py" line="91"/>
         <source>Quality restored</source>
         <translation>环境质量已恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="92" />
+        <location filename="../../ui/labels.py" line="92"/>
         <source>Other (explain in the note)</source>
         <translation>其他（须在备注中说明）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="95" />
+        <location filename="../../ui/labels.py" line="95"/>
         <source>Enforcement branch</source>
         <translation>执法分局</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="96" />
+        <location filename="../../ui/labels.py" line="96"/>
         <source>Field station</source>
         <translation>外勤派驻点</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="97" />
+        <location filename="../../ui/labels.py" line="97"/>
         <source>Monitoring team</source>
         <translation>监控中心</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="100" />
+        <location filename="../../ui/labels.py" line="100"/>
         <source>Level I (especially major)</source>
         <translation>Ⅰ级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="101" />
+        <location filename="../../ui/labels.py" line="101"/>
         <source>Level II (major)</source>
         <translation>Ⅱ级（重大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="102" />
+        <location filename="../../ui/labels.py" line="102"/>
         <source>Level III (large)</source>
         <translation>Ⅲ级（较大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="103" />
+        <location filename="../../ui/labels.py" line="103"/>
         <source>Level IV (general)</source>
         <translation>Ⅳ级（一般）</translation>
     </message>
@@ -889,51 +978,51 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../ui/application.py" line="105" />
-        <location filename="../../ui/application.py" line="144" />
-        <location filename="../../ui/application.py" line="157" />
+        <location filename="../../ui/application.py" line="110"/>
+        <location filename="../../ui/application.py" line="149"/>
+        <location filename="../../ui/application.py" line="162"/>
         <source>The desk cannot start</source>
         <translation>调度台无法启动</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="106" />
+        <location filename="../../ui/application.py" line="111"/>
         <source>The database %1 cannot be opened:
 %2</source>
         <translation>无法打开数据库 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="144" />
+        <location filename="../../ui/application.py" line="149"/>
         <source>Demo data is not available.</source>
         <translation>演示数据不可用。</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="146" />
+        <location filename="../../ui/application.py" line="151"/>
         <source>Preparing the demo workload…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="149" />
+        <location filename="../../ui/application.py" line="154"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="195" />
+        <location filename="../../ui/application.py" line="201"/>
         <source>starting the embedded data service</source>
         <translation>正在启动内置数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="201" />
+        <location filename="../../ui/application.py" line="207"/>
         <source>no data service: %1</source>
         <translation>无数据服务：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="210" />
+        <location filename="../../ui/application.py" line="216"/>
         <source>live feed unavailable: %1</source>
         <translation>实时数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="236" />
+        <location filename="../../ui/application.py" line="264"/>
         <source>The settings could not be saved: %1</source>
         <translation>设置无法保存：%1</translation>
     </message>
@@ -941,22 +1030,22 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="68" />
+        <location filename="../../ui/login_dialogs.py" line="68"/>
         <source>Log in — Environmental Command and Dispatch Desk</source>
         <translation>登录 — 生态环境指挥调度台</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="74" />
+        <location filename="../../ui/login_dialogs.py" line="74"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="75" />
+        <location filename="../../ui/login_dialogs.py" line="75"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="82" />
+        <location filename="../../ui/login_dialogs.py" line="82"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
@@ -964,42 +1053,42 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="39" />
+        <location filename="../../ui/main_window.py" line="39"/>
         <source>Changzhou Environmental Command and Dispatch Desk</source>
         <translation>常州市生态环境指挥调度台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="59" />
+        <location filename="../../ui/main_window.py" line="59"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="60" />
+        <location filename="../../ui/main_window.py" line="60"/>
         <source>&amp;Case</source>
         <translation>事项(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="61" />
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="62" />
+        <location filename="../../ui/main_window.py" line="62"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="63" />
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="64" />
+        <location filename="../../ui/main_window.py" line="64"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="65" />
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
@@ -1007,93 +1096,93 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="117" />
+        <location filename="../../ui/queue_view.py" line="117"/>
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="118" />
+        <location filename="../../ui/queue_view.py" line="118"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="121" />
+        <location filename="../../ui/queue_view.py" line="121"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="122" />
+        <location filename="../../ui/queue_view.py" line="122"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="126" />
+        <location filename="../../ui/queue_view.py" line="126"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="127" />
+        <location filename="../../ui/queue_view.py" line="127"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="130" />
+        <location filename="../../ui/queue_view.py" line="130"/>
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="134" />
+        <location filename="../../ui/queue_view.py" line="134"/>
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="138" />
+        <location filename="../../ui/queue_view.py" line="138"/>
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="139" />
+        <location filename="../../ui/queue_view.py" line="139"/>
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="140" />
+        <location filename="../../ui/queue_view.py" line="140"/>
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="141" />
+        <location filename="../../ui/queue_view.py" line="141"/>
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="145" />
-        <location filename="../../ui/queue_view.py" line="398" />
+        <location filename="../../ui/queue_view.py" line="145"/>
+        <location filename="../../ui/queue_view.py" line="398"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="171" />
+        <location filename="../../ui/queue_view.py" line="171"/>
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="176" />
+        <location filename="../../ui/queue_view.py" line="176"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="178" />
+        <location filename="../../ui/queue_view.py" line="178"/>
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="342" />
+        <location filename="../../ui/queue_view.py" line="342"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="345" />
+        <location filename="../../ui/queue_view.py" line="345"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1101,12 +1190,12 @@
 <context>
     <name>TextActionDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="122" />
+        <location filename="../../ui/action_dialogs.py" line="122"/>
         <source>— choose how the case ended —</source>
         <translation>— 请选择结案方式 —</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="125" />
+        <location filename="../../ui/action_dialogs.py" line="125"/>
         <source>Closure code</source>
         <translation>结案方式</translation>
     </message>
@@ -1114,113 +1203,113 @@
 <context>
     <name>UserAdminDialog</name>
     <message>
-        <location filename="../../ui/user_admin.py" line="40" />
+        <location filename="../../ui/user_admin.py" line="40"/>
         <source>Users and roles</source>
         <translation>用户与角色</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="49" />
-        <location filename="../../ui/user_admin.py" line="78" />
+        <location filename="../../ui/user_admin.py" line="49"/>
+        <location filename="../../ui/user_admin.py" line="78"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="50" />
-        <location filename="../../ui/user_admin.py" line="79" />
+        <location filename="../../ui/user_admin.py" line="50"/>
+        <location filename="../../ui/user_admin.py" line="79"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="51" />
-        <location filename="../../ui/user_admin.py" line="80" />
+        <location filename="../../ui/user_admin.py" line="51"/>
+        <location filename="../../ui/user_admin.py" line="80"/>
         <source>Role</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="52" />
+        <location filename="../../ui/user_admin.py" line="52"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="53" />
+        <location filename="../../ui/user_admin.py" line="53"/>
         <source>Locked until</source>
         <translation>锁定至</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="74" />
+        <location filename="../../ui/user_admin.py" line="74"/>
         <source>Add user</source>
         <translation>添加用户</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="81" />
+        <location filename="../../ui/user_admin.py" line="81"/>
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="88" />
+        <location filename="../../ui/user_admin.py" line="88"/>
         <source>Set role</source>
         <translation>设置角色</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="91" />
+        <location filename="../../ui/user_admin.py" line="91"/>
         <source>Activate / deactivate</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="94" />
+        <location filename="../../ui/user_admin.py" line="94"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="100" />
+        <location filename="../../ui/user_admin.py" line="100"/>
         <source>new password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="101" />
+        <location filename="../../ui/user_admin.py" line="101"/>
         <source>Set password</source>
         <translation>设置密码</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="142" />
+        <location filename="../../ui/user_admin.py" line="142"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="142" />
+        <location filename="../../ui/user_admin.py" line="142"/>
         <source>no (deactivated)</source>
         <translation>否（已停用）</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="166" />
+        <location filename="../../ui/user_admin.py" line="166"/>
         <source>User added.</source>
         <translation>已添加用户。</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="176" />
-        <location filename="../../ui/user_admin.py" line="190" />
-        <location filename="../../ui/user_admin.py" line="204" />
-        <location filename="../../ui/user_admin.py" line="218" />
+        <location filename="../../ui/user_admin.py" line="176"/>
+        <location filename="../../ui/user_admin.py" line="190"/>
+        <location filename="../../ui/user_admin.py" line="204"/>
+        <location filename="../../ui/user_admin.py" line="218"/>
         <source>Select a user first.</source>
         <translation>请先选择用户。</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="183" />
+        <location filename="../../ui/user_admin.py" line="183"/>
         <source>Role changed.</source>
         <translation>角色已修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="197" />
+        <location filename="../../ui/user_admin.py" line="197"/>
         <source>User updated.</source>
         <translation>用户已更新。</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="211" />
+        <location filename="../../ui/user_admin.py" line="211"/>
         <source>User unlocked.</source>
         <translation>用户已解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/user_admin.py" line="224" />
+        <location filename="../../ui/user_admin.py" line="224"/>
         <source>Password set.</source>
         <translation>密码已设置。</translation>
     </message>
@@ -1228,227 +1317,244 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../ui/workspace.py" line="89" />
+        <location filename="../../ui/workspace.py" line="118"/>
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="91" />
+        <location filename="../../ui/workspace.py" line="120"/>
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="172" />
+        <location filename="../../ui/workspace.py" line="227"/>
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="174" />
+        <location filename="../../ui/workspace.py" line="229"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="179" />
+        <location filename="../../ui/workspace.py" line="234"/>
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="182" />
+        <location filename="../../ui/workspace.py" line="237"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="183" />
+        <location filename="../../ui/workspace.py" line="238"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="184" />
+        <location filename="../../ui/workspace.py" line="239"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="185" />
+        <location filename="../../ui/workspace.py" line="240"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="186" />
+        <location filename="../../ui/workspace.py" line="241"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="187" />
+        <location filename="../../ui/workspace.py" line="242"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="188" />
+        <location filename="../../ui/workspace.py" line="243"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="189" />
+        <location filename="../../ui/workspace.py" line="244"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="191" />
+        <location filename="../../ui/workspace.py" line="246"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="193" />
+        <location filename="../../ui/workspace.py" line="247"/>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="251"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="195" />
+        <location filename="../../ui/workspace.py" line="253"/>
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="196" />
+        <location filename="../../ui/workspace.py" line="254"/>
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="202" />
+        <location filename="../../ui/workspace.py" line="260"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="209" />
+        <location filename="../../ui/workspace.py" line="267"/>
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="216" />
+        <location filename="../../ui/workspace.py" line="274"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="223" />
+        <location filename="../../ui/workspace.py" line="281"/>
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="228" />
+        <location filename="../../ui/workspace.py" line="286"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="230" />
+        <location filename="../../ui/workspace.py" line="288"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="232" />
+        <location filename="../../ui/workspace.py" line="290"/>
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="234" />
+        <location filename="../../ui/workspace.py" line="292"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="237" />
+        <location filename="../../ui/workspace.py" line="295"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="351" />
+        <location filename="../../ui/workspace.py" line="412"/>
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="371" />
+        <location filename="../../ui/workspace.py" line="444"/>
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="388" />
+        <location filename="../../ui/workspace.py" line="455"/>
+        <location filename="../../ui/workspace.py" line="515"/>
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="405" />
+        <location filename="../../ui/workspace.py" line="471"/>
+        <source>%1: changes saved.</source>
+        <translation>%1：修改已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="489"/>
+        <source>Edit case</source>
+        <translation>修改事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="532"/>
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="405" />
+        <location filename="../../ui/workspace.py" line="532"/>
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="406" />
+        <location filename="../../ui/workspace.py" line="533"/>
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="406" />
+        <location filename="../../ui/workspace.py" line="533"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="407" />
+        <location filename="../../ui/workspace.py" line="534"/>
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="407" />
+        <location filename="../../ui/workspace.py" line="534"/>
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="408" />
+        <location filename="../../ui/workspace.py" line="535"/>
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="408" />
+        <location filename="../../ui/workspace.py" line="535"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="471" />
+        <location filename="../../ui/workspace.py" line="496"/>
+        <location filename="../../ui/workspace.py" line="598"/>
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="489" />
+        <location filename="../../ui/workspace.py" line="616"/>
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="510" />
+        <location filename="../../ui/workspace.py" line="637"/>
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="517" />
+        <location filename="../../ui/workspace.py" line="644"/>
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="524" />
+        <location filename="../../ui/workspace.py" line="651"/>
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="537" />
+        <location filename="../../ui/workspace.py" line="664"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="538" />
+        <location filename="../../ui/workspace.py" line="665"/>
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="548" />
+        <location filename="../../ui/workspace.py" line="675"/>
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>
@@ -1456,7 +1562,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="229" />
+        <location filename="../../ui/queue_view.py" line="229"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from dispatch_app.desk import QueueQuery
+from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.credit_code import make_credit_code
-from tests.gui.conftest import PASSWORD, Session, open_desk, seed_users, type_text, wait_dialog
+from tests.gui.conftest import (
+    PASSWORD,
+    Session,
+    open_desk,
+    seed_users,
+    settle,
+    type_text,
+    wait_dialog,
+)
 from ui.case_form import CaseFormDialog
+from ui.petition_intake import PetitionIntakeDialog
+from ui.petition_integration import install_petitions
 
 GOOD_CODE = make_credit_code("91320412MA1MQ8N4X")
 BAD_CODE = GOOD_CODE[:-1] + ("0" if GOOD_CODE[-1] != "0" else "1")
@@ -151,3 +164,47 @@ def test_viewer_cannot_open_the_form(
     qtbot.keyClick(s.workspace.window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     qtbot.wait(100)
     assert s.workspace.active_dialog is None
+
+
+def test_petition_choice_hands_over_to_the_petition_intake(
+    qtbot: QtBot, db_url: str, sessions: Callable[..., Session], tmp_path: Path
+) -> None:
+    seed_users(db_url)
+    s = sessions(db_url)
+    ws = s.workspace
+    install_petitions(
+        ws, ws.window, petitions=PetitionDesk.open(s.desk, attachments_dir=tmp_path / "att")
+    )
+    dialog, _ = _open_form(qtbot, s)
+    assert not dialog.petition_note.isVisible()
+    _fill_common(dialog, "petition", "信访 走错表单")
+    assert dialog.petition_note.isVisible()
+    assert dialog.save_button.text() != dialog.tr("Create case")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    intake = wait_dialog(qtbot, ws, PetitionIntakeDialog)
+    intake.reject()
+    qtbot.waitUntil(lambda: ws.active_dialog is None)
+    # Nothing was created through the generic path.
+    check = open_desk(db_url)
+    try:
+        check.login("admin", PASSWORD)
+        assert check.queue_count(QueueQuery(statuses=())) == 0
+    finally:
+        check.close()
+
+    # Asked for a petition directly (kind="petition"): the intake, not the generic form.
+    task = asyncio.ensure_future(ws.create_case("petition"))
+    intake = wait_dialog(qtbot, ws, PetitionIntakeDialog)
+    intake.reject()
+    qtbot.waitUntil(task.done)
+    assert task.result() is None
+
+    # The other kinds still go through the generic form (File → New case…).
+    ws.window.actions_by_name["new_case"].trigger()
+    dialog = wait_dialog(qtbot, ws, CaseFormDialog)
+    _fill_common(dialog, "quality", "质量 测试事项")
+    assert not dialog.petition_note.isVisible()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ws.active_dialog is None)
+    qtbot.waitUntil(lambda: ws.queue.model.rowCount() == 1)
+    settle(qtbot, ws)

@@ -4,12 +4,18 @@ workstation, and a conflict between two workstations."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
+from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.cases import CaseKind
+from dispatch_app.domain.petition_deadlines import DeadlineState
+from dispatch_app.domain.reference import SHANGHAI
 from tests.gui.conftest import (
     PASSWORD,
     Session,
@@ -23,7 +29,9 @@ from tests.gui.conftest import (
     wait_dialog,
 )
 from ui.action_dialogs import ConflictDialog, DispatchDialog, TextActionDialog
-from ui.queue_model import COL
+from ui.petition_integration import install_petitions
+from ui.queue_model import COL, Countdown, UrgencyRole
+from ui.theme import palette
 
 
 def _other_desk(url: str, username: str = "officer"):  # type: ignore[no-untyped-def]
@@ -269,3 +277,106 @@ def test_long_queue_shows_first_page_then_count_then_pages_on_scroll(
     table.scrollTo(model.index(1499, 0))
     qtbot.waitUntil(lambda: model.case_id(1499) is not None, timeout=10000)
     assert model.loaded_rows() <= 200 * 12
+
+
+# ---- petitions' statutory countdown in the queue ---------------------------------------------
+
+
+def test_petition_rows_show_statutory_deadline_amber_and_red(
+    qtbot: QtBot, db_url: str, sessions: Callable[..., Session], tmp_path: Path
+) -> None:
+    from tests.gui.test_petition_ui import hotline_call, seed_petition
+
+    seed_users(db_url)
+    (quality_id,) = seed_cases(db_url, 1)
+    now = datetime.now(UTC)
+    # Taken in by another workstation: a fresh hotline call (the call-back is due within one
+    # working day: amber), one ten days old with no call-back (red), and one contacted (the
+    # next statutory deadline is weeks away: no colour of alarm).
+    fresh = seed_petition(db_url, tmp_path, hotline_call(received_at=now - timedelta(hours=1)))
+    late = seed_petition(db_url, tmp_path, hotline_call(received_at=now - timedelta(days=10)))
+    calm = seed_petition(db_url, tmp_path, contacted=True)
+
+    s = sessions(db_url, "officer")
+    model = s.workspace.queue.model
+    for case_id in (fresh.case.id, late.case.id, calm.case.id, quality_id):
+        assert model.row_of(case_id) is not None
+    # Before the petitions part is installed, a petition shows the desk's generic countdown.
+    row = model.row_of(fresh.case.id)
+    assert row is not None
+    generic = model.data(model.index(row, COL["countdown"]))
+    petitions = PetitionDesk.open(s.desk, attachments_dir=tmp_path / "att")
+    install_petitions(s.workspace, s.workspace.window, petitions=petitions)
+
+    expected = petitions.queue_deadlines([fresh.case.id, late.case.id, calm.case.id])
+    states = {
+        fresh.case.id: expected[fresh.case.id].state,  # type: ignore[union-attr]
+        late.case.id: expected[late.case.id].state,  # type: ignore[union-attr]
+        calm.case.id: expected[calm.case.id].state,  # type: ignore[union-attr]
+    }
+    assert states[fresh.case.id] in (DeadlineState.DUE_1D, DeadlineState.DUE_3D)
+    assert states[late.case.id] is DeadlineState.OVERDUE
+    assert states[calm.case.id] is DeadlineState.RUNNING
+
+    def cell(case_id: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> Any:
+        r = model.row_of(case_id)
+        assert r is not None
+        return model.data(model.index(r, COL["countdown"]), role)
+
+    for case_id in states:
+        label = expected[case_id].deadline.label_zh  # type: ignore[union-attr]
+        qtbot.waitUntil(lambda c=case_id, lab=label: lab in cell(c), timeout=5000)
+        due = expected[case_id].deadline.due_at.astimezone(SHANGHAI)  # type: ignore[union-attr]
+        tip = cell(case_id, Qt.ItemDataRole.ToolTipRole)
+        assert label in tip and due.strftime("%Y-%m-%d %H:%M") in tip
+    assert cell(fresh.case.id) != generic
+
+    colours = palette()
+    assert cell(fresh.case.id, Qt.ItemDataRole.BackgroundRole).color() == colours.at_risk_bg
+    assert cell(late.case.id, Qt.ItemDataRole.BackgroundRole).color() == colours.overdue_bg
+    assert cell(late.case.id).startswith("⚠")
+    assert cell(calm.case.id, Qt.ItemDataRole.BackgroundRole) is None
+    assert cell(calm.case.id, Qt.ItemDataRole.ForegroundRole).color() == colours.on_time_fg
+    assert model.data(model.index(model.row_of(late.case.id), 0), UrgencyRole) == "overdue"  # type: ignore[arg-type]
+    # Other kinds keep the desk's own deadline (no petition label).
+    quality_text = cell(quality_id)
+    assert all(
+        e.deadline.label_zh not in quality_text  # type: ignore[union-attr]
+        for e in expected.values()
+    )
+    settle(qtbot, s.workspace)
+
+
+def test_countdown_provider_failure_keeps_the_generic_countdown(
+    qtbot: QtBot, sqlite_url: str, sessions: Callable[..., Session]
+) -> None:
+    seed_users(sqlite_url)
+    ids = seed_cases(sqlite_url, 4)  # one of each kind; the petition is the fourth
+    s = sessions(sqlite_url)
+    model = s.workspace.queue.model
+    petition_id = ids[3]
+    row = model.row_of(petition_id)
+    assert row is not None
+    before = model.data(model.index(row, COL["countdown"]))
+    asked: list[list[int]] = []
+
+    async def broken(case_ids: list[int]) -> dict[int, Any]:
+        asked.append(case_ids)
+        raise RuntimeError("database gone")
+
+    model.set_countdown_provider("petition", broken)
+    qtbot.waitUntil(lambda: bool(asked))
+    assert asked == [[petition_id]]  # only that kind's ids of the loaded page
+    qtbot.wait(50)
+    assert model.data(model.index(row, COL["countdown"])) == before
+
+    async def odd(case_ids: list[int]) -> dict[int, Any]:
+        return {
+            i: Countdown(label="奇怪", due_at=datetime.now(UTC), state="purple") for i in case_ids
+        }
+
+    model.set_countdown_provider("petition", odd)
+    qtbot.wait(100)
+    # An unknown state is not guessed at: the desk's countdown stays.
+    assert "奇怪" not in model.data(model.index(row, COL["countdown"]))
+    settle(qtbot, s.workspace)
