@@ -918,10 +918,10 @@ class AlarmEngine:
         engine's picture is current: ``caught_up`` False (the feed is still replaying a backlog,
         or is cut off from the data service) holds them, every pair keeping its state, neither
         raised nor cleared. ``listening_since`` is when the data service began receiving (its
-        start): a station whose last data is older than that cannot be called silent until the
-        service has listened longer than the rule's minutes (nobody was listening before, and
-        its data logger may still be re-sending its buffer); until then its pair keeps its
-        state too.
+        start): a station whose last data is older than that cannot be called silent, nor a
+        flag set before it persisting, until the service has listened longer than the rule's
+        minutes (nobody was listening before, and a data logger may still be re-sending its
+        buffer); until then the pair keeps its state too.
         """
         now_ts = _ts(now, "now")
         if self._started is None:
@@ -940,7 +940,7 @@ class AlarmEngine:
                 # Held: the data is not yet what the data service holds (see above).
                 out.extend(p.condition for _, p in targets if p.on and p.condition is not None)
                 continue
-            if rule.type is RuleType.SILENT and listening_ts is not None:
+            if timed and listening_ts is not None:
                 measure = self._listening(rule, measure, now_ts, listening_ts)
             for station, pair in targets:
                 if quiet is not None and not pair.on and quiet(station):
@@ -1258,11 +1258,23 @@ class AlarmEngine:
         now_ts: float,
         listening_ts: float,
     ) -> Callable[[_Station], _Measure | None]:
-        """The silent measure under a data service listening since ``listening_ts``: a station
-        not heard since then is not judged (None: its pair keeps its state) until the service
-        has listened for longer than the rule's minutes."""
+        """A time-driven measure under a data service listening since ``listening_ts``: until
+        the service has listened for longer than the rule's minutes, a station not heard since
+        then (silent), or a flag set before then (fault: the samples that ended it may still be
+        on their way, a logger re-sending its buffer), is not judged (None: the pair keeps its
+        state)."""
         if now_ts - listening_ts > rule.params["minutes"] * 60.0:
-            return measure  # listened long enough: silence since before is real silence
+            return measure  # listened long enough: what started before is real
+        if rule.type is RuleType.FAULT_FLAG:
+            flags = frozenset(rule.params["flags"])
+
+            def judged_fault(station: _Station) -> _Measure | None:
+                for flag, since in station.faults.values():
+                    if flag in flags and since < listening_ts:
+                        return None
+                return measure(station)
+
+            return judged_fault
         started = self._started if self._started is not None else now_ts
 
         def judged(station: _Station) -> _Measure | None:

@@ -466,3 +466,25 @@ def test_silence_is_not_longer_than_the_data_service_has_listened() -> None:
     fresh = AlarmEngine([r], [AIR], started=minutes(0))
     fresh.observe(AIR.id, "PM2.5", minutes(-45), 30.0)
     assert active(fresh.evaluate(minutes(0), listening_since=minutes(-600)))[AIR.id]
+
+
+def test_a_fault_flag_from_before_the_service_listened_waits_for_the_rest_of_the_buffer() -> None:
+    """The embedded service's first seconds: a water section's history arrives, a D flag two
+    days ago first and the N samples after it a moment later. The flag is not called
+    persisting meanwhile; one set while the service listens is judged as before."""
+    r = rule("fault", "fault_flag", ["water_national"], {"flags": ["D"], "minutes": 60})
+    engine = AlarmEngine([r], [RIVER], started=minutes(0))
+    listening = minutes(0)
+    engine.observe(RIVER.id, "CODMn", minutes(-2660), 21.9, "D")
+    assert engine.evaluate(minutes(0.2), listening_since=listening) == []
+    engine.observe(RIVER.id, "CODMn", minutes(-2420), 4.0, "N")  # the rest of the buffer
+    assert engine.evaluate(minutes(0.4), listening_since=listening) == []
+    # Live now: a fault flag that starts while the service listens, and persists an hour.
+    engine.observe(RIVER.id, "CODMn", minutes(1), 25.0, "D")
+    assert engine.evaluate(minutes(30), listening_since=listening) == []
+    condition = engine.evaluate(minutes(62), listening_since=listening)[0]
+    assert condition.active and condition.value == pytest.approx(61.0)
+    # A service listening for long: an old flag still set is a real, persisting fault.
+    old = AlarmEngine([r], [RIVER], started=minutes(0))
+    old.observe(RIVER.id, "CODMn", minutes(-2660), 21.9, "D")
+    assert old.evaluate(minutes(0), listening_since=minutes(-5000))[0].active
