@@ -39,6 +39,7 @@ from dispatch_app.domain.cases import (
 )
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import DomainError, ValidationError
+from dispatch_app.domain.masking import MASK
 from ui import labels
 from ui.action_dialogs import Dismissed
 from ui.errors import describe_error
@@ -61,6 +62,12 @@ EDIT_FIELDS = (
 )
 """What the edit form changes. The kind is fixed at creation; details belong to the kind
 modules (an emergency's level has its own reasoned path), so they are never sent."""
+
+MASKED_TEXT_FIELDS = ("title", "description", "address")
+"""Texts the desk shows a petition's numbers masked in (case_details.masked_case_values)."""
+
+_MASKED = MASK * 2
+"""Two mask characters in a row: the text holds a masked phone or ID number."""
 
 
 def _fill(combo: QComboBox, table: dict[str, str], codes: list[str]) -> None:
@@ -409,6 +416,41 @@ class CaseEditDialog(CaseFormDialog):
         self.level_label.setVisible(False)
         self.rows["emergency_level"].setVisible(False)
         self._fill_from(case)
+        self.locked_fields: tuple[str, ...] = ()
+        self._lock_masked_texts(case)
+
+    def _lock_masked_texts(self, case: CaseView) -> None:
+        """A petition's text that shows masked numbers is read-only here: saving the masked
+        text would overwrite the numbers the database keeps in full (the petition's own
+        view, with its audited reveal, is where they are worked with)."""
+        if _code(case.kind) != CaseKind.PETITION.value:
+            return
+        locked = tuple(f for f in MASKED_TEXT_FIELDS if _MASKED in (getattr(case, f) or ""))
+        note = self.tr(
+            "Holds a petitioner's masked phone or ID number: it cannot be changed here, so the "
+            "stored number is never overwritten."
+        )
+        self._locked_note = note
+        for field in locked:
+            editor = self.rows[field].editor
+            editor.setReadOnly(True)  # type: ignore[attr-defined]
+            editor.setToolTip(note)
+        self.locked_fields = locked
+        self._show_locked_notes()
+
+    def _show_locked_notes(self) -> None:
+        for field in self.locked_fields:
+            line = self.rows[field].error
+            line.setProperty("role", "hint")  # an explanation, not an error
+            line.style().unpolish(line)
+            line.style().polish(line)
+            line.setText(self._locked_note)
+            line.show()
+
+    def clear_errors(self) -> None:
+        super().clear_errors()
+        if hasattr(self, "locked_fields"):
+            self._show_locked_notes()
 
     def _kind_changed(self) -> None:
         super()._kind_changed()
@@ -451,6 +493,13 @@ class CaseEditDialog(CaseFormDialog):
         for name in EDIT_FIELDS:
             new = _code(getattr(clean, name))
             if new != _code(getattr(self.case, name)):
+                if name in self.locked_fields:
+                    raise ValidationError(
+                        name,
+                        "error.masked_text_locked",
+                        f"{name} holds masked personal numbers and cannot be edited here",
+                        "该内容含已脱敏的个人号码，不能在此修改",
+                    )
                 out[name] = new
         return out
 

@@ -161,62 +161,67 @@
 <context>
     <name>CaseEditDialog</name>
     <message>
-        <location filename="../../ui/case_form.py" line="405"/>
+        <location filename="../../ui/case_form.py" line="412"/>
         <source>Edit case %1</source>
         <translation>修改事项 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="406"/>
+        <location filename="../../ui/case_form.py" line="413"/>
         <source>Save changes</source>
         <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="466"/>
+        <location filename="../../ui/case_form.py" line="430"/>
+        <source>Holds a petitioner&apos;s masked phone or ID number: it cannot be changed here, so the stored number is never overwritten.</source>
+        <translation>含信访人已脱敏的电话或身份证号：不能在此修改，以免覆盖数据库中保存的完整号码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="515"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="467"/>
+        <location filename="../../ui/case_form.py" line="516"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="468"/>
+        <location filename="../../ui/case_form.py" line="517"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="469"/>
+        <location filename="../../ui/case_form.py" line="518"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="470"/>
+        <location filename="../../ui/case_form.py" line="519"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="471"/>
+        <location filename="../../ui/case_form.py" line="520"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="472"/>
+        <location filename="../../ui/case_form.py" line="521"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="473"/>
+        <location filename="../../ui/case_form.py" line="522"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="474"/>
+        <location filename="../../ui/case_form.py" line="523"/>
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="475"/>
+        <location filename="../../ui/case_form.py" line="524"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
@@ -224,123 +229,123 @@
 <context>
     <name>CaseFormDialog</name>
     <message>
-        <location filename="../../ui/case_form.py" line="115"/>
+        <location filename="../../ui/case_form.py" line="122"/>
         <source>New case</source>
         <translation>新建事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="133"/>
+        <location filename="../../ui/case_form.py" line="140"/>
         <source>e.g. 119.95 (optional)</source>
         <translation>如 119.95（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="135"/>
+        <location filename="../../ui/case_form.py" line="142"/>
         <source>e.g. 31.78 (optional)</source>
         <translation>如 31.78（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="138"/>
+        <location filename="../../ui/case_form.py" line="145"/>
         <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
         <translation>18位，如 91320400MA1XXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="154"/>
+        <location filename="../../ui/case_form.py" line="161"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="155"/>
+        <location filename="../../ui/case_form.py" line="162"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="156"/>
+        <location filename="../../ui/case_form.py" line="163"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="157"/>
+        <location filename="../../ui/case_form.py" line="164"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="158"/>
+        <location filename="../../ui/case_form.py" line="165"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="159"/>
+        <location filename="../../ui/case_form.py" line="166"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="160"/>
+        <location filename="../../ui/case_form.py" line="167"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="166"/>
+        <location filename="../../ui/case_form.py" line="173"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="168"/>
+        <location filename="../../ui/case_form.py" line="175"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="170"/>
+        <location filename="../../ui/case_form.py" line="177"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="171"/>
+        <location filename="../../ui/case_form.py" line="178"/>
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="174"/>
+        <location filename="../../ui/case_form.py" line="181"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="185"/>
+        <location filename="../../ui/case_form.py" line="192"/>
         <source>Petitions are taken in through the petition intake form: petitioner, channel and the statutory deadlines (信访工作条例). What you typed here is not used.</source>
         <translation>信访事项须通过信访登记表受理：信访人、信访渠道和法定期限（信访工作条例）。此处填写的内容不会保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="195"/>
+        <location filename="../../ui/case_form.py" line="202"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="209"/>
-        <location filename="../../ui/case_form.py" line="247"/>
+        <location filename="../../ui/case_form.py" line="216"/>
+        <location filename="../../ui/case_form.py" line="254"/>
         <source>Create case</source>
         <translation>创建事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="210"/>
+        <location filename="../../ui/case_form.py" line="217"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="247"/>
+        <location filename="../../ui/case_form.py" line="254"/>
         <source>Open petition intake…</source>
         <translation>打开信访登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="262"/>
+        <location filename="../../ui/case_form.py" line="269"/>
         <source>%1 of 18 characters</source>
         <translation>已输入 %1/18 位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="271"/>
+        <location filename="../../ui/case_form.py" line="278"/>
         <source>✔ check character correct</source>
         <translation>✔ 校验码正确</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="278"/>
+        <location filename="../../ui/case_form.py" line="285"/>
         <source>%1 characters; at most %2 are allowed</source>
         <translation>共%1字，最多允许%2字</translation>
     </message>

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.views import CaseView
+from dispatch_app.store import case_records
 from tests.gui.conftest import (
     PASSWORD,
     Session,
@@ -303,3 +305,39 @@ def test_stale_edit_dropped_keeps_theirs(
         )
     )
     settle(qtbot, first.workspace)
+
+
+def test_edit_never_writes_a_petitions_masked_numbers_back(
+    qtbot: QtBot, db_url: str, sessions: Callable[..., Session], tmp_path: Path
+) -> None:
+    from tests.gui.test_petition_ui import PHONE, hotline_call, seed_petition
+
+    seed_users(db_url)
+    text = f"回电号码{PHONE}，夜间气味明显"
+    view = seed_petition(db_url, tmp_path, hotline_call(description=text))
+    officer = sessions(db_url, "officer")
+    _select(qtbot, officer, view.case.id)
+    dialog = _open_edit(qtbot, officer)
+    assert PHONE not in dialog.description.toPlainText()  # the view is masked
+    assert "description" in dialog.locked_fields
+    assert dialog.description.isReadOnly()
+    assert dialog.rows["description"].error.isVisible()  # says why
+    assert not dialog.address.isReadOnly()  # the address holds no number: editable
+    # Even if the masked text were changed programmatically, it is refused by field.
+    dialog.description.setReadOnly(False)
+    dialog.description.setPlainText(dialog.description.toPlainText() + "（补充）")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "脱敏" in dialog.rows["description"].error.text())
+    dialog.description.setPlainText(view.case.description)
+    dialog.priority.setCurrentIndex(dialog.priority.findData("P1"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: officer.workspace.active_dialog is None)
+    d = open_desk(db_url)
+    try:
+        with d.store.read() as conn:
+            stored = case_records.get_case(conn, view.case.id)
+    finally:
+        d.close()
+    assert stored["priority"] == "P1"
+    assert PHONE in stored["description"]  # the full number is still there
+    settle(qtbot, officer.workspace)
