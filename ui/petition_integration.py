@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QMenu,
 from dispatch_app.desk import QueueQuery
 from dispatch_app.desk.errors import CaseConflict
 from dispatch_app.desk.events import Changed
-from dispatch_app.desk.petitions import PetitionDesk, PetitionView
+from dispatch_app.desk.petitions import REMINDER_TOPIC, PetitionDesk, PetitionView
 from dispatch_app.domain.petitions import PetitionDetail
 from dispatch_app.domain.roles import Permission
 from ui.errors import describe_error
@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 
 REMINDER_INTERVAL_MS = 60_000
 """collect_reminders every minute (its contract); a reminder is at most a minute late."""
+LISTS_SETTLE_MS = 300
+"""A burst of change-feed events (a reminder per deadline, a busy shift) re-reads the
+reminder and overdue lists once, this long after the last of them."""
 STEP_ACTIONS = (
     "decision",
     "notice",
@@ -178,6 +181,15 @@ class PetitionIntegration(QObject):
         self._timer.setInterval(REMINDER_INTERVAL_MS)
         self._timer.timeout.connect(lambda: self.spawn(self.refresh_reminders()))
         self._timer.start()
+        # Another desk raised a reminder, or a case changed (a deadline met, a case closed):
+        # re-read the lists every workstation shows, coalescing bursts.
+        self._lists_timer = QTimer(self)
+        self._lists_timer.setSingleShot(True)
+        self._lists_timer.setInterval(LISTS_SETTLE_MS)
+        self._lists_timer.timeout.connect(lambda: self.spawn(self.refresh_lists()))
+        self._lists_reads = 0  # the newest read started; an older one finishing later is dropped
+        self.lists_shown = 0  # the read whose lists the strip shows (lets tests wait for it)
+        self._stopped = False
         window.closing.connect(self.stop)
         self.update_actions()
         current = workspace.queue.current_case_id()
@@ -219,7 +231,9 @@ class PetitionIntegration(QObject):
 
     def stop(self) -> None:
         """The window is closing: no more reminder checks or countdown ticks."""
+        self._stopped = True
         self._timer.stop()
+        self._lists_timer.stop()
         self.panel.stop()
         for task in list(self._tasks):
             task.cancel()
@@ -290,6 +304,8 @@ class PetitionIntegration(QObject):
             self._show_dock(True)
 
     def on_changed(self, event: Changed) -> None:
+        if event.topic in (REMINDER_TOPIC, "case") and not self._stopped:
+            self._lists_timer.start()
         if event.topic != "case":
             return
         shown = self.panel.view
@@ -635,20 +651,33 @@ class PetitionIntegration(QObject):
         return out
 
     async def refresh_reminders(self) -> None:
+        """The minute tick: raise the reminders whose time has come (once across desks),
+        then show the lists every workstation shares."""
         try:
             # Beside the ordered worker: it reads every open petition (about a second at
             # 2 000) and its order against the officer's own steps does not matter.
-            raised = await self.calls.read(self.petitions.collect_reminders)
+            await self.calls.read(self.petitions.collect_reminders)
+        except Exception as exc:
+            self._show_check_failed(exc)
+            return
+        await self.refresh_lists()
+
+    async def refresh_lists(self) -> None:
+        """Re-read the standing reminders and the overdue petitions from the database (the
+        same on every workstation) and show them; new reminders draw the officer's eye."""
+        self._lists_reads += 1
+        read = self._lists_reads
+        try:
+            standing = await self.calls.read(self.petitions.open_reminders)
             overdue = await self.calls.read(self._overdue)
         except Exception as exc:
-            self.strip.show_problem(
-                self.tr("Petition deadlines could not be checked: %1").replace(
-                    "%1", describe_error(exc)
-                )
-            )
+            self._show_check_failed(exc)
             return
+        if read != self._lists_reads:
+            return  # a newer read is on its way; do not show older lists after it
         self.strip.show_problem("")
-        self.strip.add_reminders(raised)
+        self.lists_shown = read
+        fresh = self.strip.show_reminders(standing)
         self.strip.show_overdue(overdue)
         badge = self.strip.badge_text()
         self.badge.setText(badge)
@@ -656,12 +685,20 @@ class PetitionIntegration(QObject):
         self.badge.setStyleSheet(
             "color:white;background:#b3261e;font-weight:bold;padding:2px 8px;" if badge else ""
         )
-        if raised:
+        if fresh:
             self.window.status.show_activity(
-                self.tr("%1 new petition deadline reminders").replace("%1", str(len(raised))),
+                self.tr("%1 new petition deadline reminders").replace("%1", str(len(fresh))),
                 15000,
             )
             QApplication.alert(self.window)
+
+    def _show_check_failed(self, exc: BaseException) -> None:
+        """The database is away: say so on the strip and keep the last lists shown."""
+        self.strip.show_problem(
+            self.tr("Petition deadlines could not be checked: %1").replace(
+                "%1", describe_error(exc)
+            )
+        )
 
 
 def install_petitions(

@@ -1,7 +1,9 @@
 """The petition reminder strip: overdue petitions, and the 3-day and 1-day reminders.
 
 Every minute the desk raises the reminders whose time has come (`collect_reminders`, once
-across every desk on the database) and the strip lists the overdue petitions. Overdue is
+across every desk on the database); the strip lists the reminders still standing
+(`open_reminders`, read from the database, so every workstation lists the same ones, and a
+met deadline or a closed case drops them) and the overdue petitions. Overdue is
 shown in red with an icon and a count, here and in the status bar, for as long as it lasts:
 a reminder is a message, an overdue petition is a state that stays on screen until handled.
 """
@@ -88,6 +90,7 @@ class ReminderStrip(QFrame):
         layout.addWidget(self.problem)
         layout.addLayout(lists)
         self.show_overdue([])
+        self.show_reminders([])
 
     def _activated(self, item: QListWidgetItem) -> None:
         case_id = item.data(Qt.ItemDataRole.UserRole)
@@ -116,10 +119,16 @@ class ReminderStrip(QFrame):
             self.overdue_list.addItem(self.tr("✔ No petition is overdue."))
         self._summarize()
 
-    def add_reminders(self, raised: list[RaisedReminder]) -> None:
-        """New reminders go on top; older ones stay (up to 50) until the desk restarts."""
+    def show_reminders(self, reminders: list[RaisedReminder]) -> list[RaisedReminder]:
+        """Show the standing reminders (`PetitionDesk.open_reminders`: the same list on every
+        workstation), most urgent first; returns those this strip had not shown before, so
+        the caller can draw the officer's attention to them."""
+        seen = {r.key for r in self.reminders}
+        fresh = [r for r in reminders if r.key not in seen]
+        self.reminders = list(reminders)
+        self.reminder_list.clear()
         zh = current_language() == "zh"
-        for r in raised:
+        for r in reminders[:MAX_REMINDERS_SHOWN]:
             icon = "●" if r.days_before <= 1 else "◔"
             text = (
                 f"{icon} {r.reference}  {r.title}\n    {r.label_zh if zh else r.label_en} — "
@@ -133,11 +142,16 @@ class ReminderStrip(QFrame):
             item.setData(Qt.ItemDataRole.UserRole, r.case_id)
             item.setForeground(palette().at_risk_fg)
             item.setBackground(palette().at_risk_bg)
-            self.reminder_list.insertItem(0, item)
-        self.reminders = [*raised, *self.reminders][:MAX_REMINDERS_SHOWN]
-        while self.reminder_list.count() > MAX_REMINDERS_SHOWN:
-            self.reminder_list.takeItem(self.reminder_list.count() - 1)
+            self.reminder_list.addItem(item)
+        hidden = len(reminders) - MAX_REMINDERS_SHOWN
+        if hidden > 0:  # never let a long list hide that there is more
+            self.reminder_list.addItem(
+                self.tr("… and %1 more reminders").replace("%1", str(hidden))
+            )
+        if not reminders:
+            self.reminder_list.addItem(self.tr("No deadline is due within 3 days."))
         self._summarize()
+        return fresh
 
     def _summarize(self) -> None:
         count = len(self.overdue)

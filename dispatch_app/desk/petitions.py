@@ -117,6 +117,9 @@ MERGE_KEY = "petition_merge"  # details["petition_merge"]: merged_into / repeat_
 # Records imported from a platform reach the desk some time after they were received; the
 # duplicate search widens its creation-time scan by this much.
 IMPORT_LAG = timedelta(days=7)
+# Change-feed topic of a raised reminder: Changed("reminder", case_id, reminder_id, "raise"),
+# so every other workstation lists it within the feed's latency, not at its next minute tick.
+REMINDER_TOPIC = "reminder"
 REPLY_CHANNELS = ("phone", "sms", "letter", "online", "in_person")
 
 _CHANNEL_SOURCE = {
@@ -230,7 +233,9 @@ class PetitionSummary:
 
 @dataclass(frozen=True)
 class RaisedReminder:
-    """A reminder raised now for the assigned unit and the duty officer (once across desks)."""
+    """A reminder for the assigned unit and the duty officer: raised once across desks by
+    `PetitionDesk.collect_reminders`, listed on every desk by `PetitionDesk.open_reminders`
+    for as long as its deadline is unmet and the case open."""
 
     case_id: int
     reference: str
@@ -241,6 +246,12 @@ class RaisedReminder:
     label_en: str
     days_before: int
     due_at: datetime
+    raised_at: datetime | None = None  # when the first desk raised it
+
+    @property
+    def key(self) -> tuple[int, str, datetime]:
+        """The reminded obligation: the same on every desk, whichever raised it."""
+        return (self.case_id, self.deadline_key, self.due_at)
 
 
 @dataclass
@@ -1469,11 +1480,15 @@ class PetitionDesk:
 
     def collect_reminders(self, now: datetime | None = None) -> list[RaisedReminder]:
         """Raise the reminders (3 days, 1 day before) whose time has come, each once across
-        every desk on the database. Call it every minute; show the result to the duty
-        officer and the assigned unit."""
+        every desk on the database; returns those this call raised. Call it every minute.
+
+        Each raised reminder is written to the change feed and published as
+        ``Changed(REMINDER_TOPIC, case_id, reminder_id, "raise")``, so every workstation
+        refreshes its `open_reminders` list promptly, whichever desk raised it.
+        """
         self._actor()
         now = now or self._now()
-        raised: list[RaisedReminder] = []
+        raised: list[tuple[int, RaisedReminder]] = []
         with self.desk.store.write() as conn:
             for row in petition_records.open_petitions(conn, OPEN_STATUSES):
                 if (row["details"] or {}).get(MERGE_KEY, {}).get("merged_into") is not None:
@@ -1484,7 +1499,7 @@ class PetitionDesk:
                     continue  # corrupt details are reported when the case is opened
                 deadlines = {d.key: d for d in self.deadlines_for(detail, progress)}
                 for r in reminders_due(deadlines.values(), now, self.rules.deadlines.reminder_days):
-                    fresh = petition_records.insert_reminder_once(
+                    reminder_id = petition_records.insert_reminder_once(
                         conn,
                         {
                             "case_id": row["id"],
@@ -1495,9 +1510,12 @@ class PetitionDesk:
                             "raised_at": now,
                         },
                     )
-                    if fresh:
-                        d = deadlines[r.deadline_key]
-                        raised.append(
+                    if reminder_id is None:
+                        continue  # another desk raised it first
+                    d = deadlines[r.deadline_key]
+                    raised.append(
+                        (
+                            reminder_id,
                             RaisedReminder(
                                 row["id"],
                                 row["reference"],
@@ -1508,9 +1526,80 @@ class PetitionDesk:
                                 d.label_en,
                                 r.days_before,
                                 r.due_at,
-                            )
+                                now,
+                            ),
                         )
-        return raised
+                    )
+                    record_change(
+                        conn,
+                        now,
+                        REMINDER_TOPIC,
+                        row["id"],
+                        reminder_id,
+                        "raise",
+                        self.desk.origin,
+                    )
+        for reminder_id, reminder in raised:
+            self.desk.events.publish(
+                Changed(REMINDER_TOPIC, reminder.case_id, reminder_id, "raise", local=True)
+            )
+        return [reminder for _, reminder in raised]
+
+    def open_reminders(self, now: datetime | None = None) -> list[RaisedReminder]:
+        """The raised reminders still standing, as every desk's reminder strip lists them.
+
+        Read from the shared reminders table, so two workstations on one database list the
+        same reminders whichever raised them. A reminder stands while its case is open, not
+        merged into another, and its deadline unmet and not yet passed; a met deadline, a
+        closed case or an extension that moved the deadline drops it (an extension earns
+        fresh reminders for the new time), and a passed deadline is no longer a reminder but
+        an overdue petition, which the overdue list shows. Of a deadline's 3-day and 1-day
+        reminders only the most urgent is listed. Most urgent deadline first.
+        """
+        self._actor()
+        now = now or self._now()
+        with self.desk.store.read() as conn:
+            rows = petition_records.reminders_of_open_petitions(conn, OPEN_STATUSES)
+        deadlines_of: dict[int, dict[str, Deadline] | None] = {}
+        standing: dict[tuple[int, str, datetime], RaisedReminder] = {}
+        for row in rows:
+            case_id = int(row["id"])
+            if case_id not in deadlines_of:
+                deadlines_of[case_id] = self._reminder_deadlines(row)
+            deadlines = deadlines_of[case_id]
+            if deadlines is None:
+                continue
+            d = deadlines.get(row["reminder_deadline_key"])
+            due_at = row["reminder_due_at"]
+            if d is None or d.done_at is not None or d.due_at != due_at or now >= due_at:
+                continue
+            reminder = RaisedReminder(
+                case_id,
+                row["reference"],
+                row["title"],
+                row["unit_id"],
+                d.key,
+                d.label_zh,
+                d.label_en,
+                int(row["reminder_days_before"]),
+                due_at,
+                row["reminder_raised_at"],
+            )
+            held = standing.get(reminder.key)
+            if held is None or reminder.days_before < held.days_before:
+                standing[reminder.key] = reminder
+        return sorted(standing.values(), key=lambda r: (r.due_at, r.case_id, r.deadline_key))
+
+    def _reminder_deadlines(self, row: Mapping[Any, Any]) -> dict[str, Deadline] | None:
+        """The case's deadlines by key, or None when its reminders no longer apply (merged
+        into a master, which carries them; or details that cannot be read)."""
+        if (row["details"] or {}).get(MERGE_KEY, {}).get("merged_into") is not None:
+            return None
+        try:
+            detail, progress = self._read(row)
+        except ValidationError:
+            return None  # corrupt details are reported when the case is opened
+        return {d.key: d for d in self.deadlines_for(detail, progress)}
 
     # ------------------------------------------------------------------ Open311
 

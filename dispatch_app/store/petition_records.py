@@ -108,8 +108,8 @@ def follow_up_links(conn: Connection, case_id: int) -> tuple[int | None, int | N
     return (None if before is None else int(before), None if after is None else int(after))
 
 
-def insert_reminder_once(conn: Connection, values: Mapping[str, Any]) -> bool:
-    """Record a raised reminder; False when some desk has raised it already."""
+def insert_reminder_once(conn: Connection, values: Mapping[str, Any]) -> int | None:
+    """Record a raised reminder; its row id, or None when some desk has raised it already."""
     dialect = conn.dialect.name
     ins: Any
     if dialect == "postgresql":
@@ -119,7 +119,30 @@ def insert_reminder_once(conn: Connection, values: Mapping[str, Any]) -> bool:
     else:  # pragma: no cover - only the two supported databases
         raise RuntimeError(f"unsupported database {dialect}")
     # RETURNING, not rowcount: psycopg reports -1 for an INSERT … ON CONFLICT here.
-    return conn.execute(ins.returning(petition_reminders.c.id)).scalar() is not None
+    rid = conn.execute(ins.returning(petition_reminders.c.id)).scalar()
+    return None if rid is None else int(rid)
+
+
+def reminders_of_open_petitions(conn: Connection, statuses: Iterable[str]) -> list[RowMapping]:
+    """Every raised reminder of a petition whose status is in ``statuses``, with the case
+    columns needed to judge whether its deadline is still unmet (newest raised first).
+
+    Reminder columns are labelled ``reminder_*`` so they do not shadow the case's ``id``.
+    """
+    stmt = (
+        select(
+            *_CANDIDATE_COLUMNS,
+            petition_reminders.c.id.label("reminder_id"),
+            petition_reminders.c.deadline_key.label("reminder_deadline_key"),
+            petition_reminders.c.days_before.label("reminder_days_before"),
+            petition_reminders.c.due_at.label("reminder_due_at"),
+            petition_reminders.c.raised_at.label("reminder_raised_at"),
+        )
+        .join(cases, cases.c.id == petition_reminders.c.case_id)
+        .where(cases.c.kind == "petition", cases.c.status.in_(tuple(statuses)))
+        .order_by(petition_reminders.c.raised_at.desc(), petition_reminders.c.id.desc())
+    )
+    return list(conn.execute(stmt).mappings())
 
 
 _CANDIDATE_COLUMNS = (
