@@ -384,8 +384,9 @@ class AlarmDesk:
     # ------------------------------------------------------------------ stations and feed
 
     def set_stations(self, entries: Iterable[Any]) -> None:
-        """The station registry (from the feed's /stations). Rebuilds the engine when the
-        registry changed; pairs in alarm stay in alarm so their clearing is still seen."""
+        """The station registry (from the feed's /stations). Builds the engine, or gives a
+        changed registry to the one running (unchanged stations keep their data); pairs in
+        alarm stay in alarm so their clearing is still seen."""
         places: dict[str, StationPlace] = {}
         refused: list[str] = []
         for entry in entries:
@@ -413,12 +414,14 @@ class AlarmDesk:
                 if a.state.active and a.station_id in places
             ]
             rule_ids = {r.id for r in self._rules.rules}
-            self._engine = AlarmEngine(
-                self._rules,
-                [p.info() for p in places.values()],
-                active=[pair for pair in active if pair[0] in rule_ids],
-                started=self.clock(),
-            )
+            infos = [p.info() for p in places.values()]
+            restored = [pair for pair in active if pair[0] in rule_ids]
+            if self._engine is not None:
+                # A refreshed registry: unchanged stations keep what was heard from them
+                # (a rebuilt engine would have forgotten that they are fresh).
+                self._engine.set_stations(infos, active=restored, now=self.clock())
+                return
+            self._engine = AlarmEngine(self._rules, infos, active=restored, started=self.clock())
 
     @property
     def stations(self) -> Mapping[str, StationPlace]:

@@ -745,12 +745,14 @@ class _Series:
 
 
 class _Station:
-    __slots__ = ("faults", "info", "last_seen", "per_hour", "revision", "series")
+    __slots__ = ("faults", "info", "last_seen", "per_hour", "revision", "series", "watched_from")
 
-    def __init__(self, info: StationInfo) -> None:
+    def __init__(self, info: StationInfo, watched_from: float | None = None) -> None:
         self.info = info
         self.series: dict[str, _Series] = {}
         self.last_seen = -math.inf
+        # Silence of a station never heard counts from here (None: the engine's start).
+        self.watched_from = watched_from
         self.revision = 0
         self.per_hour = max(1, math.ceil(HOUR_COVERAGE * HOUR_S / info.interval_s))
         self.faults: dict[str, tuple[str, float]] = {}  # parameter → (flag, since)
@@ -838,6 +840,37 @@ class AlarmEngine:
             if rule.type is RuleType.SUDDEN_RISE:
                 keep_s = max(keep_s, rule.params["window_minutes"] * 60.0)
         self._keep_s = keep_s
+
+    def set_stations(
+        self,
+        stations: Iterable[StationInfo],
+        *,
+        active: Iterable[tuple[str, str]] = (),
+        now: datetime | None = None,
+    ) -> None:
+        """Replace the registry (the feed reloaded it). A station whose entry is unchanged
+        keeps what was heard from it (series, last data, flags) and its pairs their filter
+        state: a registry refresh must not make the engine forget that a station is fresh,
+        nor re-raise what is already raised. A changed or new entry starts afresh (``active``
+        restores pairs stored in alarm for it, and one never heard is watched from ``now``);
+        a removed one is dropped. Raises ValueError for an entry listed twice or invalid,
+        changing nothing."""
+        now_ts = _ts(now, "now") if now is not None else None
+        stations_now: dict[str, _Station] = {}
+        for info in stations:
+            checked = info.checked()
+            if checked.id in stations_now:
+                raise ValueError(f"station {checked.id!r} is listed twice")
+            kept = self._stations.get(checked.id)
+            same = kept is not None and kept.info == checked
+            stations_now[checked.id] = (
+                kept if same and kept is not None else _Station(checked, now_ts)
+            )
+        self._stations = stations_now
+        for key in active:
+            if key[1] in stations_now and key not in self._pairs:
+                self._pairs[key] = _Pair(on=True)
+        self.set_rules(self._rules)
 
     @property
     def rules(self) -> tuple[AlarmRule, ...]:
@@ -1279,11 +1312,15 @@ class AlarmEngine:
 
         def judged(station: _Station) -> _Measure | None:
             since = station.last_seen if station.last_seen > -math.inf else started
+            if station.last_seen == -math.inf and station.watched_from is not None:
+                since = station.watched_from
             return measure(station) if since >= listening_ts else None
 
         return judged
 
     def _measure_silent(self, station: _Station, now_ts: float, started: float) -> _Measure:
+        if station.watched_from is not None:
+            started = station.watched_from  # added to the registry after the engine started
         since = station.last_seen if station.last_seen > -math.inf else started
         minutes = max(0.0, (now_ts - since) / 60.0)
         heard = station.last_seen > -math.inf

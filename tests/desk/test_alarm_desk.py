@@ -583,3 +583,28 @@ def test_rules_saved_on_another_workstation_come_into_force_here(
     assert alarms.rule("aqi-severe").count == 4  # type: ignore[union-attr]
     assert alarms.rules_text == other.rules_text
     assert any(u.rules_changed and not u.local for u in updates)
+
+
+def test_a_refreshed_registry_keeps_what_was_heard_from_unchanged_stations(
+    alarms: AlarmDesk, clock: Clock, registry: list[dict[str, Any]], resources_dir: Path
+) -> None:
+    """The feed reloads (a resync) with a registry that gained a station: the stations that
+    did not change keep their data in the engine, so one that has been quiet 35 minutes is
+    silent now (a rebuilt engine counted from the reload), and its water class still stands
+    on the sample before the reload."""
+    doc = json.loads((resources_dir / "stations.json").read_text(encoding="utf-8"))
+    air = [s for s in doc["stations"] if s["id"] in ("AQ-N-01", "AQ-N-02")]
+    alarms.set_stations([*registry, air[0]])
+    alarms.feed([("AQ-N-01", "PM2.5", clock.now, 30.0, "N")])
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    assert alarms.get(MEDIUM_KEY).state.active
+    clock.advance(minutes=20)
+    alarms.set_stations([*registry, *air])  # AQ-N-02 added
+    clock.advance(minutes=15)
+    alarms.evaluate()
+    keys = {a.key for a in alarms.alarms() if a.state.active}
+    assert "air-core-silent@AQ-N-01" in keys  # 35 min since its last data
+    assert "air-core-silent@AQ-N-02" not in keys  # new: watched for 15 min only
+    assert MEDIUM_KEY in keys
+    assert alarms.get("air-core-silent@AQ-N-01").value == pytest.approx(35.0)
