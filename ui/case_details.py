@@ -44,6 +44,9 @@ ACTION_ORDER = (
     "reopen",
 )
 
+EDIT_CLOSED_STATUSES = ("closed", "cancelled")
+"""A closed or cancelled case is a record: reopen it (shift leader, reason) to change it."""
+
 
 def local_time(value: datetime | None) -> str:
     if value is None:
@@ -114,6 +117,7 @@ class CaseDetailsPanel(QWidget):
             "cancel": self.tr("Cancel case…"),
             "reopen": self.tr("Reopen…"),
             "note": self.tr("Add note…"),
+            "edit": self.tr("Edit…"),
         }
         for i, (action, text) in enumerate(names.items()):
             button = QPushButton(text, actions)
@@ -196,7 +200,14 @@ class CaseDetailsPanel(QWidget):
         self.values["description"].setText(case.description or "—")
         self.update_deadline(detail)
         allowed_set = set(allowed)
-        shown = [a for a in self.buttons if a in allowed_set or (a == "note" and can_note)]
+        # Notes and edits are not workflow steps: anyone who may work cases may add a note;
+        # editing stops once the case is closed or cancelled (reopen it to change it).
+        editable = can_note and case.status not in EDIT_CLOSED_STATUSES
+        shown = [
+            a
+            for a in self.buttons
+            if a in allowed_set or (a == "note" and can_note) or (a == "edit" and editable)
+        ]
         # Re-flow the visible buttons so allowed actions sit together, in workflow order,
         # without holes where forbidden ones would be.
         for button in self.buttons.values():

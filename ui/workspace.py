@@ -33,7 +33,7 @@ from ui.action_dialogs import (
     DispatchDialog,
     TextActionDialog,
 )
-from ui.case_details import CaseDetailsPanel
+from ui.case_details import EDIT_CLOSED_STATUSES, CaseDetailsPanel
 from ui.case_form import CaseEditDialog, CaseFormDialog
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
@@ -49,10 +49,6 @@ log = logging.getLogger(__name__)
 
 SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive", "resolve")
 """Transitions done at once, without a dialog: keyboard-first work on the queue."""
-
-
-EDIT_CLOSED_STATUSES = ("closed", "cancelled")
-"""A closed or cancelled case is a record: reopen it (shift leader, reason) to change it."""
 
 
 _PETITION_STATE = {
@@ -514,6 +510,8 @@ class Workspace(QObject):
         if self.detail is None:
             self.say(self.tr("Select a case first."), error=True)
             return None
+        if action == "edit":
+            return await self.edit_case()
         case = self.detail.case
         if action in SIMPLE_ACTIONS:
             return await self._transition(action, case, {"text": ""})

@@ -12,148 +12,153 @@
 <context>
     <name>CaseDetailsPanel</name>
     <message>
-        <location filename="../../ui/case_details.py" line="65"/>
-        <location filename="../../ui/case_details.py" line="159"/>
+        <location filename="../../ui/case_details.py" line="68"/>
+        <location filename="../../ui/case_details.py" line="163"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="83"/>
+        <location filename="../../ui/case_details.py" line="86"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="84"/>
+        <location filename="../../ui/case_details.py" line="87"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="85"/>
+        <location filename="../../ui/case_details.py" line="88"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="86"/>
+        <location filename="../../ui/case_details.py" line="89"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="87"/>
+        <location filename="../../ui/case_details.py" line="90"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="88"/>
+        <location filename="../../ui/case_details.py" line="91"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="89"/>
+        <location filename="../../ui/case_details.py" line="92"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="90"/>
+        <location filename="../../ui/case_details.py" line="93"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="91"/>
+        <location filename="../../ui/case_details.py" line="94"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="92"/>
+        <location filename="../../ui/case_details.py" line="95"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="93"/>
+        <location filename="../../ui/case_details.py" line="96"/>
         <source>Response due</source>
         <translation>响应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="94"/>
+        <location filename="../../ui/case_details.py" line="97"/>
         <source>Resolution due</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="95"/>
+        <location filename="../../ui/case_details.py" line="98"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="104"/>
+        <location filename="../../ui/case_details.py" line="107"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="108"/>
+        <location filename="../../ui/case_details.py" line="111"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="109"/>
+        <location filename="../../ui/case_details.py" line="112"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="110"/>
+        <location filename="../../ui/case_details.py" line="113"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="111"/>
+        <location filename="../../ui/case_details.py" line="114"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="112"/>
+        <location filename="../../ui/case_details.py" line="115"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="113"/>
+        <location filename="../../ui/case_details.py" line="116"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="114"/>
+        <location filename="../../ui/case_details.py" line="117"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="115"/>
+        <location filename="../../ui/case_details.py" line="118"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="116"/>
+        <location filename="../../ui/case_details.py" line="119"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="135"/>
+        <location filename="../../ui/case_details.py" line="120"/>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="139"/>
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="216"/>
+        <location filename="../../ui/case_details.py" line="227"/>
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="221"/>
+        <location filename="../../ui/case_details.py" line="232"/>
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="224"/>
+        <location filename="../../ui/case_details.py" line="235"/>
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="227"/>
+        <location filename="../../ui/case_details.py" line="238"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -1322,244 +1327,244 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../ui/workspace.py" line="118"/>
+        <location filename="../../ui/workspace.py" line="114"/>
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="120"/>
+        <location filename="../../ui/workspace.py" line="116"/>
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="227"/>
+        <location filename="../../ui/workspace.py" line="223"/>
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="229"/>
+        <location filename="../../ui/workspace.py" line="225"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="234"/>
+        <location filename="../../ui/workspace.py" line="230"/>
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="237"/>
+        <location filename="../../ui/workspace.py" line="233"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="238"/>
+        <location filename="../../ui/workspace.py" line="234"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="239"/>
+        <location filename="../../ui/workspace.py" line="235"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="240"/>
+        <location filename="../../ui/workspace.py" line="236"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="241"/>
+        <location filename="../../ui/workspace.py" line="237"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="242"/>
+        <location filename="../../ui/workspace.py" line="238"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="243"/>
+        <location filename="../../ui/workspace.py" line="239"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="244"/>
+        <location filename="../../ui/workspace.py" line="240"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="246"/>
+        <location filename="../../ui/workspace.py" line="242"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="247"/>
+        <location filename="../../ui/workspace.py" line="243"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="251"/>
+        <location filename="../../ui/workspace.py" line="247"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="253"/>
+        <location filename="../../ui/workspace.py" line="249"/>
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="254"/>
+        <location filename="../../ui/workspace.py" line="250"/>
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="260"/>
+        <location filename="../../ui/workspace.py" line="256"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="267"/>
+        <location filename="../../ui/workspace.py" line="263"/>
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="274"/>
+        <location filename="../../ui/workspace.py" line="270"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="281"/>
+        <location filename="../../ui/workspace.py" line="277"/>
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="286"/>
+        <location filename="../../ui/workspace.py" line="282"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="288"/>
+        <location filename="../../ui/workspace.py" line="284"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="290"/>
+        <location filename="../../ui/workspace.py" line="286"/>
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="292"/>
+        <location filename="../../ui/workspace.py" line="288"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="295"/>
+        <location filename="../../ui/workspace.py" line="291"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="412"/>
+        <location filename="../../ui/workspace.py" line="408"/>
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="444"/>
+        <location filename="../../ui/workspace.py" line="440"/>
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="455"/>
-        <location filename="../../ui/workspace.py" line="515"/>
+        <location filename="../../ui/workspace.py" line="451"/>
+        <location filename="../../ui/workspace.py" line="511"/>
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="471"/>
+        <location filename="../../ui/workspace.py" line="467"/>
         <source>%1: changes saved.</source>
         <translation>%1：修改已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="489"/>
+        <location filename="../../ui/workspace.py" line="485"/>
         <source>Edit case</source>
         <translation>修改事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="532"/>
+        <location filename="../../ui/workspace.py" line="530"/>
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="532"/>
+        <location filename="../../ui/workspace.py" line="530"/>
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="533"/>
+        <location filename="../../ui/workspace.py" line="531"/>
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="533"/>
+        <location filename="../../ui/workspace.py" line="531"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="534"/>
+        <location filename="../../ui/workspace.py" line="532"/>
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="534"/>
+        <location filename="../../ui/workspace.py" line="532"/>
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="535"/>
+        <location filename="../../ui/workspace.py" line="533"/>
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="535"/>
+        <location filename="../../ui/workspace.py" line="533"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="496"/>
-        <location filename="../../ui/workspace.py" line="598"/>
+        <location filename="../../ui/workspace.py" line="492"/>
+        <location filename="../../ui/workspace.py" line="596"/>
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="616"/>
+        <location filename="../../ui/workspace.py" line="614"/>
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="637"/>
+        <location filename="../../ui/workspace.py" line="635"/>
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="644"/>
+        <location filename="../../ui/workspace.py" line="642"/>
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="651"/>
+        <location filename="../../ui/workspace.py" line="649"/>
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="664"/>
+        <location filename="../../ui/workspace.py" line="662"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="665"/>
+        <location filename="../../ui/workspace.py" line="663"/>
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="675"/>
+        <location filename="../../ui/workspace.py" line="673"/>
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>

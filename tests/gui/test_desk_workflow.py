@@ -120,7 +120,7 @@ def test_duty_officer_cannot_close_or_reopen_and_viewer_cannot_act(
     _select(qtbot, officer, case_id)
     ws = officer.workspace
     visible = {a for a, b in ws.details.buttons.items() if b.isVisible()}
-    assert visible == {"triage", "dispatch", "cancel", "note"}
+    assert visible == {"triage", "dispatch", "cancel", "note", "edit"}
     assert not ws.window.actions_by_name["close"].isEnabled()
     assert not ws.window.actions_by_name["reopen"].isEnabled()
     assert not ws.window.menu_admin.menuAction().isVisible()
@@ -162,6 +162,10 @@ def test_edit_menu_entry_shortcuts_and_who_may_edit(
     assert action.shortcut().toString() == "F4"  # the one the menu shows
     _select(qtbot, officer, open_id)
     qtbot.waitUntil(action.isEnabled)
+    # The same from the case's own buttons, for the mouse.
+    qtbot.mouseClick(ws.details.buttons["edit"], Qt.MouseButton.LeftButton)
+    wait_dialog(qtbot, ws, CaseEditDialog).reject()
+    qtbot.waitUntil(lambda: ws.active_dialog is None)
     _select(qtbot, officer, closed_id)
     qtbot.waitUntil(action.isEnabled)
     # Cancelled on another workstation while shown here: the entry goes grey.
@@ -172,6 +176,7 @@ def test_edit_menu_entry_shortcuts_and_who_may_edit(
     finally:
         d.close()
     qtbot.waitUntil(lambda: not action.isEnabled(), timeout=10000)
+    assert not ws.details.buttons["edit"].isVisible()
     # Even reached directly, a cancelled case opens no editor.
     assert run(qtbot, ws.edit_case()) is None
     assert ws.active_dialog is None
