@@ -4,7 +4,10 @@ Wires the live feed to the alarm desk and the alarm desk to the panel and the st
 
 * every page of observations from the feed poller goes to ``AlarmDesk.feed`` (it only queues
   them); the registry from the poller's first load becomes the engine's stations, and the
-  latest readings of that load seed it;
+  latest readings of that load seed it; every round asks the poller whether it is caught up
+  with the data service and since when the service has listened (``AlarmDesk.watch_feed``),
+  so a desk replaying a backlog, or an embedded service still receiving its stations'
+  history, never calls a station silent (issue 4: the start-up flood);
 * a timer evaluates every ``evaluate_every_ms`` and ticks every ``tick_every_ms`` in an executor
   of its own (one thread: rounds never overlap, and an officer's acknowledgement, which goes
   through the workspace's ordered ``DeskCalls``, never waits behind a round);
