@@ -304,7 +304,11 @@ class PetitionIntegration(QObject):
             self._show_dock(True)
 
     def on_changed(self, event: Changed) -> None:
-        if event.topic in (REMINDER_TOPIC, "case") and not self._stopped:
+        if not self._stopped and (
+            event.topic == REMINDER_TOPIC
+            # a case the queue shows as another kind cannot change the petition lists
+            or (event.topic == "case" and self._kind_of(event.entity_id) in (None, "petition"))
+        ):
             self._lists_timer.start()
         if event.topic != "case":
             return
