@@ -175,3 +175,46 @@ def test_reminders_are_read_only_by_someone_logged_in(
         petitions.collect_reminders()
     desk.login("viewer", PASSWORD)
     assert {k for _, k, _ in listed(petitions)} == {"decision", "notice"}
+
+
+def test_an_extension_moves_the_deadline_and_drops_the_old_reminder(
+    db_url: str, desk: Desk, petitions: PetitionDesk, restore_clock: Clock
+) -> None:
+    clock = restore_clock
+    cid = petitions.intake(letter(clock.now), district="tianning").case.id
+    petitions.record_decision(cid, Decision.ACCEPT)
+    view = petitions.record_notice(cid)
+    handling_due = due(view, "handling")
+    clock.now = handling_due - timedelta(days=2)
+    assert [(r.deadline_key, r.days_before) for r in petitions.collect_reminders()] == [
+        ("handling", 3)
+    ]
+    desk.logout()
+    desk.login("leader", PASSWORD)
+    extended = petitions.approve_extension(cid, 10, "需第三方检测")
+    assert due(extended, "handling") > handling_due + timedelta(days=9)
+    other = second_desk(db_url, clock)
+    try:
+        # Reminded for a time that no longer holds: gone on both desks; none is due yet for
+        # the new time, whose own reminders come 3 days and 1 day before it.
+        assert listed(PetitionDesk.open(other)) == [] and listed(petitions) == []
+        assert petitions.collect_reminders() == []
+        clock.now = due(extended, "handling") - timedelta(days=1, hours=1)
+        assert len(PetitionDesk.open(other).collect_reminders()) == 1
+        assert listed(petitions) == [(cid, "handling", 3)]
+    finally:
+        other.close()
+
+
+def test_a_repeat_merged_into_its_master_is_reminded_through_the_master(
+    desk: Desk, petitions: PetitionDesk, restore_clock: Clock
+) -> None:
+    clock = restore_clock
+    master = petitions.intake(letter(clock.now), district="tianning")
+    clock.advance(hours=1)
+    repeat = petitions.intake(letter(clock.now), district="tianning")
+    clock.now = due(master, "decision") - timedelta(days=2)
+    petitions.collect_reminders()
+    assert {c for c, _, _ in listed(petitions)} == {master.case.id, repeat.case.id}
+    petitions.merge(repeat.case.id, master.case.id, "同一工地噪声")
+    assert {c for c, _, _ in listed(petitions)} == {master.case.id}
