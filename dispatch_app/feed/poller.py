@@ -380,6 +380,9 @@ class FeedPoller:
                 pending = None
                 ahead = _next_cursor(body, after)
                 if ahead is not None:
+                    # A backlog: say so before its first page is handed on, so a consumer
+                    # never takes a half-delivered backlog for the service's present.
+                    self._caught_up = False
                     pending = self._submit(partial(self.client.updates_body, ahead, limit))
                 page = await loop.run_in_executor(
                     self._parser, self.client.parse_updates_body, body, after, limit
@@ -391,7 +394,7 @@ class FeedPoller:
                 if not page.more:
                     self._caught_up = True
                     return
-                self._caught_up = False  # a backlog: what we hold is behind the service
+                self._caught_up = False  # (set above already, unless the body was odd)
                 if ahead != page.cursor:  # cannot happen with a validated body; be safe
                     if pending is not None:
                         pending.cancel()
