@@ -32,6 +32,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -225,10 +226,11 @@ class AlarmIntegration(QObject):
                 error=True,
             )
 
-    async def evaluate_now(self) -> Any:
-        """One evaluation round now (tests, and the desk after reconnecting)."""
+    async def evaluate_now(self, now: datetime | None = None) -> Any:
+        """One evaluation round now (tests, and the desk after reconnecting); ``now`` runs it
+        at another time than the alarm desk's clock (a test that skips half an hour)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self.alarm_desk.evaluate)
+        return await loop.run_in_executor(self._executor, self.alarm_desk.evaluate, now)
 
     async def tick_now(self) -> Any:
         loop = asyncio.get_running_loop()

@@ -136,13 +136,7 @@ def test_no_silent_flood_at_start_up_and_a_stopped_station_still_raises(
         cursor = client.health().cursor
         qtbot.waitUntil(lambda: poller.caught_up and poller.cursor >= cursor, timeout=10000)
 
-        async def round_at(when: datetime) -> object:
-            import asyncio
-
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(integration._executor, alarm_desk.evaluate, when)
-
-        run(qtbot, round_at(later))
+        run(qtbot, integration.evaluate_now(later))
         assert silent_keys(alarm_desk) == {f"air-core-silent@{STOPPED}"}
         alarm = alarm_desk.get(f"air-core-silent@{STOPPED}")
         assert alarm.state.active and alarm.value is not None
