@@ -110,14 +110,11 @@ def test_no_silent_flood_at_start_up_and_a_stopped_station_still_raises(
         # The service has listened for seconds: nobody can say yet who is silent.
         assert silent_keys(alarm_desk) == set()
 
-        # The stations' loggers re-send the gap, then send live: an hour of minutes, in time
-        # order, while the desk evaluates as its timer would.
+        # Three loggers re-send their buffers (an hour of minutes, oldest first) and go live;
+        # the desk takes the backlog in and judges again once it has caught up.
         sending = [stations[s] for s in SENDING]
         backlog = [
-            p
-            for m in range(60, 0, -1)
-            for s in sending
-            for p in [packet(s, now - timedelta(minutes=m), 30.0)]
+            packet(s, now - timedelta(minutes=m), 30.0) for m in range(60, 0, -1) for s in sending
         ]
         send(port, backlog)
         cursor = client.health().cursor
