@@ -47,10 +47,13 @@ from ui.i18n import current_language
 from ui.map.markers import text_color_on
 
 SPARK_POINTS = 120
-UPDATE_CHUNK = 60
+UPDATE_CHUNK = 120  # without a re-sort per row, a slice costs little: three per network
 RANK_ROLE = Qt.ItemDataRole.UserRole + 1
 STATION_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
+# The position in the ranking (0 worst), computed in Python once per applied slice: the proxy
+# sorts on it, so equal ranks keep registry order and Qt's sort makes no Python comparisons.
+ORDER_ROLE = Qt.ItemDataRole.UserRole + 4
 COL_RANK, COL_NAME, COL_DISTRICT, COL_LEVEL, COL_DETAIL, COL_SPARK, COL_TIME = range(7)
 DISTRICT_ZH = {
     "liyang": "溧阳",
@@ -81,6 +84,7 @@ class NetworkModel(QAbstractTableModel):
         self.row_of: dict[str, int] = {}
         self.status: dict[str, StationStatus] = {}
         self.sparks: dict[str, deque[float]] = {}
+        self.order: list[int] = []  # per registry row: its position in the ranking
         self.english = current_language() == "en"
 
     def headers(self) -> list[str]:
@@ -100,10 +104,26 @@ class NetworkModel(QAbstractTableModel):
         self.row_of = {s.id: i for i, s in enumerate(self.stations)}
         self.status = {s.id: status_of(s, {}) for s in self.stations}
         self.sparks = {s.id: deque(maxlen=SPARK_POINTS) for s in self.stations}
+        self._rank()
         self.endResetModel()
 
+    def _rank(self) -> None:
+        """Worst first; equal ranks in registry order (a stable sort on the registry rows)."""
+        ranked = sorted(
+            range(len(self.stations)),
+            key=lambda row: -self.status[self.stations[row].id].rank_value,
+        )
+        self.order = [0] * len(ranked)
+        for position, row in enumerate(ranked):
+            self.order[row] = position
+
     def update(self, readings: Mapping[str, Mapping[str, Reading]]) -> list[str]:
-        """New readings per station; changes rows in place. Returns the ids that changed."""
+        """New readings per station; changes rows in place and re-ranks (ORDER_ROLE).
+
+        Returns the ids that changed. The caller re-sorts the proxy once afterwards: a re-sort
+        per row (dynamic sorting) costs a layout change of the view per row, which stalled the
+        wall's event loop for hundreds of milliseconds on a whole-network update.
+        """
         changed_rows = []
         for sid, station_readings in readings.items():
             row = self.row_of.get(sid)
@@ -117,10 +137,11 @@ class NetworkModel(QAbstractTableModel):
             ):
                 self.sparks[sid].append(status.headline_value)
             changed_rows.append(row)
-            # Emitted row by row, right after the row changes: the ranking proxy re-sorts each
-            # row into an otherwise sorted list (with every row changed first, it would insert
-            # into a list that is no longer sorted, and the ranking would come out wrong).
-            self.dataChanged.emit(self.index(row, 0), self.index(row, COL_TIME))
+        if changed_rows:
+            self._rank()
+            self.dataChanged.emit(
+                self.index(min(changed_rows), 0), self.index(max(changed_rows), COL_TIME)
+            )
         return [self.stations[r].id for r in changed_rows]
 
     def seed_spark(self, station_id: str, values: Iterable[float]) -> None:
@@ -153,6 +174,8 @@ class NetworkModel(QAbstractTableModel):
     ) -> Any:
         if not index.isValid():
             return None
+        if role == ORDER_ROLE:  # first: the sort asks for it thousands of times
+            return self.order[index.row()]
         station = self.stations[index.row()]
         status = self.status[station.id]
         col = index.column()
@@ -215,10 +238,13 @@ class RankingProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.kinds: tuple[str, ...] = KIND_GROUPS["air_reported"]
         self.district: str | None = None
-        # Sorted on the rank value by Qt itself (a Python lessThan costs ~20 µs a comparison, and
-        # a full-network update makes thousands); equal ranks keep registry order.
-        self.setSortRole(RANK_ROLE)
-        self.setDynamicSortFilter(True)
+        # Sorted by Qt itself on the position the model computed (a Python lessThan costs ~20 µs
+        # a comparison); not dynamically: the overview re-sorts once per applied slice.
+        self.setSortRole(ORDER_ROLE)
+        self.setDynamicSortFilter(False)
+
+    def resort(self) -> None:
+        self.sort(0, Qt.SortOrder.AscendingOrder)
 
     def set_filter(self, group: str, district: str | None) -> None:
         if group not in KIND_GROUPS:
@@ -286,7 +312,7 @@ class NetworkOverview(QWidget):
         self.model = NetworkModel(self)
         self.proxy = RankingProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.sort(0, Qt.SortOrder.DescendingOrder)
+        self.proxy.resort()
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -360,6 +386,7 @@ class NetworkOverview(QWidget):
 
     def set_stations(self, stations: Iterable[Station]) -> None:
         self.model.set_stations(stations)
+        self.proxy.resort()
         self._update_count()
 
     def update_readings(self, readings: Mapping[str, Mapping[str, Reading]]) -> None:
@@ -372,7 +399,10 @@ class NetworkOverview(QWidget):
         # applied in slices, so no single slice holds the loop for long.
         ids = list(self._pending)[:UPDATE_CHUNK]
         chunk = {sid: self._pending.pop(sid) for sid in ids}
-        self.model.update(chunk)
+        # One re-sort per slice (10–20 ms for the whole network), never one per row: the ranking
+        # shown is always sorted on the values shown.
+        if self.model.update(chunk):
+            self.proxy.resort()
         if self._pending:
             QTimer.singleShot(0, self._apply_pending)
         else:
@@ -421,9 +451,16 @@ class NetworkOverview(QWidget):
         self.station_activated.emit(index.data(STATION_ROLE))
 
     def _update_count(self) -> None:
+        # From the model's own lists: reading each shown row back through the proxy costs a
+        # Python data() call per station.
         shown = self.proxy.rowCount()
+        kinds, district = self.proxy.kinds, self.proxy.district
         without = sum(
-            1 for r in range(shown) if self.proxy.index(r, 0).data(RANK_ROLE) == NO_DATA_RANK
+            1
+            for s in self.model.stations
+            if s.kind in kinds
+            and (district is None or s.district == district)
+            and self.model.status[s.id].rank_value == NO_DATA_RANK
         )
         self.count_label.setText(
             self.tr("%1 stations, %2 without valid data")
