@@ -72,6 +72,9 @@ class _Marker(QGraphicsItem):
         self.selected_mark = False
         self.show_text = True
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        # Painted once into a pixmap and blitted after: a repaint of the map (any marker changed)
+        # otherwise runs every one of the 360 markers' Python paint(). update() renews the cache.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
