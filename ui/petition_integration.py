@@ -24,7 +24,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QMenu,
 from dispatch_app.desk import QueueQuery
 from dispatch_app.desk.errors import CaseConflict
 from dispatch_app.desk.events import Changed
-from dispatch_app.desk.petitions import REMINDER_TOPIC, PetitionDesk, PetitionView
+from dispatch_app.desk.petitions import (
+    REMINDER_TOPIC,
+    PetitionDesk,
+    PetitionView,
+    RaisedReminder,
+)
 from dispatch_app.domain.petitions import PetitionDetail
 from dispatch_app.domain.roles import Permission
 from ui.errors import describe_error
@@ -175,6 +180,9 @@ class PetitionIntegration(QObject):
         self.panel.open_case_requested.connect(self.open_case)
         self.panel.attachment_requested.connect(lambda i: self.spawn(self.open_attachment(i)))
         self.strip.open_case_requested.connect(self.open_case)
+        self.strip.acknowledge_requested.connect(
+            lambda reminder: self.spawn(self.acknowledge(reminder))
+        )
         workspace.queue.current_case_changed.connect(self.on_current_case)
         workspace.events.changed.connect(self.on_changed)
         self._timer = QTimer(self)
@@ -221,6 +229,7 @@ class PetitionIntegration(QObject):
 
     def update_actions(self) -> None:
         can_work = self.desk.can(Permission.WORK_CASES)
+        self.strip.set_can_acknowledge(can_work)
         for name in ("petition_call", "petition_new", "petition_import"):
             self.window.actions_by_name[name].setEnabled(can_work)
         enabled = {a: b.isEnabled() for a, b in self.panel.buttons.items()}
@@ -695,6 +704,14 @@ class PetitionIntegration(QObject):
                 15000,
             )
             QApplication.alert(self.window)
+
+    async def acknowledge(self, reminder: RaisedReminder) -> None:
+        """Acknowledge the reminder for every workstation, then show the lists again (with
+        the name of whoever acknowledged it, this officer or one who was quicker)."""
+        try:
+            await self.calls.call(self.petitions.acknowledge_reminder, reminder)
+        finally:
+            await self.refresh_lists()
 
     def _show_check_failed(self, exc: BaseException) -> None:
         """The database is away: say so on the strip and keep the last lists shown."""

@@ -3,7 +3,9 @@
 Every minute the desk raises the reminders whose time has come (`collect_reminders`, once
 across every desk on the database); the strip lists the reminders still standing
 (`open_reminders`, read from the database, so every workstation lists the same ones, and a
-met deadline or a closed case drops them) and the overdue petitions. Overdue is
+met deadline or a closed case drops them) and the overdue petitions. An officer may
+acknowledge a reminder: every strip then shows who did and when, and keeps listing it, uncoloured,
+while its deadline stands. Overdue is
 shown in red with an icon and a count, here and in the status bar, for as long as it lasts:
 a reminder is a message, an overdue petition is a state that stays on screen until handled.
 """
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +49,7 @@ class OverduePetition:
 
 class ReminderStrip(QFrame):
     open_case_requested = Signal(int)
+    acknowledge_requested = Signal(object)  # the RaisedReminder chosen
 
     def __init__(
         self,
@@ -71,6 +75,13 @@ class ReminderStrip(QFrame):
         for lst in (self.overdue_list, self.reminder_list):
             lst.itemActivated.connect(self._activated)
             lst.itemDoubleClicked.connect(self._activated)
+        self.reminder_list.currentRowChanged.connect(lambda _row: self._update_acknowledge())
+        self.acknowledge_button = QPushButton(self.tr("Acknowledge reminder"), self)
+        self.acknowledge_button.setObjectName("acknowledgeReminder")
+        self.acknowledge_button.setToolTip(
+            self.tr("Mark the selected reminder as seen, with your name, on every workstation")
+        )
+        self.acknowledge_button.clicked.connect(self._acknowledge)
         self.problem = QLabel(self)
         self.problem.setObjectName("reminderProblem")
         self.problem.setProperty("role", "formError")
@@ -83,6 +94,7 @@ class ReminderStrip(QFrame):
         right = QVBoxLayout()
         right.addWidget(QLabel(self.tr("Reminders (3 days, 1 day before a deadline)"), self))
         right.addWidget(self.reminder_list)
+        right.addWidget(self.acknowledge_button)
         lists.addLayout(left, 1)
         lists.addLayout(right, 1)
         layout = QVBoxLayout(self)
@@ -96,6 +108,25 @@ class ReminderStrip(QFrame):
         case_id = item.data(Qt.ItemDataRole.UserRole)
         if case_id is not None:
             self.open_case_requested.emit(int(case_id))
+
+    def selected_reminder(self) -> RaisedReminder | None:
+        row = self.reminder_list.currentRow()
+        shown = self.reminders[:MAX_REMINDERS_SHOWN]
+        return shown[row] if 0 <= row < len(shown) else None
+
+    def set_can_acknowledge(self, allowed: bool) -> None:
+        """Only a role that works cases acknowledges; a viewer sees the acknowledgements."""
+        self.acknowledge_button.setVisible(allowed)
+
+    def _update_acknowledge(self) -> None:
+        chosen = self.selected_reminder()
+        self.acknowledge_button.setEnabled(chosen is not None and chosen.acknowledged_at is None)
+
+    def _acknowledge(self) -> None:
+        chosen = self.selected_reminder()
+        if chosen is not None and chosen.acknowledged_at is None:
+            self.acknowledge_button.setEnabled(False)  # one request per click
+            self.acknowledge_requested.emit(chosen)
 
     def show_problem(self, text: str) -> None:
         """The reminder check failed (database away): say so, keep the last lists."""
@@ -123,9 +154,11 @@ class ReminderStrip(QFrame):
         """Show the standing reminders (`PetitionDesk.open_reminders`: the same list on every
         workstation), most urgent first; returns those this strip had not shown before, so
         the caller can draw the officer's attention to them."""
-        seen = {r.key for r in self.reminders}
-        fresh = [r for r in reminders if r.key not in seen]
+        seen = {(r.key, r.days_before) for r in self.reminders}
+        fresh = [r for r in reminders if (r.key, r.days_before) not in seen]
+        chosen = self.selected_reminder()
         self.reminders = list(reminders)
+        self.reminder_list.blockSignals(True)  # the selection is restored below
         self.reminder_list.clear()
         zh = current_language() == "zh"
         for r in reminders[:MAX_REMINDERS_SHOWN]:
@@ -138,10 +171,15 @@ class ReminderStrip(QFrame):
             )
             if r.unit_id:  # the reminder is for the assigned unit as much as for the desk
                 text += "\n    " + self.tr("Unit: %1").replace("%1", self._unit_name(r.unit_id))
+            if r.acknowledged_at is not None:
+                text += "\n    ✔ " + self.tr("Acknowledged by %1 at %2").replace(
+                    "%1", r.acknowledged_by or ""
+                ).replace("%2", pl.local_time(r.acknowledged_at))
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, r.case_id)
-            item.setForeground(palette().at_risk_fg)
-            item.setBackground(palette().at_risk_bg)
+            if r.acknowledged_at is None:  # still asking for attention
+                item.setForeground(palette().at_risk_fg)
+                item.setBackground(palette().at_risk_bg)
             self.reminder_list.addItem(item)
         hidden = len(reminders) - MAX_REMINDERS_SHOWN
         if hidden > 0:  # never let a long list hide that there is more
@@ -150,6 +188,14 @@ class ReminderStrip(QFrame):
             )
         if not reminders:
             self.reminder_list.addItem(self.tr("No deadline is due within 3 days."))
+        if chosen is not None:
+            keep = next(
+                (i for i, r in enumerate(reminders[:MAX_REMINDERS_SHOWN]) if r.key == chosen.key),
+                -1,
+            )
+            self.reminder_list.setCurrentRow(keep)
+        self.reminder_list.blockSignals(False)
+        self._update_acknowledge()
         self._summarize()
         return fresh
 

@@ -247,6 +247,8 @@ class RaisedReminder:
     days_before: int
     due_at: datetime
     raised_at: datetime | None = None  # when the first desk raised it
+    acknowledged_at: datetime | None = None  # when an officer acknowledged it for everyone
+    acknowledged_by: str | None = None  # that officer's username
 
     @property
     def key(self) -> tuple[int, str, datetime]:
@@ -1584,11 +1586,63 @@ class PetitionDesk:
                 int(row["reminder_days_before"]),
                 due_at,
                 row["reminder_raised_at"],
+                row["reminder_acknowledged_at"],
+                row["reminder_acknowledged_by"],
             )
             held = standing.get(reminder.key)
             if held is None or reminder.days_before < held.days_before:
                 standing[reminder.key] = reminder
         return sorted(standing.values(), key=lambda r: (r.due_at, r.case_id, r.deadline_key))
+
+    def acknowledge_reminder(self, reminder: RaisedReminder) -> list[int]:
+        """Acknowledge a standing reminder for every workstation: its obligation's reminders
+        raised so far are stamped with who and when, audited, and published as
+        ``Changed(REMINDER_TOPIC, case_id, reminder_id, "acknowledge")``. The strips keep
+        listing it (the deadline still stands) with the acknowledgement; a reminder raised
+        later for the same deadline (the 1-day one) comes unacknowledged.
+
+        Returns the reminder ids stamped: none when another officer acknowledged it first
+        (their name stays) or no such reminder was raised.
+        """
+        actor = self._actor(Permission.WORK_CASES)
+        now = self._now()
+        with self.desk.store.write() as conn:
+            ids = petition_records.acknowledge_reminders(
+                conn,
+                reminder.case_id,
+                reminder.deadline_key,
+                reminder.due_at,
+                now,
+                actor.username,
+            )
+            if ids:
+                append_audit(
+                    conn,
+                    now,
+                    actor.username,
+                    "petition.reminder_acknowledge",
+                    "case",
+                    reminder.case_id,
+                    {
+                        "reminder_ids": ids,
+                        "deadline_key": reminder.deadline_key,
+                        "due_at": _iso(reminder.due_at),
+                    },
+                )
+                record_change(
+                    conn,
+                    now,
+                    REMINDER_TOPIC,
+                    reminder.case_id,
+                    ids[-1],
+                    "acknowledge",
+                    self.desk.origin,
+                )
+        if ids:
+            self.desk.events.publish(
+                Changed(REMINDER_TOPIC, reminder.case_id, ids[-1], "acknowledge", local=True)
+            )
+        return ids
 
     def _reminder_deadlines(self, row: Mapping[Any, Any]) -> dict[str, Deadline] | None:
         """The case's deadlines by key, or None when its reminders no longer apply (merged

@@ -1,8 +1,9 @@
 """Tables of the petitions part: merges, follow-up links and raised reminders.
 
 They sit on the desk's one ``metadata`` (same naming convention) and are created by the
-Alembic revision ``petitions_0001``. Merges are never deleted: an unmerge stamps the row, so
-the history of who linked what, when and why stays readable.
+Alembic revisions ``petitions_0001`` and ``petitions_0002`` (reminder acknowledgements).
+Merges are never deleted: an unmerge stamps the row, so the history of who linked what,
+when and why stays readable.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ petition_reminders = Table(
     Column("days_before", Integer, nullable=False),
     Column("due_at", UTCDateTime, nullable=False),
     Column("raised_at", UTCDateTime, nullable=False),
+    # The officer who acknowledged it for everyone, and when (revision petitions_0002).
+    Column("acknowledged_at", UTCDateTime, nullable=True),
+    Column("acknowledged_by", String(64), nullable=True),
 )
 Index(
     "ix_petition_reminders_case_ident",

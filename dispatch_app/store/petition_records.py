@@ -137,12 +137,33 @@ def reminders_of_open_petitions(conn: Connection, statuses: Iterable[str]) -> li
             petition_reminders.c.days_before.label("reminder_days_before"),
             petition_reminders.c.due_at.label("reminder_due_at"),
             petition_reminders.c.raised_at.label("reminder_raised_at"),
+            petition_reminders.c.acknowledged_at.label("reminder_acknowledged_at"),
+            petition_reminders.c.acknowledged_by.label("reminder_acknowledged_by"),
         )
         .join(cases, cases.c.id == petition_reminders.c.case_id)
         .where(cases.c.kind == "petition", cases.c.status.in_(tuple(statuses)))
         .order_by(petition_reminders.c.raised_at.desc(), petition_reminders.c.id.desc())
     )
     return list(conn.execute(stmt).mappings())
+
+
+def acknowledge_reminders(
+    conn: Connection, case_id: int, deadline_key: str, due_at: datetime, at: datetime, by: str
+) -> list[int]:
+    """Stamp the not yet acknowledged reminders of one obligation (its 3-day and 1-day ones
+    raised so far); the ids stamped, none when someone acknowledged them first."""
+    stmt = (
+        update(petition_reminders)
+        .where(
+            petition_reminders.c.case_id == case_id,
+            petition_reminders.c.deadline_key == deadline_key,
+            petition_reminders.c.due_at == due_at,
+            petition_reminders.c.acknowledged_at.is_(None),
+        )
+        .values(acknowledged_at=at, acknowledged_by=by)
+        .returning(petition_reminders.c.id)
+    )
+    return sorted(int(v) for v in conn.execute(stmt).scalars())
 
 
 _CANDIDATE_COLUMNS = (

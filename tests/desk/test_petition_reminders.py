@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from dispatch_app.desk import Desk
-from dispatch_app.desk.errors import AuthError
+from dispatch_app.desk.errors import AuthError, PermissionDenied
 from dispatch_app.desk.events import Changed
 from dispatch_app.desk.petitions import REMINDER_TOPIC, PetitionDesk, PetitionView
 from dispatch_app.domain.petitions import Channel, Decision, PetitionDetail, Petitioner, Subject
+from dispatch_app.store.audit_records import recent_audit
 from tests.desk.conftest import PASSWORD, Clock, second_desk
 
 
@@ -218,3 +219,44 @@ def test_a_repeat_merged_into_its_master_is_reminded_through_the_master(
     assert {c for c, _, _ in listed(petitions)} == {master.case.id, repeat.case.id}
     petitions.merge(repeat.case.id, master.case.id, "同一工地噪声")
     assert {c for c, _, _ in listed(petitions)} == {master.case.id}
+
+
+def test_an_acknowledgement_is_seen_everywhere_with_who_and_when(
+    db_url: str, desk: Desk, petitions: PetitionDesk, restore_clock: Clock
+) -> None:
+    clock = restore_clock
+    view = petitions.intake(letter(clock.now), district="tianning")
+    clock.now = due(view, "decision") - timedelta(days=2)
+    petitions.collect_reminders()
+    decision = next(r for r in petitions.open_reminders() if r.deadline_key == "decision")
+    assert decision.acknowledged_at is None
+    other = second_desk(db_url, clock, "viewer")
+    try:
+        there = PetitionDesk.open(other)
+        with pytest.raises(PermissionDenied):  # a viewer reads, but acknowledges nothing
+            there.acknowledge_reminder(decision)
+        heard: list[Changed] = []
+        desk.events.subscribe(lambda e: heard.append(e) if e.topic == REMINDER_TOPIC else None)
+        clock.advance(minutes=5)
+        desk.logout()
+        desk.login("officer", PASSWORD)
+        ids = petitions.acknowledge_reminder(decision)
+        assert len(ids) == 1 and heard[-1].action == "acknowledge" and heard[-1].local
+        seen = {r.deadline_key: r for r in there.open_reminders()}
+        assert seen["decision"].acknowledged_by == "officer"
+        assert seen["decision"].acknowledged_at == clock.now
+        assert seen["notice"].acknowledged_at is None  # only the one acknowledged
+        # A second acknowledgement (another desk, a double click) changes nothing.
+        assert petitions.acknowledge_reminder(decision) == []
+        with desk.store.read() as conn:
+            entries = [
+                e for e in recent_audit(conn, 20) if e["action"] == "petition.reminder_acknowledge"
+            ]
+        assert len(entries) == 1 and entries[0]["actor"] == "officer"
+        # The 1-day reminder, raised later, asks for attention again.
+        clock.now = due(view, "decision") - timedelta(hours=20)
+        petitions.collect_reminders()
+        seen = {r.deadline_key: r for r in there.open_reminders()}
+        assert seen["decision"].days_before == 1 and seen["decision"].acknowledged_at is None
+    finally:
+        other.close()

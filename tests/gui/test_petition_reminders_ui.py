@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.petitions import PetitionDesk
@@ -92,6 +93,25 @@ def test_both_workstations_show_the_reminder_and_drop_it_when_the_deadlines_are_
     tick = start(b.refresh_reminders())
     qtbot.waitUntil(tick.done, timeout=8000)
     assert sorted(r.deadline_key for r in b.strip.reminders) == keys
+
+    # The officer at A acknowledges the decision reminder: B shows who did, and when.
+    row = [r.deadline_key for r in a.strip.reminders].index("decision")
+    assert not a.strip.acknowledge_button.isEnabled()  # nothing selected yet
+    a.strip.reminder_list.setCurrentRow(row)
+    assert a.strip.acknowledge_button.isEnabled()
+    qtbot.mouseClick(a.strip.acknowledge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: any(r.acknowledged_by == "officer" for r in b.strip.reminders), timeout=8000
+    )
+    acked = next(r for r in b.strip.reminders if r.acknowledged_at is not None)
+    assert acked.deadline_key == "decision"
+    b_row = [r.deadline_key for r in b.strip.reminders].index("decision")
+    assert "officer" in b.strip.reminder_list.item(b_row).text()
+    b.strip.reminder_list.setCurrentRow(b_row)
+    assert not b.strip.acknowledge_button.isEnabled()  # already acknowledged, by A
+    qtbot.waitUntil(lambda: a.strip.selected_reminder() is not None, timeout=8000)
+    assert not a.strip.acknowledge_button.isEnabled()
+    save(b.strip, artifacts_dir / "petition_reminders_acknowledged.png")
 
     # A third desk records the decision and the notice: both strips drop the reminders.
     other = open_desk(db_url)
