@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QWidget
@@ -206,7 +207,9 @@ class Workspace(QObject):
         finally:
             if self.active_dialog is dialog:
                 self.active_dialog = (
-                    previous if previous is not None and previous.isVisible() else None
+                    previous
+                    if previous is not None and shiboken6.isValid(previous) and previous.isVisible()
+                    else None
                 )
             dialog.deleteLater()
 
