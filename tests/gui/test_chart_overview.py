@@ -181,3 +181,35 @@ def test_status_agrees_with_the_exact_hourly_report(registry: tuple[Station, ...
         status = status_of(anjia, readings)
         assert status.label == str(exact.aqi if exact.aqi is not None else exact.computed_aqi)
         assert status.color == exact.level.color if exact.level else True
+
+
+def test_rank_column_numbers_the_rows_as_shown(overview: NetworkOverview) -> None:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui.charts.overview import COL_RANK
+
+    overview.update_readings({"AQ-N-01": _air(150.0), "AQ-N-02": _air(20.0)})
+    overview.gate.flush()
+    delegate = overview.view.itemDelegateForColumn(COL_RANK)
+    for row in (0, 1, 5):
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, overview.proxy.index(row, COL_RANK))
+        assert option.text == str(row + 1)
+        assert overview.row_text(row)[0] == str(row + 1)
+    assert overview.ranked_ids()[0] == "AQ-N-01"
+
+
+def test_equal_ranks_keep_registry_order(
+    qtbot: QtBot, overview: NetworkOverview, registry: tuple[Station, ...]
+) -> None:
+    overview.set_filter("air")
+    air = [s.id for s in registry if s.kind.startswith("air")]
+    # First shuffled by distinct values, then all equal: registry order again, not the last one.
+    first = air[:6]
+    overview.update_readings({sid: _air(20.0 + 40 * i) for i, sid in enumerate(first)})
+    overview.gate.flush()
+    qtbot.waitUntil(lambda: overview.ranked_ids()[:6] == first[::-1], timeout=3000)
+    later = T + timedelta(minutes=1)
+    overview.update_readings({sid: _air(35.0, t=later) for sid in first})
+    overview.gate.flush()
+    qtbot.waitUntil(lambda: overview.ranked_ids() == air, timeout=3000)
