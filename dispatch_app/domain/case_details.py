@@ -12,6 +12,7 @@ Pure functions over plain values: no I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -65,6 +66,34 @@ def masked_case_values(row: Mapping[Any, Any]) -> dict[str, Any]:
         if isinstance(values.get(name), str):
             values[name] = mask_free_text(values[name])
     return values
+
+
+# The free-text fields a generic view shows with numbers masked (see masked_case_values).
+MASKED_TEXT_FIELDS = ("description", "title", "address")
+_MASKED_TOKEN = re.compile(r"[0-9A-Za-z]*\*{3,}[0-9A-Za-z]*")
+
+
+def unmask_text_edits(row: Mapping[Any, Any], edits: Mapping[str, Any]) -> dict[str, Any]:
+    """``edits`` safe to write over ``row`` (the stored case): a masked field sent back exactly
+    as the view showed it keeps the stored text, never the stars.
+
+    Returns the edits with those fields restored, and raises ValueError naming the field when
+    an edited text still carries a masked number of the view: writing it would replace the
+    real number with stars (the officer reveals the number first, or leaves the field as is).
+    """
+    result = dict(edits)
+    shown = masked_case_values(row)
+    for name in MASKED_TEXT_FIELDS:
+        if name not in result or shown.get(name) == row.get(name):
+            continue
+        new = result[name]
+        if new == shown[name]:
+            result[name] = row[name]
+        elif isinstance(new, str) and any(
+            token in new for token in _MASKED_TOKEN.findall(str(shown[name]))
+        ):
+            raise ValueError(name)
+    return result
 
 
 def masked_timeline_values(kind: str, entry: Mapping[Any, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from dispatch_app.desk import Desk
 from dispatch_app.desk.errors import CaseConflict
 from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.cases import CaseKind
+from dispatch_app.domain.errors import ValidationError
 from dispatch_app.domain.petitions import Channel, PetitionDetail, Petitioner, Subject
 from dispatch_app.store import case_records
 from dispatch_app.store.audit_records import recent_audit
@@ -131,3 +132,28 @@ def test_other_kinds_keep_their_numbers(desk: Desk) -> None:
     """An enterprise's duty phone in a violation case is work data, shown as written."""
     case = desk.create_case(draft(CaseKind.VIOLATION, description=f"企业值班电话{PHONE}"))
     assert PHONE in desk.get_case(case.id).description
+
+
+def test_masked_text_sent_back_keeps_the_stored_numbers(
+    desk: Desk, petitions: PetitionDesk, clock: Clock
+) -> None:
+    """An edit form filled from the masked view sends the masked text back: the stored numbers
+    stay (never replaced by stars), and an edit that keeps the stars beside new words is refused
+    by field instead of losing the real number."""
+    case_id = _intake(petitions, clock)
+    shown = desk.get_case(case_id)
+    assert OTHER_PHONE not in shown.description and "****" in shown.description
+
+    edited = desk.edit_case(
+        case_id, shown.version, {"description": shown.description, "priority": "P2"}
+    )
+    with desk.store.read() as conn:
+        stored = case_records.get_case(conn, case_id)
+    assert OTHER_PHONE in stored["description"]  # the real number is still there
+    assert edited.priority.value == "P2"
+
+    with pytest.raises(ValidationError) as refused:
+        desk.edit_case(case_id, edited.version, {"description": shown.description + "；已电话回访"})
+    assert refused.value.field == "description"
+    with desk.store.read() as conn:
+        assert OTHER_PHONE in case_records.get_case(conn, case_id)["description"]
