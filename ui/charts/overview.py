@@ -47,7 +47,7 @@ from ui.i18n import current_language
 from ui.map.markers import text_color_on
 
 SPARK_POINTS = 120
-UPDATE_CHUNK = 120  # without a re-sort per row, a slice costs little: three per network
+UPDATE_CHUNK = 400  # the whole network in one slice: one re-sort and one repaint per update
 RANK_ROLE = Qt.ItemDataRole.UserRole + 1
 STATION_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
