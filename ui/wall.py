@@ -17,10 +17,11 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -37,10 +38,10 @@ from dispatch_app.feed.network_state import Reading, StationsBatch
 from dispatch_app.feed.records import Observation, Station
 from ui.charts.compare import CompareChart
 from ui.charts.outage import SHANGHAI
-from ui.charts.overview import NetworkOverview
-from ui.charts.ranking import status_of
+from ui.charts.overview import SPARK_POINTS, NetworkOverview
+from ui.charts.ranking import headline_parameter, status_of
 from ui.charts.redraw import RedrawGate
-from ui.charts.series import SeriesSource
+from ui.charts.series import SeriesArrays, SeriesSource
 from ui.charts.trend import TrendChart
 from ui.i18n import current_language
 from ui.map.markers import CaseMarker, StationLook
@@ -50,6 +51,7 @@ from ui.wall_indicators import IndicatorResult, compute_indicators
 log = logging.getLogger(__name__)
 RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
 INDICATOR_REFRESH_MS = 60 * 60 * 1000
+SPARK_HISTORY = timedelta(hours=6)  # raw values fetched once at start for the sparklines
 MAP_CHUNK = 80  # daily averages change slowly: hourly is plenty
 STATUS_COLORS = {
     "good": "#00b050",
@@ -152,6 +154,7 @@ class IndicatorStrip(QWidget):
 class _IndicatorRunner(QObject):
     done = Signal(object)  # IndicatorResult
     failed = Signal(str)
+    spark = Signal(str, object)  # station id, SeriesArrays of its headline parameter
 
 
 class MonitoringWall(QWidget):
@@ -225,6 +228,11 @@ class MonitoringWall(QWidget):
         self._indicator_timer.setInterval(indicator_refresh_ms)
         self._indicator_timer.timeout.connect(self.refresh_indicators)
         self._indicator_timer.start()
+        # Sparkline history: fetched once, on a worker of its own (the indicators' worker may be
+        # busy for minutes), as soon as the registry is known.
+        self._spark_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparklines")
+        self._spark_job: Future[None] | None = None
+        self._runner.spark.connect(self._seed_spark)
 
     # --- network ---------------------------------------------------------------------------
 
@@ -236,6 +244,47 @@ class MonitoringWall(QWidget):
         self.map.set_stations(registry)
         if changed:
             self.refresh_indicators()
+        if self._spark_job is None and self.stations:
+            self.seed_sparklines()
+
+    def seed_sparklines(self) -> None:
+        """Fetch the last hours of each station's headline parameter on a worker thread and
+        put them on the overview's sparklines ahead of the live values. Once per wall: later
+        values come from the live feed. A station that fails is left with its live values only.
+        """
+        stations, source = list(self.stations.values()), self._source
+        end = self._clock()
+        start = end - SPARK_HISTORY
+
+        def job() -> None:
+            for station in stations:
+                if self._stopping.is_set():
+                    return
+                try:
+                    series = source.fetch_series(
+                        station.id, headline_parameter(station), start, end, "raw"
+                    )
+                except Exception as exc:  # one station's history is not worth stopping for
+                    log.warning("sparkline history of %s: %s", station.id, exc)
+                    continue
+                self._runner.spark.emit(station.id, series)
+
+        self._spark_job = self._spark_pool.submit(job)
+
+    def sparklines_busy(self) -> bool:
+        return self._spark_job is not None and not self._spark_job.done()
+
+    def _seed_spark(self, station_id: str, series: SeriesArrays) -> None:
+        # Valid values only (flag N), and only before the first live value already shown.
+        keep = series.normal & np.isfinite(series.values)
+        first_live = self.overview.model.first_live.get(station_id)
+        if first_live is not None:
+            keep &= series.times < first_live.timestamp()
+        times = series.times[keep]
+        until = datetime.fromtimestamp(float(times[-1]), UTC) if len(times) else None
+        self.overview.model.seed_spark(
+            station_id, series.values[keep][-SPARK_POINTS:].tolist(), until
+        )
 
     def apply_batch(self, batch: StationsBatch) -> None:
         """A coalesced batch from the poller (or any source of latest readings)."""
@@ -369,6 +418,7 @@ class MonitoringWall(QWidget):
         self._stopping.set()
         self._indicator_timer.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._spark_pool.shutdown(wait=False, cancel_futures=True)
         self.trend.loader.shutdown()
         self.compare.loader.shutdown()
 

@@ -213,3 +213,16 @@ def test_equal_ranks_keep_registry_order(
     overview.update_readings({sid: _air(35.0, t=later) for sid in first})
     overview.gate.flush()
     qtbot.waitUntil(lambda: overview.ranked_ids() == air, timeout=3000)
+
+
+def test_seeded_history_and_live_value_at_the_same_time_drawn_once(
+    overview: NetworkOverview,
+) -> None:
+    # History arrives first and ends at T; the live reading at T then stands for that point.
+    overview.model.seed_spark("AQ-N-01", [10.0, 20.0, 30.0], until=T)
+    overview.update_readings({"AQ-N-01": _air(44.0, t=T)})
+    overview.gate.flush()
+    assert list(overview.model.sparks["AQ-N-01"]) == [10.0, 20.0, 44.0]
+    overview.update_readings({"AQ-N-01": _air(50.0, t=T + timedelta(minutes=1))})
+    overview.gate.flush()
+    assert list(overview.model.sparks["AQ-N-01"]) == [10.0, 20.0, 44.0, 50.0]

@@ -382,3 +382,21 @@ def test_the_wall_speaks_chinese_with_its_translation(
         i18n._STATE.clear()
         i18n._STATE.update(saved_state)
         QLocale.setDefault(saved_locale)
+
+
+def test_sparklines_start_with_recent_history(
+    wall: MonitoringWall, qtbot: QtBot, registry: tuple[Station, ...]
+) -> None:
+    # The fixture's source holds a day of minute PM2.5 for the first 12 stations, ending at NOW;
+    # the live batch carries a reading at NOW: drawn once, with the live value, whichever of
+    # the history and the live value reached the overview first.
+    qtbot.waitUntil(lambda: not wall.sparklines_busy(), timeout=10000)
+    with_history = registry[0]
+    spark = list(wall.overview.model.sparks[with_history.id])
+    t = NOW.timestamp() - np.arange(24 * 60)[::-1] * 60.0
+    history = 30 + 10 * np.sin(np.arange(len(t)) / 100)
+    live = wall.overview.model.status[with_history.id].headline_value
+    assert spark == [*history[:-1][-119:].tolist(), live]
+    # A station the source has nothing for keeps its live value alone.
+    without = registry[-1]
+    assert len(wall.overview.model.sparks[without.id]) == 1

@@ -84,6 +84,10 @@ class NetworkModel(QAbstractTableModel):
         self.row_of: dict[str, int] = {}
         self.status: dict[str, StationStatus] = {}
         self.sparks: dict[str, deque[float]] = {}
+        # The time of each station's first live value on its sparkline: history seeded later
+        # is cut there, so no point is drawn twice.
+        self.first_live: dict[str, datetime] = {}
+        self.seeded_until: dict[str, datetime] = {}  # time of each seeded history's last value
         self.order: list[int] = []  # per registry row: its position in the ranking
         self.english = current_language() == "en"
 
@@ -104,6 +108,8 @@ class NetworkModel(QAbstractTableModel):
         self.row_of = {s.id: i for i, s in enumerate(self.stations)}
         self.status = {s.id: status_of(s, {}) for s in self.stations}
         self.sparks = {s.id: deque(maxlen=SPARK_POINTS) for s in self.stations}
+        self.first_live = {}
+        self.seeded_until = {}
         self._rank()
         self.endResetModel()
 
@@ -135,7 +141,15 @@ class NetworkModel(QAbstractTableModel):
             if status.headline_value is not None and (
                 old is None or old.time != status.time or not self.sparks[sid]
             ):
-                self.sparks[sid].append(status.headline_value)
+                seeded = self.seeded_until.get(sid)
+                if seeded is not None and status.time is not None and status.time <= seeded:
+                    # History reached this time already: the live value stands for that point.
+                    if status.time == seeded and self.sparks[sid]:
+                        self.sparks[sid][-1] = status.headline_value
+                else:
+                    self.sparks[sid].append(status.headline_value)
+                if status.time is not None:
+                    self.first_live.setdefault(sid, status.time)
             changed_rows.append(row)
         if changed_rows:
             self._rank()
@@ -144,11 +158,17 @@ class NetworkModel(QAbstractTableModel):
             )
         return [self.stations[r].id for r in changed_rows]
 
-    def seed_spark(self, station_id: str, values: Iterable[float]) -> None:
-        """History for a sparkline (e.g. the last 24 hourly means) before live values arrive."""
+    def seed_spark(
+        self, station_id: str, values: Iterable[float], until: datetime | None = None
+    ) -> None:
+        """History for a sparkline, put before the live values already shown. `until`, the
+        time of the last history value, keeps a live value at or before it from being drawn
+        a second time."""
         spark = self.sparks.get(station_id)
         if spark is None:
             return
+        if until is not None:
+            self.seeded_until[station_id] = until
         live = list(spark)
         spark.clear()
         spark.extend(v for v in values if v == v)
