@@ -89,6 +89,7 @@ class NetworkModel(QAbstractTableModel):
         self.first_live: dict[str, datetime] = {}
         self.seeded_until: dict[str, datetime] = {}  # time of each seeded history's last value
         self.order: list[int] = []  # per registry row: its position in the ranking
+        self.order_changed = False  # by the last update()
         self.english = current_language() == "en"
 
     def headers(self) -> list[str]:
@@ -113,15 +114,19 @@ class NetworkModel(QAbstractTableModel):
         self._rank()
         self.endResetModel()
 
-    def _rank(self) -> None:
-        """Worst first; equal ranks in registry order (a stable sort on the registry rows)."""
+    def _rank(self) -> bool:
+        """Worst first; equal ranks in registry order (a stable sort on the registry rows).
+        Returns whether the order changed (the proxy re-sorts only then)."""
         ranked = sorted(
             range(len(self.stations)),
             key=lambda row: -self.status[self.stations[row].id].rank_value,
         )
-        self.order = [0] * len(ranked)
+        order = [0] * len(ranked)
         for position, row in enumerate(ranked):
-            self.order[row] = position
+            order[row] = position
+        changed = order != self.order
+        self.order = order
+        return changed
 
     def update(self, readings: Mapping[str, Mapping[str, Reading]]) -> list[str]:
         """New readings per station; changes rows in place and re-ranks (ORDER_ROLE).
@@ -151,8 +156,9 @@ class NetworkModel(QAbstractTableModel):
                 if status.time is not None:
                     self.first_live.setdefault(sid, status.time)
             changed_rows.append(row)
+        self.order_changed = False
         if changed_rows:
-            self._rank()
+            self.order_changed = self._rank()
             self.dataChanged.emit(
                 self.index(min(changed_rows), 0), self.index(max(changed_rows), COL_TIME)
             )
@@ -442,7 +448,7 @@ class NetworkOverview(QWidget):
         chunk = {sid: self._pending.pop(sid) for sid in ids}
         # One re-sort per slice (10–20 ms for the whole network), never one per row: the ranking
         # shown is always sorted on the values shown.
-        if self.model.update(chunk):
+        if self.model.update(chunk) and self.model.order_changed:
             self.proxy.resort()
         if self._pending:
             QTimer.singleShot(0, self._apply_pending)
