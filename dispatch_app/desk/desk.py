@@ -908,7 +908,7 @@ class Desk:
             if expected_version != row["version"]:
                 self._raise_conflict(conn, case_id, expected_version, changes)
             current = CaseView.from_row(row)
-            edits = self._keep_foreign_details(row, _unmasked_edits(row, changes))
+            edits = self._keep_foreign_details(row, unmask_text_edits(row, changes))
             draft = CaseDraft(
                 kind=current.kind,
                 title=current.title,
@@ -1206,22 +1206,6 @@ def _foreign_key_error(key: str) -> ValidationError:
         "请使用该模块的操作",
         owner=owner,
     )
-
-
-def _unmasked_edits(row: Mapping[Any, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """A petition's masked text sent back unchanged keeps the stored numbers; an edit that
-    still carries masked numbers is refused by field rather than overwriting them."""
-    try:
-        return unmask_text_edits(row, changes)
-    except ValueError as exc:
-        field = str(exc)
-        raise ValidationError(
-            field,
-            "error.masked_text_edited",
-            f"{field} shows masked phone or ID numbers: reveal them before editing this field,"
-            " or leave it unchanged",
-            f"“{field}”含有被遮蔽的电话或证件号码：请先查看完整号码再修改，或保持不变",
-        ) from exc
 
 
 def _level_elsewhere() -> ValidationError:

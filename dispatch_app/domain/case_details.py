@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from dispatch_app.domain.errors import ValidationError
 from dispatch_app.domain.masking import mask_free_text, mask_id_number, mask_phone
 from dispatch_app.domain.petitions import DETAILS_KEY as PETITION_KEY
 
@@ -77,8 +78,8 @@ def unmask_text_edits(row: Mapping[Any, Any], edits: Mapping[str, Any]) -> dict[
     """``edits`` safe to write over ``row`` (the stored case): a masked field sent back exactly
     as the view showed it keeps the stored text, never the stars.
 
-    Returns the edits with those fields restored, and raises ValueError naming the field when
-    an edited text still carries a masked number of the view: writing it would replace the
+    Returns the edits with those fields restored, and raises ValidationError naming the field
+    when an edited text still carries a masked number of the view: writing it would replace the
     real number with stars (the officer reveals the number first, or leaves the field as is).
     """
     result = dict(edits)
@@ -92,7 +93,13 @@ def unmask_text_edits(row: Mapping[Any, Any], edits: Mapping[str, Any]) -> dict[
         elif isinstance(new, str) and any(
             token in new for token in _MASKED_TOKEN.findall(str(shown[name]))
         ):
-            raise ValueError(name)
+            raise ValidationError(
+                name,
+                "error.masked_text_edited",
+                f"{name} shows masked phone or ID numbers: reveal them before editing this field,"
+                " or leave it unchanged",
+                f"“{name}”含有被遮蔽的电话或证件号码：请先查看完整号码再修改，或保持不变",
+            )
     return result
 
 
