@@ -19,15 +19,16 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFont, QPen
 from PySide6.QtWidgets import QWidget
 
+from ui.charts.reference_layer import ReferenceLayer
 from ui.charts.references import References
 from ui.charts.series import SeriesArrays, curve_arrays
+from ui.charts.time_axis import ShanghaiTimeAxis
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-SHANGHAI_UTC_OFFSET_S = -8 * 3600  # pyqtgraph's convention: seconds *west* of UTC
 
 # Eight series colors that stay apart on the dark theme and for common color-vision deficiencies
 # (Okabe–Ito, with white for the first series); the legend names each. Lines are solid: Qt's dash
@@ -66,7 +67,7 @@ class Trace:
 
 class SeriesPlot(pg.PlotWidget):
     def __init__(self, parent: QWidget | None = None, *, legend: bool = True) -> None:
-        axis = pg.DateAxisItem(orientation="bottom", utcOffset=SHANGHAI_UTC_OFFSET_S)
+        axis = ShanghaiTimeAxis(orientation="bottom")
         super().__init__(parent, axisItems={"bottom": axis}, background=(16, 20, 26))
         self.plot_item: pg.PlotItem = self.getPlotItem()
         # No grid: pyqtgraph draws it through the whole plot with alpha, which costs 15–20 ms a
@@ -90,23 +91,21 @@ class SeriesPlot(pg.PlotWidget):
             self.legend = self.plot_item.addLegend(offset=(10, 10), labelTextSize="11pt")
             self.legend.setBrush(pg.mkBrush(0, 0, 0, 160))
         self.traces: dict[str, Trace] = {}
-        self._bands: list[pg.LinearRegionItem] = []
-        self._band_labels: list[pg.TextItem] = []
-        self._lines: list[pg.InfiniteLine] = []
         self.references = References()
+        self._reference_layer = ReferenceLayer()
+        self._reference_layer.setZValue(-100)
+        self.plot_item.addItem(self._reference_layer, ignoreBounds=True)
         self.level_text: LevelText | None = None
         self.english = False
+        # The value axis is fitted to the data when it changes, never per frame: pyqtgraph's
+        # auto-range re-measures every item's bounds on each pan or zoom. An owner that sets the
+        # value range itself (or links it to another plot) turns the fitting off.
+        self.plot_item.enableAutoRange(y=False)
+        self.fit_values_on_data = True
 
-        self._vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(200, 200, 200, 150))
-        self._hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(200, 200, 200, 150))
-        self._tip = pg.TextItem(
-            "", anchor=(0, 1), color=(255, 255, 255), fill=pg.mkBrush(0, 0, 0, 210)
-        )
-        self._tip.setFont(big)
-        for item in (self._vline, self._hline, self._tip):
-            item.setZValue(1000)
-            item.hide()
-            self.plot_item.addItem(item, ignoreBounds=True)
+        # The crosshair is made on first use: hidden items still follow every frame's transform.
+        self._crosshair: tuple[pg.InfiniteLine, pg.InfiniteLine, pg.TextItem] | None = None
+        self._tip_font = big
         self.tooltip_text = ""
         self._mouse_proxy = pg.SignalProxy(
             self.scene().sigMouseMoved, rateLimit=30, slot=self._mouse_moved
@@ -153,7 +152,23 @@ class SeriesPlot(pg.PlotWidget):
                     self.legend.removeItem(trace.curve)
                     self.legend.addItem(trace.curve, name)
         self._draw(trace)
+        if self.fit_values_on_data:
+            self._fit_all_values()
         return trace
+
+    def _fit_all_values(self) -> None:
+        """Value range over all the data held (what pyqtgraph's auto-range showed), once."""
+        lows, highs = [], []
+        for trace in self.traces.values():
+            values = trace.series.values  # the line and the flagged markers alike
+            values = values[np.isfinite(values)]
+            if len(values):
+                lows.append(float(values.min()))
+                highs.append(float(values.max()))
+        if highs:
+            low, high = min(lows), max(highs)
+            span = high - low or abs(high) or 1.0
+            self.plot_item.setYRange(low - 0.02 * span, high + 0.02 * span, padding=0)
 
     def _draw(self, trace: Trace) -> None:
         x, y = curve_arrays(trace.series)
@@ -175,78 +190,22 @@ class SeriesPlot(pg.PlotWidget):
     # --- reference bands and lines -------------------------------------------------------------
 
     def set_references(self, refs: References) -> None:
-        """AQI bands and limit lines; items are reused, extra ones hidden."""
+        """AQI bands and limit lines, all drawn by the one reference layer."""
         if refs == self.references:
             return
         self.references = refs
-        while len(self._bands) < len(refs.bands):
-            region = pg.LinearRegionItem(
-                orientation="horizontal", movable=False, pen=pg.mkPen(None)
-            )
-            region.setZValue(-100)
-            label = pg.TextItem("", anchor=(1, 1))
-            label.setZValue(-90)
-            self.plot_item.addItem(region, ignoreBounds=True)
-            self.plot_item.addItem(label, ignoreBounds=True)
-            self._bands.append(region)
-            self._band_labels.append(label)
-        for i, region in enumerate(self._bands):
-            label = self._band_labels[i]
-            if i >= len(refs.bands):
-                region.hide()
-                label.hide()
-                continue
-            band = refs.bands[i]
-            # The open top band is drawn to a value far above any plausible reading.
-            high = band.high if band.high is not None else band.low * 10 + 1000
-            region.setRegion((band.low, high))
-            region.setBrush(pg.mkBrush(*band.color, 38))
-            region.show()
-            label.setText(band.label_en if self.english else band.label)
-            label.setColor(QColor(*band.color))
-            label.setPos(0, band.low)
-            label.show()
-        while len(self._lines) < len(refs.lines):
-            line = pg.InfiniteLine(angle=0, movable=False)
-            line.setZValue(-50)
-            self.plot_item.addItem(line, ignoreBounds=True)
-            self._lines.append(line)
-        for i, line in enumerate(self._lines):
-            if i >= len(refs.lines):
-                line.hide()
-                line.label = None
-                continue
-            ref = refs.lines[i]
-            color = (255, 80, 80) if ref.emphasis else (180, 190, 200)
-            line.setPen(
-                pg.mkPen(color=color, width=2 if ref.emphasis else 1, style=Qt.PenStyle.DashLine)
-            )
-            line.setPos(ref.value)
-            if getattr(line, "label", None) is None:
-                line.label = pg.InfLineLabel(line, position=0.4, anchors=[(0, 1), (0, 1)])
-            line.label.setFormat(
-                f"{ref.label_en if self.english and ref.label_en else ref.label}  {ref.value:g}"
-            )
-            line.label.setColor(QColor(*color))
-            line.show()
-        self._place_band_labels()
-
-    def _place_band_labels(self) -> None:
-        (_x0, x1), _ = self.plot_item.viewRange()
-        for label in self._band_labels:
-            label.setPos(x1, label.pos().y())
+        self._reference_layer.set_references(refs, english=self.english)
 
     def band_regions(self) -> list[tuple[float, float]]:
-        return [r.getRegion() for r in self._bands if r.isVisible()]
+        return self._reference_layer.band_regions()
 
     def line_values(self) -> list[float]:
-        return [float(line.value()) for line in self._lines if line.isVisible()]
+        return self._reference_layer.line_values()
 
     # --- range ------------------------------------------------------------------------------
 
     def set_time_range(self, start: datetime, end: datetime) -> None:
         self.plot_item.setXRange(start.timestamp(), end.timestamp(), padding=0)
-        self._place_band_labels()
 
     def time_range(self) -> tuple[float, float]:
         (x0, x1), _ = self.plot_item.viewRange()
@@ -271,10 +230,10 @@ class SeriesPlot(pg.PlotWidget):
         return low, high
 
     def set_value_range(self, low: float, high: float) -> None:
+        self.fit_values_on_data = False
         low = min(low, 0.0)  # concentrations read against zero
         span = high - low or abs(high) or 1.0
         self.plot_item.setYRange(low, high + 0.08 * span, padding=0)
-        self._place_band_labels()
 
     def fit_values(self) -> None:
         extent = self.value_extent()
@@ -315,18 +274,34 @@ class SeriesPlot(pg.PlotWidget):
             else:
                 text = f"{trace.name}  —  [{flag}]"
             lines.append(f"{when}  {text}")
-        self._vline.setPos(x)
-        self._hline.setPos(y)
+        vline, hline, tip = self._crosshair_items()
+        vline.setPos(x)
+        hline.setPos(y)
         self.tooltip_text = "\n".join(lines)
-        self._tip.setText(self.tooltip_text)
-        self._tip.setPos(x, y)
-        for item in (self._vline, self._hline, self._tip):
+        tip.setText(self.tooltip_text)
+        tip.setPos(x, y)
+        for item in (vline, hline, tip):
             item.setVisible(bool(lines))
         return self.tooltip_text
 
+    def _crosshair_items(self) -> tuple[pg.InfiniteLine, pg.InfiniteLine, pg.TextItem]:
+        if self._crosshair is None:
+            vline = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(200, 200, 200, 150))
+            hline = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(200, 200, 200, 150))
+            tip = pg.TextItem(
+                "", anchor=(0, 1), color=(255, 255, 255), fill=pg.mkBrush(0, 0, 0, 210)
+            )
+            tip.setFont(self._tip_font)
+            for item in (vline, hline, tip):
+                item.setZValue(1000)
+                self.plot_item.addItem(item, ignoreBounds=True)
+            self._crosshair = (vline, hline, tip)
+        return self._crosshair
+
     def hide_crosshair(self) -> None:
-        for item in (self._vline, self._hline, self._tip):
-            item.hide()
+        if self._crosshair is not None:
+            for item in self._crosshair:
+                item.hide()
         self.tooltip_text = ""
 
     # --- what is drawn (tests, export) ---------------------------------------------------------
