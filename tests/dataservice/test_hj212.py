@@ -19,6 +19,7 @@ from dispatch_app.dataservice.hj212 import (
     encode,
     frame,
     parse,
+    parse_data_segment,
 )
 
 EXAMPLE = (
@@ -189,6 +190,45 @@ def test_malformed_packets_name_their_fault(data: bytes, fault: str) -> None:
 )
 def test_bad_fields_and_cp(segment: str, fault: str) -> None:
     assert fault_of(frame(segment)) == fault
+
+
+def _outcome(segment: str) -> tuple[object, ...]:
+    try:
+        p = parse_data_segment(segment)  # a str: non-ASCII digits reach the header checks
+    except Hj212Error as exc:
+        return ("fault", str(exc))
+    return (p.qn, p.st, p.cn, p.pw, p.mn, p.flag, p.pnum, p.pno, p.cp)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=123456", f"MN={MN}", "Flag=5"],
+        ["QN=20261128140000123", "ST=2", "CN=2011", "PW=", "MN=M", "Flag=0"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1,2", "MN=A&B", "Flag=255"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1", "MN=X", "Flag=999"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1", "MN=X", "Flag=6"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1", "MN=X", "Flag=7"],
+        ["QN=2026112814000012", "ST=22", "CN=2051", "PW=1", "MN=X", "Flag=4"],
+        ["QN=20261128140000123", "ST=223", "CN=2051", "PW=1", "MN=X", "Flag=4"],
+        ["QN=20261128140000123", "ST=22", "CN=205", "PW=1", "MN=X", "Flag=4"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1234567", "MN=X", "Flag=4"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1", "MN=" + "M" * 25, "Flag=4"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1", "MN=", "Flag=4"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1", "MN=X=Y", "Flag=4"],
+        ["QN=20261128140000123", "ST=22", "CN=2051", "PW=1", "MN=X", "Flag=1000"],
+        ["QN=2026112814000012\u0663", "ST=22", "CN=2051", "PW=1", "MN=X", "Flag=4"],
+    ],
+)
+def test_header_in_the_standards_order_reads_as_in_any_order(fields: list[str]) -> None:
+    """The standard's field order has a fast path; the same fields in another order take the
+    general one. Both give the same packet, or the same fault with the same message."""
+    cp = "CP=&&DataTime=20261128140000;a34004-Avg=1.0,a34004-Flag=N&&"
+    standard = _outcome(";".join([*fields, cp]))
+    shuffled = _outcome(";".join([*fields[1:], fields[0], cp]))
+    assert standard == shuffled
+    if fields[-1] == "Flag=5":
+        assert standard[0] == "20261128140000123" and standard[5] == 5
 
 
 def test_non_ascii_data_segment_is_a_field_fault() -> None:
