@@ -239,6 +239,8 @@ class AlarmIntegration(QObject):
     # ------------------------------------------------------------------ updates
 
     def _on_update(self, update: AlarmUpdate) -> None:
+        if update.removed:  # a removed drill's alarms: show what remains
+            self.panel.show_alarms(self.alarm_desk.alarms())
         if update.alarms:
             self.panel.apply(update.alarms)
         for announcement in update.announcements:

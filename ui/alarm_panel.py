@@ -201,6 +201,8 @@ class AlarmModel(QAbstractTableModel):
 
     def marks(self, alarm: Alarm) -> str:
         parts = []
+        if alarm.exercise:  # a drill's: besides 【演练】 in its text, where marks are read
+            parts.append("[" + QCoreApplication.translate("AlarmPanel", "exercise") + "]")
         if alarm.chattering:
             parts.append("[" + QCoreApplication.translate("AlarmPanel", "chattering") + "]")
         if alarm.stale:

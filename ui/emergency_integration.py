@@ -448,7 +448,11 @@ class EmergencyIntegration(QObject):
     # ---- drills ------------------------------------------------------------------------
     def drills_desk(self) -> DrillDesk:
         if self.drills is None:
-            self.drills = DrillDesk(self.emergencies)
+            # The drill's alarms go on the window's alarm panel, marked exercise.
+            alarms = getattr(self.workspace, "alarms", None)
+            self.drills = DrillDesk(
+                self.emergencies, alarms=alarms.alarm_desk if alarms is not None else None
+            )
         return self.drills
 
     async def start_drill_dialog(self) -> None:

@@ -31,7 +31,7 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -112,6 +112,22 @@ class FeedWatch:
     listening_since: datetime | None = None
 
 
+@dataclass
+class _Exercise:
+    """A drill judged beside the real network: its own engine on the drill's stations, fed
+    from the drill's data service and evaluated on the drill data's clock."""
+
+    tag: str
+    engine: AlarmEngine
+    places: dict[str, StationPlace]
+    pending: deque[tuple[Any, ...]] = field(default_factory=deque)
+    latest: datetime | None = None
+
+
+EXERCISE_PREFIX_ZH = "【演练】"
+EXERCISE_PREFIX_EN = "[EXERCISE] "
+
+
 @dataclass(frozen=True)
 class StationPlace:
     """What an alarm and its case need to know of a station: name and where it is."""
@@ -176,6 +192,7 @@ class AlarmUpdate:
     announcements: tuple[Announcement, ...] = ()
     rules_changed: bool = False
     local: bool = True
+    removed: tuple[str, ...] = ()  # keys of alarms that no longer exist (a removed drill's)
 
 
 @dataclass(frozen=True)
@@ -318,6 +335,7 @@ class AlarmDesk:
         self._unsubscribe: Callable[[], None] | None = None
         self._latest_data: datetime | None = None
         self._feed_watch: Callable[[], FeedWatch] | None = None
+        self._exercise: _Exercise | None = None
         self.rejected_observations = 0
         self.rejected_stations: tuple[str, ...] = ()
 
@@ -411,7 +429,7 @@ class AlarmDesk:
             active = [
                 (a.rule_id, a.station_id)
                 for a in self._alarms.values()
-                if a.state.active and a.station_id in places
+                if a.state.active and a.station_id in places and not a.exercise
             ]
             rule_ids = {r.id for r in self._rules.rules}
             infos = [p.info() for p in places.values()]
@@ -428,7 +446,10 @@ class AlarmDesk:
         return dict(self._stations)
 
     def station(self, station_id: str) -> StationPlace | None:
-        return self._stations.get(station_id)
+        place = self._stations.get(station_id)
+        if place is None and self._exercise is not None:
+            place = self._exercise.places.get(station_id)
+        return place
 
     def feed(self, observations: Iterable[Any]) -> None:
         """Queue observations for the next evaluation: feed ``Observation`` records
@@ -599,6 +620,8 @@ class AlarmDesk:
                 with self.desk.store.read() as conn:
                     row = alarm_records.alarm_row_by_id(conn, event.entity_id)
                 if row is None:
+                    if event.action == "delete":  # a removed drill's alarm
+                        self._forget_id(event.entity_id)
                     return
                 self._remote.append(row)
                 # The change feed's thread also carries case events to the UI: never wait
@@ -612,6 +635,15 @@ class AlarmDesk:
                 self._reload_rules_from_store()
         except StoreError as exc:
             log.warning("could not follow a remote alarm change: %s", exc)
+
+    def _forget_id(self, alarm_id: int) -> None:
+        with self._cache:
+            keys = [k for k, i in self._ids.items() if i == alarm_id]
+            for key in keys:
+                self._alarms.pop(key, None)
+                del self._ids[key]
+        if keys:
+            self._notify(AlarmUpdate(local=False, removed=tuple(keys)))
 
     def _take_remote(self) -> None:
         """Other workstations' alarm rows into the cache (under ``_lock``), newer versions
@@ -645,7 +677,7 @@ class AlarmDesk:
         the next round, latched like any other clearing, so nobody misses that they went."""
         kept = {r.id for r in rules.rules if r.enabled}
         for alarm in self._alarms.values():
-            if alarm.state.active and alarm.rule_id not in kept:
+            if alarm.state.active and alarm.rule_id not in kept and not alarm.exercise:
                 self._retry[alarm.key] = AlarmCondition(
                     rule_id=alarm.rule_id,
                     station_id=alarm.station_id,
@@ -663,6 +695,8 @@ class AlarmDesk:
         self._rules_text = text
         if self._engine is not None:
             self._engine.set_rules(rules)
+        if self._exercise is not None:
+            self._exercise.engine.set_rules(rules)
 
     # ------------------------------------------------------------------ evaluation
 
@@ -704,6 +738,129 @@ class AlarmDesk:
             result.opened_cases,
             rejected,
         )
+
+    # ------------------------------------------------------------------ drills
+
+    def start_exercise(self, tag: str, stations: Iterable[Any]) -> None:
+        """Judge a drill's data apart from the real network: a second engine on the drill's
+        stations (feed ``Station`` records or registry entries) whose alarms carry ``tag``:
+        their own keys, 【演练】 in their messages and in their cases' titles, on the same
+        panel as the real alarms. One drill at a time; ``end_exercise`` stops it."""
+        if not tag or "/" in tag:
+            raise ValueError(f"exercise tag must be non-empty without '/': {tag!r}")
+        places = {p.id: p for p in (StationPlace.of(e) for e in stations)}
+        with self._lock:
+            if self._exercise is not None:
+                raise ValueError(f"drill {self._exercise.tag} is being judged already")
+            engine = AlarmEngine(self._rules, [p.info() for p in places.values()])
+            self._exercise = _Exercise(tag, engine, places)
+
+    @property
+    def exercise(self) -> str | None:
+        """The tag of the drill being judged, if any."""
+        current = self._exercise
+        return current.tag if current is not None else None
+
+    def feed_exercise(self, observations: Iterable[Any]) -> None:
+        """Queue a drill's observations (like ``feed``). Every observation moves the drill's
+        clock, so a station that goes silent is seen silent while the others report; only the
+        drill's stations reach its engine."""
+        current = self._exercise
+        if current is None:
+            return
+        for obs in observations:
+            item = (
+                obs
+                if isinstance(obs, tuple)
+                else (obs.station, obs.parameter, obs.time, obs.value, obs.flag)
+            )
+            t = item[2]
+            if (
+                isinstance(t, datetime)
+                and t.tzinfo is not None
+                and (current.latest is None or t > current.latest)
+            ):
+                current.latest = t
+            if item[0] in current.places:
+                current.pending.append(item)
+
+    def evaluate_exercise(self) -> RoundResult:
+        """One round of the drill's engine: judged on the drill data's clock (a drill plays at
+        speed), written on the desk's clock like every other record."""
+        with self._lock:
+            current = self._exercise
+            if current is None or current.latest is None:
+                return RoundResult()
+            batch = list(current.pending)
+            current.pending.clear()
+            rejected = current.engine.observe_many(batch)
+            verdicts = [
+                self._as_exercise(c, current.tag) for c in current.engine.evaluate(current.latest)
+            ]
+            now = self.clock()
+            changes = lifecycle.apply_evaluation(self._alarms, verdicts, now)
+            result = self._persist(changes, now)
+        return RoundResult(
+            result.written,
+            result.refused,
+            result.announcements,
+            result.opened_cases,
+            len(rejected),
+        )
+
+    def end_exercise(self) -> RoundResult:
+        """Stop judging the drill; its alarms still active clear (nothing would judge them
+        again), latched like any clearing, so they stay on the panel until acknowledged."""
+        with self._lock:
+            current = self._exercise
+            if current is None:
+                return RoundResult()
+            self._exercise = None
+            now = self.clock()
+            verdicts = [
+                AlarmCondition(
+                    rule_id=a.rule_id,
+                    station_id=a.station_id,
+                    active=False,
+                    priority=a.priority,
+                    open_case=a.open_case,
+                    value=a.value,
+                    threshold=a.threshold,
+                    time=now,
+                    evidence=a.evidence,
+                    message_zh=a.message_zh,
+                    message_en=a.message_en,
+                    exercise=a.exercise,
+                )
+                for a in self._alarms.values()
+                if a.exercise == current.tag and a.state.active
+            ]
+            changes = lifecycle.apply_evaluation(self._alarms, verdicts, now)
+            return self._persist(changes, now)
+
+    @staticmethod
+    def _as_exercise(condition: AlarmCondition, tag: str) -> AlarmCondition:
+        return replace(
+            condition,
+            exercise=tag,
+            message_zh=EXERCISE_PREFIX_ZH + condition.message_zh,
+            message_en=EXERCISE_PREFIX_EN + condition.message_en,
+        )
+
+    def exercise_alarms(self, tag: str) -> list[Alarm]:
+        """Every alarm the drill ``tag`` raised, from the database (any workstation's)."""
+        with self.desk.store.read() as conn:
+            return [_alarm_of(r) for r in alarm_records.exercise_alarms(conn, tag)]
+
+    def forget_exercise(self, tag: str) -> None:
+        """Drop a removed drill's alarms from memory (the rows are gone)."""
+        with self._lock, self._cache:
+            keys = [k for k, a in self._alarms.items() if a.exercise == tag]
+            for key in keys:
+                del self._alarms[key]
+                self._ids.pop(key, None)
+        if keys:
+            self._notify(AlarmUpdate(removed=tuple(keys)))
 
     def tick(self, now: datetime | None = None) -> RoundResult:
         """Time-driven changes: shelving expired, stale and chattering flags."""
@@ -918,9 +1075,12 @@ class AlarmDesk:
 
     def _case_details(self, alarm: Alarm, alarm_id: int) -> dict[str, Any]:
         rule = self.rule(alarm.rule_id)
-        station = self._stations.get(alarm.station_id)
+        station = self.station(alarm.station_id)
         record = lifecycle.alarm_to_dict(alarm)
+        # A drill's case says so in its details too: the drill's removal checks it.
+        exercise = {"exercise": {"drill": alarm.exercise}} if alarm.exercise else {}
         return {
+            **exercise,
             CASE_DETAILS_KEY: {
                 "key": alarm.key,
                 "alarm_id": alarm_id,
@@ -936,7 +1096,7 @@ class AlarmDesk:
                 "message_zh": alarm.message_zh,
                 "message_en": alarm.message_en,
                 "evidence": record["evidence"],
-            }
+            },
         }
 
     def _insert_case(
@@ -948,7 +1108,7 @@ class AlarmDesk:
         actor: UserView | None,
     ) -> int:
         rule = self.rule(alarm.rule_id)
-        station = self._stations.get(alarm.station_id)
+        station = self.station(alarm.station_id)
         station_name = station.name if station else alarm.station_id
         rule_name = rule.name_zh if rule else alarm.rule_id
         district = station.district if station and station.district else None
@@ -966,7 +1126,8 @@ class AlarmDesk:
         draft = validate_draft(
             CaseDraft(
                 kind=CaseKind.QUALITY,
-                title=f"{rule_name}：{station_name}（{alarm.station_id}）",
+                title=(EXERCISE_PREFIX_ZH if alarm.exercise else "")
+                + f"{rule_name}：{station_name}（{alarm.station_id}）",
                 district=District(str(district)),
                 priority=CASE_PRIORITY[alarm.priority],
                 source=CaseSource.MONITORING,

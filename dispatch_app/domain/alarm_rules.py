@@ -556,15 +556,17 @@ class AlarmCondition:
     evidence: tuple[Evidence, ...]
     message_zh: str
     message_en: str
+    exercise: str = ""  # the drill's tag when a drill raised it ("" for the real network)
 
     @property
     def key(self) -> str:
-        return alarm_key(self.rule_id, self.station_id)
+        return alarm_key(self.rule_id, self.station_id, self.exercise)
 
 
-def alarm_key(rule_id: str, station_id: str) -> str:
-    """The one identity of an alarm: one per rule and station."""
-    return f"{rule_id}@{station_id}"
+def alarm_key(rule_id: str, station_id: str, exercise: str = "") -> str:
+    """The one identity of an alarm: one per rule and station, and apart for each drill (a
+    drill's alarm on a station never merges with that station's real alarm)."""
+    return f"{exercise}/{rule_id}@{station_id}" if exercise else f"{rule_id}@{station_id}"
 
 
 def _ts(time: datetime, what: str = "time") -> float:

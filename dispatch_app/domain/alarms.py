@@ -174,6 +174,7 @@ class Alarm:
     open_case: bool = False
     case_id: str | None = None
     version: int = 1
+    exercise: str = ""  # the drill's tag: an exercise alarm, kept apart from real ones
 
     def shelved(self, now: datetime) -> bool:
         return self.shelved_until is not None and now < self.shelved_until
@@ -260,6 +261,7 @@ def apply_condition(
             last_seen=now,
             toggles=(now,),
             open_case=condition.open_case,
+            exercise=condition.exercise,
         )
         return AlarmChange(ChangeKind.RAISED, None, created, now)
     data = {

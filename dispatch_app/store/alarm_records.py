@@ -16,7 +16,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, bindparam, func, insert, select, text, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dispatch_app.domain.alarms import Alarm, alarm_to_dict
@@ -195,6 +205,20 @@ def alarms_by_keys(conn: Connection, keys: Iterable[str]) -> list[RowMapping]:
 
 def alarms_of_case(conn: Connection, case_id: int) -> list[RowMapping]:
     return list(conn.execute(select(alarms).where(alarms.c.case_id == case_id)).mappings())
+
+
+def exercise_alarms(conn: Connection, exercise: str) -> list[RowMapping]:
+    """The alarms a drill raised (their keys start with the drill's tag)."""
+    stmt = select(alarms).where(alarms.c.key.startswith(f"{exercise}/", autoescape=True))
+    return list(conn.execute(stmt.order_by(alarms.c.id)).mappings())
+
+
+def delete_alarms(conn: Connection, alarm_ids: Iterable[int]) -> None:
+    """Delete alarms with their history: only a drill's removal does this."""
+    ids = list(alarm_ids)
+    if ids:
+        conn.execute(delete(alarm_history).where(alarm_history.c.alarm_id.in_(ids)))
+        conn.execute(delete(alarms).where(alarms.c.id.in_(ids)))
 
 
 def history_of(conn: Connection, alarm_id: int) -> list[RowMapping]:

@@ -4,79 +4,79 @@
 <context>
     <name>AlarmIntegration</name>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="88"/>
+        <location filename="../../ui/alarm_integration.py" line="96"/>
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="98"/>
+        <location filename="../../ui/alarm_integration.py" line="106"/>
         <source>Alarm rules…</source>
         <translation>报警规则…</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="101"/>
+        <location filename="../../ui/alarm_integration.py" line="109"/>
         <source>Edit the alarm rules (administrators)</source>
         <translation>编辑报警规则（管理员）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="106"/>
+        <location filename="../../ui/alarm_integration.py" line="114"/>
         <source>Alarm panel</source>
         <translation>报警面板</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="189"/>
+        <location filename="../../ui/alarm_integration.py" line="203"/>
         <source>Reminder: %1 alarm(s) still unacknowledged</source>
         <translation>提醒：仍有 %1 条报警未确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="211"/>
+        <location filename="../../ui/alarm_integration.py" line="225"/>
         <source>Alarm evaluation failed: %1</source>
         <translation>报警判定失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="232"/>
+        <location filename="../../ui/alarm_integration.py" line="249"/>
         <source>Alarm rules changed on another workstation</source>
         <translation>报警规则已在其他席位修改</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="240"/>
+        <location filename="../../ui/alarm_integration.py" line="257"/>
         <source>Alarm: %1</source>
         <translation>报警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="256"/>
+        <location filename="../../ui/alarm_integration.py" line="273"/>
         <source>%1 unacknowledged, %2 active, %3 shelved</source>
         <translation>未确认 %1 条，活动 %2 条，搁置 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="330"/>
+        <location filename="../../ui/alarm_integration.py" line="347"/>
         <source>Alarm acknowledged</source>
         <translation>报警已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="341"/>
+        <location filename="../../ui/alarm_integration.py" line="358"/>
         <source>Alarm shelved</source>
         <translation>报警已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="347"/>
+        <location filename="../../ui/alarm_integration.py" line="364"/>
         <source>Alarm back from the shelf</source>
         <translation>报警已取消搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="356"/>
+        <location filename="../../ui/alarm_integration.py" line="373"/>
         <source>Open a case</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="357"/>
+        <location filename="../../ui/alarm_integration.py" line="374"/>
         <source>Open a quality case for this alarm?
 %1</source>
         <translation>为该报警创建环境质量问题事项？
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="375"/>
+        <location filename="../../ui/alarm_integration.py" line="392"/>
         <source>Only an administrator edits the alarm rules</source>
         <translation>只有管理员可以编辑报警规则</translation>
     </message>
@@ -181,71 +181,76 @@
     </message>
     <message>
         <location filename="../../ui/alarm_panel.py" line="205"/>
+        <source>exercise</source>
+        <translation>演练</translation>
+    </message>
+    <message>
+        <location filename="../../ui/alarm_panel.py" line="207"/>
         <source>chattering</source>
         <translation>频繁振荡</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="207"/>
+        <location filename="../../ui/alarm_panel.py" line="209"/>
         <source>stale</source>
         <translation>长期未消除</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="211"/>
+        <location filename="../../ui/alarm_panel.py" line="213"/>
         <source>shelved until %1</source>
         <translation>搁置至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="217"/>
+        <location filename="../../ui/alarm_panel.py" line="219"/>
         <source>case linked</source>
         <translation>已立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="369"/>
+        <location filename="../../ui/alarm_panel.py" line="371"/>
         <source>A acknowledge · S shelve · U unshelve · Enter open case</source>
         <translation>A 确认 · S 搁置 · U 取消搁置 · 回车 打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="431"/>
+        <location filename="../../ui/alarm_panel.py" line="436"/>
         <source>Alarm flood: %1 more alarms grouped</source>
         <translation>报警洪流：另有 %1 条报警已合并</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="443"/>
+        <location filename="../../ui/alarm_panel.py" line="448"/>
         <source>Alarms: ▲high %1 ◆medium %2 ●low %3</source>
         <translation>报警：▲高 %1 ◆中 %2 ●低 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="456"/>
+        <location filename="../../ui/alarm_panel.py" line="461"/>
         <source>Acknowledge alarm</source>
         <translation>确认报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="462"/>
+        <location filename="../../ui/alarm_panel.py" line="467"/>
         <source>Note (optional): what was done</source>
         <translation>备注（可选）：已采取的措施</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="464"/>
+        <location filename="../../ui/alarm_panel.py" line="469"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="479"/>
+        <location filename="../../ui/alarm_panel.py" line="484"/>
         <source>Shelve alarm</source>
         <translation>搁置报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="489"/>
+        <location filename="../../ui/alarm_panel.py" line="494"/>
         <source>Reason (required)</source>
         <translation>原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="491"/>
+        <location filename="../../ui/alarm_panel.py" line="496"/>
         <source>For</source>
         <translation>搁置时长</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="492"/>
+        <location filename="../../ui/alarm_panel.py" line="497"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

@@ -24,7 +24,7 @@ from dispatch_app.desk.alarms import (
 from dispatch_app.domain.alarm_rules import AlarmRuleError
 from dispatch_app.domain.alarms import AlarmActionRefused, AlarmState
 from dispatch_app.domain.errors import PermissionDenied, ValidationError
-from dispatch_app.store.errors import ConflictError
+from dispatch_app.store.errors import ConflictError, NotFound
 from tests.desk.conftest import PASSWORD, Clock, second_desk
 
 NATIONAL = "WQ-N-01"  # 连江桥, water_national, zhonglou, target class Ⅲ
@@ -608,3 +608,68 @@ def test_a_refreshed_registry_keeps_what_was_heard_from_unchanged_stations(
     assert "air-core-silent@AQ-N-02" not in keys  # new: watched for 15 min only
     assert MEDIUM_KEY in keys
     assert alarms.get("air-core-silent@AQ-N-01").value == pytest.approx(35.0)
+
+
+def test_a_drill_is_judged_apart_and_its_alarms_and_cases_say_exercise(
+    alarms: AlarmDesk, other: AlarmDesk, clock: Clock, registry: list[dict[str, Any]]
+) -> None:
+    tag = "drill-9"
+    alarms.start_exercise(tag, [s for s in registry if s["id"] in (BOUNDARY, NATIONAL)])
+    assert alarms.exercise == tag
+    # The real network is clean at 奔牛; the drill (played at speed, data ahead) fouls it.
+    ahead = clock.now + timedelta(hours=3)
+    pollute([alarms], clock, BOUNDARY, 0.3)
+    alarms.feed_exercise(water(BOUNDARY, ahead, 3.0) + water(NATIONAL, ahead, 3.0))
+    assert alarms.evaluate().written == ()
+    result = alarms.evaluate_exercise()
+    drill_key, drill_high = f"{tag}/{MEDIUM_KEY}", f"{tag}/{KEY}"
+    assert {c.after.key for c in result.written if c.kind.value == "raised"} == {
+        drill_key,
+        drill_high,
+    }
+    alarm = alarms.get(drill_key)
+    assert alarm.exercise == tag and alarm.message_zh.startswith("【演练】")
+    assert alarm.message_en.startswith("[EXERCISE]")
+    assert alarm.raised_at == clock.now  # written on the desk's clock, judged on the drill's
+    # The high rule's automatic case is an exercise case too.
+    (case_id,) = result.opened_cases
+    case = alarms.desk.get_case(case_id)
+    assert case.title.startswith("【演练】") and case.details["exercise"] == {"drill": tag}
+    # A real alarm of the same rule at the same station is another alarm.
+    clock.advance(minutes=1)
+    pollute([alarms], clock, BOUNDARY, 3.0)
+    alarms.evaluate()
+    assert alarms.get(MEDIUM_KEY).exercise == "" and alarms.get(drill_key).count == 1
+    # Another workstation reads them back as they are.
+    assert AlarmDesk.open(other.desk, rules_path=alarms.rules_path).get(drill_key) == alarm
+    assert {a.key for a in alarms.exercise_alarms(tag)} == {drill_key, drill_high}
+    # The drill's end clears its alarms (latched) and leaves the real one alone.
+    alarms.end_exercise()
+    assert alarms.exercise is None
+    assert alarms.get(drill_key).state is AlarmState.CLEARED_UNACKNOWLEDGED
+    assert alarms.get(MEDIUM_KEY).state is AlarmState.ACTIVE_UNACKNOWLEDGED
+    # Feeding a drill that is over does nothing; a tag with '/' is refused.
+    alarms.feed_exercise(water(BOUNDARY, ahead, 3.0))
+    assert alarms.evaluate_exercise().written == ()
+    with pytest.raises(ValueError, match="tag"):
+        alarms.start_exercise("a/b", [])
+
+
+def test_a_drill_sees_a_station_silent_on_the_drill_data_clock(
+    alarms: AlarmDesk, clock: Clock, registry: list[dict[str, Any]]
+) -> None:
+    """The drill plays hours ahead: 奔牛 stops, 连江桥 goes on; after 8 h of drill data the
+    silent rule holds for 奔牛 although the desk's clock has not moved."""
+    tag = "drill-3"
+    alarms.start_exercise(tag, [s for s in registry if s["id"] in (BOUNDARY, NATIONAL)])
+    start = clock.now
+    alarms.feed_exercise(water(BOUNDARY, start, 0.3) + water(NATIONAL, start, 0.3))
+    alarms.evaluate_exercise()
+    for hours in range(1, 10):
+        alarms.feed_exercise(water(NATIONAL, start + timedelta(hours=hours), 0.3))
+        alarms.evaluate_exercise()
+    silent = alarms.get(f"{tag}/water-silent@{BOUNDARY}")
+    assert silent.state is AlarmState.ACTIVE_UNACKNOWLEDGED and silent.exercise == tag
+    with pytest.raises(NotFound):
+        alarms.get(f"{tag}/water-silent@{NATIONAL}")
+    assert clock.now == start

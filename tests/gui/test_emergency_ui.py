@@ -268,3 +268,48 @@ def test_monitoring_task_dispatch_and_drill_report(
     save(dialog, ARTIFACTS / "drill_report_zh.png")
     dialog.reject()
     settle(qtbot, s.workspace)
+
+
+def test_a_drills_alarms_show_as_exercise_on_the_panel_and_go_with_the_drill(
+    qtbot: QtBot,
+    sessions: Callable[..., Session],
+    sqlite_url: str,
+    resources,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from dispatch_app.desk.alarms import AlarmDesk
+    from ui.alarm_integration import install_alarms
+
+    seed_users(sqlite_url)
+    s, em = open_station(sessions, sqlite_url, "leader", resources)
+    doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
+    water = [st for st in doc["stations"] if st["kind"].startswith("water_")]
+    alarm_desk = AlarmDesk.open(s.desk, RESOURCES, stations=water)
+    alarms = install_alarms(s.workspace, alarm_desk=alarm_desk, evaluate_every_ms=3_600_000)
+    try:
+        drills = em.drills_desk()
+        assert drills.alarms is alarm_desk  # the window's alarm desk judges the drill too
+        drill = drills.start("spill_grand_canal", 600)
+        alarm_desk.start_exercise(
+            drills.tag(drill.id), [st for st in water if st["id"] == "WQ-B-01"]
+        )
+        now = datetime.now(UTC)
+        alarm_desk.feed_exercise([("WQ-B-01", "NH3-N", now, 3.2, "N")])
+        drills.on_alarms(drill.id, alarm_desk.evaluate_exercise())
+        model = alarms.panel.model
+        qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+        shown = model.data(model.index(0, model.columnCount() - 1))
+        row = " ".join(str(model.data(model.index(0, c)) or "") for c in range(model.columnCount()))
+        assert "【演练】" in row, (row, shown)
+        settle(qtbot, s.workspace)
+        save(alarms.panel, ARTIFACTS / "alarm_panel_drill_zh.png")
+        alarm_desk.end_exercise()
+        # The shift leader removes the drill from the menu: its alarm leaves the panel.
+        em.drill_id = drill.id
+        s.workspace.window.actions_by_name["drill_remove"].trigger()
+        qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=5000)
+        assert alarm_desk.exercise_alarms(drills.tag(drill.id)) == []
+    finally:
+        alarms.shutdown()
