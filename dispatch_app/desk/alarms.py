@@ -250,6 +250,20 @@ class _Write:
     round_audit: list[dict[str, Any]] | None = None
 
 
+def _as_item(obs: Any) -> tuple[Any, ...]:
+    """An observation as the engine takes it: a feed ``Observation`` or a tuple in order."""
+    if isinstance(obs, tuple):
+        return obs
+    return (obs.station, obs.parameter, obs.time, obs.value, obs.flag)
+
+
+def _later(t: Any, latest: datetime | None) -> datetime | None:
+    """The newer of an observation's time (when it is an aware datetime) and ``latest``."""
+    if isinstance(t, datetime) and t.tzinfo is not None and (latest is None or t > latest):
+        return t
+    return latest
+
+
 def _iso(t: datetime | None) -> str | None:
     return None if t is None else t.astimezone(UTC).isoformat()
 
@@ -456,11 +470,7 @@ class AlarmDesk:
         (``station``, ``parameter``, ``time``, ``value``, ``flag``) or tuples in that order.
         Cheap and safe on any thread; the engine only sees them inside ``evaluate``."""
         for obs in observations:
-            if isinstance(obs, tuple):
-                item = obs
-            else:
-                item = (obs.station, obs.parameter, obs.time, obs.value, obs.flag)
-            self._pending.append(item)
+            self._pending.append(_as_item(obs))
 
     def watch_feed(self, watch: Callable[[], FeedWatch] | None) -> None:
         """How the feed stands, asked at the start of every round (any thread; cheap). The
@@ -497,13 +507,7 @@ class AlarmDesk:
         if not batch:
             return 0
         for item in batch:
-            t = item[2]
-            if (
-                isinstance(t, datetime)
-                and t.tzinfo is not None
-                and (self._latest_data is None or t > self._latest_data)
-            ):
-                self._latest_data = t
+            self._latest_data = _later(item[2], self._latest_data)
         rejected = self._engine.observe_many(batch)
         if rejected:
             self.rejected_observations += len(rejected)
@@ -769,18 +773,8 @@ class AlarmDesk:
         if current is None:
             return
         for obs in observations:
-            item = (
-                obs
-                if isinstance(obs, tuple)
-                else (obs.station, obs.parameter, obs.time, obs.value, obs.flag)
-            )
-            t = item[2]
-            if (
-                isinstance(t, datetime)
-                and t.tzinfo is not None
-                and (current.latest is None or t > current.latest)
-            ):
-                current.latest = t
+            item = _as_item(obs)
+            current.latest = _later(item[2], current.latest)
             if item[0] in current.places:
                 current.pending.append(item)
 
