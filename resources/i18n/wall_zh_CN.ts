@@ -2,6 +2,51 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AreaTool</name>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="201"/>
+        <location filename="../../ui/map/area_tool.py" line="308"/>
+        <source>radius {0} km</source>
+        <translation>半径 {0} 公里</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="202"/>
+        <location filename="../../ui/map/area_tool.py" line="322"/>
+        <source>{0} points</source>
+        <translation>{0} 个顶点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="227"/>
+        <source>Affected area</source>
+        <translation>影响范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="234"/>
+        <source>Drawn, not saved</source>
+        <translation>已绘制，未保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="257"/>
+        <source>Circle: press at the centre and drag to the radius. Esc cancels.</source>
+        <translation>圆形：在中心点按下鼠标，拖到半径处松开。Esc 取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="261"/>
+        <source>Polygon: click each corner; double-click or Enter finishes (three corners at least); Backspace removes the last corner; Esc cancels.</source>
+        <translation>多边形：逐个点击顶点；双击或按 Enter 完成（至少三个顶点）；Backspace 删除最后一个顶点；Esc 取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="342"/>
+        <source>A polygon needs at least three corners: keep clicking, or Esc.</source>
+        <translation>多边形至少需要三个顶点：请继续点击，或按 Esc 取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/area_tool.py" line="416"/>
+        <source>Drag from the centre to the radius before releasing. Esc cancels.</source>
+        <translation>请从中心点拖到半径处再松开。Esc 取消。</translation>
+    </message>
+</context>
+<context>
     <name>CompareChart</name>
     <message>
         <location filename="../../ui/charts/compare.py" line="70"/>
@@ -67,22 +112,22 @@
 <context>
     <name>IndicatorStrip</name>
     <message>
-        <location filename="../../ui/wall.py" line="123"/>
+        <location filename="../../ui/wall.py" line="126"/>
         <source>Indicators: computing…</source>
         <translation>指标计算中…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="138"/>
+        <location filename="../../ui/wall.py" line="141"/>
         <source>As of %1; %2 series missing</source>
         <translation>截至 %1；缺 %2 个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="144"/>
+        <location filename="../../ui/wall.py" line="147"/>
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="148"/>
+        <location filename="../../ui/wall.py" line="151"/>
         <source>Indicators unavailable: %1</source>
         <translation>指标暂不可用：%1</translation>
     </message>
@@ -90,22 +135,22 @@
 <context>
     <name>IndicatorTile</name>
     <message>
-        <location filename="../../ui/wall.py" line="100"/>
+        <location filename="../../ui/wall.py" line="103"/>
         <source>on target</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="101"/>
+        <location filename="../../ui/wall.py" line="104"/>
         <source>watch</source>
         <translation>需关注</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="102"/>
+        <location filename="../../ui/wall.py" line="105"/>
         <source>off target</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="103"/>
+        <location filename="../../ui/wall.py" line="106"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
@@ -146,32 +191,32 @@
 <context>
     <name>MonitoringWall</name>
     <message>
-        <location filename="../../ui/wall.py" line="183"/>
+        <location filename="../../ui/wall.py" line="187"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="184"/>
+        <location filename="../../ui/wall.py" line="188"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="286"/>
+        <location filename="../../ui/wall.py" line="337"/>
         <source>Data service degraded: %1</source>
         <translation>数据服务异常：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="288"/>
+        <location filename="../../ui/wall.py" line="339"/>
         <source>Connecting to the data service…</source>
         <translation>正在连接数据服务…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="301"/>
+        <location filename="../../ui/wall.py" line="352"/>
         <source>Data service unreachable since %1</source>
         <translation>数据服务自 %1 起中断</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="408"/>
+        <location filename="../../ui/wall.py" line="461"/>
         <source>Monitoring wall</source>
         <translation>监控大屏</translation>
     </message>
@@ -179,37 +224,37 @@
 <context>
     <name>NetworkModel</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="88"/>
+        <location filename="../../ui/charts/overview.py" line="121"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="89"/>
+        <location filename="../../ui/charts/overview.py" line="122"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="90"/>
+        <location filename="../../ui/charts/overview.py" line="123"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="91"/>
+        <location filename="../../ui/charts/overview.py" line="124"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="92"/>
+        <location filename="../../ui/charts/overview.py" line="125"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="93"/>
+        <location filename="../../ui/charts/overview.py" line="126"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="94"/>
+        <location filename="../../ui/charts/overview.py" line="127"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
@@ -217,67 +262,67 @@
 <context>
     <name>NetworkOverview</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="323"/>
+        <location filename="../../ui/charts/overview.py" line="427"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="332"/>
+        <location filename="../../ui/charts/overview.py" line="436"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="347"/>
+        <location filename="../../ui/charts/overview.py" line="451"/>
         <source>Air: national and provincial</source>
         <translation>空气：国控和省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="348"/>
+        <location filename="../../ui/charts/overview.py" line="452"/>
         <source>Air: national</source>
         <translation>空气：国控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="349"/>
+        <location filename="../../ui/charts/overview.py" line="453"/>
         <source>Air: provincial</source>
         <translation>空气：省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="350"/>
+        <location filename="../../ui/charts/overview.py" line="454"/>
         <source>Air: township</source>
         <translation>空气：乡镇（街道）</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="351"/>
+        <location filename="../../ui/charts/overview.py" line="455"/>
         <source>Air: hotspot grid</source>
         <translation>空气：热点网格</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="352"/>
+        <location filename="../../ui/charts/overview.py" line="456"/>
         <source>Air: all stations</source>
         <translation>空气：全部站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="353"/>
+        <location filename="../../ui/charts/overview.py" line="457"/>
         <source>Water: national sections</source>
         <translation>水质：国考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="354"/>
+        <location filename="../../ui/charts/overview.py" line="458"/>
         <source>Water: provincial sections</source>
         <translation>水质：省考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="355"/>
+        <location filename="../../ui/charts/overview.py" line="459"/>
         <source>Water: boundary sections</source>
         <translation>水质：交界断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="356"/>
+        <location filename="../../ui/charts/overview.py" line="460"/>
         <source>Water: all sections</source>
         <translation>水质：全部断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="429"/>
+        <location filename="../../ui/charts/overview.py" line="544"/>
         <source>%1 stations, %2 without valid data</source>
         <translation>%1 个站点，%2 个无有效数据</translation>
     </message>
