@@ -2,7 +2,9 @@
 
 Adds the heavy-pollution alert banner across the top of the window (every workstation), the
 emergency panel docked beside the queue for the selected emergency case, and the Emergencies
-menu (change the alert, export the log as PDF, send CAP, import CAP). Desk calls are awaited
+menu (change the alert, export the log as PDF, send CAP, import CAP). The selected emergency's
+affected area is drawn and shown on the monitoring wall's map (ui.map.area_tool) when the
+window hosts a wall. Desk calls are awaited
 in the executor through the workspace's `DeskCalls`; every change arrives as a desk event and
 refreshes what shows it, ours or another workstation's.
 """
@@ -13,6 +15,7 @@ import asyncio
 import logging
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +40,59 @@ from dispatch_app.desk.emergencies import AlertView, EmergencyDesk, EmergencyVie
 from dispatch_app.desk.events import Changed
 from dispatch_app.desk.registry import default_resources_dir
 from dispatch_app.domain.cases import CaseKind
-from dispatch_app.domain.emergencies import Figures
+from dispatch_app.domain.emergencies import Area, Circle, EmergencyType, Figures
+from dispatch_app.domain.emergency_stations import (
+    AIR_KINDS,
+    WATER_KINDS,
+    StationPoint,
+    distance_km,
+)
 from dispatch_app.domain.heavy_pollution import AlertLevel
 from dispatch_app.domain.roles import Permission
 from ui.alert_banner import AlertBanner
 from ui.emergency_log_pdf import export_log_pdf
 from ui.emergency_panel import EmergencyPanel
 from ui.errors import describe_error
+from ui.map.area_tool import AreaTool, Shape
+from ui.map.view import MapView
 
 log = logging.getLogger(__name__)
+
+_WATER_TYPES = frozenset(
+    {
+        EmergencyType.WATER_POLLUTION,
+        EmergencyType.ALGAE_BLOOM,
+        EmergencyType.DRINKING_WATER_THREAT,
+    }
+)
+
+
+def stations_inside(
+    stations: Iterable[StationPoint], area: Area | None, kind: EmergencyType
+) -> list[str]:
+    """Registry stations inside the area, nearest the area's centre first: water sections for
+    water events, air stations for air pollution, both for a chemical release or other."""
+    if area is None:
+        return []
+    kinds = (
+        WATER_KINDS
+        if kind in _WATER_TYPES
+        else AIR_KINDS
+        if kind is EmergencyType.AIR_POLLUTION
+        else WATER_KINDS | AIR_KINDS
+    )
+    lon, lat = area.centre()
+    found: list[tuple[float, str]] = []
+    for s in stations:
+        if s.kind not in kinds:
+            continue
+        d = distance_km(lon, lat, s.lon, s.lat)
+        inside = (
+            d * 1000.0 <= area.radius_m if isinstance(area, Circle) else area.contains(s.lon, s.lat)
+        )
+        if inside:
+            found.append((d, s.id))
+    return [sid for _, sid in sorted(found)]
 
 
 class AlertDialog(QDialog):
@@ -136,6 +183,13 @@ class EmergencyIntegration(QObject):
         self.view: EmergencyView | None = None
         self.alert: AlertView | None = None
         self.export_dir = Path.home()
+        # The affected area on the wall's map: the tool is made once the window has a wall
+        # (the wall arrives after the live feed, later than this part).
+        self.area_tool: AreaTool | None = None
+        self.pending_area: Area | None = None  # drawn, not stored yet
+        self._area_case: int | None = None  # the emergency the map's area belongs to
+        self._wanted_type: str | None = None
+        self._type_busy = False
 
         self.banner = AlertBanner()
         self.window.add_view("alert_banner", self.banner, "top", self.tr("Pollution alert"))
@@ -226,6 +280,15 @@ class EmergencyIntegration(QObject):
         p.sample_submitted.connect(
             lambda tid, ver, values: self.spawn(self.record_sample(tid, ver, values))
         )
+        p.set_station_choices(sorted(self.emergencies.resources.station_names.items()))
+        p.type_changed.connect(lambda kind: self.spawn(self.set_type(kind)))
+        p.wind_changed.connect(lambda wind: self.spawn(self.set_wind(wind)))
+        p.area_draw_requested.connect(self.draw_area)
+        p.area_clear_requested.connect(lambda: self.spawn(self.clear_area()))
+        p.area_save_requested.connect(lambda: self.spawn(self.save_pending_area()))
+        p.stations_propose_requested.connect(lambda: self.spawn(self.propose_stations()))
+        p.station_remove_requested.connect(lambda sid: self.spawn(self.remove_station(sid)))
+        p.station_add_requested.connect(lambda sid: self.spawn(self.add_station(sid)))
         self.banner.change_requested.connect(lambda: self.spawn(self.change_alert_dialog()))
         self.banner.open_case_requested.connect(workspace.open_case)
         workspace.queue.current_case_changed.connect(self.on_current_case)
@@ -263,6 +326,8 @@ class EmergencyIntegration(QObject):
 
     # ---- showing -------------------------------------------------------------------------
     def on_current_case(self, case_id: int | None) -> None:
+        if case_id != self._area_case:
+            self._drop_area()  # another case: its area (or none) replaces this one's
         self.spawn(self.load(case_id))
 
     async def load(self, case_id: int | None) -> None:
@@ -283,6 +348,10 @@ class EmergencyIntegration(QObject):
         active = {a.plan_id for a in view.activations}
         self.panel.set_plans([(p.id, p.title) for p in offered + rest if p.id not in active])
         self.panel.show_emergency(view, entries)
+        self._area_case = case_id
+        tool = self.map_tool()
+        if tool is not None:
+            tool.show_area(view.detail.area, view.case.reference)
         self.update_permissions()
         dock = self.window.docks.get("emergency")
         if dock is not None:
@@ -356,6 +425,179 @@ class EmergencyIntegration(QObject):
         if tabs is not None:
             tabs.setCurrentWidget(wall)
         return True
+
+    # ---- place, area and affected stations ---------------------------------------------
+    def map_tool(self) -> AreaTool | None:
+        """The area tool on the wall's map, or None when the window hosts no wall."""
+        wall = self.window.views.get("wall")
+        view = getattr(wall, "map", None)
+        if not isinstance(view, MapView):
+            return None
+        if self.area_tool is None or self.area_tool.view is not view:
+            self.area_tool = AreaTool(view)
+            self.area_tool.finished.connect(self.area_drawn)
+            self.area_tool.cancelled.connect(
+                lambda: self.say(self.tr("Drawing cancelled: nothing saved"))
+            )
+        return self.area_tool
+
+    def _drop_area(self) -> None:
+        tool = self.area_tool
+        if tool is not None:
+            tool.cancel()
+            tool.show_pending(None)
+            tool.show_area(None)
+        self.pending_area = None
+        self.panel.set_pending_area(None)
+        self._area_case = None
+
+    def draw_area(self, shape: Shape) -> bool:
+        """Start drawing the selected emergency's area on the wall's map (its tab comes to
+        the front); the drawn area is saved when the officer finishes."""
+        if self.view is None:
+            self.say(self.tr("Select an emergency case first"), error=True)
+            return False
+        tool = self.map_tool()
+        if tool is None:
+            self.say(self.tr("No monitoring wall to draw the area on"), error=True)
+            return False
+        wall = self.window.views.get("wall")
+        tabs = getattr(self.window, "tabs", None)
+        if tabs is not None and wall is not None:
+            tabs.setCurrentWidget(wall)
+        tool.start(shape)
+        self.say(self.tr("Draw the area on the monitoring wall's map"))
+        return True
+
+    def area_drawn(self, area: Area) -> None:
+        if self.view is None or self.view.case.id != self._area_case:
+            if self.area_tool is not None:
+                self.area_tool.show_pending(None)
+            return
+        self.pending_area = area
+        self.panel.set_pending_area(area)
+        self.spawn(self.save_area(area))
+
+    async def save_area(self, area: Area) -> None:
+        """Store the area; refused (a conflict, a lost connection), it stays drawn and the
+        panel offers to save it again."""
+        if self.view is None:
+            return
+        done = await self._act(
+            self.emergencies.set_area,
+            self.view.case.id,
+            self.view.case.version,
+            area,
+            self.view.detail.wind_from_deg,
+        )
+        if done is not None and self.pending_area == area:
+            self.pending_area = None
+            self.panel.set_pending_area(None)
+            if self.area_tool is not None:
+                self.area_tool.show_pending(None)
+
+    async def save_pending_area(self) -> None:
+        if self.pending_area is not None:
+            await self.save_area(self.pending_area)
+
+    async def clear_area(self) -> None:
+        if self.view is None:
+            return
+        if self.area_tool is not None:
+            self.area_tool.cancel()
+        done = await self._act(
+            self.emergencies.set_area,
+            self.view.case.id,
+            self.view.case.version,
+            None,
+            self.view.detail.wind_from_deg,
+        )
+        if done is not None:
+            self.pending_area = None
+            self.panel.set_pending_area(None)
+            if self.area_tool is not None:
+                self.area_tool.show_pending(None)
+
+    async def set_type(self, kind: str) -> None:
+        """Store the officer's type. Arrow keys on the combo choose several in a row: one
+        write at a time, the last choice wins (each write needs the version the previous one
+        made)."""
+        self._wanted_type = kind
+        if self._type_busy:
+            return
+        self._type_busy = True
+        try:
+            while self.view is not None and self._wanted_type not in (
+                None,
+                self.view.detail.type.value,
+            ):
+                wanted = self._wanted_type
+                done = await self._act(
+                    self.emergencies.set_type, self.view.case.id, self.view.case.version, wanted
+                )
+                if done is None:
+                    break
+        finally:
+            self._type_busy = False
+            self._wanted_type = None
+
+    async def set_wind(self, wind: float | None) -> None:
+        if self.view is not None:
+            await self._act(
+                self.emergencies.set_area,
+                self.view.case.id,
+                self.view.case.version,
+                self.view.detail.area,
+                wind,
+            )
+
+    async def propose_stations(self) -> None:
+        """Add to the affected stations those downstream or downwind of the area's centre
+        (else the case's place) and those inside the area; the officer's own stay."""
+        view = self.view
+        if view is None:
+            return
+        d = view.detail
+        lon, lat = d.area.centre() if d.area is not None else (view.case.lon, view.case.lat)
+        if lon is None or lat is None:
+            self.say(self.tr("Draw the area first: the case has no place"), error=True)
+            return
+        proposed = await self.calls.call(
+            self.emergencies.propose_stations, d.type, lon, lat, d.wind_from_deg
+        )
+        inside = stations_inside(self.emergencies.resources.stations, d.area, d.type)
+        ids = list(dict.fromkeys([*d.affected_stations, *(a.id for a in proposed), *inside]))
+        added = len(ids) - len(d.affected_stations)
+        if added == 0:
+            self.say(self.tr("No stations to add: every proposed station is in the list"))
+            return
+        done = await self._act(
+            self.emergencies.set_affected_stations, view.case.id, view.case.version, ids
+        )
+        if done is not None:
+            self.say(self.tr("{0} stations added from the area").format(added))
+
+    async def remove_station(self, station_id: str) -> None:
+        view = self.view
+        if view is not None:
+            ids = [i for i in view.detail.affected_stations if i != station_id]
+            await self._act(
+                self.emergencies.set_affected_stations, view.case.id, view.case.version, ids
+            )
+
+    async def add_station(self, station_id: str) -> None:
+        view = self.view
+        if view is None:
+            return
+        if station_id in view.detail.affected_stations:
+            self.say(self.tr("{0} is already an affected station").format(station_id), error=True)
+            return
+        ids = [*view.detail.affected_stations, station_id]
+        done = await self._act(
+            self.emergencies.set_affected_stations, view.case.id, view.case.version, ids
+        )
+        if done is not None:
+            self.panel.station_added()
 
     async def dispatch_step(self, step_id: int) -> None:
         await self._act(self.emergencies.dispatch_step, step_id)

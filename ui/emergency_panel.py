@@ -1,10 +1,12 @@
 """The emergency panel: one emergency case as the duty room works it.
 
 Top: type, the level the figures propose (with the figures that decide it), the level the
-shift leader decided and who leads the response. Then the reported figures (edit and
+shift leader decided and who leads the response. "Place and area": the type, the wind for air
+and chemical events, and the affected area drawn on the monitoring wall's map. Then the reported figures (edit and
 record), the plan checklists with live countdowns (overdue steps red, with the word and an
 icon), the coordination log with a one-line entry (Enter records it; "/c" call, "/d"
-decision, "/s" dispatch, "/r" data reading), and the affected stations.
+decision, "/s" dispatch, "/r" data reading), and the affected stations (proposed from the
+area, removed, or added by id or name).
 
 The panel never calls the desk: it emits what the officer asked for and shows what it is
 given (`show_emergency`), so the integration decides how calls run (executor, conflicts).
@@ -12,6 +14,7 @@ given (`show_emergency`), so the integration decides how calls run (executor, co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -20,6 +23,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -43,12 +47,26 @@ from dispatch_app.desk.emergencies import (
     StepView,
 )
 from dispatch_app.domain.cases import EmergencyLevel
-from dispatch_app.domain.emergencies import LEVEL_ZH, Figures, IntakeCut
+from dispatch_app.domain.emergencies import (
+    LEVEL_ZH,
+    Area,
+    Circle,
+    EmergencyType,
+    Figures,
+    IntakeCut,
+)
 from dispatch_app.domain.emergency_monitoring import TaskStatus
 from dispatch_app.domain.emergency_plans import StepStatus
 from dispatch_app.domain.reference import SHANGHAI
+from ui.i18n import current_language
 
 _FIGURES = ("deaths", "poisoned_or_injured", "evacuated", "direct_loss_yuan")
+# The wind decides which stations are downwind: asked for the types that spread by air.
+WIND_TYPES = frozenset({EmergencyType.AIR_POLLUTION, EmergencyType.CHEMICAL_RELEASE})
+
+
+def type_name(kind: EmergencyType) -> str:
+    return kind.name_en if current_language() == "en" else kind.name_zh
 
 
 def countdown(remaining: timedelta) -> str:
@@ -71,6 +89,14 @@ class EmergencyPanel(QWidget):
     step_dispatch_requested = Signal(int)  # step id
     task_requested = Signal(str, object, int)  # station, parameters, interval minutes
     sample_submitted = Signal(int, int, object)  # task id, version, {parameter: value}
+    type_changed = Signal(str)  # EmergencyType value, only on the officer's choice
+    wind_changed = Signal(object)  # degrees the wind blows from, or None (unknown)
+    area_draw_requested = Signal(str)  # "circle" | "polygon"
+    area_clear_requested = Signal()
+    area_save_requested = Signal()  # save the drawn area again (after a refused save)
+    stations_propose_requested = Signal()
+    station_remove_requested = Signal(str)
+    station_add_requested = Signal(str)
 
     def __init__(
         self,
@@ -87,6 +113,7 @@ class EmergencyPanel(QWidget):
         self.view: EmergencyView | None = None
         self._steps: list[StepView] = []
         self._tasks: list[MonitoringTaskView] = []
+        self._station_ids: dict[str, str] = {}  # completion text and names -> station id
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -107,6 +134,59 @@ class EmergencyPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         layout.addWidget(self.message)
+
+        # -- place and area
+        area_box = QGroupBox(self.tr("Place and area"))
+        area_box.setObjectName("emergencyPlaceBox")
+        area_form = QFormLayout(area_box)
+        type_row = QHBoxLayout()
+        self.type_combo = QComboBox()
+        self.type_combo.setObjectName("emergencyType")
+        for kind in EmergencyType:
+            self.type_combo.addItem(type_name(kind), kind.value)
+        # activated, not currentIndexChanged: only the officer's choice is a change.
+        self.type_combo.activated.connect(self._type_chosen)
+        self.wind_label = QLabel(self.tr("Wind from"))
+        self.wind = QLineEdit()
+        self.wind.setObjectName("emergencyWind")
+        self.wind.setPlaceholderText(self.tr("unknown"))
+        self.wind.setMaximumWidth(90)
+        self.wind.setToolTip(
+            self.tr("Degrees the wind blows from (0 north, 90 east); empty when unknown")
+        )
+        self.wind.editingFinished.connect(self._wind_entered)
+        self.wind_unit = QLabel("°")
+        type_row.addWidget(self.type_combo, 1)
+        type_row.addWidget(self.wind_label)
+        type_row.addWidget(self.wind)
+        type_row.addWidget(self.wind_unit)
+        area_form.addRow(self.tr("Type"), type_row)
+        self.area_label = QLabel()
+        self.area_label.setObjectName("emergencyArea")
+        self.area_label.setWordWrap(True)
+        area_form.addRow(self.tr("Area"), self.area_label)
+        draw_row = QHBoxLayout()
+        self.circle_button = QPushButton(self.tr("Draw circle on map"))
+        self.polygon_button = QPushButton(self.tr("Draw polygon on map"))
+        self.save_area_button = QPushButton(self.tr("Save drawn area"))
+        self.save_area_button.hide()
+        self.clear_area_button = QPushButton(self.tr("Clear area"))
+        for button in (
+            self.circle_button,
+            self.polygon_button,
+            self.save_area_button,
+            self.clear_area_button,
+        ):
+            draw_row.addWidget(button)
+        draw_row.addStretch(1)
+        area_form.addRow(draw_row)
+        self.circle_button.clicked.connect(lambda: self.area_draw_requested.emit("circle"))
+        self.polygon_button.clicked.connect(lambda: self.area_draw_requested.emit("polygon"))
+        self.save_area_button.clicked.connect(self.area_save_requested.emit)
+        self.clear_area_button.clicked.connect(self.area_clear_requested.emit)
+        self.pending_area: Area | None = None
+        layout.addWidget(area_box)
+        self._show_wind_for(EmergencyType.OTHER)
 
         # -- level
         level_box = QGroupBox(self.tr("Level (2014 national plan)"))
@@ -289,6 +369,28 @@ class EmergencyPanel(QWidget):
             lambda item: self.station_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         st_layout.addWidget(self.stations)
+        edit_row = QHBoxLayout()
+        self.propose_button = QPushButton(self.tr("Propose from area"))
+        self.propose_button.setToolTip(
+            self.tr(
+                "Adds the sections downstream or stations downwind of the area (or the case's "
+                "place) and the stations inside the area"
+            )
+        )
+        self.remove_station_button = QPushButton(self.tr("Remove selected station"))
+        self.add_station = QLineEdit()
+        self.add_station.setObjectName("emergencyAddStation")
+        self.add_station.setPlaceholderText(self.tr("Add a station: id or name"))
+        self.add_station.returnPressed.connect(self._add_station)
+        self.add_station_button = QPushButton(self.tr("Add"))
+        edit_row.addWidget(self.propose_button)
+        edit_row.addWidget(self.remove_station_button)
+        edit_row.addWidget(self.add_station, 1)
+        edit_row.addWidget(self.add_station_button)
+        st_layout.addLayout(edit_row)
+        self.propose_button.clicked.connect(self.stations_propose_requested.emit)
+        self.remove_station_button.clicked.connect(self._remove_station)
+        self.add_station_button.clicked.connect(self._add_station)
         assign_row = QHBoxLayout()
         self.task_params = QLineEdit()
         self.task_params.setPlaceholderText(self.tr("Parameters, e.g. NH3-N CODMn"))
@@ -324,6 +426,16 @@ class EmergencyPanel(QWidget):
             self.dispatch_button,
             self.task_button,
             self.sample_entry,
+            self.type_combo,
+            self.wind,
+            self.circle_button,
+            self.polygon_button,
+            self.save_area_button,
+            self.clear_area_button,
+            self.propose_button,
+            self.remove_station_button,
+            self.add_station,
+            self.add_station_button,
         ):
             w.setEnabled(has and can_work)
         self.level_button.setEnabled(has and can_decide)
@@ -335,17 +447,42 @@ class EmergencyPanel(QWidget):
         for plan_id, title in plans:
             self.plan_combo.addItem(title, plan_id)
 
+    def set_station_choices(self, stations: Sequence[tuple[str, str]]) -> None:
+        """(id, name) of the registry: completion for adding a station by id or name."""
+        texts = [f"{name} ({sid})" for sid, name in stations]
+        self._station_ids = {sid: sid for sid, _ in stations}
+        names: dict[str, list[str]] = {}
+        for sid, name in stations:
+            names.setdefault(name, []).append(sid)
+        # A name given to two stations is ambiguous: only its "name (id)" form resolves.
+        self._station_ids.update({n: ids[0] for n, ids in names.items() if len(ids) == 1})
+        completer = QCompleter(texts, self.add_station)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_station.setCompleter(completer)
+
+    def station_id_of(self, text: str) -> str:
+        """The station id an entry names: an id, a unique name, or "name (id)" from the
+        completion. Anything else is passed on as typed, for the desk to refuse by name."""
+        text = text.strip()
+        match = re.search(r"\(([^()]+)\)\s*$", text)
+        if match and match.group(1).strip() in self._station_ids:
+            return match.group(1).strip()
+        return self._station_ids.get(text, text)
+
     def show_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
     def show_emergency(self, view: EmergencyView, entries: Sequence[LogEntryView]) -> None:
+        same_case = self.view is not None and self.view.case.id == view.case.id
         self.view = view
         d = view.detail
         drill = self.tr(" [EXERCISE]") if view.exercise and "演练" not in view.case.title else ""
         self.title.setText(
-            f"<b>{view.case.reference}</b> {view.case.title}{drill}<br>{d.type.name_zh}"
+            f"<b>{view.case.reference}</b> {view.case.title}{drill}<br>{type_name(d.type)}"
         )
+        self._show_place(view, same_case)
         p = view.proposal
         reasons = "；".join(r.zh for r in p.reasons) or self.tr("no figure reaches a higher level")
         self.proposal.setText(f"<b>{LEVEL_ZH[p.level]}</b> — {reasons}")
@@ -377,6 +514,49 @@ class EmergencyPanel(QWidget):
             self.stations.addItem(f"{self.station_name(sid)} ({sid})")
             self.stations.item(self.stations.count() - 1).setData(Qt.ItemDataRole.UserRole, sid)
         self.tick()
+
+    def _show_place(self, view: EmergencyView, same_case: bool) -> None:
+        d = view.detail
+        # Never overwrite what the officer is choosing or typing in this case (arrow keys on
+        # the combo store one type after another).
+        if not (same_case and self.type_combo.hasFocus()):
+            self.type_combo.setCurrentIndex(max(self.type_combo.findData(d.type.value), 0))
+        self._show_wind_for(EmergencyType(self.type_combo.currentData()))
+        if not (same_case and self.wind.hasFocus()):
+            self.wind.setText("" if d.wind_from_deg is None else f"{d.wind_from_deg:.0f}")
+        self._show_area_text()
+
+    def _show_wind_for(self, kind: EmergencyType) -> None:
+        for w in (self.wind_label, self.wind, self.wind_unit):
+            w.setVisible(kind in WIND_TYPES)
+
+    def area_text(self, area: Area | None) -> str:
+        if area is None:
+            return self.tr("none drawn")
+        lon, lat = area.centre()
+        if isinstance(area, Circle):
+            return self.tr("circle, centre {0}°E {1}°N, radius {2} km").format(
+                f"{lon:.4f}", f"{lat:.4f}", f"{area.radius_m / 1000:.2f}"
+            )
+        return self.tr("polygon of {0} points, centre {1}°E {2}°N").format(
+            len(area.points) - 1, f"{lon:.4f}", f"{lat:.4f}"
+        )
+
+    def _show_area_text(self) -> None:
+        saved = self.view.detail.area if self.view is not None else None
+        text = self.area_text(saved)
+        if self.pending_area is not None:
+            text += "<br>⚠ " + self.tr("Drawn but not saved: {0}").format(
+                self.area_text(self.pending_area)
+            )
+        self.area_label.setText(text)
+        self.save_area_button.setVisible(self.pending_area is not None)
+
+    def set_pending_area(self, area: Area | None) -> None:
+        """A drawn area the desk has not stored yet (a refused save): shown with a button to
+        save it again, so the drawing is never lost."""
+        self.pending_area = area
+        self._show_area_text()
 
     def _show_steps(self, view: EmergencyView) -> None:
         selected = self._selected_step()
@@ -481,6 +661,41 @@ class EmergencyPanel(QWidget):
                         item.setData(Qt.ItemDataRole.ForegroundRole, None)
 
     # ---- requests ------------------------------------------------------------------------
+    def _type_chosen(self, index: int) -> None:
+        kind = EmergencyType(self.type_combo.itemData(index))
+        self._show_wind_for(kind)
+        if self.view is not None and kind is not self.view.detail.type:
+            self.type_changed.emit(kind.value)
+
+    def _wind_entered(self) -> None:
+        if self.view is None or not self.wind.isVisibleTo(self):
+            return
+        # Checked here rather than by a validator: a validator would swallow a wrong value
+        # without a word (editingFinished only fires for acceptable input).
+        text = self.wind.text().strip().rstrip("°").strip()
+        value = float(text) if text.isdigit() and int(text) < 360 else None
+        if text and value is None:
+            self.show_message("⚠ " + self.tr("Wind direction: whole degrees from 0 to 359"))
+            return
+        if value != self.view.detail.wind_from_deg:
+            self.wind_changed.emit(value)
+
+    def _remove_station(self) -> None:
+        item = self.stations.currentItem()
+        if item is None:
+            self.show_message("⚠ " + self.tr("Select an affected station first"))
+            return
+        self.station_remove_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def _add_station(self) -> None:
+        text = self.add_station.text().strip()
+        if text:
+            self.station_add_requested.emit(self.station_id_of(text))
+
+    def station_added(self) -> None:
+        """Called once the desk stored the station: only then is the entry cleared."""
+        self.add_station.clear()
+
     def _submit_figures(self) -> None:
         values = {name: spin.value() for name, spin in self.figure_spins.items()}
         self.figures_submitted.emit(
