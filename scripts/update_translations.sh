@@ -8,6 +8,7 @@
 #
 # Areas keep separate .ts files so engineers translating in parallel never collide:
 #   desk -> resources/i18n/desk_zh_CN.ts   feed -> feed_zh_CN.ts   wall -> wall_zh_CN.ts
+#   emergency -> emergency_zh_CN.ts (also ui/alert_banner.py)
 #   <area> -> <area>_zh_CN.ts for ui/<area>.py and ui/<area>_*.py
 # The desk's translation test (tests/gui/test_translations.py) uses the same split.
 set -euo pipefail
@@ -29,6 +30,9 @@ files_for() {
         find ui -maxdepth 1 \( -name 'station_table.py' -o -name 'feed_*.py' \) | sort ;;
     wall)
         { find ui/charts ui/map -name '*.py' 2>/dev/null; find ui -maxdepth 1 -name 'wall*.py'; } | sort ;;
+    emergency)
+        # The heavy-pollution alert banner belongs to the emergencies.
+        find ui -maxdepth 1 \( -name 'emergency.py' -o -name 'emergency_*.py' -o -name 'alert_banner.py' \) | sort ;;
     *)
         find ui -maxdepth 1 \( -name "$1.py" -o -name "$1_*.py" \) | sort ;;
     esac

@@ -38,6 +38,8 @@ def area_of(path: Path) -> str:
         return "feed"
     if stem.startswith("wall"):
         return "wall"
+    if stem == "alert_banner":  # the heavy-pollution alert is part of the emergencies
+        return "emergency"
     return stem.split("_", 1)[0]
 
 
