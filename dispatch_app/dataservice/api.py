@@ -8,8 +8,9 @@ default and a maximum ``limit`` and says when it was cut (``truncated``, ``more`
 Handlers that read the database are plain functions: Starlette runs them in its thread pool, so
 database reads never block the event loop that also carries the HJ 212 ingest. /health, /stations
 and /latest read only memory and run on the loop. /latest comes from the storage's in-memory
-latest values, with each item's JSON kept until it changes and the whole answer cached per
-cursor; the hot endpoints build their JSON directly instead of through response-model validation.
+latest values: each answer (whole network, each kind) keeps its items' JSON and its bytes per
+cursor, and after a commit only the items that changed are rewritten (`Storage.latest_since`);
+the hot endpoints build their JSON directly instead of through response-model validation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -63,8 +65,18 @@ class ServiceState:
     version: str = "0.1.0"
     started_s: float = field(default_factory=time.time)
     token: str | None = None
-    _latest_cache: dict[str | None, tuple[int, bytes]] = field(default_factory=dict)
-    _fragments: dict[tuple[str, str], tuple[StoredObservation, str]] = field(default_factory=dict)
+    _latest_views: dict[str | None, LatestView] = field(default_factory=dict)
+
+
+@dataclass
+class LatestView:
+    """One /latest answer (the whole network or one kind) as of ``cursor``: each item's JSON at
+    its place in the answer, and the answer's bytes."""
+
+    cursor: int
+    index: dict[tuple[str, str], int]
+    parts: list[str]
+    body: bytes = b""
 
 
 @lru_cache(maxsize=200_000)
@@ -244,6 +256,38 @@ def _observation_json(o: StoredObservation) -> dict[str, Any]:
     }
 
 
+class ItemJson:
+    """A latest item's JSON, the same text as ``json.dumps(_observation_json(o))`` without the
+    dict and the encoder: the station/parameter head and the flag are written once and kept."""
+
+    def __init__(self) -> None:
+        self._heads: dict[tuple[str, str], str] = {}
+        self._flags: dict[str, str] = {}
+
+    def __call__(self, o: StoredObservation) -> str:
+        head = self._heads.get((o.station, o.parameter))
+        if head is None:
+            head = f'{{"station":{_dumps(o.station)},"parameter":{_dumps(o.parameter)},"time":"'
+            self._heads[(o.station, o.parameter)] = head
+        flag = self._flags.get(o.flag)
+        if flag is None:
+            flag = _dumps(o.flag)
+            if len(self._flags) < 256:  # flags come from the wire: keep the cache bounded
+                self._flags[o.flag] = flag
+        v = o.value
+        if v is None:
+            value = "null"
+        elif type(v) is float and math.isfinite(v):
+            value = float.__repr__(v)  # what the JSON encoder writes for a finite float
+        else:
+            value = _dumps(v)
+        return f'{head}{iso(o.time_s)}","value":{value},"flag":{flag}}}'
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _time_param(value: datetime, name: str) -> int:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ApiProblem(
@@ -327,30 +371,43 @@ def create_app(state: ServiceState) -> FastAPI:
         k: frozenset(s.id for s in registry.by_kind(k)) for k in STATION_KINDS
     }
     kind_ids[None] = frozenset(s.id for s in registry)
-    fragments = state._fragments
+    views = state._latest_views
+    item_json = ItemJson()
+
+    def latest_body(key: str | None) -> bytes:
+        view = views.get(key)
+        if view is not None and view.cursor == storage.cursor:
+            return view.body
+        wanted = kind_ids[key]
+        since = storage.latest_since(view.cursor) if view is not None else None
+        if view is None or since is None:
+            cursor, rows = storage.latest(wanted)
+            view = LatestView(cursor, {}, [])
+            views[key] = view
+        else:
+            # A commit touches a few stations: rewrite their items where they stand (a new
+            # station/parameter goes last, as in `Storage.latest`) and join the rest as they are.
+            cursor, rows = since
+            view.cursor = cursor
+        index, parts = view.index, view.parts
+        for o in rows:
+            if o.station not in wanted:
+                continue
+            k = (o.station, o.parameter)
+            at = index.get(k)
+            if at is None:
+                index[k] = len(parts)
+                parts.append(item_json(o))
+            else:
+                parts[at] = item_json(o)
+        view.body = f'{{"cursor":{cursor},"items":[{",".join(parts)}]}}'.encode()
+        return view.body
 
     @app.get("/api/v1/latest", response_model=LatestOut)
     async def latest(kind: StationKind | None = None) -> Response:
-        key = kind.value if kind else None
-        cached = state._latest_cache.get(key)
-        if cached is not None and cached[0] == storage.cursor:
-            return Response(cached[1], media_type="application/json")
-        cursor, rows = storage.latest(kind_ids[key])
-        # Each item's JSON is kept until that station/parameter changes: a commit touches a
-        # few stations, so the whole-network answer is mostly a join of ready fragments.
-        parts = []
-        for o in rows:
-            k = (o.station, o.parameter)
-            held = fragments.get(k)
-            if held is None or held[0] is not o:
-                text = json.dumps(_observation_json(o), ensure_ascii=False, separators=(",", ":"))
-                fragments[k] = (o, text)
-                parts.append(text)
-            else:
-                parts.append(held[1])
-        body = f'{{"cursor":{cursor},"items":[{",".join(parts)}]}}'.encode()
-        state._latest_cache[key] = (cursor, body)
-        return Response(body, media_type="application/json")
+        return Response(latest_body(kind.value if kind else None), media_type="application/json")
+
+    app.add_middleware(LatestFastPath, body=latest_body)
 
     @app.get("/api/v1/updates", response_model=UpdatesOut, responses={409: PROBLEMS[409]})
     def updates(
@@ -420,6 +477,46 @@ def create_app(state: ServiceState) -> FastAPI:
         )
 
     return app
+
+
+class LatestFastPath:
+    """ASGI middleware: the desk's poll, a plain ``GET /api/v1/latest`` with no query or exactly
+    ``kind=<a kind>``, answered with the kept bytes and the headers the route would send, without
+    routing and parameter validation (most of the handler's cost once the bytes are ready).
+    Anything else, and any error, goes to the app, which answers it as the contract says."""
+
+    def __init__(self, app: ASGIApp, body: Callable[[str | None], bytes]) -> None:
+        self.app = app
+        self.body = body
+        self.queries: dict[bytes, str | None] = {b"": None} | {
+            f"kind={k}".encode(): k for k in STATION_KINDS
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] == "/api/v1/latest"
+            and scope["method"] == "GET"
+            and scope.get("query_string", b"") in self.queries
+        ):
+            try:
+                body = self.body(self.queries[scope.get("query_string", b"")])
+            except Exception:  # let the app answer (and log) it as a problem
+                pass
+            else:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (b"content-length", b"%d" % len(body)),
+                            (b"content-type", b"application/json"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
 
 
 def guarded(app: FastAPI, token: str | None) -> ASGIApp:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import deque
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,12 @@ class Observation:
     value: float | None
     flag: str
     cn: str = CN_MINUTE
+
+
+# Bounds of the log of recent changes to the latest values (`Storage.latest_since`): a few
+# whole-network minutes, so readers polling every few seconds always catch up incrementally.
+LATEST_LOG_ROWS = 20_000
+LATEST_LOG_COMMITS = 4096
 
 
 class StoredObservation(NamedTuple):
@@ -238,6 +245,13 @@ class Storage:
         self._latest: dict[tuple[str, str], StoredObservation] = {
             (o.station, o.parameter): o for o in self.latest_from_db()[1]
         }
+        # What each recent commit changed in those values, (cursor after it, rows in the order
+        # they entered _latest), so a reader holding a snapshot can catch up on the few values
+        # that changed instead of walking all of them (`latest_since`). Bounded by rows; a reader
+        # further behind than the log reads `latest` again.
+        self._latest_log: deque[tuple[int, list[StoredObservation]]] = deque()
+        self._latest_log_rows = 0
+        self._latest_log_floor = self._cursor  # the log holds every change after this cursor
 
     def _take_pg_writer_lock(self) -> None:
         conn = self._writer.connect()
@@ -315,13 +329,26 @@ class Storage:
                 raise StorageError(f"write of {len(unique)} observations failed: {exc}") from exc
             with self._state_lock:
                 mem = self._latest
+                changed = []
                 for k, row in newest.items():
                     current = mem.get(k)
                     if current is None or row.time_s >= current.time_s:
                         mem[k] = row
+                        changed.append(row)
                 self._cursor = max(self._cursor, top)
                 self.last_ingest_s = received
+                self._log_latest(self._cursor, changed)
             return WriteResult(len(unique), self._cursor)
+
+    def _log_latest(self, cursor: int, changed: list[StoredObservation]) -> None:
+        """Record one commit's changes to the latest values (caller holds _state_lock)."""
+        log = self._latest_log
+        log.append((cursor, changed))
+        self._latest_log_rows += len(changed)
+        while self._latest_log_rows > LATEST_LOG_ROWS or len(log) > LATEST_LOG_COMMITS:
+            dropped_cursor, dropped = log.popleft()
+            self._latest_log_rows -= len(dropped)
+            self._latest_log_floor = dropped_cursor
 
     def _insert(self) -> Any:
         return sqlite.insert if self.dialect == "sqlite" else postgresql.insert
@@ -369,6 +396,18 @@ class Storage:
             wanted = stations if isinstance(stations, set | frozenset) else set(stations)
             items = [o for o in items if o.station in wanted]
         return cursor, items
+
+    def latest_since(self, cursor: int) -> tuple[int, list[StoredObservation]] | None:
+        """(cursor now, the latest values that changed after ``cursor``, in the order `latest`
+        lists them), or None when ``cursor`` is older than the recent changes kept (or not one
+        of this store's): then read `latest`. Applying the rows in order to a `latest` snapshot
+        taken at ``cursor`` (replace a known key in place, append a new one) gives `latest` now.
+        """
+        with self._state_lock:
+            if not self._latest_log_floor <= cursor <= self._cursor:
+                return None
+            rows = [o for top, changed in self._latest_log if top > cursor for o in changed]
+            return self._cursor, rows
 
     def latest_from_db(
         self, stations: Sequence[str] | None = None

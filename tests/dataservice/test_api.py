@@ -461,3 +461,82 @@ def test_health_says_degraded_while_the_database_refuses_writes(
     finally:
         stop_service(svc)
         admin.dispose()
+
+
+def test_latest_kept_up_to_date_equals_a_plain_reading(tmp_path: Path) -> None:
+    """/latest is rewritten only where a commit changed it; after every commit each answer
+    (whole network, each kind) must be exactly the JSON of the store's latest values, in order,
+    with every kind of value the encoder can meet. The plain poll skips the router
+    (`LatestFastPath`): a query the fast path does not take goes through the route, and both
+    answers must be the same, headers included."""
+    import random
+
+    from dispatch_app.dataservice.api import ServiceState, _observation_json, create_app
+    from dispatch_app.dataservice.registry import registry_from_json
+
+    registry = registry_from_json(registry_document(n_air=5, n_water=2))
+    storage = Storage(f"sqlite:///{tmp_path / 'obs.db'}")
+    app = create_app(ServiceState(registry, storage))
+
+    async def get_latest(query: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        sent: list[dict[str, Any]] = []
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/api/v1/latest",
+            "raw_path": b"/api/v1/latest",
+            "query_string": query,
+            "headers": [],
+            "http_version": "1.1",
+            "scheme": "http",
+            "server": ("127.0.0.1", 80),
+            "client": ("127.0.0.1", 1),
+            "root_path": "",
+        }
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app(scope, receive, send)
+        body = b"".join(m.get("body", b"") for m in sent)
+        return sent[0]["status"], list(sent[0]["headers"]), body
+
+    kinds = {None: None} | {k: k for k in ("air_national", "water_national")}
+    ids = {k: {s.id for s in registry if k is None or s.kind == k} for k in kinds}
+    rng = random.Random(11)
+    values = [None, 0.0, -0.0, 0.1, 1e-7, 1e22, 35.25, -3.0, 123456.789]
+    t0 = 1_790_000_000
+
+    async def run() -> None:
+        for step in range(40):
+            batch = []
+            for _ in range(rng.randrange(1, 6)):
+                station = rng.choice(registry.stations)
+                p = rng.choice(station.parameters)
+                flag = rng.choice("NNNMD")
+                t = t0 + 60 * rng.randrange(30)
+                batch.append(Observation(station.id, p.key, t, rng.choice(values), flag))
+            if step == 20:  # a station outside the registry: never listed
+                batch.append(Observation("GONE-01", "pm25", t0, 1.0, "N"))
+            storage.write(batch)
+            for key, kind in kinds.items():
+                if rng.random() < 0.3:
+                    continue  # some answers fall several commits behind
+                query = f"kind={kind}".encode() if kind else b""
+                cursor, rows = storage.latest(ids[key])
+                expected = {"cursor": cursor, "items": [_observation_json(o) for o in rows]}
+                plain = json.dumps(expected, ensure_ascii=False, separators=(",", ":")).encode()
+                fast = await get_latest(query)
+                assert fast[0] == 200 and fast[2] == plain
+                assert await get_latest(query) == fast  # unchanged: same bytes
+                routed = await get_latest(query + b"&_=1" if query else b"_=1")
+                assert routed == fast
+        assert (await get_latest(b"kind=nonsense"))[0] == 422  # validated by the route
+
+    try:
+        asyncio.run(run())
+    finally:
+        storage.close()

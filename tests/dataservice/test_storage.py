@@ -253,3 +253,48 @@ def test_latest_in_memory_matches_the_durable_table_and_survives_reopen(db_url: 
         assert again.latest({"S1"})[1] == [o for o in mem if o.station == "S1"]
     finally:
         again.close()
+
+
+def test_latest_since_brings_a_snapshot_up_to_date(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Applying the rows of `latest_since` to an earlier snapshot (replace in place, append what
+    is new) gives `latest` exactly, order included; a cursor older than the log kept gives None."""
+    import random
+
+    from dispatch_app.dataservice import storage as storage_module
+
+    monkeypatch.setattr(storage_module, "LATEST_LOG_COMMITS", 6)
+    rng = random.Random(5)
+    s = Storage(db_url)
+    try:
+        snapshots = [s.latest()]
+        for _ in range(12):
+            batch = [
+                obs(
+                    rng.randrange(60),
+                    rng.choice([None, round(rng.uniform(0, 50), 1)]),
+                    station=f"S{rng.randrange(4)}",
+                    parameter=rng.choice(["PM2.5", "PM10", "O3"]),
+                )
+                for _ in range(rng.randrange(1, 5))
+            ]
+            s.write(batch)
+            snapshots.append(s.latest())
+        now = s.latest()
+        caught_up = 0
+        for cursor, rows in snapshots:
+            since = s.latest_since(cursor)
+            if since is None:
+                continue
+            caught_up += 1
+            view = {(o.station, o.parameter): o for o in rows}
+            for o in since[1]:
+                view[(o.station, o.parameter)] = o
+            assert (since[0], list(view.values())) == now
+        assert caught_up == 7  # the last 6 commits are kept: snapshots taken after commit 6 on
+        assert s.latest_since(snapshots[0][0]) is None
+        assert s.latest_since(s.cursor) == (s.cursor, [])
+        assert s.latest_since(s.cursor + 1) is None  # not a cursor of this store
+    finally:
+        s.close()
