@@ -52,6 +52,7 @@ from dispatch_app.domain.roles import Permission
 from ui.alert_banner import AlertBanner
 from ui.emergency_log_pdf import export_log_pdf
 from ui.emergency_panel import EmergencyPanel
+from ui.emergency_trends import linked_parameters
 from ui.errors import describe_error
 from ui.map.area_tool import AreaTool, Shape
 from ui.map.view import MapView
@@ -259,6 +260,7 @@ class EmergencyIntegration(QObject):
         self._runner_thread: threading.Thread | None = None
         # A drill's data service is a child process: closing the window ends the drill.
         self.window.destroyed.connect(self.end_drill)
+        self.window.destroyed.connect(self.panel.trends.shutdown)
 
         p = self.panel
         p.figures_submitted.connect(lambda f: self.spawn(self.submit_figures(f)))
@@ -273,6 +275,7 @@ class EmergencyIntegration(QObject):
         p.export_requested.connect(lambda: self.spawn(self.export_log_dialog()))
         p.cap_requested.connect(lambda: self.spawn(self.send_cap()))
         p.station_requested.connect(self.show_station)
+        p.station_focused.connect(self.show_linked_trends)
         p.step_dispatch_requested.connect(lambda sid: self.spawn(self.dispatch_step(sid)))
         p.task_requested.connect(
             lambda st, params, every: self.spawn(self.assign_monitoring(st, params, every))
@@ -427,6 +430,21 @@ class EmergencyIntegration(QObject):
         return True
 
     # ---- place, area and affected stations ---------------------------------------------
+    def show_linked_trends(self, station_id: str) -> None:
+        """The selected affected station's last day in the case, from the wall's series
+        source (the window's data service); without a wall the chart says there is none."""
+        wall = self.window.views.get("wall")
+        trend = getattr(wall, "trend", None)
+        loader = getattr(trend, "loader", None)
+        trends = self.panel.trends
+        trends.set_source(getattr(loader, "source", None))
+        resources = self.emergencies.resources
+        kind = next((s.kind for s in resources.stations if s.id == station_id), "")
+        parameters = linked_parameters(kind, resources.station_parameters.get(station_id, ()))
+        trends.show_station(
+            station_id, self.emergencies.station_name(station_id), parameters, self.desk.clock()
+        )
+
     def map_tool(self) -> AreaTool | None:
         """The area tool on the wall's map, or None when the window hosts no wall."""
         wall = self.window.views.get("wall")

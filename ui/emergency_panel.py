@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -58,6 +59,7 @@ from dispatch_app.domain.emergencies import (
 from dispatch_app.domain.emergency_monitoring import TaskStatus
 from dispatch_app.domain.emergency_plans import StepStatus
 from dispatch_app.domain.reference import SHANGHAI
+from ui.emergency_trends import LinkedTrends
 from ui.i18n import current_language
 
 _FIGURES = ("deaths", "poisoned_or_injured", "evacuated", "direct_loss_yuan")
@@ -86,6 +88,7 @@ class EmergencyPanel(QWidget):
     export_requested = Signal()
     cap_requested = Signal()
     station_requested = Signal(str)
+    station_focused = Signal(str)  # the affected station selected: its recent data is shown
     step_dispatch_requested = Signal(int)  # step id
     task_requested = Signal(str, object, int)  # station, parameters, interval minutes
     sample_submitted = Signal(int, int, object)  # task id, version, {parameter: value}
@@ -368,7 +371,11 @@ class EmergencyPanel(QWidget):
         self.stations.itemActivated.connect(
             lambda item: self.station_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
+        self.stations.currentItemChanged.connect(self._station_focused)
         st_layout.addWidget(self.stations)
+        # Linked monitoring: the selected station's last day, inside the case.
+        self.trends = LinkedTrends()
+        st_layout.addWidget(self.trends)
         edit_row = QHBoxLayout()
         self.propose_button = QPushButton(self.tr("Propose from area"))
         self.propose_button.setToolTip(
@@ -412,6 +419,12 @@ class EmergencyPanel(QWidget):
         self.timer.timeout.connect(self.tick)
         self.timer.start()
         self.set_enabled(False, False)
+
+    def _station_focused(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            self.trends.clear()
+        else:
+            self.station_focused.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
     # ---- showing -------------------------------------------------------------------------
     def set_enabled(self, can_work: bool, can_decide: bool) -> None:
@@ -509,10 +522,19 @@ class EmergencyPanel(QWidget):
         self._show_steps(view)
         self._show_log(entries)
         self._show_tasks(view)
+        # A reload (after every log line) keeps the station the officer is looking at.
+        current = self.stations.currentItem()
+        kept = current.data(Qt.ItemDataRole.UserRole) if current is not None and same_case else None
+        self.stations.blockSignals(True)
         self.stations.clear()
         for sid in d.affected_stations:
             self.stations.addItem(f"{self.station_name(sid)} ({sid})")
             self.stations.item(self.stations.count() - 1).setData(Qt.ItemDataRole.UserRole, sid)
+            if sid == kept:
+                self.stations.setCurrentRow(self.stations.count() - 1)
+        self.stations.blockSignals(False)
+        if kept is None or kept not in d.affected_stations:
+            self.trends.clear()
         self.tick()
 
     def _show_place(self, view: EmergencyView, same_case: bool) -> None:

@@ -52,42 +52,42 @@
 <context>
     <name>AlertDialog</name>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="103"/>
+        <location filename="../../ui/emergency_integration.py" line="104"/>
         <source>Heavy-pollution weather alert</source>
         <translation>重污染天气预警</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="106"/>
+        <location filename="../../ui/emergency_integration.py" line="107"/>
         <source>No alert (lift)</source>
         <translation>无预警（解除）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="107"/>
+        <location filename="../../ui/emergency_integration.py" line="108"/>
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="108"/>
+        <location filename="../../ui/emergency_integration.py" line="109"/>
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="109"/>
+        <location filename="../../ui/emergency_integration.py" line="110"/>
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="113"/>
+        <location filename="../../ui/emergency_integration.py" line="114"/>
         <source>Forecast and reason (required)</source>
         <translation>预报情况与理由（必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="114"/>
+        <location filename="../../ui/emergency_integration.py" line="115"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="115"/>
+        <location filename="../../ui/emergency_integration.py" line="116"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
@@ -95,22 +95,22 @@
 <context>
     <name>DrillDialog</name>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="129"/>
+        <location filename="../../ui/emergency_integration.py" line="130"/>
         <source>Start a drill</source>
         <translation>开始演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="138"/>
+        <location filename="../../ui/emergency_integration.py" line="139"/>
         <source>Scenario</source>
         <translation>演练场景</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="139"/>
+        <location filename="../../ui/emergency_integration.py" line="140"/>
         <source>Speed</source>
         <translation>倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="142"/>
+        <location filename="../../ui/emergency_integration.py" line="143"/>
         <source>Everything the drill produces is marked exercise and can be removed as a whole afterwards.</source>
         <translation>演练产生的一切均标记为演练，结束后可整体删除。</translation>
     </message>
@@ -118,159 +118,159 @@
 <context>
     <name>EmergencyIntegration</name>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="195"/>
+        <location filename="../../ui/emergency_integration.py" line="196"/>
         <source>Pollution alert</source>
         <translation>污染预警</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="199"/>
+        <location filename="../../ui/emergency_integration.py" line="200"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="206"/>
+        <location filename="../../ui/emergency_integration.py" line="207"/>
         <source>&amp;Emergencies</source>
         <translation>突发事件(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="212"/>
+        <location filename="../../ui/emergency_integration.py" line="213"/>
         <source>Change heavy-pollution alert…</source>
         <translation>调整重污染天气预警…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="218"/>
+        <location filename="../../ui/emergency_integration.py" line="219"/>
         <source>Coordination log entry</source>
         <translation>协调日志录入</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="225"/>
+        <location filename="../../ui/emergency_integration.py" line="226"/>
         <source>Export coordination log as PDF…</source>
         <translation>导出协调日志PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="231"/>
+        <location filename="../../ui/emergency_integration.py" line="232"/>
         <source>Import CAP message…</source>
         <translation>导入CAP消息…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="239"/>
+        <location filename="../../ui/emergency_integration.py" line="240"/>
         <source>Start a drill…</source>
         <translation>开始演练…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="243"/>
+        <location filename="../../ui/emergency_integration.py" line="244"/>
         <source>End the drill</source>
         <translation>结束演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="246"/>
+        <location filename="../../ui/emergency_integration.py" line="247"/>
         <source>Drill report…</source>
         <translation>演练报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="252"/>
+        <location filename="../../ui/emergency_integration.py" line="253"/>
         <source>Remove the drill&apos;s cases (shift leader)…</source>
         <translation>删除演练事项（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="422"/>
+        <location filename="../../ui/emergency_integration.py" line="425"/>
         <source>No monitoring wall to show {0}</source>
         <translation>未打开监控墙，无法显示{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="440"/>
+        <location filename="../../ui/emergency_integration.py" line="458"/>
         <source>Drawing cancelled: nothing saved</source>
         <translation>已取消绘制：未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="462"/>
+        <location filename="../../ui/emergency_integration.py" line="480"/>
         <source>No monitoring wall to draw the area on</source>
         <translation>本窗口没有监控墙，无法在地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="469"/>
+        <location filename="../../ui/emergency_integration.py" line="487"/>
         <source>Draw the area on the monitoring wall&apos;s map</source>
         <translation>请在监控墙地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="563"/>
+        <location filename="../../ui/emergency_integration.py" line="581"/>
         <source>Draw the area first: the case has no place</source>
         <translation>请先绘制影响范围：该事项没有位置</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="572"/>
+        <location filename="../../ui/emergency_integration.py" line="590"/>
         <source>No stations to add: every proposed station is in the list</source>
         <translation>没有需要添加的站点：建议的站点均已在列表中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="578"/>
+        <location filename="../../ui/emergency_integration.py" line="596"/>
         <source>{0} stations added from the area</source>
         <translation>已根据影响范围添加 {0} 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="593"/>
+        <location filename="../../ui/emergency_integration.py" line="611"/>
         <source>{0} is already an affected station</source>
         <translation>{0} 已在受影响站点中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="629"/>
+        <location filename="../../ui/emergency_integration.py" line="647"/>
         <source>CAP message {0} ({1}) recorded as sent</source>
         <translation>CAP消息{0}（{1}）已记为发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="644"/>
+        <location filename="../../ui/emergency_integration.py" line="662"/>
         <source>Log exported to {0}</source>
         <translation>日志已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="458"/>
-        <location filename="../../ui/emergency_integration.py" line="649"/>
+        <location filename="../../ui/emergency_integration.py" line="476"/>
+        <location filename="../../ui/emergency_integration.py" line="667"/>
         <source>Select an emergency case first</source>
         <translation>请先选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="654"/>
+        <location filename="../../ui/emergency_integration.py" line="672"/>
         <source>Export coordination log</source>
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="664"/>
+        <location filename="../../ui/emergency_integration.py" line="682"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="672"/>
+        <location filename="../../ui/emergency_integration.py" line="690"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="711"/>
+        <location filename="../../ui/emergency_integration.py" line="729"/>
         <source>A drill is already running</source>
         <translation>已有演练正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="727"/>
+        <location filename="../../ui/emergency_integration.py" line="745"/>
         <source>Drill started: {0} at {1}×</source>
         <translation>演练已开始：{0}，{1}倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="734"/>
+        <location filename="../../ui/emergency_integration.py" line="752"/>
         <source>Drill ending</source>
         <translation>演练正在结束</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="738"/>
-        <location filename="../../ui/emergency_integration.py" line="746"/>
+        <location filename="../../ui/emergency_integration.py" line="756"/>
+        <location filename="../../ui/emergency_integration.py" line="764"/>
         <source>No drill yet</source>
         <translation>尚无演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="741"/>
+        <location filename="../../ui/emergency_integration.py" line="759"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="750"/>
+        <location filename="../../ui/emergency_integration.py" line="768"/>
         <source>Drill removed: {0} cases</source>
         <translation>演练已删除：{0}个事项</translation>
     </message>
@@ -406,427 +406,476 @@
 <context>
     <name>EmergencyPanel</name>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="128"/>
+        <location filename="../../ui/emergency_panel.py" line="131"/>
         <source>No emergency selected</source>
         <translation>未选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="139"/>
+        <location filename="../../ui/emergency_panel.py" line="142"/>
         <source>Place and area</source>
         <translation>位置与影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="149"/>
+        <location filename="../../ui/emergency_panel.py" line="152"/>
         <source>Wind from</source>
         <translation>风向（来向）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="152"/>
+        <location filename="../../ui/emergency_panel.py" line="155"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="155"/>
+        <location filename="../../ui/emergency_panel.py" line="158"/>
         <source>Degrees the wind blows from (0 north, 90 east); empty when unknown</source>
         <translation>风的来向，单位度（0 为北风，90 为东风）；未知时留空</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="163"/>
+        <location filename="../../ui/emergency_panel.py" line="166"/>
         <source>Type</source>
         <translation>事件类型</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="167"/>
+        <location filename="../../ui/emergency_panel.py" line="170"/>
         <source>Area</source>
         <translation>影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="169"/>
+        <location filename="../../ui/emergency_panel.py" line="172"/>
         <source>Draw circle on map</source>
         <translation>在地图上画圆</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="170"/>
+        <location filename="../../ui/emergency_panel.py" line="173"/>
         <source>Draw polygon on map</source>
         <translation>在地图上画多边形</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="171"/>
+        <location filename="../../ui/emergency_panel.py" line="174"/>
         <source>Save drawn area</source>
         <translation>保存已绘制的范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="173"/>
+        <location filename="../../ui/emergency_panel.py" line="176"/>
         <source>Clear area</source>
         <translation>清除范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="192"/>
+        <location filename="../../ui/emergency_panel.py" line="195"/>
         <source>Level (2014 national plan)</source>
         <translation>事件级别（2014年国家预案）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="200"/>
+        <location filename="../../ui/emergency_panel.py" line="203"/>
         <source>Proposed from the figures</source>
         <translation>按数字建议</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="201"/>
+        <location filename="../../ui/emergency_panel.py" line="204"/>
         <source>Decided</source>
         <translation>已定级别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="207"/>
+        <location filename="../../ui/emergency_panel.py" line="210"/>
         <source>Reason (required to change a level or depart from the proposal)</source>
         <translation>理由（调整级别或不采用建议级别时必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="209"/>
+        <location filename="../../ui/emergency_panel.py" line="212"/>
         <source>Decide level (shift leader)</source>
         <translation>确定级别（带班领导）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="223"/>
+        <location filename="../../ui/emergency_panel.py" line="226"/>
         <source>Reported figures</source>
         <translation>报告数字</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="226"/>
+        <location filename="../../ui/emergency_panel.py" line="229"/>
         <source>Deaths</source>
         <translation>死亡人数</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="227"/>
+        <location filename="../../ui/emergency_panel.py" line="230"/>
         <source>Poisoned or seriously injured</source>
         <translation>中毒或重伤人数</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="228"/>
+        <location filename="../../ui/emergency_panel.py" line="231"/>
         <source>Evacuated</source>
         <translation>疏散转移人数</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="229"/>
+        <location filename="../../ui/emergency_panel.py" line="232"/>
         <source>Direct loss (yuan)</source>
         <translation>直接经济损失（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="242"/>
+        <location filename="../../ui/emergency_panel.py" line="245"/>
         <source>No intake cut off</source>
         <translation>未中断取水</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="243"/>
+        <location filename="../../ui/emergency_panel.py" line="246"/>
         <source>Township intake cut off</source>
         <translation>乡镇水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="244"/>
+        <location filename="../../ui/emergency_panel.py" line="247"/>
         <source>County-level city intake cut off</source>
         <translation>县级城市水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="245"/>
+        <location filename="../../ui/emergency_panel.py" line="248"/>
         <source>Prefecture-level city intake cut off</source>
         <translation>设区的市级城市水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="248"/>
+        <location filename="../../ui/emergency_panel.py" line="251"/>
         <source>Drinking-water intake</source>
         <translation>饮用水取水</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="249"/>
+        <location filename="../../ui/emergency_panel.py" line="252"/>
         <source>Record figures</source>
         <translation>记录数字</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="255"/>
+        <location filename="../../ui/emergency_panel.py" line="258"/>
         <source>Response plan checklist</source>
         <translation>预案处置清单</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="259"/>
+        <location filename="../../ui/emergency_panel.py" line="262"/>
         <source>Activate plan</source>
         <translation>启动预案</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="267"/>
+        <location filename="../../ui/emergency_panel.py" line="270"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="267"/>
+        <location filename="../../ui/emergency_panel.py" line="270"/>
         <source>Owner</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="267"/>
+        <location filename="../../ui/emergency_panel.py" line="270"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="267"/>
-        <location filename="../../ui/emergency_panel.py" line="339"/>
+        <location filename="../../ui/emergency_panel.py" line="270"/>
+        <location filename="../../ui/emergency_panel.py" line="342"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="280"/>
+        <location filename="../../ui/emergency_panel.py" line="283"/>
         <source>Step done</source>
         <translation>步骤完成</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="282"/>
+        <location filename="../../ui/emergency_panel.py" line="285"/>
         <source>Reason to skip</source>
         <translation>跳过理由</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="283"/>
+        <location filename="../../ui/emergency_panel.py" line="286"/>
         <source>Skip step</source>
         <translation>跳过步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="284"/>
+        <location filename="../../ui/emergency_panel.py" line="287"/>
         <source>Dispatch owner</source>
         <translation>调度责任单位</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="296"/>
+        <location filename="../../ui/emergency_panel.py" line="299"/>
         <source>Coordination log</source>
         <translation>应急协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="301"/>
+        <location filename="../../ui/emergency_panel.py" line="304"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="301"/>
+        <location filename="../../ui/emergency_panel.py" line="304"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="301"/>
+        <location filename="../../ui/emergency_panel.py" line="304"/>
         <source>Activity</source>
         <translation>活动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="301"/>
+        <location filename="../../ui/emergency_panel.py" line="304"/>
         <source>By</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="315"/>
+        <location filename="../../ui/emergency_panel.py" line="318"/>
         <source>Ctrl+L · Enter records · /c call  /d decision  /s dispatch  /r reading</source>
         <translation>Ctrl+L · 回车记录 · /c 电话  /d 决策  /s 调度  /r 数据</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="320"/>
+        <location filename="../../ui/emergency_panel.py" line="323"/>
         <source>Export log as PDF…</source>
         <translation>导出日志PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="321"/>
+        <location filename="../../ui/emergency_panel.py" line="324"/>
         <source>Send as CAP message</source>
         <translation>以CAP消息发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="334"/>
+        <location filename="../../ui/emergency_panel.py" line="337"/>
         <source>Emergency monitoring tasks</source>
         <translation>应急监测任务</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="339"/>
+        <location filename="../../ui/emergency_panel.py" line="342"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="339"/>
+        <location filename="../../ui/emergency_panel.py" line="342"/>
         <source>Parameters</source>
         <translation>监测项目</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="339"/>
+        <location filename="../../ui/emergency_panel.py" line="342"/>
         <source>Next sample</source>
         <translation>下次采样</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="355"/>
+        <location filename="../../ui/emergency_panel.py" line="358"/>
         <source>Sample of the selected task: NH3-N=2.4 CODMn=9.1</source>
         <translation>所选任务的监测结果：NH3-N=2.4 CODMn=9.1</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="363"/>
+        <location filename="../../ui/emergency_panel.py" line="366"/>
         <source>Affected stations (downstream / downwind)</source>
         <translation>受影响站点（下游／下风向）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="373"/>
+        <location filename="../../ui/emergency_panel.py" line="380"/>
         <source>Propose from area</source>
         <translation>按影响范围建议</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="376"/>
+        <location filename="../../ui/emergency_panel.py" line="383"/>
         <source>Adds the sections downstream or stations downwind of the area (or the case&apos;s place) and the stations inside the area</source>
         <translation>添加影响范围（或事项位置）下游的断面或下风向的站点，以及范围内的站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="380"/>
+        <location filename="../../ui/emergency_panel.py" line="387"/>
         <source>Remove selected station</source>
         <translation>移除所选站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="383"/>
+        <location filename="../../ui/emergency_panel.py" line="390"/>
         <source>Add a station: id or name</source>
         <translation>添加站点：编号或名称</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="385"/>
+        <location filename="../../ui/emergency_panel.py" line="392"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="396"/>
+        <location filename="../../ui/emergency_panel.py" line="403"/>
         <source>Parameters, e.g. NH3-N CODMn</source>
         <translation>监测项目，如 NH3-N CODMn</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="400"/>
+        <location filename="../../ui/emergency_panel.py" line="407"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="401"/>
+        <location filename="../../ui/emergency_panel.py" line="408"/>
         <source>Assign monitoring</source>
         <translation>布置应急监测</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="481"/>
+        <location filename="../../ui/emergency_panel.py" line="494"/>
         <source> [EXERCISE]</source>
         <translation>【演练】</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="487"/>
+        <location filename="../../ui/emergency_panel.py" line="500"/>
         <source>no figure reaches a higher level</source>
         <translation>无数字达到更高级别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="490"/>
+        <location filename="../../ui/emergency_panel.py" line="503"/>
         <source>not decided yet (shift leader)</source>
         <translation>尚未定级（待带班领导确定）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="495"/>
+        <location filename="../../ui/emergency_panel.py" line="508"/>
         <source>province leads</source>
         <translation>省级响应</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="496"/>
+        <location filename="../../ui/emergency_panel.py" line="509"/>
         <source>city leads</source>
         <translation>市级响应</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="497"/>
+        <location filename="../../ui/emergency_panel.py" line="510"/>
         <source>county leads</source>
         <translation>县级响应</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="500"/>
+        <location filename="../../ui/emergency_panel.py" line="513"/>
         <source>differs from proposal</source>
         <translation>与建议级别不同</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="535"/>
+        <location filename="../../ui/emergency_panel.py" line="557"/>
         <source>none drawn</source>
         <translation>未绘制</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="538"/>
+        <location filename="../../ui/emergency_panel.py" line="560"/>
         <source>circle, centre {0}°E {1}°N, radius {2} km</source>
         <translation>圆形，中心 东经{0}° 北纬{1}°，半径 {2} 公里</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="541"/>
+        <location filename="../../ui/emergency_panel.py" line="563"/>
         <source>polygon of {0} points, centre {1}°E {2}°N</source>
         <translation>多边形，{0} 个顶点，中心 东经{1}° 北纬{2}°</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="549"/>
+        <location filename="../../ui/emergency_panel.py" line="571"/>
         <source>Drawn but not saved: {0}</source>
         <translation>已绘制但未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="614"/>
+        <location filename="../../ui/emergency_panel.py" line="636"/>
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="615"/>
+        <location filename="../../ui/emergency_panel.py" line="637"/>
         <source>OVERDUE</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="616"/>
+        <location filename="../../ui/emergency_panel.py" line="638"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="617"/>
+        <location filename="../../ui/emergency_panel.py" line="639"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="620"/>
+        <location filename="../../ui/emergency_panel.py" line="642"/>
         <source>(late)</source>
         <translation>（超时完成）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="647"/>
+        <location filename="../../ui/emergency_panel.py" line="669"/>
         <source>ended</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="651"/>
+        <location filename="../../ui/emergency_panel.py" line="673"/>
         <source>SAMPLE OVERDUE</source>
         <translation>采样超时</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="653"/>
+        <location filename="../../ui/emergency_panel.py" line="675"/>
         <source>{0} samples</source>
         <translation>已采样{0}次</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="678"/>
+        <location filename="../../ui/emergency_panel.py" line="700"/>
         <source>Wind direction: whole degrees from 0 to 359</source>
         <translation>风向须为 0 到 359 之间的整数度</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="686"/>
+        <location filename="../../ui/emergency_panel.py" line="708"/>
         <source>Select an affected station first</source>
         <translation>请先选择一个受影响站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="726"/>
-        <location filename="../../ui/emergency_panel.py" line="733"/>
+        <location filename="../../ui/emergency_panel.py" line="748"/>
+        <location filename="../../ui/emergency_panel.py" line="755"/>
         <source>Select a step first</source>
         <translation>请先选择一个步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="741"/>
+        <location filename="../../ui/emergency_panel.py" line="763"/>
         <source>Select an affected station and name the parameters</source>
         <translation>请选择受影响站点并填写监测项目</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="750"/>
+        <location filename="../../ui/emergency_panel.py" line="772"/>
         <source>Select a monitoring task first</source>
         <translation>请先选择一个监测任务</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="759"/>
-        <location filename="../../ui/emergency_panel.py" line="762"/>
+        <location filename="../../ui/emergency_panel.py" line="781"/>
+        <location filename="../../ui/emergency_panel.py" line="784"/>
         <source>Write each value as PARAMETER=NUMBER</source>
         <translation>请按“项目=数值”填写</translation>
+    </message>
+</context>
+<context>
+    <name>LinkedTrends</name>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="46"/>
+        <location filename="../../ui/emergency_trends.py" line="93"/>
+        <source>Select an affected station to see its last 24 hours</source>
+        <translation>选择受影响站点，查看其最近24小时数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="104"/>
+        <source>{0}: no data service in this window to show its data</source>
+        <translation>{0}：本窗口没有数据服务，无法显示其数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="109"/>
+        <source>{0}: no parameter to show</source>
+        <translation>{0}：没有可显示的监测项目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="112"/>
+        <source>{0} · last 24 h, hourly averages · loading…</source>
+        <translation>{0} · 最近24小时小时均值 · 加载中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="148"/>
+        <source>{0} no valid data</source>
+        <translation>{0} 无有效数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="155"/>
+        <source>{0} unavailable</source>
+        <translation>{0} 无法获取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="161"/>
+        <source>{0} · last 24 h, hourly averages</source>
+        <translation>{0} · 最近24小时小时均值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="163"/>
+        <source> · latest: </source>
+        <translation> · 最新：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_trends.py" line="165"/>
+        <source>loading…</source>
+        <translation>加载中…</translation>
     </message>
 </context>
 </TS>

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QPoint, QPointF, Qt
 from PySide6.QtWidgets import QGraphicsView
@@ -388,3 +389,63 @@ def test_without_a_wall_the_panel_says_so(
     qtbot.mouseClick(em.panel.polygon_button, Qt.MouseButton.LeftButton)
     assert em.panel.message.isVisible() and "监控墙" in em.panel.message.text()
     assert em.area_tool is None
+
+
+def test_the_selected_affected_stations_last_day_shows_in_the_case(
+    qtbot: QtBot,
+    station_with_wall: Callable[..., tuple[Session, EmergencyIntegration, MonitoringWall]],
+    sqlite_url: str,
+    resources: EmergencyResources,
+) -> None:
+    """Linked monitoring: 奔牛's NH3-N of the last day, hourly, from the wall's series source;
+    a gap stays a gap; the chart follows the selection and survives a log line's reload."""
+    seed_users(sqlite_url)
+    case_id = seed_emergency(sqlite_url, resources, affected_stations=["WQ-B-01", "WQ-P-01"])
+    s, em, wall = station_with_wall()
+    source = wall.trend.loader.source
+    assert isinstance(source, MemorySeriesSource)
+    now = s.desk.clock()
+    hour0 = (now.timestamp() // 3600 - 20) * 3600
+    # 20 hours of 10-minute NH3-N: 0.5 rising to 2.4 mg/L, nothing in hours 8–10.
+    times = [hour0 + 600 * i for i in range(120) if not 48 <= i < 66]
+    source.add("WQ-B-01", "NH3-N", "mg/L", times, [0.5 + (t - hour0) / 36000 for t in times])
+    select(qtbot, s, em, case_id)
+    panel = em.panel
+    trends = panel.trends
+    panel.stations.setCurrentRow(0)
+    qtbot.waitUntil(lambda: "NH3-N 2." in trends.title.text(), timeout=5000)
+    _, y = trends.curve_data("NH3-N")
+    finite = y[~np.isnan(y)]
+    assert len(finite) >= 15 and finite[0] < finite[-1]
+    assert np.isnan(y).any()  # the empty hours are a gap, not a line across
+    assert "奔牛" in trends.title.text()
+    # The section's other parameters have no data here: said, not drawn as zero.
+    assert "CODMn" in trends.title.text()
+    panel.stations.parentWidget().grab()  # laid out
+    save(panel.stations.parentWidget(), ARTIFACTS / "emergency_linked_trend_zh.png")
+    # A log line reloads the case: the station and its chart stay.
+    type_text(panel.log_entry, "九里断面已采样")
+    qtbot.keyClick(panel.log_entry, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.log_entry.text() == "", timeout=5000)
+    settle(qtbot, s.workspace)
+    assert trends.station == "WQ-B-01" and panel.stations.currentRow() == 0
+    # Another station: its chart replaces the first.
+    panel.stations.setCurrentRow(1)
+    qtbot.waitUntil(lambda: trends.station == "WQ-P-01", timeout=5000)
+    qtbot.waitUntil(lambda: "九里" in trends.title.text(), timeout=5000)
+
+
+def test_without_a_data_service_the_linked_chart_says_so(
+    qtbot: QtBot,
+    sessions: Callable[..., Session],
+    sqlite_url: str,
+    resources: EmergencyResources,
+) -> None:
+    seed_users(sqlite_url)
+    case_id = seed_emergency(sqlite_url, resources, affected_stations=["WQ-B-01"])
+    s, em = open_station(sessions, sqlite_url, "officer", resources)
+    select(qtbot, s, em, case_id)
+    em.panel.stations.setCurrentRow(0)
+    assert "没有数据服务" in em.panel.trends.title.text() or "no data service" in (
+        em.panel.trends.title.text()
+    )
