@@ -75,7 +75,7 @@ def test_ranked_worst_first_with_level_colors(qtbot: QtBot, overview: NetworkOve
     assert len(ranked) == 12  # national and provincial air stations by default
     first = overview.row_text(0)
     assert first[0] == "1" and first[3].startswith("AQI 2")
-    level = overview.proxy.index(0, COL_LEVEL)
+    level = overview.model.index(0, COL_LEVEL)
     assert level.data(Qt.ItemDataRole.BackgroundRole).color() == QColor(153, 0, 76)  # 重度污染
     assert "重度污染" in first[3] or "Heavily" in first[3]
     assert "12 stations, 9 without valid data" in overview.count_label.text()
@@ -103,7 +103,7 @@ def test_live_update_keeps_selection_and_click_opens(
     qtbot.waitUntil(lambda: overview.gate.redraw_count >= 1, timeout=2000)
     assert overview.select_station("AQ-N-01")
     resets: list[int] = []
-    overview.proxy.modelReset.connect(lambda: resets.append(1))
+    overview.model.modelReset.connect(lambda: resets.append(1))
     # AQ-N-01 gets worse and moves to the top: it stays selected, no reset happens.
     count = overview.gate.redraw_count
     overview.update_readings({"AQ-N-01": _air(200.0, t=T + timedelta(minutes=1))})
@@ -114,7 +114,7 @@ def test_live_update_keeps_selection_and_click_opens(
     assert overview.model.sparks["AQ-N-01"] == __import__("collections").deque(
         [30.0, 200.0], maxlen=120
     )
-    rect = overview.view.visualRect(overview.proxy.index(1, 1))
+    rect = overview.view.visualRect(overview.model.index(1, 1))
     with qtbot.waitSignal(overview.station_activated, timeout=1000) as signal:
         qtbot.mouseClick(overview.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert signal.args == [overview.ranked_ids()[1]]
@@ -193,7 +193,7 @@ def test_rank_column_numbers_the_rows_as_shown(overview: NetworkOverview) -> Non
     delegate = overview.view.itemDelegateForColumn(COL_RANK)
     for row in (0, 1, 5):
         option = QStyleOptionViewItem()
-        delegate.initStyleOption(option, overview.proxy.index(row, COL_RANK))
+        delegate.initStyleOption(option, overview.model.index(row, COL_RANK))
         assert option.text == str(row + 1)
         assert overview.row_text(row)[0] == str(row + 1)
     assert overview.ranked_ids()[0] == "AQ-N-01"
@@ -226,3 +226,50 @@ def test_seeded_history_and_live_value_at_the_same_time_drawn_once(
     overview.update_readings({"AQ-N-01": _air(50.0, t=T + timedelta(minutes=1))})
     overview.gate.flush()
     assert list(overview.model.sparks["AQ-N-01"]) == [10.0, 20.0, 44.0, 50.0]
+
+
+def test_live_update_moves_rows_only_when_the_order_changes(
+    qtbot: QtBot, overview: NetworkOverview
+) -> None:
+    from ui.charts.overview import COL_SPARK
+
+    overview.update_readings({"AQ-N-01": _air(30.0), "AQ-N-02": _air(90.0)})
+    overview.gate.flush()
+    layouts: list[int] = []
+    changed: list[tuple[int, int]] = []
+    overview.model.layoutChanged.connect(lambda: layouts.append(1))
+    overview.model.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    # Worse, but still second: the row changes in place, nothing moves.
+    second = T + timedelta(minutes=1)
+    overview.update_readings({"AQ-N-01": _air(40.0, t=second)})
+    overview.gate.flush()
+    assert overview.ranked_ids()[:2] == ["AQ-N-02", "AQ-N-01"]
+    assert layouts == [] and changed == [(1, 1)]
+    # The sparkline painted reads the new value: its cell differs from before.
+    rect = overview.view.visualRect(overview.model.index(1, COL_SPARK))
+    before = overview.view.viewport().grab(rect).toImage()
+    overview.update_readings({"AQ-N-01": _air(60.0, t=second + timedelta(minutes=1))})
+    overview.gate.flush()
+    assert layouts == []
+    qtbot.waitUntil(lambda: overview.view.viewport().grab(rect).toImage() != before, timeout=2000)
+    # Now the worst: one layout change, and the rank column numbers it 1.
+    overview.update_readings({"AQ-N-01": _air(200.0, t=second + timedelta(minutes=2))})
+    overview.gate.flush()
+    assert layouts == [1] and overview.ranked_ids()[0] == "AQ-N-01"
+    assert overview.row_text(0)[0] == "1" and overview.row_text(1)[0] == "2"
+    # Readings identical to those shown change nothing at all.
+    changed.clear()
+    overview.update_readings({"AQ-N-01": _air(200.0, t=second + timedelta(minutes=2))})
+    overview.gate.flush()
+    assert layouts == [1] and changed == []
+
+
+def test_filter_change_keeps_the_selected_station(
+    overview: NetworkOverview, registry: tuple[Station, ...]
+) -> None:
+    assert overview.select_station("AQ-N-03")
+    overview.set_filter("air")
+    assert overview.selected_station() == "AQ-N-03"
+    overview.set_filter("water")
+    assert overview.selected_station() is None and not overview.select_station("AQ-N-03")
+    assert set(overview.ranked_ids()) == {s.id for s in registry if s.kind.startswith("water")}

@@ -279,3 +279,72 @@ def test_aggregated_ranges_refetch_while_live(qtbot: QtBot, trend: TrendChart) -
     trend.set_live(False)
     with qtbot.assertNotEmitted(trend.loaded, wait=200):
         trend.refresh_timer.timeout.emit()
+
+
+def test_bands_and_limit_lines_are_painted_across_the_view(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    from ui.charts.plot import SeriesPlot
+    from ui.charts.references import references_for
+
+    plot = SeriesPlot(legend=False)
+    qtbot.addWidget(plot)
+    plot.resize(800, 400)
+    plot.show()
+    qtbot.waitExposed(plot)
+    refs = references_for("O3", "raw", NOW.date())
+    plot.set_references(refs)
+    plot.set_time_range(NOW - timedelta(days=3), NOW)
+    plot.set_value_range(0, 320)
+    image = plot.grab().toImage()
+    vb = plot.plot_item.vb
+
+    def pixel(t: float, value: float) -> QColor:
+        point = plot.mapFromScene(vb.mapViewToScene(QPointF(t, value)))
+        return image.pixelColor(point.x(), point.y())
+
+    background = QColor(16, 20, 26)
+    for band in refs.bands[:4]:
+        middle = (band.low + min(band.high or 320.0, 320.0)) / 2
+        # Far left and far right of the view: the band spans the whole time range.
+        for t in (NOW.timestamp() - 3 * 86400 + 3600, NOW.timestamp() - 3600):
+            color = pixel(t, middle)
+            assert color != background
+            # Tinted towards the level's color: the largest channel of the level leads.
+            channel = max(range(3), key=lambda i: band.color[i])
+            rgb = (color.red(), color.green(), color.blue())
+            assert rgb[channel] >= (16, 20, 26)[channel]
+    (line,) = refs.lines
+    assert line.value == 200.0 and plot.line_values() == [200.0]
+    row = [pixel(NOW.timestamp() - 86400 * k, line.value) for k in (0.2, 1.5, 2.8)]
+    # The emphasised limit is drawn red, dashed: red pixels on its row at more than one place.
+    reddish = [c for c in row if c.red() > 150 and c.green() < 120]
+    assert reddish, [c.getRgb() for c in row]
+
+
+def test_time_axis_reads_shanghai_time_like_pyqtgraphs_own(qtbot: QtBot) -> None:
+    import pyqtgraph as pg
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui.charts.time_axis import SHANGHAI_UTC_OFFSET_S, ShanghaiTimeAxis
+
+    ours, reference = ShanghaiTimeAxis(), pg.DateAxisItem(utcOffset=SHANGHAI_UTC_OFFSET_S)
+    ours.fontMetrics = reference.fontMetrics = QFontMetrics(QFont())
+    end = NOW.timestamp()
+    for span in (365 * 86400, 30 * 86400, 7 * 86400, 86400, 6 * 3600, 3600, 600):
+        for width in (1500, 300):
+            for shift in (0.0, 1234.5, 3.3 * 86400):
+                for _ in range(2):  # the second answer comes from the cache
+                    levels = ours.tickValues(end - span - shift, end - shift, width)
+                    expected = reference.tickValues(end - span - shift, end - shift, width)
+                    assert [(s, list(v)) for s, v in levels] == [(s, list(v)) for s, v in expected]
+                    for spacing, values in levels:
+                        assert ours.tickStrings(values, 1, spacing) == reference.tickStrings(
+                            values, 1, spacing
+                        )
+    # Midnight in Changzhou (16:00 UTC) is the day tick of a day-and-hours view.
+    levels = ours.tickValues(end - 86400, end, 1500)
+    midnight = datetime(2026, 11, 27, 16, 0, tzinfo=UTC).timestamp()
+    day_spacing, days = levels[0]
+    assert midnight in days and ours.tickStrings([midnight], 1, day_spacing) == ["Sat 28"]

@@ -109,7 +109,7 @@ def test_selection_is_shared_between_overview_map_and_trend(
     qtbot: QtBot, wall: MonitoringWall
 ) -> None:
     first = wall.overview.ranked_ids()[0]
-    rect = wall.overview.view.visualRect(wall.overview.proxy.index(0, 1))
+    rect = wall.overview.view.visualRect(wall.overview.model.index(0, 1))
     with qtbot.waitSignal(wall.station_selected, timeout=2000) as signal:
         qtbot.mouseClick(
             wall.overview.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()

@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPointF,
     QRect,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -47,13 +46,10 @@ from ui.i18n import current_language
 from ui.map.markers import text_color_on
 
 SPARK_POINTS = 120
-UPDATE_CHUNK = 400  # the whole network in one slice: one re-sort and one repaint per update
+UPDATE_CHUNK = 400  # the whole network in one slice: one re-rank and one repaint per update
 RANK_ROLE = Qt.ItemDataRole.UserRole + 1
 STATION_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
-# The position in the ranking (0 worst), computed in Python once per applied slice: the proxy
-# sorts on it, so equal ranks keep registry order and Qt's sort makes no Python comparisons.
-ORDER_ROLE = Qt.ItemDataRole.UserRole + 4
 COL_RANK, COL_NAME, COL_DISTRICT, COL_LEVEL, COL_DETAIL, COL_SPARK, COL_TIME = range(7)
 DISTRICT_ZH = {
     "liyang": "溧阳",
@@ -75,22 +71,49 @@ DISTRICT_EN = {
 }
 
 
+KIND_GROUPS: dict[str, tuple[str, ...]] = {
+    "air": ("air_national", "air_provincial", "air_township", "air_grid"),
+    "air_reported": ("air_national", "air_provincial"),
+    "air_national": ("air_national",),
+    "air_provincial": ("air_provincial",),
+    "air_township": ("air_township",),
+    "air_grid": ("air_grid",),
+    "water": ("water_national", "water_provincial", "water_boundary"),
+    "water_national": ("water_national",),
+    "water_provincial": ("water_provincial",),
+    "water_boundary": ("water_boundary",),
+}
+
+
 class NetworkModel(QAbstractTableModel):
-    """One row per station of the registry, in registry order; the proxy ranks them."""
+    """The stations shown (by kind group and district), ranked worst first: row 0 is the worst.
+
+    The model keeps its rows in ranked order itself. A QSortFilterProxyModel re-sorting on each
+    update asked this model for a sort key thousands of times through Python, which held the
+    wall's event loop for tens of milliseconds twice a second. Here a live update re-ranks in one
+    Python sort, emits layoutChanged (persistent indexes moved: selection and scroll survive) only
+    when the order shown really changed, and otherwise dataChanged for the changed rows.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.stations: list[Station] = []
-        self.row_of: dict[str, int] = {}
+        self.stations: list[Station] = []  # the registry, in registry order
+        self.registry_row: dict[str, int] = {}
         self.status: dict[str, StationStatus] = {}
         self.sparks: dict[str, deque[float]] = {}
         # The time of each station's first live value on its sparkline: history seeded later
         # is cut there, so no point is drawn twice.
         self.first_live: dict[str, datetime] = {}
         self.seeded_until: dict[str, datetime] = {}  # time of each seeded history's last value
-        self.order: list[int] = []  # per registry row: its position in the ranking
+        self.kinds: tuple[str, ...] = KIND_GROUPS["air_reported"]
+        self.district: str | None = None
+        self.shown: list[int] = []  # registry rows, in the order shown (worst first)
+        self.row_of: dict[str, int] = {}  # station id -> row shown
         self.order_changed = False  # by the last update()
+        self.spark_version: dict[str, int] = {}  # bumped on each change of a sparkline
         self.english = current_language() == "en"
+        self._bold = QFont()
+        self._bold.setBold(True)
 
     def headers(self) -> list[str]:
         return [
@@ -106,42 +129,55 @@ class NetworkModel(QAbstractTableModel):
     def set_stations(self, stations: Iterable[Station]) -> None:
         self.beginResetModel()  # only when the registry itself changes, never on live data
         self.stations = list(stations)
-        self.row_of = {s.id: i for i, s in enumerate(self.stations)}
+        self.registry_row = {s.id: i for i, s in enumerate(self.stations)}
         self.status = {s.id: status_of(s, {}) for s in self.stations}
         self.sparks = {s.id: deque(maxlen=SPARK_POINTS) for s in self.stations}
+        self.spark_version = dict.fromkeys(self.registry_row, 0)
         self.first_live = {}
         self.seeded_until = {}
-        self._rank()
+        self._set_shown(self._ranked())
         self.endResetModel()
 
-    def _rank(self) -> bool:
-        """Worst first; equal ranks in registry order (a stable sort on the registry rows).
-        Returns whether the order changed (the proxy re-sorts only then)."""
-        ranked = sorted(
-            range(len(self.stations)),
-            key=lambda row: -self.status[self.stations[row].id].rank_value,
+    def set_filter(self, group: str, district: str | None) -> None:
+        if group not in KIND_GROUPS:
+            raise ValueError(f"unknown kind group {group!r}; expected one of {list(KIND_GROUPS)}")
+        # A reset: rows come and go. The overview puts the selection back afterwards.
+        self.beginResetModel()
+        self.kinds = KIND_GROUPS[group]
+        self.district = district
+        self._set_shown(self._ranked())
+        self.endResetModel()
+
+    def accepts(self, station: Station) -> bool:
+        return station.kind in self.kinds and (
+            self.district is None or station.district == self.district
         )
-        order = [0] * len(ranked)
-        for position, row in enumerate(ranked):
-            order[row] = position
-        changed = order != self.order
-        self.order = order
-        return changed
+
+    def _ranked(self) -> list[int]:
+        """Registry rows shown, worst first; equal ranks in registry order (a stable sort)."""
+        rows = [i for i, s in enumerate(self.stations) if self.accepts(s)]
+        status, stations = self.status, self.stations
+        rows.sort(key=lambda row: -status[stations[row].id].rank_value)
+        return rows
+
+    def _set_shown(self, shown: list[int]) -> None:
+        self.shown = shown
+        self.row_of = {self.stations[reg].id: row for row, reg in enumerate(shown)}
 
     def update(self, readings: Mapping[str, Mapping[str, Reading]]) -> list[str]:
-        """New readings per station; changes rows in place and re-ranks (ORDER_ROLE).
+        """New readings per station; changes rows in place, re-ranks, and tells the view.
 
-        Returns the ids that changed. The caller re-sorts the proxy once afterwards: a re-sort
-        per row (dynamic sorting) costs a layout change of the view per row, which stalled the
-        wall's event loop for hundreds of milliseconds on a whole-network update.
+        Returns the ids that changed.
         """
-        changed_rows = []
+        changed: list[str] = []
         for sid, station_readings in readings.items():
-            row = self.row_of.get(sid)
-            if row is None:
+            reg = self.registry_row.get(sid)
+            if reg is None:
                 continue
-            status = status_of(self.stations[row], station_readings)
+            status = status_of(self.stations[reg], station_readings)
             old = self.status.get(sid)
+            if status is old:
+                continue  # the memoised status: nothing shown changes
             self.status[sid] = status
             if status.headline_value is not None and (
                 old is None or old.time != status.time or not self.sparks[sid]
@@ -151,18 +187,39 @@ class NetworkModel(QAbstractTableModel):
                     # History reached this time already: the live value stands for that point.
                     if status.time == seeded and self.sparks[sid]:
                         self.sparks[sid][-1] = status.headline_value
+                        self.spark_version[sid] += 1
                 else:
                     self.sparks[sid].append(status.headline_value)
+                    self.spark_version[sid] += 1
                 if status.time is not None:
                     self.first_live.setdefault(sid, status.time)
-            changed_rows.append(row)
+            changed.append(sid)
         self.order_changed = False
-        if changed_rows:
-            self.order_changed = self._rank()
-            self.dataChanged.emit(
-                self.index(min(changed_rows), 0), self.index(max(changed_rows), COL_TIME)
+        if not changed:
+            return changed
+        ranked = self._ranked()
+        if ranked != self.shown:
+            self.order_changed = True
+            self._reorder(ranked)  # the view repaints every row it shows
+        else:
+            rows = [self.row_of[sid] for sid in changed if sid in self.row_of]
+            if rows:
+                self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), COL_TIME))
+        return changed
+
+    def _reorder(self, ranked: list[int]) -> None:
+        self.layoutAboutToBeChanged.emit()
+        new_row = {reg: row for row, reg in enumerate(ranked)}
+        before = self.persistentIndexList()
+        after = []
+        for index in before:
+            row = new_row.get(self.shown[index.row()])
+            after.append(
+                self.createIndex(row, index.column()) if row is not None else QModelIndex()
             )
-        return [self.stations[r].id for r in changed_rows]
+        self._set_shown(ranked)
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     def seed_spark(
         self, station_id: str, values: Iterable[float], until: datetime | None = None
@@ -179,8 +236,13 @@ class NetworkModel(QAbstractTableModel):
         spark.clear()
         spark.extend(v for v in values if v == v)
         spark.extend(live)
-        row = self.row_of[station_id]
-        self.dataChanged.emit(self.index(row, COL_SPARK), self.index(row, COL_SPARK))
+        self.spark_version[station_id] += 1
+        row = self.row_of.get(station_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, COL_SPARK), self.index(row, COL_SPARK))
+
+    def station_at(self, row: int) -> Station:
+        return self.stations[self.shown[row]]
 
     def index(
         self,
@@ -188,14 +250,13 @@ class NetworkModel(QAbstractTableModel):
         column: int,
         parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
     ) -> QModelIndex:
-        # One Python call instead of the base class's rowCount() and columnCount() checks: the
-        # proxy's sort asks for an index per comparison, thousands per re-sort.
-        if parent.isValid() or not (0 <= row < len(self.stations) and 0 <= column <= COL_TIME):
+        # One Python call instead of the base class's rowCount() and columnCount() checks.
+        if parent.isValid() or not (0 <= row < len(self.shown) and 0 <= column <= COL_TIME):
             return QModelIndex()
         return self.createIndex(row, column)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.stations)
+        return 0 if parent.isValid() else len(self.shown)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 7
@@ -212,9 +273,7 @@ class NetworkModel(QAbstractTableModel):
     ) -> Any:
         if not index.isValid():
             return None
-        if role == ORDER_ROLE:  # first: the sort asks for it thousands of times
-            return self.order[index.row()]
-        station = self.stations[index.row()]
+        station = self.stations[self.shown[index.row()]]
         status = self.status[station.id]
         col = index.column()
         if role == STATION_ROLE:
@@ -249,66 +308,13 @@ class NetworkModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(text_color_on(QColor(*status.color)))
         if role == Qt.ItemDataRole.FontRole and col in (COL_LEVEL, COL_NAME):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return self._bold
         return None
 
 
-KIND_GROUPS: dict[str, tuple[str, ...]] = {
-    "air": ("air_national", "air_provincial", "air_township", "air_grid"),
-    "air_reported": ("air_national", "air_provincial"),
-    "air_national": ("air_national",),
-    "air_provincial": ("air_provincial",),
-    "air_township": ("air_township",),
-    "air_grid": ("air_grid",),
-    "water": ("water_national", "water_provincial", "water_boundary"),
-    "water_national": ("water_national",),
-    "water_provincial": ("water_provincial",),
-    "water_boundary": ("water_boundary",),
-}
-
-
-class RankingProxy(QSortFilterProxyModel):
-    """Filters by kind group and district, sorts worst first, and numbers the rows."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.kinds: tuple[str, ...] = KIND_GROUPS["air_reported"]
-        self.district: str | None = None
-        # Sorted by Qt itself on the position the model computed (a Python lessThan costs ~20 µs
-        # a comparison); not dynamically: the overview re-sorts once per applied slice.
-        self.setSortRole(ORDER_ROLE)
-        self.setDynamicSortFilter(False)
-
-    def resort(self) -> None:
-        self.sort(0, Qt.SortOrder.AscendingOrder)
-
-    def set_filter(self, group: str, district: str | None) -> None:
-        if group not in KIND_GROUPS:
-            raise ValueError(f"unknown kind group {group!r}; expected one of {list(KIND_GROUPS)}")
-        self.beginFilterChange()
-        self.kinds = KIND_GROUPS[group]
-        self.district = district
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, NetworkModel)
-        station = model.stations[source_row]
-        return station.kind in self.kinds and (
-            self.district is None or station.district == self.district
-        )
-
-
 class RankNumberDelegate(QStyledItemDelegate):
-    """Draws the place in the ranking (the proxy row + 1) in the first column.
-
-    A delegate rather than an override of the proxy's data(): that override put a Python call
-    in front of every role of every cell the table paints (about a third of a repaint).
-    """
+    """Draws the place in the ranking (the row + 1) in the first column, from the row itself:
+    the number follows every re-ranking with no data change of its own."""
 
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -319,6 +325,15 @@ class RankNumberDelegate(QStyledItemDelegate):
 
 
 class SparklineDelegate(QStyledItemDelegate):
+    """Draws each row's sparkline from a polyline built once per change of its values (or of the
+    cell's size): a repaint of the table, twice a second on a live wall, only replays them."""
+
+    def __init__(self, model: NetworkModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._lines: dict[str, tuple[int, int, int, QPolygonF | None]] = {}
+        self._pen = QPen(QColor(120, 200, 255), 1.5)
+
     def paint(
         self,
         painter: QPainter,
@@ -326,27 +341,44 @@ class SparklineDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         super().paint(painter, option, index)
-        values = index.data(SPARK_ROLE) or []
-        if len(values) < 2:
-            return
+        sid = self._model.station_at(index.row()).id
+        version = self._model.spark_version[sid]
         rect: QRect = option.rect.adjusted(4, 4, -4, -4)
-        low, high = min(values), max(values)
-        span = (high - low) or 1.0
-        n = len(values)
-        points = QPolygonF(
-            [
-                QPointF(
-                    rect.left() + rect.width() * i / (n - 1),
-                    rect.bottom() - rect.height() * (v - low) / span,
-                )
-                for i, v in enumerate(values)
-            ]
-        )
+        cached = self._lines.get(sid)
+        if cached is None or cached[:3] != (version, rect.width(), rect.height()):
+            cached = (
+                version,
+                rect.width(),
+                rect.height(),
+                _polyline(self._model.sparks[sid], rect),
+            )
+            self._lines[sid] = cached
+        line = cached[3]
+        if line is None:
+            return
         painter.save()
+        painter.translate(rect.topLeft())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(120, 200, 255), 1.5))
-        painter.drawPolyline(points)
+        painter.setPen(self._pen)
+        painter.drawPolyline(line)
         painter.restore()
+
+
+def _polyline(values: deque[float], rect: QRect) -> QPolygonF | None:
+    """The sparkline in the cell's own coordinates (its top left at 0, 0)."""
+    if len(values) < 2:
+        return None
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    n = len(values)
+    width, height = rect.width(), rect.height()
+    bottom = height - 1  # QRect.bottom(): the last row of pixels inside
+    return QPolygonF(
+        [
+            QPointF(width * i / (n - 1), bottom - height * (v - low) / span)
+            for i, v in enumerate(values)
+        ]
+    )
 
 
 class NetworkOverview(QWidget):
@@ -356,16 +388,13 @@ class NetworkOverview(QWidget):
         super().__init__(parent)
         self.setObjectName("networkOverview")
         self.model = NetworkModel(self)
-        self.proxy = RankingProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.resort()
         self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
-        self.view.setItemDelegateForColumn(COL_SPARK, SparklineDelegate(self.view))
+        self.view.setItemDelegateForColumn(COL_SPARK, SparklineDelegate(self.model, self.view))
         self.view.setItemDelegateForColumn(COL_RANK, RankNumberDelegate(self.view))
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -433,7 +462,6 @@ class NetworkOverview(QWidget):
 
     def set_stations(self, stations: Iterable[Station]) -> None:
         self.model.set_stations(stations)
-        self.proxy.resort()
         self._update_count()
 
     def update_readings(self, readings: Mapping[str, Mapping[str, Reading]]) -> None:
@@ -446,10 +474,9 @@ class NetworkOverview(QWidget):
         # applied in slices, so no single slice holds the loop for long.
         ids = list(self._pending)[:UPDATE_CHUNK]
         chunk = {sid: self._pending.pop(sid) for sid in ids}
-        # One re-sort per slice (10–20 ms for the whole network), never one per row: the ranking
-        # shown is always sorted on the values shown.
-        if self.model.update(chunk) and self.model.order_changed:
-            self.proxy.resort()
+        # The model re-ranks once per slice, never once per row: the ranking shown is always
+        # sorted on the values shown.
+        self.model.update(chunk)
         if self._pending:
             QTimer.singleShot(0, self._apply_pending)
         else:
@@ -461,7 +488,7 @@ class NetworkOverview(QWidget):
     # --- filter and selection -------------------------------------------------------------------
 
     def set_filter(self, group: str, district: str | None = None) -> None:
-        self.proxy.set_filter(group, district)
+        self._refilter(group, district)
         for box, value in ((self.kind_box, group), (self.district_box, district)):
             box.blockSignals(True)
             box.setCurrentIndex(box.findData(value))
@@ -469,25 +496,29 @@ class NetworkOverview(QWidget):
         self._update_count()
 
     def _filter_changed(self) -> None:
-        self.proxy.set_filter(self.kind_box.currentData(), self.district_box.currentData())
+        self._refilter(self.kind_box.currentData(), self.district_box.currentData())
         self._update_count()
+
+    def _refilter(self, group: str, district: str | None) -> None:
+        selected = self.selected_station()
+        self.model.set_filter(group, district)
+        if selected is not None:
+            self.select_station(selected)  # still shown: still selected
 
     def ranked_ids(self) -> list[str]:
         """Station ids in the order shown (worst first)."""
-        return [self.proxy.index(r, 0).data(STATION_ROLE) for r in range(self.proxy.rowCount())]
+        return [self.model.stations[reg].id for reg in self.model.shown]
 
     def row_text(self, row: int) -> list[str]:
-        rank = [str(row + 1)] if 0 <= row < self.proxy.rowCount() else [""]
-        return rank + [str(self.proxy.index(row, c).data() or "") for c in range(1, 7)]
+        rank = [str(row + 1)] if 0 <= row < self.model.rowCount() else [""]
+        return rank + [str(self.model.index(row, c).data() or "") for c in range(1, 7)]
 
     def select_station(self, station_id: str) -> bool:
         row = self.model.row_of.get(station_id)
         if row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False  # filtered out
-        self.view.selectRow(index.row())
+            return False  # unknown, or filtered out
+        index = self.model.index(row, 0)
+        self.view.selectRow(row)
         self.view.scrollTo(index)
         return True
 
@@ -499,16 +530,13 @@ class NetworkOverview(QWidget):
         self.station_activated.emit(index.data(STATION_ROLE))
 
     def _update_count(self) -> None:
-        # From the model's own lists: reading each shown row back through the proxy costs a
-        # Python data() call per station.
-        shown = self.proxy.rowCount()
-        kinds, district = self.proxy.kinds, self.proxy.district
+        # From the model's own lists: reading each shown row back through data() costs a
+        # Python call per station.
+        shown = self.model.rowCount()
         without = sum(
             1
-            for s in self.model.stations
-            if s.kind in kinds
-            and (district is None or s.district == district)
-            and self.model.status[s.id].rank_value == NO_DATA_RANK
+            for reg in self.model.shown
+            if self.model.status[self.model.stations[reg].id].rank_value == NO_DATA_RANK
         )
         self.count_label.setText(
             self.tr("%1 stations, %2 without valid data")
