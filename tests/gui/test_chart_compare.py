@@ -115,3 +115,20 @@ def test_remove_add_and_live(qtbot: QtBot, chart: CompareChart, air: list[Statio
     )
     qtbot.waitUntil(lambda: chart.gate.redraw_count >= 1, timeout=2000)
     assert chart.rows[air[2].id].traces[air[2].id].series.values[-1] == 99.0
+
+
+def test_live_values_keep_one_value_scale_for_every_row(
+    qtbot: QtBot, chart: CompareChart, air: list[Station]
+) -> None:
+    (_, top) = chart.rows[air[0].id].plot_item.viewRange()[1]
+    assert top >= 45  # the highest row (40 ± 5) fits
+    count = chart.gate.redraw_count
+    # A live value on the middle row, within its own range: the scale shared by the rows stays.
+    chart.append_observations(
+        [Observation(air[1].id, "PM2.5", NOW + timedelta(seconds=20), 31.0, "N")]
+    )
+    qtbot.waitUntil(lambda: chart.gate.redraw_count > count, timeout=2000)
+    assert chart.rows[air[1].id].traces[air[1].id].series.values[-1] == 31.0
+    for plot in chart.rows.values():
+        (low, high) = plot.plot_item.viewRange()[1]
+        assert low <= 15 and high >= 45

@@ -169,6 +169,9 @@ class CompareChart(QWidget):
             else:
                 plot.plot_item.setXLink(first.plot_item)
                 plot.plot_item.setYLink(first.plot_item)
+                # The shared value scale is the first row's, fitted to every row at once: a row
+                # fitting itself to its own data would rescale all of them.
+                plot.fit_values_on_data = False
             plot.plot_item.getAxis("bottom").setStyle(showValues=i == len(self.stations) - 1)
         self.veil.raise_()
 
