@@ -2,8 +2,9 @@
 
 Air stations rank by current AQI, water sections by class (then by how far over target). Filter
 by kind and district; a click (or Enter) opens the station's trend. Live updates change rows in
-place (dataChanged, row-level): the selection and the scroll position survive every update, and
-updates are applied at most twice a second and not while the overview is hidden.
+place (dataChanged, row-level) and move them (layoutChanged) only when the ranking changed: the
+selection and the scroll position survive every update, and updates are applied at most twice a
+second and not while the overview is hidden.
 """
 
 from __future__ import annotations
@@ -200,11 +201,10 @@ class NetworkModel(QAbstractTableModel):
         ranked = self._ranked()
         if ranked != self.shown:
             self.order_changed = True
-            self._reorder(ranked)  # the view repaints every row it shows
-        else:
-            rows = [self.row_of[sid] for sid in changed if sid in self.row_of]
-            if rows:
-                self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), COL_TIME))
+            self._reorder(ranked)
+        rows = [self.row_of[sid] for sid in changed if sid in self.row_of]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), COL_TIME))
         return changed
 
     def _reorder(self, ranked: list[int]) -> None:
