@@ -1,19 +1,27 @@
 """The desk's coalesced picture of the monitoring network: the latest reading of every parameter of
-every station, and how stale each station is.
+every station, the mean of its valid values over the trailing hour, and how stale each station is.
 
 Updates are coalesced per station (Taurus-style, per source): however many observations arrive
 between two deliveries, a subscriber sees each changed station once, with the latest reading of
 each parameter. "Latest" means latest observation time, not latest arrival: the network sends late
 data, and a late reading must not overwrite a newer one.
 
+The trailing hour (HJ 633 indexes the real-time AQI on 1-hour averages, and a single minute value
+is too noisy to rank stations by) holds, per station and parameter, the valid values (flag N) with
+an observation time in (newest − 60 min, newest], newest being the latest observation time of that
+series whatever its flag. A re-sent time replaces its value (an invalid re-send removes it); late
+data inside the window counts; older data is ignored. The window starts empty when the desk
+starts: it covers only what the desk has received, and says how many values it rests on.
+
 Pure bookkeeping, no I/O and no asyncio, so it can be tested and reused on its own.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -24,6 +32,16 @@ from dispatch_app.feed.records import Observation, Station
 # because by then the station is effectively offline and a duty officer should look at it.
 LATE_AFTER_INTERVALS = 2
 STALE_AFTER_INTERVALS = 5
+
+HOUR_WINDOW = timedelta(hours=1)
+# Values are summed as integers of 10⁻⁶ (exact for any value sent with up to 6 decimals), so the
+# mean is the float nearest the exact decimal mean and GB/T 8170 rounding of the average decides
+# ties (x.5) as the standard does: a float running sum would drift over days of streaming.
+_MICRO = 1_000_000
+# Clipped before scaling (as aqi_batch clips): larger values all index to the top of the scale.
+_CLIP = 1e9
+# At most one value per distinct time: this caps a series that sends faster than once a second.
+WINDOW_MAX_VALUES = 3600
 
 
 class Staleness(StrEnum):
@@ -54,12 +72,69 @@ def staleness_of(
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """The latest value of one parameter at one station."""
+    """The latest value of one parameter at one station, and the mean of the valid values of the
+    trailing hour (None, 0 when the window is empty or the reading did not come from a
+    `NetworkState`)."""
 
     time: datetime
     value: float | None
     flag: str
     seq: int | None
+    hour_mean: float | None = None
+    hour_count: int = 0
+
+
+class _HourWindow:
+    """The valid values of one series in the trailing hour, in time order, with their sum."""
+
+    __slots__ = ("entries", "newest", "total")
+
+    def __init__(self) -> None:
+        self.entries: deque[tuple[datetime, int]] = deque()
+        self.total = 0  # sum of the entries' values, in 10⁻⁶ units
+        self.newest: datetime | None = None
+
+    def fold(self, time: datetime, value: float | None) -> bool:
+        """Fold one observation in (`value` None: not valid); True if the window changed."""
+        units = None if value is None else round((value if value < _CLIP else _CLIP) * _MICRO)
+        entries = self.entries
+        newest = self.newest
+        if newest is None or time > newest:  # the common case: the next value of the series
+            self.newest = time
+            if units is not None:
+                entries.append((time, units))
+                self.total += units
+            cutoff = time - HOUR_WINDOW
+            expired = False
+            while entries and (entries[0][0] <= cutoff or len(entries) > WINDOW_MAX_VALUES):
+                self.total -= entries.popleft()[1]
+                expired = True
+            return units is not None or expired
+        if time <= newest - HOUR_WINDOW:
+            return False  # late beyond the window
+        # A repeat or late value inside the window: its place, searched from the newest end
+        # (late data is usually recent; the window holds at most an hour of values).
+        i = len(entries)
+        while i and entries[i - 1][0] > time:
+            i -= 1
+        if i and entries[i - 1][0] == time:
+            old = entries[i - 1][1]
+            if units == old:
+                return False
+            self.total -= old
+            if units is None:
+                del entries[i - 1]
+            else:
+                entries[i - 1] = (time, units)
+                self.total += units
+            return True
+        if units is None:
+            return False
+        entries.insert(i, (time, units))
+        self.total += units
+        if len(entries) > WINDOW_MAX_VALUES:
+            self.total -= entries.popleft()[1]
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +163,13 @@ class StationsBatch:
 
 
 class NetworkState:
-    """Latest readings per station, with the set of stations changed since the last `take_dirty`."""
+    """Latest readings and trailing-hour means per station, with the set of stations changed since
+    the last `take_dirty`."""
 
     def __init__(self) -> None:
         self._stations: dict[str, Station] = {}
         self._readings: dict[str, dict[str, Reading]] = {}
+        self._windows: dict[str, dict[str, _HourWindow]] = {}
         self._last_time: dict[str, datetime] = {}
         self._dirty: set[str] = set()
         self.unknown_stations: set[str] = set()
@@ -106,10 +183,14 @@ class NetworkState:
             if sid not in self._stations:
                 del self._readings[sid]
                 self._last_time.pop(sid, None)
+        for sid in list(self._windows):
+            if sid not in self._stations:
+                del self._windows[sid]
         self._dirty = set(self._stations)
 
     def clear_readings(self) -> None:
         self._readings.clear()
+        self._windows.clear()
         self._last_time.clear()
         self._dirty = set(self._stations)
 
@@ -120,12 +201,14 @@ class NetworkState:
     # --- coalescing -------------------------------------------------------------------------
 
     def apply(self, items: Iterable[Observation]) -> int:
-        """Fold observations in; returns how many changed a reading. Observations of stations not
-        in the registry are counted in `unknown_stations` and otherwise ignored (no row to show
-        them in; the registry is reloaded on resync)."""
+        """Fold observations in; returns how many changed a reading (its latest value or its
+        hour mean). Observations of stations not in the registry are counted in
+        `unknown_stations` and otherwise ignored (no row to show them in; the registry is
+        reloaded on resync)."""
         changed = 0
         stations = self._stations
         readings = self._readings
+        windows = self._windows
         last = self._last_time
         dirty = self._dirty
         for obs in items:
@@ -136,10 +219,27 @@ class NetworkState:
             per_station = readings.get(sid)
             if per_station is None:
                 per_station = readings[sid] = {}
+            per_series = windows.get(sid)
+            if per_series is None:
+                per_series = windows[sid] = {}
+            window = per_series.get(obs.parameter)
+            if window is None:
+                window = per_series[obs.parameter] = _HourWindow()
+            moved = window.fold(obs.time, obs.value if obs.flag == "N" else None)
+            n = len(window.entries)
+            mean = window.total / (n * _MICRO) if n else None  # int / int: correctly rounded
             old = per_station.get(obs.parameter)
             if old is not None and obs.time < old.time:
-                continue  # late data: older than what we show
-            per_station[obs.parameter] = Reading(obs.time, obs.value, obs.flag, obs.seq)
+                if not moved:
+                    continue  # late data, older than what we show and outside the hour
+                # Late data inside the hour: the latest value stays, the hour mean moves.
+                per_station[obs.parameter] = Reading(
+                    old.time, old.value, old.flag, old.seq, mean, n
+                )
+                dirty.add(sid)
+                changed += 1
+                continue
+            per_station[obs.parameter] = Reading(obs.time, obs.value, obs.flag, obs.seq, mean, n)
             prev = last.get(sid)
             if prev is None or obs.time > prev:
                 last[sid] = obs.time

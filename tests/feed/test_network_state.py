@@ -72,3 +72,132 @@ def test_staleness_levels_follow_the_station_interval() -> None:
     net.set_stations([_station("W", 4 * 3600)])
     net.apply([_obs("W", 0, 7.0, 1, "pH")])
     assert net.staleness("W", T0 + timedelta(hours=21)) is Staleness.STALE
+
+
+# --- the trailing hour of valid values ------------------------------------------------------------
+
+
+def _flagged(minute: float, value: float | None, flag: str, param: str = "PM2.5") -> Observation:
+    return Observation("A", param, T0 + timedelta(minutes=minute), value, flag, None)
+
+
+def _hour(net: NetworkState, param: str = "PM2.5") -> tuple[float | None, int]:
+    reading = net.snapshot("A").readings[param]
+    return reading.hour_mean, reading.hour_count
+
+
+def _net() -> NetworkState:
+    net = NetworkState()
+    net.set_stations([_station("A")])
+    net.take_dirty()
+    return net
+
+
+def test_hour_mean_of_the_valid_values_received() -> None:
+    net = _net()
+    net.apply([_obs("A", m, 10.0 * (m + 1), m) for m in range(4)])  # 10, 20, 30, 40
+    assert _hour(net) == (25.0, 4)
+    assert net.snapshot("A").readings["PM2.5"].value == 40.0  # the latest value is kept as is
+
+
+def test_values_older_than_an_hour_before_the_newest_leave_the_window() -> None:
+    net = _net()
+    net.apply([_obs("A", m, float(m), m) for m in range(70)])
+    # (newest − 60 min, newest]: minutes 10..69, sixty values; minute 9 is exactly 60 min old.
+    assert _hour(net) == (sum(range(10, 70)) / 60, 60)
+    # A gap: the next value two hours later stands alone.
+    net.apply([_obs("A", 190, 7.0, 100)])
+    assert _hour(net) == (7.0, 1)
+
+
+def test_flags_other_than_n_do_not_count_but_move_the_window() -> None:
+    net = _net()
+    net.apply(
+        [
+            _flagged(0, 10.0, "N"),
+            _flagged(1, 900.0, "M"),  # maintenance
+            _flagged(2, 800.0, "D"),  # fault
+            _flagged(3, None, "N"),  # no value
+            _flagged(4, 20.0, "N"),
+        ]
+    )
+    assert _hour(net) == (15.0, 2)
+    # An invalid value an hour on still ages the valid ones out: no valid value in the hour.
+    net.apply([_flagged(64, 700.0, "C")])
+    assert _hour(net) == (None, 0)
+    reading = net.snapshot("A").readings["PM2.5"]
+    assert reading.flag == "C" and reading.value == 700.0
+
+
+def test_late_values_inside_the_hour_count_and_older_ones_are_ignored() -> None:
+    net = _net()
+    net.apply([_obs("A", m, 10.0, m) for m in (0, 1, 3)])
+    net.take_dirty()
+    net.apply([_obs("A", 2, 50.0, 9)])  # late, inside the hour
+    assert _hour(net) == (20.0, 4)
+    dirty = net.take_dirty()
+    assert list(dirty) == ["A"]
+    assert dirty["A"].readings["PM2.5"].time == T0 + timedelta(minutes=3)  # still the latest
+    assert dirty["A"].readings["PM2.5"].value == 10.0
+    net.apply([_obs("A", 70, 10.0, 10)])  # minutes 0..3 leave the window
+    net.take_dirty()
+    assert net.apply([_obs("A", 5, 99.0, 11)]) == 0  # late beyond the hour: nothing changes
+    assert _hour(net) == (10.0, 1) and net.take_dirty() == {}
+
+
+def test_a_repeated_time_replaces_its_value() -> None:
+    net = _net()
+    net.apply([_obs("A", m, 10.0, m) for m in range(4)])
+    net.apply([_obs("A", 1, 30.0, 10)])  # a correction of minute 1
+    assert _hour(net) == (15.0, 4)
+    net.take_dirty()
+    assert net.apply([_obs("A", 1, 30.0, 11)]) == 0  # an identical re-send changes nothing
+    assert net.take_dirty() == {}
+    net.apply([_flagged(1, 30.0, "M")])  # minute 1 re-sent as invalid: it leaves the mean
+    assert _hour(net) == (10.0, 3)
+    net.apply([_flagged(3, 70.0, "N")])  # a correction of the latest minute
+    assert _hour(net) == (30.0, 3)
+    assert net.snapshot("A").readings["PM2.5"].value == 70.0
+
+
+def test_hour_mean_is_the_exact_decimal_mean_after_a_day_of_streaming() -> None:
+    from decimal import Decimal
+
+    net = _net()
+    values = [round(35.0 + ((m * 37) % 23) / 10, 1) for m in range(24 * 60)]
+    net.apply(_obs("A", m, v, m) for m, v in enumerate(values))
+    mean, count = _hour(net)
+    exact = sum(Decimal(repr(v)) for v in values[-60:]) / 60
+    assert count == 60 and mean == float(exact)
+    # A tie stays a tie: GB/T 8170 rounds the average half to even, not a float's drift.
+    net.apply([_obs("A", 24 * 60 + 120, 35.2, 1), _obs("A", 24 * 60 + 121, 35.8, 2)])
+    assert _hour(net) == (35.5, 2)
+    net.apply(
+        [_flagged(0, 0.1, "N", "CO"), _flagged(1, 0.2, "N", "CO")]  # CO in mg/m³: 0.15 exactly
+    )
+    assert repr(_hour(net, "CO")[0]) == "0.15"
+
+
+def test_clearing_and_leaving_the_registry_forget_the_hour() -> None:
+    net = _net()
+    net.apply([_obs("A", m, 10.0, m) for m in range(3)])
+    net.clear_readings()
+    net.apply([_obs("A", 3, 40.0, 3)])
+    assert _hour(net) == (40.0, 1)
+    net.set_stations([_station("B")])
+    net.set_stations([_station("A")])
+    net.apply([_obs("A", 4, 20.0, 4)])
+    assert _hour(net) == (20.0, 1)
+
+
+def test_a_series_faster_than_once_a_second_keeps_a_bounded_window() -> None:
+    from dispatch_app.feed.network_state import WINDOW_MAX_VALUES
+
+    net = _net()
+    n = WINDOW_MAX_VALUES + 400
+    net.apply(_flagged(k / 120, float(k), "N") for k in range(n))  # every half second
+    # The newest WINDOW_MAX_VALUES values, not all of the last hour's.
+    assert _hour(net) == (
+        sum(range(n - WINDOW_MAX_VALUES, n)) / WINDOW_MAX_VALUES,
+        WINDOW_MAX_VALUES,
+    )
