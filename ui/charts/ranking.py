@@ -1,15 +1,22 @@
-"""A station's current state for the wall: AQI level or water class from its latest readings.
+"""A station's current state for the wall: AQI level (from 1-hour averages) or water class.
 
 Qt-free; the numbers come from dispatch_app.standards. Shared by the network overview (ranking,
 colors) and the map (marker look), so both always say the same thing about a station.
 
-Only readings flagged N count (HJ 212: other flags are not valid data). The latest minute values
-are indexed as real-time (1-hour) values per HJ 633—2026: this is the "current" AQI of a live
-wall, not the published hourly report, and the tooltip says so.
+Only readings flagged N count (HJ 212: other flags are not valid data). An air station is indexed
+on the mean of each pollutant's valid values in the trailing 60 minutes the desk has received
+(`Reading.hour_mean`), as HJ 633—2026 indexes the real-time report on 1-hour averages: a single
+spiky minute value no longer decides the rank, and the figure follows the published hourly AQI a
+duty officer compares it with. It is a sliding hour, not the clock hour the report publishes. An
+average resting on fewer than 45 minutes (GB 3095's minimum for an hourly value; in the first
+hour after the desk starts, or after a gap or invalid data) is marked provisional in the status
+text. A reading without an hour mean (not from a `NetworkState`) is indexed on its latest value,
+and the text says so. Water stays on the latest sample: sections are sampled every 4 hours.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +27,8 @@ from dispatch_app.standards import aqi, aqi_batch, aqi_tables, water
 
 RGB = tuple[int, int, int]
 NO_DATA_RANK = -1.0
+# GB 3095 Table 4: an hourly value needs at least 45 minutes of valid data in the hour.
+HOUR_MIN_VALID_MINUTES = 45
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +45,15 @@ class StationStatus:
     headline_value: float | None
     time: datetime | None
     partial: bool = False  # AQI from fewer than six pollutants (not publishable, HJ 633 5.3.1)
+    basis_zh: str = ""  # what the AQI rests on: "小时均值（12分钟，暂定）"
+    basis_en: str = ""
+    provisional: bool = False  # an hour average of fewer than 45 minutes
 
     def status_text(self, english: bool = False) -> str:
         level = self.level_en if english else self.level_zh
         detail = self.detail_en if english else self.detail_zh
-        return " · ".join(p for p in (level, detail) if p)
+        basis = self.basis_en if english else self.basis_zh
+        return " · ".join(p for p in (level, detail, basis) if p)
 
 
 def is_water(station: Station) -> bool:
@@ -65,7 +78,12 @@ _CACHE: dict[str, tuple[tuple[object, ...], StationStatus]] = {}
 def status_of(station: Station, readings: Mapping[str, Reading]) -> StationStatus:
     """The station's status; memoised per station on its readings, so the overview and the map
     evaluating the same update pay for it once."""
-    key = (station, *sorted((k, r.time, r.value, r.flag) for k, r in readings.items()))
+    key = (
+        station,
+        *sorted(
+            (k, r.time, r.value, r.flag, r.hour_mean, r.hour_count) for k, r in readings.items()
+        ),
+    )
     cached = _CACHE.get(station.id)
     if cached is not None and cached[0] == key:
         return cached[1]
@@ -81,7 +99,7 @@ def _status_of(station: Station, readings: Mapping[str, Reading]) -> StationStat
     value = valid.get(headline)
     if is_water(station):
         return _water_status(station, valid, headline, value, time)
-    return _air_status(station, valid, headline, value, time)
+    return _air_status(station, readings, valid, headline, value, time)
 
 
 def _no_data(station: Station, headline: str, time: datetime | None) -> StationStatus:
@@ -100,14 +118,51 @@ def _no_data(station: Station, headline: str, time: datetime | None) -> StationS
     )
 
 
+def _air_values(
+    readings: Mapping[str, Reading], valid: Mapping[str, float]
+) -> tuple[dict[str, float], int | None]:
+    """The concentration to index per pollutant (hour mean, else the latest valid value) and the
+    fewest values an hour mean rests on (None when any pollutant has no hour mean)."""
+    values: dict[str, float] = {}
+    fewest: int | None = None
+    latest_used = False
+    for p in aqi_tables.POLLUTANTS:
+        r = readings.get(p)
+        if r is None:
+            continue
+        if r.hour_count > 0 and r.hour_mean is not None:
+            # Averaged before indexing: hourly_aqi_row rounds the mean per GB/T 8170.
+            values[p] = r.hour_mean
+            fewest = r.hour_count if fewest is None else min(fewest, r.hour_count)
+        elif p in valid:
+            values[p] = valid[p]
+            latest_used = True
+    return values, None if latest_used else fewest
+
+
+def _basis(station: Station, fewest: int | None) -> tuple[str, str, bool]:
+    """(basis zh, basis en, provisional) of an air status."""
+    if fewest is None:
+        return "最新值", "latest values", False
+    minutes = math.floor(fewest * station.interval_s / 60)
+    if minutes >= HOUR_MIN_VALID_MINUTES:
+        return "小时均值", "1 h average", False
+    return (
+        f"小时均值（{minutes}分钟，暂定）",
+        f"1 h average of {minutes} min (provisional)",
+        True,
+    )
+
+
 def _air_status(
     station: Station,
+    readings: Mapping[str, Reading],
     valid: Mapping[str, float],
     headline: str,
     value: float | None,
     time: datetime | None,
 ) -> StationStatus:
-    values = {p: valid[p] for p in aqi_tables.POLLUTANTS if p in valid}
+    values, fewest = _air_values(readings, valid)
     if not values:
         return _no_data(station, headline, time)
     # The integer row path of the standards (equal to aqi.hourly_report, tested there): the
@@ -132,6 +187,7 @@ def _air_status(
         detail_en = (
             detail_en + " · " if detail_en else ""
         ) + f"only {', '.join(values)} (AQI not publishable)"
+    basis_zh, basis_en, provisional = _basis(station, fewest)
     return StationStatus(
         station,
         float(index),
@@ -145,6 +201,9 @@ def _air_status(
         value,
         time,
         partial,
+        basis_zh,
+        basis_en,
+        provisional,
     )
 
 
