@@ -91,7 +91,14 @@ async def main():
         while calls.pending or not model.is_counted:
             await asyncio.sleep(0.01)
     out["loaded_rows_max"] = held
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The peak RSS of this process's own memory: /proc's VmHWM. ru_maxrss would carry the
+    # pytest parent's peak over fork and exec (Linux keeps it in the signal struct).
+    try:
+        with open("/proc/self/status") as status:
+            hwm = next(l for l in status if l.startswith("VmHWM:"))
+        out["rss_mb"] = int(hwm.split()[1]) / 1024
+    except (OSError, StopIteration):
+        out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     await ws.shutdown()
     await calls.call(desk.close)
     calls.shutdown()

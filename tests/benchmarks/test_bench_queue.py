@@ -70,7 +70,9 @@ def test_queue_on_100k_cases(big_desk: tuple[Desk, float], bench: Any) -> None:
     rss_mb = _current_rss_mb()
     bench("RSS after first page (process)", rss_mb, "MB", "≤ 400 MB", rss_mb <= 400)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    bench("peak RSS so far (includes seeding)", peak_mb, "MB", "≤ 400 MB", peak_mb <= 400)
+    # The benchmark process seeded the 100 000 cases itself: its peak is the harness's, not
+    # the desk's (the desk's own peak is test_bench_desk's child process), so no target.
+    bench("peak RSS of this benchmark process (seeding included)", peak_mb, "MB")
 
     changes = {
         "filter kind=violation": QueueQuery(kinds=("violation",)),
