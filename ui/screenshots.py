@@ -50,6 +50,8 @@ async def take_screenshots(workspace: Workspace, out: Path, suffix: str = "") ->
         tab = window.tabs.widget(index)
         name = (tab.objectName() if tab is not None else "") or f"tab{index}"
         saved.append(save(window, out / f"view_{name}{suffix}.png"))
+    saved += await _wall_trend(workspace, out, suffix)
+    saved += await _emergency(workspace, out, suffix)
     window.tabs.setCurrentIndex(0)
 
     creating = asyncio.ensure_future(workspace.create_case("violation"))
@@ -69,3 +71,39 @@ async def take_screenshots(workspace: Workspace, out: Path, suffix: str = "") ->
         dialog.reject()
         await dispatching
     return saved
+
+
+async def _wall_trend(workspace: Workspace, out: Path, suffix: str) -> list[Path]:
+    """The wall with the worst-ranked station's trend open (the axes and bands as an officer
+    reads them), when the window hosts a wall with data."""
+    window = workspace.window
+    wall = window.views.get("wall")
+    overview = getattr(wall, "overview", None)
+    model = getattr(overview, "model", None)
+    if wall is None or model is None or model.rowCount() == 0:
+        return []
+    select = getattr(wall, "select_station", None)
+    if select is None or not select(model.station_at(0).id):
+        return []
+    window.tabs.setCurrentWidget(wall)
+    await asyncio.sleep(1.5)  # the series fetch runs on a worker
+    await _settle()
+    return [save(window, out / f"wall_trend{suffix}.png")]
+
+
+async def _emergency(workspace: Workspace, out: Path, suffix: str) -> list[Path]:
+    """The first open emergency selected, its panel in front."""
+    from dispatch_app.desk import QueueQuery
+
+    found = await workspace.calls.call(
+        workspace.desk.queue_page, QueueQuery(kinds=("emergency",)), 0, 1
+    )
+    if not found:
+        return []
+    window = workspace.window
+    window.tabs.setCurrentIndex(0)
+    if not workspace.queue.select_case(found[0].id):
+        return []
+    await asyncio.sleep(1.0)
+    await _settle()
+    return [save(window, out / f"emergency{suffix}.png")]

@@ -113,7 +113,13 @@ class ShanghaiTimeAxis(pg.DateAxisItem):
         return texts
 
 
+# pyqtgraph names weekdays and months in English ("Sun 29", "Nov"); the desk runs in Chinese
+# as well, so day and month ticks read as numbers, the same in both languages.
+_NUMERIC = {"%a %d": "%m-%d", "%b": "%Y-%m", "%b %d": "%m-%d"}
+
+
 def _format(value: float, fmt: str) -> str:
+    fmt = _NUMERIC.get(fmt, fmt)
     try:
         moment = datetime.fromtimestamp(value - SHANGHAI_UTC_OFFSET_S, UTC)
     except (OverflowError, ValueError, OSError):
