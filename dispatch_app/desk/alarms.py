@@ -71,13 +71,10 @@ from dispatch_app.domain.cases import (
     CaseKind,
     CaseSource,
     Priority,
-    Status,
     validate_draft,
 )
-from dispatch_app.domain.deadlines import due_times, sort_key
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import ValidationError
-from dispatch_app.domain.reference import format_reference, reference_year, sequence_name
 from dispatch_app.domain.roles import Permission, require
 from dispatch_app.store import alarm_records, case_records
 from dispatch_app.store.audit_records import append_audit
@@ -1132,72 +1129,15 @@ class AlarmDesk:
                 details=self._case_details(alarm, alarm_id),
             )
         )
-        by = actor.username if actor is not None else SYSTEM_ACTOR
-        response_due, resolution_due = due_times(
-            self.desk.rules, CaseKind.QUALITY, draft.priority, now
-        )
-        year = reference_year(now)
-        reference = format_reference(
-            year, case_records.next_sequence_value(conn, sequence_name(year))
-        )
-        values: dict[str, Any] = {
-            "reference": reference,
-            "kind": CaseKind.QUALITY.value,
-            "status": Status.NEW.value,
-            "priority": draft.priority.value,
-            "title": draft.title,
-            "description": draft.description,
-            "district": draft.district.value,
-            "address": draft.address,
-            "lon": draft.lon,
-            "lat": draft.lat,
-            "source": draft.source.value,
-            "enterprise_name": None,
-            "credit_code": None,
-            "details": draft.details,
-            "unit_id": None,
-            "closure_code": None,
-            "created_at": now,
-            "created_by": by,
-            "clock_started_at": now,
-            "updated_at": now,
-            "updated_by": by,
-            "response_due_at": response_due,
-            "resolution_due_at": resolution_due,
-            "due_at": sort_key(Status.NEW, response_due, resolution_due),
-        }
-        case_id = case_records.insert_case(conn, values)
-        case_records.append_timeline(
+        case_id, _ = self.desk.insert_case(
             conn,
-            case_id,
-            {
-                "at": now,
-                "actor": by,
-                "entry_kind": "created",
-                "to_status": Status.NEW.value,
-                "text": alarm.message_zh,
-                "data": {"alarm": alarm.key, "alarm_id": alarm_id},
-            },
-        )
-        append_audit(
-            conn,
+            draft,
+            actor.username if actor is not None else SYSTEM_ACTOR,
             now,
-            by,
-            "case.create",
-            "case",
-            case_id,
-            {
-                "reference": reference,
-                "kind": CaseKind.QUALITY.value,
-                "title": draft.title,
-                "district": draft.district.value,
-                "priority": draft.priority.value,
-                "alarm": alarm.key,
-                "alarm_id": alarm_id,
-                "automatic": actor is None,
-            },
+            timeline_text=alarm.message_zh,
+            timeline_data={"alarm": alarm.key, "alarm_id": alarm_id},
+            audit_extra={"alarm": alarm.key, "alarm_id": alarm_id, "automatic": actor is None},
         )
-        record_change(conn, now, "case", case_id, 1, "create", self.desk.origin)
         return case_id
 
     def _note_on_case(

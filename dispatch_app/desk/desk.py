@@ -90,6 +90,9 @@ LOCKOUT = timedelta(minutes=15)
 MAX_PAGE = 1000
 _USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{2,64}$")
 
+# What a module's case.create audit entry names of the row beside its own facts.
+_AUDIT_SUMMARY = ("reference", "kind", "title", "district", "priority")
+
 # Which timestamp column each action sets.
 _ACTION_STAMP = {
     Action.TRIAGE: "triaged_at",
@@ -532,63 +535,93 @@ class Desk:
                 "只有突发环境事件有事件级别",
             )
         now = self.clock()
-        response_due, resolution_due = due_times(self.rules, clean.kind, clean.priority, now)
         with self.store.write() as conn:
-            year = reference_year(now)
-            number = case_records.next_sequence_value(conn, sequence_name(year))
-            reference = format_reference(year, number)
-            values = {
-                "reference": reference,
-                "kind": clean.kind.value,
-                "status": Status.NEW.value,
-                "priority": clean.priority.value,
-                "title": clean.title,
-                "description": clean.description,
-                "district": clean.district.value,
-                "address": clean.address,
-                "lon": clean.lon,
-                "lat": clean.lat,
-                "source": clean.source.value,
-                "enterprise_name": clean.enterprise_name,
-                "credit_code": clean.credit_code,
-                "details": clean.details,
-                "unit_id": None,
-                "closure_code": None,
-                "created_at": now,
-                "created_by": actor.username,
-                "clock_started_at": now,
-                "updated_at": now,
-                "updated_by": actor.username,
+            case_id, _ = self.insert_case(conn, clean, actor.username, now)
+            view = _case_view(case_records.get_case(conn, case_id))
+        self.events.publish(Changed("case", case_id, 1, "create", local=True))
+        return view
+
+    def insert_case(
+        self,
+        conn: Connection,
+        draft: CaseDraft,
+        actor_name: str,
+        now: datetime,
+        *,
+        clock_started_at: datetime | None = None,
+        due: Mapping[str, datetime] | None = None,
+        timeline_text: str | None = None,
+        timeline_data: Mapping[str, Any] | None = None,
+        audit_extra: Mapping[str, Any] | None = None,
+    ) -> tuple[int, str]:
+        """Write a new case from a validated ``draft`` on the caller's connection, inside its
+        transaction, and return its id and reference: the one way every module opens a case.
+
+        The row (status new, version 1, the next reference of the year), its 'created'
+        timeline entry, its ``case.create`` audit entry and its change-feed row are written
+        together; the caller writes what is its own beside them and publishes after commit.
+        ``clock_started_at`` defaults to ``now``; ``due`` (response_due_at, resolution_due_at,
+        due_at) to the kind's rules. The audit entry records every column but the times, or,
+        when the module gives ``audit_extra``, the reference, kind, title, district and
+        priority with those facts of its own.
+        """
+        if due is None:
+            response_due, resolution_due = due_times(self.rules, draft.kind, draft.priority, now)
+            due = {
                 "response_due_at": response_due,
                 "resolution_due_at": resolution_due,
                 "due_at": sort_key(Status.NEW, response_due, resolution_due),
             }
-            case_id = case_records.insert_case(conn, values)
-            case_records.append_timeline(
-                conn,
-                case_id,
-                {
-                    "at": now,
-                    "actor": actor.username,
-                    "entry_kind": "created",
-                    "to_status": Status.NEW.value,
-                    "text": None,
-                    "data": None,
-                },
-            )
-            append_audit(
-                conn,
-                now,
-                actor.username,
-                "case.create",
-                "case",
-                case_id,
-                _jsonable({k: v for k, v in values.items() if not k.endswith("_at")}),
-            )
-            record_change(conn, now, "case", case_id, 1, "create", self.origin)
-            view = _case_view(case_records.get_case(conn, case_id))
-        self.events.publish(Changed("case", case_id, 1, "create", local=True))
-        return view
+        year = reference_year(now)
+        reference = format_reference(
+            year, case_records.next_sequence_value(conn, sequence_name(year))
+        )
+        values: dict[str, Any] = {
+            "reference": reference,
+            "kind": draft.kind.value,
+            "status": Status.NEW.value,
+            "priority": draft.priority.value,
+            "title": draft.title,
+            "description": draft.description,
+            "district": draft.district.value,
+            "address": draft.address,
+            "lon": draft.lon,
+            "lat": draft.lat,
+            "source": draft.source.value,
+            "enterprise_name": draft.enterprise_name,
+            "credit_code": draft.credit_code,
+            "details": draft.details,
+            "unit_id": None,
+            "closure_code": None,
+            "created_at": now,
+            "created_by": actor_name,
+            "clock_started_at": now if clock_started_at is None else clock_started_at,
+            "updated_at": now,
+            "updated_by": actor_name,
+            "response_due_at": due["response_due_at"],
+            "resolution_due_at": due["resolution_due_at"],
+            "due_at": due["due_at"],
+        }
+        case_id = case_records.insert_case(conn, values)
+        case_records.append_timeline(
+            conn,
+            case_id,
+            {
+                "at": now,
+                "actor": actor_name,
+                "entry_kind": "created",
+                "to_status": Status.NEW.value,
+                "text": timeline_text,
+                "data": None if timeline_data is None else dict(timeline_data),
+            },
+        )
+        if audit_extra is None:
+            audit = {k: v for k, v in values.items() if not k.endswith("_at")}
+        else:
+            audit = {k: values[k] for k in _AUDIT_SUMMARY} | dict(audit_extra)
+        append_audit(conn, now, actor_name, "case.create", "case", case_id, _jsonable(audit))
+        record_change(conn, now, "case", case_id, 1, "create", self.origin)
+        return case_id, reference
 
     def get_case(self, case_id: int) -> CaseView:
         """The case as any role may see it: a petitioner's phone and ID number masked (the

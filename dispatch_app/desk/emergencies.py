@@ -41,7 +41,6 @@ from dispatch_app.domain.cases import (
     Status,
     validate_draft,
 )
-from dispatch_app.domain.deadlines import due_times, sort_key
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.emergencies import (
     DETAIL_KEY,
@@ -102,7 +101,6 @@ from dispatch_app.domain.heavy_pollution import (
     transition,
     validate_forecast,
 )
-from dispatch_app.domain.reference import format_reference, reference_year, sequence_name
 from dispatch_app.domain.roles import Permission, require
 from dispatch_app.store import case_records, emergency_records
 from dispatch_app.store.audit_records import append_audit
@@ -556,54 +554,7 @@ class EmergencyDesk:
         self, conn: Connection, draft: CaseDraft, actor: UserView, now: datetime
     ) -> int:
         """A new case inside the caller's transaction (as `Desk.create_case` writes it)."""
-        clean = validate_draft(draft)
-        response_due, resolution_due = due_times(self.desk.rules, clean.kind, clean.priority, now)
-        year = reference_year(now)
-        reference = format_reference(
-            year, case_records.next_sequence_value(conn, sequence_name(year))
-        )
-        values = {
-            "reference": reference,
-            "kind": clean.kind.value,
-            "status": Status.NEW.value,
-            "priority": clean.priority.value,
-            "title": clean.title,
-            "description": clean.description,
-            "district": clean.district.value,
-            "address": clean.address,
-            "lon": clean.lon,
-            "lat": clean.lat,
-            "source": clean.source.value,
-            "enterprise_name": None,
-            "credit_code": None,
-            "details": clean.details,
-            "unit_id": None,
-            "closure_code": None,
-            "created_at": now,
-            "created_by": actor.username,
-            "clock_started_at": now,
-            "updated_at": now,
-            "updated_by": actor.username,
-            "response_due_at": response_due,
-            "resolution_due_at": resolution_due,
-            "due_at": sort_key(Status.NEW, response_due, resolution_due),
-        }
-        case_id = case_records.insert_case(conn, values)
-        case_records.append_timeline(
-            conn,
-            case_id,
-            {"at": now, "actor": actor.username, "entry_kind": "created", "to_status": "new"},
-        )
-        append_audit(
-            conn,
-            now,
-            actor.username,
-            "case.create",
-            "case",
-            case_id,
-            json.loads(json.dumps({k: v for k, v in values.items() if not k.endswith("_at")})),
-        )
-        record_change(conn, now, "case", case_id, 1, "create", self.desk.origin)
+        case_id, _ = self.desk.insert_case(conn, validate_draft(draft), actor.username, now)
         return case_id
 
     def _view(self, conn: Connection, case_id: int) -> EmergencyView:

@@ -102,7 +102,6 @@ from dispatch_app.domain.petitions import (
     progress_from_details,
     validate_petition,
 )
-from dispatch_app.domain.reference import format_reference, reference_year, sequence_name
 from dispatch_app.domain.roles import Permission, require
 from dispatch_app.domain.workcalendar import CalendarError, WorkCalendar, parse_holidays_toml
 from dispatch_app.domain.workflow import Action, check_transition
@@ -518,62 +517,16 @@ class PetitionDesk:
                 details=details,
             )
         )
-        due = self._due_columns(Status.NEW, self.deadlines_for(detail, progress), merged=False)
-        year = reference_year(now)
-        reference = format_reference(
-            year, case_records.next_sequence_value(conn, sequence_name(year))
-        )
-        values: dict[str, Any] = {
-            "reference": reference,
-            "kind": CaseKind.PETITION.value,
-            "status": Status.NEW.value,
-            "priority": draft.priority.value,
-            "title": draft.title,
-            "description": draft.description,
-            "district": draft.district.value,
-            "address": draft.address,
-            "lon": draft.lon,
-            "lat": draft.lat,
-            "source": draft.source.value,
-            "enterprise_name": draft.enterprise_name,
-            "credit_code": draft.credit_code,
-            "details": draft.details,
-            "unit_id": None,
-            "closure_code": None,
-            "created_at": now,
-            "created_by": actor.username,
-            # The statutory clock runs from receipt, which may precede registration.
-            "clock_started_at": detail.received_at,
-            "updated_at": now,
-            "updated_by": actor.username,
-            **due,
-        }
-        case_id = case_records.insert_case(conn, values)
-        case_records.append_timeline(
+        case_id, _ = self.desk.insert_case(
             conn,
-            case_id,
-            {
-                "at": now,
-                "actor": actor.username,
-                "entry_kind": "created",
-                "to_status": Status.NEW.value,
-                "text": None,
-                "data": {"stage": detail.stage.value, "channel": detail.channel.value},
-            },
-        )
-        append_audit(
-            conn,
-            now,
+            draft,
             actor.username,
-            "case.create",
-            "case",
-            case_id,
-            {
-                "reference": reference,
-                "kind": "petition",
-                "title": draft.title,
-                "district": draft.district.value,
-                "priority": draft.priority.value,
+            now,
+            # The statutory clock runs from receipt, which may precede registration.
+            clock_started_at=detail.received_at,
+            due=self._due_columns(Status.NEW, self.deadlines_for(detail, progress), merged=False),
+            timeline_data={"stage": detail.stage.value, "channel": detail.channel.value},
+            audit_extra={
                 "channel": detail.channel.value,
                 "subject": detail.subject.value,
                 "stage": detail.stage.value,
@@ -582,7 +535,6 @@ class PetitionDesk:
                 "external_ref": detail.external_ref,
             },
         )
-        record_change(conn, now, "case", case_id, 1, "create", self.desk.origin)
         return case_id
 
     # ------------------------------------------------------------------ duplicates
