@@ -1062,6 +1062,8 @@ class AlarmDesk:
         # transaction, so the case and the link exist together or not at all.
         self._write_change(conn, linked, actor, write)
         write.opened.append(case_id)
+        # This workstation's queue learns of the case now (other desks by the change feed).
+        write.events.append(Changed("case", case_id, 1, "create", True))
         return linked.after
 
     def _case_details(self, alarm: Alarm, alarm_id: int) -> dict[str, Any]:

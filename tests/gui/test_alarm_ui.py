@@ -170,6 +170,11 @@ def test_enter_opens_the_linked_case_or_one_on_request(
     raise_alarms(qtbot, integration)
     national = integration.alarm_desk.get(NATIONAL_KEY)
     assert national.case_id is not None  # the high rule opened it automatically
+    # This workstation's queue shows the automatic case by itself (no change feed running).
+    qtbot.waitUntil(
+        lambda: workspace.queue.model.row_of(int(national.case_id or 0)) is not None,
+        timeout=5000,
+    )
     select(qtbot, integration, NATIONAL_KEY)
     qtbot.keyClick(integration.panel.table, Qt.Key.Key_Return)
     qtbot.waitUntil(
