@@ -424,10 +424,14 @@ class EmergencyIntegration(QObject):
         if wall is None or not callable(select) or not select(station_id):
             self.say(self.tr("No monitoring wall to show {0}").format(station_id), error=True)
             return False
-        tabs = getattr(self.window, "tabs", None)
-        if tabs is not None:
-            tabs.setCurrentWidget(wall)
+        self._bring_wall()
         return True
+
+    def _bring_wall(self) -> None:
+        """The wall in front: its tab, or its own window when the officer detached it."""
+        show_view = getattr(self.window, "show_view", None)
+        if callable(show_view):
+            show_view("wall")
 
     # ---- place, area and affected stations ---------------------------------------------
     def show_linked_trends(self, station_id: str) -> None:
@@ -479,10 +483,7 @@ class EmergencyIntegration(QObject):
         if tool is None:
             self.say(self.tr("No monitoring wall to draw the area on"), error=True)
             return False
-        wall = self.window.views.get("wall")
-        tabs = getattr(self.window, "tabs", None)
-        if tabs is not None and wall is not None:
-            tabs.setCurrentWidget(wall)
+        self._bring_wall()
         tool.start(shape)
         self.say(self.tr("Draw the area on the monitoring wall's map"))
         return True

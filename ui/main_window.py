@@ -13,7 +13,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QToolBar, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.status_bar import DeskStatusBar
 
@@ -42,6 +50,8 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self.views: dict[str, QWidget] = {}
         self.actions_by_name: dict[str, QAction] = {}
+        self.detached: dict[str, ViewWindow] = {}  # center views shown in windows of their own
+        self._titles: dict[str, str] = {}
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("centralTabs")
@@ -104,12 +114,24 @@ class MainWindow(QMainWindow):
         widget: QWidget,
         area: str = "right",
         title: str | None = None,
+        detach_shortcut: str | None = None,
     ) -> QDockWidget | None:
         """Host a view: ``area`` is left/right/top/bottom (a movable dock) or "center" (a tab
         beside the queue). ``name`` is stable (it keys the saved layout), ``title`` is shown."""
         self.views[name] = widget
         if area == "center":
             self.tabs.addTab(widget, title or name)
+            self._titles[name] = title or name
+            if name != "queue":
+                # A monitoring view can go to a screen of its own (the room's video wall, a
+                # second monitor) and come back: the same widget, moved, never a copy.
+                self.add_action(
+                    f"detach_{name}",
+                    self.tr("%1 in its own window").replace("%1", title or name),
+                    self.menu_view,
+                    lambda: self.toggle_detached(name),
+                    detach_shortcut,
+                )
             return None
         dock = QDockWidget(title or name, self)
         dock.setObjectName(f"dock_{name}")
@@ -123,6 +145,56 @@ class MainWindow(QMainWindow):
         self.docks[name] = dock
         self.menu_view.addAction(dock.toggleViewAction())
         return dock
+
+    def toggle_detached(self, name: str) -> None:
+        if name in self.detached:
+            self.detached[name].close()  # its closeEvent puts the view back
+        else:
+            self.detach_view(name)
+
+    def detach_view(self, name: str) -> ViewWindow:
+        """Move the center view ``name`` into a window of its own (closing it returns it)."""
+        if name in self.detached:
+            return self.detached[name]
+        widget = self.views[name]
+        self.tabs.removeTab(self.tabs.indexOf(widget))
+        window = ViewWindow(self._titles.get(name, name), widget, self)
+        window.returned.connect(lambda: self._attach_view(name))
+        self.detached[name] = window
+        window.resize(max(1200, self.width()), max(800, self.height()))
+        window.show()
+        return window
+
+    def _attach_view(self, name: str) -> None:
+        window = self.detached.pop(name, None)
+        if window is None:
+            return
+        widget = self.views[name]
+        self.tabs.addTab(widget, self._titles.get(name, name))
+        widget.show()
+        self.tabs.setCurrentWidget(widget)
+
+    def show_view(self, name: str) -> bool:
+        """Bring a view in front: its tab, its dock or its own window. False if none."""
+        if name in self.detached:
+            window = self.detached[name]
+            if window.isMinimized():
+                window.showNormal()
+            window.raise_()
+            window.activateWindow()
+            return True
+        widget = self.views.get(name)
+        if widget is None:
+            return False
+        if self.tabs.indexOf(widget) >= 0:
+            self.tabs.setCurrentWidget(widget)
+            return True
+        dock = self.docks.get(name)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+            return True
+        return False
 
     # ---- layout persistence --------------------------------------------------------------
     def _settings(self) -> QSettings | None:
@@ -157,3 +229,37 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.closing.emit()
+
+
+class ViewWindow(QWidget):
+    """A center view in a window of its own, a child of the main window (it closes with it,
+    and stays a separate window that can sit on another screen). F11 switches full screen;
+    closing it hands the view back to the main window's tabs."""
+
+    returned = Signal()
+
+    def __init__(self, title: str, view: QWidget, parent: QMainWindow) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("viewWindow")
+        self.setWindowTitle(f"{title} — {parent.windowTitle()}")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(view)
+        view.show()
+        self.view = view
+        full = QAction(self)
+        full.setShortcut(QKeySequence("F11"))
+        full.triggered.connect(self.toggle_full_screen)
+        self.addAction(full)
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._layout.removeWidget(self.view)
+        self.view.setParent(None)
+        self.returned.emit()
+        super().closeEvent(event)

@@ -194,7 +194,11 @@ class MonitoringWall(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.map)
         right.addWidget(self.charts)
-        right.setSizes([500, 500])
+        # The trend below the map gets the larger share: its rows carry the numbers read
+        # across the room; the map stays legible at less height.
+        right.setStretchFactor(0, 2)
+        right.setStretchFactor(1, 3)
+        right.setSizes([400, 600])
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.overview)
         body.addWidget(right)
@@ -459,5 +463,5 @@ def install_wall(window: Any, feed: Any, url: str) -> MonitoringWall:
         # translate() with the class's context: tr() here is not inside the class, so the
         # translation tools file the string under another context than the one looked up.
         title = QCoreApplication.translate("MonitoringWall", "Monitoring wall")
-        add_view("wall", wall, "center", title)
+        add_view("wall", wall, "center", title, detach_shortcut="F11")
     return wall

@@ -120,6 +120,7 @@ def test_selection_is_shared_between_overview_map_and_trend(
     # On the map: click another reported station; the overview follows.
     other = wall.overview.ranked_ids()[3]
     marker = wall.map.stations[other]
+    wall.map.zoom_by(4)  # as an officer would in a dense district: markers apart
     wall.map.centerOn(marker)
     with qtbot.waitSignal(wall.station_selected, timeout=2000) as signal:
         qtbot.mouseClick(
