@@ -19,13 +19,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
-from qasync import QEventLoop
 
 from dispatch_app.app import DataServiceLink, LaunchOptions
 from dispatch_app.config import describe_database, save_settings
 from dispatch_app.desk.desk import Desk
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
+from ui.event_loop import DeskEventLoop
 from ui.i18n import install_translators
 from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
 from ui.theme import apply_theme
@@ -306,7 +306,7 @@ def run(options: LaunchOptions, link: DataServiceLink) -> int:
     """ui's entry point (called by dispatch_app.app.run through main.py)."""
     app = make_application(options)
     app.setQuitOnLastWindowClosed(False)  # between login and window there is no window
-    loop = QEventLoop(app)
+    loop = DeskEventLoop(app)
     asyncio.set_event_loop(loop)
     launcher = Launcher(options, link)
     exit_code = [0]

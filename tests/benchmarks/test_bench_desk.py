@@ -45,7 +45,7 @@ t_spawn = float(sys.argv[2])
 t_imports = time.time()
 out = {"python_start_s": t_imports - t_spawn}
 from PySide6.QtWidgets import QApplication
-from qasync import QEventLoop
+from ui.event_loop import DeskEventLoop
 from dispatch_app.desk import Desk
 from ui.desk_calls import DeskCalls
 from ui.i18n import install_translators
@@ -56,7 +56,7 @@ t0 = time.time()
 app = QApplication([])
 install_translators(app, "zh")
 apply_theme(app, "dark", 13)
-loop = QEventLoop(app)
+loop = DeskEventLoop(app)
 asyncio.set_event_loop(loop)
 out["app_and_theme_s"] = time.time() - t0
 async def main():

@@ -137,8 +137,7 @@ def test_catch_up_after_one_hour_outage(tmp_path: Path, bench: Callable[..., Non
 def test_event_loop_lag_while_the_network_streams(
     tmp_path: Path, bench: Callable[..., None], qapp: object
 ) -> None:
-    from qasync import QEventLoop
-
+    from ui.event_loop import DeskEventLoop
     from ui.feed_bridge import FeedBridge, connect_station_table
     from ui.station_table import StationTableView
 
@@ -155,7 +154,7 @@ def test_event_loop_lag_while_the_network_streams(
     baseline: list[float] = []
     observations: list[Observation] = []
     batches: list[int] = []
-    loop = QEventLoop(qapp)  # type: ignore[arg-type]
+    loop = DeskEventLoop(qapp)  # type: ignore[arg-type]
     try:
         url = service.url
         assert url is not None

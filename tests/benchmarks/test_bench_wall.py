@@ -168,8 +168,7 @@ def test_pan_and_zoom_the_compare_view_of_eight_stations(
 def test_the_wall_with_the_whole_network_streaming(
     tmp_path: Path, qapp: QApplication, bench: Callable[..., None]
 ) -> None:
-    from qasync import QEventLoop
-
+    from ui.event_loop import DeskEventLoop
     from ui.feed_bridge import FeedBridge
     from ui.wall import MonitoringWall
 
@@ -189,7 +188,7 @@ def test_the_wall_with_the_whole_network_streaming(
     # the machine than the lag (other processes delay the thread, they do not add to its time).
     ui_cpu: dict[str, float] = {}
     redraws: dict[str, int] = {}
-    loop = QEventLoop(qapp)
+    loop = DeskEventLoop(qapp)
     try:
         url = service.url
         assert url is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from dispatch_app.domain.cases import CaseDraft, CaseKind, CaseSource, Priority
 from dispatch_app.domain.credit_code import make_credit_code
 from dispatch_app.domain.districts import District
 from ui.desk_calls import DeskCalls
+from ui.event_loop import DeskEventLoop
 from ui.i18n import install_translators
 from ui.theme import apply_theme
 from ui.workspace import Workspace
@@ -35,7 +37,7 @@ T = TypeVar("T")
 def _session_loop(qapp: Any) -> Iterator[QEventLoop]:
     # One loop for the whole run, as in the application: a second qasync loop on the same
     # QApplication never gets its executor callbacks delivered.
-    loop = QEventLoop(qapp, already_running=True)
+    loop = DeskEventLoop(qapp, already_running=True)
     # Our own executor, shut down at the end: qasync's default one is never shut down for a
     # loop that is "already running", and its QThreads still running at exit abort the process.
     executor = QThreadExecutor(8)
@@ -43,6 +45,17 @@ def _session_loop(qapp: Any) -> Iterator[QEventLoop]:
     asyncio.set_event_loop(loop)
     yield loop
     executor.shutdown(wait=True)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _collect_on_gui_thread() -> Iterator[None]:
+    """As in the desk (ui/event_loop.py): while the GUI tests run, the cyclic collector runs
+    only on this thread (the session loop's timer), never in a worker where freeing a widget's
+    wrapper crashes Qt; the tests after the GUI ones get automatic collection back."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

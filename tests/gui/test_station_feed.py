@@ -26,9 +26,9 @@ AIR = [s for s in registry() if s.kind == "air_national"]
 
 @pytest.fixture
 def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    from qasync import QEventLoop
+    from ui.event_loop import DeskEventLoop
 
-    loop = QEventLoop(qapp)
+    loop = DeskEventLoop(qapp)
     try:
         yield loop
     finally:
