@@ -70,7 +70,6 @@ class LinkedTrends(QWidget):
         self._parameters: tuple[str, ...] = ()
         self._curves: dict[str, pg.PlotDataItem] = {}
         self._latest: dict[str, str] = {}
-        self._failed: list[str] = []
 
     # ---- wiring ---------------------------------------------------------------------------
     def set_source(self, source: SeriesSource | None) -> None:
@@ -160,7 +159,6 @@ class LinkedTrends(QWidget):
     def _on_failed(self, request: SeriesRequest, message: str) -> None:
         if not self._current(request):
             return
-        self._failed.append(request.parameter)
         curve = self._curves.get(request.parameter)
         if curve is not None:
             self.legend.removeItem(curve)
@@ -184,7 +182,6 @@ class LinkedTrends(QWidget):
             self.plot.removeItem(curve)
         self._curves.clear()
         self._latest.clear()
-        self._failed.clear()
         self.legend.clear()
         self.title.setToolTip("")
 

@@ -247,6 +247,25 @@ class _Write:
     round_audit: list[dict[str, Any]] | None = None
 
 
+def _clearing(alarm: Alarm, time: datetime) -> AlarmCondition:
+    """A verdict that clears ``alarm`` (its rule went, or its drill ended): nothing will judge
+    it again, so it is cleared like any other clearing, latched until acknowledged."""
+    return AlarmCondition(
+        rule_id=alarm.rule_id,
+        station_id=alarm.station_id,
+        active=False,
+        priority=alarm.priority,
+        open_case=alarm.open_case,
+        value=alarm.value,
+        threshold=alarm.threshold,
+        time=time,
+        evidence=alarm.evidence,
+        message_zh=alarm.message_zh,
+        message_en=alarm.message_en,
+        exercise=alarm.exercise,
+    )
+
+
 def _as_item(obs: Any) -> tuple[Any, ...]:
     """An observation as the engine takes it: a feed ``Observation`` or a tuple in order."""
     if isinstance(obs, tuple):
@@ -679,19 +698,7 @@ class AlarmDesk:
         kept = {r.id for r in rules.rules if r.enabled}
         for alarm in self._alarms.values():
             if alarm.state.active and alarm.rule_id not in kept and not alarm.exercise:
-                self._retry[alarm.key] = AlarmCondition(
-                    rule_id=alarm.rule_id,
-                    station_id=alarm.station_id,
-                    active=False,
-                    priority=alarm.priority,
-                    open_case=alarm.open_case,
-                    value=alarm.value,
-                    threshold=alarm.threshold,
-                    time=alarm.last_seen,
-                    evidence=alarm.evidence,
-                    message_zh=alarm.message_zh,
-                    message_en=alarm.message_en,
-                )
+                self._retry[alarm.key] = _clearing(alarm, alarm.last_seen)
         self._rules = rules
         self._rules_text = text
         if self._engine is not None:
@@ -809,20 +816,7 @@ class AlarmDesk:
             self._exercise = None
             now = self.clock()
             verdicts = [
-                AlarmCondition(
-                    rule_id=a.rule_id,
-                    station_id=a.station_id,
-                    active=False,
-                    priority=a.priority,
-                    open_case=a.open_case,
-                    value=a.value,
-                    threshold=a.threshold,
-                    time=now,
-                    evidence=a.evidence,
-                    message_zh=a.message_zh,
-                    message_en=a.message_en,
-                    exercise=a.exercise,
-                )
+                _clearing(a, now)
                 for a in self._alarms.values()
                 if a.exercise == current.tag and a.state.active
             ]

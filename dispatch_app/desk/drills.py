@@ -354,13 +354,17 @@ class DrillDesk:
             events=tuple(row["events"] or ()),
         )
 
-    def _event(self, drill_id: int, what: str, at: datetime | None = None) -> None:
+    def _event(
+        self, drill_id: int, what: str, at: datetime | None = None, key: str | None = None
+    ) -> None:
+        """Append to the drill's events; ``key`` marks what may be reported once per drill."""
         at = at or self.desk.clock()
+        event = {"at": at.isoformat(), "what": what, **({"key": key} if key else {})}
         with self.desk.store.write() as conn:
             row = conn.execute(
                 select(emergency_drills.c.events).where(emergency_drills.c.id == drill_id)
             ).scalar_one()
-            events = [*(row or []), {"at": at.isoformat(), "what": what}]
+            events = [*(row or []), event]
             conn.execute(
                 update(emergency_drills)
                 .where(emergency_drills.c.id == drill_id)
@@ -428,21 +432,8 @@ class DrillDesk:
                     kind=LogKind.READING,
                     data={"drill": drill_id, "station": station, "parameter": parameter},
                 )
-                self._event_keyed(drill_id, f"超标：{text}", key)
+                self._event(drill_id, f"超标：{text}", key=key)
         return opened
-
-    def _event_keyed(self, drill_id: int, what: str, key: str) -> None:
-        now = self.desk.clock()
-        with self.desk.store.write() as conn:
-            row = conn.execute(
-                select(emergency_drills.c.events).where(emergency_drills.c.id == drill_id)
-            ).scalar_one()
-            events = [*(row or []), {"at": now.isoformat(), "what": what, "key": key}]
-            conn.execute(
-                update(emergency_drills)
-                .where(emergency_drills.c.id == drill_id)
-                .values(events=events, version=emergency_drills.c.version + 1)
-            )
 
     def _emergency_of(self, drill: DrillView) -> int | None:
         """The drill's emergency (its other cases are those its alarms opened)."""
@@ -525,11 +516,10 @@ class DrillDesk:
             if drill.removed_at is not None:
                 return opened
             scope = self.scope(drill.scenario)
+            # The round judged only the drill's data: every case it opened is the drill's.
             for case_id in result.opened_cases:
-                view = self.desk.get_case(case_id)
-                if view.title.startswith("【演练】"):
-                    self._link(drill_id, case_id, view.reference, None)
-                    opened.append(case_id)
+                self._link(drill_id, case_id, self.desk.get_case(case_id).reference, None)
+                opened.append(case_id)
             for alarm in raised:
                 self._event(drill_id, f"告警：{alarm.message_zh}")
                 rule = alarms.rule(alarm.rule_id)
