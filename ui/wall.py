@@ -321,7 +321,8 @@ class MonitoringWall(QWidget):
             status = status_of(station, readings)
             label = status.label + ("*" if status.partial else "")
             self.map.set_station_look(
-                sid, StationLook(label, status.color, status.status_text(english))
+                sid,
+                StationLook(label, status.color, status.status_text(english), status.rank_value),
             )
 
     # --- feed state ------------------------------------------------------------------------------
@@ -368,13 +369,14 @@ class MonitoringWall(QWidget):
         self.select_station(station_id)
         self.station_selected.emit(station_id)
 
-    def select_station(self, station_id: str) -> bool:
-        """Select everywhere and open the trend; False for an unknown station."""
+    def select_station(self, station_id: str, *, center: bool = False) -> bool:
+        """Select everywhere and open the trend (``center``: and centre the map on it, for a
+        selection made away from the map); False for an unknown station."""
         station = self.stations.get(station_id)
         if station is None:
             return False
         self.overview.select_station(station_id)
-        self.map.select_station(station_id, center=False)
+        self.map.select_station(station_id, center=center)
         if self.trend.station is None or self.trend.station.id != station_id:
             self.trend.set_station(station)
         self.charts.setCurrentWidget(self.trend)
@@ -383,8 +385,9 @@ class MonitoringWall(QWidget):
     def set_cases(self, cases: Iterable[CaseMarker | CaseTuple]) -> None:
         self.map.set_cases(cases)
 
-    def select_case(self, case_id: int) -> None:
-        self.map.select_case(case_id)
+    def select_case(self, case_id: int, *, center: bool = True) -> None:
+        """Select a case pin (none when the case is not on the map) without emitting."""
+        self.map.select_case(case_id, center=center)
 
     # --- indicators ------------------------------------------------------------------------------
 
