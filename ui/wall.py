@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from dispatch_app.domain.indicators import Indicator, IndicatorRules, parse_indicator_rules
 from dispatch_app.feed.network_state import Reading, StationsBatch
 from dispatch_app.feed.records import Observation, Station
+from ui.charts.compare import MAX_STATIONS as MAX_COMPARED
 from ui.charts.compare import CompareChart
 from ui.charts.outage import SHANGHAI
 from ui.charts.overview import SPARK_POINTS, NetworkOverview
@@ -210,6 +211,8 @@ class MonitoringWall(QWidget):
         layout.addWidget(body, 1)
 
         self.overview.station_activated.connect(self._station_picked)
+        self.overview.compare_requested.connect(self.compare_stations)
+        self.charts.currentChanged.connect(self._chart_shown)
         self.map.station_selected.connect(self._station_picked)
         self.map.case_selected.connect(self.case_selected)
 
@@ -246,6 +249,7 @@ class MonitoringWall(QWidget):
         self.stations = {s.id: s for s in registry}
         self.overview.set_stations(registry)
         self.map.set_stations(registry)
+        self.compare.set_registry(registry)
         if changed:
             self.refresh_indicators()
         if self._spark_job is None and self.stations:
@@ -381,6 +385,31 @@ class MonitoringWall(QWidget):
             self.trend.set_station(station)
         self.charts.setCurrentWidget(self.trend)
         return True
+
+    def compare_stations(self, station_ids: Iterable[str]) -> bool:
+        """Compare these stations (from the ranking's selection): the Compare tab, in front.
+        False, with the reason in the compare's status line, when they cannot be compared."""
+        chosen = [self.stations[s] for s in station_ids if s in self.stations]
+        self.charts.setCurrentWidget(self.compare)
+        try:
+            self.compare.set_stations(chosen)
+        except ValueError as exc:
+            self.compare.status.setText(str(exc))
+            return False
+        return True
+
+    def _chart_shown(self, _index: int) -> None:
+        """Compare opened empty: start from the trend's station, else the national stations."""
+        if self.charts.currentWidget() is not self.compare or self.compare.stations:
+            return
+        station = self.trend.station
+        seed = (
+            [station]
+            if station is not None
+            else [s for s in self.stations.values() if s.kind == "air_national"]
+        )
+        with contextlib.suppress(ValueError):
+            self.compare.set_stations(seed[:MAX_COMPARED])
 
     def set_cases(self, cases: Iterable[CaseMarker | CaseTuple]) -> None:
         self.map.set_cases(cases)
