@@ -52,6 +52,7 @@ from ui.wall_indicators import IndicatorResult, compute_indicators
 log = logging.getLogger(__name__)
 RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
 INDICATOR_REFRESH_MS = 60 * 60 * 1000
+INDICATOR_RETRY_MS = 2 * 60 * 1000  # after a result with missing series
 SPARK_HISTORY = timedelta(hours=6)  # raw values fetched once at start for the sparklines
 MAP_CHUNK = 80  # daily averages change slowly: hourly is plenty
 STATUS_COLORS = {
@@ -195,11 +196,11 @@ class MonitoringWall(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.map)
         right.addWidget(self.charts)
-        # The trend below the map gets the larger share: its rows carry the numbers read
-        # across the room; the map stays legible at less height.
-        right.setStretchFactor(0, 2)
-        right.setStretchFactor(1, 3)
-        right.setSizes([400, 600])
+        # Map and trend share the height: the map carries the network, the open cases and
+        # their legend; the trend the numbers read across the room.
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 1)
+        right.setSizes([500, 500])
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.overview)
         body.addWidget(right)
@@ -228,7 +229,7 @@ class MonitoringWall(QWidget):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators")
         self._stopping = threading.Event()  # set by shutdown(): a running job stops fetching
         self._runner = _IndicatorRunner(self)
-        self._runner.done.connect(self.indicators.show_result)
+        self._runner.done.connect(self._indicators_done)
         self._runner.failed.connect(self.indicators.show_error)
         self._indicator_job: Future[None] | None = None
         self._indicator_timer = QTimer(self)
@@ -446,6 +447,13 @@ class MonitoringWall(QWidget):
             self._runner.done.emit(result)
 
         self._indicator_job = self._pool.submit(job)
+
+    def _indicators_done(self, result: IndicatorResult) -> None:
+        self.indicators.show_result(result)
+        if result.failures and not self._stopping.is_set():
+            # A busy service (a first start ingesting its backfill) or a lost connection: try
+            # again soon rather than show gaps until the hourly refresh.
+            QTimer.singleShot(INDICATOR_RETRY_MS, self.refresh_indicators)
 
     def indicators_busy(self) -> bool:
         return self._indicator_job is not None and not self._indicator_job.done()

@@ -137,22 +137,22 @@
 <context>
     <name>IndicatorStrip</name>
     <message>
-        <location filename="../../ui/wall.py" line="127"/>
+        <location filename="../../ui/wall.py" line="128"/>
         <source>Indicators: computing…</source>
         <translation>指标计算中…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="142"/>
+        <location filename="../../ui/wall.py" line="143"/>
         <source>As of %1; %2 series missing</source>
         <translation>截至 %1；缺 %2 个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="148"/>
+        <location filename="../../ui/wall.py" line="149"/>
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="152"/>
+        <location filename="../../ui/wall.py" line="153"/>
         <source>Indicators unavailable: %1</source>
         <translation>指标暂不可用：%1</translation>
     </message>
@@ -160,22 +160,22 @@
 <context>
     <name>IndicatorTile</name>
     <message>
-        <location filename="../../ui/wall.py" line="104"/>
+        <location filename="../../ui/wall.py" line="105"/>
         <source>on target</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="105"/>
+        <location filename="../../ui/wall.py" line="106"/>
         <source>watch</source>
         <translation>需关注</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="106"/>
+        <location filename="../../ui/wall.py" line="107"/>
         <source>off target</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="107"/>
+        <location filename="../../ui/wall.py" line="108"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
@@ -283,22 +283,22 @@
         <translation>站点（标注：AQI或水质类别）</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="125"/>
+        <location filename="../../ui/map/legend.py" line="129"/>
         <source>Air: AQI (HJ 633)</source>
         <translation>空气：AQI（HJ 633）</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="131"/>
+        <location filename="../../ui/map/legend.py" line="135"/>
         <source>No data or data service down</source>
         <translation>无数据或数据服务中断</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="132"/>
+        <location filename="../../ui/map/legend.py" line="136"/>
         <source>Water: class (GB 3838)</source>
         <translation>水质类别（GB 3838）</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="136"/>
+        <location filename="../../ui/map/legend.py" line="140"/>
         <source>Open cases: kind, priority</source>
         <translation>在办事项：类型、优先级</translation>
     </message>
@@ -336,12 +336,12 @@
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="404"/>
+        <location filename="../../ui/map/view.py" line="405"/>
         <source>Data service unreachable since %1: the map shows the last data received</source>
         <translation>数据服务自 %1 起中断：地图显示的是中断前最后收到的数据</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="408"/>
+        <location filename="../../ui/map/view.py" line="409"/>
         <source>Basemap not loaded: %1</source>
         <translation>底图未能加载：%1</translation>
     </message>
@@ -349,32 +349,32 @@
 <context>
     <name>MonitoringWall</name>
     <message>
-        <location filename="../../ui/wall.py" line="188"/>
+        <location filename="../../ui/wall.py" line="189"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="189"/>
+        <location filename="../../ui/wall.py" line="190"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="346"/>
+        <location filename="../../ui/wall.py" line="352"/>
         <source>Data service degraded: %1</source>
         <translation>数据服务异常：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="348"/>
+        <location filename="../../ui/wall.py" line="354"/>
         <source>Connecting to the data service…</source>
         <translation>正在连接数据服务…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="361"/>
+        <location filename="../../ui/wall.py" line="367"/>
         <source>Data service unreachable since %1</source>
         <translation>数据服务自 %1 起中断</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="497"/>
+        <location filename="../../ui/wall.py" line="510"/>
         <source>Monitoring wall</source>
         <translation>监控大屏</translation>
     </message>
@@ -655,13 +655,13 @@
     </message>
     <message>
         <location filename="../../ui/charts/trend.py" line="163"/>
-        <location filename="../../ui/charts/trend.py" line="506"/>
+        <location filename="../../ui/charts/trend.py" line="505"/>
         <source>Export PNG</source>
         <translation>导出 PNG</translation>
     </message>
     <message>
         <location filename="../../ui/charts/trend.py" line="165"/>
-        <location filename="../../ui/charts/trend.py" line="516"/>
+        <location filename="../../ui/charts/trend.py" line="515"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
@@ -686,33 +686,33 @@
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="396"/>
+        <location filename="../../ui/charts/trend.py" line="395"/>
         <source>Could not load %1</source>
         <translation>无法加载 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="401"/>
+        <location filename="../../ui/charts/trend.py" line="400"/>
         <source>%1 – %2 (Beijing time), %3 values</source>
         <translation>%1 – %2（北京时间），%3</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="406"/>
+        <location filename="../../ui/charts/trend.py" line="405"/>
         <source>raw</source>
         <translation>原始值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="406"/>
+        <location filename="../../ui/charts/trend.py" line="405"/>
         <source>hourly</source>
         <translation>小时均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="406"/>
+        <location filename="../../ui/charts/trend.py" line="405"/>
         <source>daily</source>
         <translation>日均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="464"/>
-        <location filename="../../ui/charts/trend.py" line="522"/>
+        <location filename="../../ui/charts/trend.py" line="463"/>
+        <location filename="../../ui/charts/trend.py" line="521"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>

@@ -32,7 +32,7 @@ from ui.map.markers import (
     station_symbol_radius,
 )
 
-ICON = 22  # px: the symbols at a size that reads, smaller than on the map
+ICON = 18  # px: the symbols at a size that reads, smaller than on the map
 
 
 def _icon(draw: Callable[[QPainter], None], scale: float, dy: float = 0.0) -> QPixmap:
@@ -62,7 +62,7 @@ class MapLegend(QFrame):
         self.setObjectName("mapLegend")
         self.setStyleSheet(
             "QFrame#mapLegend { background: rgba(0,0,0,200); border-radius: 4px; }"
-            " QFrame#mapLegend QLabel { color: white; font-size: 11px; background: transparent; }"
+            " QFrame#mapLegend QLabel { color: white; font-size: 10px; background: transparent; }"
             ' QLabel[legendHead="true"] { font-weight: bold; }'
         )
         self.toggle = QToolButton(parent)
@@ -105,7 +105,7 @@ class MapLegend(QFrame):
         english = current_language() == "en"
         grey = NO_DATA_COLOR
 
-        columns: list[list[tuple[QPixmap | None, str]]] = [[], [], [], []]
+        columns: list[list[tuple[QPixmap | None, str]]] = [[], [], [], [], []]
         columns[0].append((None, self.tr("Stations (label: AQI or class)")))
 
         def station(kind: str) -> Callable[[QPainter], None]:
@@ -117,27 +117,31 @@ class MapLegend(QFrame):
         def pin(kind: str) -> Callable[[QPainter], None]:
             return lambda p: paint_case_pin(p, kind, 3)
 
+        columns[1].append((None, ""))
         for kind, name in self.kinds.items():
-            scale = min(1.0, 9.0 / station_symbol_radius(kind))
-            columns[0].append((_icon(station(kind), scale), name))
+            scale = min(1.0, 8.0 / station_symbol_radius(kind))
+            columns[1 if kind.startswith("water") else 0].append(
+                (_icon(station(kind), scale), name)
+            )
         for key, name in self.clusters.items():
-            columns[0].append((_icon(cluster(key == "water"), 0.5), name))
-        columns[1].append((None, self.tr("Air: AQI (HJ 633)")))
+            columns[1].append((_icon(cluster(key == "water"), 0.45), name))
+        air, water_col, cases_col = columns[2], columns[3], columns[4]
+        air.append((None, self.tr("Air: AQI (HJ 633)")))
         for level in aqi_tables.LEVELS:
             text = f"{level.lowest}–{level.highest or '500+'} " + (
                 level.category_en if english else level.category_zh
             )
-            columns[1].append((_swatch(QColor(*level.color)), text))
-        columns[1].append((_swatch(grey), self.tr("No data or data service down")))
-        columns[2].append((None, self.tr("Water: class (GB 3838)")))
+            air.append((_swatch(QColor(*level.color)), text))
+        air.append((_swatch(grey), self.tr("No data or data service down")))
+        water_col.append((None, self.tr("Water: class (GB 3838)")))
         for grade, color in enumerate(water.COLORS, start=1):
             status = (water.STATUS_EN if english else water.STATUS_ZH)[grade - 1]
-            columns[2].append((_swatch(QColor(*color)), f"{water.label(grade)} {status}"))
-        columns[3].append((None, self.tr("Open cases: kind, priority")))
+            water_col.append((_swatch(QColor(*color)), f"{water.label(grade)} {status}"))
+        cases_col.append((None, self.tr("Open cases: kind, priority")))
         for kind, name in self.cases.items():
-            columns[3].append((_icon(pin(kind), 0.55, dy=8), f"{CASE_KIND_GLYPHS[kind]} {name}"))
+            cases_col.append((_icon(pin(kind), 0.5, dy=7), f"{CASE_KIND_GLYPHS[kind]} {name}"))
         for priority, name in self.priorities.items():
-            columns[3].append((_swatch(PRIORITY_COLORS[priority]), name))
+            cases_col.append((_swatch(PRIORITY_COLORS[priority]), name))
 
         for c, entries in enumerate(columns):
             for r, (icon, text) in enumerate(entries):
@@ -151,7 +155,8 @@ class MapLegend(QFrame):
                     picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
                     grid.addWidget(picture, r, 2 * c)
                     grid.addWidget(label, r, 2 * c + 1)
-                self._names.append(text)
+                if text:
+                    self._names.append(text)
             grid.setColumnMinimumWidth(2 * c + 1, 60)
             if c < len(columns) - 1:
                 grid.setColumnMinimumWidth(2 * c + 2, ICON)

@@ -272,6 +272,7 @@ def station_symbol_radius(kind: str) -> float:
 
 
 CASE_KIND_GLYPHS = {"quality": "质", "violation": "违", "emergency": "急", "petition": "访"}
+COMPACT_PIN_SCALE = 0.6
 
 
 class CaseMarkerItem(_Marker):
@@ -297,6 +298,11 @@ class CaseMarkerItem(_Marker):
         path = QPainterPath()
         path.addRoundedRect(QRectF(-13, -30, 26, 44), 4, 4)
         return path
+
+    def set_compact(self, compact: bool) -> None:
+        """At city scale a case is a small pin (150 full pins would bury the network)."""
+        if compact != (self.scale() < 1.0):
+            self.setScale(COMPACT_PIN_SCALE if compact else 1.0)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None

@@ -351,6 +351,7 @@ class MapView(QGraphicsView):
                 continue
             item = CaseMarkerItem(case, names)
             item.setPos(*self.projection.to_scene(case.lon, case.lat))
+            item.set_compact(self.zoom() < DETAIL_ZOOM)
             self._scene.addItem(item)
             self.cases[case.case_id] = item
         if self.selected_case is not None:
@@ -485,6 +486,8 @@ class MapView(QGraphicsView):
             if item.show_text != want:
                 item.show_text = want
                 item.update()
+        for pin in self.cases.values():
+            pin.set_compact(not detail)
         self._schedule_recluster()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
