@@ -101,6 +101,10 @@ def test_a_limit_label_stays_inside_its_plot(qtbot: QtBot, wall: MonitoringWall)
     screen = QRectF(0, 0, 300, 120)
     text = "GB 3095—2026 二级 24小时 60 µg/m³（过渡）"
     metrics = layer._metrics
+    shown = layer.fitted_label(screen, text)
+    assert shown == text or shown.endswith("…")
+    assert metrics.horizontalAdvance(shown) <= screen.width()
+    text = shown
     for y in (1.0, 8.0, 60.0, 119.0):  # a line at the very top, near it, mid, at the bottom
         at = layer.line_label_at(screen, y, text)
         top = at.y() - metrics.ascent()

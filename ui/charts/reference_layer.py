@@ -100,6 +100,11 @@ class ReferenceLayer(pg.GraphicsObject):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def fitted_label(self, screen: QRectF, text: str) -> str:
+        """The label, shortened with … when the plot is narrower than it."""
+        room = screen.width() - 2 * LABEL_MARGIN_PX
+        return self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
     def line_label_at(self, screen: QRectF, y: float, text: str) -> QPointF:
         """Where a limit line's label starts (its baseline), in device pixels: above the line,
         or below it when the line runs near the plot's top; never past the plot's edges (the
@@ -153,5 +158,6 @@ class ReferenceLayer(pg.GraphicsObject):
             p.setPen(line.pen)
             p.drawLine(QLineF(screen.left(), y, screen.right(), y))
             p.setPen(line.color)
-            p.drawText(self.line_label_at(screen, y, line.text), line.text)
+            text = self.fitted_label(screen, line.text)
+            p.drawText(self.line_label_at(screen, y, text), text)
         p.restore()
