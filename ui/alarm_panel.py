@@ -336,6 +336,10 @@ class AlarmTable(QTableView):
 class AlarmPanel(QWidget):
     """The dock's widget: the flood summary line, the counts and the table."""
 
+    alarm_selected = Signal(object)
+    """The officer moved to an alarm (an Alarm): the wall shows its station, the queue its case.
+    Not emitted for the panel's own choice of a first row when alarms arrive."""
+
     def __init__(
         self,
         station_name: Callable[[str], str],
@@ -386,6 +390,8 @@ class AlarmPanel(QWidget):
         self._flash = QTimer(self)
         self._flash.setInterval(FLASH_MS)
         self._flash.timeout.connect(self._on_flash)
+        self._choosing = False
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.rowsInserted.connect(self._start_flash)
         self.model.dataChanged.connect(self._start_flash)
         self.model.modelReset.connect(self._start_flash)
@@ -406,14 +412,27 @@ class AlarmPanel(QWidget):
     # --- content ----------------------------------------------------------------------------
     def show_alarms(self, alarms: Iterable[Alarm]) -> None:
         self.model.reset_to(alarms)
-        if self.model.rowCount() and not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+        self._first_row()
 
     def apply(self, alarms: Iterable[Alarm]) -> None:
         for alarm in alarms:
             self.model.apply(alarm)
+        self._first_row()
+
+    def _first_row(self) -> None:
         if self.model.rowCount() and not self.table.currentIndex().isValid():
-            self.table.selectRow(0)
+            self._choosing = True
+            try:
+                self.table.selectRow(0)
+            finally:
+                self._choosing = False
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._choosing or not current.isValid():
+            return
+        alarm = self.model.alarm_at(current.row())
+        if alarm is not None:
+            self.alarm_selected.emit(alarm)
 
     def select(self, key: str) -> bool:
         row = self.model.row_of(key)

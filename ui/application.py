@@ -249,7 +249,8 @@ class Launcher(QObject):
         install = getattr(wall, "install_wall", None)
         if callable(install):
             try:
-                install(workspace.window, workspace.feed, url)
+                hosted = install(workspace.window, workspace.feed, url)
+                workspace.attach_wall(hosted)
             except Exception:
                 log.exception("installing the monitoring wall failed")
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QMainWindow,
     QMenu,
@@ -247,10 +248,35 @@ class ViewWindow(QWidget):
         self._layout.addWidget(view)
         view.show()
         self.view = view
-        full = QAction(self)
-        full.setShortcut(QKeySequence("F11"))
-        full.triggered.connect(self.toggle_full_screen)
-        self.addAction(full)
+        # F11 and Esc are taken before any shortcut: the main window's own F11 (which detaches
+        # the view) would otherwise compete with this window's, and Qt runs neither of two
+        # ambiguous shortcuts. Only keys typed into this window count.
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(
+            watched, QWidget
+        ):
+            key = event.key() if isinstance(event, QKeyEvent) else None
+            if key in (Qt.Key.Key_F11, Qt.Key.Key_Escape) and watched.window() is self:
+                if kind == QEvent.Type.ShortcutOverride:
+                    event.accept()  # delivered as a key press instead of a shortcut
+                    return True
+                self.key_pressed(key)
+                return True
+        return super().eventFilter(watched, event)
+
+    def key_pressed(self, key: int) -> None:
+        """F11: full screen on and off. Esc: out of full screen, else back to the tabs."""
+        if key == Qt.Key.Key_F11:
+            self.toggle_full_screen()
+        elif self.isFullScreen():
+            self.showNormal()
+        else:
+            self.close()
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
@@ -259,6 +285,9 @@ class ViewWindow(QWidget):
             self.showFullScreen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self._layout.removeWidget(self.view)
         self.view.setParent(None)
         self.returned.emit()

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from dispatch_app.domain.indicators import Indicator, IndicatorRules, parse_indicator_rules
 from dispatch_app.feed.network_state import Reading, StationsBatch
 from dispatch_app.feed.records import Observation, Station
+from ui.charts.compare import MAX_STATIONS as MAX_COMPARED
 from ui.charts.compare import CompareChart
 from ui.charts.outage import SHANGHAI
 from ui.charts.overview import SPARK_POINTS, NetworkOverview
@@ -51,6 +52,7 @@ from ui.wall_indicators import IndicatorResult, compute_indicators
 log = logging.getLogger(__name__)
 RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
 INDICATOR_REFRESH_MS = 60 * 60 * 1000
+INDICATOR_RETRY_MS = 2 * 60 * 1000  # after a result with missing series
 SPARK_HISTORY = timedelta(hours=6)  # raw values fetched once at start for the sparklines
 MAP_CHUNK = 80  # daily averages change slowly: hourly is plenty
 STATUS_COLORS = {
@@ -194,11 +196,11 @@ class MonitoringWall(QWidget):
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.map)
         right.addWidget(self.charts)
-        # The trend below the map gets the larger share: its rows carry the numbers read
-        # across the room; the map stays legible at less height.
-        right.setStretchFactor(0, 2)
-        right.setStretchFactor(1, 3)
-        right.setSizes([400, 600])
+        # Map and trend share the height: the map carries the network, the open cases and
+        # their legend; the trend the numbers read across the room.
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 1)
+        right.setSizes([500, 500])
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.overview)
         body.addWidget(right)
@@ -210,6 +212,8 @@ class MonitoringWall(QWidget):
         layout.addWidget(body, 1)
 
         self.overview.station_activated.connect(self._station_picked)
+        self.overview.compare_requested.connect(self.compare_stations)
+        self.charts.currentChanged.connect(self._chart_shown)
         self.map.station_selected.connect(self._station_picked)
         self.map.case_selected.connect(self.case_selected)
 
@@ -225,7 +229,7 @@ class MonitoringWall(QWidget):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="indicators")
         self._stopping = threading.Event()  # set by shutdown(): a running job stops fetching
         self._runner = _IndicatorRunner(self)
-        self._runner.done.connect(self.indicators.show_result)
+        self._runner.done.connect(self._indicators_done)
         self._runner.failed.connect(self.indicators.show_error)
         self._indicator_job: Future[None] | None = None
         self._indicator_timer = QTimer(self)
@@ -246,6 +250,7 @@ class MonitoringWall(QWidget):
         self.stations = {s.id: s for s in registry}
         self.overview.set_stations(registry)
         self.map.set_stations(registry)
+        self.compare.set_registry(registry)
         if changed:
             self.refresh_indicators()
         if self._spark_job is None and self.stations:
@@ -321,7 +326,8 @@ class MonitoringWall(QWidget):
             status = status_of(station, readings)
             label = status.label + ("*" if status.partial else "")
             self.map.set_station_look(
-                sid, StationLook(label, status.color, status.status_text(english))
+                sid,
+                StationLook(label, status.color, status.status_text(english), status.rank_value),
             )
 
     # --- feed state ------------------------------------------------------------------------------
@@ -368,23 +374,50 @@ class MonitoringWall(QWidget):
         self.select_station(station_id)
         self.station_selected.emit(station_id)
 
-    def select_station(self, station_id: str) -> bool:
-        """Select everywhere and open the trend; False for an unknown station."""
+    def select_station(self, station_id: str, *, center: bool = False) -> bool:
+        """Select everywhere and open the trend (``center``: and centre the map on it, for a
+        selection made away from the map); False for an unknown station."""
         station = self.stations.get(station_id)
         if station is None:
             return False
         self.overview.select_station(station_id)
-        self.map.select_station(station_id, center=False)
+        self.map.select_station(station_id, center=center)
         if self.trend.station is None or self.trend.station.id != station_id:
             self.trend.set_station(station)
         self.charts.setCurrentWidget(self.trend)
         return True
 
+    def compare_stations(self, station_ids: Iterable[str]) -> bool:
+        """Compare these stations (from the ranking's selection): the Compare tab, in front.
+        False, with the reason in the compare's status line, when they cannot be compared."""
+        chosen = [self.stations[s] for s in station_ids if s in self.stations]
+        self.charts.setCurrentWidget(self.compare)
+        try:
+            self.compare.set_stations(chosen)
+        except ValueError as exc:
+            self.compare.status.setText(str(exc))
+            return False
+        return True
+
+    def _chart_shown(self, _index: int) -> None:
+        """Compare opened empty: start from the trend's station, else the national stations."""
+        if self.charts.currentWidget() is not self.compare or self.compare.stations:
+            return
+        station = self.trend.station
+        seed = (
+            [station]
+            if station is not None
+            else [s for s in self.stations.values() if s.kind == "air_national"]
+        )
+        with contextlib.suppress(ValueError):
+            self.compare.set_stations(seed[:MAX_COMPARED])
+
     def set_cases(self, cases: Iterable[CaseMarker | CaseTuple]) -> None:
         self.map.set_cases(cases)
 
-    def select_case(self, case_id: int) -> None:
-        self.map.select_case(case_id)
+    def select_case(self, case_id: int, *, center: bool = True) -> None:
+        """Select a case pin (none when the case is not on the map) without emitting."""
+        self.map.select_case(case_id, center=center)
 
     # --- indicators ------------------------------------------------------------------------------
 
@@ -414,6 +447,13 @@ class MonitoringWall(QWidget):
             self._runner.done.emit(result)
 
         self._indicator_job = self._pool.submit(job)
+
+    def _indicators_done(self, result: IndicatorResult) -> None:
+        self.indicators.show_result(result)
+        if result.failures and not self._stopping.is_set():
+            # A busy service (a first start ingesting its backfill) or a lost connection: try
+            # again soon rather than show gaps until the hourly refresh.
+            QTimer.singleShot(INDICATOR_RETRY_MS, self.refresh_indicators)
 
     def indicators_busy(self) -> bool:
         return self._indicator_job is not None and not self._indicator_job.done()

@@ -141,6 +141,13 @@ class Workspace(QObject):
         self._health.start()
 
     # ---- parts installed later ------------------------------------------------------------
+    def attach_wall(self, wall: Any) -> None:
+        """The monitoring wall, once the live feed brought it: its map shows the open cases
+        and shares the selection with the queue, the case panel and the alarms."""
+        from ui.wall_link import WallLink
+
+        self.wall_link = WallLink(self, wall)
+
     @property
     def petitions(self) -> Any:
         """The petitions part (ui.petition_integration.PetitionIntegration), once

@@ -42,6 +42,7 @@ class ServiceConfig:
     speed: float = 1.0
     seed: int = 0
     backfill_hours: int = 0
+    history_days: int = 0
     exit_with_stdin: bool = False
     token: str | None = None
     idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
@@ -68,6 +69,8 @@ def check_config(config: ServiceConfig) -> None:
         raise ConfigError("--speed must be positive")
     if config.backfill_hours < 0:
         raise ConfigError("--backfill-hours must not be negative")
+    if config.history_days < 0:
+        raise ConfigError("--history-days must not be negative")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="simulate the past H hours first (with --simulate)",
     )
     p.add_argument(
+        "--history-days",
+        type=int,
+        default=0,
+        metavar="D",
+        help="before the ready line, store D days of hourly history of the national and "
+        "provincial air stations and the water sections, computed from the simulator's models "
+        "(at least back to 1 January of last year); once per database, later starts add only "
+        "the days since (with --simulate)",
+    )
+    p.add_argument(
         "--exit-with-stdin",
         action="store_true",
         help="exit when standard input closes (when embedded in the desk)",
@@ -153,8 +166,8 @@ def config_from_args(argv: Sequence[str] | None = None) -> ServiceConfig:
         port = getattr(args, name)
         if not 0 <= port <= 65535:
             build_parser().error(f"--{name.replace('_', '-')} must be 0–65535")
-    if (args.scenario or args.backfill_hours) and not args.simulate:
-        build_parser().error("--scenario and --backfill-hours need --simulate")
+    if (args.scenario or args.backfill_hours or args.history_days) and not args.simulate:
+        build_parser().error("--scenario, --backfill-hours and --history-days need --simulate")
     if args.idle_timeout <= 0 or args.max_connections <= 0:
         build_parser().error("--idle-timeout and --max-connections must be positive")
     logging.basicConfig(
@@ -173,6 +186,7 @@ def config_from_args(argv: Sequence[str] | None = None) -> ServiceConfig:
         speed=args.speed,
         seed=args.seed,
         backfill_hours=args.backfill_hours,
+        history_days=args.history_days,
         exit_with_stdin=args.exit_with_stdin,
         token=args.token or os.environ.get(TOKEN_ENV) or None,
         idle_timeout_s=args.idle_timeout,

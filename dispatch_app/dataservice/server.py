@@ -112,6 +112,24 @@ async def serve(config: ServiceConfig, out: TextIO = sys.stdout) -> None:
     except StorageError as exc:
         raise ConfigError(str(exc)) from exc
 
+    if run_simulation is not None and config.history_days > 0:
+        # Before the ready line: a desk that connects finds a year of curves and indicators.
+        from dispatch_app.dataservice.history import ensure_history
+
+        try:
+            await loop.run_in_executor(
+                None,
+                lambda: ensure_history(
+                    storage,
+                    registry.stations,
+                    config.history_days,
+                    seed=config.seed,
+                ),
+            )
+        except StorageError as exc:
+            storage.close()
+            raise ConfigError(str(exc)) from exc
+
     stop = asyncio.Event()
     stats = IngestStats()
     writer = ObservationWriter(storage, stats)

@@ -85,6 +85,12 @@ class AirModel:
             self._station_terms(s)
         self._cache: dict[float, Regional] = {}
 
+    def station_terms(
+        self, s: Station
+    ) -> tuple[tuple[tuple[int, float], ...], float, float, float]:
+        """The station's fixed terms (also read by the vectorised history)."""
+        return self._station_terms(s)
+
     def _station_terms(
         self, s: Station
     ) -> tuple[tuple[tuple[int, float], ...], float, float, float]:

@@ -33,6 +33,7 @@ resolution of this service.
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 import time
@@ -42,19 +43,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 from sqlalchemy import (
     BigInteger,
     Column,
     Engine,
     Float,
     Index,
+    Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
+    and_,
     case,
     create_engine,
+    delete,
     event,
     func,
+    insert,
     or_,
     select,
     text,
@@ -106,6 +113,27 @@ latest = Table(
     Column("flag", String(2), nullable=False),
 )
 
+# The simulated network's history (dispatch_app.dataservice.history): one row per station,
+# parameter and China Standard Time day, the day's slots as little-endian float64 (NaN missing).
+# An archive beside the observations, not observations: it has no seq, never appears in
+# /updates or /latest, and a series uses it only for hours without any observation.
+history = Table(
+    "ds_history",
+    metadata,
+    Column("station", String(32), primary_key=True),
+    Column("parameter", String(32), primary_key=True),
+    Column("day_s", BigInteger, primary_key=True),
+    Column("step_s", Integer, nullable=False),
+    Column("vals", LargeBinary, nullable=False),
+)
+
+service_meta = Table(
+    "ds_meta",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", String(2000), nullable=False),
+)
+
 _PG_WRITER_LOCK = 0x44535732  # advisory lock key: one writing data service per database
 
 
@@ -147,6 +175,15 @@ class StoredObservation(NamedTuple):
 class WriteResult:
     accepted: int  # observations in the batch after removing in-batch repeats
     cursor: int  # highest seq committed so far
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRange:
+    """What the stored history covers: [start_s, end_s), generated with ``seed``."""
+
+    start_s: int
+    end_s: int
+    seed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,72 +491,179 @@ class Storage:
         with self._reader.begin() as conn:
             return int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
 
-    def _source_cn(
-        self, conn: Connection, station: str, parameter: str, start: int, end: int
-    ) -> str | None:
-        present = conn.execute(
-            select(observations.c.cn)
-            .where(
-                observations.c.station == station,
-                observations.c.parameter == parameter,
-                observations.c.time_s >= start,
-                observations.c.time_s < end,
+    # --- history -------------------------------------------------------------------------------
+
+    def history_range(self) -> HistoryRange | None:
+        """What the stored history covers, or None when none was written."""
+        with self._reader.begin() as conn:
+            raw = conn.execute(
+                select(service_meta.c.value).where(service_meta.c.key == "history")
+            ).scalar()
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return HistoryRange(int(data["start_s"]), int(data["end_s"]), int(data["seed"]))
+
+    def write_history(
+        self,
+        rows: Iterable[tuple[str, str, int, int, bytes]],
+        covered: HistoryRange,
+        chunk: int = 20_000,
+    ) -> int:
+        """Store history day rows (station, parameter, day start, step, float64 bytes), replacing
+        rows of the same day, and record what the history now covers; one transaction, so a
+        history is there whole or not at all. Returns the number of rows written."""
+        if self.dialect == "sqlite":
+            sql = "INSERT OR REPLACE INTO ds_history VALUES (?, ?, ?, ?, ?)"
+        else:
+            sql = (
+                "INSERT INTO ds_history VALUES (%s, %s, %s, %s, %s) ON CONFLICT "
+                "(station, parameter, day_s) DO UPDATE SET step_s = EXCLUDED.step_s, "
+                "vals = EXCLUDED.vals"
             )
-            .distinct()
-        ).scalars()
-        ranked = sorted(present, key=lambda c: DATA_CNS.index(c) if c in DATA_CNS else 99)
-        return ranked[0] if ranked else None
+        written = 0
+        value = json.dumps(
+            {"start_s": covered.start_s, "end_s": covered.end_s, "seed": covered.seed}
+        )
+        with self._write_lock:
+            try:
+                with self._writer.begin() as conn:
+                    batch: list[tuple[str, str, int, int, bytes]] = []
+                    for row in rows:
+                        batch.append(row)
+                        if len(batch) >= chunk:
+                            conn.exec_driver_sql(sql, batch)
+                            written += len(batch)
+                            batch = []
+                    if batch:
+                        conn.exec_driver_sql(sql, batch)
+                        written += len(batch)
+                    conn.execute(delete(service_meta).where(service_meta.c.key == "history"))
+                    conn.execute(insert(service_meta).values(key="history", value=value))
+            except SQLAlchemyError as exc:
+                raise StorageError(f"writing the history failed: {exc}") from exc
+        return written
+
+    def _history_days(
+        self, conn: Connection, station: str, parameter: str, start_s: int, end_s: int
+    ) -> list[tuple[int, int, Any]]:
+        """(day start, step, values) of the stored history days overlapping [start, end)."""
+        first = (start_s + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
+        rows = conn.execute(
+            select(history.c.day_s, history.c.step_s, history.c.vals)
+            .where(
+                history.c.station == station,
+                history.c.parameter == parameter,
+                history.c.day_s >= first,
+                history.c.day_s < end_s,
+            )
+            .order_by(history.c.day_s)
+        ).all()
+        return [(int(d), int(step), np.frombuffer(v, dtype="<f8")) for d, step, v in rows]
+
+    def _history_points(
+        self, conn: Connection, station: str, parameter: str, start_s: int, end_s: int
+    ) -> list[tuple[int, float]]:
+        """(slot start, value) of the stored history in [start, end), oldest first."""
+        out: list[tuple[int, float]] = []
+        for day_s, step_s, values in self._history_days(conn, station, parameter, start_s, end_s):
+            times = day_s + step_s * np.arange(len(values), dtype=np.int64)
+            keep = np.isfinite(values) & (times >= start_s) & (times < end_s)
+            out.extend(zip(times[keep].tolist(), values[keep].tolist(), strict=True))
+        return out
+
+    # --- series --------------------------------------------------------------------------------
+
+    def _finest_per_hour(
+        self, station: str, parameter: str, start_s: int, end_s: int
+    ) -> tuple[Any, Any, Any, Any]:
+        """(hour-bucket expression, window condition, subquery of each hour's finest data kind,
+        join condition picking that kind's rows).
+
+        Data kinds are never mixed within an hour: an hour with minute data uses only its
+        minutes even when an hourly value was also sent. Hours differ, though: the hourly values
+        a station re-sent for the past (补传) stand beside the live minutes of the last hours.
+        """
+        rank = case(
+            *((observations.c.cn == cn, i) for i, cn in enumerate(DATA_CNS)),
+            else_=len(DATA_CNS),
+        )
+        bucket = observations.c.time_s // 3600
+        where = and_(
+            observations.c.station == station,
+            observations.c.parameter == parameter,
+            observations.c.time_s >= start_s,
+            observations.c.time_s < end_s,
+        )
+        best = (
+            select(bucket.label("b"), func.min(rank).label("r"))
+            .where(where)
+            .group_by(bucket)
+            .subquery()
+        )
+        return bucket, where, best, and_(bucket == best.c.b, rank == best.c.r)
 
     def series_raw(
         self, station: str, parameter: str, start_s: int, end_s: int, limit: int
     ) -> Series:
-        """Observations in [start, end) of the finest data kind present, oldest first."""
+        """Observations in [start, end), oldest first: in each hour those of the finest data
+        kind present; hours without any observation from the stored history, if any."""
+        _, where, best, on = self._finest_per_hour(station, parameter, start_s, end_s)
         with self._reader.begin() as conn:
-            cn = self._source_cn(conn, station, parameter, start_s, end_s)
-            if cn is None:
-                return Series("raw", False, ())
             rows = conn.execute(
                 select(observations.c.time_s, observations.c.value, observations.c.flag)
-                .where(
-                    observations.c.station == station,
-                    observations.c.parameter == parameter,
-                    observations.c.cn == cn,
-                    observations.c.time_s >= start_s,
-                    observations.c.time_s < end_s,
-                )
+                .select_from(observations.join(best, on))
+                .where(where)
                 .order_by(observations.c.time_s)
                 .limit(limit + 1)
             ).all()
-        points = tuple(SeriesPoint(int(t), v, f) for t, v, f in rows[:limit])
-        return Series("raw", len(rows) > limit, points)
+            points = [SeriesPoint(int(t), v, f) for t, v, f in rows]
+            filler = self._history_points(conn, station, parameter, start_s, end_s)
+            if filler:
+                hours = {int(b) for b in conn.execute(select(best.c.b)).scalars()}
+                extra = [SeriesPoint(t, v, FLAG_VALID) for t, v in filler if t // 3600 not in hours]
+                if extra:
+                    points = sorted([*points, *extra], key=lambda p: p.time_s)
+        return Series("raw", len(points) > limit, tuple(points[:limit]))
 
     def _hourly(
-        self, conn: Connection, station: str, parameter: str, start_s: int, end_s: int
-    ) -> tuple[str | None, dict[int, tuple[float | None, int]]]:
-        """hour start → (mean of valid values or None, number of valid values)."""
-        cn = self._source_cn(conn, station, parameter, start_s, end_s)
-        if cn is None:
-            return None, {}
+        self,
+        conn: Connection,
+        station: str,
+        parameter: str,
+        start_s: int,
+        end_s: int,
+        interval_s: int,
+        with_history: bool = True,
+    ) -> dict[int, tuple[float | None, int, bool]]:
+        """hour start → (mean of valid values or None, number of valid values, whether the
+        hour meets its coverage rule), from each hour's finest data kind; hours without any
+        observation from the stored history (unless ``with_history`` is False)."""
+        bucket, where, best, on = self._finest_per_hour(station, parameter, start_s, end_s)
         valid = observations.c.flag == FLAG_VALID
-        bucket = (observations.c.time_s // 3600).label("bucket")
         rows = conn.execute(
             select(
                 bucket,
+                func.min(observations.c.cn),
                 func.avg(case((valid, observations.c.value))),
                 func.count(case((valid, observations.c.value))),
             )
-            .where(
-                observations.c.station == station,
-                observations.c.parameter == parameter,
-                observations.c.cn == cn,
-                observations.c.time_s >= start_s,
-                observations.c.time_s < end_s,
-            )
+            .select_from(observations.join(best, on))
+            .where(where)
             .group_by(bucket)
         ).all()
-        return cn, {
-            int(b) * 3600: (float(a) if a is not None else None, int(n)) for b, a, n in rows
-        }
+        hours: dict[int, tuple[float | None, int, bool]] = {}
+        for b, cn, a, n in rows:
+            mean = float(a) if a is not None else None
+            ok = mean is not None and int(n) >= hour_required(interval_s, str(cn))
+            hours[int(b) * 3600] = (mean, int(n), ok)
+        if not with_history:
+            return hours
+        for t, v in self._history_points(conn, station, parameter, start_s, end_s):
+            hour = t - t % 3600
+            if hour not in hours:
+                hours[hour] = (v, 1, True)
+        return hours
 
     def series_hourly(
         self,
@@ -532,9 +676,8 @@ class Storage:
     ) -> Series:
         start = start_s - start_s % 3600
         with self._reader.begin() as conn:
-            cn, hours = self._hourly(conn, station, parameter, start, end_s)
-        need = hour_required(interval_s, cn or CN_MINUTE)
-        if interval_s <= 3600 and cn not in (CN_DAY,):
+            hours = self._hourly(conn, station, parameter, start, end_s, interval_s)
+        if interval_s <= 3600:
             buckets: Iterable[int] = range(start, end_s, 3600)
         else:
             buckets = sorted(hours)
@@ -544,8 +687,7 @@ class Storage:
             if len(points) >= limit:
                 truncated = True
                 break
-            mean, n = hours.get(b, (None, 0))
-            ok = n >= need and mean is not None
+            mean, n, ok = hours.get(b, (None, 0, False))
             points.append(
                 SeriesPoint(b, mean if ok else None, FLAG_VALID if ok else FLAG_INSUFFICIENT, n)
             )
@@ -563,14 +705,26 @@ class Storage:
         """Daily means of valid hourly means, natural days in China Standard Time."""
         day_start = (start_s + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
         with self._reader.begin() as conn:
-            cn, hours = self._hourly(conn, station, parameter, day_start, end_s)
-        need_hour = hour_required(interval_s, cn or CN_MINUTE)
+            hours = self._hourly(
+                conn, station, parameter, day_start, end_s, interval_s, with_history=False
+            )
+            stored = self._history_days(conn, station, parameter, day_start, end_s)
         need_day = day_required(interval_s)
         valid_by_day: dict[int, list[float]] = {}
-        for b, (mean, n) in hours.items():
-            if n >= need_hour and mean is not None:
+        for b, (mean, _n, ok) in hours.items():
+            if ok and mean is not None:
                 d = (b + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
                 valid_by_day.setdefault(d, []).append(mean)
+        # History fills the hours without observations; a day with none is summed by numpy
+        # (a two-year daily series reads 700 rows, not 17 000 hours one by one).
+        observed_days = {(b + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S for b in hours}
+        for d, step_s, slots in stored:
+            times = d + step_s * np.arange(len(slots), dtype=np.int64)
+            keep = np.isfinite(slots) & (times < end_s)
+            if d in observed_days:
+                keep &= np.array([t - t % 3600 not in hours for t in times.tolist()])
+            if keep.any():
+                valid_by_day.setdefault(d, []).extend(slots[keep].tolist())
         points: list[SeriesPoint] = []
         truncated = False
         for d in range(day_start, end_s, 86400):

@@ -36,6 +36,8 @@ DATABASE_FILE = "dataservice.db"
 LOG_FILE = "dataservice.log"
 STDERR_TAIL_BYTES = 4000
 LOG_ROTATE_BYTES = 5 * 1024 * 1024
+HISTORY_DAYS = 400  # the desk's embedded service: a year and more of curves and indicators
+HISTORY_READY_TIMEOUT_S = 180.0  # the first start computes and stores that history
 
 
 class EmbeddedServiceError(RuntimeError):
@@ -72,6 +74,7 @@ class EmbeddedDataService:
         *,
         simulate: bool = True,
         backfill_hours: int | None = 48,
+        history_days: int | None = None,
         speed: float | None = None,
         scenario: str | None = None,
         extra_args: Sequence[str] = (),
@@ -93,6 +96,7 @@ class EmbeddedDataService:
         )
         self.simulate = simulate
         self.backfill_hours = backfill_hours
+        self.history_days = history_days
         self.speed = speed
         self.scenario = scenario
         self.extra_args = tuple(extra_args)
@@ -158,6 +162,8 @@ class EmbeddedDataService:
             cmd.append("--simulate")
             if self.backfill_hours:
                 cmd += ["--backfill-hours", str(int(self.backfill_hours))]
+            if self.history_days:
+                cmd += ["--history-days", str(int(self.history_days))]
         if self.speed is not None:
             cmd += ["--speed", f"{self.speed:g}"]
         if self.scenario:
@@ -442,9 +448,13 @@ def _ready_event(line: bytes) -> dict[str, object] | None:
 
 def start_embedded(data_dir: Path, **options: object) -> EmbeddedDataService:
     """What the desk calls at start-up (dispatch_app/app.py): the embedded data service on free
-    loopback ports, a simulated network with 48 h of history, its database and log in `data_dir`."""
+    loopback ports, a simulated network with 48 h of history sent over HJ 212 and more than a
+    year of hourly history stored at its first start, its database and log in `data_dir`."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
+    options.setdefault("history_days", HISTORY_DAYS)
+    if options["history_days"]:
+        options.setdefault("ready_timeout_s", HISTORY_READY_TIMEOUT_S)
     service = EmbeddedDataService(
         data_dir / DATABASE_FILE,
         log_path=data_dir / LOG_FILE,

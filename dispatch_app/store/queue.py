@@ -105,6 +105,8 @@ class QueueRow:
     resolution_due_at: datetime
     due_at: datetime
     version: int
+    lon: float | None = None  # where the case is, for the map beside the queue
+    lat: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,6 +125,8 @@ QUEUE_COLUMNS = (
     cases.c.resolution_due_at,
     cases.c.due_at,
     cases.c.version,
+    cases.c.lon,
+    cases.c.lat,
 )
 
 

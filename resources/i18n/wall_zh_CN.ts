@@ -5,13 +5,13 @@
     <name>AreaTool</name>
     <message>
         <location filename="../../ui/map/area_tool.py" line="201"/>
-        <location filename="../../ui/map/area_tool.py" line="308"/>
+        <location filename="../../ui/map/area_tool.py" line="310"/>
         <source>radius {0} km</source>
         <translation>半径 {0} 公里</translation>
     </message>
     <message>
         <location filename="../../ui/map/area_tool.py" line="202"/>
-        <location filename="../../ui/map/area_tool.py" line="322"/>
+        <location filename="../../ui/map/area_tool.py" line="324"/>
         <source>{0} points</source>
         <translation>{0} 个顶点</translation>
     </message>
@@ -36,12 +36,12 @@
         <translation>多边形：逐个点击顶点；双击或按 Enter 完成（至少三个顶点）；Backspace 删除最后一个顶点；Esc 取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/map/area_tool.py" line="342"/>
+        <location filename="../../ui/map/area_tool.py" line="344"/>
         <source>A polygon needs at least three corners: keep clicking, or Esc.</source>
         <translation>多边形至少需要三个顶点：请继续点击，或按 Esc 取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/map/area_tool.py" line="416"/>
+        <location filename="../../ui/map/area_tool.py" line="418"/>
         <source>Drag from the centre to the radius before releasing. Esc cancels.</source>
         <translation>请从中心点拖到半径处再松开。Esc 取消。</translation>
     </message>
@@ -49,62 +49,87 @@
 <context>
     <name>CompareChart</name>
     <message>
-        <location filename="../../ui/charts/compare.py" line="70"/>
+        <location filename="../../ui/charts/compare.py" line="73"/>
+        <source>Add a station: type its name…</source>
+        <translation>添加站点：输入名称…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/compare.py" line="82"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/compare.py" line="95"/>
+        <source>Add stations first</source>
+        <translation>请先添加站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/compare.py" line="98"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="74"/>
+        <location filename="../../ui/charts/compare.py" line="102"/>
         <source>6 h</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="75"/>
+        <location filename="../../ui/charts/compare.py" line="103"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="76"/>
+        <location filename="../../ui/charts/compare.py" line="104"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="77"/>
+        <location filename="../../ui/charts/compare.py" line="105"/>
         <source>30 d</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="78"/>
+        <location filename="../../ui/charts/compare.py" line="106"/>
         <source>1 year</source>
         <translation>1 年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="106"/>
+        <location filename="../../ui/charts/compare.py" line="135"/>
         <source>At most %1 stations can be compared</source>
         <translation>最多对比 %1 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="110"/>
+        <location filename="../../ui/charts/compare.py" line="139"/>
         <source>A station is listed twice</source>
         <translation>站点重复</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="113"/>
+        <location filename="../../ui/charts/compare.py" line="142"/>
         <source>These stations measure no parameter in common</source>
         <translation>这些站点没有共同的监测参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="118"/>
+        <location filename="../../ui/charts/compare.py" line="147"/>
         <source>Not every station measures %1</source>
         <translation>并非所有站点都监测 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="203"/>
+        <location filename="../../ui/charts/compare.py" line="176"/>
+        <source>No station named “%1”</source>
+        <translation>没有名为“%1”的站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/compare.py" line="194"/>
+        <source>Remove %1 from the comparison</source>
+        <translation>从对比中移除%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/compare.py" line="281"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="248"/>
+        <location filename="../../ui/charts/compare.py" line="329"/>
         <source>Could not load %1</source>
         <translation>无法加载 %1</translation>
     </message>
@@ -112,22 +137,22 @@
 <context>
     <name>IndicatorStrip</name>
     <message>
-        <location filename="../../ui/wall.py" line="126"/>
+        <location filename="../../ui/wall.py" line="128"/>
         <source>Indicators: computing…</source>
         <translation>指标计算中…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="141"/>
+        <location filename="../../ui/wall.py" line="143"/>
         <source>As of %1; %2 series missing</source>
         <translation>截至 %1；缺 %2 个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="147"/>
+        <location filename="../../ui/wall.py" line="149"/>
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="151"/>
+        <location filename="../../ui/wall.py" line="153"/>
         <source>Indicators unavailable: %1</source>
         <translation>指标暂不可用：%1</translation>
     </message>
@@ -135,55 +160,188 @@
 <context>
     <name>IndicatorTile</name>
     <message>
-        <location filename="../../ui/wall.py" line="103"/>
+        <location filename="../../ui/wall.py" line="105"/>
         <source>on target</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="104"/>
+        <location filename="../../ui/wall.py" line="106"/>
         <source>watch</source>
         <translation>需关注</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="105"/>
+        <location filename="../../ui/wall.py" line="107"/>
         <source>off target</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="106"/>
+        <location filename="../../ui/wall.py" line="108"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
 </context>
 <context>
-    <name>MapView</name>
+    <name>MapLegend</name>
     <message>
-        <location filename="../../ui/map/view.py" line="219"/>
+        <location filename="../../ui/map/legend.py" line="70"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="73"/>
+        <source>Show or hide the map legend</source>
+        <translation>显示或隐藏地图图例</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="76"/>
+        <source>National air station</source>
+        <translation>国控空气站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="77"/>
+        <source>Provincial air station</source>
+        <translation>省控空气站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="78"/>
+        <source>Township air station</source>
+        <translation>乡镇（街道）空气站</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="79"/>
+        <source>Hotspot grid point</source>
+        <translation>热点网格点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="80"/>
+        <source>National water section</source>
+        <translation>国考断面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="81"/>
+        <source>Provincial water section</source>
+        <translation>省考断面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="82"/>
+        <source>District-boundary section</source>
+        <translation>区界断面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="85"/>
+        <source>Air stations grouped: count, worst AQI color</source>
+        <translation>空气站聚合：数字为站数，颜色为最差AQI</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="86"/>
+        <source>Boundary sections grouped: count, worst class color</source>
+        <translation>区界断面聚合：数字为断面数，颜色为最差水质类别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="89"/>
         <source>Quality problem</source>
         <translation>环境质量问题</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="220"/>
+        <location filename="../../ui/map/legend.py" line="90"/>
         <source>Violation case</source>
         <translation>环境违法案件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="221"/>
+        <location filename="../../ui/map/legend.py" line="91"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="222"/>
+        <location filename="../../ui/map/legend.py" line="92"/>
         <source>Petition</source>
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="291"/>
+        <location filename="../../ui/map/legend.py" line="95"/>
+        <source>P1 critical</source>
+        <translation>P1 特急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="96"/>
+        <source>P2 urgent</source>
+        <translation>P2 紧急</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="97"/>
+        <source>P3 normal</source>
+        <translation>P3 一般</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="98"/>
+        <source>P4 low</source>
+        <translation>P4 较低</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="109"/>
+        <source>Stations (label: AQI or class)</source>
+        <translation>站点（标注：AQI或水质类别）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="129"/>
+        <source>Air: AQI (HJ 633)</source>
+        <translation>空气：AQI（HJ 633）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="135"/>
+        <source>No data or data service down</source>
+        <translation>无数据或数据服务中断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="136"/>
+        <source>Water: class (GB 3838)</source>
+        <translation>水质类别（GB 3838）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/legend.py" line="140"/>
+        <source>Open cases: kind, priority</source>
+        <translation>在办事项：类型、优先级</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../ui/map/view.py" line="280"/>
+        <source>%1 boundary sections %2</source>
+        <translation>%2 区界断面 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/view.py" line="282"/>
+        <source>%1 air stations %2</source>
+        <translation>%2 空气站 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/view.py" line="330"/>
+        <source>Quality problem</source>
+        <translation>环境质量问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/view.py" line="331"/>
+        <source>Violation case</source>
+        <translation>环境违法案件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/view.py" line="332"/>
+        <source>Emergency</source>
+        <translation>突发环境事件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/view.py" line="333"/>
+        <source>Petition</source>
+        <translation>环境信访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/map/view.py" line="405"/>
         <source>Data service unreachable since %1: the map shows the last data received</source>
         <translation>数据服务自 %1 起中断：地图显示的是中断前最后收到的数据</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="295"/>
+        <location filename="../../ui/map/view.py" line="409"/>
         <source>Basemap not loaded: %1</source>
         <translation>底图未能加载：%1</translation>
     </message>
@@ -191,32 +349,32 @@
 <context>
     <name>MonitoringWall</name>
     <message>
-        <location filename="../../ui/wall.py" line="187"/>
+        <location filename="../../ui/wall.py" line="189"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="188"/>
+        <location filename="../../ui/wall.py" line="190"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="337"/>
+        <location filename="../../ui/wall.py" line="352"/>
         <source>Data service degraded: %1</source>
         <translation>数据服务异常：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="339"/>
+        <location filename="../../ui/wall.py" line="354"/>
         <source>Connecting to the data service…</source>
         <translation>正在连接数据服务…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="352"/>
+        <location filename="../../ui/wall.py" line="367"/>
         <source>Data service unreachable since %1</source>
         <translation>数据服务自 %1 起中断</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="461"/>
+        <location filename="../../ui/wall.py" line="510"/>
         <source>Monitoring wall</source>
         <translation>监控大屏</translation>
     </message>
@@ -224,37 +382,37 @@
 <context>
     <name>NetworkModel</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="121"/>
+        <location filename="../../ui/charts/overview.py" line="125"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="122"/>
+        <location filename="../../ui/charts/overview.py" line="126"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="123"/>
+        <location filename="../../ui/charts/overview.py" line="127"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="124"/>
+        <location filename="../../ui/charts/overview.py" line="128"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="125"/>
+        <location filename="../../ui/charts/overview.py" line="129"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="126"/>
+        <location filename="../../ui/charts/overview.py" line="130"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="127"/>
+        <location filename="../../ui/charts/overview.py" line="131"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
@@ -262,67 +420,87 @@
 <context>
     <name>NetworkOverview</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="427"/>
+        <location filename="../../ui/charts/overview.py" line="431"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="436"/>
+        <location filename="../../ui/charts/overview.py" line="438"/>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/overview.py" line="445"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="451"/>
+        <location filename="../../ui/charts/overview.py" line="461"/>
         <source>Air: national and provincial</source>
         <translation>空气：国控和省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="452"/>
+        <location filename="../../ui/charts/overview.py" line="462"/>
         <source>Air: national</source>
         <translation>空气：国控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="453"/>
+        <location filename="../../ui/charts/overview.py" line="463"/>
         <source>Air: provincial</source>
         <translation>空气：省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="454"/>
+        <location filename="../../ui/charts/overview.py" line="464"/>
         <source>Air: township</source>
         <translation>空气：乡镇（街道）</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="455"/>
+        <location filename="../../ui/charts/overview.py" line="465"/>
         <source>Air: hotspot grid</source>
         <translation>空气：热点网格</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="456"/>
+        <location filename="../../ui/charts/overview.py" line="466"/>
         <source>Air: all stations</source>
         <translation>空气：全部站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="457"/>
+        <location filename="../../ui/charts/overview.py" line="467"/>
         <source>Water: national sections</source>
         <translation>水质：国考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="458"/>
+        <location filename="../../ui/charts/overview.py" line="468"/>
         <source>Water: provincial sections</source>
         <translation>水质：省考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="459"/>
+        <location filename="../../ui/charts/overview.py" line="469"/>
         <source>Water: boundary sections</source>
         <translation>水质：交界断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="460"/>
+        <location filename="../../ui/charts/overview.py" line="470"/>
         <source>Water: all sections</source>
         <translation>水质：全部断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="544"/>
+        <location filename="../../ui/charts/overview.py" line="551"/>
+        <source>Select two or more stations (Ctrl+click or Shift+click) to compare them</source>
+        <translation>选择两个或更多站点（Ctrl+单击或Shift+单击）后对比</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/overview.py" line="553"/>
+        <source>At most %1 stations can be compared</source>
+        <translation>最多可对比 %1 个站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/overview.py" line="555"/>
+        <source>Compare the %1 selected stations</source>
+        <translation>对比所选的 %1 个站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/overview.py" line="578"/>
         <source>%1 stations, %2 without valid data</source>
         <translation>%1 个站点，%2 个无有效数据</translation>
     </message>
@@ -336,107 +514,205 @@
     </message>
 </context>
 <context>
+    <name>Parameters</name>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="21"/>
+        <source>PM2.5</source>
+        <translation>PM2.5</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="22"/>
+        <source>PM10</source>
+        <translation>PM10</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="23"/>
+        <source>SO2</source>
+        <translation>SO2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="24"/>
+        <source>NO2</source>
+        <translation>NO2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="25"/>
+        <source>CO</source>
+        <translation>CO</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="26"/>
+        <source>O3</source>
+        <translation>O3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="27"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="28"/>
+        <source>Humidity</source>
+        <translation>湿度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="29"/>
+        <source>Wind speed</source>
+        <translation>风速</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="30"/>
+        <source>Wind direction</source>
+        <translation>风向</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="31"/>
+        <source>pH</source>
+        <translation>pH</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="32"/>
+        <source>Dissolved oxygen</source>
+        <translation>溶解氧</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="33"/>
+        <source>Water temperature</source>
+        <translation>水温</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="34"/>
+        <source>Conductivity</source>
+        <translation>电导率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="35"/>
+        <source>Permanganate index</source>
+        <translation>高锰酸盐指数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="36"/>
+        <source>COD</source>
+        <translation>化学需氧量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="37"/>
+        <source>Ammonia nitrogen</source>
+        <translation>氨氮</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="38"/>
+        <source>Total phosphorus</source>
+        <translation>总磷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/charts/parameters.py" line="39"/>
+        <source>Total nitrogen</source>
+        <translation>总氮</translation>
+    </message>
+</context>
+<context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../ui/charts/trend.py" line="114"/>
+        <location filename="../../ui/charts/trend.py" line="115"/>
         <source>No station selected</source>
         <translation>未选择站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="128"/>
+        <location filename="../../ui/charts/trend.py" line="129"/>
         <source>6 h</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="129"/>
+        <location filename="../../ui/charts/trend.py" line="130"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="130"/>
+        <location filename="../../ui/charts/trend.py" line="131"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="131"/>
+        <location filename="../../ui/charts/trend.py" line="132"/>
         <source>30 d</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="132"/>
+        <location filename="../../ui/charts/trend.py" line="133"/>
         <source>1 year</source>
         <translation>1 年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="149"/>
+        <location filename="../../ui/charts/trend.py" line="150"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="158"/>
+        <location filename="../../ui/charts/trend.py" line="159"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="162"/>
-        <location filename="../../ui/charts/trend.py" line="501"/>
+        <location filename="../../ui/charts/trend.py" line="163"/>
+        <location filename="../../ui/charts/trend.py" line="505"/>
         <source>Export PNG</source>
         <translation>导出 PNG</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="164"/>
-        <location filename="../../ui/charts/trend.py" line="511"/>
+        <location filename="../../ui/charts/trend.py" line="165"/>
+        <location filename="../../ui/charts/trend.py" line="515"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="236"/>
+        <location filename="../../ui/charts/trend.py" line="238"/>
         <source>At most %1 parameters at once</source>
         <translation>最多同时显示 %1 个参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="306"/>
+        <location filename="../../ui/charts/trend.py" line="308"/>
         <source>The end of the range must be after its start</source>
         <translation>结束时间必须晚于开始时间</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="308"/>
+        <location filename="../../ui/charts/trend.py" line="310"/>
         <source>A custom range may span at most three years</source>
         <translation>自定义时段最长三年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="343"/>
+        <location filename="../../ui/charts/trend.py" line="345"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="391"/>
+        <location filename="../../ui/charts/trend.py" line="395"/>
         <source>Could not load %1</source>
         <translation>无法加载 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="396"/>
+        <location filename="../../ui/charts/trend.py" line="400"/>
         <source>%1 – %2 (Beijing time), %3 values</source>
         <translation>%1 – %2（北京时间），%3</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="401"/>
+        <location filename="../../ui/charts/trend.py" line="405"/>
         <source>raw</source>
         <translation>原始值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="401"/>
+        <location filename="../../ui/charts/trend.py" line="405"/>
         <source>hourly</source>
         <translation>小时均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="401"/>
+        <location filename="../../ui/charts/trend.py" line="405"/>
         <source>daily</source>
         <translation>日均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="459"/>
-        <location filename="../../ui/charts/trend.py" line="517"/>
+        <location filename="../../ui/charts/trend.py" line="463"/>
+        <location filename="../../ui/charts/trend.py" line="521"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>

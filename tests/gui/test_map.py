@@ -295,3 +295,87 @@ def test_map_built_small_follows_its_size_until_the_officer_zooms(
     assert scale() == pytest.approx(zoomed)  # the officer's view is kept
     qtbot.keyClick(view, Qt.Key.Key_0)
     assert scale() < zoomed
+
+
+def test_city_zoom_clusters_the_dense_layers_and_zooming_in_expands(
+    qtbot: QtBot, shown_map: MapView, registry: tuple[Station, ...]
+) -> None:
+    reported = {"air_national", "air_provincial", "water_national", "water_provincial"}
+    # City scale: a bounded number of symbols, every reported station drawn itself.
+    assert shown_map.zoom() == pytest.approx(1.0)
+    assert shown_map.visible_symbols() <= 80
+    for station in registry:
+        if station.kind in reported:
+            assert shown_map.stations[station.id].isVisible(), station.id
+    clusters = list(shown_map.clusters.values())
+    assert clusters and sum(len(c.members) for c in clusters) + sum(
+        1 for s in registry if s.kind not in reported and shown_map.stations[s.id].isVisible()
+    ) == sum(1 for s in registry if s.kind not in reported)
+    # The cluster carries its worst member's level and says which station it is.
+    grid = [s for s in registry if s.kind == "air_grid"]
+    worst = grid[0]
+    for i, s in enumerate(grid):
+        shown_map.set_station_look(s.id, StationLook(str(40 + i), (255, 255, 0), "良", 40 + i))
+    shown_map.set_station_look(worst.id, StationLook("260", (153, 0, 76), "重度污染", 260.0))
+    qtbot.waitUntil(lambda: not shown_map._recluster_due, timeout=2000)
+    holder = next(
+        c for c in shown_map.clusters.values() if any(m.station_id == worst.id for m in c.members)
+    )
+    assert holder.worst is not None and holder.worst.station_id == worst.id
+    assert holder.fill == QColor(153, 0, 76) and worst.name in holder.toolTip()
+    # A click on the cluster zooms in on it; far enough in, every station stands alone.
+    before = shown_map.zoom()
+    _click(qtbot, shown_map, holder.pos())
+    qtbot.waitUntil(lambda: not shown_map._recluster_due, timeout=2000)
+    assert shown_map.zoom() > before
+    while shown_map.zoom() < 6:
+        shown_map.zoom_by(1.5)
+    qtbot.waitUntil(lambda: not shown_map._recluster_due, timeout=2000)
+    assert not shown_map.clusters
+    assert all(item.isVisible() for item in shown_map.stations.values())
+    shown_map.fit_city()
+    qtbot.waitUntil(lambda: not shown_map._recluster_due, timeout=2000)
+    assert shown_map.visible_symbols() <= 80
+
+
+def test_a_selected_station_leaves_its_cluster(
+    shown_map: MapView, registry: tuple[Station, ...]
+) -> None:
+    grid = next(s for s in registry if s.kind == "air_grid")
+    assert not shown_map.stations[grid.id].isVisible()
+    shown_map.select_station(grid.id)
+    assert shown_map.stations[grid.id].isVisible()
+    assert all(
+        grid.id not in {m.station_id for m in c.members} for c in shown_map.clusters.values()
+    )
+
+
+def test_the_legend_names_every_symbol_on_the_map(
+    shown_map: MapView, registry: tuple[Station, ...]
+) -> None:
+    shown_map.set_cases(
+        [
+            (1, "CZ-2026-000001", "quality", 1, 119.97, 31.70, "a"),
+            (2, "CZ-2026-000002", "violation", 2, 119.90, 31.75, "b"),
+            (3, "CZ-2026-000003", "emergency", 3, 119.85, 31.72, "c"),
+            (4, "CZ-2026-000004", "petition", 4, 119.95, 31.65, "d"),
+        ]
+    )
+    legend = shown_map.legend
+    assert legend.isVisible() and legend.toggle.isVisible()
+    names = legend.names()
+    # Every station kind, both kinds of cluster, every case kind and priority, every level.
+    for kind in {s.kind for s in registry}:
+        assert legend.kinds[kind] in names
+    for domain in {str(key[0]) for key in shown_map.clusters}:
+        assert legend.clusters[domain] in names
+    for item in shown_map.cases.values():
+        assert any(legend.cases[item.case.kind] in n for n in names)
+        assert legend.priorities[item.case.priority] in names
+    assert sum(1 for n in names if "–" in n) == 6  # the six AQI levels with their ranges
+    assert any(n.startswith("劣Ⅴ") for n in names)
+    # Inside the map, and out of the way when the officer folds it.
+    geometry = legend.geometry()
+    assert shown_map.viewport().rect().contains(geometry)
+    legend.toggle.click()
+    assert not legend.isVisible() and legend.toggle.isVisible()

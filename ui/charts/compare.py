@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 from dispatch_app.feed.records import Observation, Station
 from ui.charts.loader import SeriesLoader, SeriesRequest
 from ui.charts.outage import SHANGHAI, OutageVeil
+from ui.charts.parameters import parameter_name
 from ui.charts.plot import SeriesPlot
 from ui.charts.redraw import RedrawGate
 from ui.charts.references import level_of, references_for
@@ -62,10 +66,34 @@ class CompareChart(QWidget):
         self._live: dict[str, list[Observation]] = {}
         self.gate = RedrawGate(self, self._redraw_live, redraw_interval_ms)
 
+        self.registry: dict[str, Station] = {}
+        self._by_text: dict[str, str] = {}  # completion text → station id
+        self.picker = QLineEdit()
+        self.picker.setObjectName("comparePicker")
+        self.picker.setPlaceholderText(self.tr("Add a station: type its name…"))
+        self.picker.setClearButtonEnabled(True)
+        self._completion = QStringListModel(self)
+        completer = QCompleter(self._completion, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.picker.setCompleter(completer)
+        completer.activated.connect(self.add_by_text)
+        self.picker.returnPressed.connect(lambda: self.add_by_text(self.picker.text()))
+        self.add_button = QPushButton(self.tr("Add"))
+        self.add_button.clicked.connect(lambda: self.add_by_text(self.picker.text()))
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(4)
+        self.chip_buttons: dict[str, QToolButton] = {}
+        pick = QHBoxLayout()
+        pick.addWidget(self.picker, 1)
+        pick.addWidget(self.add_button)
+        pick.addLayout(self.chips, 3)
+
         self.parameter_box = QComboBox()
-        self.parameter_box.currentTextChanged.connect(
-            lambda text: self.set_parameter(text) if text and text != self.parameter else None
-        )
+        self.parameter_box.setObjectName("compareParameter")
+        self.parameter_box.setMinimumContentsLength(8)
+        self.parameter_box.setPlaceholderText(self.tr("Add stations first"))
+        self.parameter_box.currentIndexChanged.connect(self._parameter_chosen)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Parameter")))
         bar.addWidget(self.parameter_box)
@@ -94,6 +122,7 @@ class CompareChart(QWidget):
         self.rows_layout.setSpacing(1)
         self.veil = OutageVeil(self.rows_area)
         layout = QVBoxLayout(self)
+        layout.addLayout(pick)
         layout.addLayout(bar)
         layout.addWidget(self.rows_area, 1)
         layout.addWidget(self.status)
@@ -120,11 +149,57 @@ class CompareChart(QWidget):
         self.parameter = wanted
         self.parameter_box.blockSignals(True)
         self.parameter_box.clear()
-        self.parameter_box.addItems(common)
-        self.parameter_box.setCurrentText(wanted)
+        for key in common:
+            self.parameter_box.addItem(parameter_name(key), key)
+        self.parameter_box.setCurrentIndex(self.parameter_box.findData(wanted))
         self.parameter_box.blockSignals(False)
+        self._show_chips()
         self._arrange_rows()
         self.reload()
+
+    # --- the station picker ------------------------------------------------------------------
+
+    def set_registry(self, stations: Iterable[Station]) -> None:
+        """The stations the picker completes: "name (id)" for each."""
+        self.registry = {s.id: s for s in stations}
+        self._by_text = {f"{s.name} ({s.id})": s.id for s in self.registry.values()}
+        self._completion.setStringList(sorted(self._by_text))
+
+    def add_by_text(self, text: str) -> bool:
+        """Add the station the picker's text names (completion text, exact name or id)."""
+        text = text.strip()
+        sid = self._by_text.get(text)
+        if sid is None:
+            matches = [s.id for s in self.registry.values() if text in (s.id, s.name)]
+            sid = matches[0] if len(matches) == 1 else None
+        if sid is None:
+            self.status.setText(self.tr("No station named “%1”").replace("%1", text))
+            return False
+        try:
+            self.add_station(self.registry[sid])
+        except ValueError as exc:
+            self.status.setText(str(exc))
+            return False
+        self.picker.clear()
+        return True
+
+    def _show_chips(self) -> None:
+        for sid in list(self.chip_buttons):
+            button = self.chip_buttons.pop(sid)
+            self.chips.removeWidget(button)
+            button.deleteLater()
+        for station in self.stations:
+            button = QToolButton()
+            button.setText(f"{station.name} ✕")
+            button.setToolTip(self.tr("Remove %1 from the comparison").replace("%1", station.name))
+            button.clicked.connect(lambda _=False, sid=station.id: self.remove_station(sid))
+            self.chips.addWidget(button)
+            self.chip_buttons[station.id] = button
+
+    def _parameter_chosen(self, index: int) -> None:
+        key = self.parameter_box.itemData(index)
+        if key and key != self.parameter:
+            self.set_parameter(str(key))
 
     def add_station(self, station: Station) -> None:
         if any(s.id == station.id for s in self.stations):
@@ -217,7 +292,10 @@ class CompareChart(QWidget):
         station = next(s for s in self.stations if s.id == request.tag)
         plot = self.rows[request.tag]
         plot.set_series(
-            request.tag, series, f"{station.name} {self.parameter}", waterbody=station.waterbody
+            request.tag,
+            series,
+            f"{station.name} {parameter_name(self.parameter)}",
+            waterbody=station.waterbody,
         )
         plot.set_references(
             references_for(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -84,6 +85,9 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
     "water_provincial": ("water_provincial",),
     "water_boundary": ("water_boundary",),
 }
+
+
+MAX_COMPARED = 8  # CompareChart's limit: one row per station
 
 
 class NetworkModel(QAbstractTableModel):
@@ -383,6 +387,7 @@ def _polyline(values: deque[float], rect: QRect) -> QPolygonF | None:
 
 class NetworkOverview(QWidget):
     station_activated = Signal(str)
+    compare_requested = Signal(list)  # station ids selected in the ranking, in ranking order
 
     def __init__(self, parent: QWidget | None = None, *, redraw_interval_ms: int = 500) -> None:
         super().__init__(parent)
@@ -391,7 +396,8 @@ class NetworkOverview(QWidget):
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Ctrl/Shift-click picks several stations for Compare; a plain click still picks one.
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         self.view.setItemDelegateForColumn(COL_SPARK, SparklineDelegate(self.model, self.view))
@@ -429,6 +435,11 @@ class NetworkOverview(QWidget):
         self.kind_box.currentIndexChanged.connect(self._filter_changed)
         self.district_box.currentIndexChanged.connect(self._filter_changed)
         self.count_label = QLabel("")
+        self.compare_button = QPushButton(self.tr("Compare"))
+        self.compare_button.setObjectName("rankingCompare")
+        self.compare_button.clicked.connect(self._compare)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._selection_changed()
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Show")))
@@ -436,6 +447,7 @@ class NetworkOverview(QWidget):
         bar.addWidget(self.district_box)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.compare_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -518,7 +530,8 @@ class NetworkOverview(QWidget):
         if row is None:
             return False  # unknown, or filtered out
         index = self.model.index(row, 0)
-        self.view.selectRow(row)
+        if not self.view.selectionModel().isRowSelected(row):  # keep a selection for Compare
+            self.view.selectRow(row)
         self.view.scrollTo(index)
         return True
 
@@ -526,7 +539,30 @@ class NetworkOverview(QWidget):
         rows = self.view.selectionModel().selectedRows()
         return rows[0].data(STATION_ROLE) if rows else None
 
+    def selected_stations(self) -> list[str]:
+        """The stations selected in the ranking, in the order shown."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
+        return [str(self.model.index(r, 0).data(STATION_ROLE)) for r in rows]
+
+    def _selection_changed(self, *_args: object) -> None:
+        count = len(self.view.selectionModel().selectedRows())
+        self.compare_button.setEnabled(2 <= count <= MAX_COMPARED)
+        if count < 2:
+            tip = self.tr("Select two or more stations (Ctrl+click or Shift+click) to compare them")
+        elif count > MAX_COMPARED:
+            tip = self.tr("At most %1 stations can be compared").replace("%1", str(MAX_COMPARED))
+        else:
+            tip = self.tr("Compare the %1 selected stations").replace("%1", str(count))
+        self.compare_button.setToolTip(tip)
+
+    def _compare(self) -> None:
+        chosen = self.selected_stations()
+        if len(chosen) >= 2:
+            self.compare_requested.emit(chosen)
+
     def _activated(self, index: QModelIndex) -> None:
+        if len(self.view.selectionModel().selectedRows()) > 1:
+            return  # picking stations to compare, not opening one
         self.station_activated.emit(index.data(STATION_ROLE))
 
     def _update_count(self) -> None:

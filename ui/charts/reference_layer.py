@@ -100,6 +100,23 @@ class ReferenceLayer(pg.GraphicsObject):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def fitted_label(self, screen: QRectF, text: str) -> str:
+        """The label, shortened with … when the plot is narrower than it."""
+        room = screen.width() - 2 * LABEL_MARGIN_PX
+        return self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+    def line_label_at(self, screen: QRectF, y: float, text: str) -> QPointF:
+        """Where a limit line's label starts (its baseline), in device pixels: above the line,
+        or below it when the line runs near the plot's top; never past the plot's edges (the
+        view clips what is outside, and a cut label reads as another number)."""
+        width = self._metrics.horizontalAdvance(text)
+        x = screen.left() + LINE_LABEL_AT * screen.width()
+        x = max(screen.left() + LABEL_MARGIN_PX, min(x, screen.right() - width - LABEL_MARGIN_PX))
+        above = y - self._metrics.descent() - 2
+        if above - self._metrics.ascent() < screen.top():
+            return QPointF(x, y + self._metrics.ascent() + 2)
+        return QPointF(x, above)
+
     # --- painting, in device pixels so dashes and text do not depend on the time scale ----------
 
     def paint(
@@ -141,7 +158,6 @@ class ReferenceLayer(pg.GraphicsObject):
             p.setPen(line.pen)
             p.drawLine(QLineF(screen.left(), y, screen.right(), y))
             p.setPen(line.color)
-            p.drawText(
-                QPointF(screen.left() + LINE_LABEL_AT * screen.width(), y - descent - 2), line.text
-            )
+            text = self.fitted_label(screen, line.text)
+            p.drawText(self.line_label_at(screen, y, text), text)
         p.restore()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from dispatch_app.feed.records import Observation, Station
 from ui.charts.loader import SeriesLoader, SeriesRequest
 from ui.charts.outage import SHANGHAI, OutageVeil
+from ui.charts.parameters import parameter_name
 from ui.charts.plot import SeriesPlot, shanghai_text
 from ui.charts.redraw import RedrawGate
 from ui.charts.references import level_of, references_for
@@ -222,7 +223,8 @@ class TrendChart(QWidget):
         self.param_buttons = {}
         for key in keys:
             button = QToolButton()
-            button.setText(key)
+            button.setText(parameter_name(key))
+            button.setToolTip(key)
             button.setCheckable(True)
             button.toggled.connect(lambda on, k=key: self._toggle_parameter(k, on))
             self.param_bar.addWidget(button)
@@ -255,7 +257,7 @@ class TrendChart(QWidget):
                 self.plot_layout.addWidget(plot, 1)
             else:
                 plot = existing
-            plot.plot_item.setLabel("left", key, units=None)
+            plot.plot_item.setLabel("left", parameter_name(key), units=None)
             if first is None:
                 first = plot
                 plot.plot_item.setXLink(None)
@@ -358,7 +360,10 @@ class TrendChart(QWidget):
         if buffered and series.resolution == "raw":
             series = _appended(series, buffered)
         plot.set_series(
-            request.tag, series, f"{station.name} {request.tag}", waterbody=station.waterbody
+            request.tag,
+            series,
+            f"{station.name} {parameter_name(request.tag)}",
+            waterbody=station.waterbody,
         )
         plot.set_references(
             references_for(
@@ -369,9 +374,8 @@ class TrendChart(QWidget):
                 target_class=station.target_class,
             )
         )
-        plot.plot_item.setLabel(
-            "left", f"{request.tag} ({series.unit})" if series.unit else request.tag
-        )
+        name = parameter_name(request.tag)
+        plot.plot_item.setLabel("left", f"{name} ({series.unit})" if series.unit else name)
         plot.set_time_range(request.start, request.end)
         plot.fit_values()
         self._answered(request.tag)

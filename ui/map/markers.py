@@ -50,6 +50,7 @@ class StationLook:
     label: str  # e.g. "86" (AQI) or "Ⅲ" (water class); "—" without data
     color: tuple[int, int, int] | None  # None: no data (grey)
     status: str  # e.g. "AQI 86 良 · 首要污染物 PM2.5"
+    rank: float = -1.0  # larger is worse (ranking.StationStatus.rank_value); -1 without data
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +178,101 @@ class StationMarkerItem(_Marker):
         self._draw_selection(painter)
 
 
+# Kinds whose many small stations are drawn as one cluster marker at city scale; the national
+# and provincial stations and sections (what the center reports upward) are always drawn.
+CLUSTERED_KINDS = frozenset({"air_township", "air_grid", "water_boundary"})
+
+
+class ClusterMarkerItem(_Marker):
+    """Several township stations, grid points or boundary sections drawn as one: a ringed disc
+    with their count inside, filled with the worst member's level color; the tooltip names the
+    worst station and its level (color is never the only cue)."""
+
+    def __init__(self, key: tuple[object, ...], water: bool) -> None:
+        super().__init__(15.0)
+        self.key = key
+        self.water = water
+        self.members: list[StationMarkerItem] = []
+        self.worst: StationMarkerItem | None = None
+        self.stale = False
+        self.setZValue(25)
+
+    def set_stale(self, stale: bool) -> None:
+        """Data service unreachable: grey like its members (see MapView.set_outage)."""
+        if stale != self.stale:
+            self.stale = stale
+            self.update()
+
+    def set_members(self, members: list[StationMarkerItem], title: str) -> None:
+        self.members = members
+        ranked = [m for m in members if m.look.rank >= 0]
+        self.worst = max(ranked, key=lambda m: m.look.rank) if ranked else None
+        x = sum(m.pos().x() for m in members) / len(members)
+        y = sum(m.pos().y() for m in members) / len(members)
+        self.setPos(x, y)
+        worst = (
+            f"\n{self.worst.name}: {self.worst.look.label} {self.worst.look.status}"
+            if self.worst is not None
+            else ""
+        )
+        self.setToolTip(f"{title}{worst}")
+        self.update()
+
+    @property
+    def fill(self) -> QColor:
+        if self.stale or self.worst is None or not self.worst.look.color:
+            return NO_DATA_COLOR
+        return QColor(*self.worst.look.color)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        paint_cluster(painter, self.fill, str(len(self.members)), self.radius, self.water)
+        self._draw_selection(painter)
+
+
+def paint_cluster(painter: QPainter, fill: QColor, text: str, r: float, water: bool) -> None:
+    """A cluster symbol (also drawn by the legend): dashed white ring, count in the middle."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(20, 20, 20), 1.5))
+    painter.setBrush(QBrush(fill))
+    painter.drawPath(_shape_path("diamond" if water else "circle", r * (0.85 if water else 1.0)))
+    ring = QPen(QColor(255, 255, 255), 2, Qt.PenStyle.DashLine)
+    painter.setPen(ring)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(QPointF(0, 0), r + 3, r + 3)
+    font = QFont()
+    font.setPixelSize(int(r * (0.9 if len(text) <= 2 else 0.75)))
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(text_color_on(fill))
+    painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter, text)
+
+
+def paint_station_symbol(painter: QPainter, kind: str, fill: QColor, label: str = "") -> None:
+    """A station marker's symbol at the origin, as on the map (also drawn by the legend)."""
+    shape, radius = _STATION_SHAPES.get(kind, ("circle", 8.0))
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(20, 20, 20), 1.5))
+    painter.setBrush(QBrush(fill))
+    painter.drawPath(_shape_path(shape, radius))
+    if label:
+        font = QFont()
+        font.setPixelSize(int(radius))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(text_color_on(fill))
+        painter.drawText(
+            QRectF(-radius, -radius, 2 * radius, 2 * radius), Qt.AlignmentFlag.AlignCenter, label
+        )
+
+
+def station_symbol_radius(kind: str) -> float:
+    return _STATION_SHAPES.get(kind, ("circle", 8.0))[1]
+
+
 CASE_KIND_GLYPHS = {"quality": "质", "violation": "违", "emergency": "急", "petition": "访"}
+COMPACT_PIN_SCALE = 0.6
 
 
 class CaseMarkerItem(_Marker):
@@ -204,38 +299,46 @@ class CaseMarkerItem(_Marker):
         path.addRoundedRect(QRectF(-13, -30, 26, 44), 4, 4)
         return path
 
+    def set_compact(self, compact: bool) -> None:
+        """At city scale a case is a small pin (150 full pins would bury the network)."""
+        if compact != (self.scale() < 1.0):
+            self.setScale(COMPACT_PIN_SCALE if compact else 1.0)
+
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = self.fill
-        # The pin's point sits on the location; the body is above it.
-        body = QRectF(-13, -30, 26, 24)
-        pin = QPainterPath()
-        pin.addRoundedRect(body, 4, 4)
-        pin.moveTo(-5, -6)
-        pin.lineTo(0, 0)
-        pin.lineTo(5, -6)
-        painter.setPen(QPen(QColor(255, 255, 255), 2))
-        painter.setBrush(QBrush(fill))
-        painter.drawPath(pin.simplified())
-        font = QFont()
-        font.setPixelSize(15)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(text_color_on(fill))
-        painter.drawText(
-            body, Qt.AlignmentFlag.AlignCenter, CASE_KIND_GLYPHS.get(self.case.kind, "?")
-        )
-        font.setPixelSize(11)
-        painter.setFont(font)
-        tag = QRectF(-13, 1, 26, 13)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 190))
-        painter.drawRoundedRect(tag, 3, 3)
-        painter.setPen(QColor(255, 255, 255))
-        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, f"P{self.case.priority}")
+        paint_case_pin(painter, self.case.kind, self.case.priority)
         if self.selected_mark:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(QColor(0, 200, 255), 3))
             painter.drawRoundedRect(QRectF(-16, -33, 32, 50), 6, 6)
+
+
+def paint_case_pin(painter: QPainter, kind: str, priority: int) -> None:
+    """A case pin with its point at the origin (also drawn by the legend)."""
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fill = PRIORITY_COLORS.get(priority, PRIORITY_COLORS[4])
+    # The pin's point sits on the location; the body is above it.
+    body = QRectF(-13, -30, 26, 24)
+    pin = QPainterPath()
+    pin.addRoundedRect(body, 4, 4)
+    pin.moveTo(-5, -6)
+    pin.lineTo(0, 0)
+    pin.lineTo(5, -6)
+    painter.setPen(QPen(QColor(255, 255, 255), 2))
+    painter.setBrush(QBrush(fill))
+    painter.drawPath(pin.simplified())
+    font = QFont()
+    font.setPixelSize(15)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(text_color_on(fill))
+    painter.drawText(body, Qt.AlignmentFlag.AlignCenter, CASE_KIND_GLYPHS.get(kind, "?"))
+    font.setPixelSize(11)
+    painter.setFont(font)
+    tag = QRectF(-13, 1, 26, 13)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(0, 0, 0, 190))
+    painter.drawRoundedRect(tag, 3, 3)
+    painter.setPen(QColor(255, 255, 255))
+    painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, f"P{priority}")

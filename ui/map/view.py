@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -37,9 +37,18 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.feed.records import Station
+from ui import labels
 from ui.i18n import current_language
 from ui.map.basemap import BasemapError, DistrictShape, Projection, in_bounds, load_basemap
-from ui.map.markers import CaseMarker, CaseMarkerItem, StationLook, StationMarkerItem
+from ui.map.legend import MapLegend
+from ui.map.markers import (
+    CLUSTERED_KINDS,
+    CaseMarker,
+    CaseMarkerItem,
+    ClusterMarkerItem,
+    StationLook,
+    StationMarkerItem,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Zoom is relative to the whole city fitted in the view. Below DETAIL_ZOOM the small markers
@@ -47,6 +56,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # zoomed into a district they are readable.
 DETAIL_ZOOM = 2.5
 MIN_ZOOM, MAX_ZOOM = 0.5, 40.0
+# Clustering of the dense kinds (CLUSTERED_KINDS): at city scale one marker per district and
+# domain (air, water); closer in, one per screen cell of CLUSTER_CELL_PX; from EXPAND_ZOOM on,
+# every station on its own. The national and provincial stations are never clustered.
+DISTRICT_CLUSTER_ZOOM = 1.8
+EXPAND_ZOOM = 5.0
+CLUSTER_CELL_PX = 56.0
 
 CaseTuple = tuple[int, str, str, int, float, float, str]
 
@@ -71,7 +86,11 @@ class MapView(QGraphicsView):
         self.setBackgroundBrush(QColor(18, 24, 32))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stations: dict[str, StationMarkerItem] = {}
+        self.clusters: dict[tuple[object, ...], ClusterMarkerItem] = {}
+        self._kinds_shown: set[str] | None = None  # None: every kind
+        self._recluster_due = False
         self.cases: dict[int, CaseMarkerItem] = {}
+        self.rejected_cases: list[int] = []
         self.districts: dict[str, QGraphicsPathItem] = {}
         self.selected_station: str | None = None
         self.selected_case: int | None = None
@@ -99,6 +118,7 @@ class MapView(QGraphicsView):
         )
         self._banner.hide()
         self._outage_since: datetime | None = None
+        self.legend = MapLegend(self)
 
         try:
             shapes = tuple(basemap) if basemap is not None else load_basemap()
@@ -107,6 +127,7 @@ class MapView(QGraphicsView):
             shapes = ()
             self.basemap_error = str(exc)
         self._draw_districts(shapes)
+        self._pad_scene()
         self._update_banner()
 
     # --- basemap ---------------------------------------------------------------------------
@@ -144,6 +165,14 @@ class MapView(QGraphicsView):
             label.setZValue(15)  # above grid points, below the reported stations
             self._scene.addItem(label)
 
+    def _pad_scene(self) -> None:
+        """Room around the city, so that any station or case can be centred, even one on the
+        city's edge in a wide, short map."""
+        rect = self._scene.itemsBoundingRect()
+        if not rect.isEmpty():
+            w, h = rect.width(), rect.height()
+            self._scene.setSceneRect(rect.adjusted(-w, -h, w, h))
+
     def fit_city(self) -> None:
         self._user_view = False
         rect = self._scene.itemsBoundingRect()
@@ -176,7 +205,9 @@ class MapView(QGraphicsView):
             item.setPos(*self.projection.to_scene(st.lon, st.lat))
         for gone in set(self.stations) - seen:
             self._scene.removeItem(self.stations.pop(gone))
+        self._pad_scene()
         self._zoom_changed()
+        self.recluster()
         if not self._user_view and self.isVisible():
             self.fit_city()
 
@@ -186,25 +217,105 @@ class MapView(QGraphicsView):
             item.set_look(look)
             if station_id == self.selected_station:
                 self._show_info_station(item)
+            if item.kind in CLUSTERED_KINDS:
+                self._schedule_recluster()  # the cluster's worst level may have changed
 
     def set_kinds_visible(self, kinds: Iterable[str]) -> None:
         """Show only stations of these kinds (the wall's filter)."""
-        wanted = set(kinds)
+        self._kinds_shown = set(kinds)
+        self.recluster()
+
+    # --- clusters -------------------------------------------------------------------------------
+
+    def _schedule_recluster(self) -> None:
+        if not self._recluster_due:
+            self._recluster_due = True
+            QTimer.singleShot(0, self.recluster)
+
+    def cluster_key(self, item: StationMarkerItem) -> tuple[object, ...] | None:
+        """The cluster a station joins at the current zoom, or None when it is drawn itself."""
+        if item.kind not in CLUSTERED_KINDS or item.station_id == self.selected_station:
+            return None
+        zoom = self.zoom()
+        if zoom >= EXPAND_ZOOM:
+            return None
+        domain = "water" if item.kind.startswith("water") else "air"
+        if zoom < DISTRICT_CLUSTER_ZOOM:
+            return (domain, item.district)
+        scale = self.transform().m11()
+        pos = item.pos()
+        cell = CLUSTER_CELL_PX / scale
+        return (domain, int(pos.x() // cell), int(pos.y() // cell))
+
+    def recluster(self) -> None:
+        """Group the dense kinds for the current zoom: members hidden, a count marker shown."""
+        self._recluster_due = False
+        shown = self._kinds_shown
+        groups: dict[tuple[object, ...], list[StationMarkerItem]] = {}
         for item in self.stations.values():
-            item.setVisible(item.kind in wanted)
+            if shown is not None and item.kind not in shown:
+                item.setVisible(False)
+                continue
+            key = self.cluster_key(item)
+            if key is None:
+                item.setVisible(True)
+            else:
+                groups.setdefault(key, []).append(item)
+        districts = self.district_names()
+        for key, members in list(groups.items()):
+            if len(members) == 1:  # a cluster of one is the station itself
+                members[0].setVisible(True)
+                del groups[key]
+                continue
+            for m in members:
+                m.setVisible(False)
+            cluster = self.clusters.get(key)
+            if cluster is None:
+                cluster = ClusterMarkerItem(key, water=key[0] == "water")
+                cluster.set_stale(self._outage_since is not None)
+                self._scene.addItem(cluster)
+                self.clusters[key] = cluster
+            where = districts.get(str(key[1]), "") if len(key) == 2 else ""
+            title = (
+                self.tr("%1 boundary sections %2")
+                if key[0] == "water"
+                else self.tr("%1 air stations %2")
+            )
+            cluster.set_members(
+                members, title.replace("%1", str(len(members))).replace("%2", where).strip()
+            )
+        for key in set(self.clusters) - set(groups):
+            self._scene.removeItem(self.clusters.pop(key))
+
+    def district_names(self) -> dict[str, str]:
+        return {code: labels.label(labels.DISTRICT, code) for code in labels.DISTRICT}
+
+    def visible_symbols(self) -> int:
+        """Station markers and clusters drawn now (what crowds the map; cases not counted)."""
+        return sum(1 for i in self.stations.values() if i.isVisible()) + len(self.clusters)
+
+    def expand_cluster(self, cluster: ClusterMarkerItem) -> None:
+        """A click on a cluster zooms in on it until it comes apart."""
+        self.centerOn(cluster)
+        target = DISTRICT_CLUSTER_ZOOM * 1.5 if self.zoom() < DISTRICT_CLUSTER_ZOOM else EXPAND_ZOOM
+        self.zoom_by(max(1.25, target / self.zoom()))
+        self.centerOn(cluster.pos())
 
     def select_station(self, station_id: str | None, *, center: bool = True) -> None:
         """Select from elsewhere: highlight and centre, without emitting station_selected."""
         if self.selected_station in self.stations:
             self.stations[self.selected_station].set_selected_mark(False)
+        previous = self.selected_station
         self.selected_station = station_id if station_id in self.stations else None
+        if previous != self.selected_station:
+            self.recluster()  # a selected station is drawn itself, out of its cluster
         if self.selected_station is None:
             self._info.hide()
             return
         item = self.stations[self.selected_station]
         item.set_selected_mark(True)
         if center:
-            self.centerOn(item)
+            self.centerOn(item.pos())
         self._show_info_station(item)
 
     def _show_info_station(self, item: StationMarkerItem) -> None:
@@ -231,7 +342,7 @@ class MapView(QGraphicsView):
         for item in self.cases.values():
             self._scene.removeItem(item)
         self.cases.clear()
-        self.rejected_cases: list[int] = []
+        self.rejected_cases = []
         names = self.kind_names()
         for raw in cases:
             case = raw if isinstance(raw, CaseMarker) else CaseMarker(*raw)
@@ -240,6 +351,7 @@ class MapView(QGraphicsView):
                 continue
             item = CaseMarkerItem(case, names)
             item.setPos(*self.projection.to_scene(case.lon, case.lat))
+            item.set_compact(self.zoom() < DETAIL_ZOOM)
             self._scene.addItem(item)
             self.cases[case.case_id] = item
         if self.selected_case is not None:
@@ -255,7 +367,7 @@ class MapView(QGraphicsView):
         item = self.cases[self.selected_case]
         item.set_selected_mark(True)
         if center:
-            self.centerOn(item)
+            self.centerOn(item.pos())
         c = item.case
         self._info.setText(
             f"<b>{c.reference}</b> P{c.priority} · {self.kind_names().get(c.kind, c.kind)}"
@@ -273,6 +385,8 @@ class MapView(QGraphicsView):
         # last text, so the officer sees what was last known without mistaking it for live.
         for item in self.stations.values():
             item.set_stale(since is not None)
+        for cluster in self.clusters.values():
+            cluster.set_stale(since is not None)
         self._update_banner()
 
     @property
@@ -302,12 +416,18 @@ class MapView(QGraphicsView):
         self._banner.adjustSize()
         self._banner.move(0, 0)
         self._info.move(8, (self._banner.height() if self._banner.isVisibleTo(self) else 0) + 8)
+        self.legend.place(self.viewport().width(), self.viewport().height())
 
     # --- interaction -----------------------------------------------------------------------
 
-    def marker_at(self, pos: QPointF) -> StationMarkerItem | CaseMarkerItem | None:
+    def marker_at(
+        self, pos: QPointF
+    ) -> StationMarkerItem | CaseMarkerItem | ClusterMarkerItem | None:
         for item in self.items(pos.toPoint()):
-            if isinstance(item, StationMarkerItem | CaseMarkerItem) and item.isVisible():
+            if (
+                isinstance(item, StationMarkerItem | CaseMarkerItem | ClusterMarkerItem)
+                and item.isVisible()
+            ):
                 return item
         return None
 
@@ -322,6 +442,10 @@ class MapView(QGraphicsView):
             if isinstance(item, CaseMarkerItem):
                 self.select_case(item.case.case_id, center=False)
                 self.case_selected.emit(item.case.case_id)
+                event.accept()
+                return
+            if isinstance(item, ClusterMarkerItem):
+                self.expand_cluster(item)
                 event.accept()
                 return
         super().mousePressEvent(event)
@@ -362,6 +486,9 @@ class MapView(QGraphicsView):
             if item.show_text != want:
                 item.show_text = want
                 item.update()
+        for pin in self.cases.values():
+            pin.set_compact(not detail)
+        self._schedule_recluster()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
