@@ -203,12 +203,8 @@ class CapPreviewDialog(QDialog):
             for r in self.draft.earlier
         ] or [self.tr("none: the first message of this emergency")]
         form.addRow(self.tr("References"), self._label("\n".join(refs), "capReferences"))
-        form.addRow(
-            self.tr("Sender"),
-            self._label(
-                f"{info.sender_name} <{msg.sender}>\n{self.tr('Identifier')}: {msg.identifier}"
-            ),
-        )
+        form.addRow(self.tr("Sender"), self._label(f"{info.sender_name} <{msg.sender}>"))
+        form.addRow(self.tr("Identifier"), self._label(msg.identifier, "capIdentifier"))
         form.addRow(self.tr("Sent"), self._label(self.tr("when you confirm")))
 
         scroll = QScrollArea()

@@ -95,117 +95,117 @@
 <context>
     <name>CapHistoryBox</name>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="449"/>
+        <location filename="../../ui/emergency_cap.py" line="445"/>
         <source>CAP messages</source>
         <translation>CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="456"/>
+        <location filename="../../ui/emergency_cap.py" line="452"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="456"/>
+        <location filename="../../ui/emergency_cap.py" line="452"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="456"/>
+        <location filename="../../ui/emergency_cap.py" line="452"/>
         <source>By</source>
         <translation>发送人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="456"/>
+        <location filename="../../ui/emergency_cap.py" line="452"/>
         <source>To</source>
         <translation>收件方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="471"/>
+        <location filename="../../ui/emergency_cap.py" line="467"/>
         <source>Send CAP alert…</source>
         <translation>发送CAP预警…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="473"/>
+        <location filename="../../ui/emergency_cap.py" line="469"/>
         <source>Update…</source>
         <translation>更新…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="475"/>
+        <location filename="../../ui/emergency_cap.py" line="471"/>
         <source>Cancel alert…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="477"/>
+        <location filename="../../ui/emergency_cap.py" line="473"/>
         <source>Export XML…</source>
         <translation>导出XML…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="515"/>
+        <location filename="../../ui/emergency_cap.py" line="511"/>
         <source>Alert</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="516"/>
+        <location filename="../../ui/emergency_cap.py" line="512"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="517"/>
+        <location filename="../../ui/emergency_cap.py" line="513"/>
         <source>Cancel</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="521"/>
+        <location filename="../../ui/emergency_cap.py" line="517"/>
         <source>[Exercise]</source>
         <translation>【演练】</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="523"/>
+        <location filename="../../ui/emergency_cap.py" line="519"/>
         <source>Received from {0}: {1}</source>
         <translation>收自{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="525"/>
+        <location filename="../../ui/emergency_cap.py" line="521"/>
         <source>Pollution alert: {0}</source>
         <translation>重污染天气预警：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="556"/>
+        <location filename="../../ui/emergency_cap.py" line="552"/>
         <source>Select an emergency first.</source>
         <translation>请先选择突发环境事件。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="562"/>
+        <location filename="../../ui/emergency_cap.py" line="558"/>
         <source>Sending CAP messages needs a duty officer or shift leader.</source>
         <translation>发送CAP消息需值班员或带班领导权限。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="572"/>
+        <location filename="../../ui/emergency_cap.py" line="568"/>
         <source>{0} is in force: send an update or cancel it</source>
         <translation>{0}仍有效：请发送更新或撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="579"/>
+        <location filename="../../ui/emergency_cap.py" line="575"/>
         <source>No CAP message of this emergency is in force</source>
         <translation>本事件没有仍有效的CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="582"/>
+        <location filename="../../ui/emergency_cap.py" line="578"/>
         <source>Update and cancel need a CAP message in force.</source>
         <translation>更新和撤销须有仍有效的CAP消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="585"/>
+        <location filename="../../ui/emergency_cap.py" line="581"/>
         <source>A new alert waits until {0} is cancelled.</source>
         <translation>{0}撤销后才能发布新的预警。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="590"/>
+        <location filename="../../ui/emergency_cap.py" line="586"/>
         <source>Select a message in the list to export it</source>
         <translation>请在列表中选择要导出的消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="593"/>
+        <location filename="../../ui/emergency_cap.py" line="589"/>
         <source>Select a message to export its XML.</source>
         <translation>选择一条消息可导出其XML。</translation>
     </message>
@@ -358,191 +358,196 @@
         <translation>引用</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="207"/>
+        <location filename="../../ui/emergency_cap.py" line="206"/>
         <source>Sender</source>
         <translation>发送方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="212"/>
+        <location filename="../../ui/emergency_cap.py" line="207"/>
+        <source>Identifier</source>
+        <translation>标识符</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_cap.py" line="208"/>
         <source>Sent</source>
         <translation>发送时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="212"/>
+        <location filename="../../ui/emergency_cap.py" line="208"/>
         <source>when you confirm</source>
         <translation>确认发送时</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="225"/>
+        <location filename="../../ui/emergency_cap.py" line="221"/>
         <source>Recipients</source>
         <translation>收件方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="232"/>
+        <location filename="../../ui/emergency_cap.py" line="228"/>
         <source>Public: for everyone</source>
         <translation>公开：面向所有人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="233"/>
+        <location filename="../../ui/emergency_cap.py" line="229"/>
         <source>Restricted: agencies with an operational need</source>
         <translation>限定：仅限有处置需要的单位</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="234"/>
+        <location filename="../../ui/emergency_cap.py" line="230"/>
         <source>Private: only the recipients ticked</source>
         <translation>定向：仅发给勾选的收件方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="239"/>
+        <location filename="../../ui/emergency_cap.py" line="235"/>
         <source>Scope</source>
         <translation>发布范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="269"/>
+        <location filename="../../ui/emergency_cap.py" line="265"/>
         <source>* sample address (rules/cap.toml): replace before use</source>
         <translation>* 示例地址（rules/cap.toml），正式使用前须替换</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="286"/>
+        <location filename="../../ui/emergency_cap.py" line="282"/>
         <source>Extreme: extraordinary threat to life or property</source>
         <translation>特别严重：对生命财产构成特别重大威胁</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="287"/>
+        <location filename="../../ui/emergency_cap.py" line="283"/>
         <source>Severe: significant threat to life or property</source>
         <translation>严重：对生命财产构成重大威胁</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="288"/>
+        <location filename="../../ui/emergency_cap.py" line="284"/>
         <source>Moderate: possible threat to life or property</source>
         <translation>较重：可能威胁生命财产</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="289"/>
+        <location filename="../../ui/emergency_cap.py" line="285"/>
         <source>Minor: minimal to no known threat</source>
         <translation>一般：威胁很小或无已知威胁</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="290"/>
+        <location filename="../../ui/emergency_cap.py" line="286"/>
         <source>Unknown: the level is not decided yet</source>
         <translation>未知：事件级别尚未确定</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="296"/>
+        <location filename="../../ui/emergency_cap.py" line="292"/>
         <source>Immediate: act now</source>
         <translation>立即：须立即采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="297"/>
+        <location filename="../../ui/emergency_cap.py" line="293"/>
         <source>Expected: act within the next hour</source>
         <translation>预期：一小时内采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="298"/>
+        <location filename="../../ui/emergency_cap.py" line="294"/>
         <source>Future: act in the near future</source>
         <translation>将来：近期采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="299"/>
+        <location filename="../../ui/emergency_cap.py" line="295"/>
         <source>Past: no action needed any more</source>
         <translation>已过去：无需再采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="300"/>
-        <location filename="../../ui/emergency_cap.py" line="310"/>
+        <location filename="../../ui/emergency_cap.py" line="296"/>
+        <location filename="../../ui/emergency_cap.py" line="306"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="306"/>
+        <location filename="../../ui/emergency_cap.py" line="302"/>
         <source>Observed: determined to have occurred</source>
         <translation>已观测：确认已发生</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="307"/>
+        <location filename="../../ui/emergency_cap.py" line="303"/>
         <source>Likely: more likely than not</source>
         <translation>很可能：发生可能性大于一半</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="308"/>
+        <location filename="../../ui/emergency_cap.py" line="304"/>
         <source>Possible: possible but not likely</source>
         <translation>可能：有可能但不大</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="309"/>
+        <location filename="../../ui/emergency_cap.py" line="305"/>
         <source>Unlikely: not expected to occur</source>
         <translation>不太可能：预计不会发生</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="323"/>
+        <location filename="../../ui/emergency_cap.py" line="319"/>
         <source>geocode {0} {1}</source>
         <translation>地理编码 {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="324"/>
+        <location filename="../../ui/emergency_cap.py" line="320"/>
         <source>no area</source>
         <translation>无区域</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="327"/>
+        <location filename="../../ui/emergency_cap.py" line="323"/>
         <source>circle: centre {0:.4f}°N {1:.4f}°E, radius {2:g} km</source>
         <translation>圆形：中心 北纬{0:.4f}° 东经{1:.4f}°，半径 {2:g} 公里</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="333"/>
+        <location filename="../../ui/emergency_cap.py" line="329"/>
         <source>polygon of {0} corners (lat,lon): {1}</source>
         <translation>{0}边形（纬度,经度）：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="382"/>
+        <location filename="../../ui/emergency_cap.py" line="378"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="384"/>
+        <location filename="../../ui/emergency_cap.py" line="380"/>
         <source>Tick at least one recipient.</source>
         <translation>请至少勾选一个收件方。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="388"/>
+        <location filename="../../ui/emergency_cap.py" line="384"/>
         <source>This message cannot be sent, it fails the checks:</source>
         <translation>本消息未通过校验，不能发送：</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="393"/>
+        <location filename="../../ui/emergency_cap.py" line="389"/>
         <source>Checking against the CAP 1.2 schema…</source>
         <translation>正在按CAP 1.2模式校验…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="403"/>
+        <location filename="../../ui/emergency_cap.py" line="399"/>
         <source>Send CAP alert to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP预警至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="404"/>
+        <location filename="../../ui/emergency_cap.py" line="400"/>
         <source>Send CAP update to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP更新至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="405"/>
+        <location filename="../../ui/emergency_cap.py" line="401"/>
         <source>Send CAP cancellation to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP撤销至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="406"/>
+        <location filename="../../ui/emergency_cap.py" line="402"/>
         <source>Send CAP message to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP消息至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="409"/>
+        <location filename="../../ui/emergency_cap.py" line="405"/>
         <source>[Exercise]</source>
         <translation>【演练】</translation>
     </message>
