@@ -36,9 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.desk.drills import MAX_SPEED, DrillDesk, DrillRunner
-from dispatch_app.desk.emergencies import AlertView, EmergencyDesk, EmergencyView
+from dispatch_app.desk.emergencies import (
+    AlertView,
+    CapDraft,
+    CapRecord,
+    EmergencyDesk,
+    EmergencyView,
+)
 from dispatch_app.desk.events import Changed
 from dispatch_app.desk.registry import default_resources_dir
+from dispatch_app.domain import cap
+from dispatch_app.domain.cap_distribution import CapChoices, CapProblem
 from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.emergencies import Area, Circle, EmergencyType, Figures
 from dispatch_app.domain.emergency_stations import (
@@ -50,6 +58,7 @@ from dispatch_app.domain.emergency_stations import (
 from dispatch_app.domain.heavy_pollution import AlertLevel
 from dispatch_app.domain.roles import Permission
 from ui.alert_banner import AlertBanner
+from ui.emergency_cap import CapPreviewDialog
 from ui.emergency_log_pdf import export_log_pdf
 from ui.emergency_panel import EmergencyPanel
 from ui.emergency_trends import linked_parameters
@@ -191,6 +200,8 @@ class EmergencyIntegration(QObject):
         self._area_case: int | None = None  # the emergency the map's area belongs to
         self._wanted_type: str | None = None
         self._type_busy = False
+        self.cap_dialog: CapPreviewDialog | None = None  # the preview open now, if any
+        self.export_dialog: QFileDialog | None = None
 
         self.banner = AlertBanner()
         self.window.add_view("alert_banner", self.banner, "top", self.tr("Pollution alert"))
@@ -273,7 +284,8 @@ class EmergencyIntegration(QObject):
         )
         p.log_submitted.connect(lambda text: self.spawn(self.submit_log(text)))
         p.export_requested.connect(lambda: self.spawn(self.export_log_dialog()))
-        p.cap_requested.connect(lambda: self.spawn(self.send_cap()))
+        p.cap_box.send_requested.connect(lambda kind: self.spawn(self.send_cap(kind)))
+        p.cap_box.export_requested.connect(lambda mid: self.spawn(self.export_cap_dialog(mid)))
         p.station_requested.connect(self.show_station)
         p.station_focused.connect(self.show_linked_trends)
         p.step_dispatch_requested.connect(lambda sid: self.spawn(self.dispatch_step(sid)))
@@ -343,9 +355,11 @@ class EmergencyIntegration(QObject):
             return
         view = await self.calls.call(self.emergencies.get, case_id)
         entries = await self.calls.call(self.emergencies.log_entries, case_id)
+        records = await self.calls.call(self.emergencies.cap_messages, case_id)
         if generation != self._generation:
             return
         self.view = view
+        self.panel.cap_box.show_records(records)
         offered = self.emergencies.plans_for(view.detail.type)
         rest = [p for p in self.emergencies.plans.values() if p not in offered]
         active = {a.plan_id for a in view.activations}
@@ -639,16 +653,103 @@ class EmergencyIntegration(QObject):
         if entry is not None:
             self.panel.log_recorded()
 
-    async def send_cap(self) -> None:
+    async def _cap_problems(self, msg: cap.CapMessage) -> list[CapProblem]:
+        result: list[CapProblem] = await self.calls.call(self.emergencies.cap_problems, msg)
+        return result
+
+    async def _preview(
+        self,
+        draft: CapDraft,
+        send: Any,
+        confirm_text: Any = None,
+    ) -> Any:
+        """Show the preview; ``send(choices)`` runs on confirmation and its result is
+        returned (None when the officer closed the preview: nothing was sent)."""
+        dialog = CapPreviewDialog(draft, self._cap_problems, self.window, confirm_text)
+        self.cap_dialog = dialog
+        result: list[Any] = []
+
+        async def confirmed(choices: CapChoices) -> None:
+            try:
+                done = await self.calls.call(send, choices)
+            except Exception as exc:
+                dialog.refused(describe_error(exc))
+                return
+            result.append(done)
+            dialog.accept()
+
+        dialog.confirmed.connect(lambda choices: self.spawn(confirmed(choices)))
+        try:
+            await self.workspace.run_dialog(dialog)
+        finally:
+            self.cap_dialog = None
+        return result[0] if result else None
+
+    async def send_cap(self, msg_type: str) -> CapRecord | None:
+        """Preview the emergency's next CAP message (Alert, Update or Cancel); it is sent
+        only when the officer confirms in the preview."""
         if self.view is None:
-            return
-        record = await self._act(self.emergencies.export_cap, self.view.case.id)
-        if record is not None:
-            self.say(
-                self.tr("CAP message {0} ({1}) recorded as sent").format(
-                    record.identifier, record.msg_type
-                )
+            return None
+        case_id = self.view.case.id
+        try:
+            draft = await self.calls.call(self.emergencies.draft_cap, case_id, msg_type)
+        except Exception as exc:
+            self.say(describe_error(exc), error=True)
+            return None
+
+        def send(choices: CapChoices) -> CapRecord:
+            return self.emergencies.send_cap(
+                case_id,
+                msg_type,
+                recipients=[r.id for r in choices.recipients],
+                based_on=draft.based_on,
+                scope=choices.scope,
+                instruction=choices.instruction,
+                note=choices.note,
             )
+
+        record: CapRecord | None = await self._preview(draft, send)
+        if record is None:
+            self.say(self.tr("CAP message not sent"))
+            return None
+        self.say(
+            self.tr("CAP message {0} ({1}) sent to {2}").format(
+                record.identifier, record.msg_type, "、".join(r.name for r in record.recipients)
+            )
+        )
+        await self.reload()
+        return record
+
+    async def export_cap_dialog(self, message_id: int) -> Path | None:
+        """Save a message's XML: a save dialog opened with open(), never a nested loop."""
+        record = next((r for r in self.panel.cap_box.records if r.id == message_id), None)
+        name = f"{record.identifier if record else 'cap'}.xml"
+        dialog = QFileDialog(
+            self.window,
+            self.tr("Export CAP message"),
+            str(self.export_dir / name),
+            self.tr("CAP 1.2 message (*.xml)"),
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("xml")
+        chosen: list[str] = []
+        dialog.fileSelected.connect(chosen.append)
+        self.export_dialog = dialog
+        try:
+            accepted = await self.workspace.run_dialog(dialog) == QDialog.DialogCode.Accepted
+        finally:
+            self.export_dialog = None
+        if not accepted or not chosen:
+            return None
+        path = Path(chosen[-1])
+        self.export_dir = path.parent
+        try:
+            written: Path = await self.calls.call(self.emergencies.save_cap_xml, message_id, path)
+        except Exception as exc:
+            self.say(describe_error(exc), error=True)
+            return None
+        self.say(self.tr("CAP message exported to {0}").format(str(written)))
+        return written
 
     async def export_log(self, path: Path) -> Path:
         """Write the current emergency's log as a PDF at ``path``."""
@@ -704,7 +805,40 @@ class EmergencyIntegration(QObject):
         await self.refresh_alert()
         dialog = AlertDialog(self.alert, self.window)
         if await self.workspace.run_dialog(dialog) == QDialog.DialogCode.Accepted:
-            await self.change_alert(dialog.level.currentData(), dialog.reason.text())
+            await self.change_alert_previewed(dialog.level.currentData(), dialog.reason.text())
+
+    async def change_alert_previewed(self, level: str | None, reason: str) -> AlertView | None:
+        """The alert change's CAP message is previewed; confirming changes the alert and
+        sends it to the recipients ticked, in one step."""
+        await self.refresh_alert()
+        seq = self.alert.seq if self.alert is not None else 0
+        try:
+            draft = await self.calls.call(self.emergencies.draft_alert_cap, level, reason)
+        except Exception as exc:
+            self.say(describe_error(exc), error=True)
+            return None
+
+        def send(choices: CapChoices) -> AlertView:
+            return self.emergencies.change_alert(
+                level,
+                reason,
+                expected_seq=seq,
+                cap_recipients=[r.id for r in choices.recipients],
+                cap_scope=choices.scope,
+                cap_instruction=choices.instruction,
+                cap_note=choices.note,
+            )
+
+        def confirm_text(n: int) -> str:
+            return self.tr("Change the alert and send CAP to %n recipient(s)", "", n)
+
+        view: AlertView | None = await self._preview(draft, send, confirm_text)
+        await self.refresh_alert()
+        if view is None:
+            self.say(self.tr("Alert not changed: nothing was sent"))
+        else:
+            await self.reload()
+        return view
 
     # ---- drills ------------------------------------------------------------------------
     def drills_desk(self) -> DrillDesk:

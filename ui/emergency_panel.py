@@ -59,6 +59,7 @@ from dispatch_app.domain.emergencies import (
 from dispatch_app.domain.emergency_monitoring import TaskStatus
 from dispatch_app.domain.emergency_plans import StepStatus
 from dispatch_app.domain.reference import SHANGHAI
+from ui.emergency_cap import CapHistoryBox
 from ui.emergency_trends import LinkedTrends
 from ui.i18n import current_language
 
@@ -86,7 +87,6 @@ class EmergencyPanel(QWidget):
     step_finished = Signal(int, int, str, str)  # step id, version, done|skipped, reason
     log_submitted = Signal(str)
     export_requested = Signal()
-    cap_requested = Signal()
     station_requested = Signal(str)
     station_focused = Signal(str)  # the affected station selected: its recent data is shown
     step_dispatch_requested = Signal(int)  # step id
@@ -321,14 +321,14 @@ class EmergencyPanel(QWidget):
         log_layout.addWidget(self.log_entry)
         export_row = QHBoxLayout()
         self.export_button = QPushButton(self.tr("Export log as PDF…"))
-        self.cap_button = QPushButton(self.tr("Send as CAP message"))
         export_row.addWidget(self.export_button)
-        export_row.addWidget(self.cap_button)
         export_row.addStretch(1)
         log_layout.addLayout(export_row)
         self.export_button.clicked.connect(self.export_requested.emit)
-        self.cap_button.clicked.connect(self.cap_requested.emit)
         layout.addWidget(log_box)
+        # -- CAP messages: history, send / update / cancel (previewed), export
+        self.cap_box = CapHistoryBox()
+        layout.addWidget(self.cap_box)
         focus = QShortcut(QKeySequence("Ctrl+L"), self)
         focus.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         focus.activated.connect(self.log_entry.setFocus)
@@ -435,7 +435,6 @@ class EmergencyPanel(QWidget):
             self.done_button,
             self.skip_button,
             self.log_entry,
-            self.cap_button,
             self.dispatch_button,
             self.task_button,
             self.sample_entry,
@@ -453,6 +452,7 @@ class EmergencyPanel(QWidget):
             w.setEnabled(has and can_work)
         self.level_button.setEnabled(has and can_decide)
         self.export_button.setEnabled(has)
+        self.cap_box.set_enabled(has, can_work)
 
     def set_plans(self, plans: Sequence[tuple[str, str]]) -> None:
         """(plan id, title) in the order offered: the ones for the type first."""

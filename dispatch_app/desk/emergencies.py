@@ -15,8 +15,9 @@ Exercise and are counted apart (``EmergencyView.exercise``).
 from __future__ import annotations
 
 import json
+import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,16 @@ from dispatch_app.desk.events import Changed
 from dispatch_app.desk.registry import default_resources_dir
 from dispatch_app.desk.views import CaseView, UserView
 from dispatch_app.domain import cap
+from dispatch_app.domain.cap_distribution import (
+    CapChoices,
+    CapProblem,
+    CapSettings,
+    CapSettingsError,
+    Recipient,
+    apply_choices,
+    message_problems,
+    parse_cap_settings,
+)
 from dispatch_app.domain.cases import (
     CaseDraft,
     CaseKind,
@@ -115,6 +126,7 @@ ALERT_DISTRICT = District.XINBEI
 # Log entries may be dated back (a call taken before it was typed) but not into the future;
 # a minute of slack covers workstation clocks a little ahead of the database's.
 LOG_FUTURE_SLACK = timedelta(minutes=1)
+_MSG_ZH = {cap.MsgType.ALERT: "发布", cap.MsgType.UPDATE: "更新", cap.MsgType.CANCEL: "撤销"}
 
 
 class EmergencyResourcesError(ValueError):
@@ -130,6 +142,7 @@ class EmergencyResources:
     station_names: Mapping[str, str]
     station_parameters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     parameter_units: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    cap_settings: CapSettings = field(default_factory=CapSettings)
 
 
 def _stations(
@@ -172,8 +185,8 @@ def _stations(
 def load_emergency_resources(
     resources_dir: Path | None = None, unit_ids: list[str] | None = None
 ) -> EmergencyResources:
-    """Read resources/plans/*.toml, rules/heavy_pollution.toml, cap/CAP-v1.2.xsd and
-    stations.json, with errors naming the file (and the step or key)."""
+    """Read resources/plans/*.toml, rules/heavy_pollution.toml, rules/cap.toml,
+    cap/CAP-v1.2.xsd and stations.json, with errors naming the file (and the step or key)."""
     root = resources_dir or default_resources_dir()
     plans: dict[str, ResponsePlan] = {}
     plan_files = sorted((root / "plans").glob("*.toml"))
@@ -199,8 +212,17 @@ def load_emergency_resources(
         schema = xmlschema.XMLSchema11(str(xsd))
     except (OSError, xmlschema.XMLSchemaException) as exc:
         raise EmergencyResourcesError(f"CAP schema {xsd} cannot be loaded: {exc}") from None
+    cap_path = root / "rules" / "cap.toml"
+    try:
+        settings = parse_cap_settings(
+            cap_path.read_text(encoding="utf-8"), frozenset(d.value for d in District)
+        )
+    except FileNotFoundError:
+        raise EmergencyResourcesError(f"CAP recipients {cap_path} not found") from None
+    except (CapSettingsError, UnicodeDecodeError) as exc:
+        raise EmergencyResourcesError(f"{cap_path}: {exc}") from None
     points, names, params, units = _stations(root / "stations.json")
-    return EmergencyResources(plans, rules, schema, points, names, params, units)
+    return EmergencyResources(plans, rules, schema, points, names, params, units, settings)
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -311,6 +333,16 @@ class AlertView:
 
 
 @dataclass(frozen=True)
+class SentTo:
+    """A recipient as it was when the message went (names and addresses may change later)."""
+
+    id: str
+    name: str
+    address: str
+    channel: str
+
+
+@dataclass(frozen=True)
 class CapRecord:
     id: int
     direction: str  # sent | received
@@ -323,6 +355,52 @@ class CapRecord:
     case_id: int | None
     alert_seq: int | None
     xml: str
+    references: tuple[str, ...] = ()
+    recipients: tuple[SentTo, ...] = ()
+    scope: str | None = None
+    recorded_at: datetime | None = None
+    recorded_by: str = ""
+
+
+@dataclass(frozen=True)
+class CapDraft:
+    """A message ready for the officer's preview, before their choices.
+
+    ``message`` is built as it would go now; `apply` puts the officer's recipients, scope,
+    instruction and note in, as `EmergencyDesk.send_cap` does when it sends. ``based_on`` is
+    the newest message sent in the chain when the draft was made: if another workstation
+    sends in between, the send is refused instead of racing it.
+    """
+
+    case_id: int | None
+    message: cap.CapMessage
+    recipients: tuple[Recipient, ...]  # every configured recipient, in the file's order
+    preselected: tuple[str, ...]
+    scope: str
+    restriction: str
+    instruction: str
+    based_on: str | None
+    earlier: tuple[CapRecord, ...]  # the messages ``references`` points at
+    problems: tuple[CapProblem, ...]  # of the message with the default choices
+
+    def choices(
+        self,
+        recipient_ids: tuple[str, ...] | None = None,
+        *,
+        scope: str | None = None,
+        instruction: str | None = None,
+        note: str = "",
+    ) -> CapChoices:
+        ids = self.preselected if recipient_ids is None else recipient_ids
+        return CapChoices(
+            tuple(r for r in self.recipients if r.id in ids),
+            scope or self.scope,
+            self.instruction if instruction is None else instruction,
+            note,
+        )
+
+    def apply(self, choices: CapChoices) -> cap.CapMessage:
+        return apply_choices(self.message, choices, self.restriction)
 
 
 @dataclass
@@ -331,6 +409,35 @@ class CapImportResult:
     action: str  # created | updated | cancelled | duplicate
     case_id: int | None
     problems: list[str] = field(default_factory=list)
+
+
+class CapRefused(ValidationError):
+    """A message the desk would send fails a check; nothing was sent or stored."""
+
+    def __init__(self, problems: list[CapProblem]) -> None:
+        super().__init__(
+            "cap",
+            "error.cap_refused",
+            "CAP message not sent, it fails the checks: "
+            + "; ".join(p.text("en") for p in problems),
+            "CAP消息未发送，未通过校验：" + "；".join(p.text("zh") for p in problems),
+            problems=[p.text("en") for p in problems],
+        )
+        self.problems = problems
+
+
+class CapConflict(ValidationError):
+    """Another workstation sent a message in this chain since the preview was made."""
+
+    def __init__(self, identifier: str) -> None:
+        super().__init__(
+            "cap",
+            "error.cap_conflict",
+            f"CAP message {identifier} was sent from another workstation in the meantime; "
+            "nothing was sent. Look at it and preview again.",
+            f"其他席位刚刚发送了CAP消息{identifier}，本消息未发送。请查看后重新预览。",
+            identifier=identifier,
+        )
 
 
 class CapRejected(ValidationError):
@@ -452,6 +559,14 @@ def _alert_from_row(row: Mapping[Any, Any]) -> AlertView:
 
 def _cap_from_row(row: Mapping[Any, Any]) -> CapRecord:
     return CapRecord(
+        references=tuple((row["refs"] or "").split()),
+        recipients=tuple(
+            SentTo(str(r["id"]), str(r["name"]), str(r["address"]), str(r.get("channel", "")))
+            for r in row["recipients"] or ()
+        ),
+        scope=row["scope"],
+        recorded_at=row["recorded_at"],
+        recorded_by=row["recorded_by"],
         id=int(row["id"]),
         direction=row["direction"],
         identifier=row["identifier"],
@@ -1317,6 +1432,10 @@ class EmergencyDesk:
         expected_seq: int,
         forecast: list[tuple[date, int]] | list[ForecastDay] | None = None,
         exercise: bool = False,
+        cap_recipients: Sequence[str] | None = None,
+        cap_scope: str | None = None,
+        cap_instruction: str | None = None,
+        cap_note: str = "",
     ) -> AlertView:
         """Issue, upgrade, downgrade or lift the city-wide alert (shift leader).
 
@@ -1324,16 +1443,18 @@ class EmergencyDesk:
         ever issued): another desk's change in between raises AlertConflict and writes
         nothing. Issuing opens an emergency case (air pollution) with the heavy-pollution
         weather plan activated; later transitions log on that case. Every transition is sent
-        as a CAP message (Alert / Update / Cancel referencing the previous one).
+        as a CAP message (Alert / Update / Cancel referencing the messages before it), to
+        ``cap_recipients`` (ids of rules/cap.toml; None: the ones configured for alerts) with
+        the scope, instruction and note previewed (`draft_alert_cap`).
         """
         actor = self._actor(Permission.SET_EMERGENCY_LEVEL)
         new_level = AlertLevel(level) if level else None
-        text = (reason or "").strip()
-        if not text:
-            raise ValidationError(
-                "reason", "error.alert_reason_required", "a reason is required", "须填写理由"
-            )
+        text = self._alert_reason(reason)
         days = validate_forecast(forecast) if forecast else ()
+        settings = self.cap_settings
+        chosen = self._recipients(
+            settings.preselected("alert") if cap_recipients is None else cap_recipients
+        )
         now = self._now()
         try:
             with self.desk.store.write() as conn:
@@ -1379,23 +1500,28 @@ class EmergencyDesk:
                         "exercise": exercise,
                     },
                 )
-                earlier = emergency_records.last_sent_cap(conn, alert=True)
-                refs = (earlier["reference_key"],) if earlier is not None else ()
-                if change is not Transition.ISSUE and not refs:
-                    change_for_cap = Transition.ISSUE  # nothing to reference: send afresh
-                else:
-                    change_for_cap = change
-                msg = cap.alert_message(
-                    identifier=self._cap_identifier("HPW"),
-                    sent=now,
-                    level=new_level,
-                    change=change_for_cap,
-                    reason=text,
-                    references=refs if change_for_cap is not Transition.ISSUE else (),
-                    exercise=exercise,
-                    sender=self.cap_sender,
+                chain = emergency_records.sent_cap_chain(conn, alert=True)
+                base = self._alert_cap(chain, change, new_level, text, exercise, now)
+                choices = CapChoices(
+                    chosen,
+                    cap_scope or settings.alert_scope,
+                    base.infos[0].instruction if cap_instruction is None else cap_instruction,
+                    cap_note,
                 )
-                self._store_sent(conn, msg, actor, now, case_id=None, alert_seq=seq + 1)
+                msg = apply_choices(base, choices, settings.restriction)
+                self._store_sent(
+                    conn, msg, actor, now, case_id=None, alert_seq=seq + 1, recipients=chosen
+                )
+                if case_id is not None:
+                    self._system_log(
+                        conn,
+                        case_id,
+                        now,
+                        actor.username,
+                        f"CAP消息{_MSG_ZH[msg.msg_type]}：{msg.identifier}（{msg.status.value}）"
+                        f"已发送至：{'、'.join(r.name for r in chosen)}",
+                        {"cap": msg.identifier, "recipients": [r.id for r in chosen]},
+                    )
                 append_audit(
                     conn,
                     now,
@@ -1407,6 +1533,9 @@ class EmergencyDesk:
                         "level": new_level.value if new_level else None,
                         "reason": text,
                         "case_id": case_id,
+                        "cap": msg.identifier,
+                        "cap_msg_type": msg.msg_type.value,
+                        "cap_recipients": [r.id for r in chosen],
                     },
                 )
                 record_change(conn, now, "alert", seq + 1, seq + 1, change.value, self.desk.origin)
@@ -1418,6 +1547,80 @@ class EmergencyDesk:
         if case_id is not None:
             self._publish(case_id, 0, "alert")
         return view
+
+    @staticmethod
+    def _alert_reason(reason: str) -> str:
+        text = (reason or "").strip()
+        if not text:
+            raise ValidationError(
+                "reason", "error.alert_reason_required", "a reason is required", "须填写理由"
+            )
+        return text
+
+    def _alert_cap(
+        self,
+        chain: list[RowMapping],
+        change: Transition,
+        level: AlertLevel | None,
+        reason: str,
+        exercise: bool,
+        now: datetime,
+    ) -> cap.CapMessage:
+        open_chain = bool(chain) and chain[-1]["msg_type"] != cap.MsgType.CANCEL.value
+        # With nothing in force to reference (a desk that never sent one), send afresh.
+        as_change = change if open_chain or change is Transition.ISSUE else Transition.ISSUE
+        return cap.alert_message(
+            identifier=self._cap_identifier("HPW"),
+            sent=now,
+            level=level,
+            change=as_change,
+            reason=reason,
+            references=(
+                tuple(r["reference_key"] for r in chain)
+                if as_change is not Transition.ISSUE
+                else ()
+            ),
+            exercise=exercise,
+            sender=self.cap_sender,
+            instruction=self.cap_settings.alert_instruction(level.value if level else None),
+        )
+
+    def draft_alert_cap(
+        self, level: AlertLevel | str | None, reason: str, *, exercise: bool = False
+    ) -> CapDraft:
+        """The CAP message that changing the alert to ``level`` would send, for the shift
+        leader's preview before `change_alert`; nothing is stored."""
+        self._actor(Permission.SET_EMERGENCY_LEVEL)
+        new_level = AlertLevel(level) if level else None
+        text = self._alert_reason(reason)
+        now = self._now()
+        with self.desk.store.read() as conn:
+            last = emergency_records.last_alert_transition(conn)
+            current = None if last is None else _alert_from_row(last)
+            change = transition(current.level if current else None, new_level)
+            if change is None:
+                raise ValidationError(
+                    "level",
+                    "error.alert_unchanged",
+                    "the alert is already at this level",
+                    "预警级别未变化",
+                )
+            chain = emergency_records.sent_cap_chain(conn, alert=True)
+        msg = self._alert_cap(chain, change, new_level, text, exercise, now)
+        settings = self.cap_settings
+        draft = CapDraft(
+            case_id=current.case_id if current and current.level else None,
+            message=msg,
+            recipients=settings.recipients,
+            preselected=settings.preselected("alert"),
+            scope=settings.alert_scope,
+            restriction=settings.restriction,
+            instruction=msg.infos[0].instruction,
+            based_on=chain[-1]["reference_key"] if chain else None,
+            earlier=tuple(_cap_from_row(r) for r in chain) if msg.references else (),
+            problems=(),
+        )
+        return replace(draft, problems=tuple(self.cap_problems(draft.apply(draft.choices()))))
 
     def _alert_case(
         self,
@@ -1454,6 +1657,10 @@ class EmergencyDesk:
 
     # ------------------------------------------------------------------ CAP
 
+    @property
+    def cap_settings(self) -> CapSettings:
+        return self.resources.cap_settings
+
     def _cap_identifier(self, prefix: str) -> str:
         return f"{prefix}-{self._now().strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
 
@@ -1466,6 +1673,39 @@ class EmergencyDesk:
         except Exception as exc:  # xmlschema raises ParseError subclasses for broken XML
             return [f"not well-formed XML: {exc}"]
 
+    def cap_problems(self, msg: cap.CapMessage) -> list[CapProblem]:
+        """Everything that stops ``msg`` from going: the desk's own checks (text XML cannot
+        carry, a Private message with no recipient …), then the CAP 1.2 schema. Pure CPU:
+        the preview asks it again after each edit, in the executor."""
+        problems = message_problems(msg)
+        if problems:  # the schema would repeat them less clearly, or not parse at all
+            return problems
+        return [
+            CapProblem("CAP 1.2", text, f"不符合CAP 1.2模式：{text}")
+            for text in self.validate_cap(cap.to_xml(msg))
+        ]
+
+    def _recipients(self, ids: Sequence[str]) -> tuple[Recipient, ...]:
+        if not ids:
+            raise ValidationError(
+                "recipients",
+                "error.cap_no_recipients",
+                "choose at least one recipient",
+                "请至少选择一个收件方",
+            )
+        chosen = []
+        for rid in dict.fromkeys(ids):
+            found = self.cap_settings.recipient(rid)
+            if found is None:
+                raise ValidationError(
+                    "recipients",
+                    "error.cap_unknown_recipient",
+                    f"recipient {rid!r} is not configured (rules/cap.toml)",
+                    f"收件方{rid}未配置（rules/cap.toml）",
+                )
+            chosen.append(found)
+        return tuple(chosen)
+
     def _store_sent(
         self,
         conn: Connection,
@@ -1475,13 +1715,11 @@ class EmergencyDesk:
         *,
         case_id: int | None,
         alert_seq: int | None,
+        recipients: tuple[Recipient, ...],
     ) -> RowMapping:
-        xml = cap.to_xml(msg)
-        problems = self.validate_cap(xml)
-        if problems:  # our own message: a bug, never sent half-right
-            raise RuntimeError(
-                "CAP message built by the desk fails the schema: " + "; ".join(problems)
-            )
+        problems = self.cap_problems(msg)
+        if problems:  # never sent half-right: the whole transaction is undone
+            raise CapRefused(problems)
         return emergency_records.add_cap_message(
             conn,
             {
@@ -1495,79 +1733,192 @@ class EmergencyDesk:
                 "refs": " ".join(msg.references),
                 "case_id": case_id,
                 "alert_seq": alert_seq,
-                "xml": xml,
+                "xml": cap.to_xml(msg),
                 "recorded_at": now,
                 "recorded_by": actor.username,
+                "recipients": [
+                    {"id": r.id, "name": r.name, "address": r.address, "channel": r.channel}
+                    for r in recipients
+                ],
+                "scope": msg.scope,
             },
         )
 
-    def export_cap(self, case_id: int, *, cancel: bool = False) -> CapRecord:
-        """The emergency as a CAP message: an Alert the first time, then an Update (or a
-        Cancel) referencing the previous message. Stored as sent."""
+    def _emergency_cap(
+        self,
+        conn: Connection,
+        row: RowMapping,
+        chain: list[RowMapping],
+        msg_type: cap.MsgType,
+        now: datetime,
+    ) -> cap.CapMessage:
+        """The emergency as a CAP message of ``msg_type``: an Alert opens a chain, Updates
+        and a Cancel reference every message of it; after a Cancel a new Alert may start one."""
+        detail = self._require_emergency(row)
+        open_chain = bool(chain) and chain[-1]["msg_type"] != cap.MsgType.CANCEL.value
+        if msg_type is cap.MsgType.ALERT and open_chain:
+            raise ValidationError(
+                "cap",
+                "error.cap_already_sent",
+                f"CAP message {chain[-1]['identifier']} is in force for this emergency: "
+                "send an Update or a Cancel",
+                f"本事件的CAP消息{chain[-1]['identifier']}仍有效，请发送更新或撤销",
+            )
+        if msg_type in (cap.MsgType.UPDATE, cap.MsgType.CANCEL) and not open_chain:
+            raise ValidationError(
+                "cap",
+                "error.cap_nothing_to_change",
+                "no CAP message of this emergency is in force: nothing to update or cancel",
+                "本事件没有仍有效的CAP消息，无法更新或撤销",
+            )
+        if msg_type not in (cap.MsgType.ALERT, cap.MsgType.UPDATE, cap.MsgType.CANCEL):
+            raise ValueError(f"the desk does not send {msg_type.value} messages")
+        case_id = int(row["id"])
+        level_raw = (row["details"] or {}).get(LEVEL_KEY)
+        number = emergency_records.count_cap_for_case(conn, case_id) + 1
+        return cap.emergency_message(
+            identifier=f"{row['reference']}-{number}",
+            sent=now,
+            msg_type=msg_type,
+            case_reference=row["reference"],
+            title=row["title"],
+            description=row["description"],
+            address=row["address"],
+            detail=detail,
+            level=EmergencyLevel(level_raw) if level_raw else None,
+            references=(
+                tuple(r["reference_key"] for r in chain)
+                if msg_type is not cap.MsgType.ALERT
+                else ()
+            ),
+            sender=self.cap_sender,
+            instruction=self.cap_settings.emergency_instruction(detail.type.value, msg_type),
+        )
+
+    def draft_cap(self, case_id: int, msg_type: cap.MsgType | str) -> CapDraft:
+        """The emergency's next CAP message (Alert, Update or Cancel) for the officer's
+        preview; nothing is stored. Refused as `send_cap` would refuse it."""
+        self._actor(Permission.WORK_CASES)
+        kind = cap.MsgType(msg_type)
+        now = self._now()
+        with self.desk.store.read() as conn:
+            row = case_records.get_case(conn, case_id)
+            chain = emergency_records.sent_cap_chain(conn, case_id=case_id)
+            msg = self._emergency_cap(conn, row, chain, kind, now)
+        settings = self.cap_settings
+        draft = CapDraft(
+            case_id=case_id,
+            message=msg,
+            recipients=settings.recipients,
+            preselected=settings.preselected("emergency", row["district"]),
+            scope=settings.emergency_scope,
+            restriction=settings.restriction,
+            instruction=msg.infos[0].instruction,
+            based_on=chain[-1]["reference_key"] if chain else None,
+            earlier=tuple(_cap_from_row(r) for r in chain) if kind is not cap.MsgType.ALERT else (),
+            problems=(),
+        )
+        return replace(draft, problems=tuple(self.cap_problems(draft.apply(draft.choices()))))
+
+    def send_cap(
+        self,
+        case_id: int,
+        msg_type: cap.MsgType | str,
+        *,
+        recipients: Sequence[str],
+        based_on: str | None,
+        scope: str | None = None,
+        instruction: str | None = None,
+        note: str = "",
+    ) -> CapRecord:
+        """Send the emergency's CAP message as previewed, to the recipients chosen (ids of
+        rules/cap.toml). Sending is recording it as sent, with its recipients, in the
+        coordination log, the case timeline and the audit log, in one transaction.
+
+        ``based_on`` is the draft's: if another message of the chain went out since, this
+        raises CapConflict and sends nothing. A message failing a check raises CapRefused.
+        """
         actor = self._actor(Permission.WORK_CASES)
+        kind = cap.MsgType(msg_type)
+        chosen = self._recipients(recipients)
+        settings = self.cap_settings
         now = self._now()
         with self.desk.store.write() as conn:
             row = case_records.get_case(conn, case_id)
-            detail = self._require_emergency(row)
-            earlier = emergency_records.last_sent_cap(conn, case_id=case_id)
-            if earlier is None:
-                if cancel:
-                    raise ValidationError(
-                        "cap",
-                        "error.cap_nothing_to_cancel",
-                        "no CAP message was sent for this emergency; nothing to cancel",
-                        "本事件未发送过CAP消息，无需取消",
-                    )
-                msg_type = cap.MsgType.ALERT
-            else:
-                if earlier["msg_type"] == cap.MsgType.CANCEL.value:
-                    raise ValidationError(
-                        "cap",
-                        "error.cap_cancelled",
-                        "the CAP message of this emergency was cancelled",
-                        "本事件的CAP消息已取消",
-                    )
-                msg_type = cap.MsgType.CANCEL if cancel else cap.MsgType.UPDATE
-            level_raw = (row["details"] or {}).get(LEVEL_KEY)
-            msg = cap.emergency_message(
-                identifier=f"{row['reference']}-{emergency_records.count_cap_for_case(conn, case_id) + 1}",
-                sent=now,
-                msg_type=msg_type,
-                case_reference=row["reference"],
-                title=row["title"],
-                description=row["description"],
-                address=row["address"],
-                detail=detail,
-                level=EmergencyLevel(level_raw) if level_raw else None,
-                references=(earlier["reference_key"],) if earlier is not None else (),
-                sender=self.cap_sender,
+            self._require_emergency(row)
+            chain = emergency_records.sent_cap_chain(conn, case_id=case_id)
+            newest = chain[-1]["reference_key"] if chain else None
+            if newest != based_on:
+                raise CapConflict(chain[-1]["identifier"] if chain else str(based_on))
+            base = self._emergency_cap(conn, row, chain, kind, now)
+            choices = CapChoices(
+                chosen,
+                scope or settings.emergency_scope,
+                base.infos[0].instruction if instruction is None else instruction,
+                note,
             )
-            stored = self._store_sent(conn, msg, actor, now, case_id=case_id, alert_seq=None)
-            self._system_log(
+            msg = apply_choices(base, choices, settings.restriction)
+            stored = self._store_sent(
+                conn, msg, actor, now, case_id=case_id, alert_seq=None, recipients=chosen
+            )
+            names = "、".join(r.name for r in chosen)
+            text = (
+                f"CAP消息{_MSG_ZH[kind]}：{msg.identifier}（{msg.status.value}）已发送至：{names}"
+            )
+            data = {
+                "cap": msg.identifier,
+                "msg_type": kind.value,
+                "status": msg.status.value,
+                "scope": msg.scope,
+                "recipients": [r.id for r in chosen],
+                "references": list(msg.references),
+            }
+            self._system_log(conn, case_id, now, actor.username, text, data)
+            case_records.append_timeline(
                 conn,
                 case_id,
-                now,
-                actor.username,
-                f"CAP消息发送：{msg.msg_type.value} {msg.identifier}",
-                {"cap": msg.identifier},
+                {
+                    "at": now,
+                    "actor": actor.username,
+                    "entry_kind": "note",
+                    "text": text,
+                    "data": data,
+                },
             )
-            append_audit(
-                conn,
-                now,
-                actor.username,
-                "emergency.cap_send",
-                "case",
-                case_id,
-                {"identifier": msg.identifier, "msg_type": msg.msg_type.value},
-            )
+            append_audit(conn, now, actor.username, "emergency.cap_send", "case", case_id, data)
+            version = int(row["version"])
+            record_change(conn, now, "case", case_id, version, "cap", self.desk.origin)
+        self._publish(case_id, version, "cap")
         return _cap_from_row(stored)
 
     def cap_messages(self, case_id: int) -> list[CapRecord]:
+        """The emergency's CAP history, oldest first: sent and received, and for a
+        heavy-pollution alert's case the alert's messages too."""
         self._actor()
         with self.desk.store.read() as conn:
             return [
                 _cap_from_row(r) for r in emergency_records.cap_messages_for_case(conn, case_id)
             ]
+
+    def save_cap_xml(self, message_id: int, path: Path) -> Path:
+        """Write a stored message's XML to ``path`` as it was sent or received (a partial
+        file never takes the name: written beside it, then renamed)."""
+        self._actor()
+        with self.desk.store.read() as conn:
+            xml = str(emergency_records.cap_message(conn, message_id)["xml"])
+        part = path.with_name(path.name + ".part")
+        try:
+            part.write_text(xml, encoding="utf-8")
+            os.replace(part, path)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise ValidationError(
+                "path",
+                "error.cap_export",
+                f"cannot write {path}: {exc.strerror or exc}",
+                f"无法写入{path}：{exc.strerror or exc}",
+            ) from None
+        return path
 
     def import_cap(self, xml: str | bytes, district: District | str) -> CapImportResult:
         """Receive a CAP message from another agency. An Alert opens an emergency case in
@@ -1682,8 +2033,11 @@ __all__ = [
     "ActivationView",
     "AlertConflict",
     "AlertView",
+    "CapConflict",
+    "CapDraft",
     "CapImportResult",
     "CapRecord",
+    "CapRefused",
     "CapRejected",
     "EmergencyDesk",
     "EmergencyDraft",
@@ -1693,6 +2047,7 @@ __all__ = [
     "LevelDecisionView",
     "LogEntryView",
     "MonitoringTaskView",
+    "SentTo",
     "StepView",
     "load_emergency_resources",
 ]

@@ -102,6 +102,8 @@ class CapMessage:
     status: Status
     msg_type: MsgType
     scope: str = "Public"
+    restriction: str = ""  # who may see a Restricted message
+    addresses: tuple[str, ...] = ()  # the intended recipients (required when Private)
     note: str = ""
     references: tuple[str, ...] = ()  # "sender,identifier,sent" of earlier messages
     incidents: str = ""
@@ -143,6 +145,15 @@ def circle_text(c: Circle) -> str:
     return f"{_num(c.lat)},{_num(c.lon)} {_num(round(c.radius_m / 1000.0, 3))}"
 
 
+def addresses_text(addresses: tuple[str, ...]) -> str:
+    """CAP addresses: space-delimited, an address holding whitespace in double quotes."""
+    return " ".join(f'"{a}"' if re.search(r"\s", a) else a for a in addresses)
+
+
+def parse_addresses(text: str) -> tuple[str, ...]:
+    return tuple(q or plain for q, plain in re.findall(r'"([^"]*)"|(\S+)', text))
+
+
 def to_xml(msg: CapMessage) -> str:
     """The message as CAP 1.2 XML (elements in the order of the schema)."""
     ET.register_namespace("", NS)
@@ -153,6 +164,8 @@ def to_xml(msg: CapMessage) -> str:
     _sub(root, "status", msg.status.value)
     _sub(root, "msgType", msg.msg_type.value)
     _sub(root, "scope", msg.scope)
+    _sub(root, "restriction", msg.restriction)
+    _sub(root, "addresses", addresses_text(msg.addresses))
     _sub(root, "note", msg.note)
     _sub(root, "references", " ".join(msg.references))
     _sub(root, "incidents", msg.incidents)
@@ -342,6 +355,8 @@ def from_xml(text: str | bytes) -> CapMessage:
         status=status,
         msg_type=msg_type,
         scope=scope,
+        restriction=_text(root, "restriction"),
+        addresses=parse_addresses(_text(root, "addresses")),
         note=_text(root, "note"),
         references=references,
         incidents=_text(root, "incidents"),
@@ -362,6 +377,9 @@ _ALERT_SEVERITY = {
     AlertLevel.ORANGE: "Severe",
     AlertLevel.RED: "Extreme",
 }
+
+
+_MSG_PREFIX = {MsgType.UPDATE: "（更新）", MsgType.CANCEL: "（撤销）"}
 
 
 def _area(area: Area | None, desc: str) -> tuple[CapArea, ...]:
@@ -386,14 +404,19 @@ def emergency_message(
     references: tuple[str, ...] = (),
     sender: str = SENDER,
     sender_name: str = "常州市生态环境指挥调度中心",
+    instruction: str = "",
 ) -> CapMessage:
-    """An emergency as a CAP message: category Env; status Exercise for a drill."""
+    """An emergency as a CAP message: category Env; status Exercise for a drill. The
+    headline says an Update or Cancel (更新/撤销) and a drill (【演练】) in words too."""
     if msg_type in (MsgType.UPDATE, MsgType.CANCEL) and not references:
         raise ValueError(f"a {msg_type.value} must reference the earlier message")
     params: list[tuple[str, str]] = [(P_TYPE, detail.type.value), (P_CASE, case_reference)]
     if level is not None:
         params.append((P_LEVEL, level.value))
     headline = f"{LEVEL_ZH[level]} {title}" if level is not None else title
+    if detail.exercise and "演练" not in headline:
+        headline = "【演练】" + headline
+    headline = _MSG_PREFIX.get(msg_type, "") + headline
     info = CapInfo(
         event=f"突发环境事件：{detail.type.name_zh}",
         urgency="Past" if msg_type is MsgType.CANCEL else "Immediate",
@@ -403,6 +426,7 @@ def emergency_message(
         sender_name=sender_name,
         headline=headline[:160],
         description=description,
+        instruction=instruction,
         parameters=tuple(params),
         areas=_area(detail.area, address or title),
     )
@@ -428,6 +452,7 @@ def alert_message(
     references: tuple[str, ...] = (),
     exercise: bool = False,
     sender: str = SENDER,
+    instruction: str = "",
 ) -> CapMessage:
     """A heavy-pollution weather alert: issuing is an Alert, upgrade/downgrade an Update,
     lifting a Cancel (the last two reference the earlier message)."""
@@ -448,8 +473,9 @@ def alert_message(
         categories=("Env", "Met"),
         response_types=("AllClear",) if level is None else ("Prepare",),
         sender_name="常州市重污染天气应急指挥部",
-        headline=f"常州市重污染天气{shown}（{change.name_zh}）",
+        headline=("【演练】" if exercise else "") + f"常州市重污染天气{shown}（{change.name_zh}）",
         description=reason,
+        instruction=instruction,
         parameters=((P_ALERT, level.value if level is not None else "none"),),
         areas=_area(None, "常州市"),
     )

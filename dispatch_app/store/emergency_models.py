@@ -131,6 +131,10 @@ cap_messages = Table(
     Column("xml", Text, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("recorded_by", String(64), nullable=False),
+    # Revision cap_0001: who a sent message went to ([{id, name, address, channel}], kept as
+    # they were, so the history stays right after the recipient list changes) and its scope.
+    Column("recipients", JSON, nullable=True),
+    Column("scope", String(10), nullable=True),
     # CAP: sender + identifier is unique; a message received twice is stored once.
     UniqueConstraint("sender", "identifier"),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, or_, select, update
 
 from dispatch_app.store.emergency_models import (
     cap_messages,
@@ -129,8 +129,20 @@ def cap_message_by_key(conn: Connection, sender: str, identifier: str) -> RowMap
 
 
 def cap_messages_for_case(conn: Connection, case_id: int) -> list[RowMapping]:
+    """The case's own messages and, for a heavy-pollution alert's case, the alert's."""
     t = cap_messages
-    return list(conn.execute(select(t).where(t.c.case_id == case_id).order_by(t.c.id)).mappings())
+    a = pollution_alert_transitions
+    alert_seqs = select(a.c.seq).where(a.c.case_id == case_id)
+    stmt = select(t).where(or_(t.c.case_id == case_id, t.c.alert_seq.in_(alert_seqs)))
+    return list(conn.execute(stmt.order_by(t.c.id)).mappings())
+
+
+def cap_message(conn: Connection, message_id: int) -> RowMapping:
+    t = cap_messages
+    row = conn.execute(select(t).where(t.c.id == message_id)).mappings().first()
+    if row is None:
+        raise NotFound("cap_message", message_id)
+    return row
 
 
 def last_sent_cap(
@@ -140,6 +152,19 @@ def last_sent_cap(
     stmt = select(t).where(t.c.direction == "sent")
     stmt = stmt.where(t.c.alert_seq.is_not(None)) if alert else stmt.where(t.c.case_id == case_id)
     return conn.execute(stmt.order_by(t.c.id.desc()).limit(1)).mappings().first()
+
+
+def sent_cap_chain(
+    conn: Connection, *, case_id: int | None = None, alert: bool = False
+) -> list[RowMapping]:
+    """The sent messages of the current chain, oldest first: the last Alert and everything
+    sent after it (what an Update or Cancel references)."""
+    t = cap_messages
+    stmt = select(t).where(t.c.direction == "sent")
+    stmt = stmt.where(t.c.alert_seq.is_not(None)) if alert else stmt.where(t.c.case_id == case_id)
+    rows = list(conn.execute(stmt.order_by(t.c.id)).mappings())
+    start = max((i for i, r in enumerate(rows) if r["msg_type"] == "Alert"), default=0)
+    return rows[start:]
 
 
 def count_cap_for_case(conn: Connection, case_id: int) -> int:

@@ -76,4 +76,4 @@ class NotFound(StoreError):
         self.entity_id = entity_id
 
 
-_ZH = {"case": "事项", "user": "用户", "filter": "筛选条件"}
+_ZH = {"case": "事项", "user": "用户", "filter": "筛选条件", "cap_message": "CAP消息"}

@@ -68,7 +68,9 @@ def test_drill_opens_exercise_emergency_reports_and_is_removed(
     em.finish_step(steps[0].id, steps[0].version, StepState.DONE)
     clock.advance(minutes=5)
     em.finish_step(steps[1].id, steps[1].version, StepState.SKIPPED, "演练不报市政府")
-    assert cap.Status.EXERCISE.value == em.export_cap(view.case.id).status
+    draft = em.draft_cap(view.case.id, "Alert")
+    sent = em.send_cap(view.case.id, "Alert", recipients=draft.preselected, based_on=None)
+    assert sent.status == cap.Status.EXERCISE.value
     clock.advance(minutes=1)
     drills.end(drill.id)
     report = drills.report(drill.id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from sqlalchemy import func, select
 from dispatch_app.desk import Desk
 from dispatch_app.desk.emergencies import (
     AlertConflict,
+    CapRecord,
     CapRejected,
     EmergencyDesk,
     EmergencyDraft,
@@ -256,24 +256,29 @@ def test_heavy_pollution_alert_lifecycle(em: EmergencyDesk, db_url: str, clock: 
 
         rows = list(conn.execute(select(cap_messages).order_by(cap_messages.c.id)).mappings())
     assert [r["msg_type"] for r in rows] == ["Alert", "Update", "Update", "Cancel"]
-    for prev, nxt in itertools.pairwise(rows):
-        assert nxt["refs"] == prev["reference_key"]
-        assert em.validate_cap(nxt["xml"]) == []
+    for i, row in enumerate(rows):  # each references every message of the chain before it
+        assert row["refs"] == " ".join(r["reference_key"] for r in rows[:i])
+        assert em.validate_cap(row["xml"]) == []
     texts = [e.text for e in em.log_entries(issued.case_id)]
     assert any("重污染天气预警解除" in t for t in texts)
 
 
-def test_cap_export_update_cancel_and_import_round_trip(em: EmergencyDesk) -> None:
+def send(em: EmergencyDesk, case_id: int, msg_type: str) -> CapRecord:
+    draft = em.draft_cap(case_id, msg_type)
+    return em.send_cap(case_id, msg_type, recipients=draft.preselected, based_on=draft.based_on)
+
+
+def test_cap_send_update_cancel_and_import_round_trip(em: EmergencyDesk) -> None:
     view = em.create(spill(area=make_circle(119.82, 31.875, 1500), exercise=True))
-    first = em.export_cap(view.case.id)
+    first = send(em, view.case.id, "Alert")
     assert first.msg_type == "Alert" and first.status == "Exercise"
     assert em.validate_cap(first.xml) == []
-    update = em.export_cap(view.case.id)
+    update = send(em, view.case.id, "Update")
     assert update.msg_type == "Update" and f"<references>{first.reference_key}" in update.xml
-    cancel = em.export_cap(view.case.id, cancel=True)
+    cancel = send(em, view.case.id, "Cancel")
     assert cancel.msg_type == "Cancel"
     with pytest.raises(ValidationError):
-        em.export_cap(view.case.id)
+        em.draft_cap(view.case.id, "Update")
     # Another agency's alert, then its update, arrive here.
     foreign = cap.emergency_message(
         identifier="WX-1",
@@ -365,6 +370,7 @@ def test_resources_errors_name_the_file(tmp_path: Path) -> None:
     shutil.copytree(RESOURCES / "cap", root / "cap")
     (root / "rules").mkdir()
     shutil.copy(RESOURCES / "rules" / "heavy_pollution.toml", root / "rules")
+    shutil.copy(RESOURCES / "rules" / "cap.toml", root / "rules")
     shutil.copy(RESOURCES / "stations.json", root)
     assert len(load_emergency_resources(root).plans) >= 5
     (root / "plans" / "bad.toml").write_text('id = "x"\n', encoding="utf-8")
@@ -376,6 +382,13 @@ def test_resources_errors_name_the_file(tmp_path: Path) -> None:
     with pytest.raises(EmergencyResourcesError) as err:
         load_emergency_resources(root)
     assert "heavy_pollution.toml" in str(err.value)
+    shutil.copy(RESOURCES / "rules" / "heavy_pollution.toml", root / "rules")
+    (root / "rules" / "cap.toml").write_text(
+        '[[recipient]]\nid = "x"\nname = "某局"\naddress = "a b"\n', encoding="utf-8"
+    )
+    with pytest.raises(EmergencyResourcesError) as err:
+        load_emergency_resources(root)
+    assert "cap.toml" in str(err.value) and "recipient 'x': channel is required" in str(err.value)
 
 
 def test_schema_matches_models(em: EmergencyDesk) -> None:
