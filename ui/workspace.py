@@ -114,6 +114,9 @@ class Workspace(QObject):
         self.queue = QueuePanel(desk, calls)
         self.window.add_view("queue", self.queue, "center", self.tr("Case queue"))
         self.details = CaseDetailsPanel(unit_name=self.unit_name)
+        # One clock for the queue's countdowns and the selected case's.
+        self.details.follow_clock(desk.deadline)
+        self.queue.model.ticked.connect(self.details.tick)
         self.window.add_view("case", self.details, "right", self.tr("Selected case"))
         self.window.docks["case"].setMinimumWidth(480)
 
@@ -352,7 +355,7 @@ class Workspace(QObject):
 
     # ---- start ---------------------------------------------------------------------------
     async def start(self) -> None:
-        """Shows the first page of the default queue (open cases, most urgent first)."""
+        """Shows the first page of the default queue (what needs action now, in its order)."""
         self.queue.status.setCurrentIndex(0)
         await self.queue.show_query(self.queue.query_from_controls())
         await self.queue.load_saved_filters()
