@@ -39,6 +39,7 @@ from ui.case_form import CaseEditDialog, CaseFormDialog
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.i18n import current_language
+from ui.input_guard import guard_inputs
 from ui.main_window import MainWindow
 from ui.petition_labels import deadline_label
 from ui.queue_model import Countdown
@@ -199,6 +200,7 @@ class Workspace(QObject):
                 future.set_result(result)
 
         dialog.finished.connect(finished)
+        guard_inputs(dialog)  # wheel only on the focused spin/combo box, Tab leaves text
         # A dialog may open over another (a conflict over the edit form): when it closes, the
         # one beneath is the active one again.
         previous = self.active_dialog
