@@ -49,8 +49,9 @@ from ui.user_admin import UserAdminDialog
 
 log = logging.getLogger(__name__)
 
-SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive", "resolve")
-"""Transitions done at once, without a dialog: keyboard-first work on the queue."""
+SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive")
+"""Transitions done at once, without a dialog: keyboard-first work on the queue. Resolving
+asks for the outcome, which the timeline records."""
 
 
 _PETITION_STATE = {
@@ -539,16 +540,28 @@ class Workspace(QObject):
             "cancel": (self.tr("Cancel the case"), self.tr("Reason"), False),
             "reopen": (self.tr("Reopen the case"), self.tr("Reason for reopening"), False),
             "note": (self.tr("Add a note"), self.tr("Note"), False),
+            "resolve": (self._action_title("resolve"), self.tr("Outcome"), False),
         }
         if action not in prompts:
             return None
         title, prompt, with_closure = prompts[action]
+        required = (
+            self.tr("Write the outcome: what was found and done. The timeline records it.")
+            if action == "resolve"
+            else None
+        )
 
         async def perform_text(values: dict[str, Any]) -> Any:
             return await self._transition(action, case, values, text_dialog)
 
         text_dialog = TextActionDialog(
-            perform_text, case, title, prompt, with_closure=with_closure, parent=self.window
+            perform_text,
+            case,
+            title,
+            prompt,
+            with_closure=with_closure,
+            required=required,
+            parent=self.window,
         )
         await self.run_dialog(text_dialog)
         return text_dialog.result_value
