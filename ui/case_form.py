@@ -158,7 +158,6 @@ class CaseFormDialog(QDialog):
         self.district_hint = QLabel(self)
         self.district_hint.setObjectName("districtHint")
         self.district_hint.setProperty("role", "hint")
-        self.district_hint.setWordWrap(True)
         self.district_hint.hide()
         self._district_by_hand = False
         self.priority = QComboBox(self)
@@ -192,13 +191,8 @@ class CaseFormDialog(QDialog):
         add("kind", self.tr("Kind"), self.kind)
         add("title", self.tr("Title"), self.title_edit)
         add("description", self.tr("Description"), self.description)
-        district_box = QWidget(self)
-        district_layout = QVBoxLayout(district_box)
-        district_layout.setContentsMargins(0, 0, 0, 0)
-        self.rows["district"] = FieldRow(self.district, district_box)
-        district_layout.addWidget(self.rows["district"])
-        district_layout.addWidget(self.district_hint)
-        form.addRow(self.tr("District"), district_box)
+        add("district", self.tr("District"), self.district)
+        form.addRow("", self.district_hint)  # one short line under the combo
         add("priority", self.tr("Priority"), self.priority)
         add("source", self.tr("Source"), self.source)
         add("address", self.tr("Address"), self.address)

@@ -124,6 +124,7 @@ def test_district_is_derived_from_the_address_or_the_coordinates(
     type_text(form.lat, "31.6387")
     assert form.district.currentData() == "wujin"
     assert "坐标" in form.district_hint.text() and "经开区" in form.district_hint.text()
+    qtbot.wait(100)  # the form lays the hint out
     save(form, ARTIFACTS / "case_form_district_derived.png")
     # Coordinates outside every district (in the lake box, east of the city): none.
     form.lon.clear()
