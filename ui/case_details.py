@@ -70,7 +70,7 @@ class CaseDetailsPanel(QWidget):
         self.detail: CaseDetail | None = None
         self._unit_name_of = unit_name or (lambda unit_id: unit_id)
         self._assess: Assess | None = None
-        self._now: datetime | None = None
+        self._clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.header = QLabel(self.tr("No case selected"), self)
         self.header.setObjectName("caseHeader")
         self.header.setWordWrap(True)
@@ -227,21 +227,22 @@ class CaseDetailsPanel(QWidget):
             self.timeline.addItem(self._timeline_item(entry))
         self.timeline.scrollToBottom()
 
-    def follow_clock(self, assess: Assess) -> None:
-        """The countdown is worked out again on every ``tick`` with ``assess`` (the desk's
-        deadline rules) instead of staying at the value read with the case."""
+    def follow_clock(self, assess: Assess, clock: Callable[[], datetime]) -> None:
+        """The countdown is worked out with ``assess`` (the desk's deadline rules) for the
+        moment ``clock`` gives (the queue's), on every ``tick`` and when a case is shown,
+        instead of staying at the value read with the case."""
         self._assess = assess
+        self._clock = clock
 
-    def tick(self, now: datetime) -> None:
+    def tick(self, _now: datetime | None = None) -> None:
         """One second passed on the queue's clock: the countdown moves with the queue row."""
-        self._now = now
         if self.detail is not None and self._assess is not None:
             self.update_deadline(self.detail)
 
     def update_deadline(self, detail: CaseDetail) -> None:
         state = detail.deadline
         if self._assess is not None:
-            state = self._assess(detail.case, self._now or datetime.now(UTC))
+            state = self._assess(detail.case, self._clock())
         if state.remaining is None:
             self.deadline.setText(self.tr("No deadline running"))
             self._deadline_style("")

@@ -455,6 +455,7 @@ class CaseQueueModel(QAbstractTableModel):
         self._reindex()
         self._now = datetime.now(UTC)
         self.endResetModel()
+        self.ticked.emit(self._now)  # whatever follows this clock draws for the same moment
         self.last_reload_ms = (time.perf_counter() - started) * 1000
         self.loading_changed.emit(False)
         self.reloaded.emit(self._total)

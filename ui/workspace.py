@@ -117,7 +117,7 @@ class Workspace(QObject):
         self.window.add_view("queue", self.queue, "center", self.tr("Case queue"))
         self.details = CaseDetailsPanel(unit_name=self.unit_name)
         # One clock for the queue's countdowns and the selected case's.
-        self.details.follow_clock(desk.deadline)
+        self.details.follow_clock(desk.deadline, lambda: self.queue.model.now)
         self.queue.model.ticked.connect(self.details.tick)
         self.window.add_view("case", self.details, "right", self.tr("Selected case"))
         self.window.docks["case"].setMinimumWidth(480)

@@ -120,6 +120,7 @@ def test_case_panel_countdown_ticks_with_the_queue_row(
         return found.group(0)
 
     before = clock_text(ws.details.deadline.text())
+    assert before == clock_text(model.data(model.index(0, COL["countdown"])))
     qtbot.wait(1100)
     # It ticks (a loaded machine may deliver the second's timer a little late).
     qtbot.waitUntil(lambda: clock_text(ws.details.deadline.text()) != before, timeout=3000)
