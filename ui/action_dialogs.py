@@ -93,8 +93,11 @@ class AsyncFormDialog(QDialog):
 
 
 class TextActionDialog(AsyncFormDialog):
-    """Close (closure code + note), cancel or reopen (reason), add a note, or an optional note
-    for a plain transition."""
+    """Close (closure code + note), cancel or reopen (reason), resolve (outcome), add a note,
+    or an optional note for a plain transition.
+
+    ``required`` is the (translated) message that refuses an empty text, for an action whose
+    text may not be empty: nothing is sent until the text is there."""
 
     def __init__(
         self,
@@ -105,9 +108,11 @@ class TextActionDialog(AsyncFormDialog):
         *,
         with_closure: bool = False,
         text: str = "",
+        required: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(perform, parent)
+        self.required = required
         self.setObjectName("textActionDialog")
         self.setWindowTitle(title)
         self.ok_button.setText(title)
@@ -133,6 +138,9 @@ class TextActionDialog(AsyncFormDialog):
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {"text": self.text.toPlainText()}
+        if self.required is not None and not values["text"].strip():
+            self.text.setFocus()
+            raise ValidationError("note", "error.text_required", self.required, self.required)
         if self.closure is not None:
             values["closure_code"] = self.closure.currentData() or ""
         return values

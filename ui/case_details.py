@@ -8,7 +8,7 @@ every action; hiding a button is a courtesy, not the rule.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_app.desk.views import CaseDetail, TimelineEntryView
-from dispatch_app.domain.deadlines import Urgency
+from dispatch_app.desk.views import CaseDetail, CaseView, TimelineEntryView
+from dispatch_app.domain.deadlines import DeadlineState, Urgency
 from dispatch_app.domain.reference import SHANGHAI
 from ui import labels
 from ui.i18n import current_language
@@ -54,6 +54,10 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
+Assess = Callable[[CaseView, datetime], DeadlineState]
+"""The desk's deadline of a case at a moment (``Desk.deadline``)."""
+
+
 class CaseDetailsPanel(QWidget):
     action_requested = Signal(str)
     """An action button was pressed: triage, dispatch, …, note."""
@@ -65,6 +69,8 @@ class CaseDetailsPanel(QWidget):
         self.setObjectName("caseDetails")
         self.detail: CaseDetail | None = None
         self._unit_name_of = unit_name or (lambda unit_id: unit_id)
+        self._assess: Assess | None = None
+        self._clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self.header = QLabel(self.tr("No case selected"), self)
         self.header.setObjectName("caseHeader")
         self.header.setWordWrap(True)
@@ -221,11 +227,25 @@ class CaseDetailsPanel(QWidget):
             self.timeline.addItem(self._timeline_item(entry))
         self.timeline.scrollToBottom()
 
+    def follow_clock(self, assess: Assess, clock: Callable[[], datetime]) -> None:
+        """The countdown is worked out with ``assess`` (the desk's deadline rules) for the
+        moment ``clock`` gives (the queue's), on every ``tick`` and when a case is shown,
+        instead of staying at the value read with the case."""
+        self._assess = assess
+        self._clock = clock
+
+    def tick(self, _now: datetime | None = None) -> None:
+        """One second passed on the queue's clock: the countdown moves with the queue row."""
+        if self.detail is not None and self._assess is not None:
+            self.update_deadline(self.detail)
+
     def update_deadline(self, detail: CaseDetail) -> None:
         state = detail.deadline
+        if self._assess is not None:
+            state = self._assess(detail.case, self._clock())
         if state.remaining is None:
             self.deadline.setText(self.tr("No deadline running"))
-            self.deadline.setStyleSheet("")
+            self._deadline_style("")
             return
         text = format_duration(state.remaining)
         if state.urgency is Urgency.OVERDUE:
@@ -239,7 +259,12 @@ class CaseDetailsPanel(QWidget):
             colors = (palette().on_time_fg, QColor())
         self.deadline.setText(shown)
         bg = f"background:{colors[1].name()};" if colors[1].isValid() else ""
-        self.deadline.setStyleSheet(f"color:{colors[0].name()};{bg}font-weight:bold;padding:4px;")
+        self._deadline_style(f"color:{colors[0].name()};{bg}font-weight:bold;padding:4px;")
+
+    def _deadline_style(self, sheet: str) -> None:
+        # Only on a change: re-polishing the label every second would cost a style pass.
+        if self.deadline.styleSheet() != sheet:
+            self.deadline.setStyleSheet(sheet)
 
     def _timeline_item(self, entry: TimelineEntryView) -> QListWidgetItem:
         when = local_time(entry.at)

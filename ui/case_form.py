@@ -8,6 +8,7 @@ ValidationError and leaves every typed character in place.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -37,12 +38,16 @@ from dispatch_app.domain.cases import (
     validate_credit_code,
     validate_draft,
 )
-from dispatch_app.domain.districts import District
+from dispatch_app.domain.districts import District, Polygon, district_at, district_named_in
 from dispatch_app.domain.errors import DomainError, ValidationError
 from dispatch_app.domain.masking import MASK
 from ui import labels
 from ui.action_dialogs import Dismissed
 from ui.errors import describe_error
+from ui.input_guard import guard_inputs
+from ui.map.basemap import BasemapError, load_basemap
+
+log = logging.getLogger(__name__)
 
 CreateCase = Callable[[CaseDraft], Awaitable[Any]]
 EditCase = Callable[[dict[str, Any]], Awaitable[Any]]
@@ -68,6 +73,22 @@ MASKED_TEXT_FIELDS = ("title", "description", "address")
 
 _MASKED = MASK * 2
 """Two mask characters in a row: the text holds a masked phone or ID number."""
+
+
+_areas: list[tuple[str, tuple[Polygon, ...]]] | None = None
+
+
+def district_areas() -> list[tuple[str, tuple[Polygon, ...]]]:
+    """The basemap's district polygons, read once; none (address names only) when the file
+    is unreadable, which the map reports on its own."""
+    global _areas
+    if _areas is None:
+        try:
+            _areas = [(shape.district, shape.polygons) for shape in load_basemap()]
+        except BasemapError as exc:
+            log.warning("district from coordinates unavailable: %s", exc)
+            _areas = []
+    return _areas
 
 
 def _fill(combo: QComboBox, table: dict[str, str], codes: list[str]) -> None:
@@ -129,7 +150,16 @@ class CaseFormDialog(QDialog):
         self.description = QPlainTextEdit(self)
         self.description.setMinimumHeight(90)
         self.district = QComboBox(self)
+        self.district.setObjectName("caseDistrict")
+        # No default: a case filed under the first district of the list by accident goes to
+        # the wrong branch. Derived from the address or coordinates until chosen by hand.
+        self.district.addItem(self.tr("— choose the district —"), None)
         _fill(self.district, labels.DISTRICT, [d.value for d in District])
+        self.district_hint = QLabel(self)
+        self.district_hint.setObjectName("districtHint")
+        self.district_hint.setProperty("role", "hint")
+        self.district_hint.hide()
+        self._district_by_hand = False
         self.priority = QComboBox(self)
         _fill(self.priority, labels.PRIORITY, ["P1", "P2", "P3", "P4"])
         self.priority.setCurrentIndex(2)
@@ -162,6 +192,7 @@ class CaseFormDialog(QDialog):
         add("title", self.tr("Title"), self.title_edit)
         add("description", self.tr("Description"), self.description)
         add("district", self.tr("District"), self.district)
+        form.addRow("", self.district_hint)  # one short line under the combo
         add("priority", self.tr("Priority"), self.priority)
         add("source", self.tr("Source"), self.source)
         add("address", self.tr("Address"), self.address)
@@ -223,6 +254,9 @@ class CaseFormDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.district.activated.connect(self._district_chosen)
+        for edit in (self.address, self.lon, self.lat):
+            edit.textChanged.connect(lambda _t: self.derive_district())
         self.credit_code.textChanged.connect(self._check_credit_live)
         self.title_edit.textChanged.connect(lambda _t: self._check_length("title", MAX_TITLE))
         self.description.textChanged.connect(
@@ -232,6 +266,7 @@ class CaseFormDialog(QDialog):
         self.kind.setCurrentIndex(max(index, 0))
         self._kind_changed()
         self.title_edit.setFocus()
+        guard_inputs(self)  # Tab leaves the description; the wheel needs a focused box
 
     # ---- kind-specific parts -------------------------------------------------------------
     def current_kind(self) -> str:
@@ -253,6 +288,50 @@ class CaseFormDialog(QDialog):
             self.save_button.setText(
                 self.tr("Open petition intake…") if to_intake else self.tr("Create case")
             )
+
+    # ---- district -----------------------------------------------------------------------
+    def _district_chosen(self, index: int) -> None:
+        # Choosing the empty entry hands the choice back to the address and coordinates.
+        self._district_by_hand = self.district.itemData(index) is not None
+        self.district_hint.hide()
+        if not self._district_by_hand:
+            self.derive_district()
+
+    def derived_district(self) -> tuple[District | None, str]:
+        """The district the coordinates (a basemap polygon) or else the address name, with
+        the hint that says where it came from."""
+        point: tuple[float, float] | None
+        try:
+            point = (
+                float(self.lon.text().strip().replace("，", ".")),
+                float(self.lat.text().strip().replace("，", ".")),
+            )
+        except ValueError:
+            point = None  # none typed yet, or not a number (Save says so)
+        if point is not None:
+            found = district_at(*point, district_areas())
+            if found is not None:
+                if found is District.WUJIN:  # the basemap has no polygon of its own for 经开区
+                    return found, self.tr(
+                        "From the coordinates: check it. The Economic Development Zone lies "
+                        "within Wujin."
+                    )
+                return found, self.tr("From the coordinates: check it.")
+        named = district_named_in(self.address.text())
+        if named is not None:
+            return named, self.tr("From the district named in the address: check it.")
+        return None, ""
+
+    def derive_district(self) -> None:
+        if self._district_by_hand:
+            return
+        found, hint = self.derived_district()
+        index = self.district.findData(found.value if found is not None else None)
+        self.district.setCurrentIndex(max(index, 0))
+        self.district_hint.setText(hint)
+        self.district_hint.setVisible(bool(hint))
+        if found is not None:
+            self.rows["district"].set_error(None)
 
     def routes_to_petition_intake(self) -> bool:
         return self.petition_intake and self.current_kind() == CaseKind.PETITION.value
@@ -327,10 +406,13 @@ class CaseFormDialog(QDialog):
         violation = kind == CaseKind.VIOLATION.value
         lon = self._coordinate("lon")
         lat = self._coordinate("lat")
+        # None when nothing is chosen yet: validate_draft refuses it by name ("请选择所属辖区"),
+        # after the fields above it, as the officer reads the form.
+        district = self.district.currentData()
         return CaseDraft(
             kind=CaseKind(kind),
             title=self.title_edit.text(),
-            district=District(self.district.currentData()),
+            district=district,
             priority=self.priority.currentData(),
             source=self.source.currentData(),
             description=self.description.toPlainText(),
@@ -464,6 +546,8 @@ class CaseEditDialog(CaseFormDialog):
             combo.setCurrentIndex(index)
 
     def _fill_from(self, case: CaseView) -> None:
+        # The case's district stands: editing the address never moves it silently.
+        self._district_by_hand = True
         self.title_edit.setText(case.title)
         self.description.setPlainText(case.description)
         self._select(self.district, case.district)

@@ -362,8 +362,9 @@ class EmergencyIntegration(QObject):
         self.panel.cap_box.show_records(records)
         offered = self.emergencies.plans_for(view.detail.type)
         rest = [p for p in self.emergencies.plans.values() if p not in offered]
-        active = {a.plan_id for a in view.activations}
-        self.panel.set_plans([(p.id, p.title) for p in offered + rest if p.id not in active])
+        # Active plans stay in the box, marked, and the box shows the one started last.
+        active = [a.plan_id for a in sorted(view.activations, key=lambda a: a.activated_at)]
+        self.panel.set_plans([(p.id, p.title) for p in offered + rest], active, view.case.id)
         self.panel.show_emergency(view, entries)
         self._area_case = case_id
         tool = self.map_tool()
@@ -389,6 +390,11 @@ class EmergencyIntegration(QObject):
         elif (
             event.topic == "case" and self.view is not None and event.entity_id == self.view.case.id
         ):
+            if event.action == "delete":  # a drill's case removed: nothing left to show
+                self._generation += 1
+                self.view = None
+                self.panel.show_none()
+                return
             self.spawn(self.reload())
 
     # ---- actions -------------------------------------------------------------------------

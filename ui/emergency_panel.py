@@ -62,6 +62,7 @@ from dispatch_app.domain.reference import SHANGHAI
 from ui.emergency_cap import CapHistoryBox
 from ui.emergency_trends import LinkedTrends
 from ui.i18n import current_language
+from ui.input_guard import guard_inputs
 
 _FIGURES = ("deaths", "poisoned_or_injured", "evacuated", "direct_loss_yuan")
 # The wind decides which stations are downwind: asked for the types that spread by air.
@@ -120,8 +121,34 @@ class EmergencyPanel(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        # With no emergency there is nothing to edit: a placeholder says how to open one, and
+        # the fields (which would show preset values) are not on screen at all.
+        self.placeholder = QWidget()
+        self.placeholder.setObjectName("emergencyPlaceholder")
+        ph_layout = QVBoxLayout(self.placeholder)
+        ph_title = QLabel(self.tr("No emergency selected"))
+        ph_title.setObjectName("emergencyPlaceholderTitle")
+        ph_font = ph_title.font()
+        ph_font.setBold(True)
+        ph_title.setFont(ph_font)
+        ph_hint = QLabel(
+            self.tr(
+                "Select an emergency (kind “Emergency”) in the case queue to work it here: "
+                "level, plan checklist, coordination log and affected stations. A new one is "
+                "opened with File → New case… (Ctrl+N), kind “Emergency”."
+            )
+        )
+        ph_hint.setObjectName("emergencyPlaceholderHint")
+        ph_hint.setProperty("role", "hint")
+        ph_hint.setWordWrap(True)
+        ph_layout.addWidget(ph_title)
+        ph_layout.addWidget(ph_hint)
+        ph_layout.addStretch(1)
+        outer.addWidget(self.placeholder)
         scroll = QScrollArea()
+        scroll.setObjectName("emergencyScroll")
         scroll.setWidgetResizable(True)
+        self.scroll_area = scroll
         outer.addWidget(scroll)
         body = QWidget()
         self.body = body
@@ -259,11 +286,15 @@ class EmergencyPanel(QWidget):
         plan_layout = QVBoxLayout(plan_box)
         activate_row = QHBoxLayout()
         self.plan_combo = QComboBox()
+        self.plan_combo.setObjectName("emergencyPlan")
+        self._active_plans: tuple[str, ...] = ()
+        self._plans_case: int | None = None
         self.activate_button = QPushButton(self.tr("Activate plan"))
         activate_row.addWidget(self.plan_combo, 1)
         activate_row.addWidget(self.activate_button)
         plan_layout.addLayout(activate_row)
         self.activate_button.clicked.connect(self._activate)
+        self.plan_combo.currentIndexChanged.connect(lambda _i: self._update_activate_button())
         self.steps = QTableWidget(0, 4)
         self.steps.setObjectName("emergencySteps")
         self.steps.setHorizontalHeaderLabels(
@@ -418,7 +449,11 @@ class EmergencyPanel(QWidget):
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
+        self._can_work = False
+        self._can_decide = False
         self.set_enabled(False, False)
+        self._show_state()
+        guard_inputs(self)  # the wheel scrolls the panel unless a field has the focus
 
     def _station_focused(self, item: QListWidgetItem | None) -> None:
         if item is None:
@@ -427,8 +462,27 @@ class EmergencyPanel(QWidget):
             self.station_focused.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
     # ---- showing -------------------------------------------------------------------------
+    def _show_state(self) -> None:
+        has = self.view is not None
+        self.placeholder.setVisible(not has)
+        self.scroll_area.setVisible(has)
+
+    def show_none(self) -> None:
+        """Back to the placeholder: no emergency is shown, nothing can be edited."""
+        self.view = None
+        self._steps = []
+        self._tasks = []
+        self._plans_case = None
+        self._active_plans = ()
+        self.pending_area = None
+        self.trends.clear()
+        self._show_state()
+        self.set_enabled(self._can_work, self._can_decide)
+
     def set_enabled(self, can_work: bool, can_decide: bool) -> None:
         has = self.view is not None
+        self._can_work = can_work
+        self._can_decide = can_decide
         for w in (
             self.figures_button,
             self.activate_button,
@@ -453,12 +507,56 @@ class EmergencyPanel(QWidget):
         self.level_button.setEnabled(has and can_decide)
         self.export_button.setEnabled(has)
         self.cap_box.set_enabled(has, can_work)
+        self._update_activate_button()
 
-    def set_plans(self, plans: Sequence[tuple[str, str]]) -> None:
-        """(plan id, title) in the order offered: the ones for the type first."""
+    def set_plans(
+        self,
+        plans: Sequence[tuple[str, str]],
+        active: Sequence[str] = (),
+        case_id: int | None = None,
+    ) -> None:
+        """(plan id, title) in the order offered (the ones for the type first) and the ids of
+        the plans active on the emergency, in the order they were activated.
+
+        The box shows the active plan (the latest) after an activation and when another
+        emergency is shown; otherwise it keeps what it showed, and it never moves while the
+        officer is choosing in it."""
+        previous = self.plan_combo.currentData()
+        choosing = self.plan_combo.hasFocus() or self.plan_combo.view().isVisible()
+        same_case = case_id is not None and case_id == self._plans_case
+        newly_active = same_case and any(p not in self._active_plans for p in active)
+        self._plans_case = case_id
+        self._active_plans = tuple(active)
+        self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
         for plan_id, title in plans:
-            self.plan_combo.addItem(title, plan_id)
+            text = title
+            if plan_id in active:
+                text = "✓ " + self.tr("%1 (active)").replace("%1", title)
+            self.plan_combo.addItem(text, plan_id)
+        if same_case and (choosing or not newly_active) and previous is not None:
+            wanted = previous
+        elif active:
+            wanted = active[-1]
+        else:
+            wanted = plans[0][0] if plans else None
+        self.plan_combo.setCurrentIndex(max(self.plan_combo.findData(wanted), 0))
+        self.plan_combo.blockSignals(False)
+        self._update_activate_button()
+
+    def _update_activate_button(self) -> None:
+        plan_id = self.plan_combo.currentData()
+        active = plan_id is not None and plan_id in self._active_plans
+        self.activate_button.setEnabled(
+            self.view is not None and self._can_work and plan_id is not None and not active
+        )
+        if active:
+            tip = self.tr("This plan is active: its steps are in the checklist below")
+        elif self.view is not None and not self._can_work:
+            tip = self.tr("Only a duty officer or shift leader activates a plan")
+        else:
+            tip = ""
+        self.activate_button.setToolTip(tip)
 
     def set_station_choices(self, stations: Sequence[tuple[str, str]]) -> None:
         """(id, name) of the registry: completion for adding a station by id or name."""
@@ -490,6 +588,7 @@ class EmergencyPanel(QWidget):
     def show_emergency(self, view: EmergencyView, entries: Sequence[LogEntryView]) -> None:
         same_case = self.view is not None and self.view.case.id == view.case.id
         self.view = view
+        self._show_state()
         d = view.detail
         drill = self.tr(" [EXERCISE]") if view.exercise and "演练" not in view.case.title else ""
         self.title.setText(
@@ -726,7 +825,7 @@ class EmergencyPanel(QWidget):
 
     def _activate(self) -> None:
         plan_id = self.plan_combo.currentData()
-        if plan_id:
+        if plan_id and plan_id not in self._active_plans:
             self.plan_activation_requested.emit(plan_id)
 
     def _selected_step(self) -> StepView | None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.input_guard import guard_inputs
 from ui.status_bar import DeskStatusBar
 
 LAYOUT_VERSION = 1
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         """Host a view: ``area`` is left/right/top/bottom (a movable dock) or "center" (a tab
         beside the queue). ``name`` is stable (it keys the saved layout), ``title`` is shown."""
         self.views[name] = widget
+        guard_inputs(widget)  # wheel only on the focused spin/combo box, Tab leaves text
         if area == "center":
             self.tabs.addTab(widget, title or name)
             self._titles[name] = title or name

@@ -156,6 +156,9 @@ class CaseQueueModel(QAbstractTableModel):
     load_failed = Signal(str)
     counted = Signal(int)
     """The number of matching cases, once counted (after ``reloaded``)."""
+    ticked = Signal(object)
+    """Every second, with the moment the countdowns were drawn for (aware UTC): the one clock
+    the queue's rows and the selected case's countdown both follow."""
 
     def __init__(self, desk: Desk, calls: DeskCalls, parent: Any = None) -> None:
         super().__init__(parent)
@@ -452,6 +455,7 @@ class CaseQueueModel(QAbstractTableModel):
         self._reindex()
         self._now = datetime.now(UTC)
         self.endResetModel()
+        self.ticked.emit(self._now)  # whatever follows this clock draws for the same moment
         self.last_reload_ms = (time.perf_counter() - started) * 1000
         self.loading_changed.emit(False)
         self.reloaded.emit(self._total)
@@ -647,8 +651,14 @@ class CaseQueueModel(QAbstractTableModel):
                 index = self.index(row, column)
                 self.dataChanged.emit(index, index)
 
+    @property
+    def now(self) -> datetime:
+        """The moment the countdowns on screen were drawn for."""
+        return self._now
+
     def tick(self) -> None:
         self._now = datetime.now(UTC)
+        self.ticked.emit(self._now)
         if self._total:
             column = COL["countdown"]
             self.dataChanged.emit(

@@ -1,18 +1,23 @@
-"""The queue panel: filter bar, search box, saved filters and the case table.
+"""The queue panel: view switch, filter bar, search box, saved filters and the case table.
+
+The view switch above the table separates what needs action now (需处置, the default) from the
+long-overdue backlog (积压) and all open cases (全部在办), each with its live count
+(dispatch_app.store.queue documents the views and their order).
 
 Keyboard first: arrows or J/K move, Enter opens the case, ``/`` jumps to the search box (the
-main window binds it), Escape in the search box returns to the table.
+main window binds it), Escape in the search box returns to the table, Alt+1/2/3 switch views.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabBar,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,12 +35,14 @@ from PySide6.QtWidgets import (
 
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.views import SavedFilterView
-from dispatch_app.store.queue import OPEN_STATUSES, QueueQuery, QueueSort
+from dispatch_app.store.queue import OPEN_STATUSES, QueueCounts, QueueQuery, QueueSort, QueueView
 from ui import labels
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.i18n import current_language
 from ui.queue_model import COL, SORT_FOR_COLUMN, CaseQueueModel, format_duration
+
+log = logging.getLogger(__name__)
 
 WIDTH_CAP = {"district": 150, "unit": 230, "kind": 200}
 """Long names (English district and unit names) are elided with a tooltip rather than
@@ -42,6 +50,16 @@ squeezing the title, the column an officer reads most."""
 
 OPEN = "__open__"
 """Status filter choice "open cases" (every status a deadline still runs in)."""
+
+VIEW_ORDER = (QueueView.NEEDS_ACTION, QueueView.BACKLOG, QueueView.ALL)
+"""The tabs of the view switch, left to right; the first is the default."""
+
+COUNTS_DELAY_MS = 150
+"""Coalescing window for recounting the views after the list was re-read."""
+
+VIEW_RECHECK_MS = 60_000
+"""The views move with the clock (a case falls into the backlog, a shift ends): the counts and
+the loaded rows are read again this often even when nothing changed."""
 
 
 class CaseTable(QTableView):
@@ -148,6 +166,30 @@ class QueuePanel(QWidget):
         self.error_label = QLabel(self)
         self.error_label.setProperty("role", "formError")
         self.error_label.hide()
+        self.views = QTabBar(self)
+        self.views.setObjectName("queueViews")
+        self.views.setExpanding(False)
+        self.views.setDrawBase(False)
+        for view in VIEW_ORDER:
+            self.views.setTabData(self.views.addTab(""), view.value)
+        self.views.setTabToolTip(
+            0,
+            self.tr(
+                "Open cases that are not long overdue and await acknowledgement, are due before "
+                "this shift ends, or were opened by the alarms. Order: the alarms' new cases, "
+                "then the rest due before the shift ends, then the others; each by due time, "
+                "then priority (Alt+1)"
+            ),
+        )
+        self.views.setTabToolTip(
+            1,
+            self.tr("Open cases overdue by more than %1 hours, most overdue first (Alt+2)").replace(
+                "%1", f"{desk.queue_rules.backlog_after.total_seconds() / 3600:g}"
+            ),
+        )
+        self.views.setTabToolTip(2, self.tr("Every case the filters match (Alt+3)"))
+        self.counts: QueueCounts | None = None
+        self._update_view_labels()
 
         self.table = CaseTable(self)
         self.table.setModel(self.model)
@@ -184,6 +226,7 @@ class QueuePanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addWidget(self.views)
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
 
@@ -196,10 +239,26 @@ class QueuePanel(QWidget):
         for combo in (self.kind, self.status, self.priority, self.district, self.unit, self.sort):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.overdue.toggled.connect(self.apply_filters)
+        self.views.currentChanged.connect(lambda _i: self.apply_filters())
+        for number in range(len(VIEW_ORDER)):
+            shortcut = QShortcut(QKeySequence(f"Alt+{number + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=number: self.views.setCurrentIndex(n))
         self.saved.activated.connect(self._saved_chosen)
         self.model.reloaded.connect(self._reloaded)
         self.model.counted.connect(self._counted)
         self.model.load_failed.connect(self._show_error)
+        # Counts follow every re-read of the list (a filter, a change here or on another
+        # workstation) and the clock.
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_DELAY_MS)
+        self._counts_timer.timeout.connect(lambda: self.spawn(self.load_counts()))
+        self.model.counted.connect(lambda _n: self._counts_timer.start())
+        self._recheck = QTimer(self)
+        self._recheck.setInterval(VIEW_RECHECK_MS)
+        self._recheck.timeout.connect(self._recheck_views)
+        self._recheck.start()
 
     def fit_columns(self) -> None:
         """Column widths from the longest text each column can hold in the current language
@@ -237,6 +296,53 @@ class QueuePanel(QWidget):
             )
             header.resizeSection(column, min(width + 24, WIDTH_CAP.get(name, 320)))
 
+    # ---- views ---------------------------------------------------------------------------
+    def current_view(self) -> QueueView:
+        return QueueView(self.views.tabData(max(self.views.currentIndex(), 0)))
+
+    def set_view(self, view: QueueView) -> None:
+        self.views.setCurrentIndex(VIEW_ORDER.index(QueueView(view)))
+
+    def _update_view_labels(self) -> None:
+        counts = self.counts
+
+        def number(value: int | None) -> str:
+            return "…" if value is None else f"{value:,}"
+
+        open_only = self.status.currentData() == OPEN
+        texts = {
+            QueueView.NEEDS_ACTION: self.tr("Needs action (%1)").replace(
+                "%1", number(counts.needs_action if counts else None)
+            ),
+            QueueView.BACKLOG: self.tr("Backlog (%1)").replace(
+                "%1", number(counts.backlog if counts else None)
+            ),
+            QueueView.ALL: (
+                self.tr("All open (%1)") if open_only else self.tr("All matching (%1)")
+            ).replace("%1", number(counts.all if counts else None)),
+        }
+        for index, view in enumerate(VIEW_ORDER):
+            self.views.setTabText(index, texts[view])
+
+    async def load_counts(self) -> QueueCounts | None:
+        """Reads the views' counts for the filters on screen and shows them on the tabs."""
+        query = self.model.query()
+        try:
+            counts: QueueCounts = await self.calls.read(self.desk.queue_counts, query)
+        except Exception as exc:
+            log.info("queue view counts not read: %s", exc)
+            return None
+        if query != self.model.query():
+            return None  # the filters changed meanwhile: their own count follows
+        self.counts = counts
+        self._update_view_labels()
+        return counts
+
+    def _recheck_views(self) -> None:
+        if self.model.query().view is not QueueView.ALL:
+            self.model.schedule_refresh()  # rows that left or entered the view by the clock
+        self._counts_timer.start()
+
     def _combo(self, name: str, all_text: str, table: dict[str, str]) -> QComboBox:
         combo = QComboBox(self)
         combo.setObjectName(name)
@@ -271,6 +377,7 @@ class QueuePanel(QWidget):
             text=self.search.text().strip(),
             sort=sort,
             descending=current.descending if sort is current.sort else False,
+            view=self.current_view(),
         )
 
     def set_controls(self, query: QueueQuery) -> None:
@@ -296,12 +403,14 @@ class QueuePanel(QWidget):
             self.search.setText(query.text)
             self._search_timer.stop()
             self.sort.setCurrentIndex(max(self.sort.findData(query.sort.value), 0))
+            self.set_view(query.view)
         finally:
             self._applying = False
 
     def apply_filters(self) -> None:
         if self._applying:
             return
+        self._update_view_labels()
         self._search_timer.stop()
         self.spawn(self.show_query(self.query_from_controls()))
 

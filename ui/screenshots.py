@@ -8,6 +8,7 @@ case, the kind with the most fields) and the dispatch dialog, plus every tab oth
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QWidget
@@ -92,12 +93,10 @@ async def _wall_trend(workspace: Workspace, out: Path, suffix: str) -> list[Path
 
 
 async def _emergency(workspace: Workspace, out: Path, suffix: str) -> list[Path]:
-    """The first open emergency selected, its panel in front."""
-    from dispatch_app.desk import QueueQuery
-
-    found = await workspace.calls.call(
-        workspace.desk.queue_page, QueueQuery(kinds=("emergency",)), 0, 1
-    )
+    """The first emergency of the queue's view selected, its panel in front."""
+    # The view the queue shows (needs action by default): a case outside it cannot be selected.
+    query = replace(workspace.queue.model.query(), kinds=("emergency",), text="")
+    found = await workspace.calls.call(workspace.desk.queue_page, query, 0, 1)
     if not found:
         return []
     window = workspace.window

@@ -39,6 +39,7 @@ from ui.case_form import CaseEditDialog, CaseFormDialog
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.i18n import current_language
+from ui.input_guard import guard_inputs
 from ui.main_window import MainWindow
 from ui.petition_labels import deadline_label
 from ui.queue_model import Countdown
@@ -48,8 +49,9 @@ from ui.user_admin import UserAdminDialog
 
 log = logging.getLogger(__name__)
 
-SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive", "resolve")
-"""Transitions done at once, without a dialog: keyboard-first work on the queue."""
+SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive")
+"""Transitions done at once, without a dialog: keyboard-first work on the queue. Resolving
+asks for the outcome, which the timeline records."""
 
 
 _PETITION_STATE = {
@@ -114,6 +116,9 @@ class Workspace(QObject):
         self.queue = QueuePanel(desk, calls)
         self.window.add_view("queue", self.queue, "center", self.tr("Case queue"))
         self.details = CaseDetailsPanel(unit_name=self.unit_name)
+        # One clock for the queue's countdowns and the selected case's.
+        self.details.follow_clock(desk.deadline, lambda: self.queue.model.now)
+        self.queue.model.ticked.connect(self.details.tick)
         self.window.add_view("case", self.details, "right", self.tr("Selected case"))
         self.window.docks["case"].setMinimumWidth(480)
 
@@ -203,6 +208,7 @@ class Workspace(QObject):
                 future.set_result(result)
 
         dialog.finished.connect(finished)
+        guard_inputs(dialog)  # wheel only on the focused spin/combo box, Tab leaves text
         # A dialog may open over another (a conflict over the edit form): when it closes, the
         # one beneath is the active one again.
         previous = self.active_dialog
@@ -359,7 +365,7 @@ class Workspace(QObject):
 
     # ---- start ---------------------------------------------------------------------------
     async def start(self) -> None:
-        """Shows the first page of the default queue (open cases, most urgent first)."""
+        """Shows the first page of the default queue (what needs action now, in its order)."""
         self.queue.status.setCurrentIndex(0)
         await self.queue.show_query(self.queue.query_from_controls())
         await self.queue.load_saved_filters()
@@ -541,16 +547,28 @@ class Workspace(QObject):
             "cancel": (self.tr("Cancel the case"), self.tr("Reason"), False),
             "reopen": (self.tr("Reopen the case"), self.tr("Reason for reopening"), False),
             "note": (self.tr("Add a note"), self.tr("Note"), False),
+            "resolve": (self._action_title("resolve"), self.tr("Outcome"), False),
         }
         if action not in prompts:
             return None
         title, prompt, with_closure = prompts[action]
+        required = (
+            self.tr("Write the outcome: what was found and done. The timeline records it.")
+            if action == "resolve"
+            else None
+        )
 
         async def perform_text(values: dict[str, Any]) -> Any:
             return await self._transition(action, case, values, text_dialog)
 
         text_dialog = TextActionDialog(
-            perform_text, case, title, prompt, with_closure=with_closure, parent=self.window
+            perform_text,
+            case,
+            title,
+            prompt,
+            with_closure=with_closure,
+            required=required,
+            parent=self.window,
         )
         await self.run_dialog(text_dialog)
         return text_dialog.result_value

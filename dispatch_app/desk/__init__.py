@@ -3,6 +3,15 @@ section "Desk API"."""
 
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.events import Changed, EventBus
-from dispatch_app.store.queue import QueueQuery, QueueRow, QueueSort
+from dispatch_app.store.queue import QueueCounts, QueueQuery, QueueRow, QueueSort, QueueView
 
-__all__ = ["Changed", "Desk", "EventBus", "QueueQuery", "QueueRow", "QueueSort"]
+__all__ = [
+    "Changed",
+    "Desk",
+    "EventBus",
+    "QueueCounts",
+    "QueueQuery",
+    "QueueRow",
+    "QueueSort",
+    "QueueView",
+]

@@ -23,7 +23,12 @@ from sqlalchemy import Connection, RowMapping
 from dispatch_app.desk import passwords
 from dispatch_app.desk.errors import AuthError, CaseConflict, LockedOut
 from dispatch_app.desk.events import Changed, EventBus
-from dispatch_app.desk.registry import default_resources_dir, load_deadline_rules, load_units
+from dispatch_app.desk.registry import (
+    default_resources_dir,
+    load_deadline_rules,
+    load_queue_view_rules,
+    load_units,
+)
 from dispatch_app.desk.views import (
     BulkResult,
     CaseDetail,
@@ -57,6 +62,12 @@ from dispatch_app.domain.cases import (
 from dispatch_app.domain.deadlines import DeadlineRules, DeadlineState, assess, due_times, sort_key
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import IllegalTransition, ValidationError
+from dispatch_app.domain.queue_views import (
+    DEFAULT_QUEUE_VIEW_RULES,
+    QueueViewRules,
+    backlog_before,
+    current_shift_end,
+)
 from dispatch_app.domain.reference import format_reference, reference_year, sequence_name
 from dispatch_app.domain.roles import Permission, Role, allows, require
 from dispatch_app.domain.units import Unit, UnitRegistry
@@ -74,10 +85,15 @@ from dispatch_app.store.database import Store
 from dispatch_app.store.engine import DEFAULT_BUSY_TIMEOUT_S
 from dispatch_app.store.errors import ConflictError, NotFound, StoreUnavailable
 from dispatch_app.store.queue import (
+    QueueCounts,
     QueueQuery,
     QueueRow,
+    QueueSort,
+    QueueView,
+    ViewTimes,
     has_text_index,
     queue_count,
+    queue_counts,
     queue_page,
     unit_loads,
 )
@@ -122,6 +138,7 @@ class Desk:
         clock: Callable[[], datetime] = _utcnow,
         origin: str | None = None,
         scrypt_n: int = passwords.N,
+        queue_rules: QueueViewRules = DEFAULT_QUEUE_VIEW_RULES,
     ) -> None:
         self.store = store
         # scrypt cost for new password hashes (stored with each hash, so checks use the cost
@@ -135,6 +152,12 @@ class Desk:
         self._user: UserView | None = None
         self._feed: ChangeFeed | None = None
         self._has_text_index: bool | None = None
+        self.queue_rules = queue_rules
+        # "When does the current shift end": the queue's needs-action view asks only this,
+        # so the duty roster can replace it (a function of the desk's clock time).
+        self.shift_end: Callable[[datetime], datetime] = lambda now: current_shift_end(
+            now, self.queue_rules
+        )
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -157,6 +180,7 @@ class Desk:
         resources = resources_dir or default_resources_dir()
         units = load_units(resources / "units.toml")
         rules = load_deadline_rules(resources / "rules" / "deadlines.toml")
+        queue_rules = load_queue_view_rules(resources / "rules" / "queue_views.toml")
         store = Store(url, busy_timeout_s)
         try:
             if upgrade:
@@ -167,7 +191,7 @@ class Desk:
         except Exception:
             store.dispose()
             raise
-        return cls(store, rules, units, clock=clock, scrypt_n=scrypt_n)
+        return cls(store, rules, units, clock=clock, scrypt_n=scrypt_n, queue_rules=queue_rules)
 
     def close(self) -> None:
         """Stop the change feed and release the database."""
@@ -1085,14 +1109,33 @@ class Desk:
                 f"page must be 0–{MAX_PAGE} rows from offset ≥ 0",
                 "分页参数无效",
             )
+        now = self.clock()
         with self.store.read() as conn:
-            return queue_page(conn, query, self.clock(), offset, limit, self._text_index(conn))
+            return queue_page(
+                conn, query, now, offset, limit, self._text_index(conn), self.view_times(now)
+            )
 
     def queue_count(self, query: QueueQuery | None = None) -> int:
         self._actor()
         query = self._check_query(query or QueueQuery())
+        now = self.clock()
         with self.store.read() as conn:
-            return queue_count(conn, query, self.clock(), self._text_index(conn))
+            return queue_count(conn, query, now, self._text_index(conn), self.view_times(now))
+
+    def queue_counts(self, query: QueueQuery | None = None) -> QueueCounts:
+        """How many cases each view (needs action, backlog, all) holds under the query's
+        other filters: the numbers on the queue's view switch."""
+        self._actor()
+        query = self._check_query(query or QueueQuery())
+        now = self.clock()
+        with self.store.read() as conn:
+            return queue_counts(conn, query, now, self.view_times(now), self._text_index(conn))
+
+    def view_times(self, now: datetime | None = None) -> ViewTimes:
+        """Where the queue's views are cut at ``now``: the backlog threshold and the end of
+        the current shift (``shift_end``)."""
+        now = now or self.clock()
+        return ViewTimes(backlog_before(now, self.queue_rules), self.shift_end(now))
 
     def _text_index(self, conn: Connection) -> bool:
         # Looked up once: the index comes with a schema revision, which is fixed after open.
@@ -1129,6 +1172,15 @@ class Desk:
                 "search text is longer than 200 characters",
                 "搜索内容超过200字",
             )
+        try:
+            query = replace(query, view=QueueView(query.view), sort=QueueSort(query.sort))
+        except ValueError:
+            raise ValidationError(
+                "view",
+                "error.field_choice",
+                f"unknown queue view {query.view!r} or sort {query.sort!r}",
+                "队列视图或排序方式无效",
+            ) from None
         return query
 
     # ------------------------------------------------------------------ units

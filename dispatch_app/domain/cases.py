@@ -230,6 +230,14 @@ def _text(field_name: str, label_zh: str, value: Any, maximum: int, required: bo
 
 
 def _enum(enum_type: Any, field_name: str, label_zh: str, value: Any) -> Any:
+    if value is None or value == "":
+        # Nothing chosen (a form's empty "choose…" entry): say so, not "None is invalid".
+        raise _invalid(
+            field_name,
+            "error.choice_required",
+            f"choose the {field_name.replace('_', ' ')}",
+            f"请选择{label_zh}",
+        )
     try:
         return enum_type(value)
     except ValueError:

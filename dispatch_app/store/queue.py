@@ -3,6 +3,21 @@
 Sorting always ends with the case id so pages are stable; the urgency sort uses ``due_at``
 (the governing deadline, a far-future sentinel when none runs), which is indexed alone and
 together with status, kind and district.
+
+Views (``QueueView``) split the open cases for the duty officer:
+
+- **needs action** (需处置): open, not long overdue (``due_at`` ≥ ``ViewTimes.backlog_before``),
+  and at least one of: awaiting acknowledgement (new, triaged, dispatched: the response clock
+  runs), due before the current shift ends (``ViewTimes.shift_end``), opened by the monitoring
+  alarms (source ``monitoring``). Its "most urgent first" order is by group:
+  1. the new cases the alarms opened (nobody has looked at them yet);
+  2. the other cases due before the current shift ends (those overdue by less than the
+     backlog threshold come first: they are due soonest);
+  3. the rest (awaiting acknowledgement, due after this shift);
+  within a group by due time, soonest first; then by priority (P1 first); then by case id.
+- **backlog** (积压): open and overdue by more than the threshold (``due_at`` <
+  ``backlog_before``), most overdue first.
+- **all**: no restriction beyond the other filters (全部在办 with the open-status filter).
 """
 
 from __future__ import annotations
@@ -18,6 +33,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    case,
     func,
     literal_column,
     or_,
@@ -30,6 +46,33 @@ from dispatch_app.store.models import cases
 
 # Open means a deadline still runs (same statuses as dispatch_app.domain.cases.Status.is_open).
 OPEN_STATUSES = ("new", "triaged", "dispatched", "acknowledged", "on_scene")
+# Waiting for a unit to acknowledge (the response deadline runs): part of "needs action".
+AWAITING_ACKNOWLEDGEMENT = ("new", "triaged", "dispatched")
+# Cases the monitoring alarms open carry this source (CaseSource.MONITORING).
+ALARM_SOURCE = "monitoring"
+
+
+class QueueView(StrEnum):
+    ALL = "all"  # the other filters only
+    NEEDS_ACTION = "needs_action"  # 需处置
+    BACKLOG = "backlog"  # 积压
+
+
+@dataclass(frozen=True)
+class ViewTimes:
+    """The two moments the views are cut at, from the desk's clock and rules."""
+
+    backlog_before: datetime  # open cases due before this are the long-overdue backlog
+    shift_end: datetime  # the end of the shift running now
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many cases of a query each view holds (the view switch shows them)."""
+
+    needs_action: int
+    backlog: int
+    all: int  # every case the other filters match
 
 
 class QueueSort(StrEnum):
@@ -52,6 +95,7 @@ class QueueQuery:
     text: str = ""  # over reference, title and description
     sort: QueueSort = QueueSort.URGENCY
     descending: bool = False  # reverse the chosen order
+    view: QueueView = QueueView.ALL
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +108,7 @@ class QueueQuery:
             "text": self.text,
             "sort": self.sort.value,
             "descending": self.descending,
+            "view": self.view.value,
         }
 
     @classmethod
@@ -84,6 +129,7 @@ class QueueQuery:
             text=str(data.get("text", "")),
             sort=QueueSort(data.get("sort", QueueSort.URGENCY.value)),
             descending=bool(data.get("descending", False)),
+            view=QueueView(data.get("view", QueueView.ALL.value)),
         )
 
 
@@ -138,10 +184,52 @@ _ASCII_WORD = re.compile(r"^[A-Za-z0-9\-]+$")
 _REFERENCE_PREFIX = re.compile(r"^CZ-\d{4}(-\d{0,7})?$")
 
 
+def _needs_action(times: ViewTimes) -> ColumnElement[bool]:
+    return and_(
+        cases.c.status.in_(OPEN_STATUSES),
+        cases.c.due_at >= times.backlog_before,
+        or_(
+            cases.c.status.in_(AWAITING_ACKNOWLEDGEMENT),
+            cases.c.due_at < times.shift_end,
+            cases.c.source == ALARM_SOURCE,
+        ),
+    )
+
+
+def _backlog(times: ViewTimes) -> ColumnElement[bool]:
+    return and_(cases.c.status.in_(OPEN_STATUSES), cases.c.due_at < times.backlog_before)
+
+
+def _view_condition(view: QueueView, times: ViewTimes | None) -> ColumnElement[bool] | None:
+    if view is QueueView.ALL:
+        return None
+    if times is None:
+        raise ValueError(f"the {view.value} view needs the view times")
+    return _needs_action(times) if view is QueueView.NEEDS_ACTION else _backlog(times)
+
+
+def _needs_action_group(times: ViewTimes) -> Any:
+    """0: the alarms' new cases; 1: the rest due before the shift ends; 2: the others."""
+    return case(
+        (and_(cases.c.source == ALARM_SOURCE, cases.c.status == "new"), 0),
+        (cases.c.due_at < times.shift_end, 1),
+        else_=2,
+    )
+
+
 def _conditions(
-    query: QueueQuery, now: datetime, dialect: str, indexed: bool
+    query: QueueQuery,
+    now: datetime,
+    dialect: str,
+    indexed: bool,
+    times: ViewTimes | None = None,
+    *,
+    with_view: bool = True,
 ) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
+    view = _view_condition(query.view, times) if with_view else None
+    if view is not None:
+        conds.append(view)
     if query.kinds:
         conds.append(cases.c.kind.in_(query.kinds))
     if query.statuses:
@@ -202,9 +290,11 @@ def _text_condition(text: str, dialect: str, indexed: bool) -> ColumnElement[boo
     )
 
 
-def _ordered(stmt: Select[Any], query: QueueQuery) -> Select[Any]:
+def _ordered(stmt: Select[Any], query: QueueQuery, times: ViewTimes | None = None) -> Select[Any]:
     keys: list[Any]
-    if query.sort is QueueSort.URGENCY:
+    if query.sort is QueueSort.URGENCY and query.view is QueueView.NEEDS_ACTION and times:
+        keys = [_needs_action_group(times), cases.c.due_at, cases.c.priority, cases.c.id]
+    elif query.sort is QueueSort.URGENCY:
         keys = [cases.c.due_at, cases.c.priority, cases.c.id]
     elif query.sort is QueueSort.PRIORITY:
         keys = [cases.c.priority, cases.c.due_at, cases.c.id]
@@ -233,25 +323,53 @@ def queue_page(
     offset: int,
     limit: int,
     text_index: bool = False,
+    times: ViewTimes | None = None,
 ) -> list[QueueRow]:
+    """``times`` is needed by the needs-action and backlog views (ValueError without)."""
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
     stmt = select(*QUEUE_COLUMNS)
-    conds = _conditions(query, now, conn.dialect.name, text_index)
+    conds = _conditions(query, now, conn.dialect.name, text_index, times)
     if conds:
         stmt = stmt.where(and_(*conds))
-    stmt = _ordered(stmt, query).offset(offset).limit(limit)
+    stmt = _ordered(stmt, query, times).offset(offset).limit(limit)
     return [QueueRow(**row._mapping) for row in conn.execute(stmt)]
 
 
 def queue_count(
-    conn: Connection, query: QueueQuery, now: datetime, text_index: bool = False
+    conn: Connection,
+    query: QueueQuery,
+    now: datetime,
+    text_index: bool = False,
+    times: ViewTimes | None = None,
 ) -> int:
     stmt = select(func.count()).select_from(cases)
-    conds = _conditions(query, now, conn.dialect.name, text_index)
+    conds = _conditions(query, now, conn.dialect.name, text_index, times)
     if conds:
         stmt = stmt.where(and_(*conds))
     return int(conn.execute(stmt).scalar_one())
+
+
+def queue_counts(
+    conn: Connection,
+    query: QueueQuery,
+    now: datetime,
+    times: ViewTimes,
+    text_index: bool = False,
+) -> QueueCounts:
+    """The size of each view under the query's other filters, in one scan."""
+
+    def tally(cond: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    stmt = select(tally(_needs_action(times)), tally(_backlog(times)), func.count()).select_from(
+        cases
+    )
+    conds = _conditions(query, now, conn.dialect.name, text_index, times, with_view=False)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    needs, backlog, everything = conn.execute(stmt).one()
+    return QueueCounts(int(needs), int(backlog), int(everything))
 
 
 def unit_loads(conn: Connection, load_statuses: tuple[str, ...]) -> dict[str, int]:

@@ -205,52 +205,52 @@
         <translation>已立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="371"/>
+        <location filename="../../ui/alarm_panel.py" line="375"/>
         <source>A acknowledge · S shelve · U unshelve · Enter open case</source>
         <translation>A 确认 · S 搁置 · U 取消搁置 · 回车 打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="436"/>
+        <location filename="../../ui/alarm_panel.py" line="455"/>
         <source>Alarm flood: %1 more alarms grouped</source>
         <translation>报警洪流：另有 %1 条报警已合并</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="448"/>
+        <location filename="../../ui/alarm_panel.py" line="467"/>
         <source>Alarms: ▲high %1 ◆medium %2 ●low %3</source>
         <translation>报警：▲高 %1 ◆中 %2 ●低 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="461"/>
+        <location filename="../../ui/alarm_panel.py" line="480"/>
         <source>Acknowledge alarm</source>
         <translation>确认报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="467"/>
+        <location filename="../../ui/alarm_panel.py" line="486"/>
         <source>Note (optional): what was done</source>
         <translation>备注（可选）：已采取的措施</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="469"/>
+        <location filename="../../ui/alarm_panel.py" line="488"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="484"/>
+        <location filename="../../ui/alarm_panel.py" line="503"/>
         <source>Shelve alarm</source>
         <translation>搁置报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="494"/>
+        <location filename="../../ui/alarm_panel.py" line="513"/>
         <source>Reason (required)</source>
         <translation>原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="496"/>
+        <location filename="../../ui/alarm_panel.py" line="515"/>
         <source>For</source>
         <translation>搁置时长</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="497"/>
+        <location filename="../../ui/alarm_panel.py" line="516"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

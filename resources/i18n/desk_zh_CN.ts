@@ -12,153 +12,153 @@
 <context>
     <name>CaseDetailsPanel</name>
     <message>
-        <location filename="../../ui/case_details.py" line="68"/>
-        <location filename="../../ui/case_details.py" line="163"/>
+        <location filename="../../ui/case_details.py" line="74"/>
+        <location filename="../../ui/case_details.py" line="169"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="86"/>
+        <location filename="../../ui/case_details.py" line="92"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="87"/>
+        <location filename="../../ui/case_details.py" line="93"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="88"/>
+        <location filename="../../ui/case_details.py" line="94"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="89"/>
+        <location filename="../../ui/case_details.py" line="95"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="90"/>
+        <location filename="../../ui/case_details.py" line="96"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="91"/>
+        <location filename="../../ui/case_details.py" line="97"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="92"/>
+        <location filename="../../ui/case_details.py" line="98"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="93"/>
+        <location filename="../../ui/case_details.py" line="99"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="94"/>
+        <location filename="../../ui/case_details.py" line="100"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="95"/>
+        <location filename="../../ui/case_details.py" line="101"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="96"/>
+        <location filename="../../ui/case_details.py" line="102"/>
         <source>Response due</source>
         <translation>响应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="97"/>
+        <location filename="../../ui/case_details.py" line="103"/>
         <source>Resolution due</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="98"/>
+        <location filename="../../ui/case_details.py" line="104"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="107"/>
+        <location filename="../../ui/case_details.py" line="113"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="111"/>
+        <location filename="../../ui/case_details.py" line="117"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="112"/>
+        <location filename="../../ui/case_details.py" line="118"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="113"/>
+        <location filename="../../ui/case_details.py" line="119"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="114"/>
+        <location filename="../../ui/case_details.py" line="120"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="115"/>
+        <location filename="../../ui/case_details.py" line="121"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="116"/>
+        <location filename="../../ui/case_details.py" line="122"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="117"/>
+        <location filename="../../ui/case_details.py" line="123"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="118"/>
+        <location filename="../../ui/case_details.py" line="124"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="119"/>
+        <location filename="../../ui/case_details.py" line="125"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="120"/>
+        <location filename="../../ui/case_details.py" line="126"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="139"/>
+        <location filename="../../ui/case_details.py" line="145"/>
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="227"/>
+        <location filename="../../ui/case_details.py" line="247"/>
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="232"/>
+        <location filename="../../ui/case_details.py" line="252"/>
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="235"/>
+        <location filename="../../ui/case_details.py" line="255"/>
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="238"/>
+        <location filename="../../ui/case_details.py" line="258"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -166,67 +166,67 @@
 <context>
     <name>CaseEditDialog</name>
     <message>
-        <location filename="../../ui/case_form.py" line="412"/>
+        <location filename="../../ui/case_form.py" line="494"/>
         <source>Edit case %1</source>
         <translation>修改事项 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="413"/>
+        <location filename="../../ui/case_form.py" line="495"/>
         <source>Save changes</source>
         <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="430"/>
+        <location filename="../../ui/case_form.py" line="512"/>
         <source>Holds a petitioner&apos;s masked phone or ID number: it cannot be changed here, so the stored number is never overwritten.</source>
         <translation>含信访人已脱敏的电话或身份证号：不能在此修改，以免覆盖数据库中保存的完整号码。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="515"/>
+        <location filename="../../ui/case_form.py" line="599"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="516"/>
+        <location filename="../../ui/case_form.py" line="600"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="517"/>
+        <location filename="../../ui/case_form.py" line="601"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="518"/>
+        <location filename="../../ui/case_form.py" line="602"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="519"/>
+        <location filename="../../ui/case_form.py" line="603"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="520"/>
+        <location filename="../../ui/case_form.py" line="604"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="521"/>
+        <location filename="../../ui/case_form.py" line="605"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="522"/>
+        <location filename="../../ui/case_form.py" line="606"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="523"/>
+        <location filename="../../ui/case_form.py" line="607"/>
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="524"/>
+        <location filename="../../ui/case_form.py" line="608"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
@@ -234,123 +234,143 @@
 <context>
     <name>CaseFormDialog</name>
     <message>
-        <location filename="../../ui/case_form.py" line="122"/>
+        <location filename="../../ui/case_form.py" line="143"/>
         <source>New case</source>
         <translation>新建事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="140"/>
+        <location filename="../../ui/case_form.py" line="156"/>
+        <source>— choose the district —</source>
+        <translation>请选择辖区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="170"/>
         <source>e.g. 119.95 (optional)</source>
         <translation>如 119.95（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="142"/>
+        <location filename="../../ui/case_form.py" line="172"/>
         <source>e.g. 31.78 (optional)</source>
         <translation>如 31.78（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="145"/>
+        <location filename="../../ui/case_form.py" line="175"/>
         <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
         <translation>18位，如 91320400MA1XXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="161"/>
+        <location filename="../../ui/case_form.py" line="191"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="162"/>
+        <location filename="../../ui/case_form.py" line="192"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="163"/>
+        <location filename="../../ui/case_form.py" line="193"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="164"/>
+        <location filename="../../ui/case_form.py" line="194"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="165"/>
+        <location filename="../../ui/case_form.py" line="196"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="166"/>
+        <location filename="../../ui/case_form.py" line="197"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="167"/>
+        <location filename="../../ui/case_form.py" line="198"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="173"/>
+        <location filename="../../ui/case_form.py" line="204"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="175"/>
+        <location filename="../../ui/case_form.py" line="206"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="177"/>
+        <location filename="../../ui/case_form.py" line="208"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="178"/>
+        <location filename="../../ui/case_form.py" line="209"/>
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="181"/>
+        <location filename="../../ui/case_form.py" line="212"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="192"/>
+        <location filename="../../ui/case_form.py" line="223"/>
         <source>Petitions are taken in through the petition intake form: petitioner, channel and the statutory deadlines (信访工作条例). What you typed here is not used.</source>
         <translation>信访事项须通过信访登记表受理：信访人、信访渠道和法定期限（信访工作条例）。此处填写的内容不会保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="202"/>
+        <location filename="../../ui/case_form.py" line="233"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="216"/>
-        <location filename="../../ui/case_form.py" line="254"/>
+        <location filename="../../ui/case_form.py" line="247"/>
+        <location filename="../../ui/case_form.py" line="289"/>
         <source>Create case</source>
         <translation>创建事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="217"/>
+        <location filename="../../ui/case_form.py" line="248"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="254"/>
+        <location filename="../../ui/case_form.py" line="289"/>
         <source>Open petition intake…</source>
         <translation>打开信访登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="269"/>
+        <location filename="../../ui/case_form.py" line="316"/>
+        <source>From the coordinates: check it. The Economic Development Zone lies within Wujin.</source>
+        <translation>由坐标推断，请核对。经开区位于武进区范围内。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="319"/>
+        <source>From the coordinates: check it.</source>
+        <translation>由坐标推断，请核对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="322"/>
+        <source>From the district named in the address: check it.</source>
+        <translation>由地址中的辖区名推断，请核对。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="348"/>
         <source>%1 of 18 characters</source>
         <translation>已输入 %1/18 位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="278"/>
+        <location filename="../../ui/case_form.py" line="357"/>
         <source>✔ check character correct</source>
         <translation>✔ 校验码正确</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="285"/>
+        <location filename="../../ui/case_form.py" line="364"/>
         <source>%1 characters; at most %2 are allowed</source>
         <translation>共%1字，最多允许%2字</translation>
     </message>
@@ -358,72 +378,72 @@
 <context>
     <name>CaseQueueModel</name>
     <message>
-        <location filename="../../ui/queue_model.py" line="204"/>
+        <location filename="../../ui/queue_model.py" line="207"/>
         <source>Reference</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="205"/>
+        <location filename="../../ui/queue_model.py" line="208"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="206"/>
+        <location filename="../../ui/queue_model.py" line="209"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="207"/>
+        <location filename="../../ui/queue_model.py" line="210"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="208"/>
+        <location filename="../../ui/queue_model.py" line="211"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="209"/>
+        <location filename="../../ui/queue_model.py" line="212"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="210"/>
+        <location filename="../../ui/queue_model.py" line="213"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="211"/>
+        <location filename="../../ui/queue_model.py" line="214"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="294"/>
+        <location filename="../../ui/queue_model.py" line="297"/>
         <source>%1: due %2 (Beijing time)</source>
         <translation>%1：截止 %2（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="304"/>
+        <location filename="../../ui/queue_model.py" line="307"/>
         <source>Due %1 (Beijing time)</source>
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="358"/>
+        <location filename="../../ui/queue_model.py" line="361"/>
         <source>%1 %2 overdue</source>
         <translation>%1 超时 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="362"/>
+        <location filename="../../ui/queue_model.py" line="365"/>
         <source>%1 %2 left</source>
         <translation>%1 剩余 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="370"/>
+        <location filename="../../ui/queue_model.py" line="373"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="371"/>
+        <location filename="../../ui/queue_model.py" line="374"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -431,57 +451,57 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="264"/>
+        <location filename="../../ui/action_dialogs.py" line="272"/>
         <source>Changed by someone else</source>
         <translation>该事项已被他人修改</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="268"/>
+        <location filename="../../ui/action_dialogs.py" line="276"/>
         <source>This case was changed on another workstation after you opened it. Nothing was overwritten. Compare the two versions, then reapply your change on theirs or drop it.</source>
         <translation>您打开该事项后，另一席位修改了它。任何内容都未被覆盖。请对比两个版本，然后在对方版本上重新提交您的修改，或放弃您的修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="276"/>
+        <location filename="../../ui/action_dialogs.py" line="284"/>
         <source>Their version (version %1)</source>
         <translation>对方版本（第%1版）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="282"/>
+        <location filename="../../ui/action_dialogs.py" line="290"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="283"/>
+        <location filename="../../ui/action_dialogs.py" line="291"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="284"/>
+        <location filename="../../ui/action_dialogs.py" line="292"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="285"/>
+        <location filename="../../ui/action_dialogs.py" line="293"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="287"/>
+        <location filename="../../ui/action_dialogs.py" line="295"/>
         <source>Changed by</source>
         <translation>修改人</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="297"/>
+        <location filename="../../ui/action_dialogs.py" line="305"/>
         <source>Your change (made on version %1)</source>
         <translation>您的修改（基于第%1版）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="312"/>
+        <location filename="../../ui/action_dialogs.py" line="320"/>
         <source>Reapply my change on their version</source>
         <translation>在对方版本上重新提交我的修改</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="316"/>
+        <location filename="../../ui/action_dialogs.py" line="324"/>
         <source>Keep theirs, drop mine</source>
         <translation>保留对方版本，放弃我的修改</translation>
     </message>
@@ -522,53 +542,53 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="155"/>
-        <location filename="../../ui/action_dialogs.py" line="156"/>
+        <location filename="../../ui/action_dialogs.py" line="163"/>
+        <location filename="../../ui/action_dialogs.py" line="164"/>
         <source>Dispatch</source>
         <translation>派发</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="163"/>
+        <location filename="../../ui/action_dialogs.py" line="171"/>
         <source>%1 cases will be dispatched.</source>
         <translation>将派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="177"/>
+        <location filename="../../ui/action_dialogs.py" line="185"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="178"/>
+        <location filename="../../ui/action_dialogs.py" line="186"/>
         <source>Type</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="179"/>
+        <location filename="../../ui/action_dialogs.py" line="187"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="180"/>
+        <location filename="../../ui/action_dialogs.py" line="188"/>
         <source>Contact</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="181"/>
+        <location filename="../../ui/action_dialogs.py" line="189"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="193"/>
+        <location filename="../../ui/action_dialogs.py" line="201"/>
         <source>(suggested: branch of the district)</source>
         <translation>（建议：属地执法分局）</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="200"/>
+        <location filename="../../ui/action_dialogs.py" line="208"/>
         <source>City-wide</source>
         <translation>全市</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="220"/>
+        <location filename="../../ui/action_dialogs.py" line="228"/>
         <source>Instructions for the unit (optional)</source>
         <translation>给处置单位的指示（可选）</translation>
     </message>
@@ -1032,7 +1052,7 @@
         <translation>实时数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="264"/>
+        <location filename="../../ui/application.py" line="265"/>
         <source>The settings could not be saved: %1</source>
         <translation>设置无法保存：%1</translation>
     </message>
@@ -1063,47 +1083,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="47"/>
+        <location filename="../../ui/main_window.py" line="49"/>
         <source>Changzhou Environmental Command and Dispatch Desk</source>
         <translation>常州市生态环境指挥调度台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="71"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="70"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <source>&amp;Case</source>
         <translation>事项(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="71"/>
+        <location filename="../../ui/main_window.py" line="73"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="74"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73"/>
+        <location filename="../../ui/main_window.py" line="75"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="77"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>%1 in its own window</source>
         <translation>%1独立窗口显示</translation>
     </message>
@@ -1111,93 +1131,128 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="117"/>
+        <location filename="../../ui/queue_view.py" line="135"/>
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="118"/>
+        <location filename="../../ui/queue_view.py" line="136"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="121"/>
+        <location filename="../../ui/queue_view.py" line="139"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="122"/>
+        <location filename="../../ui/queue_view.py" line="140"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="126"/>
+        <location filename="../../ui/queue_view.py" line="144"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="127"/>
+        <location filename="../../ui/queue_view.py" line="145"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="130"/>
+        <location filename="../../ui/queue_view.py" line="148"/>
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="134"/>
+        <location filename="../../ui/queue_view.py" line="152"/>
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="138"/>
+        <location filename="../../ui/queue_view.py" line="156"/>
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="139"/>
+        <location filename="../../ui/queue_view.py" line="157"/>
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="140"/>
+        <location filename="../../ui/queue_view.py" line="158"/>
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="141"/>
+        <location filename="../../ui/queue_view.py" line="159"/>
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="145"/>
-        <location filename="../../ui/queue_view.py" line="398"/>
+        <location filename="../../ui/queue_view.py" line="163"/>
+        <location filename="../../ui/queue_view.py" line="507"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="171"/>
+        <location filename="../../ui/queue_view.py" line="178"/>
+        <source>Open cases that are not long overdue and await acknowledgement, are due before this shift ends, or were opened by the alarms. Order: the alarms&apos; new cases, then the rest due before the shift ends, then the others; each by due time, then priority (Alt+1)</source>
+        <translation>未长期超期、且待签收、在本班结束前到期或由报警生成的在办事项。排序：先列报警新生成的事项，再列本班结束前到期的其余事项，最后列其他；各组内按到期时间，再按优先级（Alt+1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="186"/>
+        <source>Open cases overdue by more than %1 hours, most overdue first (Alt+2)</source>
+        <translation>超期超过 %1 小时的在办事项，超期最久的在前（Alt+2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="190"/>
+        <source>Every case the filters match (Alt+3)</source>
+        <translation>符合筛选条件的全部事项（Alt+3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="213"/>
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="176"/>
+        <location filename="../../ui/queue_view.py" line="218"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="178"/>
+        <location filename="../../ui/queue_view.py" line="220"/>
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="342"/>
+        <location filename="../../ui/queue_view.py" line="314"/>
+        <source>Needs action (%1)</source>
+        <translation>需处置 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="317"/>
+        <source>Backlog (%1)</source>
+        <translation>积压 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="321"/>
+        <source>All open (%1)</source>
+        <translation>全部在办 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="321"/>
+        <source>All matching (%1)</source>
+        <translation>全部 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/queue_view.py" line="451"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="345"/>
+        <location filename="../../ui/queue_view.py" line="454"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1205,12 +1260,12 @@
 <context>
     <name>TextActionDialog</name>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="122"/>
+        <location filename="../../ui/action_dialogs.py" line="127"/>
         <source>— choose how the case ended —</source>
         <translation>— 请选择结案方式 —</translation>
     </message>
     <message>
-        <location filename="../../ui/action_dialogs.py" line="125"/>
+        <location filename="../../ui/action_dialogs.py" line="130"/>
         <source>Closure code</source>
         <translation>结案方式</translation>
     </message>
@@ -1332,244 +1387,254 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../ui/workspace.py" line="115"/>
+        <location filename="../../ui/workspace.py" line="117"/>
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="117"/>
+        <location filename="../../ui/workspace.py" line="122"/>
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="226"/>
+        <location filename="../../ui/workspace.py" line="239"/>
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="228"/>
+        <location filename="../../ui/workspace.py" line="241"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="233"/>
+        <location filename="../../ui/workspace.py" line="246"/>
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="236"/>
+        <location filename="../../ui/workspace.py" line="249"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="237"/>
+        <location filename="../../ui/workspace.py" line="250"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="238"/>
+        <location filename="../../ui/workspace.py" line="251"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="239"/>
+        <location filename="../../ui/workspace.py" line="252"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="240"/>
+        <location filename="../../ui/workspace.py" line="253"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="241"/>
+        <location filename="../../ui/workspace.py" line="254"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="242"/>
+        <location filename="../../ui/workspace.py" line="255"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="243"/>
+        <location filename="../../ui/workspace.py" line="256"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="245"/>
+        <location filename="../../ui/workspace.py" line="258"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="246"/>
+        <location filename="../../ui/workspace.py" line="259"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="250"/>
+        <location filename="../../ui/workspace.py" line="263"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="252"/>
+        <location filename="../../ui/workspace.py" line="265"/>
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="253"/>
+        <location filename="../../ui/workspace.py" line="266"/>
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="259"/>
+        <location filename="../../ui/workspace.py" line="272"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="266"/>
+        <location filename="../../ui/workspace.py" line="279"/>
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="273"/>
+        <location filename="../../ui/workspace.py" line="286"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="280"/>
+        <location filename="../../ui/workspace.py" line="293"/>
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="285"/>
+        <location filename="../../ui/workspace.py" line="298"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="287"/>
+        <location filename="../../ui/workspace.py" line="300"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="289"/>
+        <location filename="../../ui/workspace.py" line="302"/>
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="291"/>
+        <location filename="../../ui/workspace.py" line="304"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="294"/>
+        <location filename="../../ui/workspace.py" line="307"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="411"/>
+        <location filename="../../ui/workspace.py" line="424"/>
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="443"/>
+        <location filename="../../ui/workspace.py" line="456"/>
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="454"/>
-        <location filename="../../ui/workspace.py" line="514"/>
+        <location filename="../../ui/workspace.py" line="467"/>
+        <location filename="../../ui/workspace.py" line="527"/>
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="470"/>
+        <location filename="../../ui/workspace.py" line="483"/>
         <source>%1: changes saved.</source>
         <translation>%1：修改已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="488"/>
+        <location filename="../../ui/workspace.py" line="501"/>
         <source>Edit case</source>
         <translation>修改事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="533"/>
+        <location filename="../../ui/workspace.py" line="546"/>
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="533"/>
+        <location filename="../../ui/workspace.py" line="546"/>
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="534"/>
+        <location filename="../../ui/workspace.py" line="547"/>
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="534"/>
+        <location filename="../../ui/workspace.py" line="547"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="535"/>
+        <location filename="../../ui/workspace.py" line="548"/>
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="535"/>
+        <location filename="../../ui/workspace.py" line="548"/>
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="536"/>
+        <location filename="../../ui/workspace.py" line="549"/>
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="536"/>
+        <location filename="../../ui/workspace.py" line="549"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="495"/>
-        <location filename="../../ui/workspace.py" line="599"/>
+        <location filename="../../ui/workspace.py" line="508"/>
+        <location filename="../../ui/workspace.py" line="624"/>
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="617"/>
+        <location filename="../../ui/workspace.py" line="550"/>
+        <source>Outcome</source>
+        <translation>处置结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="556"/>
+        <source>Write the outcome: what was found and done. The timeline records it.</source>
+        <translation>请填写处置结果：查明了什么、采取了哪些措施。处置结果记入时间线。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="642"/>
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="638"/>
+        <location filename="../../ui/workspace.py" line="663"/>
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="645"/>
+        <location filename="../../ui/workspace.py" line="670"/>
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="652"/>
+        <location filename="../../ui/workspace.py" line="677"/>
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="665"/>
+        <location filename="../../ui/workspace.py" line="690"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="666"/>
+        <location filename="../../ui/workspace.py" line="691"/>
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="676"/>
+        <location filename="../../ui/workspace.py" line="701"/>
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>
@@ -1577,7 +1642,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="229"/>
+        <location filename="../../ui/queue_view.py" line="288"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

@@ -633,136 +633,136 @@
         <translation>删除演练事项（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="439"/>
+        <location filename="../../ui/emergency_integration.py" line="445"/>
         <source>No monitoring wall to show {0}</source>
         <translation>未打开监控墙，无法显示{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="476"/>
+        <location filename="../../ui/emergency_integration.py" line="482"/>
         <source>Drawing cancelled: nothing saved</source>
         <translation>已取消绘制：未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="498"/>
+        <location filename="../../ui/emergency_integration.py" line="504"/>
         <source>No monitoring wall to draw the area on</source>
         <translation>本窗口没有监控墙，无法在地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="502"/>
+        <location filename="../../ui/emergency_integration.py" line="508"/>
         <source>Draw the area on the monitoring wall&apos;s map</source>
         <translation>请在监控墙地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="596"/>
+        <location filename="../../ui/emergency_integration.py" line="602"/>
         <source>Draw the area first: the case has no place</source>
         <translation>请先绘制影响范围：该事项没有位置</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="605"/>
+        <location filename="../../ui/emergency_integration.py" line="611"/>
         <source>No stations to add: every proposed station is in the list</source>
         <translation>没有需要添加的站点：建议的站点均已在列表中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="611"/>
+        <location filename="../../ui/emergency_integration.py" line="617"/>
         <source>{0} stations added from the area</source>
         <translation>已根据影响范围添加 {0} 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="626"/>
+        <location filename="../../ui/emergency_integration.py" line="632"/>
         <source>{0} is already an affected station</source>
         <translation>{0} 已在受影响站点中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="764"/>
+        <location filename="../../ui/emergency_integration.py" line="770"/>
         <source>Log exported to {0}</source>
         <translation>日志已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="494"/>
-        <location filename="../../ui/emergency_integration.py" line="769"/>
+        <location filename="../../ui/emergency_integration.py" line="500"/>
+        <location filename="../../ui/emergency_integration.py" line="775"/>
         <source>Select an emergency case first</source>
         <translation>请先选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="713"/>
+        <location filename="../../ui/emergency_integration.py" line="719"/>
         <source>CAP message not sent</source>
         <translation>CAP消息未发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="716"/>
+        <location filename="../../ui/emergency_integration.py" line="722"/>
         <source>CAP message {0} ({1}) sent to {2}</source>
         <translation>CAP消息{0}（{1}）已发送至{2}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="729"/>
+        <location filename="../../ui/emergency_integration.py" line="735"/>
         <source>Export CAP message</source>
         <translation>导出CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="731"/>
+        <location filename="../../ui/emergency_integration.py" line="737"/>
         <source>CAP 1.2 message (*.xml)</source>
         <translation>CAP 1.2 消息 (*.xml)</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="751"/>
+        <location filename="../../ui/emergency_integration.py" line="757"/>
         <source>CAP message exported to {0}</source>
         <translation>CAP消息已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="774"/>
+        <location filename="../../ui/emergency_integration.py" line="780"/>
         <source>Export coordination log</source>
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="784"/>
+        <location filename="../../ui/emergency_integration.py" line="790"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="792"/>
+        <location filename="../../ui/emergency_integration.py" line="798"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_integration.py" line="833"/>
+        <location filename="../../ui/emergency_integration.py" line="839"/>
         <source>Change the alert and send CAP to %n recipient(s)</source>
         <translation>
             <numerusform>调整预警并发送CAP至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="838"/>
+        <location filename="../../ui/emergency_integration.py" line="844"/>
         <source>Alert not changed: nothing was sent</source>
         <translation>预警未调整，未发送任何消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="864"/>
+        <location filename="../../ui/emergency_integration.py" line="870"/>
         <source>A drill is already running</source>
         <translation>已有演练正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="880"/>
+        <location filename="../../ui/emergency_integration.py" line="886"/>
         <source>Drill started: {0} at {1}×</source>
         <translation>演练已开始：{0}，{1}倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="887"/>
+        <location filename="../../ui/emergency_integration.py" line="893"/>
         <source>Drill ending</source>
         <translation>演练正在结束</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="891"/>
-        <location filename="../../ui/emergency_integration.py" line="899"/>
+        <location filename="../../ui/emergency_integration.py" line="897"/>
+        <location filename="../../ui/emergency_integration.py" line="905"/>
         <source>No drill yet</source>
         <translation>尚无演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="894"/>
+        <location filename="../../ui/emergency_integration.py" line="900"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="903"/>
+        <location filename="../../ui/emergency_integration.py" line="909"/>
         <source>Drill removed: {0} cases</source>
         <translation>演练已删除：{0}个事项</translation>
     </message>
@@ -898,420 +898,441 @@
 <context>
     <name>EmergencyPanel</name>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="131"/>
+        <location filename="../../ui/emergency_panel.py" line="129"/>
+        <location filename="../../ui/emergency_panel.py" line="158"/>
         <source>No emergency selected</source>
         <translation>未选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="142"/>
+        <location filename="../../ui/emergency_panel.py" line="136"/>
+        <source>Select an emergency (kind “Emergency”) in the case queue to work it here: level, plan checklist, coordination log and affected stations. A new one is opened with File → New case… (Ctrl+N), kind “Emergency”.</source>
+        <translation>在事项队列中选中一件突发环境事件（类型为“突发环境事件”），即可在此处置：事件级别、预案清单、协调日志和受影响站点。新建事件：文件 → 新建事项…（Ctrl+N），类型选“突发环境事件”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_panel.py" line="169"/>
         <source>Place and area</source>
         <translation>位置与影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="152"/>
+        <location filename="../../ui/emergency_panel.py" line="179"/>
         <source>Wind from</source>
         <translation>风向（来向）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="155"/>
+        <location filename="../../ui/emergency_panel.py" line="182"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="158"/>
+        <location filename="../../ui/emergency_panel.py" line="185"/>
         <source>Degrees the wind blows from (0 north, 90 east); empty when unknown</source>
         <translation>风的来向，单位度（0 为北风，90 为东风）；未知时留空</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="166"/>
+        <location filename="../../ui/emergency_panel.py" line="193"/>
         <source>Type</source>
         <translation>事件类型</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="170"/>
+        <location filename="../../ui/emergency_panel.py" line="197"/>
         <source>Area</source>
         <translation>影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="172"/>
+        <location filename="../../ui/emergency_panel.py" line="199"/>
         <source>Draw circle on map</source>
         <translation>在地图上画圆</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="173"/>
+        <location filename="../../ui/emergency_panel.py" line="200"/>
         <source>Draw polygon on map</source>
         <translation>在地图上画多边形</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="174"/>
+        <location filename="../../ui/emergency_panel.py" line="201"/>
         <source>Save drawn area</source>
         <translation>保存已绘制的范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="176"/>
+        <location filename="../../ui/emergency_panel.py" line="203"/>
         <source>Clear area</source>
         <translation>清除范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="195"/>
+        <location filename="../../ui/emergency_panel.py" line="222"/>
         <source>Level (2014 national plan)</source>
         <translation>事件级别（2014年国家预案）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="203"/>
+        <location filename="../../ui/emergency_panel.py" line="230"/>
         <source>Proposed from the figures</source>
         <translation>按数字建议</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="204"/>
+        <location filename="../../ui/emergency_panel.py" line="231"/>
         <source>Decided</source>
         <translation>已定级别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="210"/>
+        <location filename="../../ui/emergency_panel.py" line="237"/>
         <source>Reason (required to change a level or depart from the proposal)</source>
         <translation>理由（调整级别或不采用建议级别时必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="212"/>
+        <location filename="../../ui/emergency_panel.py" line="239"/>
         <source>Decide level (shift leader)</source>
         <translation>确定级别（带班领导）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="226"/>
+        <location filename="../../ui/emergency_panel.py" line="253"/>
         <source>Reported figures</source>
         <translation>报告数字</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="229"/>
+        <location filename="../../ui/emergency_panel.py" line="256"/>
         <source>Deaths</source>
         <translation>死亡人数</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="230"/>
+        <location filename="../../ui/emergency_panel.py" line="257"/>
         <source>Poisoned or seriously injured</source>
         <translation>中毒或重伤人数</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="231"/>
+        <location filename="../../ui/emergency_panel.py" line="258"/>
         <source>Evacuated</source>
         <translation>疏散转移人数</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="232"/>
+        <location filename="../../ui/emergency_panel.py" line="259"/>
         <source>Direct loss (yuan)</source>
         <translation>直接经济损失（元）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="245"/>
+        <location filename="../../ui/emergency_panel.py" line="272"/>
         <source>No intake cut off</source>
         <translation>未中断取水</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="246"/>
+        <location filename="../../ui/emergency_panel.py" line="273"/>
         <source>Township intake cut off</source>
         <translation>乡镇水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="247"/>
+        <location filename="../../ui/emergency_panel.py" line="274"/>
         <source>County-level city intake cut off</source>
         <translation>县级城市水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="248"/>
+        <location filename="../../ui/emergency_panel.py" line="275"/>
         <source>Prefecture-level city intake cut off</source>
         <translation>设区的市级城市水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="251"/>
+        <location filename="../../ui/emergency_panel.py" line="278"/>
         <source>Drinking-water intake</source>
         <translation>饮用水取水</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="252"/>
+        <location filename="../../ui/emergency_panel.py" line="279"/>
         <source>Record figures</source>
         <translation>记录数字</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="258"/>
+        <location filename="../../ui/emergency_panel.py" line="285"/>
         <source>Response plan checklist</source>
         <translation>预案处置清单</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="262"/>
+        <location filename="../../ui/emergency_panel.py" line="292"/>
         <source>Activate plan</source>
         <translation>启动预案</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="270"/>
+        <location filename="../../ui/emergency_panel.py" line="301"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="270"/>
+        <location filename="../../ui/emergency_panel.py" line="301"/>
         <source>Owner</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="270"/>
+        <location filename="../../ui/emergency_panel.py" line="301"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="270"/>
-        <location filename="../../ui/emergency_panel.py" line="342"/>
+        <location filename="../../ui/emergency_panel.py" line="301"/>
+        <location filename="../../ui/emergency_panel.py" line="373"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="283"/>
+        <location filename="../../ui/emergency_panel.py" line="314"/>
         <source>Step done</source>
         <translation>步骤完成</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="285"/>
+        <location filename="../../ui/emergency_panel.py" line="316"/>
         <source>Reason to skip</source>
         <translation>跳过理由</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="286"/>
+        <location filename="../../ui/emergency_panel.py" line="317"/>
         <source>Skip step</source>
         <translation>跳过步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="287"/>
+        <location filename="../../ui/emergency_panel.py" line="318"/>
         <source>Dispatch owner</source>
         <translation>调度责任单位</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="299"/>
+        <location filename="../../ui/emergency_panel.py" line="330"/>
         <source>Coordination log</source>
         <translation>应急协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="304"/>
+        <location filename="../../ui/emergency_panel.py" line="335"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="304"/>
+        <location filename="../../ui/emergency_panel.py" line="335"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="304"/>
+        <location filename="../../ui/emergency_panel.py" line="335"/>
         <source>Activity</source>
         <translation>活动内容</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="304"/>
+        <location filename="../../ui/emergency_panel.py" line="335"/>
         <source>By</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="318"/>
+        <location filename="../../ui/emergency_panel.py" line="349"/>
         <source>Ctrl+L · Enter records · /c call  /d decision  /s dispatch  /r reading</source>
         <translation>Ctrl+L · 回车记录 · /c 电话  /d 决策  /s 调度  /r 数据</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="323"/>
+        <location filename="../../ui/emergency_panel.py" line="354"/>
         <source>Export log as PDF…</source>
         <translation>导出日志PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="337"/>
+        <location filename="../../ui/emergency_panel.py" line="368"/>
         <source>Emergency monitoring tasks</source>
         <translation>应急监测任务</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="342"/>
+        <location filename="../../ui/emergency_panel.py" line="373"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="342"/>
+        <location filename="../../ui/emergency_panel.py" line="373"/>
         <source>Parameters</source>
         <translation>监测项目</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="342"/>
+        <location filename="../../ui/emergency_panel.py" line="373"/>
         <source>Next sample</source>
         <translation>下次采样</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="358"/>
+        <location filename="../../ui/emergency_panel.py" line="389"/>
         <source>Sample of the selected task: NH3-N=2.4 CODMn=9.1</source>
         <translation>所选任务的监测结果：NH3-N=2.4 CODMn=9.1</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="366"/>
+        <location filename="../../ui/emergency_panel.py" line="397"/>
         <source>Affected stations (downstream / downwind)</source>
         <translation>受影响站点（下游／下风向）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="380"/>
+        <location filename="../../ui/emergency_panel.py" line="411"/>
         <source>Propose from area</source>
         <translation>按影响范围建议</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="383"/>
+        <location filename="../../ui/emergency_panel.py" line="414"/>
         <source>Adds the sections downstream or stations downwind of the area (or the case&apos;s place) and the stations inside the area</source>
         <translation>添加影响范围（或事项位置）下游的断面或下风向的站点，以及范围内的站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="387"/>
+        <location filename="../../ui/emergency_panel.py" line="418"/>
         <source>Remove selected station</source>
         <translation>移除所选站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="390"/>
+        <location filename="../../ui/emergency_panel.py" line="421"/>
         <source>Add a station: id or name</source>
         <translation>添加站点：编号或名称</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="392"/>
+        <location filename="../../ui/emergency_panel.py" line="423"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="403"/>
+        <location filename="../../ui/emergency_panel.py" line="434"/>
         <source>Parameters, e.g. NH3-N CODMn</source>
         <translation>监测项目，如 NH3-N CODMn</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="407"/>
+        <location filename="../../ui/emergency_panel.py" line="438"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="408"/>
+        <location filename="../../ui/emergency_panel.py" line="439"/>
         <source>Assign monitoring</source>
         <translation>布置应急监测</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="494"/>
+        <location filename="../../ui/emergency_panel.py" line="535"/>
+        <source>%1 (active)</source>
+        <translation>%1（已启动）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_panel.py" line="554"/>
+        <source>This plan is active: its steps are in the checklist below</source>
+        <translation>该预案已启动：其步骤见下方清单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_panel.py" line="556"/>
+        <source>Only a duty officer or shift leader activates a plan</source>
+        <translation>仅值班员或带班领导可启动预案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/emergency_panel.py" line="593"/>
         <source> [EXERCISE]</source>
         <translation>【演练】</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="500"/>
+        <location filename="../../ui/emergency_panel.py" line="599"/>
         <source>no figure reaches a higher level</source>
         <translation>无数字达到更高级别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="503"/>
+        <location filename="../../ui/emergency_panel.py" line="602"/>
         <source>not decided yet (shift leader)</source>
         <translation>尚未定级（待带班领导确定）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="508"/>
+        <location filename="../../ui/emergency_panel.py" line="607"/>
         <source>province leads</source>
         <translation>省级响应</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="509"/>
+        <location filename="../../ui/emergency_panel.py" line="608"/>
         <source>city leads</source>
         <translation>市级响应</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="510"/>
+        <location filename="../../ui/emergency_panel.py" line="609"/>
         <source>county leads</source>
         <translation>县级响应</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="513"/>
+        <location filename="../../ui/emergency_panel.py" line="612"/>
         <source>differs from proposal</source>
         <translation>与建议级别不同</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="557"/>
+        <location filename="../../ui/emergency_panel.py" line="656"/>
         <source>none drawn</source>
         <translation>未绘制</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="560"/>
+        <location filename="../../ui/emergency_panel.py" line="659"/>
         <source>circle, centre {0}°E {1}°N, radius {2} km</source>
         <translation>圆形，中心 东经{0}° 北纬{1}°，半径 {2} 公里</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="563"/>
+        <location filename="../../ui/emergency_panel.py" line="662"/>
         <source>polygon of {0} points, centre {1}°E {2}°N</source>
         <translation>多边形，{0} 个顶点，中心 东经{1}° 北纬{2}°</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="571"/>
+        <location filename="../../ui/emergency_panel.py" line="670"/>
         <source>Drawn but not saved: {0}</source>
         <translation>已绘制但未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="636"/>
+        <location filename="../../ui/emergency_panel.py" line="735"/>
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="637"/>
+        <location filename="../../ui/emergency_panel.py" line="736"/>
         <source>OVERDUE</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="638"/>
+        <location filename="../../ui/emergency_panel.py" line="737"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="639"/>
+        <location filename="../../ui/emergency_panel.py" line="738"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="642"/>
+        <location filename="../../ui/emergency_panel.py" line="741"/>
         <source>(late)</source>
         <translation>（超时完成）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="669"/>
+        <location filename="../../ui/emergency_panel.py" line="768"/>
         <source>ended</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="673"/>
+        <location filename="../../ui/emergency_panel.py" line="772"/>
         <source>SAMPLE OVERDUE</source>
         <translation>采样超时</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="675"/>
+        <location filename="../../ui/emergency_panel.py" line="774"/>
         <source>{0} samples</source>
         <translation>已采样{0}次</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="700"/>
+        <location filename="../../ui/emergency_panel.py" line="799"/>
         <source>Wind direction: whole degrees from 0 to 359</source>
         <translation>风向须为 0 到 359 之间的整数度</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="708"/>
+        <location filename="../../ui/emergency_panel.py" line="807"/>
         <source>Select an affected station first</source>
         <translation>请先选择一个受影响站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="748"/>
-        <location filename="../../ui/emergency_panel.py" line="755"/>
+        <location filename="../../ui/emergency_panel.py" line="847"/>
+        <location filename="../../ui/emergency_panel.py" line="854"/>
         <source>Select a step first</source>
         <translation>请先选择一个步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="763"/>
+        <location filename="../../ui/emergency_panel.py" line="862"/>
         <source>Select an affected station and name the parameters</source>
         <translation>请选择受影响站点并填写监测项目</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="772"/>
+        <location filename="../../ui/emergency_panel.py" line="871"/>
         <source>Select a monitoring task first</source>
         <translation>请先选择一个监测任务</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_panel.py" line="781"/>
-        <location filename="../../ui/emergency_panel.py" line="784"/>
+        <location filename="../../ui/emergency_panel.py" line="880"/>
+        <location filename="../../ui/emergency_panel.py" line="883"/>
         <source>Write each value as PARAMETER=NUMBER</source>
         <translation>请按“项目=数值”填写</translation>
     </message>

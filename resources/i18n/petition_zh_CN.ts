@@ -1182,72 +1182,72 @@
 <context>
     <name>ReminderStrip</name>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="77"/>
+        <location filename="../../ui/petition_reminders.py" line="79"/>
         <source>Acknowledge reminder</source>
         <translation>确认提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="80"/>
+        <location filename="../../ui/petition_reminders.py" line="82"/>
         <source>Mark the selected reminder as seen, with your name, on every workstation</source>
         <translation>将所选提醒标记为已阅，各工作站均显示确认人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="90"/>
+        <location filename="../../ui/petition_reminders.py" line="92"/>
         <source>Overdue petitions</source>
         <translation>超期信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="93"/>
+        <location filename="../../ui/petition_reminders.py" line="95"/>
         <source>Reminders (3 days, 1 day before a deadline)</source>
         <translation>期限提醒（到期前3日、1日）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="141"/>
+        <location filename="../../ui/petition_reminders.py" line="143"/>
         <source>overdue by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="148"/>
+        <location filename="../../ui/petition_reminders.py" line="150"/>
         <source>✔ No petition is overdue.</source>
         <translation>✔ 没有超期的信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="166"/>
+        <location filename="../../ui/petition_reminders.py" line="168"/>
         <source>due in %1 days or less (by %2)</source>
         <translation>%1日内到期（截至%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="171"/>
+        <location filename="../../ui/petition_reminders.py" line="173"/>
         <source>Unit: %1</source>
         <translation>处置单位：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="173"/>
+        <location filename="../../ui/petition_reminders.py" line="175"/>
         <source>Acknowledged by %1 at %2</source>
         <translation>%1 已于 %2 确认</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="185"/>
+        <location filename="../../ui/petition_reminders.py" line="187"/>
         <source>… and %1 more reminders</source>
         <translation>……另有 %1 条提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="188"/>
+        <location filename="../../ui/petition_reminders.py" line="190"/>
         <source>No deadline is due within 3 days.</source>
         <translation>3天内没有到期的期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="205"/>
+        <location filename="../../ui/petition_reminders.py" line="207"/>
         <source>%1 petitions overdue: handle them first</source>
         <translation>%1件信访事项已超期，请优先处理</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="213"/>
+        <location filename="../../ui/petition_reminders.py" line="215"/>
         <source>No petition is overdue.</source>
         <translation>没有超期的信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="220"/>
+        <location filename="../../ui/petition_reminders.py" line="222"/>
         <source>Petitions overdue: %1</source>
         <translation>超期信访：%1</translation>
     </message>

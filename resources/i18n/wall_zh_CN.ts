@@ -359,22 +359,22 @@
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="352"/>
+        <location filename="../../ui/wall.py" line="347"/>
         <source>Data service degraded: %1</source>
         <translation>数据服务异常：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="354"/>
+        <location filename="../../ui/wall.py" line="349"/>
         <source>Connecting to the data service…</source>
         <translation>正在连接数据服务…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="367"/>
+        <location filename="../../ui/wall.py" line="362"/>
         <source>Data service unreachable since %1</source>
         <translation>数据服务自 %1 起中断</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="510"/>
+        <location filename="../../ui/wall.py" line="505"/>
         <source>Monitoring wall</source>
         <translation>监控大屏</translation>
     </message>

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from dispatch_app.demo import bulk_seed
-from dispatch_app.desk import Desk, QueueQuery, QueueSort
+from dispatch_app.desk import Desk, QueueQuery, QueueSort, QueueView
 from dispatch_app.domain.cases import Status
+from dispatch_app.store.queue import OPEN_STATUSES as OPEN
 
 CASES = 100_000
 PAGE = 100
@@ -86,6 +87,9 @@ def test_queue_on_100k_cases(big_desk: tuple[Desk, float], bench: Any) -> None:
         "search 2 chars 化工 (scan)": QueueQuery(text="化工"),
         "search 4 chars 化工企业 (trigram index)": QueueQuery(text="化工企业"),
         "search reference": QueueQuery(text="CZ-2026-0001"),
+        # The desk's first screen: open cases needing action now, in their own order.
+        "view needs action (open)": QueueQuery(statuses=OPEN, view=QueueView.NEEDS_ACTION),
+        "view backlog (open)": QueueQuery(statuses=OPEN, view=QueueView.BACKLOG),
     }
     for name, query in changes.items():
         page_ms, rows = _ms(lambda q=query: desk.queue_page(q, 0, PAGE))  # type: ignore[misc]
@@ -94,6 +98,17 @@ def test_queue_on_100k_cases(big_desk: tuple[Desk, float], bench: Any) -> None:
         assert n >= len(rows)
         bench(f"{name}: first page", page_ms, "ms", "≤ 100 ms", page_ms <= 100)
         bench(f"{name}: count ({n} rows)", count_ms, "ms", "≤ 100 ms", count_ms <= 100)
+
+    counts_ms, counts = _ms(lambda: desk.queue_counts(QueueQuery(statuses=OPEN)), repeat=3)
+    assert counts.needs_action + counts.backlog <= counts.all
+    bench(
+        f"view counts (needs action {counts.needs_action}, backlog {counts.backlog}, "
+        f"open {counts.all})",
+        counts_ms,
+        "ms",
+        "≤ 100 ms",
+        counts_ms <= 100,
+    )
 
     deep_ms, deep = _ms(lambda: desk.queue_page(QueueQuery(), 90_000, PAGE))
     assert len(deep) == PAGE

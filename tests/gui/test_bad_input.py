@@ -15,9 +15,9 @@ from tests.gui.conftest import (
     PASSWORD,
     Session,
     open_desk,
-    run,
     seed_cases,
     seed_users,
+    start,
     type_text,
     wait_dialog,
 )
@@ -49,6 +49,7 @@ def test_locked_database_keeps_the_form_and_says_why(
     form = wait_dialog(qtbot, ws, CaseFormDialog)
     type_text(form.title_edit, "锁库时录入的事项")
     type_text(form.description, "这段描述不能丢")
+    form.district.setCurrentIndex(form.district.findData("tianning"))
     with locked(sqlite_url):
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(form.form_error.isVisible, timeout=10000)
@@ -111,9 +112,17 @@ def test_illegal_action_from_a_stale_screen_is_refused_clearly(
     ws = s.workspace
     assert ws.queue.select_case(case_id)
     qtbot.waitUntil(lambda: ws.detail is not None)
-    # The case is new: "resolve" is not a legal action; the desk says why.
-    run(qtbot, ws.perform_action("resolve"))
-    assert "不能执行" in ws.details.message.text()
+    # The case is new: "resolve" is not a legal action; the desk says why, in the dialog that
+    # asked for the outcome, and the outcome typed is kept.
+    task = start(ws.perform_action("resolve"))
+    dialog = wait_dialog(qtbot, ws, TextActionDialog)
+    type_text(dialog.text, "现场已处置")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.error.isVisible)
+    assert "不能执行" in dialog.error.text()
+    assert dialog.text.toPlainText() == "现场已处置"
+    dialog.reject()
+    qtbot.waitUntil(task.done)
     other = open_desk(sqlite_url)
     try:
         other.login("admin", PASSWORD)

@@ -126,7 +126,10 @@ def test_violation_needs_a_valid_credit_code_and_keeps_the_input(
         ("lon", lambda d: type_text(d.lon, "东经120") or type_text(d.lat, "31.8"), "数字"),
         (
             "enterprise_name",
-            lambda d: d.kind.setCurrentIndex(d.kind.findData("violation")),
+            lambda d: (
+                d.kind.setCurrentIndex(d.kind.findData("violation"))
+                or d.district.setCurrentIndex(d.district.findData("wujin"))
+            ),
             "企业名称",
         ),
     ],

@@ -68,11 +68,23 @@ def test_whole_workflow_by_clicking(
     for action, status in (
         ("acknowledge", "acknowledged"),
         ("arrive", "on_scene"),
-        ("resolve", "resolved"),
     ):
         qtbot.waitUntil(lambda a=action: ws.details.buttons[a].isVisible())
         qtbot.mouseClick(ws.details.buttons[action], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda st=status: ws.detail is not None and ws.detail.case.status == st)
+
+    # Resolved asks for the outcome (refused without one) and the timeline records it.
+    qtbot.waitUntil(lambda: ws.details.buttons["resolve"].isVisible())
+    qtbot.mouseClick(ws.details.buttons["resolve"], Qt.MouseButton.LeftButton)
+    resolve = wait_dialog(qtbot, ws, TextActionDialog)
+    qtbot.mouseClick(resolve.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(resolve.error.isVisible)
+    assert "处置结果" in resolve.error.text()
+    assert _status(db_url, case_id).status == "on_scene"
+    type_text(resolve.text, "已责令停产，废水截流")
+    qtbot.mouseClick(resolve.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ws.detail is not None and ws.detail.case.status == "resolved")
+    qtbot.waitUntil(lambda: ws.active_dialog is None)
 
     # Close needs a closure code and a note: refused without, text kept; then done.
     qtbot.mouseClick(ws.details.buttons["close"], Qt.MouseButton.LeftButton)
@@ -99,6 +111,8 @@ def test_whole_workflow_by_clicking(
     texts = [ws.details.timeline.item(i).text() for i in range(ws.details.timeline.count())]
     assert len(texts) == 7  # created + 6 transitions
     assert "请立即赶赴现场核查" in "\n".join(texts)
+    resolved = next(t for t in texts if "已到场 → 已处置" in t)
+    assert "已责令停产，废水截流" in resolved  # the outcome, on the resolve entry
 
     # Reopen needs a reason and a shift leader (this is one).
     qtbot.mouseClick(ws.details.buttons["reopen"], Qt.MouseButton.LeftButton)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
+from dispatch_app.desk import QueueView
 from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.petition_deadlines import DeadlineState
@@ -299,6 +300,9 @@ def test_petition_rows_show_statutory_deadline_amber_and_red(
 
     s = sessions(db_url, "officer")
     model = s.workspace.queue.model
+    # The ten-day-old petition is backlog: all open cases show every colour at once.
+    s.workspace.queue.set_view(QueueView.ALL)
+    qtbot.waitUntil(lambda: model.query().view is QueueView.ALL)
     for case_id in (fresh.case.id, late.case.id, calm.case.id, quality_id):
         assert model.row_of(case_id) is not None
     # Before the petitions part is installed, a petition shows the desk's generic countdown.
