@@ -50,6 +50,7 @@ class QueueQuery:
     unit_ids: tuple[str, ...] = ()
     overdue: bool = False  # only cases whose governing deadline has passed
     text: str = ""  # over reference, title and description
+    closure_pending: bool = False  # only cases whose closure request waits for approval
     sort: QueueSort = QueueSort.URGENCY
     descending: bool = False  # reverse the chosen order
 
@@ -62,6 +63,7 @@ class QueueQuery:
             "unit_ids": list(self.unit_ids),
             "overdue": self.overdue,
             "text": self.text,
+            "closure_pending": self.closure_pending,
             "sort": self.sort.value,
             "descending": self.descending,
         }
@@ -82,6 +84,7 @@ class QueueQuery:
             unit_ids=strings("unit_ids"),
             overdue=bool(data.get("overdue", False)),
             text=str(data.get("text", "")),
+            closure_pending=bool(data.get("closure_pending", False)),
             sort=QueueSort(data.get("sort", QueueSort.URGENCY.value)),
             descending=bool(data.get("descending", False)),
         )
@@ -105,6 +108,7 @@ class QueueRow:
     resolution_due_at: datetime
     due_at: datetime
     version: int
+    closure_requested_at: datetime | None = None  # a closure request waits for approval
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -123,6 +127,7 @@ QUEUE_COLUMNS = (
     cases.c.resolution_due_at,
     cases.c.due_at,
     cases.c.version,
+    cases.c.closure_requested_at,
 )
 
 
@@ -150,6 +155,8 @@ def _conditions(
         conds.append(cases.c.unit_id.in_(query.unit_ids))
     if query.overdue:
         conds.append(cases.c.due_at < now)
+    if query.closure_pending:
+        conds.append(cases.c.closure_requested_at.is_not(None))
     text = query.text.strip()
     if text:
         conds.append(_text_condition(text, dialect, indexed))
