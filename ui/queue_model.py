@@ -315,7 +315,10 @@ class CaseQueueModel(QAbstractTableModel):
             marker = "▲▲ " if row.priority == "P1" else ("▲ " if row.priority == "P2" else "")
             return marker + labels.label(labels.PRIORITY, row.priority)
         if column == COL["status"]:
-            return labels.label(labels.STATUS, row.status)
+            status = labels.label(labels.STATUS, row.status)
+            if row.closure_requested_at is not None:
+                return f"{status} · ⏳ {labels.closure_pending()}"
+            return status
         if column == COL["title"]:
             return row.title
         if column == COL["district"]:

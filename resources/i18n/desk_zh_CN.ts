@@ -12,155 +12,200 @@
 <context>
     <name>CaseDetailsPanel</name>
     <message>
-        <location filename="../../ui/case_details.py" line="68"/>
-        <location filename="../../ui/case_details.py" line="163"/>
+        <location filename="../../ui/case_details.py" line="62"/>
+        <location filename="../../ui/case_details.py" line="166"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="86"/>
+        <location filename="../../ui/case_details.py" line="85"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="87"/>
+        <location filename="../../ui/case_details.py" line="86"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="88"/>
+        <location filename="../../ui/case_details.py" line="87"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="89"/>
+        <location filename="../../ui/case_details.py" line="88"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="90"/>
+        <location filename="../../ui/case_details.py" line="89"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="91"/>
+        <location filename="../../ui/case_details.py" line="90"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="92"/>
+        <location filename="../../ui/case_details.py" line="91"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="93"/>
+        <location filename="../../ui/case_details.py" line="92"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="94"/>
+        <location filename="../../ui/case_details.py" line="93"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="95"/>
+        <location filename="../../ui/case_details.py" line="94"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="96"/>
+        <location filename="../../ui/case_details.py" line="95"/>
         <source>Response due</source>
         <translation>响应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="97"/>
+        <location filename="../../ui/case_details.py" line="96"/>
         <source>Resolution due</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="98"/>
+        <location filename="../../ui/case_details.py" line="97"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="107"/>
+        <location filename="../../ui/case_details.py" line="106"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="111"/>
+        <location filename="../../ui/case_details.py" line="110"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="112"/>
+        <location filename="../../ui/case_details.py" line="111"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="113"/>
+        <location filename="../../ui/case_details.py" line="112"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="114"/>
+        <location filename="../../ui/case_details.py" line="113"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="115"/>
+        <location filename="../../ui/case_details.py" line="114"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
+        <location filename="../../ui/case_details.py" line="115"/>
+        <source>Request closure…</source>
+        <translation>申请办结…</translation>
+    </message>
+    <message>
         <location filename="../../ui/case_details.py" line="116"/>
+        <source>Approve closure</source>
+        <translation>批准办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="117"/>
+        <source>Refuse closure…</source>
+        <translation>退回办结申请…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="118"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="117"/>
+        <location filename="../../ui/case_details.py" line="119"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="118"/>
+        <location filename="../../ui/case_details.py" line="120"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="119"/>
+        <location filename="../../ui/case_details.py" line="121"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="120"/>
+        <location filename="../../ui/case_details.py" line="122"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="139"/>
+        <location filename="../../ui/case_details.py" line="142"/>
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="227"/>
+        <location filename="../../ui/case_details.py" line="230"/>
+        <source>Awaiting closure approval — requested by %1 at %2</source>
+        <translation>待审批办结 — %1 于 %2 申请</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="234"/>
+        <source>Closure code: %1</source>
+        <translation>结案方式：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="238"/>
+        <source>Closing note: %1</source>
+        <translation>办结说明：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="246"/>
+        <source>Closure request refused by %1 at %2</source>
+        <translation>办结申请已被 %1 于 %2 退回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="250"/>
+        <source>Reason: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="264"/>
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="232"/>
+        <location filename="../../ui/case_details.py" line="269"/>
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="235"/>
+        <location filename="../../ui/case_details.py" line="272"/>
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="238"/>
+        <location filename="../../ui/case_details.py" line="275"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="300"/>
+        <source>(requested by %1)</source>
+        <translation>（%1 申请）</translation>
     </message>
 </context>
 <context>
@@ -408,22 +453,22 @@
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="358"/>
+        <location filename="../../ui/queue_model.py" line="361"/>
         <source>%1 %2 overdue</source>
         <translation>%1 超时 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="362"/>
+        <location filename="../../ui/queue_model.py" line="365"/>
         <source>%1 %2 left</source>
         <translation>%1 剩余 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="370"/>
+        <location filename="../../ui/queue_model.py" line="373"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="371"/>
+        <location filename="../../ui/queue_model.py" line="374"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -612,52 +657,52 @@
 <context>
     <name>FirstAdministratorDialog</name>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="105"/>
+        <location filename="../../ui/login_dialogs.py" line="118"/>
         <source>First start — create the administrator</source>
         <translation>首次启动 — 创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="108"/>
+        <location filename="../../ui/login_dialogs.py" line="121"/>
         <source>This database has no users yet. Create the first administrator account; the administrator then adds the duty officers.</source>
         <translation>数据库中还没有用户。请创建第一个管理员账号，再由管理员添加值班人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="125"/>
+        <location filename="../../ui/login_dialogs.py" line="138"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="126"/>
+        <location filename="../../ui/login_dialogs.py" line="139"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="127"/>
+        <location filename="../../ui/login_dialogs.py" line="140"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="128"/>
+        <location filename="../../ui/login_dialogs.py" line="141"/>
         <source>Repeat password</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="132"/>
+        <location filename="../../ui/login_dialogs.py" line="145"/>
         <source>Enter a user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="134"/>
+        <location filename="../../ui/login_dialogs.py" line="147"/>
         <source>Enter the administrator&apos;s full name.</source>
         <translation>请输入管理员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="136"/>
+        <location filename="../../ui/login_dialogs.py" line="149"/>
         <source>The password needs at least %1 characters.</source>
         <translation>密码至少需要%1位。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="140"/>
+        <location filename="../../ui/login_dialogs.py" line="153"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -886,101 +931,121 @@
     </message>
     <message>
         <location filename="../../ui/labels.py" line="78"/>
+        <source>Request closure</source>
+        <translation>申请办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="79"/>
+        <source>Approve closure</source>
+        <translation>批准办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="80"/>
+        <source>Refuse closure request</source>
+        <translation>退回办结申请</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="81"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="79"/>
+        <location filename="../../ui/labels.py" line="82"/>
         <source>Edited</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="80"/>
+        <location filename="../../ui/labels.py" line="83"/>
         <source>Assigned</source>
         <translation>指派</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="83"/>
+        <location filename="../../ui/labels.py" line="86"/>
         <source>Rectified</source>
         <translation>已整改到位</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="84"/>
+        <location filename="../../ui/labels.py" line="87"/>
         <source>Case filed and penalized</source>
         <translation>已立案查处</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="85"/>
+        <location filename="../../ui/labels.py" line="88"/>
         <source>Not substantiated</source>
         <translation>经核查情况不属实</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="86"/>
+        <location filename="../../ui/labels.py" line="89"/>
         <source>No violation found</source>
         <translation>未发现违法行为</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="87"/>
+        <location filename="../../ui/labels.py" line="90"/>
         <source>Transferred to another department</source>
         <translation>移交其他部门</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="88"/>
+        <location filename="../../ui/labels.py" line="91"/>
         <source>Duplicate</source>
         <translation>重复事项</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="89"/>
+        <location filename="../../ui/labels.py" line="92"/>
         <source>Petitioner answered</source>
         <translation>已答复信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="90"/>
+        <location filename="../../ui/labels.py" line="93"/>
         <source>Emergency response terminated</source>
         <translation>应急终止</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="91"/>
+        <location filename="../../ui/labels.py" line="94"/>
         <source>Quality restored</source>
         <translation>环境质量已恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="92"/>
+        <location filename="../../ui/labels.py" line="95"/>
         <source>Other (explain in the note)</source>
         <translation>其他（须在备注中说明）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="95"/>
+        <location filename="../../ui/labels.py" line="97"/>
+        <source>awaiting closure approval</source>
+        <translation>待审批办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="101"/>
         <source>Enforcement branch</source>
         <translation>执法分局</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="96"/>
+        <location filename="../../ui/labels.py" line="102"/>
         <source>Field station</source>
         <translation>外勤派驻点</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="97"/>
+        <location filename="../../ui/labels.py" line="103"/>
         <source>Monitoring team</source>
         <translation>监控中心</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="100"/>
+        <location filename="../../ui/labels.py" line="106"/>
         <source>Level I (especially major)</source>
         <translation>Ⅰ级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="101"/>
+        <location filename="../../ui/labels.py" line="107"/>
         <source>Level II (major)</source>
         <translation>Ⅱ级（重大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="102"/>
+        <location filename="../../ui/labels.py" line="108"/>
         <source>Level III (large)</source>
         <translation>Ⅲ级（较大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="103"/>
+        <location filename="../../ui/labels.py" line="109"/>
         <source>Level IV (general)</source>
         <translation>Ⅳ级（一般）</translation>
     </message>
@@ -988,51 +1053,56 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../ui/application.py" line="110"/>
-        <location filename="../../ui/application.py" line="149"/>
-        <location filename="../../ui/application.py" line="162"/>
+        <location filename="../../ui/application.py" line="118"/>
+        <location filename="../../ui/application.py" line="181"/>
+        <location filename="../../ui/application.py" line="194"/>
         <source>The desk cannot start</source>
         <translation>调度台无法启动</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="111"/>
+        <location filename="../../ui/application.py" line="119"/>
         <source>The database %1 cannot be opened:
 %2</source>
         <translation>无法打开数据库 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="149"/>
+        <location filename="../../ui/application.py" line="169"/>
+        <source>Demo accounts, password %1:</source>
+        <translation>演示账号（密码均为 %1）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="181"/>
         <source>Demo data is not available.</source>
         <translation>演示数据不可用。</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="151"/>
+        <location filename="../../ui/application.py" line="183"/>
         <source>Preparing the demo workload…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="154"/>
+        <location filename="../../ui/application.py" line="186"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="201"/>
+        <location filename="../../ui/application.py" line="238"/>
         <source>starting the embedded data service</source>
         <translation>正在启动内置数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="207"/>
+        <location filename="../../ui/application.py" line="244"/>
         <source>no data service: %1</source>
         <translation>无数据服务：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="216"/>
+        <location filename="../../ui/application.py" line="270"/>
         <source>live feed unavailable: %1</source>
         <translation>实时数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="264"/>
+        <location filename="../../ui/application.py" line="318"/>
         <source>The settings could not be saved: %1</source>
         <translation>设置无法保存：%1</translation>
     </message>
@@ -1040,22 +1110,22 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="68"/>
+        <location filename="../../ui/login_dialogs.py" line="74"/>
         <source>Log in — Environmental Command and Dispatch Desk</source>
         <translation>登录 — 生态环境指挥调度台</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="74"/>
+        <location filename="../../ui/login_dialogs.py" line="87"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="75"/>
+        <location filename="../../ui/login_dialogs.py" line="88"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="82"/>
+        <location filename="../../ui/login_dialogs.py" line="95"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
@@ -1332,244 +1402,293 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../ui/workspace.py" line="115"/>
+        <location filename="../../ui/workspace.py" line="127"/>
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="117"/>
+        <location filename="../../ui/workspace.py" line="129"/>
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="226"/>
+        <location filename="../../ui/workspace.py" line="240"/>
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="228"/>
+        <location filename="../../ui/workspace.py" line="244"/>
+        <source>Log out / switch user…</source>
+        <translation>注销 / 切换用户…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="247"/>
+        <source>Hand the desk to the next officer without closing it</source>
+        <translation>交给下一位值班人员登录，无需关闭调度台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="249"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="233"/>
+        <location filename="../../ui/workspace.py" line="256"/>
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="236"/>
+        <location filename="../../ui/workspace.py" line="259"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="237"/>
+        <location filename="../../ui/workspace.py" line="260"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="238"/>
+        <location filename="../../ui/workspace.py" line="261"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="239"/>
+        <location filename="../../ui/workspace.py" line="262"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="240"/>
+        <location filename="../../ui/workspace.py" line="263"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="241"/>
+        <location filename="../../ui/workspace.py" line="266"/>
+        <source>Request closure…</source>
+        <translation>申请办结…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="274"/>
+        <source>Approve closure</source>
+        <translation>批准办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="282"/>
+        <source>Refuse closure…</source>
+        <translation>退回办结申请…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="287"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="242"/>
+        <location filename="../../ui/workspace.py" line="288"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="243"/>
+        <location filename="../../ui/workspace.py" line="289"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="245"/>
+        <location filename="../../ui/workspace.py" line="291"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="246"/>
+        <location filename="../../ui/workspace.py" line="292"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="250"/>
+        <location filename="../../ui/workspace.py" line="296"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="252"/>
+        <location filename="../../ui/workspace.py" line="298"/>
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="253"/>
+        <location filename="../../ui/workspace.py" line="299"/>
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="259"/>
+        <location filename="../../ui/workspace.py" line="305"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="266"/>
+        <location filename="../../ui/workspace.py" line="312"/>
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="273"/>
+        <location filename="../../ui/workspace.py" line="319"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="280"/>
+        <location filename="../../ui/workspace.py" line="326"/>
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="285"/>
+        <location filename="../../ui/workspace.py" line="331"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="287"/>
+        <location filename="../../ui/workspace.py" line="333"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="289"/>
+        <location filename="../../ui/workspace.py" line="335"/>
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="291"/>
+        <location filename="../../ui/workspace.py" line="337"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="294"/>
+        <location filename="../../ui/workspace.py" line="340"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="411"/>
+        <location filename="../../ui/workspace.py" line="376"/>
+        <source>No case selected</source>
+        <translation>未选择事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="450"/>
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="443"/>
+        <location filename="../../ui/workspace.py" line="482"/>
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="454"/>
-        <location filename="../../ui/workspace.py" line="514"/>
+        <location filename="../../ui/workspace.py" line="493"/>
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="470"/>
+        <location filename="../../ui/workspace.py" line="509"/>
         <source>%1: changes saved.</source>
         <translation>%1：修改已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="488"/>
+        <location filename="../../ui/workspace.py" line="527"/>
         <source>Edit case</source>
         <translation>修改事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="533"/>
+        <location filename="../../ui/workspace.py" line="578"/>
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="533"/>
+        <location filename="../../ui/workspace.py" line="578"/>
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="534"/>
+        <location filename="../../ui/workspace.py" line="580"/>
+        <source>Request closure</source>
+        <translation>申请办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="581"/>
+        <source>Outcome and closing note</source>
+        <translation>处置结果及办结说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="585"/>
+        <source>Refuse the closure request</source>
+        <translation>退回办结申请</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="586"/>
+        <source>Reason (goes back to the officer)</source>
+        <translation>退回原因（将反馈给申请人）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="589"/>
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="534"/>
+        <location filename="../../ui/workspace.py" line="589"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="535"/>
+        <location filename="../../ui/workspace.py" line="590"/>
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="535"/>
+        <location filename="../../ui/workspace.py" line="590"/>
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="536"/>
+        <location filename="../../ui/workspace.py" line="591"/>
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="536"/>
+        <location filename="../../ui/workspace.py" line="591"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="495"/>
-        <location filename="../../ui/workspace.py" line="599"/>
+        <location filename="../../ui/workspace.py" line="534"/>
+        <location filename="../../ui/workspace.py" line="662"/>
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="617"/>
+        <location filename="../../ui/workspace.py" line="680"/>
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="638"/>
+        <location filename="../../ui/workspace.py" line="701"/>
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="645"/>
+        <location filename="../../ui/workspace.py" line="708"/>
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="652"/>
+        <location filename="../../ui/workspace.py" line="715"/>
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="665"/>
+        <location filename="../../ui/workspace.py" line="728"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="666"/>
+        <location filename="../../ui/workspace.py" line="729"/>
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="676"/>
+        <location filename="../../ui/workspace.py" line="739"/>
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>
