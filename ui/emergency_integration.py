@@ -261,6 +261,7 @@ class EmergencyIntegration(QObject):
         # A drill's data service is a child process: closing the window ends the drill.
         self.window.destroyed.connect(self.end_drill)
         self.window.destroyed.connect(self.panel.trends.shutdown)
+        self.window.closing.connect(self._cancel_tasks)  # closing, or the officer logs out
 
         p = self.panel
         p.figures_submitted.connect(lambda f: self.spawn(self.submit_figures(f)))
@@ -308,6 +309,10 @@ class EmergencyIntegration(QObject):
         self._tasks.add(task)
         task.add_done_callback(self._done)
         return task
+
+    def _cancel_tasks(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
 
     def _done(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
