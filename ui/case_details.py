@@ -48,6 +48,12 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def short_time(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+
+
 class CaseDetailsPanel(QWidget):
     action_requested = Signal(str)
     """An action button was pressed: triage, dispatch, …, note."""
@@ -226,14 +232,11 @@ class CaseDetailsPanel(QWidget):
         request: ClosureRequestView | None = detail.closure_request
         if request is not None and request.pending:
             text = (
-                "⏳ "
-                + self.tr("Awaiting closure approval — requested by %1 at %2")
+                "◷ "
+                + self.tr("Awaiting closure approval — %1, %2 (%3)")
                 .replace("%1", request.requested_by)
-                .replace("%2", local_time(request.requested_at))
-                + "\n"
-                + self.tr("Closure code: %1").replace(
-                    "%1", labels.label(labels.CLOSURE, request.closure_code)
-                )
+                .replace("%2", short_time(request.requested_at))
+                .replace("%3", labels.label(labels.CLOSURE, request.closure_code))
                 + "\n"
                 + self.tr("Closing note: %1").replace("%1", request.note)
             )
@@ -243,9 +246,9 @@ class CaseDetailsPanel(QWidget):
         ):
             text = (
                 "↩ "
-                + self.tr("Closure request refused by %1 at %2")
+                + self.tr("Closure request refused — %1, %2")
                 .replace("%1", request.decided_by or "—")
-                .replace("%2", local_time(request.decided_at))
+                .replace("%2", short_time(request.decided_at))
                 + "\n"
                 + self.tr("Reason: %1").replace("%1", request.reason or "—")
             )

@@ -49,6 +49,7 @@ from dispatch_app.domain.emergency_stations import (
 )
 from dispatch_app.domain.heavy_pollution import AlertLevel
 from dispatch_app.domain.roles import Permission
+from ui.action_state import reason_text, set_available
 from ui.alert_banner import AlertBanner
 from ui.emergency_log_pdf import export_log_pdf
 from ui.emergency_panel import EmergencyPanel
@@ -330,7 +331,10 @@ class EmergencyIntegration(QObject):
         can_decide = self.desk.can(Permission.SET_EMERGENCY_LEVEL)
         self.panel.set_enabled(can_work, can_decide)
         self.banner.change_button.setVisible(can_decide)
-        self.window.actions_by_name["alert_change"].setEnabled(can_decide)
+        set_available(
+            self.window.actions_by_name["alert_change"],
+            reason_text(self.desk.permission_refusal(Permission.SET_EMERGENCY_LEVEL)),
+        )
 
     # ---- showing -------------------------------------------------------------------------
     def on_current_case(self, case_id: int | None) -> None:

@@ -256,6 +256,8 @@ class CaseQueueModel(QAbstractTableModel):
         if role == UrgencyRole:
             return self.urgency(row).value
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL["status"] and row.closure_requested_at is not None:
+                return QBrush(palette().at_risk_fg)
             if column == COL["priority"]:
                 return QBrush(palette().priority_fg.get(row.priority, palette().muted_fg))
             if column == COL["countdown"]:
@@ -315,10 +317,9 @@ class CaseQueueModel(QAbstractTableModel):
             marker = "▲▲ " if row.priority == "P1" else ("▲ " if row.priority == "P2" else "")
             return marker + labels.label(labels.PRIORITY, row.priority)
         if column == COL["status"]:
-            status = labels.label(labels.STATUS, row.status)
-            if row.closure_requested_at is not None:
-                return f"{status} · ⏳ {labels.closure_pending()}"
-            return status
+            if row.closure_requested_at is not None:  # resolved, its closure request waits
+                return f"◷ {labels.closure_pending()}"
+            return labels.label(labels.STATUS, row.status)
         if column == COL["title"]:
             return row.title
         if column == COL["district"]:

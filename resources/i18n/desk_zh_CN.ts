@@ -12,198 +12,193 @@
 <context>
     <name>CaseDetailsPanel</name>
     <message>
-        <location filename="../../ui/case_details.py" line="62"/>
-        <location filename="../../ui/case_details.py" line="166"/>
+        <location filename="../../ui/case_details.py" line="68"/>
+        <location filename="../../ui/case_details.py" line="172"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="85"/>
+        <location filename="../../ui/case_details.py" line="91"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="86"/>
+        <location filename="../../ui/case_details.py" line="92"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="87"/>
+        <location filename="../../ui/case_details.py" line="93"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="88"/>
+        <location filename="../../ui/case_details.py" line="94"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="89"/>
+        <location filename="../../ui/case_details.py" line="95"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="90"/>
+        <location filename="../../ui/case_details.py" line="96"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="91"/>
+        <location filename="../../ui/case_details.py" line="97"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="92"/>
+        <location filename="../../ui/case_details.py" line="98"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="93"/>
+        <location filename="../../ui/case_details.py" line="99"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="94"/>
+        <location filename="../../ui/case_details.py" line="100"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="95"/>
+        <location filename="../../ui/case_details.py" line="101"/>
         <source>Response due</source>
         <translation>响应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="96"/>
+        <location filename="../../ui/case_details.py" line="102"/>
         <source>Resolution due</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="97"/>
+        <location filename="../../ui/case_details.py" line="103"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="106"/>
+        <location filename="../../ui/case_details.py" line="112"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="110"/>
+        <location filename="../../ui/case_details.py" line="116"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="111"/>
+        <location filename="../../ui/case_details.py" line="117"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="112"/>
+        <location filename="../../ui/case_details.py" line="118"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="113"/>
+        <location filename="../../ui/case_details.py" line="119"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="114"/>
+        <location filename="../../ui/case_details.py" line="120"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="115"/>
+        <location filename="../../ui/case_details.py" line="121"/>
         <source>Request closure…</source>
         <translation>申请办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="116"/>
+        <location filename="../../ui/case_details.py" line="122"/>
         <source>Approve closure</source>
         <translation>批准办结</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="117"/>
+        <location filename="../../ui/case_details.py" line="123"/>
         <source>Refuse closure…</source>
         <translation>退回办结申请…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="118"/>
+        <location filename="../../ui/case_details.py" line="124"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="119"/>
+        <location filename="../../ui/case_details.py" line="125"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="120"/>
+        <location filename="../../ui/case_details.py" line="126"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="121"/>
+        <location filename="../../ui/case_details.py" line="127"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="122"/>
+        <location filename="../../ui/case_details.py" line="128"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="142"/>
+        <location filename="../../ui/case_details.py" line="148"/>
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="230"/>
-        <source>Awaiting closure approval — requested by %1 at %2</source>
-        <translation>待审批办结 — %1 于 %2 申请</translation>
+        <location filename="../../ui/case_details.py" line="236"/>
+        <source>Awaiting closure approval — %1, %2 (%3)</source>
+        <translation>待审批办结 — %1 于 %2 申请（%3）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="234"/>
-        <source>Closure code: %1</source>
-        <translation>结案方式：%1</translation>
+        <location filename="../../ui/case_details.py" line="249"/>
+        <source>Closure request refused — %1, %2</source>
+        <translation>办结申请已退回 — %1 于 %2 退回</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="238"/>
+        <location filename="../../ui/case_details.py" line="241"/>
         <source>Closing note: %1</source>
         <translation>办结说明：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="246"/>
-        <source>Closure request refused by %1 at %2</source>
-        <translation>办结申请已被 %1 于 %2 退回</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_details.py" line="250"/>
+        <location filename="../../ui/case_details.py" line="253"/>
         <source>Reason: %1</source>
         <translation>原因：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="264"/>
+        <location filename="../../ui/case_details.py" line="267"/>
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="269"/>
+        <location filename="../../ui/case_details.py" line="272"/>
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="272"/>
+        <location filename="../../ui/case_details.py" line="275"/>
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="275"/>
+        <location filename="../../ui/case_details.py" line="278"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="300"/>
+        <location filename="../../ui/case_details.py" line="303"/>
         <source>(requested by %1)</source>
         <translation>（%1 申请）</translation>
     </message>
@@ -443,32 +438,32 @@
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="294"/>
+        <location filename="../../ui/queue_model.py" line="296"/>
         <source>%1: due %2 (Beijing time)</source>
         <translation>%1：截止 %2（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="304"/>
+        <location filename="../../ui/queue_model.py" line="306"/>
         <source>Due %1 (Beijing time)</source>
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="361"/>
+        <location filename="../../ui/queue_model.py" line="362"/>
         <source>%1 %2 overdue</source>
         <translation>%1 超时 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="365"/>
+        <location filename="../../ui/queue_model.py" line="366"/>
         <source>%1 %2 left</source>
         <translation>%1 剩余 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="373"/>
+        <location filename="../../ui/queue_model.py" line="374"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="374"/>
+        <location filename="../../ui/queue_model.py" line="375"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -1242,7 +1237,7 @@
     </message>
     <message>
         <location filename="../../ui/queue_view.py" line="145"/>
-        <location filename="../../ui/queue_view.py" line="398"/>
+        <location filename="../../ui/queue_view.py" line="402"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
@@ -1262,12 +1257,12 @@
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="342"/>
+        <location filename="../../ui/queue_view.py" line="346"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="345"/>
+        <location filename="../../ui/queue_view.py" line="349"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1696,7 +1691,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="229"/>
+        <location filename="../../ui/queue_view.py" line="233"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

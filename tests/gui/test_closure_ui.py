@@ -142,7 +142,7 @@ def test_officer_close_is_grey_and_says_why_then_the_request_goes_through(
     assert ows.details.buttons["request_close"].toolTip() == "该事项已申请办结，正等待带班领导审批"
     row = ows.queue.model.row_of(case.id)
     assert row is not None
-    assert "待审批办结" in ows.queue.model.index(row, COL["status"]).data()
+    assert ows.queue.model.index(row, COL["status"]).data() == "◷ 待审批办结"
 
     # The leader's workstation: the request arrives live, with its count on the toolbar.
     pending = lws.window.actions_by_name["pending_closures"]
@@ -236,3 +236,43 @@ def _artifact(name: str) -> object:
     path = Path(__file__).resolve().parents[1] / "artifacts"
     path.mkdir(exist_ok=True)
     return path / name
+
+
+def test_every_grey_entry_of_the_window_says_why(
+    qtbot: QtBot, sqlite_url: str, sessions: Callable[..., Session]
+) -> None:
+    """With every part installed (petitions, emergencies, alarms), each grey menu or toolbar
+    entry has a reason of its own as tooltip and status tip, for each role."""
+    import importlib
+
+    seed_users(sqlite_url)
+    case = _resolved_case(sqlite_url)
+    for user in ("viewer", "officer", "leader"):
+        s = sessions(sqlite_url, user)
+        ws = s.workspace
+        for module, function, args in (
+            ("ui.petition_integration", "install_petitions", (ws, ws.window)),
+            ("ui.emergency_integration", "install_emergencies", (ws,)),
+            ("ui.alarm_integration", "install_alarms", (ws, ws.window)),
+        ):
+            getattr(importlib.import_module(module), function)(*args)
+        settle(qtbot, ws)
+        for selected in (False, True):
+            if selected:
+                _show_all(qtbot, s)
+                _select(qtbot, s, case.id)
+                settle(qtbot, ws)
+            grey = [a for a in ws.window.actions_by_name.values() if not a.isEnabled()]
+            assert grey, user
+            for action in grey:
+                name = f"{user}: {action.objectName()}"
+                tip = action.toolTip()
+                assert tip and tip != action.text().replace("&", "").rstrip("…"), name
+                assert tip != action.text().replace("&", ""), name
+                assert action.statusTip() == tip, name
+            for name, button in ws.details.buttons.items():
+                if button.isVisible() and not button.isEnabled():
+                    assert button.toolTip() and button.statusTip() == button.toolTip(), name
+        if user == "officer":
+            rules = ws.window.actions_by_name["alarm_rules"]
+            assert rules.toolTip() == "需要权限：管理报警规则（角色：管理员及以上）"
