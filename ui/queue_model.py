@@ -270,6 +270,12 @@ class CaseQueueModel(QAbstractTableModel):
                     return QBrush(palette().on_time_fg)
                 return QBrush(palette().muted_fg)
             return None
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and column == COL["status"]
+            and row.closure_requested_at is not None
+        ):
+            return QBrush(palette().at_risk_bg)  # an amber badge: it waits for a decision
         if role == Qt.ItemDataRole.BackgroundRole and column == COL["countdown"]:
             urgency = self.urgency(row)
             if urgency is Urgency.OVERDUE:
