@@ -33,7 +33,8 @@ from dispatch_app.store.models import cases
 from dispatch_app.store.schema import refresh_statistics
 
 DEMO_PASSWORD = "demo-2026"
-# (username, display name, role). The desk's --demo logs in as DEMO_OFFICER.
+# (username, display name, role). The desk's --demo logs in as DEMO_OFFICER; File → Log out /
+# switch user logs in as another (README lists them).
 DEMO_OFFICER = "demo"
 DEMO_USERS = (
     ("admin", "系统管理员", "administrator"),
@@ -293,7 +294,16 @@ def _case_events(
 ) -> list[_Event]:
     draft = _draft(rng, kind)
     holder: dict[str, int] = {}
-    steps = _PATH[status]
+    steps = list(_PATH[status])
+    # Closure as the roles do it: most closed cases were requested by the officer and approved
+    # by the leader; some resolved cases wait for approval (one refused, to be corrected).
+    code = rng.choice([ClosureCode.RECTIFIED, ClosureCode.PENALIZED, ClosureCode.NOT_SUBSTANTIATED])
+    if status is Status.CLOSED and rng.random() < 0.8:
+        steps[-1:] = ["request_close", "approve_close"]
+    elif status is Status.RESOLVED and rng.random() < 0.6:
+        steps.append("request_close")
+        if rng.random() < 0.25:
+            steps.append("refuse_close")
     span = end - created
     # Steps spread over the case's life; the last one well before now.
     marks = sorted(rng.uniform(0.05, 0.9) for _ in steps)
@@ -321,17 +331,13 @@ def _case_events(
                     note=rng.choice(["已责令整改", "现场核查情况属实，已立案", "经核查未发现异常"]),
                 )
             elif action == "close":
-                leader.close_case(
-                    cid,
-                    rng.choice(
-                        [
-                            ClosureCode.RECTIFIED,
-                            ClosureCode.PENALIZED,
-                            ClosureCode.NOT_SUBSTANTIATED,
-                        ]
-                    ),
-                    "处置到位，同意办结",
-                )
+                leader.close_case(cid, code, "处置到位，同意办结")
+            elif action == "request_close":
+                officer.request_closure(cid, code, "处置完毕，复查无异常，申请办结")
+            elif action == "approve_close":
+                leader.approve_closure(cid)
+            elif action == "refuse_close":
+                leader.refuse_closure(cid, "请补充现场复查照片后再申请办结")
             elif action == "cancel":
                 officer.cancel(cid, "重复登记，已与原事项合并处理")
 

@@ -43,6 +43,7 @@ from dispatch_app.domain.alarm_rules import RuleSet
 from dispatch_app.domain.alarms import Alarm, Announcement
 from dispatch_app.domain.roles import Permission
 from dispatch_app.feed.network_state import StationsBatch
+from ui.action_state import reason_text, set_available
 from ui.alarm_panel import AcknowledgeDialog, AlarmPanel, ShelveDialog, counts_text
 from ui.alarm_rules_editor import AlarmRulesEditor
 from ui.errors import describe_error
@@ -108,7 +109,9 @@ class AlarmIntegration(QObject):
             lambda: self._spawn(self.edit_rules()),
             tip=self.tr("Edit the alarm rules (administrators)"),
         )
-        self.rules_action.setEnabled(self.desk.can(Permission.MANAGE_RULES))
+        set_available(
+            self.rules_action, reason_text(self.desk.permission_refusal(Permission.MANAGE_RULES))
+        )
         self.focus_action = self.window.add_action(
             "alarm_panel",
             self.tr("Alarm panel"),

@@ -1,5 +1,6 @@
 """The Qt bootstrap: QApplication, one asyncio loop on Qt's loop (qasync), translators, theme,
-first start or login, then the main window.
+first start or login, then the main window; File → Log out / switch user hands the desk to the
+next officer without restarting it.
 
 Everything that may block (opening and upgrading the database, hashing a password, seeding the
 demo, starting the embedded data service) runs off the UI thread; the window paints and answers
@@ -90,8 +91,15 @@ class Launcher(QObject):
         self.workspace: Workspace | None = None
         self.exit_code = 0
         self._stopping = False
+        self._switching = False
         self._background: asyncio.Future[None] | None = None
         self._stop_task: asyncio.Future[None] | None = None
+        self._logout_task: asyncio.Future[None] | None = None
+        # The live feed belongs to the application, not to one officer's window: it keeps
+        # running across a change of user (the data service is never restarted for one).
+        self._poller: Any = None
+        self._service_url: str | None = None
+        self._service_problem: str | None = None
 
     def _fail(self, title: str, text: str) -> None:
         log.error("%s: %s", title, text)
@@ -128,18 +136,42 @@ class Launcher(QObject):
             if await wait_for(self.dialog) != QDialog.DialogCode.Accepted:
                 self.finished.emit(0)
                 return False
-        else:
-
-            async def authenticate(username: str, password: str) -> Any:
-                return await self.calls.call(desk.login, username, password)
-
-            self.dialog = LoginDialog(authenticate)
-            if await wait_for(self.dialog) != QDialog.DialogCode.Accepted:
-                self.finished.emit(0)
-                return False
+        elif not await self._log_in():
+            self.finished.emit(0)
+            return False
         self.dialog = None
         await self.show_workspace()
         return True
+
+    async def _log_in(self) -> bool:
+        """The login dialog; True once someone is logged in."""
+        desk = self.desk
+        assert desk is not None
+
+        async def authenticate(username: str, password: str) -> Any:
+            return await self.calls.call(desk.login, username, password)
+
+        self.dialog = LoginDialog(authenticate, hint=self._demo_accounts())
+        return await wait_for(self.dialog) == QDialog.DialogCode.Accepted
+
+    def _demo_accounts(self) -> str:
+        """In the demo, the login dialog lists its accounts (README has them too)."""
+        demo = _demo_module() if self.options.demo else None
+        users = getattr(demo, "DEMO_USERS", None)
+        if not users:
+            return ""
+        from ui import labels
+
+        names = "   ".join(
+            f"{name}（{labels.label(labels.ROLE, role)}）" for name, _, role in users
+        )
+        return (
+            self.tr("Demo accounts, password %1:").replace(
+                "%1", str(getattr(demo, "DEMO_PASSWORD", ""))
+            )
+            + "\n"
+            + names
+        )
 
     async def _start_demo(self, desk: Desk) -> bool:
         """Seeds the temporary database through the real use cases (a few seconds: a busy
@@ -178,38 +210,60 @@ class Launcher(QObject):
         workspace.appearance_changed.connect(self._remember_appearance)
         window = workspace.window
         window.restore_layout()
-        window.closing.connect(self.stop)
+        window.closing.connect(self._window_closed)
+        workspace.logout_requested.connect(self.log_out)
         window.show()
         await workspace.start()
         self._install_parts(workspace)
         if self.options.settings_problem:
             workspace.say(self.options.settings_problem, error=True)
         try:
-            await self.calls.call(self.desk.start_change_feed)
+            await self.calls.call(self.desk.start_change_feed)  # once; it runs on after
         except Exception as exc:
             workspace.say(describe_error(exc), error=True)
         self.ready.emit()
-        if self.link is not None:
-            self._background = asyncio.ensure_future(
-                self._connect_data_service(workspace, self.link)
-            )
+        if self._poller is not None:
+            self._attach_feed(workspace)
+        elif self._service_problem is not None:
+            workspace.window.status.set_data_service_state(self._service_problem, False)
+        elif self.link is not None and self._background is None:
+            self._background = asyncio.ensure_future(self._connect_data_service(self.link))
         return workspace
 
-    async def _connect_data_service(self, workspace: Workspace, link: DataServiceLink) -> None:
-        status = workspace.window.status
-        if link.embedded:
-            status.set_data_service_state(self.tr("starting the embedded data service"), False)
+    async def _connect_data_service(self, link: DataServiceLink) -> None:
+        """Once per run: start (or reach) the data service and the live feed's poller, then
+        wire the current window to them; later windows are wired in ``show_workspace``."""
+        if link.embedded and self.workspace is not None:
+            self.workspace.window.status.set_data_service_state(
+                self.tr("starting the embedded data service"), False
+            )
         url = await asyncio.get_running_loop().run_in_executor(None, link.start)
         if self._stopping:
             return
         if url is None:
-            status.set_data_service_state(
-                self.tr("no data service: %1").replace("%1", link.problem or "?"), False
+            self._service_problem = self.tr("no data service: %1").replace(
+                "%1", link.problem or "?"
             )
+            if self.workspace is not None:
+                self.workspace.window.status.set_data_service_state(self._service_problem, False)
             return
+        feed = importlib.import_module("ui.feed_bridge")
+        self._service_url = url
+        self._poller = feed.make_poller(url)
+        await self._poller.start()
+        if self.workspace is not None:
+            self._attach_feed(self.workspace)
+
+    def _attach_feed(self, workspace: Workspace) -> None:
+        """Wire a window to the running feed: station table, status bar, wall, alarms."""
+        url = self._service_url
+        assert url is not None and self.link is not None
+        status = workspace.window.status
         try:
             feed = importlib.import_module("ui.feed_bridge")
-            workspace.feed = feed.install_feed(workspace.window, url, embedded=link.handle)
+            workspace.feed = feed.install_feed(
+                workspace.window, url, embedded=self.link.handle, poller=self._poller
+            )
         except Exception as exc:
             log.exception("installing the live feed failed")
             status.set_data_service_state(
@@ -268,6 +322,45 @@ class Launcher(QObject):
             return
         self.options = replace(self.options, settings=settings, theme=theme, font_pt=font_pt)
 
+    # ---- changing the officer -----------------------------------------------------------
+    def _window_closed(self) -> None:
+        if not self._switching:
+            self.stop()
+
+    def log_out(self) -> None:
+        """File → Log out / switch user: the workspace goes, the login comes up, and the next
+        officer gets a workspace of their own. The database, the change feed, the live feed
+        and the data service stay as they are."""
+        if self._switching or self._stopping or self.workspace is None:
+            return
+        self._logout_task = asyncio.ensure_future(self._switch_user())
+
+    async def _switch_user(self) -> None:
+        assert self.desk is not None
+        self._switching = True
+        try:
+            workspace, self.workspace = self.workspace, None
+            assert workspace is not None
+            # Timers stopped, desk events unsubscribed, the feed let go, tasks cancelled;
+            # closing the window then stops the parts (petitions, alarms, wall, emergencies).
+            await workspace.shutdown()
+            window = workspace.window
+            window.close()
+            window.deleteLater()
+            workspace.deleteLater()
+            try:
+                await self.calls.call(self.desk.logout)
+            except Exception:
+                log.exception("logging out failed")  # the next login replaces the user anyway
+        finally:
+            self._switching = False
+        if not await self._log_in():
+            self.dialog = None
+            self.stop()
+            return
+        self.dialog = None
+        await self.show_workspace()
+
     def stop(self) -> None:
         """The window closed: stop the feed, the change feed and the database, then quit."""
         if self._stopping:
@@ -278,6 +371,12 @@ class Launcher(QObject):
     async def _stop(self) -> None:
         if self.workspace is not None:
             await self.workspace.shutdown()
+        if self._poller is not None:
+            try:
+                await self._poller.stop()
+                self._poller.client.close()
+            except Exception:
+                log.exception("stopping the live feed failed")
         if self.desk is not None:
             try:
                 await self.calls.call(self.desk.close)

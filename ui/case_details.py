@@ -1,13 +1,15 @@
-"""The selected case: its fields, deadline, unit, the actions allowed now, and its timeline.
+"""The selected case: its fields, deadline, unit, its closure request, the actions, and its
+timeline.
 
-The buttons shown are exactly the actions the desk allows for this case and this user
-(``Desk.allowed_actions``): a viewer sees none, a duty officer no "close". The desk still checks
-every action; hiding a button is a courtesy, not the rule.
+The buttons are the case's actions for its status (``ui.action_state.panel_buttons``): those
+the officer may take now, and, grey with the desk's reason as tooltip, those their role may not
+(a duty officer's 办结 says a shift leader approves it and that they can request closure).
+The desk still checks every action; a grey button is a courtesy, not the rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,24 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_app.desk.views import CaseDetail, CaseView, TimelineEntryView
+from dispatch_app.desk.views import CaseDetail, CaseView, ClosureRequestView, TimelineEntryView
 from dispatch_app.domain.deadlines import DeadlineState, Urgency
 from dispatch_app.domain.reference import SHANGHAI
 from ui import labels
+from ui.action_state import WORKFLOW_ACTIONS, set_available
 from ui.i18n import current_language
 from ui.queue_model import format_duration
 from ui.theme import palette
 
-ACTION_ORDER = (
-    "triage",
-    "dispatch",
-    "acknowledge",
-    "arrive",
-    "resolve",
-    "close",
-    "cancel",
-    "reopen",
-)
+ACTION_ORDER = WORKFLOW_ACTIONS
 
 EDIT_CLOSED_STATUSES = ("closed", "cancelled")
 """A closed or cancelled case is a record: reopen it (shift leader, reason) to change it."""
@@ -56,6 +50,12 @@ def local_time(value: datetime | None) -> str:
 
 Assess = Callable[[CaseView, datetime], DeadlineState]
 """The desk's deadline of a case at a moment (``Desk.deadline``)."""
+
+
+def short_time(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
 
 
 class CaseDetailsPanel(QWidget):
@@ -86,6 +86,11 @@ class CaseDetailsPanel(QWidget):
         self.message.setProperty("role", "formError")
         self.message.setWordWrap(True)
         self.message.hide()
+        self.closure_request = QLabel(self)
+        self.closure_request.setObjectName("closureRequest")
+        self.closure_request.setWordWrap(True)
+        self.closure_request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.closure_request.hide()
         self.fields = QFormLayout()
         self.values: dict[str, QLabel] = {}
         for key, text in (
@@ -119,6 +124,9 @@ class CaseDetailsPanel(QWidget):
             "acknowledge": self.tr("Acknowledge"),
             "arrive": self.tr("Arrived on scene"),
             "resolve": self.tr("Resolved"),
+            "request_close": self.tr("Request closure…"),
+            "approve_close": self.tr("Approve closure"),
+            "refuse_close": self.tr("Refuse closure…"),
             "close": self.tr("Close…"),
             "cancel": self.tr("Cancel case…"),
             "reopen": self.tr("Reopen…"),
@@ -140,11 +148,12 @@ class CaseDetailsPanel(QWidget):
         layout.addWidget(self.header)
         layout.addWidget(self.deadline)
         layout.addWidget(self.message)
+        layout.addWidget(self.closure_request)
         layout.addLayout(self.fields)
         layout.addWidget(actions)
         layout.addWidget(QLabel(self.tr("Timeline"), self))
         layout.addWidget(self.timeline, 1)
-        self.show_detail(None, [])
+        self.show_detail(None, {})
 
     def show_message(self, text: str) -> None:
         """A refusal or failure about this case, shown where the officer is looking."""
@@ -154,13 +163,13 @@ class CaseDetailsPanel(QWidget):
     def focus_first_action(self) -> None:
         for action in ACTION_ORDER:
             button = self.buttons[action]
-            if button.isVisible():
+            if button.isVisible() and button.isEnabled():
                 button.setFocus()
                 return
 
-    def show_detail(
-        self, detail: CaseDetail | None, allowed: list[str], can_note: bool = False
-    ) -> None:
+    def show_detail(self, detail: CaseDetail | None, buttons: Mapping[str, str | None]) -> None:
+        """Show ``detail`` with ``buttons``: action name → None (enabled) or the reason it is
+        not possible now (grey, the reason as tooltip); actions not named are left out."""
         previous = self.detail.case.id if self.detail is not None else None
         self.detail = detail
         if detail is None or detail.case.id != previous:
@@ -172,6 +181,7 @@ class CaseDetailsPanel(QWidget):
                 label.setText("")
             for button in self.buttons.values():
                 button.hide()
+            self.closure_request.hide()
             self.timeline.clear()
             return
         case = detail.case
@@ -205,23 +215,18 @@ class CaseDetailsPanel(QWidget):
         self.values["resolution_due"].setText(local_time(case.resolution_due_at))
         self.values["description"].setText(case.description or "—")
         self.update_deadline(detail)
-        allowed_set = set(allowed)
-        # Notes and edits are not workflow steps: anyone who may work cases may add a note;
-        # editing stops once the case is closed or cancelled (reopen it to change it).
-        editable = can_note and case.status not in EDIT_CLOSED_STATUSES
-        shown = [
-            a
-            for a in self.buttons
-            if a in allowed_set or (a == "note" and can_note) or (a == "edit" and editable)
-        ]
-        # Re-flow the visible buttons so allowed actions sit together, in workflow order,
-        # without holes where forbidden ones would be.
+        self._show_closure_request(detail)
+        shown = [a for a in self.buttons if a in buttons]
+        # Re-flow the visible buttons so the case's actions sit together, in workflow order,
+        # without holes where left-out ones would be.
         for button in self.buttons.values():
             self._grid.removeWidget(button)
             button.hide()
         for i, action in enumerate(shown):
-            self._grid.addWidget(self.buttons[action], i // 3, i % 3)
-            self.buttons[action].show()
+            button = self.buttons[action]
+            set_available(button, buttons[action])
+            self._grid.addWidget(button, i // 3, i % 3)
+            button.show()
         self.timeline.clear()
         for entry in detail.timeline:
             self.timeline.addItem(self._timeline_item(entry))
@@ -238,6 +243,41 @@ class CaseDetailsPanel(QWidget):
         """One second passed on the queue's clock: the countdown moves with the queue row."""
         if self.detail is not None and self._assess is not None:
             self.update_deadline(self.detail)
+
+    def _show_closure_request(self, detail: CaseDetail) -> None:
+        """A waiting request (who asked, the closure code, their note), or a refusal still
+        standing on the resolved case (who refused and why): the officer reads it here."""
+        request: ClosureRequestView | None = detail.closure_request
+        if request is not None and request.pending:
+            text = (
+                "◷ "
+                + self.tr("Awaiting closure approval — %1, %2 (%3)")
+                .replace("%1", request.requested_by)
+                .replace("%2", short_time(request.requested_at))
+                .replace("%3", labels.label(labels.CLOSURE, request.closure_code))
+                + "\n"
+                + self.tr("Closing note: %1").replace("%1", request.note)
+            )
+            self.closure_request.setProperty("role", "notice")
+        elif (
+            request is not None and request.state == "refused" and detail.case.status == "resolved"
+        ):
+            text = (
+                "↩ "
+                + self.tr("Closure request refused — %1, %2")
+                .replace("%1", request.decided_by or "—")
+                .replace("%2", short_time(request.decided_at))
+                + "\n"
+                + self.tr("Reason: %1").replace("%1", request.reason or "—")
+            )
+            self.closure_request.setProperty("role", "formError")
+        else:
+            self.closure_request.hide()
+            return
+        self.closure_request.setText(text)
+        self.closure_request.style().unpolish(self.closure_request)
+        self.closure_request.style().polish(self.closure_request)
+        self.closure_request.show()
 
     def update_deadline(self, detail: CaseDetail) -> None:
         state = detail.deadline
@@ -284,6 +324,8 @@ class CaseDetailsPanel(QWidget):
         data: dict[str, Any] = entry.data or {}
         if data.get("closure_code"):
             parts.append(labels.label(labels.CLOSURE, data["closure_code"]))
+        if data.get("requested_by"):
+            parts.append(self.tr("(requested by %1)").replace("%1", str(data["requested_by"])))
         text = "  ".join(parts)
         if entry.text:
             text += "\n" + entry.text

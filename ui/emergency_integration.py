@@ -57,6 +57,7 @@ from dispatch_app.domain.emergency_stations import (
 )
 from dispatch_app.domain.heavy_pollution import AlertLevel
 from dispatch_app.domain.roles import Permission
+from ui.action_state import reason_text, set_available
 from ui.alert_banner import AlertBanner
 from ui.emergency_cap import CapPreviewDialog
 from ui.emergency_log_pdf import export_log_pdf
@@ -272,6 +273,7 @@ class EmergencyIntegration(QObject):
         # A drill's data service is a child process: closing the window ends the drill.
         self.window.destroyed.connect(self.end_drill)
         self.window.destroyed.connect(self.panel.trends.shutdown)
+        self.window.closing.connect(self._cancel_tasks)  # closing, or the officer logs out
 
         p = self.panel
         p.figures_submitted.connect(lambda f: self.spawn(self.submit_figures(f)))
@@ -321,6 +323,10 @@ class EmergencyIntegration(QObject):
         task.add_done_callback(self._done)
         return task
 
+    def _cancel_tasks(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
     def _done(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
@@ -337,7 +343,10 @@ class EmergencyIntegration(QObject):
         can_decide = self.desk.can(Permission.SET_EMERGENCY_LEVEL)
         self.panel.set_enabled(can_work, can_decide)
         self.banner.change_button.setVisible(can_decide)
-        self.window.actions_by_name["alert_change"].setEnabled(can_decide)
+        set_available(
+            self.window.actions_by_name["alert_change"],
+            reason_text(self.desk.permission_refusal(Permission.SET_EMERGENCY_LEVEL)),
+        )
 
     # ---- showing -------------------------------------------------------------------------
     def on_current_case(self, case_id: int | None) -> None:

@@ -149,18 +149,22 @@ def connect_station_table(bridge: FeedBridge, view: StationTableView) -> None:
 
 @dataclass
 class FeedHandle:
-    """What `install_feed` built; `stop()` when the desk closes."""
+    """What `install_feed` built; `stop()` when the desk closes (or its window goes)."""
 
     poller: FeedPoller
     bridge: FeedBridge
     view: StationTableView
     embedded: EmbeddedDataService | None = None
     _start_task: asyncio.Task[None] | None = field(default=None, repr=False)
+    owns_poller: bool = True
+    """False for a poller the caller keeps (the application's, across a change of user):
+    `stop()` then only lets go of it."""
 
     async def stop(self) -> None:
         self.bridge.detach()
-        await self.poller.stop()
-        self.poller.client.close()
+        if self.owns_poller:
+            await self.poller.stop()
+            self.poller.client.close()
 
 
 def make_client(base_url: str, token: str | None = None) -> DataServiceClient:
@@ -174,6 +178,11 @@ def make_client(base_url: str, token: str | None = None) -> DataServiceClient:
     )
 
 
+def make_poller(base_url: str, token: str | None = None) -> FeedPoller:
+    """The desk's live-feed poller on the desk's client (not started)."""
+    return FeedPoller(make_client(base_url, token))
+
+
 def install_feed(
     window: object,
     base_url: str,
@@ -181,13 +190,17 @@ def install_feed(
     token: str | None = None,
     embedded: EmbeddedDataService | None = None,
     area: str = "center",
+    poller: FeedPoller | None = None,
 ) -> FeedHandle:
     """Wire the live feed into the main window: station table view (via `window.add_view`),
-    status-bar state, and the poller started on the running (qasync) loop.
+    status-bar state, and the poller started on the running (qasync) loop. With `poller` (one
+    the caller started and keeps running, e.g. across a change of user), the window is wired to
+    it as it is, and the handle's `stop()` leaves it running.
 
     `window` is ui.main_window.MainWindow (typed loosely so this module does not depend on it)."""
-    client = make_client(base_url, token)
-    poller = FeedPoller(client)
+    owns_poller = poller is None
+    if poller is None:
+        poller = make_poller(base_url, token)
     bridge = FeedBridge(poller, embedded, parent=window if isinstance(window, QObject) else None)
     view = StationTableView()
     connect_station_table(bridge, view)
@@ -197,7 +210,9 @@ def install_feed(
     add_view = getattr(window, "add_view", None)
     if callable(add_view):
         add_view("stations", view, area, QCoreApplication.translate("FeedBridge", "Stations"))
-    handle = FeedHandle(poller, bridge, view, embedded)
+    handle = FeedHandle(poller, bridge, view, embedded, owns_poller=owns_poller)
+    if not owns_poller:
+        return handle
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:

@@ -75,6 +75,9 @@ ACTION = {
     "close": QT_TRANSLATE_NOOP("Labels", "Close"),
     "cancel": QT_TRANSLATE_NOOP("Labels", "Cancel case"),
     "reopen": QT_TRANSLATE_NOOP("Labels", "Reopen"),
+    "request_close": QT_TRANSLATE_NOOP("Labels", "Request closure"),
+    "approve_close": QT_TRANSLATE_NOOP("Labels", "Approve closure"),
+    "refuse_close": QT_TRANSLATE_NOOP("Labels", "Refuse closure request"),
     "note": QT_TRANSLATE_NOOP("Labels", "Note"),
     "edit": QT_TRANSLATE_NOOP("Labels", "Edited"),
     "assign": QT_TRANSLATE_NOOP("Labels", "Assigned"),
@@ -91,6 +94,9 @@ CLOSURE = {
     "quality_restored": QT_TRANSLATE_NOOP("Labels", "Quality restored"),
     "other": QT_TRANSLATE_NOOP("Labels", "Other (explain in the note)"),
 }
+CLOSURE_PENDING = QT_TRANSLATE_NOOP("Labels", "awaiting closure approval")
+"""A resolved case whose closure request waits for a shift leader (queue and case panel)."""
+
 UNIT_TYPE = {
     "branch": QT_TRANSLATE_NOOP("Labels", "Enforcement branch"),
     "field_station": QT_TRANSLATE_NOOP("Labels", "Field station"),
@@ -111,3 +117,7 @@ def label(table: dict[str, str], code: object) -> str:
     if source is None:
         return key
     return QCoreApplication.translate(CTX, source)
+
+
+def closure_pending() -> str:
+    return QCoreApplication.translate(CTX, CLOSURE_PENDING)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -62,10 +63,22 @@ class _CredentialsDialog(QDialog):
 
 
 class LoginDialog(_CredentialsDialog):
-    def __init__(self, authenticate: Authenticate, parent: QWidget | None = None) -> None:
+    """Login at start and after File → Log out / switch user. ``hint`` (the demo's accounts)
+    is shown above the fields."""
+
+    def __init__(
+        self, authenticate: Authenticate, parent: QWidget | None = None, *, hint: str = ""
+    ) -> None:
         super().__init__(parent)
         self._authenticate = authenticate
         self.setWindowTitle(self.tr("Log in — Environmental Command and Dispatch Desk"))
+        if hint:
+            label = QLabel(hint, self)
+            label.setObjectName("loginHint")
+            label.setProperty("role", "hint")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.form.addRow(label)
         self.username = QLineEdit(self)
         self.username.setObjectName("username")
         self.password = QLineEdit(self)

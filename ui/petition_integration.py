@@ -32,6 +32,7 @@ from dispatch_app.desk.petitions import (
 )
 from dispatch_app.domain.petitions import PetitionDetail
 from dispatch_app.domain.roles import Permission
+from ui.action_state import reason_text, set_available
 from ui.errors import describe_error
 from ui.main_window import MainWindow
 from ui.petition_dialogs import (
@@ -228,15 +229,27 @@ class PetitionIntegration(QObject):
         return lambda: self.request(name)
 
     def update_actions(self) -> None:
+        """Menu entries follow the panel's buttons; a grey one says why (no petition shown,
+        the role, or not at this stage of the petition)."""
         can_work = self.desk.can(Permission.WORK_CASES)
         self.strip.set_can_acknowledge(can_work)
+        working = reason_text(self.desk.permission_refusal(Permission.WORK_CASES))
         for name in ("petition_call", "petition_new", "petition_import"):
-            self.window.actions_by_name[name].setEnabled(can_work)
+            set_available(self.window.actions_by_name[name], working)
         enabled = {a: b.isEnabled() for a, b in self.panel.buttons.items()}
         for name in STEP_ACTIONS:
             action = self.window.actions_by_name.get(f"petition_{name}")
-            if action is not None:
-                action.setEnabled(enabled.get(name, False))
+            if action is None:
+                continue
+            if enabled.get(name, False):
+                reason = None
+            elif self.panel.view is None:
+                reason = self.tr("No petition selected")
+            elif working is not None:
+                reason = working
+            else:
+                reason = self.tr("Not possible at this stage of the petition")
+            set_available(action, reason)
 
     def stop(self) -> None:
         """The window is closing: no more reminder checks or countdown ticks."""

@@ -259,6 +259,8 @@ class CaseQueueModel(QAbstractTableModel):
         if role == UrgencyRole:
             return self.urgency(row).value
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL["status"] and row.closure_requested_at is not None:
+                return QBrush(palette().at_risk_fg)
             if column == COL["priority"]:
                 return QBrush(palette().priority_fg.get(row.priority, palette().muted_fg))
             if column == COL["countdown"]:
@@ -271,6 +273,12 @@ class CaseQueueModel(QAbstractTableModel):
                     return QBrush(palette().on_time_fg)
                 return QBrush(palette().muted_fg)
             return None
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and column == COL["status"]
+            and row.closure_requested_at is not None
+        ):
+            return QBrush(palette().at_risk_bg)  # an amber badge: it waits for a decision
         if role == Qt.ItemDataRole.BackgroundRole and column == COL["countdown"]:
             urgency = self.urgency(row)
             if urgency is Urgency.OVERDUE:
@@ -318,6 +326,8 @@ class CaseQueueModel(QAbstractTableModel):
             marker = "▲▲ " if row.priority == "P1" else ("▲ " if row.priority == "P2" else "")
             return marker + labels.label(labels.PRIORITY, row.priority)
         if column == COL["status"]:
+            if row.closure_requested_at is not None:  # resolved, its closure request waits
+                return f"◷ {labels.closure_pending()}"
             return labels.label(labels.STATUS, row.status)
         if column == COL["title"]:
             return row.title

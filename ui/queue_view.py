@@ -277,7 +277,11 @@ class QueuePanel(QWidget):
                 bold_fm,
                 ["▲▲ " + labels.label(labels.PRIORITY, p) for p in labels.PRIORITY],
             ),
-            "status": (plain_fm, [labels.label(labels.STATUS, k) for k in labels.STATUS]),
+            "status": (
+                plain_fm,
+                [labels.label(labels.STATUS, k) for k in labels.STATUS]
+                + ["◷ " + labels.closure_pending()],
+            ),
             "district": (plain_fm, [labels.label(labels.DISTRICT, k) for k in labels.DISTRICT]),
             "unit": (
                 plain_fm,

@@ -34,8 +34,16 @@ from ui.action_dialogs import (
     DispatchDialog,
     TextActionDialog,
 )
-from ui.case_details import EDIT_CLOSED_STATUSES, CaseDetailsPanel
+from ui.action_state import (
+    WORKFLOW_ACTIONS,
+    apply_to_actions,
+    case_refusals,
+    panel_buttons,
+    reason_text,
+)
+from ui.case_details import CaseDetailsPanel
 from ui.case_form import CaseEditDialog, CaseFormDialog
+from ui.closure_requests import PendingClosures
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.i18n import current_language
@@ -49,9 +57,10 @@ from ui.user_admin import UserAdminDialog
 
 log = logging.getLogger(__name__)
 
-SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive")
-"""Transitions done at once, without a dialog: keyboard-first work on the queue. Resolving
-asks for the outcome, which the timeline records."""
+SIMPLE_ACTIONS = ("triage", "acknowledge", "arrive", "approve_close")
+"""Transitions done at once, without a dialog: keyboard-first work on the queue (a shift
+leader approves a closure request with one key, having read it in the case panel).
+Resolving asks for the outcome, which the timeline records."""
 
 
 _PETITION_STATE = {
@@ -90,6 +99,9 @@ class DeskEvents(QObject):
 class Workspace(QObject):
     appearance_changed = Signal(str, int)
     """Theme name and text size in points, after the officer changed them."""
+    logout_requested = Signal()
+    """File → Log out / switch user: the application tears this workspace down and asks for
+    the next login."""
 
     def __init__(
         self,
@@ -133,6 +145,8 @@ class Workspace(QObject):
         )
         self.details.action_requested.connect(self.request_action)
         self._build_actions()
+        self.pending = PendingClosures(self)
+        self.events.changed.connect(self.pending.on_changed)
 
         user = desk.current_user
         if user is not None:
@@ -238,7 +252,16 @@ class Workspace(QObject):
         add = w.add_action
         add("new_case", self.tr("New case…"), w.menu_file, self.new_case, "Ctrl+N", True)
         w.menu_file.addSeparator()
+        add(
+            "logout",
+            self.tr("Log out / switch user…"),
+            w.menu_file,
+            self.logout_requested.emit,
+            tip=self.tr("Hand the desk to the next officer without closing it"),
+        )
         add("quit", self.tr("Quit"), w.menu_file, w.close, QKeySequence.StandardKey.Quit)
+        for menu in (w.menu_file, w.menu_case, w.menu_queue):
+            menu.setToolTipsVisible(True)  # a grey entry says why when the pointer rests on it
 
         def act(name: str) -> Callable[[], None]:
             return lambda: self.request_action(name)
@@ -251,6 +274,29 @@ class Workspace(QObject):
         add("acknowledge", self.tr("Acknowledge"), w.menu_case, act("acknowledge"), "Ctrl+K", True)
         add("arrive", self.tr("Arrived on scene"), w.menu_case, act("arrive"), "F6", True)
         add("resolve", self.tr("Resolved"), w.menu_case, act("resolve"), "F7", True)
+        add(
+            "request_close",
+            self.tr("Request closure…"),
+            w.menu_case,
+            act("request_close"),
+            "Shift+F8",
+            True,
+        )
+        add(
+            "approve_close",
+            self.tr("Approve closure"),
+            w.menu_case,
+            act("approve_close"),
+            "F12",
+            True,
+        )
+        add(
+            "refuse_close",
+            self.tr("Refuse closure…"),
+            w.menu_case,
+            act("refuse_close"),
+            "Shift+F12",
+        )
         add("close", self.tr("Close…"), w.menu_case, act("close"), "F8", True)
         add("cancel", self.tr("Cancel case…"), w.menu_case, act("cancel"))
         add("reopen", self.tr("Reopen…"), w.menu_case, act("reopen"))
@@ -339,33 +385,27 @@ class Workspace(QObject):
         ]
         self.window.status.show_activity("   ".join(lines), 15000)
 
+    def no_case_text(self) -> str:
+        return self.tr("No case selected")
+
     def update_action_state(self) -> None:
+        """Enable what the officer may do now; every other entry says why (tooltip and status
+        tip), in the desk's words (``ui.action_state``)."""
         case = self.detail.case if self.detail is not None else None
-        allowed = {a.value for a in self.desk.allowed_actions(case)} if case else set()
-        can_work = self.desk.can(Permission.WORK_CASES)
-        multi = len(self.queue.selected_case_ids()) > 1
-        for name in (
-            "triage",
-            "dispatch",
-            "acknowledge",
-            "arrive",
-            "resolve",
-            "close",
-            "cancel",
-            "reopen",
-        ):
-            enabled = name in allowed or (name == "dispatch" and multi and can_work)
-            self.window.actions_by_name[name].setEnabled(enabled)
-        self.window.actions_by_name["note"].setEnabled(case is not None and can_work)
-        self.window.actions_by_name["edit"].setEnabled(
-            case is not None and can_work and case.status not in EDIT_CLOSED_STATUSES
-        )
-        self.window.actions_by_name["new_case"].setEnabled(can_work)
-        self.window.actions_by_name["bulk_assign"].setEnabled(can_work)
+        refusals = case_refusals(self.desk, case, self.no_case_text())
+        reasons = {n: reason_text(r) for n, r in refusals.items()}
+        if len(self.queue.selected_case_ids()) > 1:
+            # Several rows selected: Dispatch assigns them all (each case checked on its own).
+            reasons["dispatch"] = reason_text(self.desk.permission_refusal(Permission.WORK_CASES))
+        working = reason_text(self.desk.permission_refusal(Permission.WORK_CASES))
+        reasons["new_case"] = working
+        reasons["bulk_assign"] = working
+        apply_to_actions(self.window.actions_by_name, reasons)
 
     # ---- start ---------------------------------------------------------------------------
     async def start(self) -> None:
         """Shows the first page of the default queue (what needs action now, in its order)."""
+        self.pending.schedule_recount()
         self.queue.status.setCurrentIndex(0)
         await self.queue.show_query(self.queue.query_from_controls())
         await self.queue.load_saved_filters()
@@ -382,15 +422,14 @@ class Workspace(QObject):
         generation = self._detail_generation
         if case_id is None:
             self.detail = None
-            self.details.show_detail(None, [])
+            self.details.show_detail(None, {})
             self.update_action_state()
             return
         detail = await self.calls.call(self.desk.case_detail, case_id)
         if generation != self._detail_generation:
             return
         self.detail = detail
-        allowed = [a.value for a in self.desk.allowed_actions(detail.case)]
-        self.details.show_detail(detail, allowed, self.desk.can(Permission.WORK_CASES))
+        self.details.show_detail(detail, panel_buttons(case_refusals(self.desk, detail.case)))
         self.update_action_state()
 
     def open_current(self) -> None:
@@ -524,11 +563,17 @@ class Workspace(QObject):
         if action == "dispatch" and len(ids) > 1:
             return await self.bulk_dispatch(ids)
         if self.detail is None:
-            self.say(self.tr("Select a case first."), error=True)
+            self.say(self.no_case_text(), error=True)
             return None
         if action == "edit":
             return await self.edit_case()
         case = self.detail.case
+        if action in WORKFLOW_ACTIONS:
+            refused = self.desk.refusal(case, action)
+            if refused is not None:
+                # A shortcut reached a grey action: the same words as its tooltip, nothing sent.
+                self.say(describe_error(refused), error=True)
+                return None
         if action in SIMPLE_ACTIONS:
             return await self._transition(action, case, {"text": ""})
         if action == "dispatch":
@@ -544,6 +589,16 @@ class Workspace(QObject):
             return dialog.result_value
         prompts = {
             "close": (self.tr("Close the case"), self.tr("Closing note"), True),
+            "request_close": (
+                self.tr("Request closure"),
+                self.tr("Outcome and closing note"),
+                True,
+            ),
+            "refuse_close": (
+                self.tr("Refuse the closure request"),
+                self.tr("Reason (goes back to the officer)"),
+                False,
+            ),
             "cancel": (self.tr("Cancel the case"), self.tr("Reason"), False),
             "reopen": (self.tr("Reopen the case"), self.tr("Reason for reopening"), False),
             "note": (self.tr("Add a note"), self.tr("Note"), False),
@@ -591,6 +646,14 @@ class Workspace(QObject):
             return desk.close_case(
                 case_id, values.get("closure_code") or "", text, expected_version=version
             )
+        if action == "request_close":
+            return desk.request_closure(
+                case_id, values.get("closure_code") or "", text, expected_version=version
+            )
+        if action == "approve_close":
+            return desk.approve_closure(case_id, expected_version=version)
+        if action == "refuse_close":
+            return desk.refuse_closure(case_id, text, expected_version=version)
         if action == "cancel":
             return desk.cancel(case_id, text, expected_version=version)
         if action == "reopen":
@@ -707,7 +770,10 @@ class Workspace(QObject):
 
     # ---- shutdown ------------------------------------------------------------------------
     async def shutdown(self) -> None:
+        """Tear the workspace down (the window closes, or the officer logs out): timers
+        stopped, desk events unsubscribed, the live feed let go, tasks cancelled."""
         self._health.stop()
+        self.pending.stop()
         self.events.detach()
         if self.feed is not None:
             try:

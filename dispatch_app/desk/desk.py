@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
-from dispatch_app.desk import passwords
+from dispatch_app.desk import closure, passwords
+from dispatch_app.desk.closure import ClosureSteps
 from dispatch_app.desk.errors import AuthError, CaseConflict, LockedOut
 from dispatch_app.desk.events import Changed, EventBus
 from dispatch_app.desk.registry import (
@@ -61,7 +62,7 @@ from dispatch_app.domain.cases import (
 )
 from dispatch_app.domain.deadlines import DeadlineRules, DeadlineState, assess, due_times, sort_key
 from dispatch_app.domain.districts import District
-from dispatch_app.domain.errors import IllegalTransition, ValidationError
+from dispatch_app.domain.errors import DomainError, IllegalTransition, ValidationError
 from dispatch_app.domain.queue_views import (
     DEFAULT_QUEUE_VIEW_RULES,
     QueueViewRules,
@@ -69,9 +70,17 @@ from dispatch_app.domain.queue_views import (
     current_shift_end,
 )
 from dispatch_app.domain.reference import format_reference, reference_year, sequence_name
-from dispatch_app.domain.roles import Permission, Role, allows, require
+from dispatch_app.domain.roles import Permission, Role, allows, permission_denied, require
 from dispatch_app.domain.units import Unit, UnitRegistry
-from dispatch_app.domain.workflow import Action, ClosureCode, allowed_actions, check_transition
+from dispatch_app.domain.workflow import (
+    CLOSURE_STEPS,
+    Action,
+    ClosureCode,
+    allowed_actions,
+    check_transition,
+    edit_refusal,
+    refusal,
+)
 from dispatch_app.store import case_records, filter_records, user_records
 from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import (
@@ -117,6 +126,7 @@ _ACTION_STAMP = {
     Action.ARRIVE: "arrived_at",
     Action.RESOLVE: "resolved_at",
     Action.CLOSE: "closed_at",
+    Action.APPROVE_CLOSE: "closed_at",
     Action.CANCEL: "cancelled_at",
 }
 
@@ -125,7 +135,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Desk:
+class Desk(ClosureSteps):
     """One workstation's desk on one database. Not shared between threads for writes of the
     same user action, but safe to call from an executor thread while the change feed runs."""
 
@@ -236,7 +246,7 @@ class Desk:
 
     def _actor(self, permission: Permission = Permission.READ) -> UserView:
         if self._user is None:
-            raise AuthError("error.not_logged_in", "nobody is logged in", "请先登录")
+            raise _not_logged_in()
         require(self._user.role, permission)
         return self._user
 
@@ -671,8 +681,11 @@ class Desk:
                 TimelineEntryView.from_row(masked_timeline_values(case.kind.value, r))
                 for r in case_records.timeline_for(conn, case_id)
             ]
+            request = closure.closure_request_view(
+                conn, {"id": case_id, "closure_requested_at": case.closure_requested_at}
+            )
         unit = self.unit_registry.get(case.unit_id) if case.unit_id else None
-        return CaseDetail(case, entries, self.deadline(case), unit)
+        return CaseDetail(case, entries, self.deadline(case), unit, request)
 
     def deadline(self, case: CaseView | QueueRow, now: datetime | None = None) -> DeadlineState:
         """Countdown and colour of a case at ``now`` (pure; the UI calls it every second)."""
@@ -689,7 +702,40 @@ class Desk:
         """The workflow actions the logged-in user may take on ``case`` now."""
         if self._user is None:
             return []
-        return allowed_actions(Status(case.status), self._user.role)
+        return allowed_actions(
+            Status(case.status),
+            self._user.role,
+            closure_pending=case.closure_requested_at is not None,
+        )
+
+    def refusal(self, case: CaseView | QueueRow, action: Action | str) -> DomainError | None:
+        """Why the logged-in user may not take ``action`` on ``case`` now (None: they may):
+        the rule the action itself is checked against, for the UI's disabled actions."""
+        if self._user is None:
+            return _not_logged_in()
+        return refusal(
+            case.status,
+            action,
+            self._user.role,
+            closure_pending=case.closure_requested_at is not None,
+        )
+
+    def edit_refusal(self, case: CaseView) -> DomainError | None:
+        """Why the logged-in user may not edit ``case`` (closed, cancelled, or the role)."""
+        if self._user is None:
+            return _not_logged_in()
+        return edit_refusal(case.status, self._user.role)
+
+    def permission_refusal(self, permission: Permission) -> DomainError | None:
+        """Why the logged-in user lacks ``permission`` (the permission and the least role that
+        has it), or None."""
+        if self._user is None:
+            return _not_logged_in()
+        return (
+            None
+            if allows(self._user.role, permission)
+            else permission_denied(self._user.role, permission)
+        )
 
     def triage(
         self, case_id: int, *, note: str | None = None, expected_version: int | None = None
@@ -791,6 +837,10 @@ class Desk:
             row = case_records.get_case(conn, case_id)
             if expected_version is not None and expected_version != row["version"]:
                 self._raise_conflict(conn, case_id, expected_version, {"action": action.value})
+            request = closure.pending_request(conn, row)
+            if action is Action.APPROVE_CLOSE and request is not None:
+                # Approval closes with what the officer asked for, nothing of the leader's.
+                closure_code, note = request["closure_code"], request["note"]
             outcome = check_transition(
                 row["status"],
                 action,
@@ -798,11 +848,13 @@ class Desk:
                 note=note,
                 closure_code=closure_code,
                 has_unit=unit_id is not None,
+                closure_pending=row["closure_requested_at"] is not None,
             )
             values: dict[str, Any] = {
                 "status": outcome.to_status.value,
                 "updated_at": now,
                 "updated_by": actor.username,
+                **closure.case_values(action, now),
             }
             stamp = _ACTION_STAMP.get(action)
             if stamp:
@@ -810,7 +862,7 @@ class Desk:
             response_due, resolution_due = row["response_due_at"], row["resolution_due_at"]
             if action is Action.DISPATCH:
                 values["unit_id"] = unit_id
-            elif action is Action.CLOSE:
+            elif action in (Action.CLOSE, Action.APPROVE_CLOSE):
                 values["closure_code"] = (
                     outcome.closure_code.value if outcome.closure_code else None
                 )
@@ -828,6 +880,11 @@ class Desk:
                 conn, case_id, int(row["version"]), values, {"action": action.value}
             )
             version = int(written["version"])
+            data: dict[str, Any] | None = None
+            if action is Action.CLOSE:
+                data = {"closure_code": values["closure_code"]}
+            elif action in CLOSURE_STEPS:
+                data = closure.record_step(conn, case_id, outcome, actor, now, request)
             case_records.append_timeline(
                 conn,
                 case_id,
@@ -840,9 +897,7 @@ class Desk:
                     "to_status": outcome.to_status.value,
                     "unit_id": unit_id,
                     "text": outcome.note,
-                    "data": {"closure_code": values["closure_code"]}
-                    if action is Action.CLOSE
-                    else None,
+                    "data": data,
                 },
             )
             append_audit(
@@ -860,6 +915,7 @@ class Desk:
                         "note": outcome.note,
                         "closure_code": values.get("closure_code"),
                         "version": version,
+                        **(data if action in CLOSURE_STEPS and data else {}),
                     }
                 ),
             )
@@ -962,6 +1018,9 @@ class Desk:
         now = self.clock()
         with self.store.write() as conn:
             row = case_records.get_case(conn, case_id)
+            finished = edit_refusal(row["status"], actor.role)
+            if finished is not None:
+                raise finished
             if expected_version != row["version"]:
                 self._raise_conflict(conn, case_id, expected_version, changes)
             current = CaseView.from_row(row)
@@ -1278,6 +1337,10 @@ class Desk:
 
     def can(self, permission: Permission) -> bool:
         return self._user is not None and allows(self._user.role, permission)
+
+
+def _not_logged_in() -> AuthError:
+    return AuthError("error.not_logged_in", "nobody is logged in", "请先登录")
 
 
 def _foreign_key_error(key: str) -> ValidationError:

@@ -49,6 +49,11 @@ class CaseView:
     resolution_due_at: datetime
     due_at: datetime
     version: int
+    closure_requested_at: datetime | None = None  # a closure request waits for approval
+
+    @property
+    def closure_pending(self) -> bool:
+        return self.closure_requested_at is not None
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> CaseView:
@@ -82,11 +87,43 @@ class TimelineEntryView:
 
 
 @dataclass(frozen=True)
+class ClosureRequestView:
+    """A duty officer's request to close a case (申请办结) and the decision on it.
+
+    ``state`` is ``pending``, ``approved``, ``refused`` or ``superseded`` (the case was
+    reopened or closed otherwise while it waited)."""
+
+    id: int
+    case_id: int
+    requested_at: datetime
+    requested_by: str
+    closure_code: str
+    note: str
+    state: str
+    decided_at: datetime | None
+    decided_by: str | None
+    reason: str | None
+    version: int
+
+    @property
+    def pending(self) -> bool:
+        return self.state == "pending"
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any], case_pending: bool) -> ClosureRequestView:
+        values = dict(row)
+        if values["state"] == "pending" and not case_pending:
+            values["state"] = "superseded"
+        return cls(**values)
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     case: CaseView
     timeline: list[TimelineEntryView]
     deadline: DeadlineState
     unit: Unit | None
+    closure_request: ClosureRequestView | None = None  # the newest, pending or decided
 
 
 @dataclass(frozen=True)

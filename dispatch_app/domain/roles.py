@@ -55,6 +55,36 @@ class Permission(IntEnum):
     MANAGE_USERS = 6
     MANAGE_RULES = 7
 
+    @property
+    def name_zh(self) -> str:
+        return _PERMISSION_ZH[self]
+
+    @property
+    def name_en(self) -> str:
+        return _PERMISSION_EN[self]
+
+
+_PERMISSION_ZH = {
+    Permission.READ: "查看事项",
+    Permission.WORK_CASES: "办理事项",
+    Permission.CLOSE: "办结事项（审批办结）",
+    Permission.REOPEN: "重新打开事项",
+    Permission.MERGE: "合并事项",
+    Permission.SET_EMERGENCY_LEVEL: "确定事件级别",
+    Permission.MANAGE_USERS: "管理用户和角色",
+    Permission.MANAGE_RULES: "管理报警规则",
+}
+_PERMISSION_EN = {
+    Permission.READ: "view cases",
+    Permission.WORK_CASES: "work cases",
+    Permission.CLOSE: "close cases (approve closure)",
+    Permission.REOPEN: "reopen cases",
+    Permission.MERGE: "merge cases",
+    Permission.SET_EMERGENCY_LEVEL: "decide emergency levels",
+    Permission.MANAGE_USERS: "manage users and roles",
+    Permission.MANAGE_RULES: "manage alarm rules",
+}
+
 
 MINIMUM_ROLE: dict[Permission, Role] = {
     Permission.READ: Role.VIEWER,
@@ -76,12 +106,18 @@ def require(role: Role, permission: Permission) -> None:
     """Raise PermissionDenied naming the role needed when ``role`` is not enough."""
     if allows(role, permission):
         return
+    raise permission_denied(role, permission)
+
+
+def permission_denied(role: Role, permission: Permission) -> PermissionDenied:
+    """The refusal for ``role`` lacking ``permission``, naming the permission and the least
+    role that has it (from ``MINIMUM_ROLE``, so the text cannot drift from the rule)."""
     needed = MINIMUM_ROLE[permission]
-    raise PermissionDenied(
+    return PermissionDenied(
         "error.permission_denied",
-        f"{role.name_en} may not do this ({permission.name.lower()}); "
-        f"it needs the role {needed.name_en} or higher",
-        f"{role.name_zh}无权执行此操作，需要{needed.name_zh}及以上角色",
+        f"needs the permission “{permission.name_en}” (role: {needed.name_en} or higher; "
+        f"you are {role.name_en})",
+        f"需要权限：{permission.name_zh}（角色：{needed.name_zh}及以上）",
         role=role.value,
         needed=needed.value,
         permission=permission.name.lower(),

@@ -165,6 +165,10 @@ def update_case_returning(
     """``update_case`` returning the whole row as written (saves reading it again)."""
     if "version" in values:
         raise ValueError("the version is managed by the store")
+    if values.get("status", "resolved") != "resolved" and "closure_requested_at" not in values:
+        # A closure request waits only on a resolved case: whichever module moves the case on
+        # (closed, reopened, a petition's callback), the request no longer waits.
+        values = {**values, "closure_requested_at": None}
     row = (
         conn.execute(_UPDATE_CASE, {**values, "_case_id": case_id, "_expected": expected_version})
         .mappings()

@@ -73,6 +73,10 @@ cases = Table(
     # and the overdue filter, kept NOT NULL so one index serves both databases.
     Column("due_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # When the pending closure request was made (revision closure_0001); NULL when none waits.
+    # Kept beside the request row so the queue shows and filters the pending state without a
+    # join; the store clears it whenever the case leaves "resolved".
+    Column("closure_requested_at", UTCDateTime, nullable=True),
 )
 Index("ix_cases_queue_urgency", cases.c.due_at, cases.c.priority, cases.c.id)
 Index("ix_cases_queue_priority", cases.c.priority, cases.c.due_at, cases.c.id)
@@ -82,6 +86,7 @@ Index("ix_cases_kind_due", cases.c.kind, cases.c.due_at, cases.c.id)
 Index("ix_cases_district_due", cases.c.district, cases.c.due_at, cases.c.id)
 Index("ix_cases_unit_status", cases.c.unit_id, cases.c.status)
 Index("ix_cases_unit_due", cases.c.unit_id, cases.c.due_at, cases.c.id)  # revision 0003
+Index("ix_cases_closure_requested", cases.c.closure_requested_at, cases.c.id)  # closure_0001
 
 timeline = Table(
     "timeline_entries",
@@ -100,6 +105,26 @@ timeline = Table(
     Column("data", JSON, nullable=True),
 )
 Index("ix_timeline_entries_case", timeline.c.case_id, timeline.c.id)
+
+# A duty officer's request to close a resolved case (申请办结), and the shift leader's decision.
+# ``state``: pending, approved, refused; a pending row whose case no longer carries
+# ``closure_requested_at`` (the case was reopened around it) is read as superseded.
+closure_requests = Table(
+    "closure_requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("closure_code", String(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decided_by", String(64), nullable=True),
+    Column("reason", Text, nullable=True),  # why a request was refused
+    Column("version", Integer, nullable=False, default=1),
+)
+Index("ix_closure_requests_case", closure_requests.c.case_id, closure_requests.c.id)
 
 users = Table(
     "users",

@@ -93,6 +93,7 @@ class QueueQuery:
     unit_ids: tuple[str, ...] = ()
     overdue: bool = False  # only cases whose governing deadline has passed
     text: str = ""  # over reference, title and description
+    closure_pending: bool = False  # only cases whose closure request waits for approval
     sort: QueueSort = QueueSort.URGENCY
     descending: bool = False  # reverse the chosen order
     view: QueueView = QueueView.ALL
@@ -106,6 +107,7 @@ class QueueQuery:
             "unit_ids": list(self.unit_ids),
             "overdue": self.overdue,
             "text": self.text,
+            "closure_pending": self.closure_pending,
             "sort": self.sort.value,
             "descending": self.descending,
             "view": self.view.value,
@@ -127,6 +129,7 @@ class QueueQuery:
             unit_ids=strings("unit_ids"),
             overdue=bool(data.get("overdue", False)),
             text=str(data.get("text", "")),
+            closure_pending=bool(data.get("closure_pending", False)),
             sort=QueueSort(data.get("sort", QueueSort.URGENCY.value)),
             descending=bool(data.get("descending", False)),
             view=QueueView(data.get("view", QueueView.ALL.value)),
@@ -153,6 +156,7 @@ class QueueRow:
     version: int
     lon: float | None = None  # where the case is, for the map beside the queue
     lat: float | None = None
+    closure_requested_at: datetime | None = None  # a closure request waits for approval
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -173,6 +177,7 @@ QUEUE_COLUMNS = (
     cases.c.version,
     cases.c.lon,
     cases.c.lat,
+    cases.c.closure_requested_at,
 )
 
 
@@ -242,6 +247,8 @@ def _conditions(
         conds.append(cases.c.unit_id.in_(query.unit_ids))
     if query.overdue:
         conds.append(cases.c.due_at < now)
+    if query.closure_pending:
+        conds.append(cases.c.closure_requested_at.is_not(None))
     text = query.text.strip()
     if text:
         conds.append(_text_condition(text, dialect, indexed))

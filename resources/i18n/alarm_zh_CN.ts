@@ -4,79 +4,79 @@
 <context>
     <name>AlarmIntegration</name>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="96"/>
+        <location filename="../../ui/alarm_integration.py" line="97"/>
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="106"/>
+        <location filename="../../ui/alarm_integration.py" line="107"/>
         <source>Alarm rules…</source>
         <translation>报警规则…</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="109"/>
+        <location filename="../../ui/alarm_integration.py" line="110"/>
         <source>Edit the alarm rules (administrators)</source>
         <translation>编辑报警规则（管理员）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="114"/>
+        <location filename="../../ui/alarm_integration.py" line="117"/>
         <source>Alarm panel</source>
         <translation>报警面板</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="203"/>
+        <location filename="../../ui/alarm_integration.py" line="206"/>
         <source>Reminder: %1 alarm(s) still unacknowledged</source>
         <translation>提醒：仍有 %1 条报警未确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="225"/>
+        <location filename="../../ui/alarm_integration.py" line="228"/>
         <source>Alarm evaluation failed: %1</source>
         <translation>报警判定失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="249"/>
+        <location filename="../../ui/alarm_integration.py" line="252"/>
         <source>Alarm rules changed on another workstation</source>
         <translation>报警规则已在其他席位修改</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="257"/>
+        <location filename="../../ui/alarm_integration.py" line="260"/>
         <source>Alarm: %1</source>
         <translation>报警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="273"/>
+        <location filename="../../ui/alarm_integration.py" line="276"/>
         <source>%1 unacknowledged, %2 active, %3 shelved</source>
         <translation>未确认 %1 条，活动 %2 条，搁置 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="347"/>
+        <location filename="../../ui/alarm_integration.py" line="350"/>
         <source>Alarm acknowledged</source>
         <translation>报警已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="358"/>
+        <location filename="../../ui/alarm_integration.py" line="361"/>
         <source>Alarm shelved</source>
         <translation>报警已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="364"/>
+        <location filename="../../ui/alarm_integration.py" line="367"/>
         <source>Alarm back from the shelf</source>
         <translation>报警已取消搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="373"/>
+        <location filename="../../ui/alarm_integration.py" line="376"/>
         <source>Open a case</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="374"/>
+        <location filename="../../ui/alarm_integration.py" line="377"/>
         <source>Open a quality case for this alarm?
 %1</source>
         <translation>为该报警创建环境质量问题事项？
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="392"/>
+        <location filename="../../ui/alarm_integration.py" line="395"/>
         <source>Only an administrator edits the alarm rules</source>
         <translation>只有管理员可以编辑报警规则</translation>
     </message>

@@ -13,154 +13,194 @@
     <name>CaseDetailsPanel</name>
     <message>
         <location filename="../../ui/case_details.py" line="74"/>
-        <location filename="../../ui/case_details.py" line="169"/>
+        <location filename="../../ui/case_details.py" line="178"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="92"/>
+        <location filename="../../ui/case_details.py" line="97"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="93"/>
+        <location filename="../../ui/case_details.py" line="98"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="94"/>
+        <location filename="../../ui/case_details.py" line="99"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="95"/>
+        <location filename="../../ui/case_details.py" line="100"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="96"/>
+        <location filename="../../ui/case_details.py" line="101"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="97"/>
+        <location filename="../../ui/case_details.py" line="102"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="98"/>
+        <location filename="../../ui/case_details.py" line="103"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="99"/>
+        <location filename="../../ui/case_details.py" line="104"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="100"/>
+        <location filename="../../ui/case_details.py" line="105"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="101"/>
+        <location filename="../../ui/case_details.py" line="106"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="102"/>
+        <location filename="../../ui/case_details.py" line="107"/>
         <source>Response due</source>
         <translation>响应时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="103"/>
+        <location filename="../../ui/case_details.py" line="108"/>
         <source>Resolution due</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="104"/>
+        <location filename="../../ui/case_details.py" line="109"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="113"/>
+        <location filename="../../ui/case_details.py" line="118"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="117"/>
+        <location filename="../../ui/case_details.py" line="122"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="118"/>
+        <location filename="../../ui/case_details.py" line="123"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="119"/>
+        <location filename="../../ui/case_details.py" line="124"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="120"/>
+        <location filename="../../ui/case_details.py" line="125"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="121"/>
+        <location filename="../../ui/case_details.py" line="126"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="122"/>
+        <location filename="../../ui/case_details.py" line="127"/>
+        <source>Request closure…</source>
+        <translation>申请办结…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="128"/>
+        <source>Approve closure</source>
+        <translation>批准办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="129"/>
+        <source>Refuse closure…</source>
+        <translation>退回办结申请…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="130"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="123"/>
+        <location filename="../../ui/case_details.py" line="131"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="124"/>
+        <location filename="../../ui/case_details.py" line="132"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="125"/>
+        <location filename="../../ui/case_details.py" line="133"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="126"/>
+        <location filename="../../ui/case_details.py" line="134"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="145"/>
+        <location filename="../../ui/case_details.py" line="154"/>
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="247"/>
+        <location filename="../../ui/case_details.py" line="254"/>
+        <source>Awaiting closure approval — %1, %2 (%3)</source>
+        <translation>待审批办结 — %1 于 %2 申请（%3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="259"/>
+        <source>Closing note: %1</source>
+        <translation>办结说明：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="267"/>
+        <source>Closure request refused — %1, %2</source>
+        <translation>办结申请已退回 — %1 于 %2 退回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="271"/>
+        <source>Reason: %1</source>
+        <translation>原因：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="287"/>
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="252"/>
+        <location filename="../../ui/case_details.py" line="292"/>
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="255"/>
+        <location filename="../../ui/case_details.py" line="295"/>
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_details.py" line="258"/>
+        <location filename="../../ui/case_details.py" line="298"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_details.py" line="328"/>
+        <source>(requested by %1)</source>
+        <translation>（%1 申请）</translation>
     </message>
 </context>
 <context>
@@ -418,32 +458,32 @@
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="297"/>
+        <location filename="../../ui/queue_model.py" line="305"/>
         <source>%1: due %2 (Beijing time)</source>
         <translation>%1：截止 %2（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="307"/>
+        <location filename="../../ui/queue_model.py" line="315"/>
         <source>Due %1 (Beijing time)</source>
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="361"/>
+        <location filename="../../ui/queue_model.py" line="371"/>
         <source>%1 %2 overdue</source>
         <translation>%1 超时 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="365"/>
+        <location filename="../../ui/queue_model.py" line="375"/>
         <source>%1 %2 left</source>
         <translation>%1 剩余 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="373"/>
+        <location filename="../../ui/queue_model.py" line="383"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="374"/>
+        <location filename="../../ui/queue_model.py" line="384"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -632,52 +672,52 @@
 <context>
     <name>FirstAdministratorDialog</name>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="105"/>
+        <location filename="../../ui/login_dialogs.py" line="118"/>
         <source>First start — create the administrator</source>
         <translation>首次启动 — 创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="108"/>
+        <location filename="../../ui/login_dialogs.py" line="121"/>
         <source>This database has no users yet. Create the first administrator account; the administrator then adds the duty officers.</source>
         <translation>数据库中还没有用户。请创建第一个管理员账号，再由管理员添加值班人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="125"/>
+        <location filename="../../ui/login_dialogs.py" line="138"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="126"/>
+        <location filename="../../ui/login_dialogs.py" line="139"/>
         <source>Full name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="127"/>
+        <location filename="../../ui/login_dialogs.py" line="140"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="128"/>
+        <location filename="../../ui/login_dialogs.py" line="141"/>
         <source>Repeat password</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="132"/>
+        <location filename="../../ui/login_dialogs.py" line="145"/>
         <source>Enter a user name.</source>
         <translation>请输入用户名。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="134"/>
+        <location filename="../../ui/login_dialogs.py" line="147"/>
         <source>Enter the administrator&apos;s full name.</source>
         <translation>请输入管理员姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="136"/>
+        <location filename="../../ui/login_dialogs.py" line="149"/>
         <source>The password needs at least %1 characters.</source>
         <translation>密码至少需要%1位。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="140"/>
+        <location filename="../../ui/login_dialogs.py" line="153"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -906,101 +946,121 @@
     </message>
     <message>
         <location filename="../../ui/labels.py" line="78"/>
+        <source>Request closure</source>
+        <translation>申请办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="79"/>
+        <source>Approve closure</source>
+        <translation>批准办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="80"/>
+        <source>Refuse closure request</source>
+        <translation>退回办结申请</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="81"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="79"/>
+        <location filename="../../ui/labels.py" line="82"/>
         <source>Edited</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="80"/>
+        <location filename="../../ui/labels.py" line="83"/>
         <source>Assigned</source>
         <translation>指派</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="83"/>
+        <location filename="../../ui/labels.py" line="86"/>
         <source>Rectified</source>
         <translation>已整改到位</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="84"/>
+        <location filename="../../ui/labels.py" line="87"/>
         <source>Case filed and penalized</source>
         <translation>已立案查处</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="85"/>
+        <location filename="../../ui/labels.py" line="88"/>
         <source>Not substantiated</source>
         <translation>经核查情况不属实</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="86"/>
+        <location filename="../../ui/labels.py" line="89"/>
         <source>No violation found</source>
         <translation>未发现违法行为</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="87"/>
+        <location filename="../../ui/labels.py" line="90"/>
         <source>Transferred to another department</source>
         <translation>移交其他部门</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="88"/>
+        <location filename="../../ui/labels.py" line="91"/>
         <source>Duplicate</source>
         <translation>重复事项</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="89"/>
+        <location filename="../../ui/labels.py" line="92"/>
         <source>Petitioner answered</source>
         <translation>已答复信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="90"/>
+        <location filename="../../ui/labels.py" line="93"/>
         <source>Emergency response terminated</source>
         <translation>应急终止</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="91"/>
+        <location filename="../../ui/labels.py" line="94"/>
         <source>Quality restored</source>
         <translation>环境质量已恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="92"/>
+        <location filename="../../ui/labels.py" line="95"/>
         <source>Other (explain in the note)</source>
         <translation>其他（须在备注中说明）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="95"/>
+        <location filename="../../ui/labels.py" line="97"/>
+        <source>awaiting closure approval</source>
+        <translation>待审批办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="101"/>
         <source>Enforcement branch</source>
         <translation>执法分局</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="96"/>
+        <location filename="../../ui/labels.py" line="102"/>
         <source>Field station</source>
         <translation>外勤派驻点</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="97"/>
+        <location filename="../../ui/labels.py" line="103"/>
         <source>Monitoring team</source>
         <translation>监控中心</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="100"/>
+        <location filename="../../ui/labels.py" line="106"/>
         <source>Level I (especially major)</source>
         <translation>Ⅰ级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="101"/>
+        <location filename="../../ui/labels.py" line="107"/>
         <source>Level II (major)</source>
         <translation>Ⅱ级（重大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="102"/>
+        <location filename="../../ui/labels.py" line="108"/>
         <source>Level III (large)</source>
         <translation>Ⅲ级（较大）</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="103"/>
+        <location filename="../../ui/labels.py" line="109"/>
         <source>Level IV (general)</source>
         <translation>Ⅳ级（一般）</translation>
     </message>
@@ -1008,51 +1068,56 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../ui/application.py" line="110"/>
-        <location filename="../../ui/application.py" line="149"/>
-        <location filename="../../ui/application.py" line="162"/>
+        <location filename="../../ui/application.py" line="118"/>
+        <location filename="../../ui/application.py" line="181"/>
+        <location filename="../../ui/application.py" line="194"/>
         <source>The desk cannot start</source>
         <translation>调度台无法启动</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="111"/>
+        <location filename="../../ui/application.py" line="119"/>
         <source>The database %1 cannot be opened:
 %2</source>
         <translation>无法打开数据库 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="149"/>
+        <location filename="../../ui/application.py" line="169"/>
+        <source>Demo accounts, password %1:</source>
+        <translation>演示账号（密码均为 %1）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/application.py" line="181"/>
         <source>Demo data is not available.</source>
         <translation>演示数据不可用。</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="151"/>
+        <location filename="../../ui/application.py" line="183"/>
         <source>Preparing the demo workload…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="154"/>
+        <location filename="../../ui/application.py" line="186"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="201"/>
+        <location filename="../../ui/application.py" line="238"/>
         <source>starting the embedded data service</source>
         <translation>正在启动内置数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="207"/>
+        <location filename="../../ui/application.py" line="244"/>
         <source>no data service: %1</source>
         <translation>无数据服务：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="216"/>
+        <location filename="../../ui/application.py" line="270"/>
         <source>live feed unavailable: %1</source>
         <translation>实时数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="265"/>
+        <location filename="../../ui/application.py" line="319"/>
         <source>The settings could not be saved: %1</source>
         <translation>设置无法保存：%1</translation>
     </message>
@@ -1060,22 +1125,22 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="68"/>
+        <location filename="../../ui/login_dialogs.py" line="74"/>
         <source>Log in — Environmental Command and Dispatch Desk</source>
         <translation>登录 — 生态环境指挥调度台</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="74"/>
+        <location filename="../../ui/login_dialogs.py" line="87"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="75"/>
+        <location filename="../../ui/login_dialogs.py" line="88"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialogs.py" line="82"/>
+        <location filename="../../ui/login_dialogs.py" line="95"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
@@ -1192,7 +1257,7 @@
     </message>
     <message>
         <location filename="../../ui/queue_view.py" line="163"/>
-        <location filename="../../ui/queue_view.py" line="507"/>
+        <location filename="../../ui/queue_view.py" line="511"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
@@ -1227,32 +1292,32 @@
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="314"/>
+        <location filename="../../ui/queue_view.py" line="318"/>
         <source>Needs action (%1)</source>
         <translation>需处置 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="317"/>
+        <location filename="../../ui/queue_view.py" line="321"/>
         <source>Backlog (%1)</source>
         <translation>积压 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="321"/>
+        <location filename="../../ui/queue_view.py" line="325"/>
         <source>All open (%1)</source>
         <translation>全部在办 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="321"/>
+        <location filename="../../ui/queue_view.py" line="325"/>
         <source>All matching (%1)</source>
         <translation>全部 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="451"/>
+        <location filename="../../ui/queue_view.py" line="455"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="454"/>
+        <location filename="../../ui/queue_view.py" line="458"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1387,254 +1452,303 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../ui/workspace.py" line="117"/>
+        <location filename="../../ui/workspace.py" line="129"/>
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="122"/>
+        <location filename="../../ui/workspace.py" line="134"/>
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="239"/>
+        <location filename="../../ui/workspace.py" line="253"/>
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="241"/>
+        <location filename="../../ui/workspace.py" line="257"/>
+        <source>Log out / switch user…</source>
+        <translation>注销 / 切换用户…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="260"/>
+        <source>Hand the desk to the next officer without closing it</source>
+        <translation>交给下一位值班人员登录，无需关闭调度台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="262"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="246"/>
+        <location filename="../../ui/workspace.py" line="269"/>
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="249"/>
+        <location filename="../../ui/workspace.py" line="272"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="250"/>
+        <location filename="../../ui/workspace.py" line="273"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="251"/>
+        <location filename="../../ui/workspace.py" line="274"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="252"/>
+        <location filename="../../ui/workspace.py" line="275"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="253"/>
+        <location filename="../../ui/workspace.py" line="276"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="254"/>
+        <location filename="../../ui/workspace.py" line="279"/>
+        <source>Request closure…</source>
+        <translation>申请办结…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="287"/>
+        <source>Approve closure</source>
+        <translation>批准办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="295"/>
+        <source>Refuse closure…</source>
+        <translation>退回办结申请…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="300"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="255"/>
+        <location filename="../../ui/workspace.py" line="301"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="256"/>
+        <location filename="../../ui/workspace.py" line="302"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="258"/>
+        <location filename="../../ui/workspace.py" line="304"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="259"/>
+        <location filename="../../ui/workspace.py" line="305"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="263"/>
+        <location filename="../../ui/workspace.py" line="309"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="265"/>
+        <location filename="../../ui/workspace.py" line="311"/>
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="266"/>
+        <location filename="../../ui/workspace.py" line="312"/>
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="272"/>
+        <location filename="../../ui/workspace.py" line="318"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="279"/>
+        <location filename="../../ui/workspace.py" line="325"/>
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="286"/>
+        <location filename="../../ui/workspace.py" line="332"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="293"/>
+        <location filename="../../ui/workspace.py" line="339"/>
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="298"/>
+        <location filename="../../ui/workspace.py" line="344"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="300"/>
+        <location filename="../../ui/workspace.py" line="346"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="302"/>
+        <location filename="../../ui/workspace.py" line="348"/>
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="304"/>
+        <location filename="../../ui/workspace.py" line="350"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="307"/>
+        <location filename="../../ui/workspace.py" line="353"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="424"/>
+        <location filename="../../ui/workspace.py" line="389"/>
+        <source>No case selected</source>
+        <translation>未选择事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="463"/>
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="456"/>
+        <location filename="../../ui/workspace.py" line="495"/>
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="467"/>
-        <location filename="../../ui/workspace.py" line="527"/>
+        <location filename="../../ui/workspace.py" line="506"/>
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="483"/>
+        <location filename="../../ui/workspace.py" line="522"/>
         <source>%1: changes saved.</source>
         <translation>%1：修改已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="501"/>
+        <location filename="../../ui/workspace.py" line="540"/>
         <source>Edit case</source>
         <translation>修改事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="546"/>
+        <location filename="../../ui/workspace.py" line="591"/>
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="546"/>
+        <location filename="../../ui/workspace.py" line="591"/>
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="547"/>
+        <location filename="../../ui/workspace.py" line="593"/>
+        <source>Request closure</source>
+        <translation>申请办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="594"/>
+        <source>Outcome and closing note</source>
+        <translation>处置结果及办结说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="598"/>
+        <source>Refuse the closure request</source>
+        <translation>退回办结申请</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="599"/>
+        <source>Reason (goes back to the officer)</source>
+        <translation>退回原因（将反馈给申请人）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/workspace.py" line="602"/>
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="547"/>
+        <location filename="../../ui/workspace.py" line="602"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="548"/>
+        <location filename="../../ui/workspace.py" line="603"/>
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="548"/>
+        <location filename="../../ui/workspace.py" line="603"/>
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="549"/>
+        <location filename="../../ui/workspace.py" line="604"/>
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="549"/>
+        <location filename="../../ui/workspace.py" line="604"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="508"/>
-        <location filename="../../ui/workspace.py" line="624"/>
+        <location filename="../../ui/workspace.py" line="547"/>
+        <location filename="../../ui/workspace.py" line="687"/>
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="550"/>
+        <location filename="../../ui/workspace.py" line="605"/>
         <source>Outcome</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="556"/>
+        <location filename="../../ui/workspace.py" line="611"/>
         <source>Write the outcome: what was found and done. The timeline records it.</source>
         <translation>请填写处置结果：查明了什么、采取了哪些措施。处置结果记入时间线。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="642"/>
+        <location filename="../../ui/workspace.py" line="705"/>
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="663"/>
+        <location filename="../../ui/workspace.py" line="726"/>
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="670"/>
+        <location filename="../../ui/workspace.py" line="733"/>
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="677"/>
+        <location filename="../../ui/workspace.py" line="740"/>
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="690"/>
+        <location filename="../../ui/workspace.py" line="753"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="691"/>
+        <location filename="../../ui/workspace.py" line="754"/>
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="701"/>
+        <location filename="../../ui/workspace.py" line="764"/>
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>
@@ -1642,7 +1756,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="288"/>
+        <location filename="../../ui/queue_view.py" line="292"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

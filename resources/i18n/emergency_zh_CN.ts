@@ -52,42 +52,42 @@
 <context>
     <name>AlertDialog</name>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="113"/>
+        <location filename="../../ui/emergency_integration.py" line="114"/>
         <source>Heavy-pollution weather alert</source>
         <translation>重污染天气预警</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="116"/>
+        <location filename="../../ui/emergency_integration.py" line="117"/>
         <source>No alert (lift)</source>
         <translation>无预警（解除）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="117"/>
+        <location filename="../../ui/emergency_integration.py" line="118"/>
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="118"/>
+        <location filename="../../ui/emergency_integration.py" line="119"/>
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="119"/>
+        <location filename="../../ui/emergency_integration.py" line="120"/>
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="123"/>
+        <location filename="../../ui/emergency_integration.py" line="124"/>
         <source>Forecast and reason (required)</source>
         <translation>预报情况与理由（必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="124"/>
+        <location filename="../../ui/emergency_integration.py" line="125"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="125"/>
+        <location filename="../../ui/emergency_integration.py" line="126"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
@@ -555,22 +555,22 @@
 <context>
     <name>DrillDialog</name>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="139"/>
+        <location filename="../../ui/emergency_integration.py" line="140"/>
         <source>Start a drill</source>
         <translation>开始演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="148"/>
+        <location filename="../../ui/emergency_integration.py" line="149"/>
         <source>Scenario</source>
         <translation>演练场景</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="149"/>
+        <location filename="../../ui/emergency_integration.py" line="150"/>
         <source>Speed</source>
         <translation>倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="152"/>
+        <location filename="../../ui/emergency_integration.py" line="153"/>
         <source>Everything the drill produces is marked exercise and can be removed as a whole afterwards.</source>
         <translation>演练产生的一切均标记为演练，结束后可整体删除。</translation>
     </message>
@@ -578,191 +578,191 @@
 <context>
     <name>EmergencyIntegration</name>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="207"/>
+        <location filename="../../ui/emergency_integration.py" line="208"/>
         <source>Pollution alert</source>
         <translation>污染预警</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="211"/>
+        <location filename="../../ui/emergency_integration.py" line="212"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="218"/>
+        <location filename="../../ui/emergency_integration.py" line="219"/>
         <source>&amp;Emergencies</source>
         <translation>突发事件(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="224"/>
+        <location filename="../../ui/emergency_integration.py" line="225"/>
         <source>Change heavy-pollution alert…</source>
         <translation>调整重污染天气预警…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="230"/>
+        <location filename="../../ui/emergency_integration.py" line="231"/>
         <source>Coordination log entry</source>
         <translation>协调日志录入</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="237"/>
+        <location filename="../../ui/emergency_integration.py" line="238"/>
         <source>Export coordination log as PDF…</source>
         <translation>导出协调日志PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="243"/>
+        <location filename="../../ui/emergency_integration.py" line="244"/>
         <source>Import CAP message…</source>
         <translation>导入CAP消息…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="251"/>
+        <location filename="../../ui/emergency_integration.py" line="252"/>
         <source>Start a drill…</source>
         <translation>开始演练…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="255"/>
+        <location filename="../../ui/emergency_integration.py" line="256"/>
         <source>End the drill</source>
         <translation>结束演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="258"/>
+        <location filename="../../ui/emergency_integration.py" line="259"/>
         <source>Drill report…</source>
         <translation>演练报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="264"/>
+        <location filename="../../ui/emergency_integration.py" line="265"/>
         <source>Remove the drill&apos;s cases (shift leader)…</source>
         <translation>删除演练事项（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="445"/>
+        <location filename="../../ui/emergency_integration.py" line="454"/>
         <source>No monitoring wall to show {0}</source>
         <translation>未打开监控墙，无法显示{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="482"/>
+        <location filename="../../ui/emergency_integration.py" line="491"/>
         <source>Drawing cancelled: nothing saved</source>
         <translation>已取消绘制：未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="504"/>
+        <location filename="../../ui/emergency_integration.py" line="513"/>
         <source>No monitoring wall to draw the area on</source>
         <translation>本窗口没有监控墙，无法在地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="508"/>
+        <location filename="../../ui/emergency_integration.py" line="517"/>
         <source>Draw the area on the monitoring wall&apos;s map</source>
         <translation>请在监控墙地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="602"/>
+        <location filename="../../ui/emergency_integration.py" line="611"/>
         <source>Draw the area first: the case has no place</source>
         <translation>请先绘制影响范围：该事项没有位置</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="611"/>
+        <location filename="../../ui/emergency_integration.py" line="620"/>
         <source>No stations to add: every proposed station is in the list</source>
         <translation>没有需要添加的站点：建议的站点均已在列表中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="617"/>
+        <location filename="../../ui/emergency_integration.py" line="626"/>
         <source>{0} stations added from the area</source>
         <translation>已根据影响范围添加 {0} 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="632"/>
+        <location filename="../../ui/emergency_integration.py" line="641"/>
         <source>{0} is already an affected station</source>
         <translation>{0} 已在受影响站点中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="770"/>
+        <location filename="../../ui/emergency_integration.py" line="779"/>
         <source>Log exported to {0}</source>
         <translation>日志已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="500"/>
-        <location filename="../../ui/emergency_integration.py" line="775"/>
+        <location filename="../../ui/emergency_integration.py" line="509"/>
+        <location filename="../../ui/emergency_integration.py" line="784"/>
         <source>Select an emergency case first</source>
         <translation>请先选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="719"/>
+        <location filename="../../ui/emergency_integration.py" line="728"/>
         <source>CAP message not sent</source>
         <translation>CAP消息未发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="722"/>
+        <location filename="../../ui/emergency_integration.py" line="731"/>
         <source>CAP message {0} ({1}) sent to {2}</source>
         <translation>CAP消息{0}（{1}）已发送至{2}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="735"/>
+        <location filename="../../ui/emergency_integration.py" line="744"/>
         <source>Export CAP message</source>
         <translation>导出CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="737"/>
+        <location filename="../../ui/emergency_integration.py" line="746"/>
         <source>CAP 1.2 message (*.xml)</source>
         <translation>CAP 1.2 消息 (*.xml)</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="757"/>
+        <location filename="../../ui/emergency_integration.py" line="766"/>
         <source>CAP message exported to {0}</source>
         <translation>CAP消息已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="780"/>
+        <location filename="../../ui/emergency_integration.py" line="789"/>
         <source>Export coordination log</source>
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="790"/>
+        <location filename="../../ui/emergency_integration.py" line="799"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="798"/>
+        <location filename="../../ui/emergency_integration.py" line="807"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_integration.py" line="839"/>
+        <location filename="../../ui/emergency_integration.py" line="848"/>
         <source>Change the alert and send CAP to %n recipient(s)</source>
         <translation>
             <numerusform>调整预警并发送CAP至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="844"/>
+        <location filename="../../ui/emergency_integration.py" line="853"/>
         <source>Alert not changed: nothing was sent</source>
         <translation>预警未调整，未发送任何消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="870"/>
+        <location filename="../../ui/emergency_integration.py" line="879"/>
         <source>A drill is already running</source>
         <translation>已有演练正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="886"/>
+        <location filename="../../ui/emergency_integration.py" line="895"/>
         <source>Drill started: {0} at {1}×</source>
         <translation>演练已开始：{0}，{1}倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="893"/>
+        <location filename="../../ui/emergency_integration.py" line="902"/>
         <source>Drill ending</source>
         <translation>演练正在结束</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="897"/>
-        <location filename="../../ui/emergency_integration.py" line="905"/>
+        <location filename="../../ui/emergency_integration.py" line="906"/>
+        <location filename="../../ui/emergency_integration.py" line="914"/>
         <source>No drill yet</source>
         <translation>尚无演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="900"/>
+        <location filename="../../ui/emergency_integration.py" line="909"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="909"/>
+        <location filename="../../ui/emergency_integration.py" line="918"/>
         <source>Drill removed: {0} cases</source>
         <translation>演练已删除：{0}个事项</translation>
     </message>

@@ -39,7 +39,7 @@
         <translation>最近错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="199"/>
+        <location filename="../../ui/feed_bridge.py" line="212"/>
         <source>Stations</source>
         <translation>站点/断面</translation>
     </message>

@@ -592,197 +592,207 @@
 <context>
     <name>PetitionIntegration</name>
     <message>
-        <location filename="../../ui/petition_integration.py" line="109"/>
+        <location filename="../../ui/petition_integration.py" line="110"/>
         <source>Selected petition</source>
         <translation>当前信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="118"/>
+        <location filename="../../ui/petition_integration.py" line="119"/>
         <source>Petition deadlines</source>
         <translation>信访期限提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="124"/>
+        <location filename="../../ui/petition_integration.py" line="125"/>
         <source>&amp;Petitions</source>
         <translation>信访(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="130"/>
+        <location filename="../../ui/petition_integration.py" line="131"/>
         <source>Hotline call: new petition…</source>
         <translation>热线来电登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="135"/>
+        <location filename="../../ui/petition_integration.py" line="136"/>
         <source>Opens the intake form with the call clock running (12345/12369)</source>
         <translation>打开登记表并开始通话计时（12345/12369）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="139"/>
+        <location filename="../../ui/petition_integration.py" line="140"/>
         <source>New petition (letter, visit, online)…</source>
         <translation>登记信访（来信、来访、网上）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="146"/>
+        <location filename="../../ui/petition_integration.py" line="147"/>
         <source>Decision (accept, transfer, assign)…</source>
         <translation>办理决定（受理、转送、交办）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="147"/>
+        <location filename="../../ui/petition_integration.py" line="148"/>
         <source>Written notice sent…</source>
         <translation>已书面告知…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="148"/>
+        <location filename="../../ui/petition_integration.py" line="149"/>
         <source>Petitioner contacted…</source>
         <translation>已联系信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="149"/>
+        <location filename="../../ui/petition_integration.py" line="150"/>
         <source>Extend the handling period (shift leader)…</source>
         <translation>延长办理期限（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="150"/>
+        <location filename="../../ui/petition_integration.py" line="151"/>
         <source>Reply to the petitioner…</source>
         <translation>答复信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="151"/>
+        <location filename="../../ui/petition_integration.py" line="152"/>
         <source>Satisfaction callback…</source>
         <translation>满意度回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="152"/>
+        <location filename="../../ui/petition_integration.py" line="153"/>
         <source>Review or second review requested…</source>
         <translation>申请复查或复核…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="153"/>
+        <location filename="../../ui/petition_integration.py" line="154"/>
         <source>Merge as a repeat petition…</source>
         <translation>作为重复信访并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="154"/>
+        <location filename="../../ui/petition_integration.py" line="155"/>
         <source>Undo merge…</source>
         <translation>撤销并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="155"/>
+        <location filename="../../ui/petition_integration.py" line="156"/>
         <source>Add attachment…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="162"/>
+        <location filename="../../ui/petition_integration.py" line="163"/>
         <source>Import from Open311…</source>
         <translation>从 Open311 导入…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="168"/>
+        <location filename="../../ui/petition_integration.py" line="169"/>
         <source>Export to Open311 (masked)…</source>
         <translation>导出为 Open311（脱敏）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="174"/>
+        <location filename="../../ui/petition_integration.py" line="175"/>
         <source>Check petition deadlines now</source>
         <translation>立即检查信访期限</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="376"/>
+        <location filename="../../ui/petition_integration.py" line="247"/>
+        <source>No petition selected</source>
+        <translation>未选择信访事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/petition_integration.py" line="251"/>
+        <source>Not possible at this stage of the petition</source>
+        <translation>该信访事项当前所处环节不能执行此步骤</translation>
+    </message>
+    <message>
+        <location filename="../../ui/petition_integration.py" line="389"/>
         <source>Petition %1 registered.</source>
         <translation>信访事项%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="389"/>
+        <location filename="../../ui/petition_integration.py" line="402"/>
         <source>Select a petition first.</source>
         <translation>请先选择一件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="409"/>
+        <location filename="../../ui/petition_integration.py" line="422"/>
         <source>The panel now shows their change. Your input is still here: check it, then press OK again to record it on the new version.</source>
         <translation>面板已显示对方的修改。您的输入仍保留在此：核对后再次按“确定”，即在新版本上登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="430"/>
+        <location filename="../../ui/petition_integration.py" line="443"/>
         <source>Written notice sent</source>
         <translation>已书面告知</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="439"/>
+        <location filename="../../ui/petition_integration.py" line="452"/>
         <source>Petitioner contacted</source>
         <translation>已联系信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="470"/>
+        <location filename="../../ui/petition_integration.py" line="483"/>
         <source>Review requested</source>
         <translation>申请复查/复核</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="472"/>
+        <location filename="../../ui/petition_integration.py" line="485"/>
         <source>Note (optional)</source>
         <translation>备注（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="474"/>
+        <location filename="../../ui/petition_integration.py" line="487"/>
         <source>Opens the review (复查) or second review (复核) the petitioner asked for as a linked petition with its own 30-day deadline.</source>
         <translation>将信访人申请的复查或复核登记为关联的信访事项，另计30日期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="491"/>
+        <location filename="../../ui/petition_integration.py" line="504"/>
         <source>Undo merge</source>
         <translation>撤销并案</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="493"/>
+        <location filename="../../ui/petition_integration.py" line="506"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="499"/>
+        <location filename="../../ui/petition_integration.py" line="512"/>
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="501"/>
+        <location filename="../../ui/petition_integration.py" line="514"/>
         <source>Why you need them</source>
         <translation>查看理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="503"/>
+        <location filename="../../ui/petition_integration.py" line="516"/>
         <source>The petitioner&apos;s full phone and ID number are protected. Your name, the time and this reason are written to the audit log.</source>
         <translation>信访人的完整电话和身份证号受保护。您的姓名、时间和理由将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="509"/>
+        <location filename="../../ui/petition_integration.py" line="522"/>
         <source>Attach a file</source>
         <translation>添加附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="523"/>
+        <location filename="../../ui/petition_integration.py" line="536"/>
         <source>%1: recorded.</source>
         <translation>%1：已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="548"/>
+        <location filename="../../ui/petition_integration.py" line="561"/>
         <source>%1 opened.</source>
         <translation>%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="555"/>
+        <location filename="../../ui/petition_integration.py" line="568"/>
         <source>Merged into %1 (repeat petitions: %2).</source>
         <translation>已并入%1（重复信访%2件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="637"/>
+        <location filename="../../ui/petition_integration.py" line="650"/>
         <source>%1 petitions exported to %2</source>
         <translation>已导出%1件信访事项到 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="719"/>
+        <location filename="../../ui/petition_integration.py" line="732"/>
         <source>Petition deadlines could not be checked: %1</source>
         <translation>无法检查信访期限：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="703"/>
+        <location filename="../../ui/petition_integration.py" line="716"/>
         <source>%1 new petition deadline reminders</source>
         <translation>新增%1条信访期限提醒</translation>
     </message>

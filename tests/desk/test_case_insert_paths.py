@@ -38,6 +38,7 @@ ALWAYS_SET = {c.name for c in cases.columns} - {
     "resolved_at",
     "closed_at",
     "cancelled_at",
+    "closure_requested_at",  # no closure request waits on a new case
 }
 
 

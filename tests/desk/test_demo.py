@@ -35,6 +35,16 @@ def test_seed_demo(db_url: str) -> None:
         detail = desk.case_detail(closed[0].id)
         assert [e.to_status for e in detail.timeline][-1] == "closed"
         assert detail.timeline[-1].actor == "leader"
+        # The leader has closure requests to decide; some closed cases went that way.
+        pending = desk.queue_page(QueueQuery(closure_pending=True), 0, 100)
+        assert pending and all(r.status == "resolved" for r in pending)
+        request = desk.closure_request(pending[0].id)
+        assert request is not None and request.pending and request.requested_by == DEMO_OFFICER
+        approved = [
+            desk.case_detail(r.id).timeline[-1].action
+            for r in desk.queue_page(QueueQuery(statuses=(Status.CLOSED.value,)), 0, 100)
+        ]
+        assert "approve_close" in approved
         assert detail.case.created_at < NOW
         assert verify_chain(desk.store).intact
         assert any(ul.open_load > 0 for ul in desk.units())

@@ -28,6 +28,9 @@ EXPECTED = {
     ("acknowledged", "resolve"): "resolved",
     ("on_scene", "resolve"): "resolved",
     ("resolved", "close"): "closed",
+    ("resolved", "request_close"): "resolved",
+    ("resolved", "approve_close"): "closed",
+    ("resolved", "refuse_close"): "resolved",
     ("new", "cancel"): "cancelled",
     ("triaged", "cancel"): "cancelled",
     ("dispatched", "cancel"): "cancelled",
@@ -40,8 +43,16 @@ EXPECTED = {
 
 
 def _guards(action: Action) -> dict[str, object]:
-    if action is Action.CLOSE:
+    if action in (Action.CLOSE, Action.REQUEST_CLOSE):
         return {"closure_code": ClosureCode.RECTIFIED, "note": "整改到位，复查合格"}
+    if action is Action.APPROVE_CLOSE:
+        return {
+            "closure_code": ClosureCode.RECTIFIED,
+            "note": "整改到位，复查合格",
+            "closure_pending": True,
+        }
+    if action is Action.REFUSE_CLOSE:
+        return {"note": "复查报告未附", "closure_pending": True}
     if action in (Action.CANCEL, Action.REOPEN):
         return {"note": "核实后需要重新处理"}
     if action is Action.DISPATCH:
@@ -56,7 +67,9 @@ def test_table_is_exactly_the_documented_workflow() -> None:
 @pytest.mark.parametrize(("status", "action"), sorted(EXPECTED))
 def test_every_legal_transition(status: str, action: str) -> None:
     a = Action(action)
-    outcome = check_transition(status, a, Role.SHIFT_LEADER, **_guards(a))  # type: ignore[arg-type]
+    # Closure is requested by those who may not close (a shift leader closes it himself).
+    role = Role.DUTY_OFFICER if a is Action.REQUEST_CLOSE else Role.SHIFT_LEADER
+    outcome = check_transition(status, a, role, **_guards(a))  # type: ignore[arg-type]
     assert outcome.to_status == Status(EXPECTED[(status, action)])
     assert outcome.from_status == Status(status)
 
@@ -148,7 +161,7 @@ def test_oversized_note_is_refused() -> None:
 
 
 def test_allowed_actions_follow_role() -> None:
-    assert allowed_actions(Status.RESOLVED, Role.DUTY_OFFICER) == []
+    assert allowed_actions(Status.RESOLVED, Role.DUTY_OFFICER) == [Action.REQUEST_CLOSE]
     assert set(allowed_actions(Status.RESOLVED, Role.SHIFT_LEADER)) == {
         Action.CLOSE,
         Action.REOPEN,

@@ -70,6 +70,10 @@ def _source_language(qapp: Any) -> Iterator[None]:
 @pytest.fixture
 def qloop(qapp: Any, _session_loop: QEventLoop) -> Iterator[QEventLoop]:
     """The application's asyncio loop on Qt's event loop; qtbot waits drive it."""
+    # A test that ran a loop of its own (run_until_complete) unregistered the running loop
+    # when it ended: register the session loop again, as the running desk has it.
+    asyncio.set_event_loop(_session_loop)
+    asyncio.events._set_running_loop(_session_loop)
     install_translators(qapp, "zh")
     apply_theme(qapp, "dark", 13)
     yield _session_loop

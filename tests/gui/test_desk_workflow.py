@@ -142,12 +142,17 @@ def test_duty_officer_cannot_close_or_reopen_and_viewer_cannot_act(
     viewer = sessions(db_url, "viewer")
     _select(qtbot, viewer, case_id)
     vws = viewer.workspace
-    assert not any(b.isVisible() for b in vws.details.buttons.values())
+    # A viewer sees the case's actions grey, each saying which permission and role it needs.
+    shown = {a: b for a, b in vws.details.buttons.items() if b.isVisible()}
+    assert set(shown) == {"triage", "dispatch", "cancel", "note", "edit"}
+    for name, button in shown.items():
+        assert not button.isEnabled(), name
+        assert button.toolTip() == "需要权限：办理事项（角色：值班员及以上）", name
     for name in ("new_case", "triage", "dispatch", "acknowledge", "note", "bulk_assign"):
         assert not vws.window.actions_by_name[name].isEnabled(), name
-    # Even a shortcut that reaches the desk is refused with a clear reason, nothing written.
+    # Even a call that reaches the desk is refused with a clear reason, nothing written.
     run(qtbot, vws.perform_action("triage"))
-    assert "无权" in vws.details.message.text()
+    assert "需要权限：办理事项" in vws.details.message.text()
     assert _status(db_url, case_id).status == "new"
 
 
