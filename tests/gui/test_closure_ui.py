@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.views import CaseView
+from dispatch_app.store.queue import QueueView
 from tests.gui.conftest import (
     PASSWORD,
     Session,
@@ -59,8 +60,10 @@ def _press(qtbot: QtBot, s: Session, key: Qt.Key, modifier: Qt.KeyboardModifier)
 
 
 def _show_all(qtbot: QtBot, s: Session) -> None:
-    """The queue's status filter on "all statuses" (resolved cases are not "open")."""
+    """The queue's "all" view with the status filter on "all statuses" (resolved cases are
+    neither "open" nor in the default needs-action view)."""
     ws = s.workspace
+    ws.queue.set_view(QueueView.ALL)
     ws.queue.status.setCurrentIndex(1)
     settle(qtbot, ws)
 

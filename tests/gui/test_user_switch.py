@@ -20,6 +20,7 @@ from dispatch_app.app import DataServiceLink, LaunchOptions, prepare
 from dispatch_app.config import AppPaths
 from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.poller import ConnectionState
+from dispatch_app.store.queue import QueueView
 from tests.feed.live_service import packet, registry, running_service, send
 from tests.gui.conftest import PASSWORD, open_desk, seed_users, type_text
 from tests.gui.test_closure_ui import _resolved_case
@@ -115,6 +116,7 @@ def test_log_out_and_in_as_the_leader_without_restarting(
         desk = launcher.desk
         assert desk is not None
         _settled(qtbot, launcher)
+        first.queue.set_view(QueueView.ALL)  # resolved cases need no action: the all view
         first.queue.status.setCurrentIndex(1)  # all statuses: the resolved case shows
         qtbot.waitUntil(lambda: first.queue.model.row_of(case.id) is not None, timeout=10000)
         first.queue.select_case(case.id)
