@@ -10,10 +10,14 @@ import sys
 
 
 def main() -> int:
-    from dispatch_app.app import run
+    from dispatch_app.app import exit_promptly, run
     from ui.application import run as run_front_end
 
-    return run(sys.argv[1:], run_front_end)
+    code = run(sys.argv[1:], run_front_end)
+    # A worker thread still blocked (a hung data-service call) must not keep a closed desk's
+    # process alive: the interpreter would wait for it without limit.
+    exit_promptly(code)
+    return code
 
 
 if __name__ == "__main__":

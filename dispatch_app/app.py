@@ -14,7 +14,10 @@ import importlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +144,7 @@ class DataServiceLink:
         self.handle: Any = None
         self.problem: str | None = None
         self._stopped = False
+        self._starting: Any = None
 
     @property
     def embedded(self) -> bool:
@@ -156,12 +160,21 @@ class DataServiceLink:
         except ImportError:
             self.problem = "embedded data service not available in this build"
             return None
+        # Held before it starts, so that `stop` (quitting meanwhile) can abandon the start.
+        handle = module.make_embedded(data_dir=self.options.paths.data_dir)
+        self._starting = handle
         try:
-            handle = module.start_embedded(data_dir=self.options.paths.data_dir)
+            if self._stopped:
+                return None
+            handle.start()
         except Exception as exc:
+            if self._stopped:
+                return None
             log.exception("embedded data service failed to start")
             self.problem = f"embedded data service failed to start: {exc}"
             return None
+        finally:
+            self._starting = None
         if self._stopped:  # the desk closed while the child was starting
             handle.stop()
             return None
@@ -169,12 +182,17 @@ class DataServiceLink:
         self.url = getattr(handle, "url", None)
         return self.url
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float | None = None) -> None:
+        """Stop the embedded child (if any), killing it after `grace_s` (the service's own
+        default when None); also abandons a start in progress on another thread."""
         self._stopped = True
         handle, self.handle = self.handle, None
-        if handle is not None:
+        starting = self._starting
+        for service in (handle, starting):
+            if service is None:
+                continue
             try:
-                handle.stop()
+                service.stop() if grace_s is None else service.stop(grace_s)
             except Exception:  # stopping must never hide the desk's own exit status
                 log.exception("stopping the embedded data service failed")
 
@@ -195,6 +213,36 @@ def launched(options: LaunchOptions) -> Iterator[DataServiceLink]:
 FrontEnd = Callable[[LaunchOptions, DataServiceLink], int]
 """The Qt front end (ui.application.run): takes the launch options and the data-service link,
 returns the exit status."""
+
+
+EXIT_GRACE_S = 0.3
+"""How long the process's exit waits for worker threads still running after the desk closed."""
+
+
+def exit_promptly(code: int, grace_s: float = EXIT_GRACE_S) -> None:
+    """Called once the desk has closed: return if nothing holds the process, else end it now.
+
+    The interpreter's exit joins every non-daemon thread, executor workers included, with no
+    time limit: one worker stuck in a socket (a data service that accepted and never answers)
+    or on a database lock would keep a closed desk's process alive for minutes. By now the desk
+    has stopped what matters within its budget (database closed, child process stopped); a
+    thread still blocked after `grace_s` carries nothing worth waiting for. It is named in the
+    log, and the process ends with `code`."""
+    deadline = time.monotonic() + grace_s
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is current or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+    stuck = [t.name for t in threading.enumerate() if t is not current and not t.daemon]
+    if not stuck:
+        return
+    log.warning("exiting with threads still blocked: %s", ", ".join(stuck))
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def run(argv: Sequence[str], front_end: FrontEnd) -> int:

@@ -13,7 +13,9 @@ import importlib
 import logging
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,14 @@ from ui.errors import describe_error
 from ui.event_loop import DeskEventLoop
 from ui.i18n import install_translators
 from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
+from ui.quitting import (
+    CHILD_GRACE_S,
+    QUIT_BUDGET_S,
+    STEP_BUDGET_S,
+    close_open_dialogs,
+    in_thread,
+    within,
+)
 from ui.theme import apply_theme
 from ui.workspace import Workspace
 
@@ -199,7 +209,9 @@ class Launcher(QObject):
         status = workspace.window.status
         if link.embedded:
             status.set_data_service_state(self.tr("starting the embedded data service"), False)
-        url = await asyncio.get_running_loop().run_in_executor(None, link.start)
+        # On a thread of its own: the embedded child can take a while to come up, and quitting
+        # meanwhile must neither wait for it nor leave the loop's executor busy at close.
+        url = await in_thread(link.start, "dataservice-start")
         if self._stopping:
             return
         if url is None:
@@ -275,13 +287,24 @@ class Launcher(QObject):
         self._stop_task = asyncio.ensure_future(self._stop())
 
     async def _stop(self) -> None:
+        """Within the quit budget (ui/quitting.py), whatever hangs: each step gets its share
+        and is left behind, logged, when it overruns."""
+        started = asyncio.get_running_loop().time()
+        # The embedded child stops beside the rest (it is the slowest part, and needs nothing
+        # of the desk): terminated at once, killed if it lingers.
+        child: asyncio.Future[None] | None = None
+        if self.link is not None:
+            child = in_thread(partial(self.link.stop, CHILD_GRACE_S), "dataservice-stop")
+        close_open_dialogs()
         if self.workspace is not None:
-            await self.workspace.shutdown()
+            await within(self.workspace.shutdown(), STEP_BUDGET_S, "stopping the workspace")
         if self.desk is not None:
-            try:
-                await self.calls.call(self.desk.close)
-            except Exception:
-                log.exception("closing the desk failed")
+            # Not through the desk's call worker: it may be stuck in a call of its own.
+            await within(in_thread(self.desk.close, "desk-close"), STEP_BUDGET_S, "the database")
+        if child is not None:
+            spent = asyncio.get_running_loop().time() - started
+            rest = max(0.1, QUIT_BUDGET_S - 0.5 - spent)
+            await within(child, rest, "stopping the embedded data service")
         self.finished.emit(self.exit_code)
 
 
@@ -330,7 +353,11 @@ def run(options: LaunchOptions, link: DataServiceLink) -> int:
         loop.create_task(shoot())
     else:
         loop.create_task(launcher.start())
+    # The loop's own executor is shut down when the loop closes; one that waited for its
+    # threads would hold up quitting for whatever still runs there.
+    loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="loop-default"))
     with loop:
         loop.run_forever()
-    launcher.calls.shutdown()
+    # Calls still running are abandoned, not waited for (dispatch_app.app.exit_promptly).
+    launcher.calls.shutdown(wait=False)
     return exit_code[0]
