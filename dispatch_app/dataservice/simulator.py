@@ -745,6 +745,14 @@ class Simulation:
                 route[packet.station_id].put(packet)
                 self.stats.backfill_sent += 1
             t0_real = loop.time()
+            # Where simulated time stands against the wall clock: whoever reads the data (a
+            # test, a drill's report) can tell "now" in the simulation from this line.
+            log.info(
+                "simulation clock: simulated %.3f at wall clock %.3f, speed %g",
+                self.start,
+                time.time(),
+                self.speed,
+            )
             while not stop.is_set():
                 now_sim = self.start + (loop.time() - t0_real) * self.speed
                 # Slices of at most ten simulated minutes: packets go out while the rest of a
