@@ -13,11 +13,9 @@ def main() -> int:
     from dispatch_app.app import exit_promptly, run
     from ui.application import run as run_front_end
 
-    code = run(sys.argv[1:], run_front_end)
-    # A worker thread still blocked (a hung data-service call) must not keep a closed desk's
-    # process alive: the interpreter would wait for it without limit.
-    exit_promptly(code)
-    return code
+    # Once the desk has closed, the process ends at once: worker threads still blocked (a hung
+    # data-service call) and the interpreter's teardown of the widget tree are not waited for.
+    exit_promptly(run(sys.argv[1:], run_front_end))
 
 
 if __name__ == "__main__":

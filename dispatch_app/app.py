@@ -17,11 +17,10 @@ import shutil
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from dispatch_app.config import (
     LANGUAGES,
@@ -215,29 +214,19 @@ FrontEnd = Callable[[LaunchOptions, DataServiceLink], int]
 returns the exit status."""
 
 
-EXIT_GRACE_S = 0.3
-"""How long the process's exit waits for worker threads still running after the desk closed."""
+def exit_promptly(code: int) -> NoReturn:
+    """End the process now, once the desk has closed what matters (the database, the embedded
+    child, the layout file), skipping the interpreter's own teardown.
 
-
-def exit_promptly(code: int, grace_s: float = EXIT_GRACE_S) -> None:
-    """Called once the desk has closed: return if nothing holds the process, else end it now.
-
-    The interpreter's exit joins every non-daemon thread, executor workers included, with no
-    time limit: one worker stuck in a socket (a data service that accepted and never answers)
-    or on a database lock would keep a closed desk's process alive for minutes. By now the desk
-    has stopped what matters within its budget (database closed, child process stopped); a
-    thread still blocked after `grace_s` carries nothing worth waiting for. It is named in the
-    log, and the process ends with `code`."""
-    deadline = time.monotonic() + grace_s
+    That teardown would join every non-daemon thread with no time limit (an executor's worker
+    stuck in a socket of a data service that accepted and never answers keeps a closed desk's
+    process alive for minutes) and then destroy the whole Qt widget tree, which on a full desk
+    (the station table, the map, the charts) takes seconds on its own. Neither adds anything
+    once the desk has stopped."""
     current = threading.current_thread()
-    for thread in threading.enumerate():
-        if thread is current or thread.daemon:
-            continue
-        thread.join(max(0.0, deadline - time.monotonic()))
-    stuck = [t.name for t in threading.enumerate() if t is not current and not t.daemon]
-    if not stuck:
-        return
-    log.warning("exiting with threads still blocked: %s", ", ".join(stuck))
+    left = [t.name for t in threading.enumerate() if t is not current and not t.daemon]
+    if left:
+        log.info("exiting; worker threads left behind: %s", ", ".join(sorted(left)))
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):

@@ -32,7 +32,7 @@ from ui.i18n import install_translators
 from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
 from ui.quitting import (
     CHILD_GRACE_S,
-    QUIT_BUDGET_S,
+    SHUTDOWN_BUDGET_S,
     STEP_BUDGET_S,
     close_open_dialogs,
     in_thread,
@@ -303,14 +303,18 @@ class Launcher(QObject):
             await within(in_thread(self.desk.close, "desk-close"), STEP_BUDGET_S, "the database")
         if child is not None:
             spent = asyncio.get_running_loop().time() - started
-            rest = max(0.1, QUIT_BUDGET_S - 0.5 - spent)
+            rest = max(0.1, SHUTDOWN_BUDGET_S - spent)
             await within(child, rest, "stopping the embedded data service")
+        took = asyncio.get_running_loop().time() - started
+        log.info("quitting: desk stopped in %.2f s", took)
         self.finished.emit(self.exit_code)
 
 
 async def _until_live(workspace: Workspace, timeout_s: float) -> None:
-    """For screenshots: wait until the live feed is connected and has data (or give up), so
-    the pictures show the network as an officer sees it a minute after start."""
+    """For screenshots: wait until the live feed is connected, caught up and current (nearly
+    every station on time: the embedded service first replays its history, and a picture taken
+    meanwhile would show the whole network late), or give up, so the pictures show the network
+    as an officer sees it a minute after start."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while asyncio.get_running_loop().time() < deadline:
         handle = getattr(workspace, "feed", None)
@@ -318,7 +322,9 @@ async def _until_live(workspace: Workspace, timeout_s: float) -> None:
         if (
             poller is not None
             and poller.status.state == "connected"
-            and any(snap.readings for snap in poller.network.snapshots().values())
+            and poller.caught_up
+            and poller.network.stations
+            and len(poller.stale_stations()) <= len(poller.network.stations) // 20
         ):
             await asyncio.sleep(3.0)  # one more round of coalesced batches and chart redraws
             return
@@ -346,7 +352,7 @@ def run(options: LaunchOptions, link: DataServiceLink) -> int:
         async def shoot() -> None:
             if await launcher.start():
                 assert launcher.workspace is not None
-                await _until_live(launcher.workspace, timeout_s=90.0)
+                await _until_live(launcher.workspace, timeout_s=240.0)
                 await take_screenshots(launcher.workspace, Path(shots))
                 launcher.workspace.window.close()
 

@@ -27,8 +27,11 @@ T = TypeVar("T")
 
 QUIT_BUDGET_S = 3.0
 """From Ctrl+Q to the end of the process."""
-STEP_BUDGET_S = 1.0
+STEP_BUDGET_S = 0.8
 """At most this long for one step (stopping the feed and the workspace, closing the database)."""
+SHUTDOWN_BUDGET_S = QUIT_BUDGET_S - 1.0
+"""For the whole shutdown sequence: the rest is for closing the window before it (saving the
+layout) and ending the process after it."""
 CHILD_GRACE_S = 1.5
 """The embedded data service gets this long to stop by itself before it is killed."""
 

@@ -363,10 +363,15 @@ class EmbeddedDataService:
         if proc.poll() is None:
             with contextlib.suppress(OSError):
                 proc.terminate()
+            grace = self.stop_grace_s if grace_s is None else grace_s
             try:
-                proc.wait(timeout=self.stop_grace_s if grace_s is None else grace_s)
+                proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                log.warning("embedded data service ignored terminate; killing pid %d", proc.pid)
+                log.warning(
+                    "embedded data service did not stop within %g s; killing pid %d",
+                    grace,
+                    proc.pid,
+                )
                 with contextlib.suppress(OSError):
                     proc.kill()
                 proc.wait()

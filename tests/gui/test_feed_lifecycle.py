@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -296,15 +297,8 @@ def _tool(name: str) -> str | None:
     return shutil.which(name)
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(
-    not (_tool("Xvfb") and _tool("xdotool")), reason="needs Xvfb and xdotool (a real X screen)"
-)
-def test_ctrl_q_ends_the_desk_process_within_3_s_with_a_hung_data_service(
-    tmp_path: Path,
-) -> None:
-    """The whole program on a real X screen: the desk polls a service that never answers,
-    the officer presses Ctrl+Q, and the process is gone within 3 s."""
+@contextmanager
+def x_screen() -> Iterator[str]:
     display = f":{150 + os.getpid() % 50}"
     xvfb = subprocess.Popen(
         ["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
@@ -313,52 +307,96 @@ def test_ctrl_q_ends_the_desk_process_within_3_s_with_a_hung_data_service(
     )
     try:
         time.sleep(1.0)
-        with silent_service() as (url, accepted):
-            env = dict(
-                os.environ,
-                DISPLAY=display,
-                QT_QPA_PLATFORM="xcb",
-                XDG_CONFIG_HOME=str(tmp_path / "config"),
-                XDG_DATA_HOME=str(tmp_path / "data"),
-            )
-            log_path = tmp_path / "desk.log"
-            with open(log_path, "wb") as log_file:
-                desk = subprocess.Popen(
-                    [sys.executable, str(ROOT / "main.py"), "--demo", "--data-service", url],
-                    env=env,
-                    cwd=ROOT,
-                    stdout=log_file,
-                    stderr=subprocess.STDOUT,
-                )
-                try:
-                    deadline = time.monotonic() + 90
-                    window = ""
-                    while time.monotonic() < deadline and not (window and accepted):
-                        found = subprocess.run(
-                            ["xdotool", "search", "--name", "常州"],
-                            env=env,
-                            capture_output=True,
-                            text=True,
-                        )
-                        window = found.stdout.split()[0] if found.stdout.split() else ""
-                        time.sleep(0.5)
-                    assert window and accepted, log_path.read_text("utf-8", "replace")[-3000:]
-                    time.sleep(1.0)  # the poller now waits in the silent socket
-                    subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env)
-                    began = time.monotonic()
-                    subprocess.run(["xdotool", "key", "--window", window, "ctrl+q"], env=env)
-                    try:
-                        code = desk.wait(timeout=10)
-                    except subprocess.TimeoutExpired:
-                        code = None
-                    took = time.monotonic() - began
-                finally:
-                    if desk.poll() is None:
-                        desk.kill()
-                        desk.wait()
-            output = log_path.read_text("utf-8", "replace")
-            assert code == 0, output[-3000:]
-            assert took < 3.0, f"the desk took {took:.2f} s to quit:\n{output[-3000:]}"
+        yield display
     finally:
         xvfb.terminate()
         xvfb.wait(5)
+
+
+def ctrl_q_after(
+    tmp_path: Path, display: str, args: list[str], ready: Callable[[str], bool]
+) -> tuple[int | None, float, str]:
+    """Start the desk (main.py) on `display`, wait until `ready(log)` and its window is up,
+    press Ctrl+Q on it; the exit code (None: still running 10 s later), the seconds from the
+    key to the end of the process, and the desk's log."""
+    env = dict(
+        os.environ,
+        DISPLAY=display,
+        QT_QPA_PLATFORM="xcb",
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    log_path = tmp_path / "desk.log"
+    with open(log_path, "wb") as log_file:
+        desk = subprocess.Popen(
+            [sys.executable, str(ROOT / "main.py"), "--demo", *args],
+            env=env,
+            cwd=ROOT,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 150
+            window = ""
+            while time.monotonic() < deadline:
+                found = subprocess.run(
+                    ["xdotool", "search", "--name", "常州"], env=env, capture_output=True, text=True
+                )
+                window = found.stdout.split()[0] if found.stdout.split() else ""
+                if window and ready(log_path.read_text("utf-8", "replace")):
+                    break
+                time.sleep(0.5)
+            output = log_path.read_text("utf-8", "replace")
+            assert window and ready(output), output[-3000:]
+            time.sleep(1.0)
+            subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env)
+            began = time.monotonic()
+            subprocess.run(["xdotool", "key", "--window", window, "ctrl+q"], env=env)
+            try:
+                code: int | None = desk.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                code = None
+            took = time.monotonic() - began
+        finally:
+            if desk.poll() is None:
+                desk.kill()
+                desk.wait()
+    return code, took, log_path.read_text("utf-8", "replace")
+
+
+needs_x = pytest.mark.skipif(
+    not (_tool("Xvfb") and _tool("xdotool")), reason="needs Xvfb and xdotool (a real X screen)"
+)
+
+
+@pytest.mark.slow
+@needs_x
+def test_ctrl_q_ends_the_desk_process_within_3_s_with_a_hung_data_service(
+    tmp_path: Path,
+) -> None:
+    """The whole program on a real X screen: the desk polls a service that never answers,
+    the officer presses Ctrl+Q, and the process is gone within 3 s."""
+    with x_screen() as display, silent_service() as (url, accepted):
+        code, took, output = ctrl_q_after(
+            tmp_path, display, ["--data-service", url], lambda _log: bool(accepted)
+        )
+    assert code == 0, output[-3000:]
+    assert took < 3.0, f"the desk took {took:.2f} s to quit:\n{output[-3000:]}"
+
+
+@pytest.mark.slow
+@needs_x
+def test_ctrl_q_ends_the_desk_and_its_embedded_data_service_within_3_s(tmp_path: Path) -> None:
+    """As the officer runs it: the embedded data service (a child process) simulating the
+    network, the feed live; Ctrl+Q ends the desk within 3 s and leaves no child behind."""
+    with x_screen() as display:
+        code, took, output = ctrl_q_after(tmp_path, display, [], lambda log: "feed loaded" in log)
+    assert code == 0, output[-3000:]
+    assert took < 3.0, f"the desk took {took:.2f} s to quit:\n{output[-3000:]}"
+    pid = re.search(r"embedded data service ready at \S+ \(pid (\d+)\)", output)
+    assert pid is not None, output[-3000:]
+    deadline = time.monotonic() + 5  # told to stop; a child left running would be an orphan
+    while Path(f"/proc/{pid.group(1)}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = Path(f"/proc/{pid.group(1)}/stat")
+    assert not alive.exists() or alive.read_text().split()[2] == "Z", "child still running"
