@@ -22,7 +22,9 @@ from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.poller import POLL_TASK, ConnectionState, FeedPoller, FeedStatus
 from tests.feed.live_service import running_service
 from tests.gui.conftest import run
-from tests.gui.test_feed_lifecycle import newest_observation
+from tests.gui.test_feed_lifecycle import SHANGHAI, newest_observation
+from ui.feed_bridge import FeedBridge, wire_status_bar
+from ui.status_bar import DeskStatusBar
 
 
 @pytest.fixture
@@ -65,6 +67,12 @@ def test_watchdog_restarts_a_killed_or_hung_poll_task_and_stop_never_hangs(
     poller = FeedPoller(client, poll_interval_s=0.25, watchdog_every_s=0.2)
     states: list[FeedStatus] = []
     poller.subscribe_state(states.append)
+    bar = DeskStatusBar()
+    qtbot.addWidget(bar)
+    bridge = FeedBridge(poller)
+    wire_status_bar(bar, bridge)
+    lights: list[str] = []  # the light as each state change left it
+    bridge.stateChanged.connect(lambda _s: lights.append(bar.service.text()))
     run(qtbot, poller.start())
     try:
         qtbot.waitUntil(
@@ -101,8 +109,13 @@ def test_watchdog_restarts_a_killed_or_hung_poll_task_and_stop_never_hangs(
         assert stalled, states
         assert "no successful poll" in (stalled[0].last_error or "")
         assert stalled[0].since == last_before  # since the last poll that succeeded
+        assert last_before is not None
+        since = last_before.astimezone(SHANGHAI).strftime("%H:%M:%S")
+        amber = [t for t in lights if t.startswith("▲")]
+        assert amber and f"自 {since} 起" in amber[0], lights  # the zh desk
         advances(qtbot, poller)
         qtbot.waitUntil(lambda: poller.status.state is ConnectionState.CONNECTED, timeout=5000)
+        qtbot.waitUntil(lambda: bar.service.text().startswith("●"), timeout=3000)
 
         # Stopping with the poll task hung again returns at once (it is left behind).
         hang = asyncio.ensure_future(nested_loop_inside_a_task(1.0))
@@ -113,4 +126,5 @@ def test_watchdog_restarts_a_killed_or_hung_poll_task_and_stop_never_hangs(
         assert not poller.running
     finally:
         run(qtbot, poller.stop())
+        bridge.detach()
         client.close()
