@@ -39,9 +39,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from functools import partial
 from typing import Any, TypeVar
 
@@ -50,8 +48,8 @@ from dispatch_app.feed.client import (
     DataServiceCursorAhead,
     DataServiceError,
     DataServiceTimeout,
-    DataServiceUnavailable,
 )
+from dispatch_app.feed.connection import ConnectionState, ConnectionTracker, FeedStatus
 from dispatch_app.feed.network_state import NetworkState, Staleness, StationsBatch
 from dispatch_app.feed.records import Observation
 from dispatch_app.feed.supervisor import TaskSupervisor
@@ -63,25 +61,14 @@ T = TypeVar("T")
 POLL_TASK = "feed-poll"
 FLUSH_TASK = "feed-flush"
 
-
-class ConnectionState(StrEnum):
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    DEGRADED = "degraded"
-    DOWN = "down"
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStatus:
-    """The data-service connection as the desk sees it."""
-
-    state: ConnectionState
-    since: datetime  # when this state began; for DEGRADED/DOWN the first failure of the run
-    base_url: str
-    cursor: int
-    last_error: str | None = None
-    last_success: datetime | None = None
-    failures: int = 0  # consecutive failed calls
+# The connection's state and status are the poller's public face; they live in connection.py.
+__all__ = [
+    "FLUSH_TASK",
+    "POLL_TASK",
+    "ConnectionState",
+    "FeedPoller",
+    "FeedStatus",
+]
 
 
 StateSubscriber = Callable[[FeedStatus], None]
@@ -159,8 +146,6 @@ class FeedPoller:
         self._loaded = False
         self._caught_up = False
         self._service_started: datetime | None = None
-        self._service_problem: str | None = None
-        self._status = FeedStatus(ConnectionState.CONNECTING, clock(), client.base_url, 0)
         self._state_subs: list[StateSubscriber] = []
         self._stations_subs: list[StationsSubscriber] = []
         self._obs_subs: list[ObservationsSubscriber] = []
@@ -175,8 +160,14 @@ class FeedPoller:
         self._initial_pending = False
         self._wake = asyncio.Event()
         self._last_health = 0.0
-        self._last_success_at: float | None = None  # loop time of the last successful poll
         self._calling_since: float | None = None  # loop time the call in flight began
+        self._conn = ConnectionTracker(
+            client.base_url,
+            clock,
+            self._publish_status,
+            down_after_failures=self.down_after_failures,
+            stall_after_s=self.stall_after_s,
+        )
         self.batches_delivered = 0
 
     # --- subscriptions ----------------------------------------------------------------------
@@ -210,7 +201,7 @@ class FeedPoller:
 
     @property
     def status(self) -> FeedStatus:
-        return self._status
+        return self._conn.status
 
     @property
     def cursor(self) -> int:
@@ -245,13 +236,11 @@ class FeedPoller:
 
     def seconds_since_success(self) -> float | None:
         """Seconds since a poll last succeeded (monotonic); None before the first one."""
-        if self._last_success_at is None:
-            return None
         try:
             now = asyncio.get_running_loop().time()
         except RuntimeError:
             return None
-        return max(0.0, now - self._last_success_at)
+        return self._conn.seconds_since_success(now)
 
     def staleness(self, station_id: str) -> Staleness:
         return self.network.staleness(station_id, self._clock())
@@ -300,10 +289,8 @@ class FeedPoller:
         """Follow the data service to a new address (an embedded restart on other ports). The
         cursor is kept: the same database behind it resumes where we left off."""
         self.client.rebase(base_url)
-        self._set_status(replace(self._status, base_url=base_url))
+        self._conn.rebase(base_url)
         self._wake.set()
-
-    # --- the poll loop ----------------------------------------------------------------------
 
     # --- the watchdog's side -----------------------------------------------------------------
 
@@ -324,29 +311,9 @@ class FeedPoller:
         self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parse")
 
     def _check_polls_succeed(self) -> None:
-        """CONNECTED means a poll succeeded a moment ago: when none has for `stall_after_s`,
-        say so (DEGRADED since the last success), whatever the reason. A call hanging right now
-        is `_await`'s to report, unless it hangs far past its own report."""
-        age = self.seconds_since_success()
-        if age is None or age <= self.stall_after_s:
-            return
-        if self._status.state is not ConnectionState.CONNECTED:
-            return
+        now = asyncio.get_running_loop().time()
         calling = self._calling_since
-        if calling is not None:
-            in_call = asyncio.get_running_loop().time() - calling
-            if in_call <= self.slow_after_s + self.stall_after_s:
-                return
-        last = self._status.last_success
-        log.warning("no successful poll of the data service for %.1f s", age)
-        self._set_status(
-            replace(
-                self._status,
-                state=ConnectionState.DEGRADED,
-                since=last if last is not None else self._clock(),
-                last_error=f"no successful poll for {age:.0f} s",
-            )
-        )
+        self._conn.check_stalled(now, None if calling is None else now - calling, self.slow_after_s)
 
     def _beat(self, within_s: float) -> None:
         self._supervisor.beat(POLL_TASK, within_s)
@@ -361,7 +328,7 @@ class FeedPoller:
                     await self._full_load()
                     self._succeeded()
                 else:
-                    if self._status.failures or self._health_due():
+                    if self._conn.status.failures or self._health_due():
                         await self._check_service_restart()
                     await self._pull_pages()
             except asyncio.CancelledError:
@@ -374,7 +341,7 @@ class FeedPoller:
             except DataServiceError as exc:
                 self._failed(exc)
                 delay = min(
-                    self.poll_interval_s * 2 ** (self._status.failures - 1), self.max_backoff_s
+                    self.poll_interval_s * 2 ** (self._conn.status.failures - 1), self.max_backoff_s
                 )
             except Exception as exc:  # a bug must not kill the feed silently
                 log.exception("feed poll failed unexpectedly")
@@ -404,16 +371,8 @@ class FeedPoller:
         self._beat(self.call_timeout_s)
         try:
             done, _ = await asyncio.wait({future}, timeout=self.slow_after_s)
-            if not done and self._status.state is ConnectionState.CONNECTED:
-                self._set_status(
-                    replace(
-                        self._status,
-                        state=ConnectionState.DEGRADED,
-                        since=self._clock(),
-                        last_error=f"no answer to {what} for {self.slow_after_s:g} s",
-                    )
-                )
             if not done:
+                self._conn.slow(what, self.slow_after_s)
                 rest = max(0.0, self.call_timeout_s - self.slow_after_s)
                 done, _ = await asyncio.wait({future}, timeout=rest)
             if not done:
@@ -464,7 +423,7 @@ class FeedPoller:
         self._last_health = asyncio.get_running_loop().time()
         # The service answers but says it is not well (its ingest cannot store): the numbers on
         # screen may stop moving, so the desk must say "degraded", not "connected".
-        self._service_problem = (
+        self._conn.service_problem = (
             None if health.status == "ok" else f"data service reports status {health.status!r}"
         )
         restarted = self._service_started is not None and health.started != self._service_started
@@ -548,78 +507,16 @@ class FeedPoller:
         self._dirty.set()
 
     def _succeeded(self) -> None:
-        self._last_success_at = asyncio.get_running_loop().time()
-        now = self._clock()
-        st = self._status
-        if self._service_problem is not None:
-            if st.state is not ConnectionState.DEGRADED or st.last_error != self._service_problem:
-                self._set_status(
-                    FeedStatus(
-                        ConnectionState.DEGRADED,
-                        since=st.since if st.state is ConnectionState.DEGRADED else now,
-                        base_url=self.client.base_url,
-                        cursor=self._cursor,
-                        last_error=self._service_problem,
-                        last_success=now,
-                        failures=0,
-                    )
-                )
-            else:
-                self._status = replace(st, last_success=now, cursor=self._cursor)
-            return
-        if st.state is not ConnectionState.CONNECTED or st.cursor != self._cursor:
-            became = st.state is not ConnectionState.CONNECTED
-            self._set_status(
-                FeedStatus(
-                    ConnectionState.CONNECTED,
-                    since=now if became else st.since,
-                    base_url=self.client.base_url,
-                    cursor=self._cursor,
-                    last_error=st.last_error,
-                    last_success=now,
-                    failures=0,
-                ),
-                notify=became,
-            )
-        else:
-            # Routine success: keep the record current without waking subscribers.
-            self._status = replace(st, last_success=now, failures=0)
+        at = asyncio.get_running_loop().time()
+        self._conn.succeeded(self._cursor, self.client.base_url, at)
 
     def _failed(self, exc: Exception) -> None:
         self._caught_up = False  # what the service received meanwhile is not here
-        now = self._clock()
-        st = self._status
-        failures = st.failures + 1
-        # An outage is dated from its first sign: the first failed call, or the hang that made us
-        # call the service degraded before the call failed.
-        ongoing = st.failures > 0 or st.state is ConnectionState.DEGRADED
-        since = st.since if ongoing else now
-        unreachable = isinstance(exc, DataServiceUnavailable) and exc.status is None
-        state = (
-            ConnectionState.DOWN
-            if unreachable or failures >= self.down_after_failures
-            else ConnectionState.DEGRADED
-        )
-        message = str(exc) or type(exc).__name__
-        log.warning("data service %s: %s", state.value, message)
-        self._set_status(
-            FeedStatus(
-                state,
-                since=since,
-                base_url=self.client.base_url,
-                cursor=self._cursor,
-                last_error=message,
-                last_success=st.last_success,
-                failures=failures,
-            )
-        )
+        self._conn.failed(exc, self._cursor, self.client.base_url)
 
-    def _set_status(self, status: FeedStatus, *, notify: bool = True) -> None:
-        changed = status != self._status
-        self._status = status
-        if notify and changed:
-            for cb in list(self._state_subs):
-                self._deliver(cb, status)
+    def _publish_status(self, status: FeedStatus) -> None:
+        for cb in list(self._state_subs):
+            self._deliver(cb, status)
 
     @staticmethod
     def _deliver(cb: Callable[[T], None], arg: T) -> None:
