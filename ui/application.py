@@ -13,7 +13,6 @@ import importlib
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -34,6 +33,7 @@ from ui.quitting import (
     CHILD_GRACE_S,
     SHUTDOWN_BUDGET_S,
     STEP_BUDGET_S,
+    UnwaitedExecutor,
     close_open_dialogs,
     in_thread,
     within,
@@ -361,7 +361,7 @@ def run(options: LaunchOptions, link: DataServiceLink) -> int:
         loop.create_task(launcher.start())
     # The loop's own executor is shut down when the loop closes; one that waited for its
     # threads would hold up quitting for whatever still runs there.
-    loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="loop-default"))
+    loop.set_default_executor(UnwaitedExecutor(thread_name_prefix="loop-default"))
     with loop:
         loop.run_forever()
     # Calls still running are abandoned, not waited for (dispatch_app.app.exit_promptly).

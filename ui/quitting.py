@@ -16,6 +16,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import shiboken6
@@ -34,6 +35,15 @@ SHUTDOWN_BUDGET_S = QUIT_BUDGET_S - 1.0
 layout) and ending the process after it."""
 CHILD_GRACE_S = 1.5
 """The embedded data service gets this long to stop by itself before it is killed."""
+
+
+class UnwaitedExecutor(ThreadPoolExecutor):
+    """A thread pool whose shutdown cancels queued work and never waits for running work: the
+    loop's default executor, which the loop shuts down (waiting, with a plain pool) when it
+    closes at quit."""
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 def in_thread(fn: Callable[[], T], name: str) -> asyncio.Future[T]:

@@ -44,6 +44,7 @@ from tests.gui.test_emergency_ui import seed_emergency
 from ui.application import Launcher
 from ui.desk_calls import DeskCalls
 from ui.login_dialogs import LoginDialog
+from ui.quitting import UnwaitedExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = ROOT / "resources"
@@ -400,3 +401,19 @@ def test_ctrl_q_ends_the_desk_and_its_embedded_data_service_within_3_s(tmp_path:
         time.sleep(0.1)
     alive = Path(f"/proc/{pid.group(1)}/stat")
     assert not alive.exists() or alive.read_text().split()[2] == "Z", "child still running"
+
+
+def test_the_loops_executor_never_holds_up_quitting() -> None:
+    """The loop shuts its default executor down when it closes at quit; a job stuck there (a
+    blocking call on a thread) must not hold that up, and queued work is dropped."""
+    release = threading.Event()
+    pool = UnwaitedExecutor(max_workers=1)
+    stuck = pool.submit(release.wait, 30)
+    queued = pool.submit(lambda: "never")
+    time.sleep(0.05)
+    began = time.monotonic()
+    pool.shutdown()  # what qasync's loop.close() calls, wait=True by default
+    assert time.monotonic() - began < 0.5
+    assert queued.cancelled() and not stuck.done()
+    release.set()
+    assert stuck.result(timeout=5) is True
