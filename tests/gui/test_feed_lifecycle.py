@@ -27,7 +27,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
@@ -135,6 +135,11 @@ def desks(qtbot: QtBot, qloop: QEventLoop) -> Iterator[Callable[[LaunchOptions],
         elif launcher.desk is not None:
             launcher.desk.close()
         launcher.calls.shutdown()
+        if launcher.workspace is not None:
+            # Deleted now, not left to a later garbage collection during another test: the
+            # wall's event filters must not outlive their Python side.
+            launcher.workspace.window.deleteLater()
+            QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 @pytest.fixture
