@@ -14,11 +14,13 @@ import importlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from dispatch_app.config import (
     LANGUAGES,
@@ -141,6 +143,7 @@ class DataServiceLink:
         self.handle: Any = None
         self.problem: str | None = None
         self._stopped = False
+        self._starting: Any = None
 
     @property
     def embedded(self) -> bool:
@@ -156,12 +159,21 @@ class DataServiceLink:
         except ImportError:
             self.problem = "embedded data service not available in this build"
             return None
+        # Held before it starts, so that `stop` (quitting meanwhile) can abandon the start.
+        handle = module.make_embedded(data_dir=self.options.paths.data_dir)
+        self._starting = handle
         try:
-            handle = module.start_embedded(data_dir=self.options.paths.data_dir)
+            if self._stopped:
+                return None
+            handle.start()
         except Exception as exc:
+            if self._stopped:
+                return None
             log.exception("embedded data service failed to start")
             self.problem = f"embedded data service failed to start: {exc}"
             return None
+        finally:
+            self._starting = None
         if self._stopped:  # the desk closed while the child was starting
             handle.stop()
             return None
@@ -169,12 +181,17 @@ class DataServiceLink:
         self.url = getattr(handle, "url", None)
         return self.url
 
-    def stop(self) -> None:
+    def stop(self, grace_s: float | None = None) -> None:
+        """Stop the embedded child (if any), killing it after `grace_s` (the service's own
+        default when None); also abandons a start in progress on another thread."""
         self._stopped = True
         handle, self.handle = self.handle, None
-        if handle is not None:
+        starting = self._starting
+        for service in (handle, starting):
+            if service is None:
+                continue
             try:
-                handle.stop()
+                service.stop() if grace_s is None else service.stop(grace_s)
             except Exception:  # stopping must never hide the desk's own exit status
                 log.exception("stopping the embedded data service failed")
 
@@ -195,6 +212,26 @@ def launched(options: LaunchOptions) -> Iterator[DataServiceLink]:
 FrontEnd = Callable[[LaunchOptions, DataServiceLink], int]
 """The Qt front end (ui.application.run): takes the launch options and the data-service link,
 returns the exit status."""
+
+
+def exit_promptly(code: int) -> NoReturn:
+    """End the process now, once the desk has closed what matters (the database, the embedded
+    child, the layout file), skipping the interpreter's own teardown.
+
+    That teardown would join every non-daemon thread with no time limit (an executor's worker
+    stuck in a socket of a data service that accepted and never answers keeps a closed desk's
+    process alive for minutes) and then destroy the whole Qt widget tree, which on a full desk
+    (the station table, the map, the charts) takes seconds on its own. Neither adds anything
+    once the desk has stopped."""
+    current = threading.current_thread()
+    left = [t.name for t in threading.enumerate() if t is not current and not t.daemon]
+    if left:
+        log.info("exiting; worker threads left behind: %s", ", ".join(sorted(left)))
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def run(argv: Sequence[str], front_end: FrontEnd) -> int:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dispatch_app.network.reporting import DEFAULT_REPORTING
+
 ROOT = Path(__file__).resolve().parent.parent
 BASEMAP = ROOT / "resources" / "basemap" / "changzhou_districts.geojson"
 OUT = ROOT / "resources" / "stations.json"
@@ -52,8 +54,6 @@ DISTRICT_ABBR = {
 # 经开区: the eastern part of 武进's polygon (横林, 遥观, 横山桥, 潞城, 戚墅堰, 丁堰).
 JINGKAI_BOX = (120.02, 120.21, 31.66, 31.81)
 
-AIR_INTERVAL_S = 60
-WATER_INTERVAL_S = 14400
 
 # Parameter keys, HJ 212 codes and ambient units (docs/contracts.md "Names").
 PARAMS: dict[str, tuple[str, str]] = {
@@ -642,7 +642,7 @@ def _entry(
         "district": district,
         "lon": lon,
         "lat": lat,
-        "interval_s": WATER_INTERVAL_S if kind.startswith("water") else AIR_INTERVAL_S,
+        "interval_s": DEFAULT_REPORTING[kind].interval_s,
         "sample": sample,
         "parameters": _parameters(params),
         "target_class": water.get("target_class"),
@@ -780,6 +780,9 @@ def build_registry() -> dict[str, Any]:
             "the district polygons of resources/basemap (经开区: the eastern part of 武进)."
         ),
         "generator": {"script": "scripts/make_registry.py", "seed": SEED},
+        # When a station is late or offline, per kind (dispatch_app/network/reporting.py); a
+        # station may override its kind with its own interval_s and "reporting".
+        "reporting": {kind: rules.to_json() for kind, rules in DEFAULT_REPORTING.items()},
         "stations": stations,
     }
 

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,15 @@ from ui.errors import describe_error
 from ui.event_loop import DeskEventLoop
 from ui.i18n import install_translators
 from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
+from ui.quitting import (
+    CHILD_GRACE_S,
+    SHUTDOWN_BUDGET_S,
+    STEP_BUDGET_S,
+    UnwaitedExecutor,
+    close_open_dialogs,
+    in_thread,
+    within,
+)
 from ui.theme import apply_theme
 from ui.workspace import Workspace
 
@@ -237,7 +247,9 @@ class Launcher(QObject):
             self.workspace.window.status.set_data_service_state(
                 self.tr("starting the embedded data service"), False
             )
-        url = await asyncio.get_running_loop().run_in_executor(None, link.start)
+        # On a thread of its own: the embedded child can take a while to come up, and quitting
+        # meanwhile must neither wait for it nor leave the loop's executor busy at close.
+        url = await in_thread(link.start, "dataservice-start")
         if self._stopping:
             return
         if url is None:
@@ -369,25 +381,40 @@ class Launcher(QObject):
         self._stop_task = asyncio.ensure_future(self._stop())
 
     async def _stop(self) -> None:
+        """Within the quit budget (ui/quitting.py), whatever hangs: each step gets its share
+        and is left behind, logged, when it overruns."""
+        started = asyncio.get_running_loop().time()
+        # The embedded child stops beside the rest (it is the slowest part, and needs nothing
+        # of the desk): terminated at once, killed if it lingers.
+        child: asyncio.Future[None] | None = None
+        if self.link is not None:
+            child = in_thread(partial(self.link.stop, CHILD_GRACE_S), "dataservice-stop")
+        close_open_dialogs()
         if self.workspace is not None:
-            await self.workspace.shutdown()
+            await within(self.workspace.shutdown(), STEP_BUDGET_S, "stopping the workspace")
         if self._poller is not None:
             try:
-                await self._poller.stop()
+                await within(self._poller.stop(), STEP_BUDGET_S, "stopping the live feed")
                 self._poller.client.close()
             except Exception:
                 log.exception("stopping the live feed failed")
         if self.desk is not None:
-            try:
-                await self.calls.call(self.desk.close)
-            except Exception:
-                log.exception("closing the desk failed")
+            # Not through the desk's call worker: it may be stuck in a call of its own.
+            await within(in_thread(self.desk.close, "desk-close"), STEP_BUDGET_S, "the database")
+        if child is not None:
+            spent = asyncio.get_running_loop().time() - started
+            rest = max(0.1, SHUTDOWN_BUDGET_S - spent)
+            await within(child, rest, "stopping the embedded data service")
+        took = asyncio.get_running_loop().time() - started
+        log.info("quitting: desk stopped in %.2f s", took)
         self.finished.emit(self.exit_code)
 
 
 async def _until_live(workspace: Workspace, timeout_s: float) -> None:
-    """For screenshots: wait until the live feed is connected and has data (or give up), so
-    the pictures show the network as an officer sees it a minute after start."""
+    """For screenshots: wait until the live feed is connected, caught up and current (nearly
+    every station on time: the embedded service first replays its history, and a picture taken
+    meanwhile would show the whole network late), or give up, so the pictures show the network
+    as an officer sees it a minute after start."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while asyncio.get_running_loop().time() < deadline:
         handle = getattr(workspace, "feed", None)
@@ -395,7 +422,9 @@ async def _until_live(workspace: Workspace, timeout_s: float) -> None:
         if (
             poller is not None
             and poller.status.state == "connected"
-            and any(snap.readings for snap in poller.network.snapshots().values())
+            and poller.caught_up
+            and poller.network.stations
+            and len(poller.stale_stations()) <= len(poller.network.stations) // 20
         ):
             await asyncio.sleep(3.0)  # one more round of coalesced batches and chart redraws
             return
@@ -423,14 +452,18 @@ def run(options: LaunchOptions, link: DataServiceLink) -> int:
         async def shoot() -> None:
             if await launcher.start():
                 assert launcher.workspace is not None
-                await _until_live(launcher.workspace, timeout_s=90.0)
+                await _until_live(launcher.workspace, timeout_s=240.0)
                 await take_screenshots(launcher.workspace, Path(shots))
                 launcher.workspace.window.close()
 
         loop.create_task(shoot())
     else:
         loop.create_task(launcher.start())
+    # The loop's own executor is shut down when the loop closes; one that waited for its
+    # threads would hold up quitting for whatever still runs there.
+    loop.set_default_executor(UnwaitedExecutor(thread_name_prefix="loop-default"))
     with loop:
         loop.run_forever()
-    launcher.calls.shutdown()
+    # Calls still running are abandoned, not waited for (dispatch_app.app.exit_promptly).
+    launcher.calls.shutdown(wait=False)
     return exit_code[0]

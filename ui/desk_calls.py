@@ -56,6 +56,8 @@ class DeskCalls:
         """For the start-up path before the window exists (login), where nothing else runs."""
         return self._executor.submit(fn, *args, **kwargs).result()
 
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        self._reads.shutdown(wait=True, cancel_futures=True)
+    def shutdown(self, wait: bool = True) -> None:
+        """Cancel the calls not started yet; with `wait`, wait for the running ones (the desk's
+        quit does not: a call stuck on the database must not hold the process)."""
+        self._executor.shutdown(wait=wait, cancel_futures=True)
+        self._reads.shutdown(wait=wait, cancel_futures=True)

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -64,6 +63,7 @@ from ui.emergency_log_pdf import export_log_pdf
 from ui.emergency_panel import EmergencyPanel
 from ui.emergency_trends import linked_parameters
 from ui.errors import describe_error
+from ui.file_dialogs import ask_open_file, ask_save_file
 from ui.map.area_tool import AreaTool, Shape
 from ui.map.view import MapView
 
@@ -784,24 +784,25 @@ class EmergencyIntegration(QObject):
             self.say(self.tr("Select an emergency case first"), error=True)
             return
         name = f"{self.view.case.reference}-ICS214.pdf"
-        path, _ = QFileDialog.getSaveFileName(
+        path = await ask_save_file(
             self.window,
             self.tr("Export coordination log"),
             str(self.export_dir / name),
             "PDF (*.pdf)",
+            default_suffix="pdf",
         )
-        if path:
-            self.export_dir = Path(path).parent
-            await self.export_log(Path(path))
+        if path is not None and self.view is not None:
+            self.export_dir = path.parent
+            await self.export_log(path)
 
     async def import_cap_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = await ask_open_file(
             self.window, self.tr("Import CAP message"), str(self.export_dir), "CAP (*.xml)"
         )
-        if not path:
+        if path is None:
             return
         district = self.view.case.district.value if self.view else "tianning"
-        result = await self._act(self.emergencies.import_cap, Path(path).read_bytes(), district)
+        result = await self._act(self.emergencies.import_cap, path.read_bytes(), district)
         if result is not None:
             self.say(
                 self.tr("CAP message {0}: {1}").format(result.record.identifier, result.action)

@@ -14,8 +14,10 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
 from dispatch_app.feed.embedded import EmbeddedDataService, EmbeddedState, EmbeddedStatus
@@ -27,6 +29,7 @@ from ui.status_bar import DeskStatusBar
 log = logging.getLogger(__name__)
 
 CTX = "FeedBridge"
+CENTER_TZ = ZoneInfo("Asia/Shanghai")
 TOKEN_ENV = "DISPATCH_DATASERVICE_TOKEN"
 
 
@@ -108,15 +111,37 @@ def state_text(status: FeedStatus, embedded: EmbeddedStatus | None = None) -> tu
     return QCoreApplication.translate("FeedBridge", "Data service down"), False
 
 
-def wire_status_bar(status_bar: DeskStatusBar, bridge: FeedBridge) -> None:
-    """Keep the status bar's data-service label current (the bar adds "since HH:MM:SS")."""
+LIGHT_REFRESH_MS = 1000
+
+
+def wire_status_bar(status_bar: DeskStatusBar, bridge: FeedBridge) -> QTimer:
+    """Keep the status bar's data-service label current: the state, since when it is not well
+    (the bar writes "since HH:MM:SS"), and the time of the last successful poll, refreshed every
+    second from the poller itself (routine polls notify nobody). Green only while the poll
+    tasks run and a poll succeeded a moment ago. Returns the refresh timer (owned by the bar)."""
     last_embedded: list[EmbeddedStatus | None] = [
         bridge.embedded.status if bridge.embedded is not None else None
     ]
 
+    shown: list[tuple[object, ...] | None] = [None]
+
     def show(status: FeedStatus) -> None:
         text, ok = state_text(status, last_embedded[0])
-        status_bar.set_data_service_state(text, ok)
+        since: datetime | None = None if ok else status.since
+        if ok and not bridge.poller.running:
+            text = QCoreApplication.translate("FeedBridge", "Live feed stopped")
+            ok, since = False, status.last_success
+        if status.last_success is not None:
+            when = status.last_success.astimezone(CENTER_TZ).strftime("%H:%M:%S")
+            text = (
+                QCoreApplication.translate("FeedBridge", "%1 · last poll %2")
+                .replace("%1", text)
+                .replace("%2", when)
+            )
+        if shown[0] == (text, ok, since, status.last_error):
+            return  # the once-a-second refresh: nothing new to paint
+        shown[0] = (text, ok, since, status.last_error)
+        status_bar.set_data_service_state(text, ok, since)
         tip = [status.base_url]
         if status.last_error:
             tip.append(
@@ -130,11 +155,18 @@ def wire_status_bar(status_bar: DeskStatusBar, bridge: FeedBridge) -> None:
 
     def on_embedded(emb: EmbeddedStatus) -> None:
         last_embedded[0] = emb
+        shown[0] = None
         show(bridge.status)
 
     bridge.stateChanged.connect(show)
     bridge.embeddedChanged.connect(on_embedded)
     show(bridge.status)
+    timer = QTimer(status_bar)
+    timer.setObjectName("feedLightRefresh")
+    timer.setInterval(LIGHT_REFRESH_MS)
+    timer.timeout.connect(lambda: show(bridge.status))
+    timer.start()
+    return timer
 
 
 def connect_station_table(bridge: FeedBridge, view: StationTableView) -> None:

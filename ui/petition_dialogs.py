@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +41,7 @@ from ui import labels
 from ui import petition_labels as pl
 from ui.action_dialogs import AsyncFormDialog, Perform
 from ui.errors import describe_error
+from ui.file_dialogs import FileMode, choose_files
 from ui.i18n import current_language
 from ui.petition_intake import _from_qdatetime, _to_qdatetime
 
@@ -452,11 +452,17 @@ class Open311ImportDialog(AsyncFormDialog):
         self.imported: Open311Result | None = None
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open311 file"), "", self.tr("JSON (*.json);;All files (*)")
+        choose_files(
+            self,
+            self.tr("Open311 file"),
+            self._chosen,
+            "",
+            self.tr("JSON (*.json);;All files (*)"),
         )
-        if name:
-            self.path.setText(name)
+
+    def _chosen(self, paths: list[Path]) -> None:
+        if paths:
+            self.path.setText(str(paths[0]))
 
     def values(self) -> dict[str, Any]:
         text = self.path.text().strip()
@@ -574,11 +580,19 @@ class Open311ExportDialog(AsyncFormDialog):
         self.body.addLayout(form)
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Open311 file"), self.path.text(), self.tr("JSON (*.json)")
+        choose_files(
+            self,
+            self.tr("Open311 file"),
+            self._chosen,
+            self.path.text(),
+            self.tr("JSON (*.json)"),
+            mode=FileMode.SAVE,
+            default_suffix="json",
         )
-        if name:
-            self.path.setText(name)
+
+    def _chosen(self, paths: list[Path]) -> None:
+        if paths:
+            self.path.setText(str(paths[0]))
 
     def values(self) -> dict[str, Any]:
         text = self.path.text().strip()

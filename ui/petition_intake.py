@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -69,6 +68,7 @@ from ui import labels
 from ui import petition_labels as pl
 from ui.case_form import FieldRow
 from ui.errors import describe_error
+from ui.file_dialogs import FileMode, choose_files
 
 LOOKUP_DEBOUNCE_MS = 400
 """Quiet time after the last keystroke before the look-ups run: a typist's pause, not a lag."""
@@ -482,10 +482,12 @@ class PetitionIntakeDialog(QDialog):
         ]
 
     def _choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Photos and documents for the petition")
+        choose_files(
+            self,
+            self.tr("Photos and documents for the petition"),
+            self.add_attachment_paths,
+            mode=FileMode.OPEN_MANY,
         )
-        self.add_attachment_paths([Path(n) for n in names])
 
     def _remove_file(self) -> None:
         for item in self.attachments.selectedItems():

@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QWidget
 
 from dispatch_app.desk import QueueQuery
 from dispatch_app.desk.errors import CaseConflict
@@ -34,6 +34,7 @@ from dispatch_app.domain.petitions import PetitionDetail
 from dispatch_app.domain.roles import Permission
 from ui.action_state import reason_text, set_available
 from ui.errors import describe_error
+from ui.file_dialogs import ask_open_file
 from ui.main_window import MainWindow
 from ui.petition_dialogs import (
     CallbackDialog,
@@ -519,10 +520,10 @@ class PetitionIntegration(QObject):
                 parent=self.window,
             )
         elif action == "attach":
-            name, _ = QFileDialog.getOpenFileName(self.window, self.tr("Attach a file"))
-            if not name:
+            chosen = await ask_open_file(self.window, self.tr("Attach a file"))
+            if chosen is None:
                 return None
-            return await self.attach(Path(name))
+            return await self.attach(chosen)
         else:
             return None
         await self.workspace.run_dialog(dialog)

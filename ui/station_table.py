@@ -198,6 +198,20 @@ def format_age(seconds: float) -> str:
     )
 
 
+def staleness_text(snap: StationSnapshot, now: datetime) -> str:
+    """How current a station is, in words ("3 min ago", "late · 5 min ago", "stale · 2 h ago",
+    "no data"), judged by its own reporting rules: the table's and the map's words."""
+    if snap.last_time is None:
+        return QCoreApplication.translate("StationTable", "no data")
+    age = format_age(max(0.0, (now - snap.last_time).total_seconds()))
+    level = snap.staleness(now)
+    if level is Staleness.LATE:
+        return QCoreApplication.translate("StationTable", "late · %1").replace("%1", age)
+    if level is Staleness.STALE:
+        return QCoreApplication.translate("StationTable", "stale · %1").replace("%1", age)
+    return age
+
+
 def format_value(parameter: str, value: float | None) -> str:
     if value is None:
         return "—"
@@ -550,14 +564,7 @@ class StationTableModel(QAbstractTableModel):
     def _updated_data(self, snap: StationSnapshot, role: int) -> Any:
         level = snap.staleness(self._now)
         if role == Qt.ItemDataRole.DisplayRole:
-            if snap.last_time is None:
-                return QCoreApplication.translate("StationTable", "no data")
-            age = format_age(max(0.0, (self._now - snap.last_time).total_seconds()))
-            if level is Staleness.LATE:
-                return QCoreApplication.translate("StationTable", "late · %1").replace("%1", age)
-            if level is Staleness.STALE:
-                return QCoreApplication.translate("StationTable", "stale · %1").replace("%1", age)
-            return age
+            return staleness_text(snap, self._now)
         if role == ROLE_SORT:
             return snap.last_time.timestamp() if snap.last_time else float("-inf")
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -565,13 +572,21 @@ class StationTableModel(QAbstractTableModel):
                 return QCoreApplication.translate(
                     "StationTable", "No observation received from this station"
                 )
-            when = snap.last_time.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M:%S")
+            rules = snap.station.schedule
+
+            def local(t: datetime) -> str:
+                return t.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M:%S")
+
             return (
                 QCoreApplication.translate(
-                    "StationTable", "Last observation %1; reports every %2 s"
+                    "StationTable",
+                    "Last observation %1; reports every %2 s.\n"
+                    "Late (next report overdue) after %3, offline after %4.",
                 )
-                .replace("%1", when)
-                .replace("%2", str(snap.station.interval_s))
+                .replace("%1", local(snap.last_time))
+                .replace("%2", str(rules.interval_s))
+                .replace("%3", local(rules.next_due(snap.last_time)))
+                .replace("%4", local(rules.offline_from(snap.last_time)))
             )
         if self._down_since is not None:
             return DOWN_BRUSH if role == Qt.ItemDataRole.ForegroundRole else None

@@ -84,16 +84,22 @@ class DeskStatusBar(QStatusBar):
         self.database.style().unpolish(self.database)
         self.database.style().polish(self.database)
 
-    def set_data_service_state(self, state_text: str, ok: bool) -> None:
-        """Called by the feed part. When not ok, the label adds since when it is down."""
+    def set_data_service_state(
+        self, state_text: str, ok: bool, since: datetime | None = None
+    ) -> None:
+        """Called by the feed part. When not ok, the label adds since when it is down: `since`
+        when the caller knows it (the poller's last successful poll), else when it was first
+        told so."""
         if ok:
             self._down_since = None
             text = state_text
         else:
-            if self._down_since is None:
+            if since is not None:
+                self._down_since = since
+            elif self._down_since is None:
                 self._down_since = datetime.now(UTC)
-            since = self._down_since.astimezone(CENTER_TZ).strftime("%H:%M:%S")
-            text = self.tr("%1 (since %2)").replace("%1", state_text).replace("%2", since)
+            since_text = self._down_since.astimezone(CENTER_TZ).strftime("%H:%M:%S")
+            text = self.tr("%1 (since %2)").replace("%1", state_text).replace("%2", since_text)
         self.service.setText(("● " if ok else "▲ ") + text)
         self.service.setObjectName("statusServiceOk" if ok else "statusServiceDown")
         # Re-polish so the QSS rule of the new object name applies.

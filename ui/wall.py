@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.domain.indicators import Indicator, IndicatorRules, parse_indicator_rules
-from dispatch_app.feed.network_state import Reading, StationsBatch
+from dispatch_app.feed.network_state import Reading, Staleness, StationsBatch, StationSnapshot
 from dispatch_app.feed.records import Observation, Station
 from ui.charts.compare import MAX_STATIONS as MAX_COMPARED
 from ui.charts.compare import CompareChart
@@ -47,6 +47,7 @@ from ui.charts.trend import TrendChart
 from ui.i18n import current_language
 from ui.map.markers import CaseMarker, StationLook
 from ui.map.view import CaseTuple, MapView
+from ui.station_table import staleness_text
 from ui.wall_indicators import IndicatorResult, compute_indicators
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "i
 INDICATOR_REFRESH_MS = 60 * 60 * 1000
 INDICATOR_RETRY_MS = 2 * 60 * 1000  # after a result with missing series
 SPARK_HISTORY = timedelta(hours=6)  # raw values fetched once at start for the sparklines
+STALENESS_REFRESH_MS = 30_000  # the map's late/offline marks, re-judged as time passes
 MAP_CHUNK = 80  # daily averages change slowly: hourly is plenty
 STATUS_COLORS = {
     "good": "#00b050",
@@ -219,6 +221,13 @@ class MonitoringWall(QWidget):
 
         self._map_pending: dict[str, Mapping[str, Reading]] = {}
         self.map_gate = RedrawGate(self.map, self._apply_map, redraw_interval_ms)
+        # Each station's latest snapshot: a station that stops reporting sends no batch, so
+        # the map's late/offline marks are re-judged on a timer, by its own reporting rules.
+        self._snapshots: dict[str, StationSnapshot] = {}
+        self._staleness_timer = QTimer(self)
+        self._staleness_timer.setInterval(STALENESS_REFRESH_MS)
+        self._staleness_timer.timeout.connect(self.rejudge_staleness)
+        self._staleness_timer.start()
 
         self._rules: IndicatorRules | None = rules
         if rules is None:
@@ -301,6 +310,9 @@ class MonitoringWall(QWidget):
             known = {sid: snap.station for sid, snap in batch.snapshots.items()}
             if batch.initial or not set(known) <= set(self.stations):
                 self.set_stations({**self.stations, **known}.values())
+        if batch.initial:
+            self._snapshots.clear()
+        self._snapshots.update(batch.snapshots)
         readings = {sid: snap.readings for sid, snap in batch.snapshots.items()}
         self.overview.update_readings(readings)
         self._map_pending.update(readings)
@@ -319,16 +331,29 @@ class MonitoringWall(QWidget):
         if self._map_pending:
             QTimer.singleShot(0, self._apply_map)
         english = current_language() == "en"
+        now = self._clock()
         for sid, readings in pending.items():
             station = self.stations.get(sid)
             if station is None:
                 continue
             status = status_of(station, readings)
             label = status.label + ("*" if status.partial else "")
-            self.map.set_station_look(
-                sid,
-                StationLook(label, status.color, status.status_text(english), status.rank_value),
-            )
+            color, words = status.color, status.status_text(english)
+            snap = self._snapshots.get(sid)
+            level = snap.staleness(now) if snap is not None else Staleness.FRESH
+            if snap is not None and level is not Staleness.FRESH:
+                # Late: the colour stays with a word; offline: grey, its last level a memory.
+                words = f"{staleness_text(snap, now)} · {words}"
+                if level is not Staleness.LATE:
+                    color = None
+            self.map.set_station_look(sid, StationLook(label, color, words, status.rank_value))
+
+    def rejudge_staleness(self) -> None:
+        """Re-judge every station's late/offline mark on the map (the timer does, as time
+        passes with no data)."""
+        if self._snapshots:
+            self._map_pending.update({sid: s.readings for sid, s in self._snapshots.items()})
+            self.map_gate.request()
 
     # --- feed state ------------------------------------------------------------------------------
 

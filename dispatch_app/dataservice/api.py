@@ -137,6 +137,15 @@ class ParameterOut(BaseModel):
     unit: str
 
 
+class ReportingOut(BaseModel):
+    """When the station is late or offline (docs/contracts.md, station registry)."""
+
+    interval_s: int
+    time_basis: str
+    delay_s: int
+    offline_after_missed: int
+
+
 class StationOut(BaseModel):
     id: str
     mn: str
@@ -153,6 +162,7 @@ class StationOut(BaseModel):
     waterbody: str | None
     river: str | None
     downstream: list[str]
+    reporting: ReportingOut
 
 
 class StationsOut(BaseModel):

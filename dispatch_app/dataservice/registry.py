@@ -14,9 +14,16 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from dispatch_app.network.reporting import (
+    Reporting,
+    ReportingError,
+    default_reporting,
+    reporting_from_json,
+)
 
 STATION_KINDS = (
     "air_national",
@@ -59,6 +66,7 @@ class Station:
     waterbody: str | None = None
     river: str | None = None
     downstream: tuple[str, ...] = ()
+    reporting: Reporting | None = None  # resolved at load; None: the kind's default
     _by_code: Mapping[str, StationParameter] = field(
         default_factory=dict, repr=False, compare=False, hash=False
     )
@@ -69,6 +77,14 @@ class Station:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_code", {p.code: p for p in self.parameters})
         object.__setattr__(self, "_by_key", {p.key: p for p in self.parameters})
+        if self.reporting is None:
+            object.__setattr__(self, "reporting", default_reporting(self.kind, self.interval_s))
+
+    @property
+    def schedule(self) -> Reporting:
+        """The station's reporting rules (never None once constructed)."""
+        assert self.reporting is not None
+        return self.reporting
 
     @property
     def is_water(self) -> bool:
@@ -98,6 +114,7 @@ class Station:
             "waterbody": self.waterbody,
             "river": self.river,
             "downstream": list(self.downstream),
+            "reporting": self.schedule.to_json(),
         }
 
 
@@ -105,6 +122,7 @@ class Station:
 class Registry:
     attribution: str
     stations: tuple[Station, ...]
+    reporting: Mapping[str, Reporting] = field(default_factory=dict, compare=False)
     _by_id: Mapping[str, Station] = field(default_factory=dict, repr=False, compare=False)
     _by_mn: Mapping[str, Station] = field(default_factory=dict, repr=False, compare=False)
 
@@ -172,7 +190,11 @@ def _parameter(raw: Any, where: str) -> StationParameter:
     return StationParameter(key, code, unit)
 
 
-def station_from_json(raw: Any, index: int = 0) -> Station:
+def station_from_json(
+    raw: Any, index: int = 0, kind_reporting: Mapping[str, Reporting] | None = None
+) -> Station:
+    """One entry; its reporting rules are its kind's (`kind_reporting`, else the defaults),
+    with its own ``interval_s`` and ``reporting`` fields overriding them."""
     where = f"stations[{index}]"
     if not isinstance(raw, Mapping):
         raise RegistryError(f"{where}: a station must be an object")
@@ -188,9 +210,20 @@ def station_from_json(raw: Any, index: int = 0) -> Station:
     lat = float(_get(raw, "lat", (int, float), where))
     if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
         raise RegistryError(f"{where}: coordinates {lon}, {lat} are not a place on Earth")
-    interval = _get(raw, "interval_s", int, where)
-    if interval <= 0:
-        raise RegistryError(f"{where}: interval_s must be positive")
+    kind_rules = (kind_reporting or {}).get(kind) or default_reporting(kind)
+    interval = raw.get("interval_s", kind_rules.interval_s)
+    if isinstance(interval, bool):
+        raise RegistryError(f"{where}: interval_s must not be a boolean")
+    if not isinstance(interval, int) or interval <= 0:
+        raise RegistryError(f"{where}: interval_s must be a positive integer")
+    try:
+        rules = reporting_from_json(
+            raw.get("reporting", {}), where, replace(kind_rules, interval_s=interval)
+        )
+    except ReportingError as exc:
+        raise RegistryError(str(exc)) from None
+    if rules.interval_s != interval:
+        raise RegistryError(f"{where}: reporting.interval_s differs from interval_s")
     params_raw = _get(raw, "parameters", list, where)
     params = tuple(_parameter(p, where) for p in params_raw)
     if len({p.code for p in params}) != len(params) or len({p.key for p in params}) != len(params):
@@ -226,14 +259,34 @@ def station_from_json(raw: Any, index: int = 0) -> Station:
         waterbody=waterbody,
         river=river,
         downstream=tuple(downstream),
+        reporting=rules,
     )
+
+
+def kind_reporting_from_json(raw: Any) -> dict[str, Reporting]:
+    """The registry's ``reporting`` block: every kind it names with all four fields; the kinds
+    it leaves out keep the defaults."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise RegistryError('"reporting" must be an object of station kinds')
+    rules: dict[str, Reporting] = {}
+    for kind, entry in raw.items():
+        if kind not in STATION_KINDS:
+            raise RegistryError(f"reporting: unknown station kind {kind!r}")
+        try:
+            rules[kind] = reporting_from_json(entry, f"reporting.{kind}")
+        except ReportingError as exc:
+            raise RegistryError(str(exc)) from None
+    return rules
 
 
 def registry_from_json(document: Any) -> Registry:
     if not isinstance(document, Mapping) or not isinstance(document.get("stations"), list):
         raise RegistryError('the registry must be an object with a "stations" list')
-    stations = tuple(station_from_json(s, i) for i, s in enumerate(document["stations"]))
-    return Registry(str(document.get("attribution") or ""), stations)
+    kinds = kind_reporting_from_json(document.get("reporting"))
+    stations = tuple(station_from_json(s, i, kinds) for i, s in enumerate(document["stations"]))
+    return Registry(str(document.get("attribution") or ""), stations, kinds)
 
 
 def load_registry(path: Path | str = DEFAULT_REGISTRY) -> Registry:

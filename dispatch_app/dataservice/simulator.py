@@ -54,6 +54,7 @@ ST_WATER: Final = "21"
 CN_MINUTE: Final = "2051"
 CN_HOUR: Final = "2061"
 TICK_S: Final = 60.0
+SEND_GRAIN_S: Final = 2.0  # the live loop wakes for sends at most this often (simulated)
 _HOUR: Final = 3600.0
 GAS_KEYS: Final = frozenset({"SO2", "NO2", "CO", "O3"})
 # Decimals on the wire per parameter key (ambient units); the analyser's reporting resolution.
@@ -429,6 +430,10 @@ class NetworkSimulator:
             self._count += 1
             heapq.heappush(self._held, (send, self._count, packet))
 
+    def next_send(self) -> float | None:
+        """When the next packet held back is due to go out (simulated seconds), if any."""
+        return self._held[0][0] if self._held else None
+
     def advance(self, until: float) -> list[SimPacket]:
         """Every packet sent before ``until`` (simulated seconds) and not yet returned."""
         while self._cursor + TICK_S <= until:
@@ -718,8 +723,11 @@ class Simulation:
         self.scenario = scenario
         self.seed = seed
         self.backfill_hours = backfill_hours
-        # Start on a whole minute so the first packets are full minutes.
-        self.start = math.floor((time.time() if start is None else start) / TICK_S) * TICK_S
+        # Packets start on a whole minute so the first ones are full minutes; the clock runs
+        # from the moment given (or now), so at speed 1 simulated time is the wall clock's and
+        # the stations' data is as current as a real network's.
+        self.origin = time.time() if start is None else float(start)
+        self.start = math.floor(self.origin / TICK_S) * TICK_S
         self.rates = rates
         self.stats = SimulationStats(sim_time=self.start)
         self.n_links = max(1, min(links, len(registry.stations)))
@@ -739,14 +747,24 @@ class Simulation:
         route = {s.id: links[i % self.n_links] for i, s in enumerate(self.registry.stations)}
         tasks = [asyncio.create_task(link.run(stop, self.registry)) for link in links]
         behind_warned = 0.0
+        # The clock runs from here, the history being computed or not: the live minutes then
+        # catch up, rather than the whole simulation lagging the wall clock by the backfill.
+        t0_real = loop.time()
+        # Where simulated time stands against the wall clock: whoever reads the data (a test, a
+        # drill's report) can tell "now" in the simulation from this line.
+        log.info(
+            "simulation clock: simulated %.3f at wall clock %.3f, speed %g",
+            self.origin,
+            time.time(),
+            self.speed,
+        )
         try:
             # History first, through the same links, before the live minutes.
             for packet in await loop.run_in_executor(worker, sim.backfill, self.backfill_hours):
                 route[packet.station_id].put(packet)
                 self.stats.backfill_sent += 1
-            t0_real = loop.time()
             while not stop.is_set():
-                now_sim = self.start + (loop.time() - t0_real) * self.speed
+                now_sim = self.origin + (loop.time() - t0_real) * self.speed
                 # Slices of at most ten simulated minutes: packets go out while the rest of a
                 # long stretch (high speed, or catching up) is still being computed.
                 cursor = self.stats.sim_time
@@ -755,7 +773,7 @@ class Simulation:
                     for packet in await loop.run_in_executor(worker, sim.advance, cursor):
                         route[packet.station_id].put(packet)
                     self.stats.sim_time = cursor
-                lag = self.start + (loop.time() - t0_real) * self.speed - self.stats.sim_time
+                lag = self.origin + (loop.time() - t0_real) * self.speed - self.stats.sim_time
                 if lag > 600.0 and loop.time() - behind_warned > 60.0:
                     behind_warned = loop.time()
                     log.warning(
@@ -764,9 +782,14 @@ class Simulation:
                         lag / 60.0,
                         self.speed,
                     )
-                # Sleep until the next simulated minute boundary (real seconds).
-                next_tick = (math.floor(now_sim / TICK_S) + 1) * TICK_S
-                delay = max(0.01, (next_tick - now_sim) / self.speed)
+                # Sleep until the next simulated minute boundary or the next held packet's send
+                # time, whichever comes first (a logger sends seconds after its minute closes,
+                # not at the next minute), at least a couple of simulated seconds apart.
+                next_event = (math.floor(now_sim / TICK_S) + 1) * TICK_S
+                next_send = sim.next_send()
+                if next_send is not None:
+                    next_event = min(next_event, max(next_send, now_sim + SEND_GRAIN_S))
+                delay = max(0.01, (next_event - now_sim) / self.speed)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), delay)
         finally:

@@ -4,6 +4,8 @@
   `DataServiceError` (`DataServiceUnavailable`, `DataServiceBadResponse`, `DataServiceTimeout`).
 - `poller.FeedPoller`: runs on any asyncio loop; cursor-based catch-up with no gap and no
   duplicate; connection state (`FeedStatus`); coalesced, rate-limited `StationsBatch`es.
+- `connection`: the connection state the poll outcomes lead to; `supervisor`: the watchdog
+  that restarts a poll or flush task that died or hangs.
 - `network_state`: the coalesced latest readings per station and their staleness.
 - `embedded.EmbeddedDataService` / `start_embedded`: the reference data service as a watched
   child process.

@@ -190,17 +190,20 @@ class EmbeddedDataService:
             self._watcher.start()
             return self._status
 
-    def stop(self) -> None:
-        """Stop the child: close its stdin and terminate it, kill it after the grace period."""
+    def stop(self, grace_s: float | None = None) -> None:
+        """Stop the child: close its stdin and terminate it, kill it after the grace period
+        (`grace_s`, default `stop_grace_s`; the desk's quit gives it less). A start in progress
+        on another thread is abandoned within half a second."""
         self._stopping.set()
-        with self._lock:
-            proc = self._proc
-            self._proc = None
+        grace = self.stop_grace_s if grace_s is None else grace_s
+        # Not under the lock: a start in progress holds it while it waits for the ready line.
+        proc = self._proc
+        self._proc = None
         if proc is not None:
-            self._terminate(proc)
+            self._terminate(proc, grace)
         watcher, self._watcher = self._watcher, None
         if watcher is not None and watcher is not threading.current_thread():
-            watcher.join(timeout=self.stop_grace_s + 5)
+            watcher.join(timeout=grace + 1.0)
         self._close_stderr()
         if self._status.state is not EmbeddedState.STOPPED:
             self._set(replace(self._status, state=EmbeddedState.STOPPED, pid=None))
@@ -323,6 +326,10 @@ class EmbeddedDataService:
             raise EmbeddedServiceError(f"embedded data service ready line lacks {exc}") from exc
         with self._lock:
             self._proc = proc
+        if self._stopping.is_set():  # stop() ran while the child came up: it missed this one
+            self._proc = None
+            self._terminate(proc)
+            raise EmbeddedServiceError("embedded data service start abandoned: desk stopping")
         self._ports = (int(url.rsplit(":", 1)[-1].split("/")[0]), hj212)
         self._set(
             replace(
@@ -355,17 +362,22 @@ class EmbeddedDataService:
             with contextlib.suppress(OSError):
                 stream.close()
 
-    def _terminate(self, proc: subprocess.Popen[bytes]) -> None:
+    def _terminate(self, proc: subprocess.Popen[bytes], grace_s: float | None = None) -> None:
         if proc.stdin is not None:
             with contextlib.suppress(OSError):
                 proc.stdin.close()
         if proc.poll() is None:
             with contextlib.suppress(OSError):
                 proc.terminate()
+            grace = self.stop_grace_s if grace_s is None else grace_s
             try:
-                proc.wait(timeout=self.stop_grace_s)
+                proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                log.warning("embedded data service ignored terminate; killing pid %d", proc.pid)
+                log.warning(
+                    "embedded data service did not stop within %g s; killing pid %d",
+                    grace,
+                    proc.pid,
+                )
                 with contextlib.suppress(OSError):
                     proc.kill()
                 proc.wait()
@@ -446,19 +458,25 @@ def _ready_event(line: bytes) -> dict[str, object] | None:
     return None
 
 
-def start_embedded(data_dir: Path, **options: object) -> EmbeddedDataService:
-    """What the desk calls at start-up (dispatch_app/app.py): the embedded data service on free
-    loopback ports, a simulated network with 48 h of history sent over HJ 212 and more than a
-    year of hourly history stored at its first start, its database and log in `data_dir`."""
+def make_embedded(data_dir: Path, **options: object) -> EmbeddedDataService:
+    """The desk's embedded data service, not started yet: free loopback ports, a simulated
+    network with 48 h of history sent over HJ 212 and more than a year of hourly history stored
+    at its first start, its database and log in `data_dir`. The desk holds it before starting
+    it, so that quitting during the start can stop it."""
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     options.setdefault("history_days", HISTORY_DAYS)
     if options["history_days"]:
         options.setdefault("ready_timeout_s", HISTORY_READY_TIMEOUT_S)
-    service = EmbeddedDataService(
+    return EmbeddedDataService(
         data_dir / DATABASE_FILE,
         log_path=data_dir / LOG_FILE,
         **options,  # type: ignore[arg-type]
     )
+
+
+def start_embedded(data_dir: Path, **options: object) -> EmbeddedDataService:
+    """`make_embedded`, started (waits for the ready line)."""
+    service = make_embedded(data_dir, **options)
     service.start()
     return service

@@ -1,5 +1,6 @@
 """The desk's coalesced picture of the monitoring network: the latest reading of every parameter of
-every station, the mean of its valid values over the trailing hour, and how stale each station is.
+every station, the mean of its valid values over the trailing hour, and how stale each station is (by its own
+reporting rules: dispatch_app.network.reporting).
 
 Updates are coalesced per station (Taurus-style, per source): however many observations arrive
 between two deliveries, a subscriber sees each changed station once, with the latest reading of
@@ -26,12 +27,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from dispatch_app.feed.records import Observation, Station
-
-# A station is "late" (amber) once it has missed two reporting intervals and "stale" (red) once it
-# has missed five. Two, because a single missed packet is routine (late data, a retry); five,
-# because by then the station is effectively offline and a duty officer should look at it.
-LATE_AFTER_INTERVALS = 2
-STALE_AFTER_INTERVALS = 5
+from dispatch_app.network.reporting import Reporting
 
 HOUR_WINDOW = timedelta(hours=1)
 # Values are summed as integers of 10⁻⁶ (exact for any value sent with up to 6 decimals), so the
@@ -46,26 +42,21 @@ WINDOW_MAX_VALUES = 3600
 
 class Staleness(StrEnum):
     NO_DATA = "no_data"
-    FRESH = "fresh"
-    LATE = "late"
-    STALE = "stale"
+    FRESH = "fresh"  # on time
+    LATE = "late"  # 迟报: its next report is overdue
+    STALE = "stale"  # 断报: it has missed enough reports to count as offline
 
 
-def staleness_of(
-    last_time: datetime | None,
-    interval_s: int,
-    now: datetime,
-    *,
-    late_after: float = LATE_AFTER_INTERVALS,
-    stale_after: float = STALE_AFTER_INTERVALS,
-) -> Staleness:
-    """How stale a station is whose last observation was at `last_time`."""
+def staleness_of(last_time: datetime | None, reporting: Reporting, now: datetime) -> Staleness:
+    """How stale a station is whose newest observation is stamped `last_time`, by its own
+    reporting rules (dispatch_app.network.reporting): on time until its next report is due,
+    late once that report is overdue, offline after `offline_after_missed` missed reports."""
     if last_time is None:
         return Staleness.NO_DATA
-    age = (now - last_time).total_seconds()
-    if age <= late_after * interval_s:
+    missed = reporting.missed(last_time, now)
+    if missed == 0:
         return Staleness.FRESH
-    if age <= stale_after * interval_s:
+    if missed < reporting.offline_after_missed:
         return Staleness.LATE
     return Staleness.STALE
 
@@ -146,7 +137,7 @@ class StationSnapshot:
     last_time: datetime | None
 
     def staleness(self, now: datetime) -> Staleness:
-        return staleness_of(self.last_time, self.station.interval_s, now)
+        return staleness_of(self.last_time, self.station.schedule, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,4 +263,4 @@ class NetworkState:
 
     def staleness(self, station_id: str, now: datetime) -> Staleness:
         station = self._stations[station_id]
-        return staleness_of(self._last_time.get(station_id), station.interval_s, now)
+        return staleness_of(self._last_time.get(station_id), station.schedule, now)

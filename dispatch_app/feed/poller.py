@@ -19,6 +19,17 @@ Connection state (what the status bar shows):
 - DOWN when the service cannot be reached at all (connection refused after the client's retries)
   or after `down_after_failures` failures in a row. `since` is the first failure of the run, so
   "down since 14:02" is when it stopped answering, not when we gave up.
+
+The state follows the polls, not the last answer of a health check: when no poll has succeeded
+for `stall_after_s` (a few poll intervals) while the state still says CONNECTED, it turns
+DEGRADED with `since` = the last successful poll. That covers the cases where nothing fails
+but nothing succeeds either (a poll task that hangs), so a green light always means "a poll
+succeeded a moment ago".
+
+The tasks are watched (`dispatch_app.feed.supervisor`): a task that died or hangs is logged and
+started again, and a call that never returns (a worker thread stuck in a socket) is given up
+after `call_timeout_s`, its thread abandoned for a fresh one. `stop()` returns within about a
+second whatever state the tasks are in.
 """
 
 from __future__ import annotations
@@ -28,9 +39,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from functools import partial
 from typing import Any, TypeVar
 
@@ -38,34 +47,28 @@ from dispatch_app.feed.client import (
     DataServiceClient,
     DataServiceCursorAhead,
     DataServiceError,
-    DataServiceUnavailable,
+    DataServiceTimeout,
 )
+from dispatch_app.feed.connection import ConnectionState, ConnectionTracker, FeedStatus
 from dispatch_app.feed.network_state import NetworkState, Staleness, StationsBatch
 from dispatch_app.feed.records import Observation
+from dispatch_app.feed.supervisor import TaskSupervisor
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+POLL_TASK = "feed-poll"
+FLUSH_TASK = "feed-flush"
 
-class ConnectionState(StrEnum):
-    CONNECTING = "connecting"
-    CONNECTED = "connected"
-    DEGRADED = "degraded"
-    DOWN = "down"
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStatus:
-    """The data-service connection as the desk sees it."""
-
-    state: ConnectionState
-    since: datetime  # when this state began; for DEGRADED/DOWN the first failure of the run
-    base_url: str
-    cursor: int
-    last_error: str | None = None
-    last_success: datetime | None = None
-    failures: int = 0  # consecutive failed calls
+# The connection's state and status are the poller's public face; they live in connection.py.
+__all__ = [
+    "FLUSH_TASK",
+    "POLL_TASK",
+    "ConnectionState",
+    "FeedPoller",
+    "FeedStatus",
+]
 
 
 StateSubscriber = Callable[[FeedStatus], None]
@@ -107,8 +110,13 @@ class FeedPoller:
         max_backoff_s: float = 10.0,
         slow_after_s: float = 3.0,
         health_every_s: float = 30.0,
+        stall_after_s: float | None = None,
+        call_timeout_s: float | None = None,
+        watchdog_every_s: float = 1.0,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
+        """`clock` dates the statuses and judges the stations' staleness (a simulation's clock
+        in tests); how long ago a poll succeeded is measured on the loop's monotonic clock."""
         if poll_interval_s <= 0 or max_batches_per_s <= 0 or page_limit <= 0:
             raise ValueError("poll interval, batch rate and page limit must be positive")
         self.client = client
@@ -119,24 +127,47 @@ class FeedPoller:
         self.max_backoff_s = max(max_backoff_s, poll_interval_s)
         self.slow_after_s = slow_after_s
         self.health_every_s = health_every_s
+        # "A few poll intervals" without a successful poll and the light is not green.
+        self.stall_after_s = (
+            stall_after_s if stall_after_s is not None else max(3 * poll_interval_s, 2.0)
+        )
+        # The longest a call may take on the client's own terms (every attempt at its total
+        # deadline, the backoffs between them), and a little more.
+        t = client.timeouts
+        attempts = client.retries + 1
+        self.call_timeout_s = (
+            call_timeout_s
+            if call_timeout_s is not None
+            else t.total * attempts + client.backoff_s * (2**attempts) + 1.0
+        )
         self._clock = clock
         self.network = NetworkState()
         self._cursor = 0
         self._loaded = False
         self._caught_up = False
         self._service_started: datetime | None = None
-        self._service_problem: str | None = None
-        self._status = FeedStatus(ConnectionState.CONNECTING, clock(), client.base_url, 0)
         self._state_subs: list[StateSubscriber] = []
         self._stations_subs: list[StationsSubscriber] = []
         self._obs_subs: list[ObservationsSubscriber] = []
         self._executor: ThreadPoolExecutor | None = None  # HTTP, in order, one session
         self._parser: ThreadPoolExecutor | None = None  # validation of /updates pages
-        self._tasks: list[asyncio.Task[None]] = []
+        self._supervisor = TaskSupervisor(
+            every_s=watchdog_every_s,
+            on_restart=self._task_restarted,
+            checks=[self._check_polls_succeed],
+        )
         self._dirty = asyncio.Event()
         self._initial_pending = False
         self._wake = asyncio.Event()
         self._last_health = 0.0
+        self._calling_since: float | None = None  # loop time the call in flight began
+        self._conn = ConnectionTracker(
+            client.base_url,
+            clock,
+            self._publish_status,
+            down_after_failures=self.down_after_failures,
+            stall_after_s=self.stall_after_s,
+        )
         self.batches_delivered = 0
 
     # --- subscriptions ----------------------------------------------------------------------
@@ -170,7 +201,7 @@ class FeedPoller:
 
     @property
     def status(self) -> FeedStatus:
-        return self._status
+        return self._conn.status
 
     @property
     def cursor(self) -> int:
@@ -196,7 +227,20 @@ class FeedPoller:
 
     @property
     def running(self) -> bool:
-        return bool(self._tasks) and not all(t.done() for t in self._tasks)
+        return self._supervisor.running
+
+    @property
+    def supervisor(self) -> TaskSupervisor:
+        """The watchdog of the poll and flush tasks (restart counts, the tasks themselves)."""
+        return self._supervisor
+
+    def seconds_since_success(self) -> float | None:
+        """Seconds since a poll last succeeded (monotonic); None before the first one."""
+        try:
+            now = asyncio.get_running_loop().time()
+        except RuntimeError:
+            return None
+        return self._conn.seconds_since_success(now)
 
     def staleness(self, station_id: str) -> Staleness:
         return self.network.staleness(station_id, self._clock())
@@ -225,19 +269,13 @@ class FeedPoller:
         self._wake = asyncio.Event()
         if self.network.has_dirty:
             self._dirty.set()
-        self._tasks = [
-            asyncio.create_task(self._poll_loop(), name="feed-poll"),
-            asyncio.create_task(self._flush_loop(), name="feed-flush"),
-        ]
+        self._supervisor.add(POLL_TASK, self._poll_loop)
+        self._supervisor.add(FLUSH_TASK, self._flush_loop)
 
-    async def stop(self) -> None:
-        """Stop polling. A request in flight is abandoned (its thread ends at its timeout)."""
-        tasks, self._tasks = self._tasks, []
-        for t in tasks:
-            t.cancel()
-        for t in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await t
+    async def stop(self, timeout_s: float = 1.0) -> None:
+        """Stop polling, in at most about `timeout_s`. A request in flight is abandoned (its
+        thread ends at its timeout); a task that hangs is left behind, never waited for."""
+        await self._supervisor.stop(timeout_s)
         for executor in (self._executor, self._parser):
             if executor is not None:
                 executor.shutdown(wait=False, cancel_futures=True)
@@ -251,8 +289,34 @@ class FeedPoller:
         """Follow the data service to a new address (an embedded restart on other ports). The
         cursor is kept: the same database behind it resumes where we left off."""
         self.client.rebase(base_url)
-        self._set_status(replace(self._status, base_url=base_url))
+        self._conn.rebase(base_url)
         self._wake.set()
+
+    # --- the watchdog's side -----------------------------------------------------------------
+
+    def _task_restarted(self, name: str, reason: str) -> None:
+        if name == POLL_TASK:
+            # The old task may have left a thread stuck in a call, and the one HTTP thread
+            # serialises every call: the new task gets fresh threads.
+            self._renew_executors()
+            self._calling_since = None
+        else:
+            self._dirty.set()  # whatever the old flush task had not handed on yet
+
+    def _renew_executors(self) -> None:
+        for executor in (self._executor, self._parser):
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-http")
+        self._parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed-parse")
+
+    def _check_polls_succeed(self) -> None:
+        now = asyncio.get_running_loop().time()
+        calling = self._calling_since
+        self._conn.check_stalled(now, None if calling is None else now - calling, self.slow_after_s)
+
+    def _beat(self, within_s: float) -> None:
+        self._supervisor.beat(POLL_TASK, within_s)
 
     # --- the poll loop ----------------------------------------------------------------------
 
@@ -264,7 +328,7 @@ class FeedPoller:
                     await self._full_load()
                     self._succeeded()
                 else:
-                    if self._status.failures or self._health_due():
+                    if self._conn.status.failures or self._health_due():
                         await self._check_service_restart()
                     await self._pull_pages()
             except asyncio.CancelledError:
@@ -277,17 +341,20 @@ class FeedPoller:
             except DataServiceError as exc:
                 self._failed(exc)
                 delay = min(
-                    self.poll_interval_s * 2 ** (self._status.failures - 1), self.max_backoff_s
+                    self.poll_interval_s * 2 ** (self._conn.status.failures - 1), self.max_backoff_s
                 )
             except Exception as exc:  # a bug must not kill the feed silently
                 log.exception("feed poll failed unexpectedly")
                 self._failed(exc)
                 delay = self.max_backoff_s
             self._wake.clear()
+            self._beat(delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
     def _submit(self, fn: Callable[[], T]) -> asyncio.Future[T]:
+        if self._executor is None:
+            self._renew_executors()
         assert self._executor is not None
         future = asyncio.get_running_loop().run_in_executor(self._executor, fn)
         # An abandoned request (prefetch discarded, poller stopped) must not log "exception was
@@ -297,18 +364,27 @@ class FeedPoller:
 
     async def _await(self, what: str, future: asyncio.Future[T]) -> T:
         """Wait for a call; while it hangs past `slow_after_s`, say so (DEGRADED) at once rather
-        than only when the timeout finally fires."""
-        done, _ = await asyncio.wait({future}, timeout=self.slow_after_s)
-        if not done and self._status.state is ConnectionState.CONNECTED:
-            self._set_status(
-                replace(
-                    self._status,
-                    state=ConnectionState.DEGRADED,
-                    since=self._clock(),
-                    last_error=f"no answer to {what} for {self.slow_after_s:g} s",
+        than only when the timeout finally fires. A call that outlives `call_timeout_s` (its
+        thread stuck beyond the client's own deadlines) is given up, and its thread with it."""
+        loop = asyncio.get_running_loop()
+        self._calling_since = loop.time()
+        self._beat(self.call_timeout_s)
+        try:
+            done, _ = await asyncio.wait({future}, timeout=self.slow_after_s)
+            if not done:
+                self._conn.slow(what, self.slow_after_s)
+                rest = max(0.0, self.call_timeout_s - self.slow_after_s)
+                done, _ = await asyncio.wait({future}, timeout=rest)
+            if not done:
+                future.cancel()
+                self._renew_executors()
+                raise DataServiceTimeout(
+                    f"no answer to {what} within {self.call_timeout_s:g} s",
+                    url=self.client.base_url,
                 )
-            )
-        return await future
+            return future.result()
+        finally:
+            self._calling_since = None
 
     async def _call(self, what: str, fn: Callable[[], T]) -> T:
         return await self._await(what, self._submit(fn))
@@ -327,7 +403,7 @@ class FeedPoller:
         self._cursor = latest.cursor
         self._loaded = True
         self._initial_pending = True
-        self._dirty.set()
+        self._mark_dirty()
         self._last_health = asyncio.get_running_loop().time()
         log.info(
             "feed loaded %d stations, %d latest readings, cursor %d",
@@ -347,7 +423,7 @@ class FeedPoller:
         self._last_health = asyncio.get_running_loop().time()
         # The service answers but says it is not well (its ingest cannot store): the numbers on
         # screen may stop moving, so the desk must say "degraded", not "connected".
-        self._service_problem = (
+        self._conn.service_problem = (
             None if health.status == "ok" else f"data service reports status {health.status!r}"
         )
         restarted = self._service_started is not None and health.started != self._service_started
@@ -367,7 +443,6 @@ class FeedPoller:
         parse thread and delivered on the loop. The service works while we parse; a catch-up
         costs about the service's time alone. The prefetch is only a request: the cursor still
         advances strictly after delivery, and a page that fails validation discards it."""
-        assert self._parser is not None
         loop = asyncio.get_running_loop()
         limit = self.page_limit
         after = self._cursor
@@ -384,9 +459,12 @@ class FeedPoller:
                     # never takes a half-delivered backlog for the service's present.
                     self._caught_up = False
                     pending = self._submit(partial(self.client.updates_body, ahead, limit))
+                assert self._parser is not None
+                self._beat(self.call_timeout_s)
                 page = await loop.run_in_executor(
                     self._parser, self.client.parse_updates_body, body, after, limit
                 )
+                self._beat(self.call_timeout_s)
                 await self._deliver_page(page.items)
                 # Advance only now that the page is delivered.
                 self._cursor = after = page.cursor
@@ -415,85 +493,30 @@ class FeedPoller:
             self.network.apply(part)
             for cb in list(self._obs_subs):
                 self._deliver(cb, part)
-            self._dirty.set()
+            self._mark_dirty()
             last = part[-1].seq
             if last is not None:
                 self._cursor = last
             if start + chunk < len(items):
                 await asyncio.sleep(0)
 
+    def _mark_dirty(self) -> None:
+        """Stations changed: the flush task owes a batch within a moment."""
+        if not self._supervisor.expects(FLUSH_TASK):
+            self._supervisor.beat(FLUSH_TASK, self.min_batch_gap_s + 1.0)
+        self._dirty.set()
+
     def _succeeded(self) -> None:
-        now = self._clock()
-        st = self._status
-        if self._service_problem is not None:
-            if st.state is not ConnectionState.DEGRADED or st.last_error != self._service_problem:
-                self._set_status(
-                    FeedStatus(
-                        ConnectionState.DEGRADED,
-                        since=st.since if st.state is ConnectionState.DEGRADED else now,
-                        base_url=self.client.base_url,
-                        cursor=self._cursor,
-                        last_error=self._service_problem,
-                        last_success=now,
-                        failures=0,
-                    )
-                )
-            else:
-                self._status = replace(st, last_success=now, cursor=self._cursor)
-            return
-        if st.state is not ConnectionState.CONNECTED or st.cursor != self._cursor:
-            became = st.state is not ConnectionState.CONNECTED
-            self._set_status(
-                FeedStatus(
-                    ConnectionState.CONNECTED,
-                    since=now if became else st.since,
-                    base_url=self.client.base_url,
-                    cursor=self._cursor,
-                    last_error=st.last_error,
-                    last_success=now,
-                    failures=0,
-                ),
-                notify=became,
-            )
-        else:
-            # Routine success: keep the record current without waking subscribers.
-            self._status = replace(st, last_success=now, failures=0)
+        at = asyncio.get_running_loop().time()
+        self._conn.succeeded(self._cursor, self.client.base_url, at)
 
     def _failed(self, exc: Exception) -> None:
         self._caught_up = False  # what the service received meanwhile is not here
-        now = self._clock()
-        st = self._status
-        failures = st.failures + 1
-        # An outage is dated from its first sign: the first failed call, or the hang that made us
-        # call the service degraded before the call failed.
-        ongoing = st.failures > 0 or st.state is ConnectionState.DEGRADED
-        since = st.since if ongoing else now
-        unreachable = isinstance(exc, DataServiceUnavailable) and exc.status is None
-        state = (
-            ConnectionState.DOWN
-            if unreachable or failures >= self.down_after_failures
-            else ConnectionState.DEGRADED
-        )
-        message = str(exc) or type(exc).__name__
-        log.warning("data service %s: %s", state.value, message)
-        self._set_status(
-            FeedStatus(
-                state,
-                since=since,
-                base_url=self.client.base_url,
-                cursor=self._cursor,
-                last_error=message,
-                last_success=st.last_success,
-                failures=failures,
-            )
-        )
+        self._conn.failed(exc, self._cursor, self.client.base_url)
 
-    def _set_status(self, status: FeedStatus, *, notify: bool = True) -> None:
-        changed = status != self._status
-        self._status = status
-        if notify and changed:
-            for cb in list(self._state_subs):
-                self._deliver(cb, status)
+    def _publish_status(self, status: FeedStatus) -> None:
+        for cb in list(self._state_subs):
+            self._deliver(cb, status)
 
     @staticmethod
     def _deliver(cb: Callable[[T], None], arg: T) -> None:
@@ -508,6 +531,8 @@ class FeedPoller:
         """Hands changed stations to subscribers, at most once per `min_batch_gap_s`: a burst of
         pages becomes a few batches instead of a storm of repaints."""
         while True:
+            if not self._dirty.is_set():
+                self._supervisor.idle(FLUSH_TASK)
             await self._dirty.wait()
             self._dirty.clear()
             snapshots = self.network.take_dirty()
@@ -517,4 +542,5 @@ class FeedPoller:
                 self.batches_delivered += 1
                 for cb in list(self._stations_subs):
                     self._deliver(cb, batch)
+            self._supervisor.beat(FLUSH_TASK, self.min_batch_gap_s + 1.0)
             await asyncio.sleep(self.min_batch_gap_s)

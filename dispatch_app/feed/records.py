@@ -9,9 +9,16 @@ client turns it into a `DataServiceBadResponse`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+
+from dispatch_app.network.reporting import (
+    Reporting,
+    ReportingError,
+    default_reporting,
+    reporting_from_json,
+)
 
 
 class WireFormatError(ValueError):
@@ -46,6 +53,18 @@ class Station:
     waterbody: str | None = None
     river: str | None = None
     downstream: tuple[str, ...] = ()
+    # When it is late or offline (dispatch_app.network.reporting); None: its kind's defaults.
+    reporting: Reporting | None = None
+
+    def __post_init__(self) -> None:
+        if self.reporting is None:
+            object.__setattr__(self, "reporting", default_reporting(self.kind, self.interval_s))
+
+    @property
+    def schedule(self) -> Reporting:
+        """The station's reporting rules (never None once constructed)."""
+        assert self.reporting is not None
+        return self.reporting
 
     def unit_of(self, parameter: str) -> str | None:
         for p in self.parameters:
@@ -217,7 +236,9 @@ def parse_health(body: Any) -> Health:
     )
 
 
-def _parse_station(raw: Any, where: str) -> Station:
+def _parse_station(
+    raw: Any, where: str, kind_reporting: dict[str, Reporting] | None = None
+) -> Station:
     s = _obj(raw, where)
     params_raw = _list(s, "parameters", where)
     params = []
@@ -243,12 +264,22 @@ def _parse_station(raw: Any, where: str) -> Station:
     sample = s.get("sample", False)
     if not isinstance(sample, bool):
         raise WireFormatError(f"{where}.sample: expected a boolean")
+    kind = _str(s, "kind", where)
+    # The station's own rules (the service resolves them), else its kind's from the document,
+    # else the defaults: a service that says nothing still gets its stations judged sensibly.
+    kind_rules = (kind_reporting or {}).get(kind) or default_reporting(kind)
+    try:
+        rules = reporting_from_json(
+            s.get("reporting", {}), where, replace(kind_rules, interval_s=interval)
+        )
+    except ReportingError as exc:
+        raise WireFormatError(str(exc)) from None
     return Station(
         id=_str(s, "id", where),
         mn=_str(s, "mn", where),
         name=_str(s, "name", where),
         name_en=_str(s, "name_en", where, optional=True),
-        kind=_str(s, "kind", where),
+        kind=kind,
         district=_str(s, "district", where),
         lon=_number(s, "lon", where),
         lat=_number(s, "lat", where),
@@ -259,13 +290,32 @@ def _parse_station(raw: Any, where: str) -> Station:
         waterbody=_opt_str(s, "waterbody", where),
         river=_opt_str(s, "river", where),
         downstream=tuple(downstream),
+        reporting=rules,
     )
 
 
+def _kind_reporting(b: dict[str, Any]) -> dict[str, Reporting]:
+    """A registry document's per-kind ``reporting`` block (absent in the API answer, whose
+    stations carry their resolved rules each)."""
+    raw = b.get("reporting")
+    if raw is None:
+        return {}
+    block = _obj(raw, "stations.reporting")
+    try:
+        return {
+            str(kind): reporting_from_json(entry, f"stations.reporting.{kind}")
+            for kind, entry in block.items()
+        }
+    except ReportingError as exc:
+        raise WireFormatError(str(exc)) from None
+
+
 def parse_stations(body: Any) -> tuple[Station, ...]:
+    """The /stations answer, or a registry document (resources/stations.json)."""
     b = _obj(body, "stations")
+    kinds = _kind_reporting(b)
     stations = tuple(
-        _parse_station(raw, f"stations[{i}]")
+        _parse_station(raw, f"stations[{i}]", kinds)
         for i, raw in enumerate(_list(b, "stations", "stations"))
     )
     seen: set[str] = set()

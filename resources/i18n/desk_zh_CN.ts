@@ -574,7 +574,7 @@
         <translation>数据库 %1：实时更新中断（自 %2 起）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="96"/>
+        <location filename="../../ui/status_bar.py" line="102"/>
         <source>%1 (since %2)</source>
         <translation>%1（自 %2 起）</translation>
     </message>
@@ -1068,56 +1068,56 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../ui/application.py" line="118"/>
-        <location filename="../../ui/application.py" line="181"/>
-        <location filename="../../ui/application.py" line="194"/>
+        <location filename="../../ui/application.py" line="128"/>
+        <location filename="../../ui/application.py" line="191"/>
+        <location filename="../../ui/application.py" line="204"/>
         <source>The desk cannot start</source>
         <translation>调度台无法启动</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="119"/>
+        <location filename="../../ui/application.py" line="129"/>
         <source>The database %1 cannot be opened:
 %2</source>
         <translation>无法打开数据库 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="169"/>
+        <location filename="../../ui/application.py" line="179"/>
         <source>Demo accounts, password %1:</source>
         <translation>演示账号（密码均为 %1）：</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="181"/>
+        <location filename="../../ui/application.py" line="191"/>
         <source>Demo data is not available.</source>
         <translation>演示数据不可用。</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="183"/>
+        <location filename="../../ui/application.py" line="193"/>
         <source>Preparing the demo workload…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="186"/>
+        <location filename="../../ui/application.py" line="196"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="238"/>
+        <location filename="../../ui/application.py" line="248"/>
         <source>starting the embedded data service</source>
         <translation>正在启动内置数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="244"/>
+        <location filename="../../ui/application.py" line="256"/>
         <source>no data service: %1</source>
         <translation>无数据服务：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="270"/>
+        <location filename="../../ui/application.py" line="282"/>
         <source>live feed unavailable: %1</source>
         <translation>实时数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="319"/>
+        <location filename="../../ui/application.py" line="331"/>
         <source>The settings could not be saved: %1</source>
         <translation>设置无法保存：%1</translation>
     </message>

@@ -714,55 +714,55 @@
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="799"/>
+        <location filename="../../ui/emergency_integration.py" line="800"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="807"/>
+        <location filename="../../ui/emergency_integration.py" line="808"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_integration.py" line="848"/>
+        <location filename="../../ui/emergency_integration.py" line="849"/>
         <source>Change the alert and send CAP to %n recipient(s)</source>
         <translation>
             <numerusform>调整预警并发送CAP至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="853"/>
+        <location filename="../../ui/emergency_integration.py" line="854"/>
         <source>Alert not changed: nothing was sent</source>
         <translation>预警未调整，未发送任何消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="879"/>
+        <location filename="../../ui/emergency_integration.py" line="880"/>
         <source>A drill is already running</source>
         <translation>已有演练正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="895"/>
+        <location filename="../../ui/emergency_integration.py" line="896"/>
         <source>Drill started: {0} at {1}×</source>
         <translation>演练已开始：{0}，{1}倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="902"/>
+        <location filename="../../ui/emergency_integration.py" line="903"/>
         <source>Drill ending</source>
         <translation>演练正在结束</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="906"/>
-        <location filename="../../ui/emergency_integration.py" line="914"/>
+        <location filename="../../ui/emergency_integration.py" line="907"/>
+        <location filename="../../ui/emergency_integration.py" line="915"/>
         <source>No drill yet</source>
         <translation>尚无演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="909"/>
+        <location filename="../../ui/emergency_integration.py" line="910"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="918"/>
+        <location filename="../../ui/emergency_integration.py" line="919"/>
         <source>Drill removed: {0} cases</source>
         <translation>演练已删除：{0}个事项</translation>
     </message>

@@ -4,42 +4,52 @@
 <context>
     <name>FeedBridge</name>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="97"/>
+        <location filename="../../ui/feed_bridge.py" line="100"/>
         <source>Embedded data service restarting</source>
         <translation>内置数据服务正在重启</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="99"/>
+        <location filename="../../ui/feed_bridge.py" line="102"/>
         <source>Embedded data service failed</source>
         <translation>内置数据服务启动失败</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="101"/>
+        <location filename="../../ui/feed_bridge.py" line="104"/>
         <source>Data service connected</source>
         <translation>数据服务已连接</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="103"/>
+        <location filename="../../ui/feed_bridge.py" line="106"/>
         <source>Connecting to the data service</source>
         <translation>正在连接数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="105"/>
+        <location filename="../../ui/feed_bridge.py" line="108"/>
         <source>Data service not answering properly</source>
         <translation>数据服务响应异常</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="108"/>
+        <location filename="../../ui/feed_bridge.py" line="111"/>
         <source>Data service down</source>
         <translation>数据服务中断</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="123"/>
+        <location filename="../../ui/feed_bridge.py" line="132"/>
+        <source>Live feed stopped</source>
+        <translation>实时数据已停止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_bridge.py" line="137"/>
+        <source>%1 · last poll %2</source>
+        <translation>%1 · 最后轮询 %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/feed_bridge.py" line="148"/>
         <source>Last error: %1</source>
         <translation>最近错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/feed_bridge.py" line="212"/>
+        <location filename="../../ui/feed_bridge.py" line="244"/>
         <source>Stations</source>
         <translation>站点/断面</translation>
     </message>
@@ -142,105 +152,107 @@
         <translation>%n 天前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="390"/>
+        <location filename="../../ui/station_table.py" line="404"/>
         <source>Station</source>
         <translation>站点/断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="392"/>
+        <location filename="../../ui/station_table.py" line="406"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="394"/>
+        <location filename="../../ui/station_table.py" line="408"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="396"/>
+        <location filename="../../ui/station_table.py" line="410"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="402"/>
+        <location filename="../../ui/station_table.py" line="416"/>
         <source>Time since the station&apos;s last observation</source>
         <translation>距该站点最近一次监测数据的时间</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="504"/>
+        <location filename="../../ui/station_table.py" line="518"/>
         <source> (sample data)</source>
         <translation>（示例数据）</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="533"/>
+        <location filename="../../ui/station_table.py" line="547"/>
         <source>%1 = %2 %3 at %4, flag %5</source>
         <translation>%1 = %2 %3，时间 %4，标记 %5</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="554"/>
+        <location filename="../../ui/station_table.py" line="581"/>
+        <source>Last observation %1; reports every %2 s.
+Late (next report overdue) after %3, offline after %4.</source>
+        <translation>最近观测 %1；每 %2 秒报送一次。
+%3 后未收到下一次报送为迟报，%4 后为断报。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/station_table.py" line="205"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="557"/>
+        <location filename="../../ui/station_table.py" line="209"/>
         <source>late · %1</source>
         <translation>迟报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="559"/>
+        <location filename="../../ui/station_table.py" line="211"/>
         <source>stale · %1</source>
         <translation>断报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="565"/>
+        <location filename="../../ui/station_table.py" line="572"/>
         <source>No observation received from this station</source>
         <translation>尚未收到该站点的监测数据</translation>
-    </message>
-    <message>
-        <location filename="../../ui/station_table.py" line="570"/>
-        <source>Last observation %1; reports every %2 s</source>
-        <translation>最近一次数据 %1；上报周期 %2 秒</translation>
     </message>
 </context>
 <context>
     <name>StationTableView</name>
     <message>
-        <location filename="../../ui/station_table.py" line="725"/>
+        <location filename="../../ui/station_table.py" line="740"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="726"/>
+        <location filename="../../ui/station_table.py" line="741"/>
         <source>All air stations</source>
         <translation>全部空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="727"/>
+        <location filename="../../ui/station_table.py" line="742"/>
         <source>All water sections</source>
         <translation>全部水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="732"/>
+        <location filename="../../ui/station_table.py" line="747"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="770"/>
+        <location filename="../../ui/station_table.py" line="785"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="772"/>
+        <location filename="../../ui/station_table.py" line="787"/>
         <source>District:</source>
         <translation>辖区：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="805"/>
+        <location filename="../../ui/station_table.py" line="820"/>
         <source>Data service down since %1: values below are not current.</source>
         <translation>数据服务自 %1 起中断：下列数值不是最新数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="849"/>
+        <location filename="../../ui/station_table.py" line="864"/>
         <source>%1 of %2 stations</source>
         <translation>显示 %1 / 共 %2 个站点</translation>
     </message>

@@ -181,52 +181,52 @@
 <context>
     <name>Open311ExportDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="547"/>
+        <location filename="../../ui/petition_dialogs.py" line="553"/>
         <source>Export petitions (Open311 GeoReport v2)</source>
         <translation>导出信访事项（Open311 GeoReport v2）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="548"/>
+        <location filename="../../ui/petition_dialogs.py" line="554"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="549"/>
+        <location filename="../../ui/petition_dialogs.py" line="555"/>
         <source>%1 petitions will be exported.</source>
         <translation>将导出%1件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="556"/>
+        <location filename="../../ui/petition_dialogs.py" line="562"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="560"/>
+        <location filename="../../ui/petition_dialogs.py" line="566"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="562"/>
+        <location filename="../../ui/petition_dialogs.py" line="568"/>
         <source>Include full phone and ID numbers (audited; reason required)</source>
         <translation>包含完整电话和身份证号（记入审计日志，须填写理由）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="567"/>
+        <location filename="../../ui/petition_dialogs.py" line="573"/>
         <source>Your role exports masked data only.</source>
         <translation>您的角色只能导出脱敏数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="572"/>
+        <location filename="../../ui/petition_dialogs.py" line="578"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="578"/>
+        <location filename="../../ui/petition_dialogs.py" line="585"/>
         <source>Open311 file</source>
         <translation>Open311 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="578"/>
+        <location filename="../../ui/petition_dialogs.py" line="588"/>
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
@@ -284,53 +284,53 @@
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="456"/>
+        <location filename="../../ui/petition_dialogs.py" line="457"/>
         <source>Open311 file</source>
         <translation>Open311 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="456"/>
+        <location filename="../../ui/petition_dialogs.py" line="460"/>
         <source>JSON (*.json);;All files (*)</source>
         <translation>JSON 文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="505"/>
+        <location filename="../../ui/petition_dialogs.py" line="511"/>
         <source>Created</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="508"/>
+        <location filename="../../ui/petition_dialogs.py" line="514"/>
         <source>Already in the desk</source>
         <translation>已在系统中</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="508"/>
-        <location filename="../../ui/petition_dialogs.py" line="510"/>
+        <location filename="../../ui/petition_dialogs.py" line="514"/>
+        <location filename="../../ui/petition_dialogs.py" line="516"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="510"/>
+        <location filename="../../ui/petition_dialogs.py" line="516"/>
         <source>Closed on the platform</source>
         <translation>平台上已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="514"/>
+        <location filename="../../ui/petition_dialogs.py" line="520"/>
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="517"/>
+        <location filename="../../ui/petition_dialogs.py" line="523"/>
         <source>Refused by the desk</source>
         <translation>系统拒绝登记</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="524"/>
+        <location filename="../../ui/petition_dialogs.py" line="530"/>
         <source>%1 created, %2 rejected, %3 already present, %4 closed skipped, %5 refused.</source>
         <translation>登记%1件，拒绝%2件，已存在%3件，跳过已办结%4件，系统拒绝%5件。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="531"/>
+        <location filename="../../ui/petition_dialogs.py" line="537"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -548,43 +548,43 @@
         <translation>通话中 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="486"/>
+        <location filename="../../ui/petition_intake.py" line="487"/>
         <source>Photos and documents for the petition</source>
         <translation>信访照片和材料</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="508"/>
+        <location filename="../../ui/petition_intake.py" line="510"/>
         <source>Not a phone number: an 11-digit mobile (1…) or a landline with its area code (0519…)</source>
         <translation>电话号码无效：应为11位手机号（1开头）或带区号的固定电话（0519…）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="522"/>
+        <location filename="../../ui/petition_intake.py" line="524"/>
         <source>Not a valid 18-character resident ID: %1</source>
         <translation>不是有效的18位身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="650"/>
+        <location filename="../../ui/petition_intake.py" line="652"/>
         <source>%1 fields need attention; nothing was saved and nothing was lost.</source>
         <translation>有%1项需要修改；尚未保存，已填内容均保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="727"/>
+        <location filename="../../ui/petition_intake.py" line="729"/>
         <source>Looking up earlier petitions…</source>
         <translation>正在查找以往信访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="743"/>
+        <location filename="../../ui/petition_intake.py" line="745"/>
         <source>Look-up failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="750"/>
-        <location filename="../../ui/petition_intake.py" line="763"/>
+        <location filename="../../ui/petition_intake.py" line="752"/>
+        <location filename="../../ui/petition_intake.py" line="765"/>
         <source>None found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="768"/>
+        <location filename="../../ui/petition_intake.py" line="770"/>
         <source>(already merged into another petition)</source>
         <translation>（已并入其他信访事项）</translation>
     </message>
@@ -592,207 +592,207 @@
 <context>
     <name>PetitionIntegration</name>
     <message>
-        <location filename="../../ui/petition_integration.py" line="110"/>
+        <location filename="../../ui/petition_integration.py" line="111"/>
         <source>Selected petition</source>
         <translation>当前信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="119"/>
+        <location filename="../../ui/petition_integration.py" line="120"/>
         <source>Petition deadlines</source>
         <translation>信访期限提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="125"/>
+        <location filename="../../ui/petition_integration.py" line="126"/>
         <source>&amp;Petitions</source>
         <translation>信访(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="131"/>
+        <location filename="../../ui/petition_integration.py" line="132"/>
         <source>Hotline call: new petition…</source>
         <translation>热线来电登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="136"/>
+        <location filename="../../ui/petition_integration.py" line="137"/>
         <source>Opens the intake form with the call clock running (12345/12369)</source>
         <translation>打开登记表并开始通话计时（12345/12369）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="140"/>
+        <location filename="../../ui/petition_integration.py" line="141"/>
         <source>New petition (letter, visit, online)…</source>
         <translation>登记信访（来信、来访、网上）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="147"/>
+        <location filename="../../ui/petition_integration.py" line="148"/>
         <source>Decision (accept, transfer, assign)…</source>
         <translation>办理决定（受理、转送、交办）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="148"/>
+        <location filename="../../ui/petition_integration.py" line="149"/>
         <source>Written notice sent…</source>
         <translation>已书面告知…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="149"/>
+        <location filename="../../ui/petition_integration.py" line="150"/>
         <source>Petitioner contacted…</source>
         <translation>已联系信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="150"/>
+        <location filename="../../ui/petition_integration.py" line="151"/>
         <source>Extend the handling period (shift leader)…</source>
         <translation>延长办理期限（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="151"/>
+        <location filename="../../ui/petition_integration.py" line="152"/>
         <source>Reply to the petitioner…</source>
         <translation>答复信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="152"/>
+        <location filename="../../ui/petition_integration.py" line="153"/>
         <source>Satisfaction callback…</source>
         <translation>满意度回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="153"/>
+        <location filename="../../ui/petition_integration.py" line="154"/>
         <source>Review or second review requested…</source>
         <translation>申请复查或复核…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="154"/>
+        <location filename="../../ui/petition_integration.py" line="155"/>
         <source>Merge as a repeat petition…</source>
         <translation>作为重复信访并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="155"/>
+        <location filename="../../ui/petition_integration.py" line="156"/>
         <source>Undo merge…</source>
         <translation>撤销并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="156"/>
+        <location filename="../../ui/petition_integration.py" line="157"/>
         <source>Add attachment…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="163"/>
+        <location filename="../../ui/petition_integration.py" line="164"/>
         <source>Import from Open311…</source>
         <translation>从 Open311 导入…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="169"/>
+        <location filename="../../ui/petition_integration.py" line="170"/>
         <source>Export to Open311 (masked)…</source>
         <translation>导出为 Open311（脱敏）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="175"/>
+        <location filename="../../ui/petition_integration.py" line="176"/>
         <source>Check petition deadlines now</source>
         <translation>立即检查信访期限</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="247"/>
+        <location filename="../../ui/petition_integration.py" line="248"/>
         <source>No petition selected</source>
         <translation>未选择信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="251"/>
+        <location filename="../../ui/petition_integration.py" line="252"/>
         <source>Not possible at this stage of the petition</source>
         <translation>该信访事项当前所处环节不能执行此步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="389"/>
+        <location filename="../../ui/petition_integration.py" line="390"/>
         <source>Petition %1 registered.</source>
         <translation>信访事项%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="402"/>
+        <location filename="../../ui/petition_integration.py" line="403"/>
         <source>Select a petition first.</source>
         <translation>请先选择一件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="422"/>
+        <location filename="../../ui/petition_integration.py" line="423"/>
         <source>The panel now shows their change. Your input is still here: check it, then press OK again to record it on the new version.</source>
         <translation>面板已显示对方的修改。您的输入仍保留在此：核对后再次按“确定”，即在新版本上登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="443"/>
+        <location filename="../../ui/petition_integration.py" line="444"/>
         <source>Written notice sent</source>
         <translation>已书面告知</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="452"/>
+        <location filename="../../ui/petition_integration.py" line="453"/>
         <source>Petitioner contacted</source>
         <translation>已联系信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="483"/>
+        <location filename="../../ui/petition_integration.py" line="484"/>
         <source>Review requested</source>
         <translation>申请复查/复核</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="485"/>
+        <location filename="../../ui/petition_integration.py" line="486"/>
         <source>Note (optional)</source>
         <translation>备注（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="487"/>
+        <location filename="../../ui/petition_integration.py" line="488"/>
         <source>Opens the review (复查) or second review (复核) the petitioner asked for as a linked petition with its own 30-day deadline.</source>
         <translation>将信访人申请的复查或复核登记为关联的信访事项，另计30日期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="504"/>
+        <location filename="../../ui/petition_integration.py" line="505"/>
         <source>Undo merge</source>
         <translation>撤销并案</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="506"/>
+        <location filename="../../ui/petition_integration.py" line="507"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="512"/>
+        <location filename="../../ui/petition_integration.py" line="513"/>
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="514"/>
+        <location filename="../../ui/petition_integration.py" line="515"/>
         <source>Why you need them</source>
         <translation>查看理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="516"/>
+        <location filename="../../ui/petition_integration.py" line="517"/>
         <source>The petitioner&apos;s full phone and ID number are protected. Your name, the time and this reason are written to the audit log.</source>
         <translation>信访人的完整电话和身份证号受保护。您的姓名、时间和理由将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="522"/>
+        <location filename="../../ui/petition_integration.py" line="523"/>
         <source>Attach a file</source>
         <translation>添加附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="536"/>
+        <location filename="../../ui/petition_integration.py" line="537"/>
         <source>%1: recorded.</source>
         <translation>%1：已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="561"/>
+        <location filename="../../ui/petition_integration.py" line="562"/>
         <source>%1 opened.</source>
         <translation>%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="568"/>
+        <location filename="../../ui/petition_integration.py" line="569"/>
         <source>Merged into %1 (repeat petitions: %2).</source>
         <translation>已并入%1（重复信访%2件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="650"/>
+        <location filename="../../ui/petition_integration.py" line="651"/>
         <source>%1 petitions exported to %2</source>
         <translation>已导出%1件信访事项到 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="732"/>
+        <location filename="../../ui/petition_integration.py" line="733"/>
         <source>Petition deadlines could not be checked: %1</source>
         <translation>无法检查信访期限：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="716"/>
+        <location filename="../../ui/petition_integration.py" line="717"/>
         <source>%1 new petition deadline reminders</source>
         <translation>新增%1条信访期限提醒</translation>
     </message>

@@ -137,22 +137,22 @@
 <context>
     <name>IndicatorStrip</name>
     <message>
-        <location filename="../../ui/wall.py" line="128"/>
+        <location filename="../../ui/wall.py" line="130"/>
         <source>Indicators: computing…</source>
         <translation>指标计算中…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="143"/>
+        <location filename="../../ui/wall.py" line="145"/>
         <source>As of %1; %2 series missing</source>
         <translation>截至 %1；缺 %2 个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="149"/>
+        <location filename="../../ui/wall.py" line="151"/>
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="153"/>
+        <location filename="../../ui/wall.py" line="155"/>
         <source>Indicators unavailable: %1</source>
         <translation>指标暂不可用：%1</translation>
     </message>
@@ -160,22 +160,22 @@
 <context>
     <name>IndicatorTile</name>
     <message>
-        <location filename="../../ui/wall.py" line="105"/>
+        <location filename="../../ui/wall.py" line="107"/>
         <source>on target</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="106"/>
+        <location filename="../../ui/wall.py" line="108"/>
         <source>watch</source>
         <translation>需关注</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="107"/>
+        <location filename="../../ui/wall.py" line="109"/>
         <source>off target</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="108"/>
+        <location filename="../../ui/wall.py" line="110"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
@@ -349,32 +349,32 @@
 <context>
     <name>MonitoringWall</name>
     <message>
-        <location filename="../../ui/wall.py" line="189"/>
+        <location filename="../../ui/wall.py" line="191"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="190"/>
+        <location filename="../../ui/wall.py" line="192"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="347"/>
+        <location filename="../../ui/wall.py" line="372"/>
         <source>Data service degraded: %1</source>
         <translation>数据服务异常：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="349"/>
+        <location filename="../../ui/wall.py" line="374"/>
         <source>Connecting to the data service…</source>
         <translation>正在连接数据服务…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="362"/>
+        <location filename="../../ui/wall.py" line="387"/>
         <source>Data service unreachable since %1</source>
         <translation>数据服务自 %1 起中断</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="505"/>
+        <location filename="../../ui/wall.py" line="530"/>
         <source>Monitoring wall</source>
         <translation>监控大屏</translation>
     </message>
@@ -655,13 +655,13 @@
     </message>
     <message>
         <location filename="../../ui/charts/trend.py" line="163"/>
-        <location filename="../../ui/charts/trend.py" line="505"/>
+        <location filename="../../ui/charts/trend.py" line="506"/>
         <source>Export PNG</source>
         <translation>导出 PNG</translation>
     </message>
     <message>
         <location filename="../../ui/charts/trend.py" line="165"/>
-        <location filename="../../ui/charts/trend.py" line="515"/>
+        <location filename="../../ui/charts/trend.py" line="524"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
@@ -712,7 +712,7 @@
     </message>
     <message>
         <location filename="../../ui/charts/trend.py" line="463"/>
-        <location filename="../../ui/charts/trend.py" line="521"/>
+        <location filename="../../ui/charts/trend.py" line="538"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>

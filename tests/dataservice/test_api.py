@@ -29,6 +29,7 @@ from dispatch_app.dataservice.hj212 import encode, parse
 from dispatch_app.dataservice.ingest import IngestLimits
 from dispatch_app.dataservice.server import serve
 from dispatch_app.dataservice.storage import Observation, Storage
+from dispatch_app.network.reporting import DEFAULT_REPORTING
 from tests.dataservice.conftest import (
     ROOT,
     RunningService,
@@ -115,7 +116,12 @@ def test_ready_line_health_openapi_and_stations(
         "/api/v1/updates",
     } <= set(spec["paths"])
     doc = json.loads(registry_path.read_text(encoding="utf-8"))
-    assert get(service, "/api/v1/stations").json() == {"stations": doc["stations"]}
+    # The entries as registered, each with its resolved reporting rules.
+    assert get(service, "/api/v1/stations").json() == {
+        "stations": [
+            {**e, "reporting": DEFAULT_REPORTING[e["kind"]].to_json()} for e in doc["stations"]
+        ]
+    }
     water = get(service, "/api/v1/stations", kind="water_national").json()["stations"]
     assert [s["id"] for s in water] == ["WQ-T-101"]
     body = assert_problem(get(service, "/api/v1/stations", kind="air_secret"), 422)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from dispatch_app.dataservice.registry import RegistryError, load_registry
+from dispatch_app.network.reporting import DEFAULT_REPORTING, Reporting
 from tests.dataservice.conftest import registry_document, station_entry
 
 
@@ -35,7 +36,51 @@ def test_lookups_by_id_mn_kind_and_code(registry_path: Path) -> None:
 def test_to_json_round_trips_the_contract_shape(registry_path: Path) -> None:
     doc = json.loads(registry_path.read_text(encoding="utf-8"))
     reg = load_registry(registry_path)
-    assert [s.to_json() for s in reg] == doc["stations"]
+    # Each entry as written, plus its resolved reporting rules (here: its kind's defaults).
+    assert [s.to_json() for s in reg] == [
+        {**entry, "reporting": DEFAULT_REPORTING[entry["kind"]].to_json()}
+        for entry in doc["stations"]
+    ]
+
+
+def test_reporting_per_kind_overridden_per_station(tmp_path: Path) -> None:
+    doc = registry_document(3, 1)
+    doc["reporting"] = {
+        "air_national": {
+            "interval_s": 300,
+            "time_basis": "period_start",
+            "delay_s": 60,
+            "offline_after_missed": 4,
+        }
+    }
+    del doc["stations"][0]["interval_s"]  # the kind's interval
+    doc["stations"][1]["interval_s"] = 3600  # an hourly station: its own interval
+    doc["stations"][2]["reporting"] = {"delay_s": 600}  # its own delay, the rest its kind's
+    reg = load_registry(write(tmp_path, doc))
+    first, hourly, slow, water = reg.stations
+    assert first.interval_s == 300 and first.schedule == Reporting(300, "period_start", 60, 4)
+    assert hourly.schedule == Reporting(3600, "period_start", 60, 4)
+    assert slow.schedule.delay_s == 600 and slow.schedule.interval_s == 60
+    # A kind the block leaves out keeps the defaults.
+    assert water.schedule == DEFAULT_REPORTING["water_national"]
+    assert first.to_json()["reporting"] == {
+        "interval_s": 300,
+        "time_basis": "period_start",
+        "delay_s": 60,
+        "offline_after_missed": 4,
+    }
+
+
+def test_the_shipped_registry_says_how_each_kind_reports(resources_dir: Path) -> None:
+    """What the simulator sends: air stations minute averages (CN 2051, stamped with the
+    minute's start), water sections a sample every four hours (stamped with its time)."""
+    reg = load_registry(resources_dir / "stations.json")
+    for s in reg:
+        if s.is_water:
+            assert (s.interval_s, s.schedule.time_basis) == (14400, "sample"), s.id
+        else:
+            assert (s.interval_s, s.schedule.time_basis) == (60, "period_start"), s.id
+    assert set(reg.reporting) == {s.kind for s in reg}
 
 
 def test_the_shipped_registry_loads(resources_dir: Path) -> None:
@@ -81,6 +126,16 @@ def bad(**over: Any) -> dict[str, Any]:
             "appears twice",
         ),
         (bad(parameters=[{"key": "X", "code": "a-1", "unit": "x"}]), "cannot appear"),
+        (bad(reporting={"delay_s": -1}), "delay_s"),
+        (bad(reporting={"time_basis": "whenever"}), "time_basis"),
+        (bad(reporting={"offline_after_missed": 0}), "offline_after_missed"),
+        (bad(reporting={"delay": 60}), "unknown reporting field"),
+        (bad(reporting={"interval_s": 120}), "differs from interval_s"),
+        (dict(registry_document(1, 0), reporting={"air_secret": {}}), "unknown station kind"),
+        (
+            dict(registry_document(1, 0), reporting={"air_national": {"interval_s": 60}}),
+            "reporting.time_basis is missing",
+        ),
     ],
 )
 def test_inconsistent_registry_is_refused(tmp_path: Path, document: Any, message: str) -> None:

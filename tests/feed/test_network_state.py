@@ -6,17 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 from dispatch_app.feed.network_state import NetworkState, Staleness, staleness_of
 from dispatch_app.feed.records import Observation, Station, StationParameter
+from dispatch_app.network.reporting import Reporting, default_reporting
 
 T0 = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 
 
-def _station(sid: str, interval: int = 60) -> Station:
+def _station(sid: str, interval: int = 60, kind: str = "air_national") -> Station:
     return Station(
         id=sid,
         mn="0" * 24,
         name=sid,
         name_en=sid,
-        kind="air_national",
+        kind=kind,
         district="xinbei",
         lon=119.9,
         lat=31.8,
@@ -60,18 +61,49 @@ def test_snapshots_do_not_change_after_delivery() -> None:
     assert snap.readings["PM2.5"].value == 1.0
 
 
-def test_staleness_levels_follow_the_station_interval() -> None:
-    assert staleness_of(None, 60, T0) is Staleness.NO_DATA
-    assert staleness_of(T0, 60, T0 + timedelta(seconds=120)) is Staleness.FRESH
-    assert staleness_of(T0, 60, T0 + timedelta(seconds=121)) is Staleness.LATE
-    assert staleness_of(T0, 60, T0 + timedelta(seconds=300)) is Staleness.LATE
-    assert staleness_of(T0, 60, T0 + timedelta(seconds=301)) is Staleness.STALE
-    # A water section reporting every 4 h is fresh after 5 h.
-    assert staleness_of(T0, 4 * 3600, T0 + timedelta(hours=5)) is Staleness.FRESH
+def test_staleness_follows_each_stations_schedule_and_time_basis() -> None:
+    """Minute averages are stamped with the minute's start and come in about two minutes after
+    it ends; water samples with the sampling moment, every four hours, within half an hour."""
+    air = default_reporting("air_national")
+    water = default_reporting("water_national")
+    assert staleness_of(None, air, T0) is Staleness.NO_DATA
+    # An air station on time: the minute stamped T0 arrives around T0 + 2 min, the next one
+    # a minute later; it is never late while that holds.
+    assert staleness_of(T0, air, T0 + timedelta(seconds=190)) is Staleness.FRESH
+    assert staleness_of(T0, air, T0 + timedelta(seconds=240)) is Staleness.FRESH
+    # The next minute is overdue: late (迟报), until 16 minutes are missing (断报: the hour can
+    # no longer reach its 45 valid minutes).
+    assert staleness_of(T0, air, T0 + timedelta(seconds=241)) is Staleness.LATE
+    assert staleness_of(T0, air, T0 + timedelta(seconds=240 + 14 * 60 + 59)) is Staleness.LATE
+    assert staleness_of(T0, air, T0 + timedelta(seconds=240 + 15 * 60 + 1)) is Staleness.STALE
+    assert air.offline_from(T0) == T0 + timedelta(seconds=240 + 15 * 60)
+    # A water section sampled at T0 is on time for 4 h 30 min; a value five hours old is late,
+    # and with two samples missing (the day's average lost) it is offline.
+    assert staleness_of(T0, water, T0 + timedelta(hours=4, minutes=30)) is Staleness.FRESH
+    assert staleness_of(T0, water, T0 + timedelta(hours=5)) is Staleness.LATE
+    assert staleness_of(T0, water, T0 + timedelta(hours=8, minutes=29)) is Staleness.LATE
+    assert staleness_of(T0, water, T0 + timedelta(hours=8, minutes=31)) is Staleness.STALE
     net = NetworkState()
-    net.set_stations([_station("W", 4 * 3600)])
+    net.set_stations([_station("W", 4 * 3600, kind="water_national")])
     net.apply([_obs("W", 0, 7.0, 1, "pH")])
+    assert net.staleness("W", T0 + timedelta(hours=4)) is Staleness.FRESH
+    assert net.staleness("W", T0 + timedelta(hours=5)) is Staleness.LATE
     assert net.staleness("W", T0 + timedelta(hours=21)) is Staleness.STALE
+
+
+def test_a_station_follows_its_own_interval_and_rules() -> None:
+    """An air station reporting hourly averages (stamped with the hour's start, sent after the
+    hour) keeps its kind's rules at its own interval; a station's own rules override its kind."""
+    hourly = _station("H", 3600)
+    assert hourly.schedule.interval_s == 3600
+    assert hourly.schedule.time_basis == "period_start"
+    # The 10:00 average comes after 11:00; the 11:00 one after 12:00 (+ delay): on time then.
+    assert staleness_of(T0, hourly.schedule, T0 + timedelta(hours=2, minutes=1)) is (
+        Staleness.FRESH
+    )
+    assert staleness_of(T0, hourly.schedule, T0 + timedelta(hours=2, minutes=3)) is (Staleness.LATE)
+    strict = Reporting(60, "sample", delay_s=0, offline_after_missed=1)
+    assert staleness_of(T0, strict, T0 + timedelta(seconds=61)) is Staleness.STALE
 
 
 # --- the trailing hour of valid values ------------------------------------------------------------

@@ -163,15 +163,31 @@ def test_staleness_text_turns_late_then_stale(
     idx = view.model.index(row, view.model.col_updated)
     assert idx.data() == "just now"
     assert idx.data(Qt.ItemDataRole.BackgroundRole) is None
-    clock.now = NOW + timedelta(minutes=3)
+    # Minute data three minutes old is what an on-time station shows between two reports.
+    clock.now = NOW + timedelta(minutes=2.5)
     view.model.refresh_staleness()
-    assert idx.data() == "late · 3 min ago"
+    assert idx.data() == "3 min ago"
+    assert idx.data(Qt.ItemDataRole.BackgroundRole) is None
+    clock.now = NOW + timedelta(minutes=5)
+    view.model.refresh_staleness()
+    assert idx.data() == "late · 5 min ago"
     late_bg = idx.data(Qt.ItemDataRole.BackgroundRole)
     assert late_bg is not None
     clock.now = NOW + timedelta(minutes=40)
     view.model.refresh_staleness()
     assert idx.data() == "stale · 40 min ago"
     assert idx.data(Qt.ItemDataRole.BackgroundRole).color() != late_bg.color()
+    # A water section is judged by its own four-hour schedule: five hours old is late.
+    water = next(s for s in registry if s.kind == "water_national")
+    wrow = view.model.row_of(water.id)
+    assert wrow is not None
+    widx = view.model.index(wrow, view.model.col_updated)
+    clock.now = NOW + timedelta(hours=4)
+    view.model.refresh_staleness()
+    assert widx.data() == "4 h ago"
+    clock.now = NOW + timedelta(hours=5)
+    view.model.refresh_staleness()
+    assert widx.data() == "late · 5 h ago"
 
 
 def test_filters_by_kind_and_district_and_hide_unmeasured_columns(

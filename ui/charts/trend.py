@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDateTimeEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -39,6 +38,7 @@ from ui.charts.plot import SeriesPlot, shanghai_text
 from ui.charts.redraw import RedrawGate
 from ui.charts.references import level_of, references_for
 from ui.charts.series import SeriesArrays, SeriesSource
+from ui.file_dialogs import FileMode, choose_files
 from ui.i18n import current_language
 
 
@@ -501,24 +501,42 @@ class TrendChart(QWidget):
         return path
 
     def _ask_png(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export PNG"), "trend.png", "PNG (*.png)"
+        choose_files(
+            self,
+            self.tr("Export PNG"),
+            self._png_chosen,
+            "trend.png",
+            "PNG (*.png)",
+            mode=FileMode.SAVE,
+            default_suffix="png",
         )
-        if name:
+
+    def _png_chosen(self, paths: list[Path]) -> None:
+        if paths:
             try:
-                self.export_png(Path(name))
+                self.export_png(paths[0])
             except OSError as exc:
                 self.status.setText(str(exc))
 
     def _ask_csv(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export CSV"), "trend.csv", "CSV (*.csv)"
+        choose_files(
+            self,
+            self.tr("Export CSV"),
+            self._csv_chosen,
+            "trend.csv",
+            "CSV (*.csv)",
+            mode=FileMode.SAVE,
+            default_suffix="csv",
         )
-        if name:
+
+    def _csv_chosen(self, paths: list[Path]) -> None:
+        if paths:
             try:
-                self.export_csv(Path(name))
+                self.export_csv(paths[0])
             except OSError as exc:
-                self.status.setText(self.tr("Could not write %1").replace("%1", f"{name}: {exc}"))
+                self.status.setText(
+                    self.tr("Could not write %1").replace("%1", f"{paths[0]}: {exc}")
+                )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.loader.shutdown()
