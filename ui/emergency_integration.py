@@ -202,7 +202,6 @@ class EmergencyIntegration(QObject):
         self._wanted_type: str | None = None
         self._type_busy = False
         self.cap_dialog: CapPreviewDialog | None = None  # the preview open now, if any
-        self.export_dialog: QFileDialog | None = None
 
         self.banner = AlertBanner()
         self.window.add_view("alert_banner", self.banner, "top", self.tr("Pollution alert"))
@@ -739,24 +738,15 @@ class EmergencyIntegration(QObject):
         """Save a message's XML: a save dialog opened with open(), never a nested loop."""
         record = next((r for r in self.panel.cap_box.records if r.id == message_id), None)
         name = f"{record.identifier if record else 'cap'}.xml"
-        dialog = QFileDialog(
+        path = await ask_save_file(
             self.window,
             self.tr("Export CAP message"),
             str(self.export_dir / name),
             self.tr("CAP 1.2 message (*.xml)"),
+            default_suffix="xml",
         )
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("xml")
-        chosen: list[str] = []
-        dialog.fileSelected.connect(chosen.append)
-        self.export_dialog = dialog
-        try:
-            accepted = await self.workspace.run_dialog(dialog) == QDialog.DialogCode.Accepted
-        finally:
-            self.export_dialog = None
-        if not accepted or not chosen:
+        if path is None:
             return None
-        path = Path(chosen[-1])
         self.export_dir = path.parent
         try:
             written: Path = await self.calls.call(self.emergencies.save_cap_xml, message_id, path)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.emergencies import EmergencyDesk, load_emergency_resources
@@ -24,6 +24,7 @@ from tests.gui.conftest import Session, seed_users, settle, type_text, wait_dial
 from tests.gui.test_emergency_ui import open_station, seed_emergency, select
 from ui.emergency_cap import CapPreviewDialog
 from ui.emergency_integration import EmergencyIntegration
+from ui.file_dialogs import open_file_dialogs
 from ui.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -157,8 +158,8 @@ def test_preview_then_confirm_update_cancel_and_export(
     box.table.selectRow(1)
     assert box.export_button.isEnabled()
     qtbot.mouseClick(box.export_button, Qt.MouseButton.LeftButton)
-    saver = wait_dialog(qtbot, s.workspace, QFileDialog)
-    assert em.export_dialog is saver
+    qtbot.waitUntil(lambda: len(open_file_dialogs()) == 1, timeout=5000)
+    (saver,) = open_file_dialogs()
     target = tmp_path / "update.xml"
     # Typed into the name field, as an officer would (selectFile leaves a focused field alone).
     name_field = saver.findChild(QLineEdit, "fileNameEdit")
