@@ -379,3 +379,18 @@ def test_the_legend_names_every_symbol_on_the_map(
     assert shown_map.viewport().rect().contains(geometry)
     legend.toggle.click()
     assert not legend.isVisible() and legend.toggle.isVisible()
+
+
+def test_the_legend_folds_on_a_small_map_until_the_officer_opens_it(
+    shown_map: MapView,
+) -> None:
+    legend = shown_map.legend
+    shown_map.resize(420, 260)
+    legend.place(shown_map.viewport().width(), shown_map.viewport().height())
+    assert not legend.isVisible() and legend.toggle.isVisible()
+    assert not legend.toggle.isChecked()
+    legend.toggle.click()  # the officer wants it, small map or not
+    assert legend.isVisible()
+    shown_map.resize(400, 250)
+    legend.place(shown_map.viewport().width(), shown_map.viewport().height())
+    assert legend.isVisible()

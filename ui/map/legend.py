@@ -33,6 +33,9 @@ from ui.map.markers import (
 )
 
 ICON = 18  # px: the symbols at a size that reads, smaller than on the map
+# The open legend is wide and low: it stays open while it fits the map's width and covers at
+# most this share of its height, and folds on a short map, where it would hide the symbols.
+FAIR_HEIGHT = 0.4
 
 
 def _icon(draw: Callable[[QPainter], None], scale: float, dy: float = 0.0) -> QPixmap:
@@ -72,6 +75,10 @@ class MapLegend(QFrame):
         self.toggle.setChecked(True)
         self.toggle.setToolTip(self.tr("Show or hide the map legend"))
         self.toggle.toggled.connect(self.setVisible)
+        # Folded by itself on a map too small to show it beside the symbols, until the officer
+        # opens or folds it by hand: from then on the officer's choice holds.
+        self._chosen = False
+        self.toggle.clicked.connect(self._choose)
         self.kinds: dict[str, str] = {
             "air_national": self.tr("National air station"),
             "air_provincial": self.tr("Provincial air station"),
@@ -168,9 +175,18 @@ class MapLegend(QFrame):
     def names(self) -> list[str]:
         return list(self._names)
 
+    def _choose(self) -> None:
+        self._chosen = True
+
     def place(self, width: int, height: int) -> None:
-        """Bottom-left of a map of this size, the toggle beneath it."""
+        """Bottom-left of a map of this size, the toggle beneath it; folded when it would
+        cover more than a fair part of the map (a small map on a laptop-sized screen)."""
         self.toggle.adjustSize()
+        if not self._chosen:
+            hint = self.sizeHint()
+            self.toggle.setChecked(
+                hint.width() <= width - 12 and hint.height() <= height * FAIR_HEIGHT
+            )
         self.toggle.move(6, height - self.toggle.height() - 6)
         self.adjustSize()
         self.move(6, max(0, self.toggle.y() - self.height() - 4))
