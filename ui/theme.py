@@ -135,8 +135,10 @@ def current_theme() -> str:
 def apply_theme(app: QApplication, name: str, font_pt: int) -> None:
     """Applies the QSS and the readable-across-the-room base font."""
     qss_file = THEMES_DIR / f"{name}.qss"
-    app.setStyleSheet(qss_file.read_text(encoding="utf-8"))
+    # The palette first: setStyleSheet sends every widget a StyleChange, and those that paint
+    # themselves (the map) read the new palette when it arrives.
     _CURRENT[0] = LIGHT if name == "light" else DARK
+    app.setStyleSheet(qss_file.read_text(encoding="utf-8"))
     font = QFont(app.font())
     # Noto Sans CJK SC renders both scripts evenly; fall back to whatever the system has.
     font.setFamilies(["Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "Sans Serif"])
