@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -49,6 +50,7 @@ from ui.map.markers import CaseMarker, StationLook
 from ui.map.view import CaseTuple, MapView
 from ui.station_table import staleness_text
 from ui.wall_indicators import IndicatorResult, compute_indicators
+from ui.wall_text import ElidedLabel
 
 log = logging.getLogger(__name__)
 RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
@@ -77,15 +79,18 @@ class IndicatorTile(QFrame):
         self.key = key
         self.setObjectName("indicatorTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel("")
+        # Title and value shorten to the tile with "…" and a tooltip; the status word keeps
+        # its size (ui/wall_text.py): nothing is clipped mid-word in a narrow tile.
+        self.title = ElidedLabel("", lines=2)
         self.title.setStyleSheet("font-size: 13px;")
-        self.value = QLabel("—")
+        self.value = ElidedLabel("—")
         self.value.setStyleSheet("font-size: 26px; font-weight: bold;")
         self.comparison = QLabel("")
         self.comparison.setWordWrap(True)
         self.comparison.setStyleSheet("font-size: 12px;")
         self.badge = QLabel("")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.badge)
@@ -100,8 +105,8 @@ class IndicatorTile(QFrame):
     def show_indicator(self, indicator: Indicator) -> None:
         english = current_language() == "en"
         self.indicator = indicator
-        self.title.setText(indicator.title_en if english else indicator.title_zh)
-        self.value.setText(indicator.display())
+        self.title.set_full_text(indicator.title_en if english else indicator.title_zh)
+        self.value.set_full_text(indicator.display())
         self.comparison.setText(indicator.comparison_en if english else indicator.comparison_zh)
         words = {
             "good": self.tr("on target"),
