@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,12 +102,26 @@ def test_message_box_and_input_dialog_read_chinese(qtbot: QtBot, chinese: Any) -
     assert [b.text() for b in box2.buttons()] == ["&Yes"]
 
 
-def test_non_native_file_dialog_reads_chinese_then_english(qtbot: QtBot, chinese: Any) -> None:
-    dialog = QFileDialog(None, "打开", "", "CSV (*.csv)")
+def _folder_type(dialog: QFileDialog, qtbot: QtBot) -> str:
+    """The Type column of the folder listed in the dialog's directory."""
+    tree = dialog.findChild(QTreeView, "treeView")
+    assert tree is not None
+    model = tree.model()
+    qtbot.waitUntil(lambda: model.rowCount(tree.rootIndex()) > 0, timeout=5000)
+    return str(model.index(0, 2, tree.rootIndex()).data())
+
+
+def test_non_native_file_dialog_reads_chinese_then_english(
+    qtbot: QtBot, chinese: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "照片").mkdir()
+    dialog = QFileDialog(None, "打开", str(tmp_path), "CSV (*.csv)")
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    # Missing from qtbase_zh_CN.qm (no QAbstractFileIconProvider context): the gaps file.
+    assert _folder_type(dialog, qtbot) == "文件夹"
     labels = {label.objectName(): label.text() for label in dialog.findChildren(QLabel)}
     # Two of these are missing from PySide6's qtbase_zh_CN.qm and come from the gaps file.
     assert labels["lookInLabel"] == "查找范围(&L)："
