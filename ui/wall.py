@@ -65,6 +65,8 @@ STATUS_COLORS = {
     "bad": "#e00000",
     "no_data": "#808080",
 }
+# The status word's color on its badge (≥ 4.5:1 on both themes: the badge brings its ground).
+STATUS_TEXT_COLORS = {"good": "black", "warning": "black", "bad": "white", "no_data": "black"}
 
 
 def utc_now() -> datetime:
@@ -115,7 +117,7 @@ class IndicatorTile(QFrame):
             "no_data": self.tr("no data"),
         }
         color = STATUS_COLORS[indicator.status]
-        text_color = "black" if indicator.status in ("warning", "good") else "white"
+        text_color = STATUS_TEXT_COLORS[indicator.status]
         self.badge.setText(words[indicator.status])
         self.badge.setStyleSheet(
             f"background: {color}; color: {text_color}; padding: 2px 6px; border-radius: 3px;"

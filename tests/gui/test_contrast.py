@@ -21,6 +21,7 @@ from dispatch_app.domain.alarms import Alarm, AlarmState
 from ui import theme
 from ui.alarm_panel import COLUMNS, AlarmModel, AlarmPanel
 from ui.petition_intake import PetitionIntakeDialog
+from ui.wall import STATUS_COLORS, STATUS_TEXT_COLORS
 
 THEMES = ("dark", "light")
 MIN_RATIO = 4.5
@@ -224,6 +225,8 @@ def theme_pairs(name: str) -> list[tuple[str, QColor, QColor]]:
         pairs.append((f"alarm {priority}", alarm.fg, table))
         pairs.append((f"alarm {priority} flashing", alarm.flash_fg, alarm.flash_bg))
     pairs.append(("map district name", colors.map.label, colors.map.district_fill))
+    for status, ground in STATUS_COLORS.items():
+        pairs.append((f"wall badge {status}", QColor(STATUS_TEXT_COLORS[status]), QColor(ground)))
     return pairs
 
 
