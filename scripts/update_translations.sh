@@ -10,6 +10,8 @@
 #   desk -> resources/i18n/desk_zh_CN.ts   feed -> feed_zh_CN.ts   wall -> wall_zh_CN.ts
 #   emergency -> emergency_zh_CN.ts (also ui/alert_banner.py)
 #   <area> -> <area>_zh_CN.ts for ui/<area>.py and ui/<area>_*.py
+#   qtbase_extra -> qtbase_extra_zh_CN.ts: Qt's own strings missing from PySide6's qtbase_zh_CN,
+#                   kept by hand (no sources to scan); only compiled
 # The desk's translation test (tests/gui/test_translations.py) uses the same split.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +41,11 @@ files_for() {
 }
 
 for area in "${areas[@]}"; do
+    if [ "$area" = qtbase_extra ]; then
+        ts="resources/i18n/${area}_${LANG_CODE}.ts"
+        "$BIN/pyside6-lrelease" "$ts" -qm "${ts%.ts}.qm"
+        continue
+    fi
     mapfile -t files < <(files_for "$area")
     if [ ${#files[@]} -eq 0 ]; then
         echo "$area: no source files yet"

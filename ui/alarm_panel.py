@@ -54,6 +54,7 @@ from dispatch_app.domain.alarms import (
     Announcement,
     panel_order,
 )
+from ui import theme
 
 CENTER_TZ = ZoneInfo("Asia/Shanghai")
 FLASH_MS = 600
@@ -63,11 +64,6 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS = ("priority", "state", "station", "alarm", "value", "raised", "count", "marks")
 
-_PRIORITY_COLORS = {
-    Priority.HIGH: (QColor("#ff5252"), QColor("#5c1010")),
-    Priority.MEDIUM: (QColor("#ffb74d"), QColor("#4d3300")),
-    Priority.LOW: (QColor("#81d4fa"), QColor("#0d3347")),
-}
 _BOLD = QFont()
 _BOLD.setBold(True)
 _PRIORITY_SHAPE = {Priority.HIGH: "▲", Priority.MEDIUM: "◆", Priority.LOW: "●"}
@@ -166,18 +162,26 @@ class AlarmModel(QAbstractTableModel):
         flashing = alarm.state.unacknowledged and not alarm.shelved(self._clock())
         if role == FLASH_ROLE:
             return flashing and self.flash_on
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == "priority":
-                return _PRIORITY_COLORS[alarm.priority][0]
-            if alarm.state is AlarmState.CLEARED_UNACKNOWLEDGED:
-                return QColor("#9e9e9e")
-            return None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if flashing and self.flash_on:
-                return _PRIORITY_COLORS[alarm.priority][1]
-            return None
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
+            return self._color(alarm, column, flashing and self.flash_on, role)
         if role == Qt.ItemDataRole.FontRole and alarm.state.unacknowledged:
             return _BOLD
+        return None
+
+    @staticmethod
+    def _color(alarm: Alarm, column: str, flash: bool, role: int) -> QColor | None:
+        """The theme's colors (read at paint time, so a theme switch repaints right): in the
+        flash's "on" phase background and text change together, so the text stays readable."""
+        colors = theme.palette()
+        mine = colors.alarm[alarm.priority.value]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return mine.flash_bg if flash else None
+        if flash:
+            return mine.flash_fg
+        if column == "priority":
+            return mine.fg
+        if alarm.state is AlarmState.CLEARED_UNACKNOWLEDGED:
+            return colors.alarm_cleared_fg
         return None
 
     def _display(self, alarm: Alarm, column: str) -> str:
@@ -282,7 +286,7 @@ class AlarmModel(QAbstractTableModel):
         row flashes (the caller stops its timer)."""
         rows = self.flash_rows()
         self.flash_on = not self.flash_on if rows else False
-        roles = [Qt.ItemDataRole.BackgroundRole, FLASH_ROLE]
+        roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole, FLASH_ROLE]
         for row in rows:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1), roles)
         return bool(rows)
@@ -367,7 +371,6 @@ class AlarmPanel(QWidget):
             header.resizeSection(COLUMNS.index(column), width)
         self.flood = QLabel(self)
         self.flood.setObjectName("alarmFlood")
-        self.flood.setStyleSheet("color:#ff5252;font-weight:bold;")
         self.flood.hide()
         self.counts = QLabel(self)
         self.counts.setObjectName("alarmCounts")

@@ -302,13 +302,18 @@ class PetitionIntakeDialog(QDialog):
         self.form_error.hide()
         self.discard_bar = QFrame(self)
         self.discard_bar.setObjectName("discardBar")
+        # The bar is dark red on both themes; its question paints no background of its own
+        # (the theme's QWidget rule would give it the window's, white text on near-white).
         self.discard_bar.setStyleSheet(
-            "#discardBar{background:#8e1519;} #discardBar QLabel{color:white;font-weight:bold;}"
+            "#discardBar{background:#8e1519;}"
+            " #discardBar QLabel{color:white;background:transparent;font-weight:bold;}"
         )
         bar = QHBoxLayout(self.discard_bar)
-        bar.addWidget(
-            QLabel(self.tr("Discard everything typed for this petition? Esc again discards."), self)
+        self.discard_question = QLabel(
+            self.tr("Discard everything typed for this petition? Esc again discards."), self
         )
+        self.discard_question.setObjectName("discardQuestion")
+        bar.addWidget(self.discard_question)
         self.discard_button = QPushButton(self.tr("Discard"), self.discard_bar)
         self.discard_button.setObjectName("discardButton")
         self.keep_button = QPushButton(self.tr("Keep editing"), self.discard_bar)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -49,6 +50,7 @@ from ui.map.markers import CaseMarker, StationLook
 from ui.map.view import CaseTuple, MapView
 from ui.station_table import staleness_text
 from ui.wall_indicators import IndicatorResult, compute_indicators
+from ui.wall_text import ElidedLabel
 
 log = logging.getLogger(__name__)
 RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
@@ -63,6 +65,8 @@ STATUS_COLORS = {
     "bad": "#e00000",
     "no_data": "#808080",
 }
+# The status word's color on its badge (≥ 4.5:1 on both themes: the badge brings its ground).
+STATUS_TEXT_COLORS = {"good": "black", "warning": "black", "bad": "white", "no_data": "black"}
 
 
 def utc_now() -> datetime:
@@ -77,15 +81,18 @@ class IndicatorTile(QFrame):
         self.key = key
         self.setObjectName("indicatorTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel("")
+        # Title and value shorten to the tile with "…" and a tooltip; the status word keeps
+        # its size (ui/wall_text.py): nothing is clipped mid-word in a narrow tile.
+        self.title = ElidedLabel("", lines=2)
         self.title.setStyleSheet("font-size: 13px;")
-        self.value = QLabel("—")
+        self.value = ElidedLabel("—")
         self.value.setStyleSheet("font-size: 26px; font-weight: bold;")
         self.comparison = QLabel("")
         self.comparison.setWordWrap(True)
         self.comparison.setStyleSheet("font-size: 12px;")
         self.badge = QLabel("")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.badge)
@@ -100,8 +107,8 @@ class IndicatorTile(QFrame):
     def show_indicator(self, indicator: Indicator) -> None:
         english = current_language() == "en"
         self.indicator = indicator
-        self.title.setText(indicator.title_en if english else indicator.title_zh)
-        self.value.setText(indicator.display())
+        self.title.set_full_text(indicator.title_en if english else indicator.title_zh)
+        self.value.set_full_text(indicator.display())
         self.comparison.setText(indicator.comparison_en if english else indicator.comparison_zh)
         words = {
             "good": self.tr("on target"),
@@ -110,7 +117,7 @@ class IndicatorTile(QFrame):
             "no_data": self.tr("no data"),
         }
         color = STATUS_COLORS[indicator.status]
-        text_color = "black" if indicator.status in ("warning", "good") else "white"
+        text_color = STATUS_TEXT_COLORS[indicator.status]
         self.badge.setText(words[indicator.status])
         self.badge.setStyleSheet(
             f"background: {color}; color: {text_color}; padding: 2px 6px; border-radius: 3px;"

@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
-    QColor,
     QFont,
     QKeyEvent,
     QMouseEvent,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.feed.records import Station
-from ui import labels
+from ui import labels, theme
 from ui.i18n import current_language
 from ui.map.basemap import BasemapError, DistrictShape, Projection, in_bounds, load_basemap
 from ui.map.legend import MapLegend
@@ -83,7 +82,6 @@ class MapView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
-        self.setBackgroundBrush(QColor(18, 24, 32))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stations: dict[str, StationMarkerItem] = {}
         self.clusters: dict[tuple[object, ...], ClusterMarkerItem] = {}
@@ -92,6 +90,9 @@ class MapView(QGraphicsView):
         self.cases: dict[int, CaseMarkerItem] = {}
         self.rejected_cases: list[int] = []
         self.districts: dict[str, QGraphicsPathItem] = {}
+        self._district_paths: list[QGraphicsPathItem] = []
+        self._district_labels: list[QGraphicsSimpleTextItem] = []
+        self.colors_of: str | None = None  # the theme whose basemap colors are painted
         self.selected_station: str | None = None
         self.selected_case: int | None = None
         self.basemap_error: str | None = None
@@ -127,14 +128,13 @@ class MapView(QGraphicsView):
             shapes = ()
             self.basemap_error = str(exc)
         self._draw_districts(shapes)
+        self.apply_theme_colors()
         self._pad_scene()
         self._update_banner()
 
     # --- basemap ---------------------------------------------------------------------------
 
     def _draw_districts(self, shapes: Iterable[DistrictShape]) -> None:
-        fill = QColor(44, 56, 70)
-        edge = QPen(QColor(140, 160, 180), 0)  # cosmetic: one pixel at any zoom
         label_font = QFont()
         label_font.setPixelSize(18)
         label_font.setBold(True)
@@ -147,23 +147,44 @@ class MapView(QGraphicsView):
                     for p in points[1:]:
                         path.lineTo(p)
                     path.closeSubpath()
-            item = self._scene.addPath(path, edge, QBrush(fill))
+            item = self._scene.addPath(path)
             item.setZValue(0)
             item.setData(0, shape.district)
             self.districts[shape.district] = item
+            self._district_paths.append(item)
             english = current_language() == "en" and shape.name_en
             label = QGraphicsSimpleTextItem(shape.name_en if english else shape.name)
             label.setFont(label_font)
             # Centred on the label point: the transform applies in pixels (the label ignores zoom).
             size = label.boundingRect()
             label.setTransform(QTransform.fromTranslate(-size.width() / 2, -size.height() / 2))
-            label.setBrush(QColor(190, 205, 220))
             label.setFlag(QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations)
             x, y = self.projection.to_scene(shape.label_lon, shape.label_lat)
             label.setPos(x, y)
-            label.setPen(QPen(QColor(10, 14, 20), 0.6))  # outline keeps it legible over markers
             label.setZValue(15)  # above grid points, below the reported stations
             self._scene.addItem(label)
+            self._district_labels.append(label)
+
+    def apply_theme_colors(self) -> None:
+        """The basemap in the theme's tones: dark land on the dark theme, light on the light one
+        (markers keep the standards' colors on both)."""
+        colors = theme.palette().map
+        self.colors_of = theme.current_theme()
+        self.setBackgroundBrush(colors.background)
+        edge = QPen(colors.district_edge, 0)  # cosmetic: one pixel at any zoom
+        for item in self._district_paths:
+            item.setPen(edge)
+            item.setBrush(QBrush(colors.district_fill))
+        for label in self._district_labels:
+            label.setBrush(colors.label)
+            label.setPen(QPen(colors.label_outline, 0.6))  # a halo keeps it legible over markers
+
+    def event(self, event: QEvent) -> bool:
+        # A theme switch restyles the application: every widget gets a StyleChange (a scroll
+        # area handles it in event(), never passing it to changeEvent()).
+        if event.type() == QEvent.Type.StyleChange and self.colors_of != theme.current_theme():
+            self.apply_theme_colors()
+        return super().event(event)
 
     def _pad_scene(self) -> None:
         """Room around the city, so that any station or case can be centred, even one on the
