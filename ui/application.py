@@ -222,6 +222,7 @@ class Launcher(QObject):
         window.restore_layout()
         window.closing.connect(self._window_closed)
         workspace.logout_requested.connect(self.log_out)
+        workspace.language_requested.connect(self.switch_language)
         window.show()
         await workspace.start()
         self._install_parts(workspace)
@@ -322,7 +323,11 @@ class Launcher(QObject):
 
     def _remember_appearance(self, theme: str, font_pt: int) -> None:
         """Keeps the officer's theme and text size for the next start (settings file)."""
-        settings = replace(self.options.settings, theme=theme, font_pt=font_pt)
+        self._remember(theme=theme, font_pt=font_pt)
+
+    def _remember(self, **changes: Any) -> None:
+        """Keeps the officer's choices (theme, text size, language) for the next start."""
+        settings = replace(self.options.settings, **changes)
         try:
             save_settings(self.options.paths.settings_file, settings)
         except OSError as exc:
@@ -332,7 +337,7 @@ class Launcher(QObject):
                     error=True,
                 )
             return
-        self.options = replace(self.options, settings=settings, theme=theme, font_pt=font_pt)
+        self.options = replace(self.options, settings=settings, **changes)
 
     # ---- changing the officer -----------------------------------------------------------
     def _window_closed(self) -> None:
@@ -347,8 +352,9 @@ class Launcher(QObject):
             return
         self._logout_task = asyncio.ensure_future(self._switch_user())
 
-    async def _switch_user(self) -> None:
-        assert self.desk is not None
+    async def _close_workspace(self) -> None:
+        """The current window goes; the database, the change feed, the live feed and the data
+        service stay as they are."""
         self._switching = True
         try:
             workspace, self.workspace = self.workspace, None
@@ -360,18 +366,42 @@ class Launcher(QObject):
             window.close()
             window.deleteLater()
             workspace.deleteLater()
-            try:
-                await self.calls.call(self.desk.logout)
-            except Exception:
-                log.exception("logging out failed")  # the next login replaces the user anyway
         finally:
             self._switching = False
+
+    async def _switch_user(self) -> None:
+        assert self.desk is not None
+        await self._close_workspace()
+        try:
+            await self.calls.call(self.desk.logout)
+        except Exception:
+            log.exception("logging out failed")  # the next login replaces the user anyway
         if not await self._log_in():
             self.dialog = None
             self.stop()
             return
         self.dialog = None
         await self.show_workspace()
+
+    def switch_language(self, language: str) -> None:
+        """View → Language: the same officer, a new window in ``language``, the selected case
+        selected again; the choice is kept for the next start."""
+        if self._switching or self._stopping or self.workspace is None:
+            return
+        self._logout_task = asyncio.ensure_future(self._switch_language(language))
+
+    async def _switch_language(self, language: str) -> None:
+        assert self.workspace is not None
+        detail = self.workspace.detail
+        selected = detail.case.id if detail is not None else None
+        await self._close_workspace()
+        app = QApplication.instance()
+        if app is not None:
+            install_translators(app, language)
+        self._remember(language=language)
+        workspace = await self.show_workspace()
+        if selected is not None:
+            workspace.open_case(selected)
 
     def stop(self) -> None:
         """The window closed: stop the feed, the change feed and the database, then quit."""

@@ -20,6 +20,10 @@ QT_LOCALE = {"zh": "zh_CN", "en": "en"}
 _STATE: dict[str, object] = {"language": "zh", "translators": []}
 
 
+LANGUAGE_NAMES: dict[str, str] = {"zh": "中文", "en": "English"}
+"""Each interface language named in itself, for the language menu."""
+
+
 def current_language() -> str:
     """'zh' or 'en': domain errors carry both texts and pick with this."""
     return str(_STATE["language"])

@@ -383,6 +383,13 @@ class CaseQueueModel(QAbstractTableModel):
             return "⚠ " + self.tr("%1 overdue").replace("%1", format_duration(state.remaining))
         return self.tr("%1 left").replace("%1", format_duration(state.remaining))
 
+    def stop(self) -> None:
+        """The workspace goes: no more timers, no read left to land on deleted widgets."""
+        for timer in (self._refresh_timer, self._tick, self._refetch):
+            timer.stop()
+        for task in list(self._tasks):
+            task.cancel()
+
     # ---- loading ------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

@@ -355,6 +355,14 @@ class QueuePanel(QWidget):
             combo.addItem(labels.label(table, code), code)
         return combo
 
+    def stop(self) -> None:
+        """The workspace goes: timers stopped, the panel's and the model's reads cancelled."""
+        for timer in (self._search_timer, self._counts_timer, self._recheck):
+            timer.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        self.model.stop()
+
     def spawn(self, coro: Any) -> asyncio.Future[Any]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)

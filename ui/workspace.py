@@ -15,7 +15,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QWidget
 
 from dispatch_app.config import DEFAULT_FONT_PT, MAX_FONT_PT, MIN_FONT_PT
@@ -46,7 +46,7 @@ from ui.case_form import CaseEditDialog, CaseFormDialog
 from ui.closure_requests import PendingClosures
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
-from ui.i18n import current_language
+from ui.i18n import LANGUAGE_NAMES, current_language
 from ui.input_guard import guard_inputs
 from ui.main_window import MainWindow
 from ui.petition_labels import deadline_label
@@ -102,6 +102,9 @@ class Workspace(QObject):
     logout_requested = Signal()
     """File → Log out / switch user: the application tears this workspace down and asks for
     the next login."""
+    language_requested = Signal(str)
+    """View → Language: the application rebuilds the window in that language for the same
+    officer (every text is set when a widget is built, so a new window is the honest switch)."""
 
     def __init__(
         self,
@@ -347,6 +350,7 @@ class Workspace(QObject):
         add(
             "theme_light", self.tr("Light theme"), w.menu_view, lambda: self.set_appearance("light")
         )
+        self._build_language_menu()
         add("text_larger", self.tr("Larger text"), w.menu_view, lambda: self.step_font(1), "Ctrl+=")
         add(
             "text_smaller",
@@ -355,6 +359,25 @@ class Workspace(QObject):
             lambda: self.step_font(-1),
             "Ctrl+-",
         )
+
+    def _build_language_menu(self) -> None:
+        """View → Language (语言): each language named in itself, the current one checked."""
+        # In both languages: whoever reads either finds the way back.
+        menu = self.window.menu_view.addMenu("语言 / Language")
+        menu.setObjectName("languageMenu")
+        group = QActionGroup(menu)
+        for code, name in LANGUAGE_NAMES.items():
+            action = menu.addAction(name)
+            action.setObjectName(f"language_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == current_language())
+            group.addAction(action)
+            action.triggered.connect(lambda _checked=False, c=code: self._choose_language(c))
+            self.window.actions_by_name[f"language_{code}"] = action
+
+    def _choose_language(self, language: str) -> None:
+        if language != current_language():
+            self.language_requested.emit(language)
 
     def set_appearance(self, theme: str | None = None, font_pt: int | None = None) -> None:
         """Switches theme or text size now (a projector, daylight in the room) and tells the
@@ -774,6 +797,7 @@ class Workspace(QObject):
         stopped, desk events unsubscribed, the live feed let go, tasks cancelled."""
         self._health.stop()
         self.pending.stop()
+        self.queue.stop()
         self.events.detach()
         if self.feed is not None:
             try:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from qasync import QEventLoop
 
 from dispatch_app.app import DataServiceLink, LaunchOptions, prepare
-from dispatch_app.config import AppPaths
+from dispatch_app.config import AppPaths, load_settings
 from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.poller import ConnectionState
 from dispatch_app.store.queue import QueueView
@@ -26,6 +26,7 @@ from tests.gui.conftest import PASSWORD, open_desk, seed_users, type_text
 from tests.gui.test_closure_ui import _resolved_case
 from ui.application import Launcher
 from ui.desk_calls import DeskCalls
+from ui.i18n import install_translators
 from ui.login_dialogs import LoginDialog
 
 AIR = [s for s in registry() if s.kind == "air_national"]
@@ -221,3 +222,78 @@ def test_log_out_and_in_as_the_leader_without_restarting(
             launcher.dialog.close()
         launcher.calls.shutdown()
     assert poller.running is False  # quitting stops the feed
+
+
+def test_view_language_rebuilds_the_window_for_the_same_officer(
+    qtbot: QtBot,
+    qloop: QEventLoop,
+    db_url: str,
+    tmp_path: Path,
+    service: EmbeddedDataService,
+) -> None:
+    seed_users(db_url)
+    case = _resolved_case(db_url)
+    assert service.url is not None
+    paths = AppPaths(config_dir=tmp_path / "config", data_dir=tmp_path / "data")
+    options: LaunchOptions = prepare(
+        ["--db", db_url, "--data-service", service.url, "--lang", "zh"], paths=paths
+    )
+    launcher = Launcher(options, DataServiceLink(options), DeskCalls())
+    started = asyncio.ensure_future(launcher.start())
+    try:
+        _log_in(qtbot, launcher, "officer")
+        qtbot.waitUntil(started.done, timeout=15000)
+        first = launcher.workspace
+        assert first is not None
+        qtbot.waitUntil(lambda: first.feed is not None, timeout=20000)
+        _settled(qtbot, launcher)
+        assert first.window.menu_file.title() == "文件(&F)"
+        first.queue.set_view(QueueView.ALL)
+        first.queue.status.setCurrentIndex(1)
+        qtbot.waitUntil(lambda: first.queue.model.row_of(case.id) is not None, timeout=10000)
+        first.queue.select_case(case.id)
+        qtbot.waitUntil(lambda: first.detail is not None and first.detail.case.id == case.id)
+        chinese = first.window.actions_by_name["language_zh"]
+        assert chinese.isChecked()
+        old_window = first.window
+
+        first.window.actions_by_name["language_en"].trigger()
+        qtbot.waitUntil(
+            lambda: launcher.workspace is not None and launcher.workspace is not first,
+            timeout=15000,
+        )
+        second = launcher.workspace
+        assert second is not None
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        assert not shiboken6.isValid(old_window)
+        # English everywhere, Qt's own buttons included; the same officer, no login asked.
+        assert second.window.menu_file.title() == "&File"
+        assert second.window.actions_by_name["language_en"].isChecked()
+        assert launcher.desk is not None and launcher.desk.current_user is not None
+        assert launcher.desk.current_user.username == "officer"
+        assert launcher.dialog is None
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"
+        # The case the officer was on is on screen again; the live feed feeds the new window.
+        qtbot.waitUntil(
+            lambda: second.detail is not None and second.detail.case.id == case.id,
+            timeout=10000,
+        )
+        qtbot.waitUntil(lambda: second.feed is not None, timeout=10000)
+        # Kept for the next start.
+        assert load_settings(paths.settings_file).settings.language == "en"
+        _settled(qtbot, launcher)
+    finally:
+        ws = launcher.workspace
+        if ws is not None:
+            ws.window.close()
+            qtbot.waitUntil(
+                lambda: launcher._stop_task is not None and launcher._stop_task.done(),
+                timeout=15000,
+            )
+        elif launcher.desk is not None:
+            launcher.desk.close()
+        if launcher.dialog is not None:
+            launcher.dialog.close()
+        launcher.calls.shutdown()
+        install_translators(QApplication.instance(), "zh")  # type: ignore[arg-type]
