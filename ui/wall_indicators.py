@@ -157,7 +157,9 @@ def compute_indicators(
     indicators.append(section_share(sections.values(), "national", rules))
     indicators.append(section_share(sections.values(), "provincial", rules))
     for lake in rules.lakes:
-        indicators.append(lake_tp_yoy(lake, lake_tp.get(lake, {}), as_of))
+        indicators.append(
+            lake_tp_yoy(lake, lake_tp.get(lake, {}), as_of, rules.lake_names_en.get(lake))
+        )
     indicators.append(
         drinking_water_compliance([(d, sections.get(d.station)) for d in rules.drinking_water])
     )

@@ -86,6 +86,8 @@ class IndicatorRules:
     provincial: SectionSet
     lakes: tuple[str, ...]
     drinking_water: tuple[DrinkingSource, ...]
+    lake_names_en: Mapping[str, str] = field(default_factory=dict)
+    """A lake's name on the English desk (the Chinese name when none is given)."""
 
 
 def parse_indicator_rules(text: str) -> IndicatorRules:
@@ -126,6 +128,11 @@ def parse_indicator_rules(text: str) -> IndicatorRules:
     lakes = section("lakes").get("names")
     if not isinstance(lakes, list) or not all(isinstance(n, str) for n in lakes):
         raise IndicatorRulesError("indicators.toml: lakes.names must list lake names")
+    english = section("lakes").get("english", {})
+    if not isinstance(english, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in english.items()
+    ):
+        raise IndicatorRulesError("indicators.toml: lakes.english must map names to names")
     sources = []
     for i, entry in enumerate(raw.get("drinking_water", [])):
         if not isinstance(entry, dict):
@@ -147,6 +154,7 @@ def parse_indicator_rules(text: str) -> IndicatorRules:
         provincial=section_set("provincial"),
         lakes=tuple(lakes),
         drinking_water=tuple(sources),
+        lake_names_en=dict(english),
     )
 
 
@@ -397,8 +405,10 @@ def lake_tp_yoy(
     lake: str,
     sections: Mapping[str, DailyValues],
     as_of: date,
+    lake_en: str | None = None,
 ) -> Indicator:
-    """A lake's YTD mean TP (mean of its sections' daily TP) against the same period last year."""
+    """A lake's YTD mean TP (mean of its sections' daily TP) against the same period last year;
+    ``lake_en`` names it on the English desk."""
     daily = city_daily(sections, Decimal("0.5")) if sections else {}
     start, end = ytd_days(as_of)
     prev_start, prev_end = same_period_last_year(as_of)
@@ -417,7 +427,7 @@ def lake_tp_yoy(
     return Indicator(
         key=f"lake_tp:{lake}",
         title_zh=f"{lake} 总磷同比",
-        title_en=f"{lake} total phosphorus, year on year",
+        title_en=f"{lake_en or lake} total phosphorus, year on year",
         value=change,
         unit="%",
         status=status,

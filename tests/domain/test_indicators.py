@@ -42,6 +42,7 @@ def test_shipped_rules_parse(rules: IndicatorRules) -> None:
     assert rules.national.kinds == ("water_national",)
     assert rules.provincial.kinds == ("water_national", "water_provincial")
     assert rules.lakes == ("竺山湖", "滆湖", "长荡湖")
+    assert rules.lake_names_en["滆湖"] == "Ge Lake"
     assert len(rules.drinking_water) == 4
     assert rules.min_station_share == Decimal("0.75")
 
@@ -57,6 +58,7 @@ def test_shipped_rules_parse(rules: IndicatorRules) -> None:
         (lambda t: t.replace('kinds = ["water_national"]\n', "kinds = []\n"), "kinds"),
         (lambda t: t.replace("target_class = 2", "target_class = 6", 1), "1–5"),
         (lambda t: t.replace('station = "WQ-N-20"', "station = 20"), "station id"),
+        (lambda t: t.replace('"滆湖" = "Ge Lake"', '"滆湖" = 3'), "lakes.english"),
     ],
 )
 def test_bad_rules_are_refused_with_a_clear_error(
@@ -193,6 +195,8 @@ def test_lake_tp_year_on_year() -> None:
     worse = {"L1": {**{d: 0.08 for d in this_year}, **{d: 0.070 for d in last_year}}}
     assert lake_tp_yoy("滆湖", worse, AS_OF).status == "bad"
     assert lake_tp_yoy("长荡湖", {}, AS_OF).status == "no_data"
+    named = lake_tp_yoy("长荡湖", {}, AS_OF, "Changdang Lake")
+    assert named.title_en.startswith("Changdang Lake") and named.title_zh.startswith("长荡湖")
 
 
 def test_drinking_water_compliance(rules: IndicatorRules) -> None:
