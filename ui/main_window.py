@@ -37,7 +37,7 @@ PREFERRED_SIZE = QSize(1600, 960)
 SIDE_DOCK_MIN_WIDTH = 340
 """The narrowest a side panel (selected case, petition, emergency) gets: it scrolls below that.
 Wider screens give it its preferred width (``MainWindow.prefer_dock_width``)."""
-BOTTOM_DOCK_SHARE = 0.24
+BOTTOM_DOCK_SHARE = 0.22
 """Bottom panels (alarms, petition deadlines) start at this share of the window's height, so the
 queue keeps the most rows."""
 

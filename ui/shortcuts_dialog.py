@@ -26,10 +26,6 @@ from PySide6.QtWidgets import (
 from ui.screen_fit import fitted_size
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ShortcutsDialog", text)
-
-
 def keys_text(action: QAction) -> str:
     return ", ".join(
         k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if k
@@ -45,14 +41,45 @@ def _menu_title(action: QAction) -> str:
 
 def built_in_keys() -> list[tuple[str, str, str]]:
     """Keys handled by the widgets themselves (no action in a menu)."""
-    queue = _tr("Case queue")
+    queue = QCoreApplication.translate("ShortcutsDialog", "Case queue")
+    own = QCoreApplication.translate("ShortcutsDialog", "Own window")
     return [
-        ("↑ ↓, J, K", _tr("Move through the cases"), queue),
-        ("Enter", _tr("Open the case: the keyboard goes to its actions"), queue),
-        ("Alt+1, Alt+2, Alt+3", _tr("Needs action, backlog, all open"), queue),
-        ("Esc", _tr("From the search box back to the table"), queue),
-        ("F11", _tr("Full screen on and off (a view in its own window)"), _tr("Own window")),
-        ("Esc", _tr("Leave full screen, else back to the main window"), _tr("Own window")),
+        (
+            "↑ ↓, J, K",
+            QCoreApplication.translate("ShortcutsDialog", "Move through the cases"),
+            queue,
+        ),
+        (
+            "Enter",
+            QCoreApplication.translate(
+                "ShortcutsDialog", "Open the case: the keyboard goes to its actions"
+            ),
+            queue,
+        ),
+        (
+            "Alt+1, Alt+2, Alt+3",
+            QCoreApplication.translate("ShortcutsDialog", "Needs action, backlog, all open"),
+            queue,
+        ),
+        (
+            "Esc",
+            QCoreApplication.translate("ShortcutsDialog", "From the search box back to the table"),
+            queue,
+        ),
+        (
+            "F11",
+            QCoreApplication.translate(
+                "ShortcutsDialog", "Full screen on and off (a view in its own window)"
+            ),
+            own,
+        ),
+        (
+            "Esc",
+            QCoreApplication.translate(
+                "ShortcutsDialog", "Leave full screen, else back to the main window"
+            ),
+            own,
+        ),
     ]
 
 

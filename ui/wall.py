@@ -51,6 +51,7 @@ from ui.elided_label import ElidedLabel
 from ui.i18n import current_language
 from ui.map.markers import CaseMarker, StationLook
 from ui.map.view import CaseTuple, MapView
+from ui.screen_fit import scrolling
 from ui.station_table import staleness_text
 from ui.wall_indicators import IndicatorResult, compute_indicators
 
@@ -107,7 +108,7 @@ class IndicatorTile(QFrame):
         self.comparison = QLabel("")
         self.comparison.setWordWrap(True)
         self.comparison.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.badge = ElidedLabel("", minimum_chars=3)
+        self.badge = QLabel("")  # a status word is never cut
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -160,13 +161,15 @@ class IndicatorTile(QFrame):
         self.setToolTip(indicator.hover(english))
 
 
-TILE_MIN_WIDTH = 130
+TILE_MIN_WIDTH = 150
 """A tile is never narrower: with less room than a row of them needs, they go on two rows."""
 
 
 class IndicatorStrip(QWidget):
     """The tiles side by side, equally wide, on as many rows as the width needs (a row of them
     never widens the window), followed by the note saying as of when."""
+
+    rows_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,6 +200,12 @@ class IndicatorStrip(QWidget):
             self._layout.addWidget(widget, index // columns, index % columns)
         for column in range(self._layout.columnCount()):
             self._layout.setColumnStretch(column, 1 if column < columns else 0)
+        self.rows_changed.emit()
+
+    def row_height(self) -> int:
+        """The height of one row of tiles (the least the wall shows of them)."""
+        cells = [*self.tiles.values(), self.note]
+        return max(c.minimumSizeHint().height() for c in cells) + 2
 
     def minimumSizeHint(self) -> QSize:
         # One tile wide: narrower than a row of tiles, they wrap (``_reflow``).
@@ -206,6 +215,7 @@ class IndicatorStrip(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._reflow()
+        self.rows_changed.emit()  # tiles' text follows their size: so does a row's height
 
     def show_result(self, result: IndicatorResult) -> None:
         for indicator in result.indicators:
@@ -270,6 +280,7 @@ class MonitoringWall(QWidget):
         self.feed_label.setObjectName("wallFeedState")
         self.feed_label.setMinimumHeight(30)  # an outage banner must never be clipped
         self.feed_label.setWordWrap(True)
+        self.feed_label.hide()  # shown while it says something: the height goes to the charts
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.map)
@@ -285,7 +296,14 @@ class MonitoringWall(QWidget):
         body.setSizes([560, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.indicators)
+        # The tiles take the rows they need when there is room, else one row and scroll: the
+        # map and the charts keep their height on a small screen.
+        self.indicator_area = scrolling(self.indicators, "indicatorArea")
+        self.indicator_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.indicator_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.indicators.rows_changed.connect(self._fit_indicator_area)
+        self._fit_indicator_area()
+        layout.addWidget(self.indicator_area)
         layout.addWidget(self.feed_label)
         layout.addWidget(body, 1)
 
@@ -326,6 +344,12 @@ class MonitoringWall(QWidget):
         self._spark_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparklines")
         self._spark_job: Future[None] | None = None
         self._runner.spark.connect(self._seed_spark)
+
+    def _fit_indicator_area(self) -> None:
+        strip = self.indicators
+        self.indicator_area.setMinimumHeight(strip.row_height())
+        self.indicator_area.setMaximumHeight(strip.sizeHint().height())
+        self.indicator_area.updateGeometry()
 
     # --- network ---------------------------------------------------------------------------
 
@@ -450,6 +474,7 @@ class MonitoringWall(QWidget):
             self.feed_label.setText(self.tr("Connecting to the data service…"))
         else:
             self.feed_label.setText("")
+        self.feed_label.setVisible(bool(self.feed_label.text()))
 
     def set_outage(self, since: datetime | None) -> None:
         self.outage_since = since
@@ -468,6 +493,7 @@ class MonitoringWall(QWidget):
             )
         else:
             self.feed_label.setStyleSheet("")
+        self.feed_label.setVisible(bool(self.feed_label.text()))
 
     # --- selection ---------------------------------------------------------------------------
 
