@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from ui.input_guard import guard_inputs
-from ui.screen_fit import fitted_size, keep_on_screen, place_on_screen, scrolling
+from ui.screen_fit import (
+    available_geometry,
+    fitted_size,
+    keep_on_screen,
+    place_on_screen,
+    scrolling,
+)
 from ui.status_bar import DeskStatusBar
 
 LAYOUT_VERSION = 1
@@ -33,11 +39,11 @@ LAYOUT_VERSION = 1
 misplacing the new docks."""
 
 PREFERRED_SIZE = QSize(1600, 960)
-"""The main window's first size on a screen with room for it; smaller screens get it maximized."""
+"""The main window's size before it is shown (maximized, on the whole available screen)."""
 SIDE_DOCK_MIN_WIDTH = 340
 """The narrowest a side panel (selected case, petition, emergency) gets: it scrolls below that.
 Wider screens give it its preferred width (``MainWindow.prefer_dock_width``)."""
-BOTTOM_DOCK_SHARE = 0.22
+BOTTOM_DOCK_SHARE = 0.2
 """Bottom panels (alarms, petition deadlines) start at this share of the window's height, so the
 queue keeps the most rows."""
 
@@ -225,18 +231,17 @@ class MainWindow(QMainWindow):
 
     def show_fitted(self, restored: bool = False) -> None:
         """Shows the window at a size its screen can hold: a restored layout as it was (moved
-        back inside the screen when it was saved on a bigger one), else maximized on a small
-        screen or the preferred size on a large one, with the panels sized to match."""
+        back inside the screen when it was saved on a bigger one), else maximized (a desk
+        worked all shift long; the queue's titles need the width), with the preferred size,
+        fitted to the screen, to come back to."""
         if restored:
             self.show()
             keep_on_screen(self)
             return
-        maximize = place_on_screen(self, PREFERRED_SIZE)
+        # The whole available area even where nothing maximizes (no window manager).
+        place_on_screen(self, available_geometry(self).size())
         self.fit_docks()
-        if maximize:
-            self.showMaximized()
-        else:
-            self.show()
+        self.showMaximized()
 
     def fit_docks(self) -> None:
         """Side panels at their preferred width, up to a third of the window; bottom panels at a

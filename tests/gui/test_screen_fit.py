@@ -133,6 +133,8 @@ def test_the_main_window_fits_1280x720_and_1366x768(
             window.tabs.setCurrentIndex(tab)
             qtbot.wait(30)
             assert window.size() == QSize(width, height)
+            if tab:
+                save(window, ARTIFACTS / f"screen_fit_{language}_{width}x{height}_tab{tab}.png")
             outside = drawn_outside(window)
             assert not outside, (width, height, window.tabs.tabText(tab), outside[:8])
         window.tabs.setCurrentWidget(queue)

@@ -43,6 +43,7 @@ from dispatch_app.feed.records import Station
 from ui.charts.outage import SHANGHAI, OutageVeil
 from ui.charts.ranking import NO_DATA_RANK, StationStatus, status_of
 from ui.charts.redraw import RedrawGate
+from ui.elided_label import ElidedLabel
 from ui.flow_layout import FlowLayout
 from ui.i18n import current_language
 from ui.map.markers import text_color_on
@@ -445,11 +446,11 @@ class NetworkOverview(QWidget):
         names = DISTRICT_EN if self.model.english else DISTRICT_ZH
         for code, name in names.items():
             self.district_box.addItem(name, code)
-        compact(self.kind_box, 12)
-        compact(self.district_box, 6)
+        compact(self.kind_box, 9)
+        compact(self.district_box, 4)
         self.kind_box.currentIndexChanged.connect(self._filter_changed)
         self.district_box.currentIndexChanged.connect(self._filter_changed)
-        self.count_label = QLabel("")
+        self.count_label = ElidedLabel("")
         self.compare_button = QPushButton(self.tr("Compare"))
         self.compare_button.setObjectName("rankingCompare")
         self.compare_button.clicked.connect(self._compare)
@@ -460,8 +461,8 @@ class NetworkOverview(QWidget):
         bar.addWidget(QLabel(self.tr("Show")))
         bar.addWidget(self.kind_box)
         bar.addWidget(self.district_box)
-        bar.addWidget(self.count_label)
         bar.addWidget(self.compare_button)
+        bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
