@@ -22,7 +22,8 @@ areas=("$@")
 
 # The desk shell's files (kept in step with DESK_FILES in tests/gui/test_translations.py).
 DESK_FILES="action_dialogs application case_details case_form desk_calls errors i18n labels
-login_dialogs main_window queue_model queue_view screenshots status_bar theme user_admin workspace"
+login_dialogs main_window queue_model queue_view screenshots shortcuts_dialog status_bar theme user_admin
+workspace"
 
 files_for() {
     case "$1" in

@@ -36,7 +36,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate, FeedWatch
 from dispatch_app.domain.alarm_rules import RuleSet
@@ -46,6 +46,7 @@ from dispatch_app.feed.network_state import StationsBatch
 from ui.action_state import reason_text, set_available
 from ui.alarm_panel import AcknowledgeDialog, AlarmPanel, ShelveDialog, counts_text
 from ui.alarm_rules_editor import AlarmRulesEditor
+from ui.elided_label import ElidedLabel
 from ui.errors import describe_error
 from ui.i18n import current_language
 
@@ -95,7 +96,7 @@ class AlarmIntegration(QObject):
 
         self.panel = AlarmPanel(self._station_name, self._alarm_text, self.alarm_desk.clock)
         self.window.add_view("alarms", self.panel, "bottom", self.tr("Alarms"))
-        self.status_label = QLabel(self.window)
+        self.status_label = ElidedLabel(parent=self.window, minimum_chars=12)
         self.status_label.setObjectName("statusAlarms")
         self.window.status.addPermanentWidget(self.status_label)
         self.panel.table.acknowledgeRequested.connect(self.request_acknowledge)

@@ -219,13 +219,15 @@ class Launcher(QObject):
         self.workspace = workspace
         workspace.appearance_changed.connect(self._remember_appearance)
         window = workspace.window
-        window.restore_layout()
+        restored = window.restore_layout()
         window.closing.connect(self._window_closed)
         workspace.logout_requested.connect(self.log_out)
         workspace.language_requested.connect(self.switch_language)
-        window.show()
+        window.show_fitted(restored)
         await workspace.start()
         self._install_parts(workspace)
+        if not restored:
+            window.fit_docks()  # the parts' panels too
         if self.options.settings_problem:
             workspace.say(self.options.settings_problem, error=True)
         try:

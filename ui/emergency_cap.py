@@ -20,7 +20,7 @@ import html
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ from dispatch_app.domain.cap_distribution import CapChoices, CapProblem, message
 from dispatch_app.domain.emergencies import Circle, Polygon
 from dispatch_app.domain.reference import SHANGHAI
 from ui.i18n import current_language
+from ui.screen_fit import fitted_size
 from ui.theme import palette
 
 Validator = Callable[[cap.CapMessage], Awaitable[list[CapProblem]]]
@@ -266,6 +267,10 @@ class CapPreviewDialog(QDialog):
             note.setStyleSheet(muted)
             rows.addWidget(note)
         return box
+
+    def sizeHint(self) -> QSize:
+        # Never taller or wider than the screen allows: the message tab scrolls (``_fit``).
+        return super().sizeHint().boundedTo(fitted_size(QSize(860, 700), self, 0.9))
 
     def _fit(self) -> None:
         """At most 90 % of the screen (1280×720 included); the message tab scrolls."""

@@ -204,13 +204,15 @@ class EmergencyIntegration(QObject):
         self.cap_dialog: CapPreviewDialog | None = None  # the preview open now, if any
 
         self.banner = AlertBanner()
-        self.window.add_view("alert_banner", self.banner, "top", self.tr("Pollution alert"))
+        self.window.add_view(
+            "alert_banner", self.banner, "top", self.tr("Pollution alert"), scroll=False
+        )
         self.panel = EmergencyPanel(
             self.desk.clock, workspace.unit_name, self.emergencies.station_name
         )
         dock = self.window.add_view("emergency", self.panel, "right", self.tr("Emergency"))
         if dock is not None:
-            dock.setMinimumWidth(560)
+            self.window.prefer_dock_width("emergency", 560)
             case_dock = self.window.docks.get("case")
             if case_dock is not None:  # a tab beside the selected case, full height
                 self.window.tabifyDockWidget(case_dock, dock)

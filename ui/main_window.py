@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,11 +25,27 @@ from PySide6.QtWidgets import (
 )
 
 from ui.input_guard import guard_inputs
+from ui.screen_fit import (
+    available_geometry,
+    fitted_size,
+    keep_on_screen,
+    place_on_screen,
+    scrolling,
+)
 from ui.status_bar import DeskStatusBar
 
 LAYOUT_VERSION = 1
 """Bumped when docks change incompatibly, so an old saved state is ignored instead of
 misplacing the new docks."""
+
+PREFERRED_SIZE = QSize(1600, 960)
+"""The main window's size before it is shown (maximized, on the whole available screen)."""
+SIDE_DOCK_MIN_WIDTH = 340
+"""The narrowest a side panel (selected case, petition, emergency) gets: it scrolls below that.
+Wider screens give it its preferred width (``MainWindow.prefer_dock_width``)."""
+BOTTOM_DOCK_SHARE = 0.2
+"""Bottom panels (alarms, petition deadlines) start at this share of the window's height, so the
+queue keeps the most rows."""
 
 DOCK_AREAS = {
     "left": Qt.DockWidgetArea.LeftDockWidgetArea,
@@ -47,13 +63,14 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Changzhou Environmental Command and Dispatch Desk"))
-        self.resize(1600, 960)
+        self.resize(fitted_size(PREFERRED_SIZE, self))
         self._layout_file = layout_file
         self.docks: dict[str, QDockWidget] = {}
         self.views: dict[str, QWidget] = {}
         self.actions_by_name: dict[str, QAction] = {}
         self.detached: dict[str, ViewWindow] = {}  # center views shown in windows of their own
         self._titles: dict[str, str] = {}
+        self._preferred_widths: dict[str, int] = {}
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("centralTabs")
@@ -117,9 +134,12 @@ class MainWindow(QMainWindow):
         area: str = "right",
         title: str | None = None,
         detach_shortcut: str | None = None,
+        scroll: bool = True,
     ) -> QDockWidget | None:
         """Host a view: ``area`` is left/right/top/bottom (a movable dock) or "center" (a tab
-        beside the queue). ``name`` is stable (it keys the saved layout), ``title`` is shown."""
+        beside the queue). ``name`` is stable (it keys the saved layout), ``title`` is shown.
+        A dock's view scrolls when the dock is smaller than it needs (``scroll=False`` for a
+        one-line strip that never needs it)."""
         self.views[name] = widget
         guard_inputs(widget)  # wheel only on the focused spin/combo box, Tab leaves text
         if area == "center":
@@ -138,7 +158,8 @@ class MainWindow(QMainWindow):
             return None
         dock = QDockWidget(title or name, self)
         dock.setObjectName(f"dock_{name}")
-        dock.setWidget(widget)
+        # In a scroll area: a panel's long form scrolls instead of forcing the window's size.
+        dock.setWidget(scrolling(widget, f"{name}Scroll") if scroll else widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
@@ -164,7 +185,7 @@ class MainWindow(QMainWindow):
         window = ViewWindow(self._titles.get(name, name), widget, self)
         window.returned.connect(lambda: self._attach_view(name))
         self.detached[name] = window
-        window.resize(max(1200, self.width()), max(800, self.height()))
+        window.resize(fitted_size(QSize(max(1200, self.width()), max(800, self.height())), self))
         window.show()
         return window
 
@@ -198,6 +219,54 @@ class MainWindow(QMainWindow):
             dock.raise_()
             return True
         return False
+
+    # ---- fitting the screen --------------------------------------------------------------
+    def prefer_dock_width(self, name: str, width: int) -> None:
+        """A side panel's width on a screen with room for it (its minimum stays small)."""
+        dock = self.docks.get(name)
+        if dock is None:
+            return
+        dock.setMinimumWidth(min(SIDE_DOCK_MIN_WIDTH, width))
+        self._preferred_widths[name] = width
+
+    def show_fitted(self, restored: bool = False) -> None:
+        """Shows the window at a size its screen can hold: a restored layout as it was (moved
+        back inside the screen when it was saved on a bigger one), else maximized (a desk
+        worked all shift long; the queue's titles need the width), with the preferred size,
+        fitted to the screen, to come back to."""
+        if restored:
+            self.show()
+            keep_on_screen(self)
+            return
+        # The whole available area even where nothing maximizes (no window manager).
+        place_on_screen(self, available_geometry(self).size())
+        self.fit_docks()
+        self.showMaximized()
+
+    def fit_docks(self) -> None:
+        """Side panels at their preferred width, up to a third of the window; bottom panels at a
+        share of its height."""
+        side = [
+            (dock, self._preferred_widths.get(name, SIDE_DOCK_MIN_WIDTH))
+            for name, dock in self.docks.items()
+            if self.dockWidgetArea(dock)
+            in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        ]
+        if side:
+            limit = max(SIDE_DOCK_MIN_WIDTH, self.width() // 3)
+            self.resizeDocks(
+                [d for d, _ in side],
+                [min(width, limit) for _, width in side],
+                Qt.Orientation.Horizontal,
+            )
+        bottom = [
+            d
+            for d in self.docks.values()
+            if self.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
+        ]
+        if bottom:
+            height = int(self.height() * BOTTOM_DOCK_SHARE)
+            self.resizeDocks(bottom, [height] * len(bottom), Qt.Orientation.Vertical)
 
     # ---- layout persistence --------------------------------------------------------------
     def _settings(self) -> QSettings | None:

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, QSize, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -69,6 +69,7 @@ from ui import petition_labels as pl
 from ui.case_form import FieldRow
 from ui.errors import describe_error
 from ui.file_dialogs import FileMode, choose_files
+from ui.screen_fit import fitted_size
 
 LOOKUP_DEBOUNCE_MS = 400
 """Quiet time after the last keystroke before the look-ups run: a typist's pause, not a lag."""
@@ -131,7 +132,8 @@ class PetitionIntakeDialog(QDialog):
         self.setWindowTitle(
             self.tr("Hotline call: new petition") if phone_call else self.tr("New petition")
         )
-        self.setMinimumSize(1240, 900)
+        # Roomy where the screen allows; the form scrolls, so it fits 1280×720 too.
+        self.resize(fitted_size(QSize(1240, 900), parent, 0.95))
 
         # ---- inputs ---------------------------------------------------------------------
         self.channel = QComboBox(self)

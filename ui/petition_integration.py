@@ -111,7 +111,7 @@ class PetitionIntegration(QObject):
         self.dock = window.add_view("petition", self.panel, "right", self.tr("Selected petition"))
         case_dock = window.docks.get("case")
         if self.dock is not None:
-            self.dock.setMinimumWidth(520)
+            window.prefer_dock_width("petition", 520)
             if case_dock is not None:
                 # A tab beside the selected case: both need the full height of the side.
                 window.tabifyDockWidget(case_dock, self.dock)

@@ -39,8 +39,10 @@ from dispatch_app.store.queue import OPEN_STATUSES, QueueCounts, QueueQuery, Que
 from ui import labels
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
+from ui.flow_layout import FlowLayout
 from ui.i18n import current_language
 from ui.queue_model import COL, SORT_FOR_COLUMN, CaseQueueModel, format_duration
+from ui.screen_fit import compact
 
 log = logging.getLogger(__name__)
 
@@ -205,28 +207,39 @@ class QueuePanel(QWidget):
         self.table.open_requested.connect(self.open_requested)
         self.table.doubleClicked.connect(self._double_clicked)
 
-        filters = QHBoxLayout()
-        for w in (self.kind, self.status, self.priority, self.district, self.unit):
-            filters.addWidget(w)
+        # The filters wrap onto a second line rather than widen the window (a long unit name,
+        # English, a larger text size); each choice shows about a dozen characters and its
+        # list opens as wide as its longest entry.
+        filters = FlowLayout()
+        for combo in (self.kind, self.status, self.priority, self.district, self.unit):
+            compact(combo, 14 if combo is self.unit else 9)
+            filters.addWidget(combo)
         filters.addWidget(self.overdue)
-        filters.addStretch(1)
-        filters.addWidget(QLabel(self.tr("Sort"), self))
-        filters.addWidget(self.sort)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 3)
-        top.addWidget(self.saved, 1)
+        sort_box = QWidget(self)
+        sort_row = QHBoxLayout(sort_box)
+        sort_row.setContentsMargins(0, 0, 0, 0)
+        sort_row.addWidget(QLabel(self.tr("Sort"), sort_box))
+        compact(self.sort, 13)
+        sort_row.addWidget(self.sort)
+        filters.addWidget(sort_box)
+        compact(self.saved, 10)
+        filters.addWidget(self.saved)
         self.save_button = QPushButton(self.tr("Save filter…"), self)
         self.save_button.setObjectName("saveFilterButton")
         self.delete_button = QPushButton(self.tr("Delete filter"), self)
         self.delete_button.setObjectName("deleteFilterButton")
-        top.addWidget(self.save_button)
-        top.addWidget(self.delete_button)
+        filters.addWidget(self.save_button)
+        filters.addWidget(self.delete_button)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 16)
+        # The view switch shares its line with the search box: one line more for the rows.
+        top = QHBoxLayout()
+        top.addWidget(self.views)
+        top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addLayout(filters)
-        layout.addWidget(self.views)
         layout.addWidget(self.error_label)
         layout.addWidget(self.table, 1)
 

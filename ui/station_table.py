@@ -48,7 +48,9 @@ from dispatch_app.feed.network_state import Staleness, StationsBatch, StationSna
 from dispatch_app.feed.poller import ConnectionState, FeedStatus
 from dispatch_app.feed.records import Station
 from ui import labels
+from ui.flow_layout import FlowLayout
 from ui.i18n import current_language
+from ui.screen_fit import compact
 
 CENTER_TZ = ZoneInfo("Asia/Shanghai")
 CTX = "StationTable"
@@ -781,12 +783,14 @@ class StationTableView(QWidget):
         self.table.doubleClicked.connect(self._activated)
         self.table.activated.connect(self._activated)
 
-        filters = QHBoxLayout()
+        # The filters wrap rather than widen the window; each choice shows a dozen characters.
+        filters = FlowLayout()
+        compact(self.kind_filter, 12)
+        compact(self.district_filter, 8)
         filters.addWidget(QLabel(self.tr("Kind:"), self))
         filters.addWidget(self.kind_filter)
         filters.addWidget(QLabel(self.tr("District:"), self))
         filters.addWidget(self.district_filter)
-        filters.addStretch(1)
         filters.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from ui.elided_label import ElidedLabel
+
 CENTER_TZ = ZoneInfo("Asia/Shanghai")
 
 
@@ -21,13 +23,13 @@ class DeskStatusBar(QStatusBar):
         super().__init__(parent)
         self.clock = QLabel(self)
         self.clock.setObjectName("statusClock")
-        self.user = QLabel(self)
+        self.user = ElidedLabel(parent=self)
         self.user.setObjectName("statusUser")
-        self.database = QLabel(self)
+        self.database = ElidedLabel(parent=self)
         self.database.setObjectName("statusDatabase")
-        self.service = QLabel(self)
+        self.service = ElidedLabel(parent=self)
         self.service.setObjectName("statusServiceDown")
-        self.activity = QLabel(self)
+        self.activity = ElidedLabel(parent=self)
         self.activity.setObjectName("statusActivity")
         self.addWidget(self.activity, 1)
         for w in (self.service, self.database, self.user, self.clock):

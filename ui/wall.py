@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -48,9 +50,10 @@ from ui.charts.trend import TrendChart
 from ui.i18n import current_language
 from ui.map.markers import CaseMarker, StationLook
 from ui.map.view import CaseTuple, MapView
+from ui.screen_fit import scrolling
 from ui.station_table import staleness_text
 from ui.wall_indicators import IndicatorResult, compute_indicators
-from ui.wall_text import ElidedLabel
+from ui.wall_text import TileText
 
 log = logging.getLogger(__name__)
 RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
@@ -73,24 +76,43 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+TILE_FONT_PX = {"title": 13, "value": 26, "comparison": 12, "badge": 13}
+"""The tiles' text sizes at their base size; they grow with the tile (``tile_scale``)."""
+TILE_BASE = (210, 700)
+"""A tile this wide, on a window this high, shows the base sizes (a 1920×1080 desk)."""
+MAX_TILE_SCALE = 4.0
+
+
+def tile_scale(tile_width: int, window_height: int) -> float:
+    """How much larger the tiles' text is: with the tile's width and the window's height (a
+    4K monitor or the room's video wall, read from three metres), never smaller than the base
+    and never taller than the window can hold."""
+    scale = min(tile_width / TILE_BASE[0], window_height / TILE_BASE[1])
+    return max(1.0, min(MAX_TILE_SCALE, scale))
+
+
 class IndicatorTile(QFrame):
-    """One indicator: title, big value, comparison, and a status word (not only a color)."""
+    """One indicator: title, big value, comparison, and a status word (not only a color).
+
+    The text grows with the tile (``tile_scale``) and never asks for width: a title or a value
+    longer than the tile is cut with "…" (whole in the tooltip), so the tiles never widen the
+    window, however many there are."""
 
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = key
         self.setObjectName("indicatorTile")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.scale = 1.0
+        self._badge_style = ""
         # Title and value shorten to the tile with "…" and a tooltip; the status word keeps
         # its size (ui/wall_text.py): nothing is clipped mid-word in a narrow tile.
-        self.title = ElidedLabel("", lines=2)
-        self.title.setStyleSheet("font-size: 13px;")
-        self.value = ElidedLabel("—")
-        self.value.setStyleSheet("font-size: 26px; font-weight: bold;")
+        self.title = TileText("", lines=2)
+        self.value = TileText("—")
         self.comparison = QLabel("")
         self.comparison.setWordWrap(True)
-        self.comparison.setStyleSheet("font-size: 12px;")
-        self.badge = QLabel("")
+        self.comparison.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.badge = QLabel("")  # a status word is never cut
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         top = QHBoxLayout()
@@ -103,6 +125,22 @@ class IndicatorTile(QFrame):
         layout.addWidget(self.value)
         layout.addWidget(self.comparison)
         self.indicator: Indicator | None = None
+        self.apply_scale(1.0)
+
+    def apply_scale(self, scale: float) -> None:
+        self.scale = scale
+        px = {part: round(size * scale) for part, size in TILE_FONT_PX.items()}
+        self.title.setStyleSheet(f"font-size: {px['title']}px;")
+        self.value.setStyleSheet(f"font-size: {px['value']}px; font-weight: bold;")
+        self.comparison.setStyleSheet(f"font-size: {px['comparison']}px;")
+        self.badge.setStyleSheet(f"{self._badge_style} font-size: {px['badge']}px;")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        window = self.window()
+        scale = tile_scale(self.width(), window.height() if window is not None else 0)
+        if abs(scale - self.scale) > 0.05:
+            self.apply_scale(scale)
 
     def show_indicator(self, indicator: Indicator) -> None:
         english = current_language() == "en"
@@ -119,24 +157,70 @@ class IndicatorTile(QFrame):
         color = STATUS_COLORS[indicator.status]
         text_color = STATUS_TEXT_COLORS[indicator.status]
         self.badge.setText(words[indicator.status])
-        self.badge.setStyleSheet(
+        self._badge_style = (
             f"background: {color}; color: {text_color}; padding: 2px 6px; border-radius: 3px;"
             " font-weight: bold;"
         )
+        self.apply_scale(self.scale)
         self.setStyleSheet(f"QFrame#indicatorTile {{ border-left: 6px solid {color}; }}")
         self.setToolTip(indicator.hover(english))
 
 
+TILE_MIN_WIDTH = 150
+"""A tile is never narrower: with less room than a row of them needs, they go on two rows."""
+
+
 class IndicatorStrip(QWidget):
+    """The tiles side by side, equally wide, on as many rows as the width needs (a row of them
+    never widens the window), followed by the note saying as of when."""
+
+    rows_changed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("indicatorStrip")
         self.tiles: dict[str, IndicatorTile] = {}
-        self._layout = QHBoxLayout(self)
+        self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.note = QLabel(self.tr("Indicators: computing…"))
         self.note.setWordWrap(True)
-        self._layout.addWidget(self.note)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.note.setMinimumWidth(TILE_MIN_WIDTH)
+        self._columns = 0
+        self._reflow()
+
+    def columns_for(self, width: int) -> int:
+        cells = len(self.tiles) + 1
+        spacing = max(0, self._layout.horizontalSpacing())
+        return max(1, min(cells, (width + spacing) // (TILE_MIN_WIDTH + spacing)))
+
+    def _reflow(self, force: bool = False) -> None:
+        columns = self.columns_for(self.width())
+        if columns == self._columns and not force:
+            return
+        self._columns = columns
+        for widget in [*self.tiles.values(), self.note]:
+            self._layout.removeWidget(widget)
+        for index, widget in enumerate([*self.tiles.values(), self.note]):
+            self._layout.addWidget(widget, index // columns, index % columns)
+        for column in range(self._layout.columnCount()):
+            self._layout.setColumnStretch(column, 1 if column < columns else 0)
+        self.rows_changed.emit()
+
+    def row_height(self) -> int:
+        """The height of one row of tiles (the least the wall shows of them)."""
+        cells = [*self.tiles.values(), self.note]
+        return max(c.minimumSizeHint().height() for c in cells) + 2
+
+    def minimumSizeHint(self) -> QSize:
+        # One tile wide: narrower than a row of tiles, they wrap (``_reflow``).
+        hint = super().minimumSizeHint()
+        return QSize(TILE_MIN_WIDTH, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._reflow()
+        self.rows_changed.emit()  # tiles' text follows their size: so does a row's height
 
     def show_result(self, result: IndicatorResult) -> None:
         for indicator in result.indicators:
@@ -144,7 +228,7 @@ class IndicatorStrip(QWidget):
             if tile is None:
                 tile = IndicatorTile(indicator.key, self)
                 self.tiles[indicator.key] = tile
-                self._layout.insertWidget(self._layout.count() - 1, tile, 1)
+                self._reflow(force=True)
             tile.show_indicator(indicator)
         as_of = result.as_of.isoformat()
         if result.failures:
@@ -201,6 +285,7 @@ class MonitoringWall(QWidget):
         self.feed_label.setObjectName("wallFeedState")
         self.feed_label.setMinimumHeight(30)  # an outage banner must never be clipped
         self.feed_label.setWordWrap(True)
+        self.feed_label.hide()  # shown while it says something: the height goes to the charts
 
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.map)
@@ -216,7 +301,14 @@ class MonitoringWall(QWidget):
         body.setSizes([560, 900])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.indicators)
+        # The tiles take the rows they need when there is room, else one row and scroll: the
+        # map and the charts keep their height on a small screen.
+        self.indicator_area = scrolling(self.indicators, "indicatorArea")
+        self.indicator_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.indicator_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.indicators.rows_changed.connect(self._fit_indicator_area)
+        self._fit_indicator_area()
+        layout.addWidget(self.indicator_area)
         layout.addWidget(self.feed_label)
         layout.addWidget(body, 1)
 
@@ -257,6 +349,12 @@ class MonitoringWall(QWidget):
         self._spark_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparklines")
         self._spark_job: Future[None] | None = None
         self._runner.spark.connect(self._seed_spark)
+
+    def _fit_indicator_area(self) -> None:
+        strip = self.indicators
+        self.indicator_area.setMinimumHeight(strip.row_height())
+        self.indicator_area.setMaximumHeight(strip.sizeHint().height())
+        self.indicator_area.updateGeometry()
 
     # --- network ---------------------------------------------------------------------------
 
@@ -381,6 +479,7 @@ class MonitoringWall(QWidget):
             self.feed_label.setText(self.tr("Connecting to the data service…"))
         else:
             self.feed_label.setText("")
+        self.feed_label.setVisible(bool(self.feed_label.text()))
 
     def set_outage(self, since: datetime | None) -> None:
         self.outage_since = since
@@ -399,6 +498,7 @@ class MonitoringWall(QWidget):
             )
         else:
             self.feed_label.setStyleSheet("")
+        self.feed_label.setVisible(bool(self.feed_label.text()))
 
     # --- selection ---------------------------------------------------------------------------
 

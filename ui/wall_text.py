@@ -63,7 +63,7 @@ def wrap_and_elide(text: str, metrics: QFontMetrics, width: int, lines: int) -> 
     return "\n".join(out)
 
 
-class ElidedLabel(QLabel):
+class TileText(QLabel):
     """A label of at most ``lines`` lines that shortens its text to its width (see the
     module)."""
 

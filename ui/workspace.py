@@ -52,6 +52,7 @@ from ui.main_window import MainWindow
 from ui.petition_labels import deadline_label
 from ui.queue_model import Countdown
 from ui.queue_view import QueuePanel
+from ui.shortcuts_dialog import ShortcutsDialog
 from ui.theme import apply_theme, current_theme
 from ui.user_admin import UserAdminDialog
 
@@ -135,7 +136,7 @@ class Workspace(QObject):
         self.details.follow_clock(desk.deadline, lambda: self.queue.model.now)
         self.queue.model.ticked.connect(self.details.tick)
         self.window.add_view("case", self.details, "right", self.tr("Selected case"))
-        self.window.docks["case"].setMinimumWidth(480)
+        self.window.prefer_dock_width("case", 480)
 
         self.events = DeskEvents(desk, self)
         self.events.changed.connect(self.on_changed)
@@ -401,12 +402,12 @@ class Workspace(QObject):
         self.queue.table.move_current(step)
 
     def show_shortcuts(self) -> None:
-        lines = [
-            f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}  —  {a.text()}"
-            for a in self.window.actions_by_name.values()
-            if not a.shortcut().isEmpty()
-        ]
-        self.window.status.show_activity("   ".join(lines), 15000)
+        """F1: the shortcuts in a dialog of their own (scrollable, sized for the screen)."""
+        if isinstance(self.active_dialog, ShortcutsDialog) and self.active_dialog.isVisible():
+            self.active_dialog.raise_()
+            return
+        dialog = ShortcutsDialog(list(self.window.actions_by_name.values()), self.window)
+        self.spawn(self.run_dialog(dialog))
 
     def no_case_text(self) -> str:
         return self.tr("No case selected")

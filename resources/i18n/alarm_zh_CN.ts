@@ -4,79 +4,79 @@
 <context>
     <name>AlarmIntegration</name>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="97"/>
+        <location filename="../../ui/alarm_integration.py" line="98"/>
         <source>Alarms</source>
         <translation>报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="107"/>
+        <location filename="../../ui/alarm_integration.py" line="108"/>
         <source>Alarm rules…</source>
         <translation>报警规则…</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="110"/>
+        <location filename="../../ui/alarm_integration.py" line="111"/>
         <source>Edit the alarm rules (administrators)</source>
         <translation>编辑报警规则（管理员）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="117"/>
+        <location filename="../../ui/alarm_integration.py" line="118"/>
         <source>Alarm panel</source>
         <translation>报警面板</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="206"/>
+        <location filename="../../ui/alarm_integration.py" line="207"/>
         <source>Reminder: %1 alarm(s) still unacknowledged</source>
         <translation>提醒：仍有 %1 条报警未确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="228"/>
+        <location filename="../../ui/alarm_integration.py" line="229"/>
         <source>Alarm evaluation failed: %1</source>
         <translation>报警判定失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="252"/>
+        <location filename="../../ui/alarm_integration.py" line="253"/>
         <source>Alarm rules changed on another workstation</source>
         <translation>报警规则已在其他席位修改</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="260"/>
+        <location filename="../../ui/alarm_integration.py" line="261"/>
         <source>Alarm: %1</source>
         <translation>报警：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="276"/>
+        <location filename="../../ui/alarm_integration.py" line="277"/>
         <source>%1 unacknowledged, %2 active, %3 shelved</source>
         <translation>未确认 %1 条，活动 %2 条，搁置 %3 条</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="350"/>
+        <location filename="../../ui/alarm_integration.py" line="351"/>
         <source>Alarm acknowledged</source>
         <translation>报警已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="361"/>
+        <location filename="../../ui/alarm_integration.py" line="362"/>
         <source>Alarm shelved</source>
         <translation>报警已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="367"/>
+        <location filename="../../ui/alarm_integration.py" line="368"/>
         <source>Alarm back from the shelf</source>
         <translation>报警已取消搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="376"/>
+        <location filename="../../ui/alarm_integration.py" line="377"/>
         <source>Open a case</source>
         <translation>立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="377"/>
+        <location filename="../../ui/alarm_integration.py" line="378"/>
         <source>Open a quality case for this alarm?
 %1</source>
         <translation>为该报警创建环境质量问题事项？
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_integration.py" line="395"/>
+        <location filename="../../ui/alarm_integration.py" line="396"/>
         <source>Only an administrator edits the alarm rules</source>
         <translation>只有管理员可以编辑报警规则</translation>
     </message>
@@ -84,173 +84,173 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="78"/>
+        <location filename="../../ui/alarm_panel.py" line="74"/>
         <source>High</source>
         <extracomment>Set on rows whose background is in the &quot;on&quot; phase of the flash (tests and screen readers).</extracomment>
         <translation>高</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="79"/>
+        <location filename="../../ui/alarm_panel.py" line="75"/>
         <source>Medium</source>
         <translation>中</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="80"/>
+        <location filename="../../ui/alarm_panel.py" line="76"/>
         <source>Low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="87"/>
+        <location filename="../../ui/alarm_panel.py" line="83"/>
         <source>Active, unacknowledged</source>
         <translation>报警中·未确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="90"/>
+        <location filename="../../ui/alarm_panel.py" line="86"/>
         <source>Active, acknowledged</source>
         <translation>报警中·已确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="93"/>
+        <location filename="../../ui/alarm_panel.py" line="89"/>
         <source>Cleared, unacknowledged</source>
         <translation>已消除·未确认</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="96"/>
+        <location filename="../../ui/alarm_panel.py" line="92"/>
         <source>Normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="102"/>
+        <location filename="../../ui/alarm_panel.py" line="98"/>
         <source>1 hour</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="103"/>
+        <location filename="../../ui/alarm_panel.py" line="99"/>
         <source>6 hours</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="104"/>
+        <location filename="../../ui/alarm_panel.py" line="100"/>
         <source>12 hours</source>
         <translation>12 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="105"/>
+        <location filename="../../ui/alarm_panel.py" line="101"/>
         <source>1 day</source>
         <translation>1 天</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="143"/>
+        <location filename="../../ui/alarm_panel.py" line="139"/>
         <source>Priority</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="144"/>
+        <location filename="../../ui/alarm_panel.py" line="140"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="145"/>
+        <location filename="../../ui/alarm_panel.py" line="141"/>
         <source>Station</source>
         <translation>站点/断面</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="146"/>
+        <location filename="../../ui/alarm_panel.py" line="142"/>
         <source>Alarm</source>
         <translation>报警内容</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="147"/>
+        <location filename="../../ui/alarm_panel.py" line="143"/>
         <source>Value</source>
         <translation>数值/限值</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="148"/>
+        <location filename="../../ui/alarm_panel.py" line="144"/>
         <source>Raised</source>
         <translation>触发时间</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="149"/>
+        <location filename="../../ui/alarm_panel.py" line="145"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="150"/>
+        <location filename="../../ui/alarm_panel.py" line="146"/>
         <source>Marks</source>
         <translation>标记</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="205"/>
+        <location filename="../../ui/alarm_panel.py" line="209"/>
         <source>exercise</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="207"/>
+        <location filename="../../ui/alarm_panel.py" line="211"/>
         <source>chattering</source>
         <translation>频繁振荡</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="209"/>
+        <location filename="../../ui/alarm_panel.py" line="213"/>
         <source>stale</source>
         <translation>长期未消除</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="213"/>
+        <location filename="../../ui/alarm_panel.py" line="217"/>
         <source>shelved until %1</source>
         <translation>搁置至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="219"/>
+        <location filename="../../ui/alarm_panel.py" line="223"/>
         <source>case linked</source>
         <translation>已立案</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="375"/>
+        <location filename="../../ui/alarm_panel.py" line="378"/>
         <source>A acknowledge · S shelve · U unshelve · Enter open case</source>
         <translation>A 确认 · S 搁置 · U 取消搁置 · 回车 打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="455"/>
+        <location filename="../../ui/alarm_panel.py" line="458"/>
         <source>Alarm flood: %1 more alarms grouped</source>
         <translation>报警洪流：另有 %1 条报警已合并</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="467"/>
+        <location filename="../../ui/alarm_panel.py" line="470"/>
         <source>Alarms: ▲high %1 ◆medium %2 ●low %3</source>
         <translation>报警：▲高 %1 ◆中 %2 ●低 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="480"/>
+        <location filename="../../ui/alarm_panel.py" line="483"/>
         <source>Acknowledge alarm</source>
         <translation>确认报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="486"/>
+        <location filename="../../ui/alarm_panel.py" line="489"/>
         <source>Note (optional): what was done</source>
         <translation>备注（可选）：已采取的措施</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="488"/>
+        <location filename="../../ui/alarm_panel.py" line="491"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="503"/>
+        <location filename="../../ui/alarm_panel.py" line="506"/>
         <source>Shelve alarm</source>
         <translation>搁置报警</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="513"/>
+        <location filename="../../ui/alarm_panel.py" line="516"/>
         <source>Reason (required)</source>
         <translation>原因（必填）</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="515"/>
+        <location filename="../../ui/alarm_panel.py" line="518"/>
         <source>For</source>
         <translation>搁置时长</translation>
     </message>
     <message>
-        <location filename="../../ui/alarm_panel.py" line="516"/>
+        <location filename="../../ui/alarm_panel.py" line="519"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

@@ -549,32 +549,32 @@
 <context>
     <name>DeskStatusBar</name>
     <message>
-        <location filename="../../ui/status_bar.py" line="45"/>
+        <location filename="../../ui/status_bar.py" line="47"/>
         <source>data service: not connected</source>
         <translation>数据服务：未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="51"/>
+        <location filename="../../ui/status_bar.py" line="53"/>
         <source>Beijing time %1</source>
         <translation>北京时间 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="56"/>
+        <location filename="../../ui/status_bar.py" line="58"/>
         <source>On duty: %1 (%2)</source>
         <translation>值班：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="61"/>
+        <location filename="../../ui/status_bar.py" line="63"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="79"/>
+        <location filename="../../ui/status_bar.py" line="81"/>
         <source>Database %1: live updates interrupted since %2</source>
         <translation>数据库 %1：实时更新中断（自 %2 起）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_bar.py" line="102"/>
+        <location filename="../../ui/status_bar.py" line="104"/>
         <source>%1 (since %2)</source>
         <translation>%1（自 %2 起）</translation>
     </message>
@@ -1102,22 +1102,22 @@
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="248"/>
+        <location filename="../../ui/application.py" line="251"/>
         <source>starting the embedded data service</source>
         <translation>正在启动内置数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="256"/>
+        <location filename="../../ui/application.py" line="259"/>
         <source>no data service: %1</source>
         <translation>无数据服务：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="282"/>
+        <location filename="../../ui/application.py" line="285"/>
         <source>live feed unavailable: %1</source>
         <translation>实时数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="331"/>
+        <location filename="../../ui/application.py" line="338"/>
         <source>The settings could not be saved: %1</source>
         <translation>设置无法保存：%1</translation>
     </message>
@@ -1148,47 +1148,47 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>Changzhou Environmental Command and Dispatch Desk</source>
         <translation>常州市生态环境指挥调度台</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="71"/>
+        <location filename="../../ui/main_window.py" line="88"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="89"/>
         <source>&amp;Case</source>
         <translation>事项(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73"/>
+        <location filename="../../ui/main_window.py" line="90"/>
         <source>&amp;Queue</source>
         <translation>队列(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="91"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="92"/>
         <source>&amp;Administration</source>
         <translation>管理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="76"/>
+        <location filename="../../ui/main_window.py" line="93"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77"/>
+        <location filename="../../ui/main_window.py" line="94"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>%1 in its own window</source>
         <translation>%1独立窗口显示</translation>
     </message>
@@ -1196,130 +1196,198 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="135"/>
+        <location filename="../../ui/queue_view.py" line="137"/>
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="136"/>
+        <location filename="../../ui/queue_view.py" line="138"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="139"/>
+        <location filename="../../ui/queue_view.py" line="141"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="140"/>
+        <location filename="../../ui/queue_view.py" line="142"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="144"/>
+        <location filename="../../ui/queue_view.py" line="146"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="145"/>
+        <location filename="../../ui/queue_view.py" line="147"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="148"/>
+        <location filename="../../ui/queue_view.py" line="150"/>
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="152"/>
+        <location filename="../../ui/queue_view.py" line="154"/>
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="156"/>
+        <location filename="../../ui/queue_view.py" line="158"/>
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="157"/>
+        <location filename="../../ui/queue_view.py" line="159"/>
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="158"/>
+        <location filename="../../ui/queue_view.py" line="160"/>
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="159"/>
+        <location filename="../../ui/queue_view.py" line="161"/>
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="163"/>
-        <location filename="../../ui/queue_view.py" line="511"/>
+        <location filename="../../ui/queue_view.py" line="165"/>
+        <location filename="../../ui/queue_view.py" line="532"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="178"/>
+        <location filename="../../ui/queue_view.py" line="180"/>
         <source>Open cases that are not long overdue and await acknowledgement, are due before this shift ends, or were opened by the alarms. Order: the alarms&apos; new cases, then the rest due before the shift ends, then the others; each by due time, then priority (Alt+1)</source>
         <translation>未长期超期、且待签收、在本班结束前到期或由报警生成的在办事项。排序：先列报警新生成的事项，再列本班结束前到期的其余事项，最后列其他；各组内按到期时间，再按优先级（Alt+1）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="186"/>
+        <location filename="../../ui/queue_view.py" line="188"/>
         <source>Open cases overdue by more than %1 hours, most overdue first (Alt+2)</source>
         <translation>超期超过 %1 小时的在办事项，超期最久的在前（Alt+2）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="190"/>
+        <location filename="../../ui/queue_view.py" line="192"/>
         <source>Every case the filters match (Alt+3)</source>
         <translation>符合筛选条件的全部事项（Alt+3）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="213"/>
+        <location filename="../../ui/queue_view.py" line="221"/>
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="218"/>
+        <location filename="../../ui/queue_view.py" line="227"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="220"/>
+        <location filename="../../ui/queue_view.py" line="229"/>
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="318"/>
+        <location filename="../../ui/queue_view.py" line="331"/>
         <source>Needs action (%1)</source>
         <translation>需处置 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="321"/>
+        <location filename="../../ui/queue_view.py" line="334"/>
         <source>Backlog (%1)</source>
         <translation>积压 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="325"/>
+        <location filename="../../ui/queue_view.py" line="338"/>
         <source>All open (%1)</source>
         <translation>全部在办 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="325"/>
+        <location filename="../../ui/queue_view.py" line="338"/>
         <source>All matching (%1)</source>
         <translation>全部 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="455"/>
+        <location filename="../../ui/queue_view.py" line="476"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="458"/>
+        <location filename="../../ui/queue_view.py" line="479"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="44"/>
+        <source>Case queue</source>
+        <translation>事项队列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="45"/>
+        <source>Own window</source>
+        <translation>独立窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="49"/>
+        <source>Move through the cases</source>
+        <translation>在事项间移动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="54"/>
+        <source>Open the case: the keyboard goes to its actions</source>
+        <translation>打开事项：键盘转到其操作按钮</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="61"/>
+        <source>Needs action, backlog, all open</source>
+        <translation>需处置、积压、全部在办</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="66"/>
+        <source>From the search box back to the table</source>
+        <translation>从搜索框回到列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="71"/>
+        <source>Full screen on and off (a view in its own window)</source>
+        <translation>全屏开关（独立窗口中的视图）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="78"/>
+        <source>Leave full screen, else back to the main window</source>
+        <translation>退出全屏，否则回到主窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="100"/>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="102"/>
+        <source>The desk is worked from the keyboard. A grey entry in a menu says why.</source>
+        <translation>本工作台可全程用键盘操作。菜单中灰色的项会说明原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="108"/>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="108"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts_dialog.py" line="108"/>
+        <source>Menu</source>
+        <translation>菜单</translation>
     </message>
 </context>
 <context>
@@ -1452,303 +1520,303 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../ui/workspace.py" line="129"/>
+        <location filename="../../ui/workspace.py" line="133"/>
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="134"/>
+        <location filename="../../ui/workspace.py" line="138"/>
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="253"/>
+        <location filename="../../ui/workspace.py" line="257"/>
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="257"/>
+        <location filename="../../ui/workspace.py" line="261"/>
         <source>Log out / switch user…</source>
         <translation>注销 / 切换用户…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="260"/>
+        <location filename="../../ui/workspace.py" line="264"/>
         <source>Hand the desk to the next officer without closing it</source>
         <translation>交给下一位值班人员登录，无需关闭调度台</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="262"/>
+        <location filename="../../ui/workspace.py" line="266"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="269"/>
+        <location filename="../../ui/workspace.py" line="273"/>
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="272"/>
+        <location filename="../../ui/workspace.py" line="276"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="273"/>
+        <location filename="../../ui/workspace.py" line="277"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="274"/>
+        <location filename="../../ui/workspace.py" line="278"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="275"/>
+        <location filename="../../ui/workspace.py" line="279"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="276"/>
+        <location filename="../../ui/workspace.py" line="280"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="279"/>
+        <location filename="../../ui/workspace.py" line="283"/>
         <source>Request closure…</source>
         <translation>申请办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="287"/>
+        <location filename="../../ui/workspace.py" line="291"/>
         <source>Approve closure</source>
         <translation>批准办结</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="295"/>
+        <location filename="../../ui/workspace.py" line="299"/>
         <source>Refuse closure…</source>
         <translation>退回办结申请…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="300"/>
+        <location filename="../../ui/workspace.py" line="304"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="301"/>
+        <location filename="../../ui/workspace.py" line="305"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="302"/>
+        <location filename="../../ui/workspace.py" line="306"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="304"/>
+        <location filename="../../ui/workspace.py" line="308"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="305"/>
+        <location filename="../../ui/workspace.py" line="309"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="309"/>
+        <location filename="../../ui/workspace.py" line="313"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="311"/>
+        <location filename="../../ui/workspace.py" line="315"/>
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="312"/>
+        <location filename="../../ui/workspace.py" line="316"/>
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="318"/>
+        <location filename="../../ui/workspace.py" line="322"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="325"/>
+        <location filename="../../ui/workspace.py" line="329"/>
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="332"/>
+        <location filename="../../ui/workspace.py" line="336"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="339"/>
+        <location filename="../../ui/workspace.py" line="343"/>
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="344"/>
+        <location filename="../../ui/workspace.py" line="348"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="346"/>
+        <location filename="../../ui/workspace.py" line="350"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="348"/>
+        <location filename="../../ui/workspace.py" line="352"/>
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="350"/>
+        <location filename="../../ui/workspace.py" line="355"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="353"/>
+        <location filename="../../ui/workspace.py" line="358"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="389"/>
+        <location filename="../../ui/workspace.py" line="413"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="463"/>
+        <location filename="../../ui/workspace.py" line="487"/>
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="495"/>
+        <location filename="../../ui/workspace.py" line="519"/>
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="506"/>
+        <location filename="../../ui/workspace.py" line="530"/>
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="522"/>
+        <location filename="../../ui/workspace.py" line="546"/>
         <source>%1: changes saved.</source>
         <translation>%1：修改已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="540"/>
+        <location filename="../../ui/workspace.py" line="564"/>
         <source>Edit case</source>
         <translation>修改事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="591"/>
+        <location filename="../../ui/workspace.py" line="615"/>
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="591"/>
+        <location filename="../../ui/workspace.py" line="615"/>
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="593"/>
+        <location filename="../../ui/workspace.py" line="617"/>
         <source>Request closure</source>
         <translation>申请办结</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="594"/>
+        <location filename="../../ui/workspace.py" line="618"/>
         <source>Outcome and closing note</source>
         <translation>处置结果及办结说明</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="598"/>
+        <location filename="../../ui/workspace.py" line="622"/>
         <source>Refuse the closure request</source>
         <translation>退回办结申请</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="599"/>
+        <location filename="../../ui/workspace.py" line="623"/>
         <source>Reason (goes back to the officer)</source>
         <translation>退回原因（将反馈给申请人）</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="602"/>
+        <location filename="../../ui/workspace.py" line="626"/>
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="602"/>
+        <location filename="../../ui/workspace.py" line="626"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="603"/>
+        <location filename="../../ui/workspace.py" line="627"/>
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="603"/>
+        <location filename="../../ui/workspace.py" line="627"/>
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="604"/>
+        <location filename="../../ui/workspace.py" line="628"/>
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="604"/>
+        <location filename="../../ui/workspace.py" line="628"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="547"/>
-        <location filename="../../ui/workspace.py" line="687"/>
+        <location filename="../../ui/workspace.py" line="571"/>
+        <location filename="../../ui/workspace.py" line="711"/>
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="605"/>
+        <location filename="../../ui/workspace.py" line="629"/>
         <source>Outcome</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="611"/>
+        <location filename="../../ui/workspace.py" line="635"/>
         <source>Write the outcome: what was found and done. The timeline records it.</source>
         <translation>请填写处置结果：查明了什么、采取了哪些措施。处置结果记入时间线。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="705"/>
+        <location filename="../../ui/workspace.py" line="729"/>
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="726"/>
+        <location filename="../../ui/workspace.py" line="750"/>
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="733"/>
+        <location filename="../../ui/workspace.py" line="757"/>
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="740"/>
+        <location filename="../../ui/workspace.py" line="764"/>
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="753"/>
+        <location filename="../../ui/workspace.py" line="777"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="754"/>
+        <location filename="../../ui/workspace.py" line="778"/>
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../ui/workspace.py" line="764"/>
+        <location filename="../../ui/workspace.py" line="788"/>
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>
@@ -1756,7 +1824,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="292"/>
+        <location filename="../../ui/queue_view.py" line="305"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

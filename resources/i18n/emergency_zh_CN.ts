@@ -95,117 +95,117 @@
 <context>
     <name>CapHistoryBox</name>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="445"/>
+        <location filename="../../ui/emergency_cap.py" line="450"/>
         <source>CAP messages</source>
         <translation>CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="452"/>
+        <location filename="../../ui/emergency_cap.py" line="457"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="452"/>
+        <location filename="../../ui/emergency_cap.py" line="457"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="452"/>
+        <location filename="../../ui/emergency_cap.py" line="457"/>
         <source>By</source>
         <translation>发送人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="452"/>
+        <location filename="../../ui/emergency_cap.py" line="457"/>
         <source>To</source>
         <translation>收件方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="467"/>
+        <location filename="../../ui/emergency_cap.py" line="472"/>
         <source>Send CAP alert…</source>
         <translation>发送CAP预警…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="469"/>
+        <location filename="../../ui/emergency_cap.py" line="474"/>
         <source>Update…</source>
         <translation>更新…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="471"/>
+        <location filename="../../ui/emergency_cap.py" line="476"/>
         <source>Cancel alert…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="473"/>
+        <location filename="../../ui/emergency_cap.py" line="478"/>
         <source>Export XML…</source>
         <translation>导出XML…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="511"/>
+        <location filename="../../ui/emergency_cap.py" line="516"/>
         <source>Alert</source>
         <translation>发布</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="512"/>
+        <location filename="../../ui/emergency_cap.py" line="517"/>
         <source>Update</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="513"/>
+        <location filename="../../ui/emergency_cap.py" line="518"/>
         <source>Cancel</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="517"/>
+        <location filename="../../ui/emergency_cap.py" line="522"/>
         <source>[Exercise]</source>
         <translation>【演练】</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="519"/>
+        <location filename="../../ui/emergency_cap.py" line="524"/>
         <source>Received from {0}: {1}</source>
         <translation>收自{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="521"/>
+        <location filename="../../ui/emergency_cap.py" line="526"/>
         <source>Pollution alert: {0}</source>
         <translation>重污染天气预警：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="552"/>
+        <location filename="../../ui/emergency_cap.py" line="557"/>
         <source>Select an emergency first.</source>
         <translation>请先选择突发环境事件。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="558"/>
+        <location filename="../../ui/emergency_cap.py" line="563"/>
         <source>Sending CAP messages needs a duty officer or shift leader.</source>
         <translation>发送CAP消息需值班员或带班领导权限。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="568"/>
+        <location filename="../../ui/emergency_cap.py" line="573"/>
         <source>{0} is in force: send an update or cancel it</source>
         <translation>{0}仍有效：请发送更新或撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="575"/>
+        <location filename="../../ui/emergency_cap.py" line="580"/>
         <source>No CAP message of this emergency is in force</source>
         <translation>本事件没有仍有效的CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="578"/>
+        <location filename="../../ui/emergency_cap.py" line="583"/>
         <source>Update and cancel need a CAP message in force.</source>
         <translation>更新和撤销须有仍有效的CAP消息。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="581"/>
+        <location filename="../../ui/emergency_cap.py" line="586"/>
         <source>A new alert waits until {0} is cancelled.</source>
         <translation>{0}撤销后才能发布新的预警。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="586"/>
+        <location filename="../../ui/emergency_cap.py" line="591"/>
         <source>Select a message in the list to export it</source>
         <translation>请在列表中选择要导出的消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="589"/>
+        <location filename="../../ui/emergency_cap.py" line="594"/>
         <source>Select a message to export its XML.</source>
         <translation>选择一条消息可导出其XML。</translation>
     </message>
@@ -213,341 +213,341 @@
 <context>
     <name>CapPreviewDialog</name>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="90"/>
+        <location filename="../../ui/emergency_cap.py" line="91"/>
         <source>Preview CAP alert before sending</source>
         <translation>CAP预警发送前预览</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="91"/>
+        <location filename="../../ui/emergency_cap.py" line="92"/>
         <source>Preview CAP update before sending</source>
         <translation>CAP更新发送前预览</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="92"/>
+        <location filename="../../ui/emergency_cap.py" line="93"/>
         <source>Preview CAP cancellation before sending</source>
         <translation>CAP撤销发送前预览</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="93"/>
+        <location filename="../../ui/emergency_cap.py" line="94"/>
         <source>Preview CAP message</source>
         <translation>CAP消息预览</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="99"/>
+        <location filename="../../ui/emergency_cap.py" line="100"/>
         <source>EXERCISE: sent with status Exercise, a drill message, not a real one</source>
         <translation>演练：以 Exercise 状态发送，为演练消息，并非真实事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="111"/>
+        <location filename="../../ui/emergency_cap.py" line="112"/>
         <source>Message</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="117"/>
+        <location filename="../../ui/emergency_cap.py" line="118"/>
         <source>XML (CAP 1.2)</source>
         <translation>XML（CAP 1.2）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="127"/>
+        <location filename="../../ui/emergency_cap.py" line="128"/>
         <source>Do not send</source>
         <translation>不发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="163"/>
+        <location filename="../../ui/emergency_cap.py" line="164"/>
         <source>Alert: a new message</source>
         <translation>发布：新消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="164"/>
+        <location filename="../../ui/emergency_cap.py" line="165"/>
         <source>Update: replaces the earlier message(s)</source>
         <translation>更新：替代此前发送的消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="165"/>
+        <location filename="../../ui/emergency_cap.py" line="166"/>
         <source>Cancel: withdraws the earlier message(s)</source>
         <translation>撤销：撤回此前发送的消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="168"/>
+        <location filename="../../ui/emergency_cap.py" line="169"/>
         <source>Actual (a real event)</source>
         <translation>实际（真实事件）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="169"/>
+        <location filename="../../ui/emergency_cap.py" line="170"/>
         <source>Exercise (a drill)</source>
         <translation>演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="172"/>
+        <location filename="../../ui/emergency_cap.py" line="173"/>
         <source>Headline</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="173"/>
+        <location filename="../../ui/emergency_cap.py" line="174"/>
         <source>Message type</source>
         <translation>消息类型</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="174"/>
+        <location filename="../../ui/emergency_cap.py" line="175"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="175"/>
+        <location filename="../../ui/emergency_cap.py" line="176"/>
         <source>Event</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="176"/>
+        <location filename="../../ui/emergency_cap.py" line="177"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="177"/>
+        <location filename="../../ui/emergency_cap.py" line="178"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="179"/>
+        <location filename="../../ui/emergency_cap.py" line="180"/>
         <source>Certainty</source>
         <translation>确定程度</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="182"/>
+        <location filename="../../ui/emergency_cap.py" line="183"/>
         <source>Area</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="184"/>
+        <location filename="../../ui/emergency_cap.py" line="185"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="190"/>
+        <location filename="../../ui/emergency_cap.py" line="191"/>
         <source>Instruction</source>
         <translation>指引</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="195"/>
+        <location filename="../../ui/emergency_cap.py" line="196"/>
         <source>Why it is updated or cancelled (shown to the recipients)</source>
         <translation>更新或撤销的原因（收件方可见）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="197"/>
+        <location filename="../../ui/emergency_cap.py" line="198"/>
         <source>A note to the recipients (optional)</source>
         <translation>给收件方的说明（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="200"/>
+        <location filename="../../ui/emergency_cap.py" line="201"/>
         <source>Note</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="202"/>
+        <location filename="../../ui/emergency_cap.py" line="203"/>
         <source>{0} ({1}, sent {2})</source>
         <translation>{0}（{1}，发送于{2}）</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="204"/>
+        <location filename="../../ui/emergency_cap.py" line="205"/>
         <source>none: the first message of this emergency</source>
         <translation>无：本事件的第一条消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="205"/>
+        <location filename="../../ui/emergency_cap.py" line="206"/>
         <source>References</source>
         <translation>引用</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="206"/>
+        <location filename="../../ui/emergency_cap.py" line="207"/>
         <source>Sender</source>
         <translation>发送方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="207"/>
+        <location filename="../../ui/emergency_cap.py" line="208"/>
         <source>Identifier</source>
         <translation>标识符</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="208"/>
+        <location filename="../../ui/emergency_cap.py" line="209"/>
         <source>Sent</source>
         <translation>发送时间</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="208"/>
+        <location filename="../../ui/emergency_cap.py" line="209"/>
         <source>when you confirm</source>
         <translation>确认发送时</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="221"/>
+        <location filename="../../ui/emergency_cap.py" line="222"/>
         <source>Recipients</source>
         <translation>收件方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="228"/>
+        <location filename="../../ui/emergency_cap.py" line="229"/>
         <source>Public: for everyone</source>
         <translation>公开：面向所有人</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="229"/>
+        <location filename="../../ui/emergency_cap.py" line="230"/>
         <source>Restricted: agencies with an operational need</source>
         <translation>限定：仅限有处置需要的单位</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="230"/>
+        <location filename="../../ui/emergency_cap.py" line="231"/>
         <source>Private: only the recipients ticked</source>
         <translation>定向：仅发给勾选的收件方</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="235"/>
+        <location filename="../../ui/emergency_cap.py" line="236"/>
         <source>Scope</source>
         <translation>发布范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="265"/>
+        <location filename="../../ui/emergency_cap.py" line="266"/>
         <source>* sample address (rules/cap.toml): replace before use</source>
         <translation>* 示例地址（rules/cap.toml），正式使用前须替换</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="282"/>
+        <location filename="../../ui/emergency_cap.py" line="287"/>
         <source>Extreme: extraordinary threat to life or property</source>
         <translation>特别严重：对生命财产构成特别重大威胁</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="283"/>
+        <location filename="../../ui/emergency_cap.py" line="288"/>
         <source>Severe: significant threat to life or property</source>
         <translation>严重：对生命财产构成重大威胁</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="284"/>
+        <location filename="../../ui/emergency_cap.py" line="289"/>
         <source>Moderate: possible threat to life or property</source>
         <translation>较重：可能威胁生命财产</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="285"/>
+        <location filename="../../ui/emergency_cap.py" line="290"/>
         <source>Minor: minimal to no known threat</source>
         <translation>一般：威胁很小或无已知威胁</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="286"/>
+        <location filename="../../ui/emergency_cap.py" line="291"/>
         <source>Unknown: the level is not decided yet</source>
         <translation>未知：事件级别尚未确定</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="292"/>
+        <location filename="../../ui/emergency_cap.py" line="297"/>
         <source>Immediate: act now</source>
         <translation>立即：须立即采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="293"/>
+        <location filename="../../ui/emergency_cap.py" line="298"/>
         <source>Expected: act within the next hour</source>
         <translation>预期：一小时内采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="294"/>
+        <location filename="../../ui/emergency_cap.py" line="299"/>
         <source>Future: act in the near future</source>
         <translation>将来：近期采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="295"/>
+        <location filename="../../ui/emergency_cap.py" line="300"/>
         <source>Past: no action needed any more</source>
         <translation>已过去：无需再采取行动</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="296"/>
-        <location filename="../../ui/emergency_cap.py" line="306"/>
+        <location filename="../../ui/emergency_cap.py" line="301"/>
+        <location filename="../../ui/emergency_cap.py" line="311"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="302"/>
+        <location filename="../../ui/emergency_cap.py" line="307"/>
         <source>Observed: determined to have occurred</source>
         <translation>已观测：确认已发生</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="303"/>
+        <location filename="../../ui/emergency_cap.py" line="308"/>
         <source>Likely: more likely than not</source>
         <translation>很可能：发生可能性大于一半</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="304"/>
+        <location filename="../../ui/emergency_cap.py" line="309"/>
         <source>Possible: possible but not likely</source>
         <translation>可能：有可能但不大</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="305"/>
+        <location filename="../../ui/emergency_cap.py" line="310"/>
         <source>Unlikely: not expected to occur</source>
         <translation>不太可能：预计不会发生</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="319"/>
+        <location filename="../../ui/emergency_cap.py" line="324"/>
         <source>geocode {0} {1}</source>
         <translation>地理编码 {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="320"/>
+        <location filename="../../ui/emergency_cap.py" line="325"/>
         <source>no area</source>
         <translation>无区域</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="323"/>
+        <location filename="../../ui/emergency_cap.py" line="328"/>
         <source>circle: centre {0:.4f}°N {1:.4f}°E, radius {2:g} km</source>
         <translation>圆形：中心 北纬{0:.4f}° 东经{1:.4f}°，半径 {2:g} 公里</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="329"/>
+        <location filename="../../ui/emergency_cap.py" line="334"/>
         <source>polygon of {0} corners (lat,lon): {1}</source>
         <translation>{0}边形（纬度,经度）：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="378"/>
+        <location filename="../../ui/emergency_cap.py" line="383"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="380"/>
+        <location filename="../../ui/emergency_cap.py" line="385"/>
         <source>Tick at least one recipient.</source>
         <translation>请至少勾选一个收件方。</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="384"/>
+        <location filename="../../ui/emergency_cap.py" line="389"/>
         <source>This message cannot be sent, it fails the checks:</source>
         <translation>本消息未通过校验，不能发送：</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="389"/>
+        <location filename="../../ui/emergency_cap.py" line="394"/>
         <source>Checking against the CAP 1.2 schema…</source>
         <translation>正在按CAP 1.2模式校验…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="399"/>
+        <location filename="../../ui/emergency_cap.py" line="404"/>
         <source>Send CAP alert to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP预警至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="400"/>
+        <location filename="../../ui/emergency_cap.py" line="405"/>
         <source>Send CAP update to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP更新至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="401"/>
+        <location filename="../../ui/emergency_cap.py" line="406"/>
         <source>Send CAP cancellation to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP撤销至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_cap.py" line="402"/>
+        <location filename="../../ui/emergency_cap.py" line="407"/>
         <source>Send CAP message to %n recipient(s)</source>
         <translation>
             <numerusform>发送CAP消息至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_cap.py" line="405"/>
+        <location filename="../../ui/emergency_cap.py" line="410"/>
         <source>[Exercise]</source>
         <translation>【演练】</translation>
     </message>
@@ -583,186 +583,186 @@
         <translation>污染预警</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="212"/>
+        <location filename="../../ui/emergency_integration.py" line="213"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="219"/>
+        <location filename="../../ui/emergency_integration.py" line="220"/>
         <source>&amp;Emergencies</source>
         <translation>突发事件(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="225"/>
+        <location filename="../../ui/emergency_integration.py" line="226"/>
         <source>Change heavy-pollution alert…</source>
         <translation>调整重污染天气预警…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="231"/>
+        <location filename="../../ui/emergency_integration.py" line="232"/>
         <source>Coordination log entry</source>
         <translation>协调日志录入</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="238"/>
+        <location filename="../../ui/emergency_integration.py" line="239"/>
         <source>Export coordination log as PDF…</source>
         <translation>导出协调日志PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="244"/>
+        <location filename="../../ui/emergency_integration.py" line="245"/>
         <source>Import CAP message…</source>
         <translation>导入CAP消息…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="252"/>
+        <location filename="../../ui/emergency_integration.py" line="253"/>
         <source>Start a drill…</source>
         <translation>开始演练…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="256"/>
+        <location filename="../../ui/emergency_integration.py" line="257"/>
         <source>End the drill</source>
         <translation>结束演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="259"/>
+        <location filename="../../ui/emergency_integration.py" line="260"/>
         <source>Drill report…</source>
         <translation>演练报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="265"/>
+        <location filename="../../ui/emergency_integration.py" line="266"/>
         <source>Remove the drill&apos;s cases (shift leader)…</source>
         <translation>删除演练事项（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="454"/>
+        <location filename="../../ui/emergency_integration.py" line="455"/>
         <source>No monitoring wall to show {0}</source>
         <translation>未打开监控墙，无法显示{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="491"/>
+        <location filename="../../ui/emergency_integration.py" line="492"/>
         <source>Drawing cancelled: nothing saved</source>
         <translation>已取消绘制：未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="513"/>
+        <location filename="../../ui/emergency_integration.py" line="514"/>
         <source>No monitoring wall to draw the area on</source>
         <translation>本窗口没有监控墙，无法在地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="517"/>
+        <location filename="../../ui/emergency_integration.py" line="518"/>
         <source>Draw the area on the monitoring wall&apos;s map</source>
         <translation>请在监控墙地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="611"/>
+        <location filename="../../ui/emergency_integration.py" line="612"/>
         <source>Draw the area first: the case has no place</source>
         <translation>请先绘制影响范围：该事项没有位置</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="620"/>
+        <location filename="../../ui/emergency_integration.py" line="621"/>
         <source>No stations to add: every proposed station is in the list</source>
         <translation>没有需要添加的站点：建议的站点均已在列表中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="626"/>
+        <location filename="../../ui/emergency_integration.py" line="627"/>
         <source>{0} stations added from the area</source>
         <translation>已根据影响范围添加 {0} 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="641"/>
+        <location filename="../../ui/emergency_integration.py" line="642"/>
         <source>{0} is already an affected station</source>
         <translation>{0} 已在受影响站点中</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="779"/>
+        <location filename="../../ui/emergency_integration.py" line="771"/>
         <source>Log exported to {0}</source>
         <translation>日志已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="509"/>
-        <location filename="../../ui/emergency_integration.py" line="784"/>
+        <location filename="../../ui/emergency_integration.py" line="510"/>
+        <location filename="../../ui/emergency_integration.py" line="776"/>
         <source>Select an emergency case first</source>
         <translation>请先选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="728"/>
+        <location filename="../../ui/emergency_integration.py" line="729"/>
         <source>CAP message not sent</source>
         <translation>CAP消息未发送</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="731"/>
+        <location filename="../../ui/emergency_integration.py" line="732"/>
         <source>CAP message {0} ({1}) sent to {2}</source>
         <translation>CAP消息{0}（{1}）已发送至{2}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="744"/>
+        <location filename="../../ui/emergency_integration.py" line="745"/>
         <source>Export CAP message</source>
         <translation>导出CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="746"/>
+        <location filename="../../ui/emergency_integration.py" line="747"/>
         <source>CAP 1.2 message (*.xml)</source>
         <translation>CAP 1.2 消息 (*.xml)</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="766"/>
+        <location filename="../../ui/emergency_integration.py" line="758"/>
         <source>CAP message exported to {0}</source>
         <translation>CAP消息已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="789"/>
+        <location filename="../../ui/emergency_integration.py" line="781"/>
         <source>Export coordination log</source>
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="800"/>
+        <location filename="../../ui/emergency_integration.py" line="792"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="808"/>
+        <location filename="../../ui/emergency_integration.py" line="800"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/emergency_integration.py" line="849"/>
+        <location filename="../../ui/emergency_integration.py" line="841"/>
         <source>Change the alert and send CAP to %n recipient(s)</source>
         <translation>
             <numerusform>调整预警并发送CAP至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="854"/>
+        <location filename="../../ui/emergency_integration.py" line="846"/>
         <source>Alert not changed: nothing was sent</source>
         <translation>预警未调整，未发送任何消息</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="880"/>
+        <location filename="../../ui/emergency_integration.py" line="872"/>
         <source>A drill is already running</source>
         <translation>已有演练正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="896"/>
+        <location filename="../../ui/emergency_integration.py" line="888"/>
         <source>Drill started: {0} at {1}×</source>
         <translation>演练已开始：{0}，{1}倍速</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="903"/>
+        <location filename="../../ui/emergency_integration.py" line="895"/>
         <source>Drill ending</source>
         <translation>演练正在结束</translation>
     </message>
     <message>
+        <location filename="../../ui/emergency_integration.py" line="899"/>
         <location filename="../../ui/emergency_integration.py" line="907"/>
-        <location filename="../../ui/emergency_integration.py" line="915"/>
         <source>No drill yet</source>
         <translation>尚无演练</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="910"/>
+        <location filename="../../ui/emergency_integration.py" line="902"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../ui/emergency_integration.py" line="919"/>
+        <location filename="../../ui/emergency_integration.py" line="911"/>
         <source>Drill removed: {0} cases</source>
         <translation>演练已删除：{0}个事项</translation>
     </message>

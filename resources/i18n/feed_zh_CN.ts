@@ -57,159 +57,159 @@
 <context>
     <name>StationTable</name>
     <message>
-        <location filename="../../ui/station_table.py" line="97"/>
+        <location filename="../../ui/station_table.py" line="99"/>
         <source>National air station</source>
         <translation>国控空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="98"/>
+        <location filename="../../ui/station_table.py" line="100"/>
         <source>Provincial air station</source>
         <translation>省控空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="99"/>
+        <location filename="../../ui/station_table.py" line="101"/>
         <source>Township air station</source>
         <translation>镇街空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="100"/>
+        <location filename="../../ui/station_table.py" line="102"/>
         <source>Air grid point</source>
         <translation>大气网格点</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="101"/>
+        <location filename="../../ui/station_table.py" line="103"/>
         <source>National water section</source>
         <translation>国考水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="102"/>
+        <location filename="../../ui/station_table.py" line="104"/>
         <source>Provincial water section</source>
         <translation>省考水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="103"/>
+        <location filename="../../ui/station_table.py" line="105"/>
         <source>Boundary water section</source>
         <translation>区界水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="110"/>
+        <location filename="../../ui/station_table.py" line="112"/>
         <source>normal</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="111"/>
+        <location filename="../../ui/station_table.py" line="113"/>
         <source>stopped</source>
         <translation>停运</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="112"/>
+        <location filename="../../ui/station_table.py" line="114"/>
         <source>maintenance</source>
         <translation>维护</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="113"/>
+        <location filename="../../ui/station_table.py" line="115"/>
         <source>manually set value</source>
         <translation>手工输入值</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="114"/>
+        <location filename="../../ui/station_table.py" line="116"/>
         <source>instrument fault</source>
         <translation>仪器故障</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="115"/>
+        <location filename="../../ui/station_table.py" line="117"/>
         <source>calibration</source>
         <translation>校准</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="116"/>
+        <location filename="../../ui/station_table.py" line="118"/>
         <source>over range</source>
         <translation>超量程</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="117"/>
+        <location filename="../../ui/station_table.py" line="119"/>
         <source>data-logger communication fault</source>
         <translation>数采仪通讯故障</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="187"/>
+        <location filename="../../ui/station_table.py" line="189"/>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="189"/>
+        <location filename="../../ui/station_table.py" line="191"/>
         <source>%n min ago</source>
         <translation>%n 分钟前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="193"/>
+        <location filename="../../ui/station_table.py" line="195"/>
         <source>%n h ago</source>
         <translation>%n 小时前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="196"/>
+        <location filename="../../ui/station_table.py" line="198"/>
         <source>%n d ago</source>
         <translation>%n 天前</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="404"/>
+        <location filename="../../ui/station_table.py" line="406"/>
         <source>Station</source>
         <translation>站点/断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="406"/>
+        <location filename="../../ui/station_table.py" line="408"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="408"/>
+        <location filename="../../ui/station_table.py" line="410"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="410"/>
+        <location filename="../../ui/station_table.py" line="412"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="416"/>
+        <location filename="../../ui/station_table.py" line="418"/>
         <source>Time since the station&apos;s last observation</source>
         <translation>距该站点最近一次监测数据的时间</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="518"/>
+        <location filename="../../ui/station_table.py" line="520"/>
         <source> (sample data)</source>
         <translation>（示例数据）</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="547"/>
+        <location filename="../../ui/station_table.py" line="549"/>
         <source>%1 = %2 %3 at %4, flag %5</source>
         <translation>%1 = %2 %3，时间 %4，标记 %5</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="581"/>
+        <location filename="../../ui/station_table.py" line="583"/>
         <source>Last observation %1; reports every %2 s.
 Late (next report overdue) after %3, offline after %4.</source>
         <translation>最近观测 %1；每 %2 秒报送一次。
 %3 后未收到下一次报送为迟报，%4 后为断报。</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="205"/>
+        <location filename="../../ui/station_table.py" line="207"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="209"/>
+        <location filename="../../ui/station_table.py" line="211"/>
         <source>late · %1</source>
         <translation>迟报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="211"/>
+        <location filename="../../ui/station_table.py" line="213"/>
         <source>stale · %1</source>
         <translation>断报 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="572"/>
+        <location filename="../../ui/station_table.py" line="574"/>
         <source>No observation received from this station</source>
         <translation>尚未收到该站点的监测数据</translation>
     </message>
@@ -217,42 +217,42 @@ Late (next report overdue) after %3, offline after %4.</source>
 <context>
     <name>StationTableView</name>
     <message>
-        <location filename="../../ui/station_table.py" line="740"/>
+        <location filename="../../ui/station_table.py" line="742"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="741"/>
+        <location filename="../../ui/station_table.py" line="743"/>
         <source>All air stations</source>
         <translation>全部空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="742"/>
+        <location filename="../../ui/station_table.py" line="744"/>
         <source>All water sections</source>
         <translation>全部水质断面</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="747"/>
+        <location filename="../../ui/station_table.py" line="749"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="785"/>
+        <location filename="../../ui/station_table.py" line="790"/>
         <source>Kind:</source>
         <translation>类型：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="787"/>
+        <location filename="../../ui/station_table.py" line="792"/>
         <source>District:</source>
         <translation>辖区：</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="820"/>
+        <location filename="../../ui/station_table.py" line="824"/>
         <source>Data service down since %1: values below are not current.</source>
         <translation>数据服务自 %1 起中断：下列数值不是最新数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/station_table.py" line="864"/>
+        <location filename="../../ui/station_table.py" line="868"/>
         <source>%1 of %2 stations</source>
         <translation>显示 %1 / 共 %2 个站点</translation>
     </message>

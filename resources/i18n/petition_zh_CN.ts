@@ -338,253 +338,253 @@
 <context>
     <name>PetitionIntakeDialog</name>
     <message>
-        <location filename="../../ui/petition_intake.py" line="132"/>
+        <location filename="../../ui/petition_intake.py" line="133"/>
         <source>Hotline call: new petition</source>
         <translation>热线来电：登记信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="132"/>
+        <location filename="../../ui/petition_intake.py" line="133"/>
         <source>New petition</source>
         <translation>登记信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="146"/>
+        <location filename="../../ui/petition_intake.py" line="148"/>
         <source>Anonymous (no name or ID recorded)</source>
         <translation>匿名（不登记姓名和身份证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="152"/>
+        <location filename="../../ui/petition_intake.py" line="154"/>
         <source>11-digit mobile or landline with area code</source>
         <translation>11位手机号或带区号的固定电话</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="155"/>
+        <location filename="../../ui/petition_intake.py" line="157"/>
         <source>18 characters (optional)</source>
         <translation>18位（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="158"/>
+        <location filename="../../ui/petition_intake.py" line="160"/>
         <source>For a reply by post (optional)</source>
         <translation>用于邮寄答复（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="161"/>
+        <location filename="../../ui/petition_intake.py" line="163"/>
         <source>— choose what it is about —</source>
         <translation>— 选择信访事项类别 —</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="166"/>
+        <location filename="../../ui/petition_intake.py" line="168"/>
         <source>— choose the district —</source>
         <translation>— 选择所在区 —</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="178"/>
+        <location filename="../../ui/petition_intake.py" line="180"/>
         <source>e.g. 119.95 (optional)</source>
         <translation>如 119.95（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="181"/>
+        <location filename="../../ui/petition_intake.py" line="183"/>
         <source>e.g. 31.78 (optional)</source>
         <translation>如 31.78（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="184"/>
+        <location filename="../../ui/petition_intake.py" line="186"/>
         <source>The enterprise complained about, if any</source>
         <translation>被投诉企业（如有）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="187"/>
+        <location filename="../../ui/petition_intake.py" line="189"/>
         <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
         <translation>18位，如 91320400MA1XXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="193"/>
+        <location filename="../../ui/petition_intake.py" line="195"/>
         <source>What the petitioner reports, in their words: what, where, since when</source>
         <translation>信访人反映的情况（尽量用其原话）：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="198"/>
+        <location filename="../../ui/petition_intake.py" line="200"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="200"/>
+        <location filename="../../ui/petition_intake.py" line="202"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="216"/>
+        <location filename="../../ui/petition_intake.py" line="218"/>
         <source>Channel</source>
         <translation>信访渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="217"/>
+        <location filename="../../ui/petition_intake.py" line="219"/>
         <source>Received at (Beijing time)</source>
         <translation>收件时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="218"/>
+        <location filename="../../ui/petition_intake.py" line="220"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="219"/>
+        <location filename="../../ui/petition_intake.py" line="221"/>
         <source>Petitioner</source>
         <translation>信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="221"/>
+        <location filename="../../ui/petition_intake.py" line="223"/>
         <source>Subject</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="222"/>
+        <location filename="../../ui/petition_intake.py" line="224"/>
         <source>Address of the problem</source>
         <translation>问题发生地址</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="228"/>
+        <location filename="../../ui/petition_intake.py" line="230"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="230"/>
+        <location filename="../../ui/petition_intake.py" line="232"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="232"/>
+        <location filename="../../ui/petition_intake.py" line="234"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="233"/>
+        <location filename="../../ui/petition_intake.py" line="235"/>
         <source>District</source>
         <translation>所在区</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="234"/>
+        <location filename="../../ui/petition_intake.py" line="236"/>
         <source>Description</source>
         <translation>信访内容</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="235"/>
+        <location filename="../../ui/petition_intake.py" line="237"/>
         <source>Enterprise</source>
         <translation>被投诉企业</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="236"/>
+        <location filename="../../ui/petition_intake.py" line="238"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="237"/>
+        <location filename="../../ui/petition_intake.py" line="239"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="238"/>
+        <location filename="../../ui/petition_intake.py" line="240"/>
         <source>Postal address</source>
         <translation>通信地址</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="239"/>
+        <location filename="../../ui/petition_intake.py" line="241"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="250"/>
+        <location filename="../../ui/petition_intake.py" line="252"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="263"/>
+        <location filename="../../ui/petition_intake.py" line="265"/>
         <source>Tab: next field · Ctrl+Enter: save · Esc: discard (asks first)</source>
         <translation>Tab：下一项 · Ctrl+Enter：保存 · Esc：放弃（先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="269"/>
+        <location filename="../../ui/petition_intake.py" line="271"/>
         <source>Earlier petitions from this number</source>
         <translation>该号码以往的信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="277"/>
+        <location filename="../../ui/petition_intake.py" line="279"/>
         <source>Likely duplicates (same place, enterprise or text)</source>
         <translation>可能重复的信访（同一地点、企业或内容）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="291"/>
+        <location filename="../../ui/petition_intake.py" line="293"/>
         <source>Shown as you type the number, the place or the enterprise.</source>
         <translation>输入电话、地点或企业名称后在此显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="310"/>
+        <location filename="../../ui/petition_intake.py" line="315"/>
         <source>Discard everything typed for this petition? Esc again discards.</source>
         <translation>放弃本次登记的全部内容？再按一次 Esc 即放弃。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="312"/>
+        <location filename="../../ui/petition_intake.py" line="319"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="314"/>
+        <location filename="../../ui/petition_intake.py" line="321"/>
         <source>Keep editing</source>
         <translation>继续填写</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="327"/>
+        <location filename="../../ui/petition_intake.py" line="334"/>
         <source>Register petition (Ctrl+Enter)</source>
         <translation>登记信访（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="330"/>
+        <location filename="../../ui/petition_intake.py" line="337"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="422"/>
+        <location filename="../../ui/petition_intake.py" line="429"/>
         <source>On the call %1</source>
         <translation>通话中 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="487"/>
+        <location filename="../../ui/petition_intake.py" line="494"/>
         <source>Photos and documents for the petition</source>
         <translation>信访照片和材料</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="510"/>
+        <location filename="../../ui/petition_intake.py" line="517"/>
         <source>Not a phone number: an 11-digit mobile (1…) or a landline with its area code (0519…)</source>
         <translation>电话号码无效：应为11位手机号（1开头）或带区号的固定电话（0519…）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="524"/>
+        <location filename="../../ui/petition_intake.py" line="531"/>
         <source>Not a valid 18-character resident ID: %1</source>
         <translation>不是有效的18位身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="652"/>
+        <location filename="../../ui/petition_intake.py" line="659"/>
         <source>%1 fields need attention; nothing was saved and nothing was lost.</source>
         <translation>有%1项需要修改；尚未保存，已填内容均保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="729"/>
+        <location filename="../../ui/petition_intake.py" line="736"/>
         <source>Looking up earlier petitions…</source>
         <translation>正在查找以往信访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="745"/>
+        <location filename="../../ui/petition_intake.py" line="752"/>
         <source>Look-up failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="752"/>
-        <location filename="../../ui/petition_intake.py" line="765"/>
+        <location filename="../../ui/petition_intake.py" line="759"/>
+        <location filename="../../ui/petition_intake.py" line="772"/>
         <source>None found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="770"/>
+        <location filename="../../ui/petition_intake.py" line="777"/>
         <source>(already merged into another petition)</source>
         <translation>（已并入其他信访事项）</translation>
     </message>

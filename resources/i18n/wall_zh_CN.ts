@@ -49,47 +49,47 @@
 <context>
     <name>CompareChart</name>
     <message>
-        <location filename="../../ui/charts/compare.py" line="73"/>
+        <location filename="../../ui/charts/compare.py" line="74"/>
         <source>Add a station: type its name…</source>
         <translation>添加站点：输入名称…</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="82"/>
+        <location filename="../../ui/charts/compare.py" line="83"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="95"/>
+        <location filename="../../ui/charts/compare.py" line="96"/>
         <source>Add stations first</source>
         <translation>请先添加站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="98"/>
+        <location filename="../../ui/charts/compare.py" line="99"/>
         <source>Parameter</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="102"/>
+        <location filename="../../ui/charts/compare.py" line="103"/>
         <source>6 h</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="103"/>
+        <location filename="../../ui/charts/compare.py" line="104"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="104"/>
+        <location filename="../../ui/charts/compare.py" line="105"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="105"/>
+        <location filename="../../ui/charts/compare.py" line="106"/>
         <source>30 d</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/compare.py" line="106"/>
+        <location filename="../../ui/charts/compare.py" line="107"/>
         <source>1 year</source>
         <translation>1 年</translation>
     </message>
@@ -137,22 +137,22 @@
 <context>
     <name>IndicatorStrip</name>
     <message>
-        <location filename="../../ui/wall.py" line="130"/>
+        <location filename="../../ui/wall.py" line="185"/>
         <source>Indicators: computing…</source>
         <translation>指标计算中…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="145"/>
+        <location filename="../../ui/wall.py" line="236"/>
         <source>As of %1; %2 series missing</source>
         <translation>截至 %1；缺 %2 个序列</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="151"/>
+        <location filename="../../ui/wall.py" line="242"/>
         <source>As of %1</source>
         <translation>截至 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="155"/>
+        <location filename="../../ui/wall.py" line="246"/>
         <source>Indicators unavailable: %1</source>
         <translation>指标暂不可用：%1</translation>
     </message>
@@ -160,22 +160,22 @@
 <context>
     <name>IndicatorTile</name>
     <message>
-        <location filename="../../ui/wall.py" line="107"/>
+        <location filename="../../ui/wall.py" line="152"/>
         <source>on target</source>
         <translation>达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="108"/>
+        <location filename="../../ui/wall.py" line="153"/>
         <source>watch</source>
         <translation>需关注</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="109"/>
+        <location filename="../../ui/wall.py" line="154"/>
         <source>off target</source>
         <translation>未达标</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="110"/>
+        <location filename="../../ui/wall.py" line="155"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
@@ -183,122 +183,122 @@
 <context>
     <name>MapLegend</name>
     <message>
-        <location filename="../../ui/map/legend.py" line="70"/>
+        <location filename="../../ui/map/legend.py" line="73"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="73"/>
+        <location filename="../../ui/map/legend.py" line="76"/>
         <source>Show or hide the map legend</source>
         <translation>显示或隐藏地图图例</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="76"/>
+        <location filename="../../ui/map/legend.py" line="83"/>
         <source>National air station</source>
         <translation>国控空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="77"/>
+        <location filename="../../ui/map/legend.py" line="84"/>
         <source>Provincial air station</source>
         <translation>省控空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="78"/>
+        <location filename="../../ui/map/legend.py" line="85"/>
         <source>Township air station</source>
         <translation>乡镇（街道）空气站</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="79"/>
+        <location filename="../../ui/map/legend.py" line="86"/>
         <source>Hotspot grid point</source>
         <translation>热点网格点</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="80"/>
+        <location filename="../../ui/map/legend.py" line="87"/>
         <source>National water section</source>
         <translation>国考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="81"/>
+        <location filename="../../ui/map/legend.py" line="88"/>
         <source>Provincial water section</source>
         <translation>省考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="82"/>
+        <location filename="../../ui/map/legend.py" line="89"/>
         <source>District-boundary section</source>
         <translation>区界断面</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="85"/>
+        <location filename="../../ui/map/legend.py" line="92"/>
         <source>Air stations grouped: count, worst AQI color</source>
         <translation>空气站聚合：数字为站数，颜色为最差AQI</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="86"/>
+        <location filename="../../ui/map/legend.py" line="93"/>
         <source>Boundary sections grouped: count, worst class color</source>
         <translation>区界断面聚合：数字为断面数，颜色为最差水质类别</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="89"/>
+        <location filename="../../ui/map/legend.py" line="96"/>
         <source>Quality problem</source>
         <translation>环境质量问题</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="90"/>
+        <location filename="../../ui/map/legend.py" line="97"/>
         <source>Violation case</source>
         <translation>环境违法案件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="91"/>
+        <location filename="../../ui/map/legend.py" line="98"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="92"/>
+        <location filename="../../ui/map/legend.py" line="99"/>
         <source>Petition</source>
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="95"/>
+        <location filename="../../ui/map/legend.py" line="102"/>
         <source>P1 critical</source>
         <translation>P1 特急</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="96"/>
+        <location filename="../../ui/map/legend.py" line="103"/>
         <source>P2 urgent</source>
         <translation>P2 紧急</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="97"/>
+        <location filename="../../ui/map/legend.py" line="104"/>
         <source>P3 normal</source>
         <translation>P3 一般</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="98"/>
+        <location filename="../../ui/map/legend.py" line="105"/>
         <source>P4 low</source>
         <translation>P4 较低</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="109"/>
+        <location filename="../../ui/map/legend.py" line="116"/>
         <source>Stations (label: AQI or class)</source>
         <translation>站点（标注：AQI或水质类别）</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="129"/>
+        <location filename="../../ui/map/legend.py" line="136"/>
         <source>Air: AQI (HJ 633)</source>
         <translation>空气：AQI（HJ 633）</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="135"/>
+        <location filename="../../ui/map/legend.py" line="142"/>
         <source>No data or data service down</source>
         <translation>无数据或数据服务中断</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="136"/>
+        <location filename="../../ui/map/legend.py" line="143"/>
         <source>Water: class (GB 3838)</source>
         <translation>水质类别（GB 3838）</translation>
     </message>
     <message>
-        <location filename="../../ui/map/legend.py" line="140"/>
+        <location filename="../../ui/map/legend.py" line="147"/>
         <source>Open cases: kind, priority</source>
         <translation>在办事项：类型、优先级</translation>
     </message>
@@ -306,42 +306,42 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../ui/map/view.py" line="280"/>
+        <location filename="../../ui/map/view.py" line="301"/>
         <source>%1 boundary sections %2</source>
         <translation>%2 区界断面 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="282"/>
+        <location filename="../../ui/map/view.py" line="303"/>
         <source>%1 air stations %2</source>
         <translation>%2 空气站 %1 个</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="330"/>
+        <location filename="../../ui/map/view.py" line="351"/>
         <source>Quality problem</source>
         <translation>环境质量问题</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="331"/>
+        <location filename="../../ui/map/view.py" line="352"/>
         <source>Violation case</source>
         <translation>环境违法案件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="332"/>
+        <location filename="../../ui/map/view.py" line="353"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="333"/>
+        <location filename="../../ui/map/view.py" line="354"/>
         <source>Petition</source>
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="405"/>
+        <location filename="../../ui/map/view.py" line="426"/>
         <source>Data service unreachable since %1: the map shows the last data received</source>
         <translation>数据服务自 %1 起中断：地图显示的是中断前最后收到的数据</translation>
     </message>
     <message>
-        <location filename="../../ui/map/view.py" line="409"/>
+        <location filename="../../ui/map/view.py" line="430"/>
         <source>Basemap not loaded: %1</source>
         <translation>底图未能加载：%1</translation>
     </message>
@@ -349,32 +349,32 @@
 <context>
     <name>MonitoringWall</name>
     <message>
-        <location filename="../../ui/wall.py" line="191"/>
+        <location filename="../../ui/wall.py" line="282"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="192"/>
+        <location filename="../../ui/wall.py" line="283"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="372"/>
+        <location filename="../../ui/wall.py" line="477"/>
         <source>Data service degraded: %1</source>
         <translation>数据服务异常：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="374"/>
+        <location filename="../../ui/wall.py" line="479"/>
         <source>Connecting to the data service…</source>
         <translation>正在连接数据服务…</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="387"/>
+        <location filename="../../ui/wall.py" line="493"/>
         <source>Data service unreachable since %1</source>
         <translation>数据服务自 %1 起中断</translation>
     </message>
     <message>
-        <location filename="../../ui/wall.py" line="530"/>
+        <location filename="../../ui/wall.py" line="637"/>
         <source>Monitoring wall</source>
         <translation>监控大屏</translation>
     </message>
@@ -382,37 +382,37 @@
 <context>
     <name>NetworkModel</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="125"/>
+        <location filename="../../ui/charts/overview.py" line="151"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="126"/>
+        <location filename="../../ui/charts/overview.py" line="152"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="127"/>
+        <location filename="../../ui/charts/overview.py" line="153"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="128"/>
+        <location filename="../../ui/charts/overview.py" line="154"/>
         <source>Level</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="129"/>
+        <location filename="../../ui/charts/overview.py" line="155"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="130"/>
+        <location filename="../../ui/charts/overview.py" line="156"/>
         <source>Trend</source>
         <translation>趋势</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="131"/>
+        <location filename="../../ui/charts/overview.py" line="157"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
@@ -420,87 +420,87 @@
 <context>
     <name>NetworkOverview</name>
     <message>
-        <location filename="../../ui/charts/overview.py" line="431"/>
+        <location filename="../../ui/charts/overview.py" line="445"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="438"/>
+        <location filename="../../ui/charts/overview.py" line="454"/>
         <source>Compare</source>
         <translation>对比</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="445"/>
+        <location filename="../../ui/charts/overview.py" line="461"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="461"/>
+        <location filename="../../ui/charts/overview.py" line="494"/>
         <source>Air: national and provincial</source>
         <translation>空气：国控和省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="462"/>
+        <location filename="../../ui/charts/overview.py" line="495"/>
         <source>Air: national</source>
         <translation>空气：国控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="463"/>
+        <location filename="../../ui/charts/overview.py" line="496"/>
         <source>Air: provincial</source>
         <translation>空气：省控</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="464"/>
+        <location filename="../../ui/charts/overview.py" line="497"/>
         <source>Air: township</source>
         <translation>空气：乡镇（街道）</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="465"/>
+        <location filename="../../ui/charts/overview.py" line="498"/>
         <source>Air: hotspot grid</source>
         <translation>空气：热点网格</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="466"/>
+        <location filename="../../ui/charts/overview.py" line="499"/>
         <source>Air: all stations</source>
         <translation>空气：全部站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="467"/>
+        <location filename="../../ui/charts/overview.py" line="500"/>
         <source>Water: national sections</source>
         <translation>水质：国考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="468"/>
+        <location filename="../../ui/charts/overview.py" line="501"/>
         <source>Water: provincial sections</source>
         <translation>水质：省考断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="469"/>
+        <location filename="../../ui/charts/overview.py" line="502"/>
         <source>Water: boundary sections</source>
         <translation>水质：交界断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="470"/>
+        <location filename="../../ui/charts/overview.py" line="503"/>
         <source>Water: all sections</source>
         <translation>水质：全部断面</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="551"/>
+        <location filename="../../ui/charts/overview.py" line="584"/>
         <source>Select two or more stations (Ctrl+click or Shift+click) to compare them</source>
         <translation>选择两个或更多站点（Ctrl+单击或Shift+单击）后对比</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="553"/>
+        <location filename="../../ui/charts/overview.py" line="586"/>
         <source>At most %1 stations can be compared</source>
         <translation>最多可对比 %1 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="555"/>
+        <location filename="../../ui/charts/overview.py" line="588"/>
         <source>Compare the %1 selected stations</source>
         <translation>对比所选的 %1 个站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/overview.py" line="578"/>
+        <location filename="../../ui/charts/overview.py" line="611"/>
         <source>%1 stations, %2 without valid data</source>
         <translation>%1 个站点，%2 个无有效数据</translation>
     </message>
@@ -614,105 +614,105 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../ui/charts/trend.py" line="115"/>
+        <location filename="../../ui/charts/trend.py" line="116"/>
         <source>No station selected</source>
         <translation>未选择站点</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="129"/>
+        <location filename="../../ui/charts/trend.py" line="131"/>
         <source>6 h</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="130"/>
+        <location filename="../../ui/charts/trend.py" line="132"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="131"/>
+        <location filename="../../ui/charts/trend.py" line="133"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="132"/>
+        <location filename="../../ui/charts/trend.py" line="134"/>
         <source>30 d</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="133"/>
+        <location filename="../../ui/charts/trend.py" line="135"/>
         <source>1 year</source>
         <translation>1 年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="150"/>
+        <location filename="../../ui/charts/trend.py" line="152"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="159"/>
+        <location filename="../../ui/charts/trend.py" line="164"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="163"/>
-        <location filename="../../ui/charts/trend.py" line="506"/>
+        <location filename="../../ui/charts/trend.py" line="168"/>
+        <location filename="../../ui/charts/trend.py" line="511"/>
         <source>Export PNG</source>
         <translation>导出 PNG</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="165"/>
-        <location filename="../../ui/charts/trend.py" line="524"/>
+        <location filename="../../ui/charts/trend.py" line="170"/>
+        <location filename="../../ui/charts/trend.py" line="529"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="238"/>
+        <location filename="../../ui/charts/trend.py" line="243"/>
         <source>At most %1 parameters at once</source>
         <translation>最多同时显示 %1 个参数</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="308"/>
+        <location filename="../../ui/charts/trend.py" line="313"/>
         <source>The end of the range must be after its start</source>
         <translation>结束时间必须晚于开始时间</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="310"/>
+        <location filename="../../ui/charts/trend.py" line="315"/>
         <source>A custom range may span at most three years</source>
         <translation>自定义时段最长三年</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="345"/>
+        <location filename="../../ui/charts/trend.py" line="350"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="395"/>
+        <location filename="../../ui/charts/trend.py" line="400"/>
         <source>Could not load %1</source>
         <translation>无法加载 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="400"/>
+        <location filename="../../ui/charts/trend.py" line="405"/>
         <source>%1 – %2 (Beijing time), %3 values</source>
         <translation>%1 – %2（北京时间），%3</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="405"/>
+        <location filename="../../ui/charts/trend.py" line="410"/>
         <source>raw</source>
         <translation>原始值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="405"/>
+        <location filename="../../ui/charts/trend.py" line="410"/>
         <source>hourly</source>
         <translation>小时均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="405"/>
+        <location filename="../../ui/charts/trend.py" line="410"/>
         <source>daily</source>
         <translation>日均值</translation>
     </message>
     <message>
-        <location filename="../../ui/charts/trend.py" line="463"/>
-        <location filename="../../ui/charts/trend.py" line="538"/>
+        <location filename="../../ui/charts/trend.py" line="468"/>
+        <location filename="../../ui/charts/trend.py" line="543"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>

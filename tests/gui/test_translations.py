@@ -21,7 +21,7 @@ DESK_FILES = {
     # The desk shell's files (kept in step with DESK_FILES in scripts/update_translations.sh).
     "action_dialogs", "application", "case_details", "case_form", "desk_calls", "errors", "i18n",
     "labels", "login_dialogs", "main_window", "queue_model", "queue_view", "screenshots",
-    "status_bar", "theme", "user_admin", "workspace",
+    "shortcuts_dialog", "status_bar", "theme", "user_admin", "workspace",
 }  # fmt: skip
 
 

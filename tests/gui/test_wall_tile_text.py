@@ -20,7 +20,7 @@ from ui import theme
 from ui.i18n import install_translators
 from ui.wall import IndicatorStrip, IndicatorTile
 from ui.wall_indicators import IndicatorResult
-from ui.wall_text import ELLIPSIS, ElidedLabel, elide_words
+from ui.wall_text import ELLIPSIS, TileText, elide_words
 
 WIDTHS = (1920, 1366, 1280, 900)
 
@@ -72,7 +72,7 @@ def _check_tile(tile: IndicatorTile, width: int) -> list[str]:
     problems = []
     for name in ("title", "value"):
         label = getattr(tile, name)
-        assert isinstance(label, ElidedLabel)
+        assert isinstance(label, TileText)
         full = label.full_text()
         lines = label.text().split("\n")
         if not _fits(label) or len(lines) > label.lines:
@@ -123,7 +123,7 @@ def test_english_tiles_fit_or_elide_with_the_whole_text_as_tooltip(
 
 
 def test_elision_keeps_whole_words(qapp: Any) -> None:
-    label = ElidedLabel("Share of good days (AQI ≤ 100), year to date")
+    label = TileText("Share of good days (AQI ≤ 100), year to date")
     metrics = label.fontMetrics()
     full = label.full_text()
     for width in range(metrics.horizontalAdvance("M…"), metrics.horizontalAdvance(full) + 5, 7):

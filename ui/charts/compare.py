@@ -34,6 +34,7 @@ from ui.charts.redraw import RedrawGate
 from ui.charts.references import level_of, references_for
 from ui.charts.series import SeriesArrays, SeriesSource
 from ui.charts.trend import RANGE_BY_KEY, RANGES, _appended, utc_now
+from ui.flow_layout import FlowLayout
 from ui.i18n import current_language
 
 MAX_STATIONS = 8
@@ -81,7 +82,7 @@ class CompareChart(QWidget):
         self.picker.returnPressed.connect(lambda: self.add_by_text(self.picker.text()))
         self.add_button = QPushButton(self.tr("Add"))
         self.add_button.clicked.connect(lambda: self.add_by_text(self.picker.text()))
-        self.chips = QHBoxLayout()
+        self.chips = FlowLayout(spacing=4)
         self.chips.setSpacing(4)
         self.chip_buttons: dict[str, QToolButton] = {}
         pick = QHBoxLayout()
@@ -94,7 +95,7 @@ class CompareChart(QWidget):
         self.parameter_box.setMinimumContentsLength(8)
         self.parameter_box.setPlaceholderText(self.tr("Add stations first"))
         self.parameter_box.currentIndexChanged.connect(self._parameter_chosen)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps rather than widen the window
         bar.addWidget(QLabel(self.tr("Parameter")))
         bar.addWidget(self.parameter_box)
         self.range_group = QButtonGroup(self)
@@ -114,7 +115,6 @@ class CompareChart(QWidget):
             self.range_group.addButton(button)
             self.range_buttons[preset.key] = button
             bar.addWidget(button)
-        bar.addStretch(1)
         self.status = QLabel("")
         self.rows_area = QWidget()
         self.rows_layout = QVBoxLayout(self.rows_area)

@@ -24,11 +24,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -44,8 +43,11 @@ from dispatch_app.feed.records import Station
 from ui.charts.outage import SHANGHAI, OutageVeil
 from ui.charts.ranking import NO_DATA_RANK, StationStatus, status_of
 from ui.charts.redraw import RedrawGate
+from ui.elided_label import ElidedLabel
+from ui.flow_layout import FlowLayout
 from ui.i18n import current_language
 from ui.map.markers import text_color_on
+from ui.screen_fit import compact
 
 SPARK_POINTS = 120
 UPDATE_CHUNK = 400  # the whole network in one slice: one re-rank and one repaint per update
@@ -53,6 +55,30 @@ RANK_ROLE = Qt.ItemDataRole.UserRole + 1
 STATION_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
 COL_RANK, COL_NAME, COL_DISTRICT, COL_LEVEL, COL_DETAIL, COL_SPARK, COL_TIME = range(7)
+RANKING_FONT_PX = 15
+RANKING_ROW_PX = 30
+RANKING_COLUMNS = {
+    COL_RANK: 44,
+    COL_NAME: 150,
+    COL_DISTRICT: 70,
+    COL_LEVEL: 150,
+    COL_DETAIL: 220,
+    COL_SPARK: 130,
+    COL_TIME: 64,
+}
+"""The ranking's base text size, row height and column widths (a 1920×1080 desk); on a 4K
+monitor or the video wall they grow with the ranking (``ranking_scale``)."""
+MAX_RANKING_SCALE = 3.0
+
+
+def ranking_scale(width: int, window_height: int) -> float:
+    """With the ranking's width (its base columns fill about 830 px) and the window's height
+    (700 px of a 1080 screen's desk), never below the base and never above three times it."""
+    base_width = sum(RANKING_COLUMNS.values())
+    scale = min(width / base_width, window_height / 700)
+    return max(1.0, min(MAX_RANKING_SCALE, scale))
+
+
 DISTRICT_ZH = {
     "liyang": "溧阳",
     "jintan": "金坛",
@@ -405,21 +431,9 @@ class NetworkOverview(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in (
-            (COL_RANK, 44),
-            (COL_NAME, 150),
-            (COL_DISTRICT, 70),
-            (COL_LEVEL, 150),
-            (COL_DETAIL, 220),
-            (COL_SPARK, 130),
-            (COL_TIME, 64),
-        ):
-            self.view.setColumnWidth(col, width)
         header.setSectionResizeMode(COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        self.view.verticalHeader().setDefaultSectionSize(30)
-        font = self.view.font()
-        font.setPixelSize(15)
-        self.view.setFont(font)
+        self.scale = 0.0
+        self.apply_scale(1.0)
         self.view.clicked.connect(self._activated)
         self.view.activated.connect(self._activated)
 
@@ -432,22 +446,23 @@ class NetworkOverview(QWidget):
         names = DISTRICT_EN if self.model.english else DISTRICT_ZH
         for code, name in names.items():
             self.district_box.addItem(name, code)
+        compact(self.kind_box, 9)
+        compact(self.district_box, 4)
         self.kind_box.currentIndexChanged.connect(self._filter_changed)
         self.district_box.currentIndexChanged.connect(self._filter_changed)
-        self.count_label = QLabel("")
+        self.count_label = ElidedLabel("")
         self.compare_button = QPushButton(self.tr("Compare"))
         self.compare_button.setObjectName("rankingCompare")
         self.compare_button.clicked.connect(self._compare)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self._selection_changed()
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps rather than widen the window
         bar.addWidget(QLabel(self.tr("Show")))
         bar.addWidget(self.kind_box)
         bar.addWidget(self.district_box)
-        bar.addStretch(1)
-        bar.addWidget(self.count_label)
         bar.addWidget(self.compare_button)
+        bar.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -455,6 +470,24 @@ class NetworkOverview(QWidget):
         self.veil = OutageVeil(self.view)
         self._pending: dict[str, Mapping[str, Reading]] = {}
         self.gate = RedrawGate(self, self._apply_pending, redraw_interval_ms)
+
+    def apply_scale(self, scale: float) -> None:
+        """Text, rows and columns of the ranking at ``scale`` times their base size."""
+        if abs(scale - self.scale) < 0.05:
+            return
+        self.scale = scale
+        font = self.view.font()
+        font.setPixelSize(round(RANKING_FONT_PX * scale))
+        self.view.setFont(font)
+        self.view.verticalHeader().setDefaultSectionSize(round(RANKING_ROW_PX * scale))
+        for col, width in RANKING_COLUMNS.items():
+            self.view.setColumnWidth(col, round(width * scale))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        window = self.window()
+        height = window.height() if window is not None else 0
+        self.apply_scale(ranking_scale(self.width(), height))
 
     def _kind_labels(self) -> dict[str, str]:
         return {

@@ -39,6 +39,7 @@ from ui.charts.redraw import RedrawGate
 from ui.charts.references import level_of, references_for
 from ui.charts.series import SeriesArrays, SeriesSource
 from ui.file_dialogs import FileMode, choose_files
+from ui.flow_layout import FlowLayout
 from ui.i18n import current_language
 
 
@@ -119,12 +120,13 @@ class TrendChart(QWidget):
         self.status.setObjectName("trendStatus")
         self.status.setWordWrap(True)
 
-        self.param_bar = QHBoxLayout()
+        # Parameter and range buttons wrap onto another line rather than widen the window.
+        self.param_bar = FlowLayout()
         self.param_buttons: dict[str, QToolButton] = {}
 
         self.range_group = QButtonGroup(self)
         self.range_group.setExclusive(True)
-        range_bar = QHBoxLayout()
+        range_bar = FlowLayout()
         labels = {
             "6h": self.tr("6 h"),
             "24h": self.tr("24 h"),
@@ -151,11 +153,14 @@ class TrendChart(QWidget):
         self.custom_button.setCheckable(True)
         self.range_group.addButton(self.custom_button)
         self.custom_button.clicked.connect(self._apply_custom)
-        range_bar.addWidget(self.custom_start)
-        range_bar.addWidget(QLabel("–"))
-        range_bar.addWidget(self.custom_end)
-        range_bar.addWidget(self.custom_button)
-        range_bar.addStretch(1)
+        custom = QWidget()
+        custom_row = QHBoxLayout(custom)
+        custom_row.setContentsMargins(0, 0, 0, 0)
+        custom_row.addWidget(self.custom_start)
+        custom_row.addWidget(QLabel("–"))
+        custom_row.addWidget(self.custom_end)
+        custom_row.addWidget(self.custom_button)
+        range_bar.addWidget(custom)
         self.live_box = QCheckBox(self.tr("Live"))
         self.live_box.setChecked(True)
         self.live_box.toggled.connect(self.set_live)
