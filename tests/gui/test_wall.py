@@ -209,14 +209,15 @@ def test_indicators_from_daily_averages(
 
     wall = MonitoringWall(source, clock=lambda: NOW, rules=rules)
     qtbot.addWidget(wall)
+    wall.resize(1600, 1000)  # room for every tile's whole value (a narrow one shortens it)
     wall.show()
     with qtbot.waitSignal(wall._runner.done, timeout=30000):
         wall.set_stations(registry)
     tile = wall.indicators.tiles["pm25_ytd"]
-    assert tile.value.text() == "33.3 µg/m³"
+    assert tile.value.full_text() == "33.3 µg/m³"
+    qtbot.waitUntil(lambda: tile.value.text() == "33.3 µg/m³")
     assert "mean over YTD days" in tile.toolTip()
     assert tile.badge.text() in ("off target", "未达标")
-    wall.resize(1600, 1000)
     qtbot.wait(50)
     wall.indicators.grab().save(str(artifacts_dir / "wall_indicators.png"))
 
