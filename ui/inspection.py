@@ -176,8 +176,8 @@ class Inspector(QObject):
                 }
             )
             for w in window.findChildren(QWidget):
-                if not w.isVisible() or w.isWindow():
-                    continue
+                if not w.isVisible() or w.window() is not window:
+                    continue  # hidden, or part of another window (a dialog over this one)
                 region = w.visibleRegion()
                 if region.isEmpty():
                     continue  # scrolled out or covered by its parent's clip: not on screen
@@ -205,7 +205,7 @@ class Inspector(QObject):
             if window and window not in (top.objectName(), type(top).__name__):
                 continue
             for w in [top, *top.findChildren(QWidget)]:
-                if not w.isVisible():
+                if not w.isVisible() or w.window() is not top:
                     continue
                 if object and w.objectName() != object:
                     continue
