@@ -293,6 +293,11 @@ class ScreenDesk:
 
     def click_rect(self, rect: list[int], button: str = "1", double: bool = False) -> None:
         x, y = rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
+        if not (0 <= x < self.screen.width and 0 <= y < self.screen.height):
+            raise AssertionError(
+                f"the target at ({x}, {y}) is outside the {self.screen.width}×"
+                f"{self.screen.height} screen: an officer cannot click it"
+            )
         self.screen.xdotool("mousemove", "--sync", str(x), str(y))
         time.sleep(0.1)
         args = ["click", "--repeat", "2", "--delay", "80", button] if double else ["click", button]
