@@ -29,6 +29,7 @@ from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.event_loop import DeskEventLoop
 from ui.i18n import install_translators
+from ui.inspection import install_inspection
 from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
 from ui.quitting import (
     CHILD_GRACE_S,
@@ -477,6 +478,8 @@ def run(options: LaunchOptions, link: DataServiceLink) -> int:
         loop.stop()
 
     launcher.finished.connect(finish)
+    # Test-only: the acceptance suite reads the running widgets through a local socket.
+    install_inspection(lambda: launcher)
     shots = options.screenshot_dir
     if shots is not None:
         from ui.screenshots import take_screenshots
