@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,12 @@ from ui.screen_fit import compact
 log = logging.getLogger(__name__)
 
 WIDTH_CAP = {"district": 150, "unit": 230, "kind": 200}
+# On a narrow queue these columns give up width first (their words elide, the case panel has
+# them whole), down to a few characters each, so that every column, the deadline above all,
+# stays in view and the title keeps room to read.
+SQUEEZE_ORDER = ("unit", "district", "kind", "status", "priority")
+SQUEEZE_FLOOR = 72
+TITLE_FLOOR = 160
 """Long names (English district and unit names) are elided with a tooltip rather than
 squeezing the title, the column an officer reads most."""
 
@@ -202,7 +208,9 @@ class QueuePanel(QWidget):
         header.sortIndicatorChanged.connect(self._header_sort)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL["title"], QHeaderView.ResizeMode.Stretch)
+        self._preferred: dict[str, int] = {}
         self.fit_columns()
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.open_requested.connect(self.open_requested)
         self.table.doubleClicked.connect(self._double_clicked)
@@ -277,7 +285,6 @@ class QueuePanel(QWidget):
         """Column widths from the longest text each column can hold in the current language
         and font (not from the rows: measuring 100 000 rows, or re-measuring every second as
         countdowns tick, would cost more than it gives)."""
-        header = self.table.horizontalHeader()
         bold = QFont(self.table.font())
         bold.setBold(True)
         plain_fm, bold_fm = QFontMetrics(self.table.font()), QFontMetrics(bold)
@@ -311,7 +318,30 @@ class QueuePanel(QWidget):
             width = max(
                 [fm.horizontalAdvance(t) for t in texts] + [bold_fm.horizontalAdvance(title) + 24]
             )
-            header.resizeSection(column, min(width + 24, WIDTH_CAP.get(name, 320)))
+            self._preferred[name] = min(width + 24, WIDTH_CAP.get(name, 320))
+        self.squeeze_columns()
+
+    def squeeze_columns(self) -> None:
+        """The preferred widths, cut in ``SQUEEZE_ORDER`` as far as the table's width needs."""
+        if not self._preferred:
+            return
+        widths = dict(self._preferred)
+        excess = sum(widths.values()) + TITLE_FLOOR - self.table.viewport().width()
+        for name in SQUEEZE_ORDER:
+            if excess <= 0:
+                break
+            cut = max(0, min(excess, widths[name] - SQUEEZE_FLOOR))
+            widths[name] -= cut
+            excess -= cut
+        header = self.table.horizontalHeader()
+        for name, width in widths.items():
+            if header.sectionSize(COL[name]) != width:
+                header.resizeSection(COL[name], width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self.squeeze_columns()
+        return super().eventFilter(watched, event)
 
     # ---- views ---------------------------------------------------------------------------
     def current_view(self) -> QueueView:

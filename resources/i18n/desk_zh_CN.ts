@@ -418,72 +418,72 @@
 <context>
     <name>CaseQueueModel</name>
     <message>
-        <location filename="../../ui/queue_model.py" line="207"/>
+        <location filename="../../ui/queue_model.py" line="209"/>
         <source>Reference</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="208"/>
+        <location filename="../../ui/queue_model.py" line="210"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="209"/>
+        <location filename="../../ui/queue_model.py" line="211"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="210"/>
+        <location filename="../../ui/queue_model.py" line="212"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="211"/>
+        <location filename="../../ui/queue_model.py" line="214"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="212"/>
+        <location filename="../../ui/queue_model.py" line="215"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="213"/>
+        <location filename="../../ui/queue_model.py" line="216"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="214"/>
+        <location filename="../../ui/queue_model.py" line="213"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="305"/>
+        <location filename="../../ui/queue_model.py" line="307"/>
         <source>%1: due %2 (Beijing time)</source>
         <translation>%1：截止 %2（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="315"/>
+        <location filename="../../ui/queue_model.py" line="317"/>
         <source>Due %1 (Beijing time)</source>
         <translation>截止 %1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="371"/>
+        <location filename="../../ui/queue_model.py" line="373"/>
         <source>%1 %2 overdue</source>
         <translation>%1 超时 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="375"/>
+        <location filename="../../ui/queue_model.py" line="377"/>
         <source>%1 %2 left</source>
         <translation>%1 剩余 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="383"/>
+        <location filename="../../ui/queue_model.py" line="385"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_model.py" line="384"/>
+        <location filename="../../ui/queue_model.py" line="386"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
@@ -636,7 +636,7 @@
 <context>
     <name>Duration</name>
     <message>
-        <location filename="../../ui/queue_model.py" line="145"/>
+        <location filename="../../ui/queue_model.py" line="147"/>
         <source>%1d %2</source>
         <translation>%1天 %2</translation>
     </message>
@@ -1068,56 +1068,56 @@
 <context>
     <name>Launcher</name>
     <message>
-        <location filename="../../ui/application.py" line="128"/>
-        <location filename="../../ui/application.py" line="191"/>
-        <location filename="../../ui/application.py" line="204"/>
+        <location filename="../../ui/application.py" line="129"/>
+        <location filename="../../ui/application.py" line="192"/>
+        <location filename="../../ui/application.py" line="205"/>
         <source>The desk cannot start</source>
         <translation>调度台无法启动</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="129"/>
+        <location filename="../../ui/application.py" line="130"/>
         <source>The database %1 cannot be opened:
 %2</source>
         <translation>无法打开数据库 %1：
 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="179"/>
+        <location filename="../../ui/application.py" line="180"/>
         <source>Demo accounts, password %1:</source>
         <translation>演示账号（密码均为 %1）：</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="191"/>
+        <location filename="../../ui/application.py" line="192"/>
         <source>Demo data is not available.</source>
         <translation>演示数据不可用。</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="193"/>
+        <location filename="../../ui/application.py" line="194"/>
         <source>Preparing the demo workload…</source>
         <translation>正在准备演示数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="196"/>
+        <location filename="../../ui/application.py" line="197"/>
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="251"/>
+        <location filename="../../ui/application.py" line="252"/>
         <source>starting the embedded data service</source>
         <translation>正在启动内置数据服务</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="259"/>
+        <location filename="../../ui/application.py" line="260"/>
         <source>no data service: %1</source>
         <translation>无数据服务：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="285"/>
+        <location filename="../../ui/application.py" line="286"/>
         <source>live feed unavailable: %1</source>
         <translation>实时数据不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/application.py" line="338"/>
+        <location filename="../../ui/application.py" line="339"/>
         <source>The settings could not be saved: %1</source>
         <translation>设置无法保存：%1</translation>
     </message>
@@ -1196,128 +1196,128 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="137"/>
+        <location filename="../../ui/queue_view.py" line="143"/>
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="138"/>
+        <location filename="../../ui/queue_view.py" line="144"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="141"/>
+        <location filename="../../ui/queue_view.py" line="147"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="142"/>
+        <location filename="../../ui/queue_view.py" line="148"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="146"/>
+        <location filename="../../ui/queue_view.py" line="152"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="147"/>
+        <location filename="../../ui/queue_view.py" line="153"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="150"/>
+        <location filename="../../ui/queue_view.py" line="156"/>
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="154"/>
+        <location filename="../../ui/queue_view.py" line="160"/>
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="158"/>
+        <location filename="../../ui/queue_view.py" line="164"/>
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="159"/>
+        <location filename="../../ui/queue_view.py" line="165"/>
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="160"/>
+        <location filename="../../ui/queue_view.py" line="166"/>
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="161"/>
+        <location filename="../../ui/queue_view.py" line="167"/>
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="165"/>
-        <location filename="../../ui/queue_view.py" line="532"/>
+        <location filename="../../ui/queue_view.py" line="171"/>
+        <location filename="../../ui/queue_view.py" line="562"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="180"/>
+        <location filename="../../ui/queue_view.py" line="186"/>
         <source>Open cases that are not long overdue and await acknowledgement, are due before this shift ends, or were opened by the alarms. Order: the alarms&apos; new cases, then the rest due before the shift ends, then the others; each by due time, then priority (Alt+1)</source>
         <translation>未长期超期、且待签收、在本班结束前到期或由报警生成的在办事项。排序：先列报警新生成的事项，再列本班结束前到期的其余事项，最后列其他；各组内按到期时间，再按优先级（Alt+1）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="188"/>
+        <location filename="../../ui/queue_view.py" line="194"/>
         <source>Open cases overdue by more than %1 hours, most overdue first (Alt+2)</source>
         <translation>超期超过 %1 小时的在办事项，超期最久的在前（Alt+2）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="192"/>
+        <location filename="../../ui/queue_view.py" line="198"/>
         <source>Every case the filters match (Alt+3)</source>
         <translation>符合筛选条件的全部事项（Alt+3）</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="221"/>
+        <location filename="../../ui/queue_view.py" line="229"/>
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="227"/>
+        <location filename="../../ui/queue_view.py" line="235"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="229"/>
+        <location filename="../../ui/queue_view.py" line="237"/>
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="331"/>
+        <location filename="../../ui/queue_view.py" line="361"/>
         <source>Needs action (%1)</source>
         <translation>需处置 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="334"/>
+        <location filename="../../ui/queue_view.py" line="364"/>
         <source>Backlog (%1)</source>
         <translation>积压 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="338"/>
+        <location filename="../../ui/queue_view.py" line="368"/>
         <source>All open (%1)</source>
         <translation>全部在办 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="338"/>
+        <location filename="../../ui/queue_view.py" line="368"/>
         <source>All matching (%1)</source>
         <translation>全部 (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="476"/>
+        <location filename="../../ui/queue_view.py" line="506"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/queue_view.py" line="479"/>
+        <location filename="../../ui/queue_view.py" line="509"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1824,7 +1824,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../ui/queue_view.py" line="305"/>
+        <location filename="../../ui/queue_view.py" line="312"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

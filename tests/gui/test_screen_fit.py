@@ -29,6 +29,7 @@ from ui.charts.series import MemorySeriesSource
 from ui.emergency_integration import install_emergencies
 from ui.i18n import install_translators
 from ui.petition_integration import install_petitions
+from ui.queue_model import COL
 from ui.screen_fit import SMALLEST_SCREEN
 from ui.screenshots import save
 from ui.shortcuts_dialog import ShortcutsDialog
@@ -146,6 +147,12 @@ def test_the_main_window_fits_1280x720_and_1366x768(
         # Rows to work with: the queue's table keeps a usable height beside the docks.
         rows = queue.table.viewport().height() // max(1, queue.table.rowHeight(0))
         assert rows >= (4 if height == 720 else 6), rows
+        # The deadline each row is worked by is in view without scrolling sideways.
+        header = queue.table.horizontalHeader()
+        column = COL["countdown"]
+        right = header.sectionViewportPosition(column) + header.sectionSize(column)
+        assert header.sectionViewportPosition(column) >= 0, (width, language)
+        assert right <= queue.table.viewport().width(), (width, language, right)
 
 
 def test_a_long_message_never_widens_the_window(
