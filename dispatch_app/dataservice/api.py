@@ -350,7 +350,7 @@ def create_app(state: ServiceState) -> FastAPI:
         return problem(500, "Internal Server Error", f"{type(exc).__name__}", "internal")
 
     @app.get("/api/v1/health", response_model=HealthOut)
-    async def health() -> Response:
+    def health() -> Response:  # a database read: on the thread pool, not the loop
         stats = state.stats
         failing = stats.last_write_error_s is not None and (
             stats.last_write_ok_s is None or stats.last_write_error_s > stats.last_write_ok_s
@@ -361,7 +361,10 @@ def create_app(state: ServiceState) -> FastAPI:
                 "version": state.version,
                 "stations": len(registry),
                 "last_ingest": _iso_opt(storage.last_ingest_s),
-                "cursor": storage.cursor,
+                # What readers can already see: a commit reaches /updates a moment before the
+                # writer notes its cursor, and a cursor lower than one handed out reads as a
+                # replaced database to a desk, which would reload everything.
+                "cursor": max(storage.cursor, storage.max_seq()),
                 "started": _iso_opt(state.started_s),
                 "ingest": stats.to_json(),
             }

@@ -546,3 +546,33 @@ def test_latest_kept_up_to_date_equals_a_plain_reading(tmp_path: Path) -> None:
         asyncio.run(run())
     finally:
         storage.close()
+
+
+def test_health_cursor_is_what_readers_can_already_see(tmp_path: Path) -> None:
+    """A commit is visible to /updates a moment before the writer notes its cursor; /health
+    must never report less than /updates has handed out, or a desk takes it for a replaced
+    database and reloads everything. A second writer on the file stands for that moment."""
+    from fastapi.routing import APIRoute
+
+    from dispatch_app.dataservice.api import ServiceState, create_app
+    from dispatch_app.dataservice.registry import load_registry
+
+    registry_path = tmp_path / "stations.json"
+    registry_path.write_text(json.dumps(registry_document(n_air=1), ensure_ascii=False), "utf-8")
+    url = f"sqlite:///{tmp_path / 'obs.db'}"
+    serving, other = Storage(url), Storage(url)
+    try:
+        app = create_app(ServiceState(load_registry(registry_path), serving))
+        endpoints = {r.path: r.endpoint for r in app.routes if isinstance(r, APIRoute)}
+        moment = int(time.time()) // 60 * 60
+        other.write([Observation("S1", "PM2.5", moment, 1.0, "N")])
+        handed_out = json.loads(endpoints["/api/v1/updates"](after=0, limit=10).body)["cursor"]
+        assert handed_out == other.cursor and serving.cursor < handed_out
+        answer = endpoints["/api/v1/health"]()
+        if asyncio.iscoroutine(answer):
+            answer = asyncio.run(answer)
+        health = json.loads(answer.body)
+        assert health["cursor"] >= handed_out
+    finally:
+        serving.close()
+        other.close()
