@@ -41,8 +41,8 @@ from PySide6.QtGui import QBrush, QFont
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.views import CaseView
 from dispatch_app.domain.deadlines import Urgency
+from dispatch_app.domain.queue import QueueQuery, QueueRow, QueueSort
 from dispatch_app.domain.reference import SHANGHAI as _SHANGHAI
-from dispatch_app.store.queue import QueueQuery, QueueRow, QueueSort
 from ui import labels
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.views import SavedFilterView
-from dispatch_app.store.queue import OPEN_STATUSES, QueueCounts, QueueQuery, QueueSort, QueueView
+from dispatch_app.domain.queue import OPEN_STATUSES, QueueCounts, QueueQuery, QueueSort, QueueView
 from ui import labels
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.views import CaseView
-from dispatch_app.store.queue import QueueView
+from dispatch_app.domain.queue import QueueView
 from tests.gui.conftest import (
     PASSWORD,
     Session,

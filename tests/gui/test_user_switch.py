@@ -18,9 +18,9 @@ from qasync import QEventLoop
 
 from dispatch_app.app import DataServiceLink, LaunchOptions, prepare
 from dispatch_app.config import AppPaths, load_settings
+from dispatch_app.domain.queue import QueueView
 from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.poller import ConnectionState
-from dispatch_app.store.queue import QueueView
 from tests.feed.live_service import packet, registry, running_service, send
 from tests.gui.conftest import PASSWORD, open_desk, seed_users, type_text
 from tests.gui.test_closure_ui import _resolved_case
