@@ -215,7 +215,8 @@ def test_indicators_from_daily_averages(
         wall.set_stations(registry)
     tile = wall.indicators.tiles["pm25_ytd"]
     assert tile.value.full_text() == "33.3 µg/m³"
-    qtbot.waitUntil(lambda: tile.value.text() == "33.3 µg/m³")
+    # Shown whole, or (a tile squeezed by a busy layout) shortened with the whole as its tip.
+    assert tile.value.text() == "33.3 µg/m³" or tile.value.toolTip() == "33.3 µg/m³"
     assert "mean over YTD days" in tile.toolTip()
     assert tile.badge.text() in ("off target", "未达标")
     qtbot.wait(50)
