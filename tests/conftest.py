@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from dispatch_app.resources import resources_dir as shipped_resources_dir
+
 # No screen on CI or a developer's ssh session: without a platform Qt aborts the whole run.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -68,7 +70,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def resources_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "resources"
+    return shipped_resources_dir()
 
 
 @pytest.fixture(scope="session")
