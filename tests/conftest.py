@@ -35,6 +35,21 @@ def _with_search_path(url: str, schema: str) -> str:
     return f"{url}{sep}options=-csearch_path%3D{schema}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def desk_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The desk's user config and data directories (AppPaths) in a temporary directory for the
+    whole run: what an administrator saved on this machine never leaks into a test, and no
+    test writes into the real ones."""
+    home = tmp_path_factory.mktemp("desk-home")
+    before = os.environ.get("DISPATCH_DESK_HOME")
+    os.environ["DISPATCH_DESK_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("DISPATCH_DESK_HOME", None)
+    else:
+        os.environ["DISPATCH_DESK_HOME"] = before
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'desk.db'}"
