@@ -587,9 +587,6 @@ class MonitoringWall(QWidget):
             # again soon rather than show gaps until the hourly refresh.
             QTimer.singleShot(INDICATOR_RETRY_MS, self.refresh_indicators)
 
-    def indicators_busy(self) -> bool:
-        return self._indicator_job is not None and not self._indicator_job.done()
-
     def shutdown(self) -> None:
         self._stopping.set()
         self._indicator_timer.stop()
