@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint typecheck bench clean acceptance screenshots acceptance-tools
+.PHONY: run demo test lint typecheck bench clean acceptance screenshots acceptance-tools \
+	wheel-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,11 @@ screenshots:
 		for png in tests/artifacts/$$size/*.png; do \
 			[ -e "$$png" ] && cp "$$png" "docs/screenshots/shift/$$size-$$(basename $$png | sed 's/^[0-9]*-//')"; \
 		done; done; true
+
+# The built wheel installed into a fresh venv outside the repository: data service, translations
+# and the desk offscreen (scripts/check_wheel.sh; downloads the dependencies into that venv).
+wheel-check: $(STAMP)
+	PYTHON=$(PY) scripts/check_wheel.sh
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(PY) -m pytest tests/benchmarks -p no:cacheprovider -q -s --override-ini="addopts="

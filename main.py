@@ -1,22 +1,12 @@
-"""Entry point of the dispatch desk: ``python main.py [--lang en] [--db URL] [--demo] ...``.
-
-Arguments and start-up rules live in dispatch_app/app.py (Qt-free, tested without a display);
-the Qt front end in ui/application.py.
+"""Entry point of the dispatch desk from a checkout: ``python main.py [--lang en] [--db URL]
+[--demo] ...``; installed, the same is the ``dispatch-desk`` command (ui/__main__.py).
 """
 
 from __future__ import annotations
 
 import sys
 
-
-def main() -> int:
-    from dispatch_app.app import exit_promptly, run
-    from ui.application import run as run_front_end
-
-    # Once the desk has closed, the process ends at once: worker threads still blocked (a hung
-    # data-service call) and the interpreter's teardown of the widget tree are not waited for.
-    exit_promptly(run(sys.argv[1:], run_front_end))
-
+from ui.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

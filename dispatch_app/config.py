@@ -55,6 +55,12 @@ class AppPaths:
         return self.config_dir / "layout.ini"
 
     @property
+    def alarm_rules_file(self) -> Path:
+        """The alarm rules as an administrator last saved them in the desk (the shipped
+        defaults in the package are read until the first save and never written)."""
+        return self.config_dir / "rules" / "alarms.toml"
+
+    @property
     def default_database_file(self) -> Path:
         return self.data_dir / "desk.db"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = ROOT / "resources" / "basemap"
+OUT_DIR = ROOT / "dispatch_app" / "resources" / "basemap"
 OUT_FILE = "changzhou_districts.geojson"
 
 # Administrative codes of Changzhou's county-level divisions mapped to the district codes of

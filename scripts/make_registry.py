@@ -34,8 +34,8 @@ from typing import Any
 from dispatch_app.network.reporting import DEFAULT_REPORTING
 
 ROOT = Path(__file__).resolve().parent.parent
-BASEMAP = ROOT / "resources" / "basemap" / "changzhou_districts.geojson"
-OUT = ROOT / "resources" / "stations.json"
+BASEMAP = ROOT / "dispatch_app" / "resources" / "basemap" / "changzhou_districts.geojson"
+OUT = ROOT / "dispatch_app" / "resources" / "stations.json"
 SEED = 20261128
 
 # The city's rough extent; every station must fall inside it (and inside its district).

@@ -7,7 +7,7 @@
 #   scripts/update_translations.sh petition     # any other area: ui/petition.py, ui/petition_*.py
 #
 # Areas keep separate .ts files so engineers translating in parallel never collide:
-#   desk -> resources/i18n/desk_zh_CN.ts   feed -> feed_zh_CN.ts   wall -> wall_zh_CN.ts
+#   desk -> dispatch_app/resources/i18n/desk_zh_CN.ts   feed -> feed_zh_CN.ts   wall -> wall_zh_CN.ts
 #   emergency -> emergency_zh_CN.ts (also ui/alert_banner.py)
 #   <area> -> <area>_zh_CN.ts for ui/<area>.py and ui/<area>_*.py
 #   qtbase_extra -> qtbase_extra_zh_CN.ts: Qt's own strings missing from PySide6's qtbase_zh_CN,
@@ -43,7 +43,7 @@ files_for() {
 
 for area in "${areas[@]}"; do
     if [ "$area" = qtbase_extra ]; then
-        ts="resources/i18n/${area}_${LANG_CODE}.ts"
+        ts="dispatch_app/resources/i18n/${area}_${LANG_CODE}.ts"
         "$BIN/pyside6-lrelease" "$ts" -qm "${ts%.ts}.qm"
         continue
     fi
@@ -52,7 +52,7 @@ for area in "${areas[@]}"; do
         echo "$area: no source files yet"
         continue
     fi
-    ts="resources/i18n/${area}_${LANG_CODE}.ts"
+    ts="dispatch_app/resources/i18n/${area}_${LANG_CODE}.ts"
     "$BIN/pyside6-lupdate" -no-obsolete "${files[@]}" -ts "$ts"
     "$BIN/pyside6-lrelease" "$ts" -qm "${ts%.ts}.qm"
 done

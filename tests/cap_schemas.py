@@ -15,7 +15,9 @@ from pathlib import Path
 
 import xmlschema
 
-OWN_XSD = Path(__file__).resolve().parents[1] / "resources" / "cap" / "CAP-v1.2.xsd"
+from dispatch_app.resources import resources_dir
+
+OWN_XSD = resources_dir() / "cap" / "CAP-v1.2.xsd"
 
 
 def official_xsd() -> Path:

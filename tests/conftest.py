@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from dispatch_app.resources import resources_dir as shipped_resources_dir
+
 # No screen on CI or a developer's ssh session: without a platform Qt aborts the whole run.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,6 +33,21 @@ def pg_base_url() -> str | None:
 def _with_search_path(url: str, schema: str) -> str:
     sep = "&" if "?" in url else "?"
     return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def desk_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The desk's user config and data directories (AppPaths) in a temporary directory for the
+    whole run: what an administrator saved on this machine never leaks into a test, and no
+    test writes into the real ones."""
+    home = tmp_path_factory.mktemp("desk-home")
+    before = os.environ.get("DISPATCH_DESK_HOME")
+    os.environ["DISPATCH_DESK_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("DISPATCH_DESK_HOME", None)
+    else:
+        os.environ["DISPATCH_DESK_HOME"] = before
 
 
 @pytest.fixture
@@ -68,7 +85,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture(scope="session")
 def resources_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "resources"
+    return shipped_resources_dir()
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""The administrator's editor for the alarm rules (resources/rules/alarms.toml).
+"""The administrator's editor for the alarm rules (saved to the user config directory).
 
 The text is edited as TOML, the way the file is documented. "Check" validates without saving;
 "Save" saves through the desk with the revision the edit started from. A bad rule or a save

@@ -52,10 +52,6 @@ class DeskCalls:
         finally:
             self._pending -= 1
 
-    def call_blocking(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """For the start-up path before the window exists (login), where nothing else runs."""
-        return self._executor.submit(fn, *args, **kwargs).result()
-
     def shutdown(self, wait: bool = True) -> None:
         """Cancel the calls not started yet; with `wait`, wait for the running ones (the desk's
         quit does not: a call stuck on the database must not hold the process)."""

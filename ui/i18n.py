@@ -14,7 +14,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+from dispatch_app.resources import resource_path
+
+I18N_DIR = resource_path("i18n")
 QT_LOCALE = {"zh": "zh_CN", "en": "en"}
 
 _STATE: dict[str, object] = {"language": "zh", "translators": []}

@@ -10,12 +10,13 @@ carries text (P1, "超时 …") so a color-blind officer or a washed-out project
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+from dispatch_app.resources import resources_dir
+
+RESOURCES = resources_dir()
 THEMES_DIR = RESOURCES / "themes"
 
 

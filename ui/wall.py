@@ -18,7 +18,6 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 from dispatch_app.domain.indicators import Indicator, IndicatorRules, parse_indicator_rules
 from dispatch_app.feed.network_state import Reading, Staleness, StationsBatch, StationSnapshot
 from dispatch_app.feed.records import Observation, Station
+from dispatch_app.resources import resource_path
 from ui.charts.compare import MAX_STATIONS as MAX_COMPARED
 from ui.charts.compare import CompareChart
 from ui.charts.outage import SHANGHAI
@@ -56,7 +56,7 @@ from ui.wall_indicators import IndicatorResult, compute_indicators
 from ui.wall_text import TileText
 
 log = logging.getLogger(__name__)
-RULES_FILE = Path(__file__).resolve().parent.parent / "resources" / "rules" / "indicators.toml"
+RULES_FILE = resource_path("rules", "indicators.toml")
 INDICATOR_REFRESH_MS = 60 * 60 * 1000
 INDICATOR_RETRY_MS = 2 * 60 * 1000  # after a result with missing series
 SPARK_HISTORY = timedelta(hours=6)  # raw values fetched once at start for the sparklines
@@ -586,9 +586,6 @@ class MonitoringWall(QWidget):
             # A busy service (a first start ingesting its backfill) or a lost connection: try
             # again soon rather than show gaps until the hourly refresh.
             QTimer.singleShot(INDICATOR_RETRY_MS, self.refresh_indicators)
-
-    def indicators_busy(self) -> bool:
-        return self._indicator_job is not None and not self._indicator_job.done()
 
     def shutdown(self) -> None:
         self._stopping.set()

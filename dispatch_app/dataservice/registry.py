@@ -24,6 +24,7 @@ from dispatch_app.network.reporting import (
     default_reporting,
     reporting_from_json,
 )
+from dispatch_app.resources import resource_path
 
 STATION_KINDS = (
     "air_national",
@@ -35,7 +36,7 @@ STATION_KINDS = (
     "water_boundary",
 )
 WATERBODIES = ("river", "lake", "reservoir")
-DEFAULT_REGISTRY = Path(__file__).resolve().parents[2] / "resources" / "stations.json"
+DEFAULT_REGISTRY = resource_path("stations.json")
 
 
 class RegistryError(ValueError):

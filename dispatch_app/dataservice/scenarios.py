@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from dispatch_app.dataservice.registry import Registry, Station
+from dispatch_app.resources import resource_path
 
-SCENARIO_DIR: Final = Path(__file__).resolve().parents[2] / "resources" / "scenarios"
+SCENARIO_DIR: Final = resource_path("scenarios")
 EVENT_KINDS: Final = ("spill", "episode", "bloom", "offline")
 WATER_KEYS: Final = frozenset(
     {"pH", "DO", "CODMn", "COD", "NH3-N", "TP", "TN", "water_temp", "conductivity"}

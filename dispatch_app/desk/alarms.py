@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
+from dispatch_app.config import AppPaths
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.errors import AuthError
 from dispatch_app.desk.events import Changed
@@ -378,14 +379,23 @@ class AlarmDesk:
         resources_dir: Path | None = None,
         *,
         rules_path: Path | None = None,
+        user_rules_path: Path | None = None,
         stations: Iterable[Any] = (),
         clock: Callable[[], datetime] | None = None,
     ) -> AlarmDesk:
-        """Alarms on ``desk``: rules from ``rules_path`` (default resources/rules/alarms.toml)
-        or the newer revision saved in the database by an administrator; the stored alarms
-        loaded; the engine built for ``stations`` (feed ``Station`` records or registry
-        entries; ``set_stations`` may give them later, from the feed's /stations)."""
-        path = rules_path or (resources_dir or default_resources_dir()) / "rules" / "alarms.toml"
+        """Alarms on ``desk``: rules from ``rules_path`` when given (read and saved there);
+        otherwise the administrator's saved edit in ``user_rules_path`` (default: the user
+        config directory, ``AppPaths.alarm_rules_file``) or, before any edit, the shipped
+        defaults (resources/rules/alarms.toml, never written); the newer revision saved in the
+        database wins over either. The stored alarms loaded; the engine built for ``stations``
+        (feed ``Station`` records or registry entries; ``set_stations`` may give them later,
+        from the feed's /stations)."""
+        if rules_path is None:
+            rules_path = user_rules_path or AppPaths.default().alarm_rules_file
+            shipped = (resources_dir or default_resources_dir()) / "rules" / "alarms.toml"
+            path = rules_path if rules_path.exists() else shipped
+        else:
+            path = rules_path
         text = path.read_text(encoding="utf-8") if path.exists() else "revision = 1\n"
         rules = parse_rules(text, path.name)
         with desk.store.read() as conn:
@@ -393,7 +403,7 @@ class AlarmDesk:
         if saved is not None and int(saved["revision"]) >= rules.revision:
             text = str(saved["text"])
             rules = parse_rules(text, f"revision {saved['revision']}")
-        alarm_desk = cls(desk, rules, text, rules_path=path, clock=clock)
+        alarm_desk = cls(desk, rules, text, rules_path=rules_path, clock=clock)
         alarm_desk.reload()
         entries = list(stations)
         if entries:

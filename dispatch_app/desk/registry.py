@@ -14,11 +14,12 @@ from dispatch_app.domain.queue_views import (
     parse_queue_view_rules,
 )
 from dispatch_app.domain.units import UnitRegistry, UnitRegistryError, parse_unit_registry
+from dispatch_app.resources import resources_dir
 
 
 def default_resources_dir() -> Path:
-    """resources/ next to the package (a source checkout or an editable install)."""
-    return Path(__file__).resolve().parents[2] / "resources"
+    """The shipped resources (dispatch_app/resources, inside the installed package)."""
+    return resources_dir()
 
 
 def load_units(path: Path) -> UnitRegistry:

@@ -21,7 +21,6 @@ from sqlalchemy import (
     RowMapping,
     bindparam,
     delete,
-    func,
     insert,
     select,
     text,
@@ -175,10 +174,6 @@ def append_history(
     )
 
 
-def alarm_row(conn: Connection, key: str) -> RowMapping | None:
-    return conn.execute(select(alarms).where(alarms.c.key == key)).mappings().first()
-
-
 def alarm_row_by_id(conn: Connection, alarm_id: int) -> RowMapping | None:
     return conn.execute(select(alarms).where(alarms.c.id == alarm_id)).mappings().first()
 
@@ -247,7 +242,3 @@ def insert_rule_revision(conn: Connection, values: Mapping[str, Any]) -> bool:
     else:  # pragma: no cover
         raise RuntimeError(f"unsupported database {dialect}")
     return conn.execute(ins.returning(alarm_rule_revisions.c.id)).scalar() is not None
-
-
-def rule_revision_count(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(alarm_rule_revisions)).scalar_one())

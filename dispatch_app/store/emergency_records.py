@@ -145,15 +145,6 @@ def cap_message(conn: Connection, message_id: int) -> RowMapping:
     return row
 
 
-def last_sent_cap(
-    conn: Connection, *, case_id: int | None = None, alert: bool = False
-) -> RowMapping | None:
-    t = cap_messages
-    stmt = select(t).where(t.c.direction == "sent")
-    stmt = stmt.where(t.c.alert_seq.is_not(None)) if alert else stmt.where(t.c.case_id == case_id)
-    return conn.execute(stmt.order_by(t.c.id.desc()).limit(1)).mappings().first()
-
-
 def sent_cap_chain(
     conn: Connection, *, case_id: int | None = None, alert: bool = False
 ) -> list[RowMapping]:

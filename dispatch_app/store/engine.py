@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -128,14 +126,3 @@ def _where(url: str) -> str:
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
     return parsed.render_as_string(hide_password=True).split("?")[0]
-
-
-@contextmanager
-def translated_errors(url: str) -> Iterator[None]:
-    try:
-        yield
-    except DBAPIError as exc:
-        clear = translate(exc, url)
-        if clear is None:
-            raise
-        raise clear from exc

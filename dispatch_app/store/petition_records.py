@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dispatch_app.store.models import cases
@@ -72,18 +72,6 @@ def end_merge(conn: Connection, merge_id: int, at: datetime, by: str, reason: st
         .where(petition_merges.c.id == merge_id, petition_merges.c.unmerged_at.is_(None))
         .values(unmerged_at=at, unmerged_by=by, unmerge_reason=reason)
     )
-
-
-def merge_history(conn: Connection, case_id: int) -> list[RowMapping]:
-    """Every merge (active or ended) where the case is the repeat or the master."""
-    stmt = (
-        select(petition_merges)
-        .where(
-            (petition_merges.c.case_id == case_id) | (petition_merges.c.master_case_id == case_id)
-        )
-        .order_by(petition_merges.c.id)
-    )
-    return list(conn.execute(stmt).mappings())
 
 
 def insert_follow_up(conn: Connection, values: Mapping[str, Any]) -> int:
@@ -257,16 +245,3 @@ def open_petitions(conn: Connection, statuses: Iterable[str]) -> list[RowMapping
         .order_by(cases.c.id)
     )
     return list(conn.execute(stmt).mappings())
-
-
-def repeat_counts(conn: Connection, master_ids: Iterable[int]) -> dict[int, int]:
-    """How many repeat petitions are merged into each master now."""
-    ids = list(set(master_ids))
-    if not ids:
-        return {}
-    stmt = (
-        select(petition_merges.c.master_case_id, func.count())
-        .where(petition_merges.c.master_case_id.in_(ids), petition_merges.c.unmerged_at.is_(None))
-        .group_by(petition_merges.c.master_case_id)
-    )
-    return {int(k): int(v) for k, v in conn.execute(stmt).all()}

@@ -31,7 +31,3 @@ class UTCDateTime(TypeDecorator[datetime]):
         if isinstance(value, str):  # pragma: no cover - SQLite returns datetime via the type
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,9 @@ from dispatch_app.desk import Desk
 from dispatch_app.desk.emergencies import EmergencyDesk, EmergencyDraft, load_emergency_resources
 from dispatch_app.domain import cap
 from dispatch_app.domain.emergencies import EmergencyType, Figures
+from dispatch_app.resources import resources_dir
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 PASSWORD = "correct-horse-9"
 
 

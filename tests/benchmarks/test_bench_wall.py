@@ -29,12 +29,13 @@ from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.network_state import StationsBatch
 from dispatch_app.feed.poller import ConnectionState, FeedPoller
 from dispatch_app.feed.records import parse_stations
+from dispatch_app.resources import resources_dir
 from ui.charts.compare import CompareChart
 from ui.charts.plot import SeriesPlot
 from ui.charts.references import references_for
 from ui.charts.series import FeedSeriesSource, MemorySeriesSource, SeriesArrays
 
-REGISTRY = Path(__file__).resolve().parents[2] / "resources" / "stations.json"
+REGISTRY = resources_dir() / "stations.json"
 END = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 MINUTES = 30 * 24 * 60  # 43 200 per series
 

@@ -31,6 +31,7 @@ from dispatch_app.desk.alarms import CASE_DETAILS_KEY, AlarmDesk, AlarmUpdate
 from dispatch_app.domain.alarms import FLOOD_LIMIT, FLOOD_WINDOW, AlarmState
 from dispatch_app.feed.client import DataServiceClient
 from dispatch_app.feed.poller import FeedPoller
+from dispatch_app.resources import resources_dir
 from tests.desk.conftest import PASSWORD, Clock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,7 @@ class Service:
 def service_factory(tmp_path: Path) -> Iterator[Callable[[list[str]], Service]]:
     """Start the real data service (ingest and HTTP only) for a subset of the registry."""
     processes: list[subprocess.Popen[str]] = []
-    full = json.loads((ROOT / "resources" / "stations.json").read_text(encoding="utf-8"))
+    full = json.loads((resources_dir() / "stations.json").read_text(encoding="utf-8"))
 
     def start(ids_or_kinds: list[str]) -> Service:
         chosen = [
@@ -217,7 +218,7 @@ hold = false
 def test_many_stations_failing_at_once_are_announced_as_a_flood_summary(
     db_url: str, desk: Desk, clock: Clock, service_factory: Callable[[list[str]], Service]
 ) -> None:
-    full = json.loads((ROOT / "resources" / "stations.json").read_text(encoding="utf-8"))
+    full = json.loads((resources_dir() / "stations.json").read_text(encoding="utf-8"))
     grid = [s["id"] for s in full["stations"] if s["kind"] == "air_grid"][:16]
     down, alive = grid[:14], grid[14:]
     service = service_factory(grid)
@@ -252,7 +253,7 @@ def test_many_stations_failing_at_once_are_announced_as_a_flood_summary(
 
 def test_shipped_scenarios_load_for_these_drills() -> None:
     """The drills above use the shipped files; a renamed or broken one fails here first."""
-    full = json.loads((ROOT / "resources" / "stations.json").read_text(encoding="utf-8"))
+    full = json.loads((resources_dir() / "stations.json").read_text(encoding="utf-8"))
     registry = registry_from_json(full)
     for name in ("spill_grand_canal", "station_offline"):
         assert load_scenario(name, registry).name == name

@@ -23,12 +23,13 @@ from dispatch_app.desk.events import Changed
 from dispatch_app.domain import cap
 from dispatch_app.domain.emergencies import EmergencyType, Figures, make_circle, make_polygon
 from dispatch_app.domain.errors import PermissionDenied, ValidationError
+from dispatch_app.resources import resources_dir
 from dispatch_app.store.audit_records import recent_audit
 from dispatch_app.store.emergency_models import cap_messages
 from tests.cap_schemas import assert_valid
 from tests.desk.conftest import PASSWORD, Clock, second_desk
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from dispatch_app.domain.case_details import FOREIGN_DETAIL_KEYS
 from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.emergencies import EmergencyType
 from dispatch_app.domain.petitions import Channel, PetitionDetail, Petitioner, Subject
+from dispatch_app.resources import resources_dir
 from dispatch_app.store import case_records
 from tests.desk.conftest import Clock, draft
 
@@ -87,7 +88,7 @@ def test_removing_or_sending_back_masked_details_keeps_them_in_full(
 
 
 def test_emergency_and_alarm_keys_are_refused(desk: Desk, clock: Clock) -> None:
-    em = EmergencyDesk(desk, load_emergency_resources(Path(__file__).parents[2] / "resources"))
+    em = EmergencyDesk(desk, load_emergency_resources(resources_dir()))
     view = em.create(
         EmergencyDraft(
             title="京杭大运河奔牛段柴油泄漏",

@@ -22,11 +22,12 @@ from dispatch_app.domain import cap
 from dispatch_app.domain.emergencies import EmergencyType
 from dispatch_app.domain.emergency_plans import StepState, StepStatus
 from dispatch_app.domain.errors import PermissionDenied, ValidationError
+from dispatch_app.resources import resources_dir
 from dispatch_app.store.audit_records import recent_audit
 from dispatch_app.store.errors import NotFound
 from tests.desk.conftest import FAST_SCRYPT_N, PASSWORD, Clock
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 T0 = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 

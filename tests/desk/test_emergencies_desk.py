@@ -33,12 +33,13 @@ from dispatch_app.domain.emergencies import (
 from dispatch_app.domain.emergency_plans import StepState, StepStatus
 from dispatch_app.domain.errors import IllegalTransition, ValidationError
 from dispatch_app.domain.heavy_pollution import AlertLevel, Transition
+from dispatch_app.resources import resources_dir
 from dispatch_app.store.audit_records import recent_audit
 from dispatch_app.store.emergency_models import emergency_log_entries
 from dispatch_app.store.errors import ConflictError
 from tests.desk.conftest import PASSWORD, Clock, second_desk
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 
 
 @pytest.fixture(scope="module")

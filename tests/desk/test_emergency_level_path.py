@@ -3,8 +3,6 @@ history. The generic paths refuse to change it and say where it is done."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from dispatch_app.desk import Desk
@@ -12,6 +10,7 @@ from dispatch_app.desk.emergencies import EmergencyDesk, EmergencyDraft, load_em
 from dispatch_app.desk.errors import ValidationError
 from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.emergencies import EmergencyType
+from dispatch_app.resources import resources_dir
 from tests.desk.conftest import PASSWORD, draft
 
 
@@ -22,7 +21,7 @@ def _as(desk: Desk, username: str) -> None:
 
 def test_generic_level_changes_are_refused_and_point_to_the_emergency_desk(desk: Desk) -> None:
     _as(desk, "leader")
-    em = EmergencyDesk(desk, load_emergency_resources(Path(__file__).parents[2] / "resources"))
+    em = EmergencyDesk(desk, load_emergency_resources(resources_dir()))
     view = em.create(
         EmergencyDraft(
             title="京杭大运河奔牛段柴油泄漏",

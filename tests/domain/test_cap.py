@@ -4,7 +4,6 @@ from the OASIS data dictionary; broken ones fail against the schema itself; roun
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import xmlschema
@@ -28,8 +27,9 @@ from dispatch_app.domain.emergencies import (
     make_polygon,
 )
 from dispatch_app.domain.heavy_pollution import AlertLevel, Transition
+from dispatch_app.resources import resources_dir
 
-XSD = Path(__file__).resolve().parents[2] / "resources" / "cap" / "CAP-v1.2.xsd"
+XSD = resources_dir() / "cap" / "CAP-v1.2.xsd"
 T = datetime(2026, 11, 28, 2, 30, 15, 123456, tzinfo=UTC)
 
 

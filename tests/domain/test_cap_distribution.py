@@ -5,7 +5,6 @@ refused by the desk's checks before it could be confirmed."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -35,9 +34,10 @@ from dispatch_app.domain.emergencies import (
     make_polygon,
 )
 from dispatch_app.domain.heavy_pollution import AlertLevel, Transition
+from dispatch_app.resources import resources_dir
 from tests.cap_schemas import assert_valid, official_schema, own_schema
 
-RULES = Path(__file__).resolve().parents[2] / "resources" / "rules" / "cap.toml"
+RULES = resources_dir() / "rules" / "cap.toml"
 T = datetime(2026, 11, 28, 2, 30, 15, tzinfo=UTC)
 DISTRICTS = frozenset(d.value for d in District)
 CITY = Recipient("city", "常州市应急管理局", "EMB", "yjglj@changzhou.gov.cn", "平台", "platform")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import json
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -25,8 +24,9 @@ from dispatch_app.domain.heavy_pollution import (
     assess_forecast,
     transition,
 )
+from dispatch_app.resources import resources_dir
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 D0 = date(2026, 12, 1)
 
 

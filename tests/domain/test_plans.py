@@ -20,6 +20,7 @@ from dispatch_app.domain.emergency_plans import (
     plans_for,
 )
 from dispatch_app.domain.errors import IllegalTransition, ValidationError
+from dispatch_app.resources import resources_dir as shipped_resources_dir
 
 T = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
@@ -32,7 +33,7 @@ def units(resources_dir: Path) -> list[tuple[str, str, str | None]]:
 
 @pytest.fixture(scope="module")
 def resources_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "resources"
+    return shipped_resources_dir()
 
 
 def _load_all(resources_dir: Path, unit_ids: list[str]) -> dict[str, object]:

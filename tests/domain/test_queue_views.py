@@ -17,8 +17,9 @@ from dispatch_app.domain.queue_views import (
     parse_queue_view_rules,
 )
 from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.resources import resources_dir
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 
 
 def local(day: int, hour: int, minute: int = 0) -> datetime:

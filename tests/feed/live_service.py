@@ -13,8 +13,9 @@ from pathlib import Path
 from dispatch_app.dataservice.hj212 import encode, now_qn
 from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.records import Station, parse_stations
+from dispatch_app.resources import resources_dir
 
-REGISTRY = Path(__file__).resolve().parents[2] / "resources" / "stations.json"
+REGISTRY = resources_dir() / "stations.json"
 CST_OFFSET = timedelta(hours=8)
 
 

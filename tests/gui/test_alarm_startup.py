@@ -26,6 +26,7 @@ from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.feed.client import DataServiceClient
 from dispatch_app.feed.poller import FeedPoller
 from dispatch_app.feed.records import Station
+from dispatch_app.resources import resources_dir
 from tests.feed.live_service import packet, registry, send
 from tests.gui.conftest import Session, run, seed_users
 from ui.alarm_integration import install_alarms
@@ -39,7 +40,7 @@ LAST_RUN = timedelta(minutes=1038)  # the lead's measured silence: the last run'
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[tuple[str, int, dict[str, Station]]]:
     """The real data service (ingest and HTTP, no simulator) for four air stations."""
-    full = json.loads((ROOT / "resources" / "stations.json").read_text(encoding="utf-8"))
+    full = json.loads((resources_dir() / "stations.json").read_text(encoding="utf-8"))
     ids = (*SENDING, STOPPED)
     path = tmp_path / "registry.json"
     chosen = [s for s in full["stations"] if s["id"] in ids]
@@ -93,7 +94,7 @@ def test_no_silent_flood_at_start_up_and_a_stopped_station_still_raises(
     seed_users(sqlite_url)
     session = sessions(sqlite_url, "officer")
     rules = tmp_path / "alarms.toml"
-    shutil.copy(ROOT / "resources" / "rules" / "alarms.toml", rules)
+    shutil.copy(resources_dir() / "rules" / "alarms.toml", rules)
     alarm_desk = AlarmDesk.open(session.desk, rules_path=rules)
     integration = install_alarms(
         session.workspace, alarm_desk=alarm_desk, evaluate_every_ms=3_600_000

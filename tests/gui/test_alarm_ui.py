@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.domain.alarms import AlarmState
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, run, seed_users, settle, type_text, wait_dialog
 from ui.alarm_integration import AlarmIntegration, install_alarms
 from ui.alarm_panel import FLASH_ROLE, AcknowledgeDialog, ShelveDialog, local_time
@@ -27,7 +28,7 @@ from ui.alarm_rules_editor import AlarmRulesEditor
 from ui.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 NATIONAL_KEY = "water-national-below-target@WQ-N-01"  # high, opens a case
 BENNIU_KEY = "water-below-target@WQ-B-01"  # medium
 JIULI_KEY = "water-below-target@WQ-P-01"  # medium

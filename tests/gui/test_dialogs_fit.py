@@ -24,12 +24,13 @@ from dispatch_app.desk.petitions import DuplicateHit
 from dispatch_app.domain import cap
 from dispatch_app.domain.cases import Status
 from dispatch_app.domain.duplicates import MatchReason
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, run, seed_cases, seed_users
 from tests.gui.test_emergency_ui import seed_emergency
 from ui.i18n import install_translators
 from ui.screen_fit import SMALLEST_SCREEN
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 LONG_TEXT = (
     "武进区湖塘镇某化工企业夜间偷排废水，群众多次反映刺鼻气味，河水发黑，"

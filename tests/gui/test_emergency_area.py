@@ -27,6 +27,7 @@ from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.emergencies import Circle, EmergencyType, Figures, Polygon
 from dispatch_app.domain.emergency_stations import distance_km
 from dispatch_app.feed.records import parse_stations
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import PASSWORD, Session, draft, open_desk, seed_users, settle, type_text
 from tests.gui.test_emergency_ui import open_station, seed_emergency, select
 from ui.charts.series import MemorySeriesSource
@@ -36,7 +37,7 @@ from ui.screenshots import save
 from ui.wall import MonitoringWall
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 BENNIU = (119.82, 31.875)  # WQ-B-01 奔牛 on the Grand Canal
 NOW = datetime(2026, 7, 1, 2, 0, tzinfo=UTC)
 

@@ -19,6 +19,7 @@ from dispatch_app.desk.emergencies import EmergencyDesk, load_emergency_resource
 from dispatch_app.domain import cap
 from dispatch_app.domain.emergencies import make_circle
 from dispatch_app.domain.heavy_pollution import AlertLevel
+from dispatch_app.resources import resources_dir
 from tests.cap_schemas import assert_valid
 from tests.gui.conftest import Session, seed_users, settle, type_text, wait_dialog
 from tests.gui.test_emergency_ui import open_station, seed_emergency, select
@@ -28,7 +29,7 @@ from ui.file_dialogs import open_file_dialogs
 from ui.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 
 
 @pytest.fixture(scope="module")

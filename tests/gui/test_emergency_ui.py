@@ -17,6 +17,7 @@ from dispatch_app.desk.emergencies import EmergencyDesk, EmergencyDraft, load_em
 from dispatch_app.domain.emergencies import EmergencyType, Figures
 from dispatch_app.domain.emergency_plans import StepState
 from dispatch_app.domain.heavy_pollution import AlertLevel
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import PASSWORD, Session, open_desk, run, seed_users, settle, type_text
 from ui.emergency_integration import EmergencyIntegration, install_emergencies
 from ui.emergency_log_pdf import log_html
@@ -24,7 +25,7 @@ from ui.emergency_panel import countdown
 from ui.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ from dispatch_app.config import AppPaths
 from dispatch_app.desk.emergencies import load_emergency_resources
 from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.poller import FLUSH_TASK, POLL_TASK, ConnectionState, FeedPoller
+from dispatch_app.resources import resources_dir
 from tests.feed.live_service import running_service
 from tests.gui.conftest import PASSWORD, seed_users, type_text
 from tests.gui.test_emergency_ui import seed_emergency
@@ -47,7 +48,7 @@ from ui.login_dialogs import LoginDialog
 from ui.quitting import UnwaitedExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
-RESOURCES = ROOT / "resources"
+RESOURCES = resources_dir()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

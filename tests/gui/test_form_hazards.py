@@ -31,6 +31,7 @@ from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.desk.emergencies import EmergencyDesk, load_emergency_resources
 from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.emergencies import Figures
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import (
     PASSWORD,
     Session,
@@ -53,7 +54,7 @@ from ui.petition_integration import install_petitions
 from ui.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk import QueueView
 from dispatch_app.domain.cases import Priority
+from dispatch_app.resources import resources_dir
 from tests.desk.conftest import Clock
 from tests.desk.test_queue_views import open_alarm_cases
 from tests.gui.conftest import PASSWORD, Session, draft, open_desk, seed_users, settle
@@ -21,7 +22,7 @@ from ui.queue_model import COL
 from ui.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 
 
 def seed_the_morning(url: str, tmp_path: Path) -> dict[str, list[int]]:

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.feed.records import parse_stations
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, seed_cases, seed_users, settle, wait_dialog
 from ui.alarm_integration import install_alarms
 from ui.charts.series import MemorySeriesSource
@@ -36,7 +37,7 @@ from ui.shortcuts_dialog import ShortcutsDialog
 from ui.station_table import StationTableView
 from ui.wall import MonitoringWall, tile_scale
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from dispatch_app.resources import resources_dir
+
 ROOT = Path(__file__).resolve().parents[2]
-I18N = ROOT / "resources" / "i18n"
+I18N = resources_dir() / "i18n"
 BIN = Path(sys.executable).parent
 
 DESK_FILES = {

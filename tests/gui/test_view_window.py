@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.records import parse_stations
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, seed_users, settle
 from ui.charts.series import MemorySeriesSource
 from ui.main_window import ViewWindow
@@ -20,7 +21,7 @@ from ui.screenshots import save
 from ui.wall import MonitoringWall
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 

@@ -23,6 +23,7 @@ from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.feed.network_state import NetworkState, Reading, StationsBatch, StationSnapshot
 from dispatch_app.feed.poller import ConnectionState, FeedStatus
 from dispatch_app.feed.records import Station, parse_stations
+from dispatch_app.resources import resources_dir
 from tests.feed.live_service import packet, send
 from ui.charts.ranking import status_of
 from ui.charts.series import FeedSeriesSource, MemorySeriesSource
@@ -30,9 +31,7 @@ from ui.wall import MonitoringWall
 from ui.wall_indicators import compute_indicators
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
-RULES_TEXT = (
-    Path(__file__).resolve().parents[2] / "resources" / "rules" / "indicators.toml"
-).read_text("utf-8")
+RULES_TEXT = (resources_dir() / "rules" / "indicators.toml").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")

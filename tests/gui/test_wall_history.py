@@ -14,10 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
 from dispatch_app.feed.embedded import EmbeddedDataService
+from dispatch_app.resources import resources_dir
 from ui.charts.series import FeedSeriesSource
 from ui.wall import MonitoringWall
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 # What the indicators read: the national and provincial air stations and water sections (the
 # township stations, grid points and boundary sections only make the service slower here).
 KINDS = ("air_national", "air_provincial", "water_national", "water_provincial")

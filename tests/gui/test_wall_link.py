@@ -18,13 +18,14 @@ from pytestqt.qtbot import QtBot
 from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.domain.cases import CaseKind, Priority
 from dispatch_app.feed.records import parse_stations
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import PASSWORD, Session, draft, open_desk, run, seed_users, settle
 from ui.alarm_integration import install_alarms
 from ui.charts.series import MemorySeriesSource
 from ui.wall import MonitoringWall
 from ui.wall_link import WallLink
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 PLACES = [(119.95, 31.78), (119.55, 31.43), (119.97, 31.70), (119.40, 31.75)]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.records import Station, parse_stations
+from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, seed_users, settle
 from ui.charts.references import LimitLine, References
 from ui.charts.series import MemorySeriesSource
@@ -24,7 +24,7 @@ from ui.i18n import install_translators
 from ui.main_window import ViewWindow
 from ui.wall import MonitoringWall
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = resources_dir()
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
 
 

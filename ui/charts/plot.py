@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QFont, QPen
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from ui.charts.reference_layer import ReferenceLayer
@@ -176,17 +176,6 @@ class SeriesPlot(pg.PlotWidget):
         mask = trace.series.flagged
         trace.flagged.setData(trace.series.times[mask], trace.series.values[mask])
 
-    def remove_series(self, key: str) -> None:
-        trace = self.traces.pop(key, None)
-        if trace is not None:
-            self.plot_item.removeItem(trace.curve)
-            self.plot_item.removeItem(trace.flagged)
-
-    def keep_only(self, keys: set[str]) -> None:
-        for key in list(self.traces):
-            if key not in keys:
-                self.remove_series(key)
-
     # --- reference bands and lines -------------------------------------------------------------
 
     def set_references(self, refs: References) -> None:
@@ -314,6 +303,3 @@ class SeriesPlot(pg.PlotWidget):
     def flagged_data(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         data = self.traces[key].flagged.data
         return np.asarray(data["x"]), np.asarray(data["y"])
-
-    def pen_of(self, key: str) -> QPen:
-        return self.traces[key].curve.opts["pen"]

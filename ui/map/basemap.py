@@ -12,12 +12,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-BASEMAP_FILE = (
-    Path(__file__).resolve().parent.parent.parent
-    / "resources"
-    / "basemap"
-    / "changzhou_districts.geojson"
-)
+from dispatch_app.resources import resource_path
+
+BASEMAP_FILE = resource_path("basemap", "changzhou_districts.geojson")
 
 Ring = tuple[tuple[float, float], ...]
 

@@ -85,7 +85,6 @@ class MapView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stations: dict[str, StationMarkerItem] = {}
         self.clusters: dict[tuple[object, ...], ClusterMarkerItem] = {}
-        self._kinds_shown: set[str] | None = None  # None: every kind
         self._recluster_due = False
         self.cases: dict[int, CaseMarkerItem] = {}
         self.rejected_cases: list[int] = []
@@ -241,11 +240,6 @@ class MapView(QGraphicsView):
             if item.kind in CLUSTERED_KINDS:
                 self._schedule_recluster()  # the cluster's worst level may have changed
 
-    def set_kinds_visible(self, kinds: Iterable[str]) -> None:
-        """Show only stations of these kinds (the wall's filter)."""
-        self._kinds_shown = set(kinds)
-        self.recluster()
-
     # --- clusters -------------------------------------------------------------------------------
 
     def _schedule_recluster(self) -> None:
@@ -271,12 +265,8 @@ class MapView(QGraphicsView):
     def recluster(self) -> None:
         """Group the dense kinds for the current zoom: members hidden, a count marker shown."""
         self._recluster_due = False
-        shown = self._kinds_shown
         groups: dict[tuple[object, ...], list[StationMarkerItem]] = {}
         for item in self.stations.values():
-            if shown is not None and item.kind not in shown:
-                item.setVisible(False)
-                continue
             key = self.cluster_key(item)
             if key is None:
                 item.setVisible(True)
