@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from dispatch_app.dataservice.cli import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
+from dispatch_app.dataservice.config import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
 from dispatch_app.dataservice.hj212 import (
     MAX_PACKET_LENGTH,
     Hj212Error,

@@ -28,7 +28,7 @@ from typing import Any, TextIO
 import uvicorn
 
 from dispatch_app.dataservice.api import ServiceState, create_app, guarded
-from dispatch_app.dataservice.cli import VERSION, ConfigError, ServiceConfig, check_config
+from dispatch_app.dataservice.config import VERSION, ConfigError, ServiceConfig, check_config
 from dispatch_app.dataservice.ingest import (
     MAX_FUTURE_S,
     IngestLimits,
