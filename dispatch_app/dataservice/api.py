@@ -34,8 +34,8 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatch_app.dataservice.ingest import IngestStats
-from dispatch_app.dataservice.registry import STATION_KINDS, Registry
 from dispatch_app.dataservice.storage import Storage, StoredObservation
+from dispatch_app.network.registry import STATION_KINDS, Registry
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
-from dispatch_app.dataservice.registry import DEFAULT_REGISTRY
+from dispatch_app.network.registry import DEFAULT_REGISTRY
 
 DEFAULT_IDLE_TIMEOUT_S = 900.0  # longer than a minute-data station's silence; water reconnects
 DEFAULT_MAX_CONNECTIONS = 2000

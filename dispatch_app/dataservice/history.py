@@ -33,7 +33,6 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from dispatch_app.dataservice.registry import Station
 from dispatch_app.dataservice.sim_air import AirModel, _in_unit
 from dispatch_app.dataservice.sim_noise import key_of, substream
 from dispatch_app.dataservice.sim_water import _LEVEL, _LIMITS, _WANDER
@@ -45,6 +44,7 @@ from dispatch_app.dataservice.simulator import (
     FaultRates,
 )
 from dispatch_app.dataservice.storage import HistoryRange, Storage
+from dispatch_app.network.registry import Station
 
 log = logging.getLogger(__name__)
 

@@ -40,7 +40,6 @@ from dispatch_app.dataservice.hj212 import (
     parse,
     reply_segment,
 )
-from dispatch_app.dataservice.registry import Registry, Station
 from dispatch_app.dataservice.storage import (
     CST_OFFSET_S,
     DATA_CNS,
@@ -48,6 +47,7 @@ from dispatch_app.dataservice.storage import (
     Storage,
     StorageError,
 )
+from dispatch_app.network.registry import Registry, Station
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ from dispatch_app.dataservice.ingest import (
     IngestStats,
     ObservationWriter,
 )
-from dispatch_app.dataservice.registry import Registry, RegistryError, load_registry
 from dispatch_app.dataservice.storage import Storage, StorageError
+from dispatch_app.network.registry import Registry, RegistryError, load_registry
 
 log = logging.getLogger("dispatch_app.dataservice")
 

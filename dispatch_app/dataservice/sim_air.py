@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from dispatch_app.dataservice.registry import Station
-from dispatch_app.dataservice.scenarios import ScenarioTimeline
 from dispatch_app.dataservice.sim_noise import gauss, key_of, smooth, substream
+from dispatch_app.network.registry import Station
+from dispatch_app.network.scenarios import ScenarioTimeline
 
 LOCAL_OFFSET_HOURS: Final = 8.0  # Asia/Shanghai has no daylight saving time
 _DAY: Final = 86400.0

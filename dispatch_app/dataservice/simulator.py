@@ -40,11 +40,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Final
 
 from dispatch_app.dataservice.hj212 import Hj212Error, PacketFramer, encode, parse
-from dispatch_app.dataservice.registry import Registry, Station
-from dispatch_app.dataservice.scenarios import Scenario, ScenarioTimeline, load_scenario
 from dispatch_app.dataservice.sim_air import AirModel
 from dispatch_app.dataservice.sim_noise import hash_of, key_of, mix64, uniform
 from dispatch_app.dataservice.sim_water import WaterModel
+from dispatch_app.network.registry import Registry, Station
+from dispatch_app.network.scenarios import Scenario, ScenarioTimeline, load_scenario
 
 log = logging.getLogger(__name__)
 

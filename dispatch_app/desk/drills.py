@@ -39,14 +39,6 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from dispatch_app.dataservice.registry import RegistryError, load_registry
-from dispatch_app.dataservice.scenarios import (
-    OfflineEvent,
-    ScenarioError,
-    ScenarioTimeline,
-    affected_stations,
-    load_scenario,
-)
 from dispatch_app.desk.alarms import TOPIC as ALARM_TOPIC
 from dispatch_app.desk.alarms import AlarmDesk, RoundResult
 from dispatch_app.desk.emergencies import ALERT_DISTRICT, EmergencyDesk, EmergencyDraft
@@ -62,6 +54,14 @@ from dispatch_app.domain.reference import SHANGHAI
 from dispatch_app.domain.roles import Permission
 from dispatch_app.feed.client import DataServiceClient, DataServiceError
 from dispatch_app.feed.embedded import EmbeddedDataService
+from dispatch_app.network.registry import RegistryError, load_registry
+from dispatch_app.network.scenarios import (
+    OfflineEvent,
+    ScenarioError,
+    ScenarioTimeline,
+    affected_stations,
+    load_scenario,
+)
 from dispatch_app.standards import water
 from dispatch_app.store import alarm_records
 from dispatch_app.store.audit_records import append_audit

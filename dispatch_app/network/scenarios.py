@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from dispatch_app.dataservice.registry import Registry, Station
+from dispatch_app.network.registry import Registry, Station
 
 SCENARIO_DIR: Final = Path(__file__).resolve().parents[2] / "resources" / "scenarios"
 EVENT_KINDS: Final = ("spill", "episode", "bloom", "offline")
