@@ -42,8 +42,10 @@ class RegistryError(ValueError):
     """The registry file is missing, not JSON, or breaks the contract; the message says where."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StationParameter:
+    """One measured parameter of a station, with the unit the registry gives for it."""
+
     key: str
     code: str
     unit: str
@@ -51,6 +53,9 @@ class StationParameter:
 
 @dataclass(frozen=True)
 class Station:
+    """A registry entry (air station or water section): the one station of the network, as the
+    registry file gives it, the data service serves it and the desk receives it."""
+
     id: str
     mn: str
     name: str
@@ -95,6 +100,10 @@ class Station:
 
     def parameter(self, key: str) -> StationParameter | None:
         return self._by_key.get(key)
+
+    def unit_of(self, parameter: str) -> str | None:
+        p = self._by_key.get(parameter)
+        return None if p is None else p.unit
 
     def to_json(self) -> dict[str, Any]:
         """The entry exactly in the contract's shape (what /api/v1/stations serves)."""
