@@ -28,7 +28,6 @@ cases they opened. The data service runs as a child process, never in the desk.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -94,6 +93,9 @@ MAX_SPEED = 3600
 
 @dataclass(frozen=True)
 class WaterSection:
+    """A section of the registry (network.registry.Station) as grading needs it: a target
+    class always, and a water body (a river unless the registry says otherwise)."""
+
     id: str
     name: str
     district: str
@@ -105,20 +107,13 @@ class WaterSection:
 
 def load_sections(path: Path | None = None) -> dict[str, WaterSection]:
     """The water sections of the registry with what grading needs."""
-    path = path or default_resources_dir() / "stations.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    registry = load_registry(path or default_resources_dir() / "stations.json")
     return {
-        s["id"]: WaterSection(
-            s["id"],
-            s["name"],
-            s["district"],
-            float(s["lon"]),
-            float(s["lat"]),
-            int(s["target_class"]),
-            s.get("waterbody") or "river",
+        s.id: WaterSection(
+            s.id, s.name, s.district, s.lon, s.lat, s.target_class, s.waterbody or "river"
         )
-        for s in data["stations"]
-        if s["kind"].startswith("water_") and s.get("target_class")
+        for s in registry
+        if s.is_water and s.target_class
     }
 
 

@@ -63,21 +63,12 @@ from enum import StrEnum
 from typing import Any, Final, NamedTuple
 
 from dispatch_app.domain.errors import ValidationError
+from dispatch_app.network.registry import STATION_KINDS, WATERBODIES, Station
 from dispatch_app.standards import gb3095, water
 from dispatch_app.standards.aqi import BEIJING, standard_for
 from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_row
 from dispatch_app.standards.aqi_tables import HJ633_2012, POLLUTANTS, aqi_level, level_by_number
 from dispatch_app.standards.rounding import resolution, round_concentration, round_units
-
-STATION_KINDS: Final[tuple[str, ...]] = (
-    "air_national",
-    "air_provincial",
-    "air_township",
-    "air_grid",
-    "water_national",
-    "water_provincial",
-    "water_boundary",
-)
 
 
 class Priority(StrEnum):
@@ -477,7 +468,9 @@ class Observation(NamedTuple):
 
 @dataclass(frozen=True)
 class StationInfo:
-    """What the rules need to know about a station (from the registry)."""
+    """What the rules need to know about a station (network.registry.Station): a narrower view
+    on purpose, since the engine keeps one per station for as long as it runs and the rules
+    may depend on nothing else; drills and tests give it entries with only these fields."""
 
     id: str
     kind: str
@@ -486,6 +479,18 @@ class StationInfo:
     waterbody: str | None = None
     interval_s: int = 60
     name: str = ""
+
+    @classmethod
+    def of(cls, station: Station) -> StationInfo:
+        return cls(
+            id=station.id,
+            kind=station.kind,
+            district=station.district,
+            target_class=station.target_class,
+            waterbody=station.waterbody,
+            interval_s=station.interval_s,
+            name=station.name,
+        ).checked()
 
     @classmethod
     def from_registry(cls, entry: Mapping[str, Any]) -> StationInfo:
@@ -514,7 +519,7 @@ class StationInfo:
         if self.kind.startswith("water_"):
             if self.target_class is not None and self.target_class not in (1, 2, 3, 4, 5):
                 raise ValueError(f"station {self.id!r}: target_class must be 1–5")
-            if self.waterbody not in (None, "river", "lake", "reservoir"):
+            if self.waterbody is not None and self.waterbody not in WATERBODIES:
                 raise ValueError(f"station {self.id!r}: unknown waterbody {self.waterbody!r}")
         return self
 
