@@ -41,13 +41,13 @@ from dispatch_app.dataservice.hj212 import (
     reply_segment,
 )
 from dispatch_app.dataservice.storage import (
-    CST_OFFSET_S,
     DATA_CNS,
     Observation,
     Storage,
     StorageError,
 )
 from dispatch_app.network.registry import Registry, Station
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def data_time_s(text: str) -> int:
         raise Hj212Error("cp", f"DataTime={text!r} is not a valid time")
     if d > calendar.monthrange(y, mo)[1]:
         raise Hj212Error("cp", f"DataTime={text!r} is not a valid date")
-    return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) - CST_OFFSET_S
+    return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) - CENTER_UTC_OFFSET_S
 
 
 def observations_from_packet(

@@ -49,7 +49,6 @@ from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.emergencies import EmergencyType, LogKind
 from dispatch_app.domain.emergency_plans import StepStatus
 from dispatch_app.domain.errors import ValidationError
-from dispatch_app.domain.reference import SHANGHAI
 from dispatch_app.domain.roles import Permission
 from dispatch_app.feed.client import DataServiceClient, DataServiceError
 from dispatch_app.feed.embedded import EmbeddedDataService
@@ -62,6 +61,7 @@ from dispatch_app.network.scenarios import (
     load_scenario,
 )
 from dispatch_app.standards import water
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.store import alarm_records
 from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import record_change
@@ -229,7 +229,7 @@ class DrillReport:
     def text(self) -> str:
         lines = [f"演练报告：{self.drill.title}（{self.drill.scenario}，{self.drill.speed}倍速）"]
         lines += [
-            f"{t.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}  {what}" for t, what in self.timeline
+            f"{t.astimezone(CENTER_TZ):%Y-%m-%d %H:%M:%S}  {what}" for t, what in self.timeline
         ]
         lines.append("响应步骤：")
         for s in self.steps:

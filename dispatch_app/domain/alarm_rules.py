@@ -65,9 +65,10 @@ from typing import Any, Final, NamedTuple
 from dispatch_app.domain.errors import ValidationError
 from dispatch_app.network.registry import STATION_KINDS, WATERBODIES, Station
 from dispatch_app.standards import gb3095, water
-from dispatch_app.standards.aqi import BEIJING, standard_for
+from dispatch_app.standards.aqi import standard_for
 from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_row
 from dispatch_app.standards.aqi_tables import HJ633_2012, POLLUTANTS, aqi_level, level_by_number
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.standards.rounding import resolution, round_concentration, round_units
 
 
@@ -1334,7 +1335,7 @@ class AlarmEngine:
 
         def explain() -> tuple[tuple[Evidence, ...], str, str]:
             ev = (Evidence("*", _dt(since), None, "", "last data" if heard else "watching since"),)
-            when = _dt(since).astimezone(BEIJING).strftime("%m-%d %H:%M")
+            when = _dt(since).astimezone(CENTER_TZ).strftime("%m-%d %H:%M")
             return (
                 ev,
                 f"{int(minutes)} 分钟无数据（最后数据 {when}）"

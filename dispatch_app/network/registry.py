@@ -51,7 +51,7 @@ class StationParameter:
     unit: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Station:
     """A registry entry (air station or water section): the one station of the network, as the
     registry file gives it, the data service serves it and the desk receives it."""
