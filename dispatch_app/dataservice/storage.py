@@ -71,6 +71,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
+from dispatch_app.standards.validity import DAY_MIN_VALID_HOURS, HOUR_MIN_VALID_S
 
 """China Standard Time, UTC+8 all year (no daylight saving since 1991)."""
 
@@ -81,8 +82,6 @@ CN_HOUR = "2061"
 CN_DAY = "2031"
 DATA_CNS = (CN_REALTIME, CN_MINUTE, CN_HOUR, CN_DAY)
 
-HOUR_MIN_VALID_S = 45 * 60  # GB 3095 Table 4: 45 minutes of sampling per hourly value
-DAY_MIN_VALID_HOURS = 20  # GB 3095 Table 4: 20 hourly values per daily value
 FLAG_VALID = "N"
 FLAG_INSUFFICIENT = "H"
 

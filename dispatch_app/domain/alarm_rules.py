@@ -70,6 +70,11 @@ from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_row
 from dispatch_app.standards.aqi_tables import HJ633_2012, POLLUTANTS, aqi_level, level_by_number
 from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.standards.rounding import resolution, round_concentration, round_units
+from dispatch_app.standards.validity import (
+    DAY_MIN_VALID_HOURS,
+    EIGHT_HOUR_MIN_VALID_HOURS,
+    HOUR_COVERAGE,
+)
 
 
 class Priority(StrEnum):
@@ -448,11 +453,6 @@ def dump_rules(rule_set: RuleSet, header: str = HEADER) -> str:
 # station being alive. Times are handled as POSIX seconds internally.
 
 HOUR_S: Final = 3600.0
-#: Share of expected samples an average needs (HJ 663: 45 minutes of an hour; 20 hours of a
-#: day; 6 hours of 8).
-HOUR_COVERAGE: Final = 0.75
-DAY_HOURS_NEEDED: Final = 20
-EIGHT_HOURS_NEEDED: Final = 6
 _BUCKETS_KEPT: Final = 26
 _RESYNC: Final = 256
 
@@ -1164,7 +1164,7 @@ class AlarmEngine:
             for p in moving_keys:
                 series = station.series.get(p)
                 day = (
-                    series.hours_average(24, DAY_HOURS_NEEDED, station.per_hour)
+                    series.hours_average(24, DAY_MIN_VALID_HOURS, station.per_hour)
                     if series is not None
                     else None
                 )
@@ -1184,7 +1184,9 @@ class AlarmEngine:
         pollutant, period = rule.params["pollutant"], rule.params["period"]
         basis = {"1h": "1h average", "8h": "8h average", "day": "24h average"}[period]
         limit = self._limit(rule)
-        hours, needed = (8, EIGHT_HOURS_NEEDED) if period == "8h" else (24, DAY_HOURS_NEEDED)
+        hours, needed = (
+            (8, EIGHT_HOUR_MIN_VALID_HOURS) if period == "8h" else (24, DAY_MIN_VALID_HOURS)
+        )
 
         def measure(station: _Station) -> _Measure | None:
             series = station.series.get(pollutant)
