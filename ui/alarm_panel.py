@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -54,9 +53,9 @@ from dispatch_app.domain.alarms import (
     Announcement,
     panel_order,
 )
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui import theme
 
-CENTER_TZ = ZoneInfo("Asia/Shanghai")
 FLASH_MS = 600
 #: Set on rows whose background is in the "on" phase of the flash (tests and screen readers).
 FLASH_ROLE = Qt.ItemDataRole.UserRole + 1

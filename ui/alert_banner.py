@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from dispatch_app.desk.emergencies import AlertView
 from dispatch_app.domain.heavy_pollution import AlertLevel
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 
 # Background, text; the HJ 633 / GB alert colors, text dark on yellow and orange for contrast.
 _STYLE = {
@@ -25,7 +25,7 @@ _STYLE = {
 
 
 def local(t: datetime) -> str:
-    return t.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+    return t.astimezone(CENTER_TZ).strftime("%m-%d %H:%M")
 
 
 class AlertBanner(QWidget):

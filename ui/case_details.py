@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from dispatch_app.desk.views import CaseDetail, CaseView, ClosureRequestView, TimelineEntryView
 from dispatch_app.domain.deadlines import DeadlineState, Urgency
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui import labels
 from ui.action_state import WORKFLOW_ACTIONS, set_available
 from ui.i18n import current_language
@@ -45,7 +45,7 @@ EDIT_CLOSED_STATUSES = ("closed", "cancelled")
 def local_time(value: datetime | None) -> str:
     if value is None:
         return "—"
-    return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+    return value.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
 Assess = Callable[[CaseView, datetime], DeadlineState]
@@ -55,7 +55,7 @@ Assess = Callable[[CaseView, datetime], DeadlineState]
 def short_time(value: datetime | None) -> str:
     if value is None:
         return "—"
-    return value.astimezone(SHANGHAI).strftime("%m-%d %H:%M")
+    return value.astimezone(CENTER_TZ).strftime("%m-%d %H:%M")
 
 
 class CaseDetailsPanel(QWidget):

@@ -48,7 +48,7 @@ from dispatch_app.desk.emergencies import CapDraft, CapRecord
 from dispatch_app.domain import cap
 from dispatch_app.domain.cap_distribution import CapChoices, CapProblem, message_problems
 from dispatch_app.domain.emergencies import Circle, Polygon
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.i18n import current_language
 from ui.screen_fit import fitted_size
 from ui.theme import palette
@@ -58,7 +58,7 @@ CHECK_DELAY_MS = 300  # typing in the instruction re-checks once the officer pau
 
 
 def _when(t: Any) -> str:
-    return t.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S") if t is not None else ""
+    return t.astimezone(CENTER_TZ).strftime("%m-%d %H:%M:%S") if t is not None else ""
 
 
 class CapPreviewDialog(QDialog):

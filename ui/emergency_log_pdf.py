@@ -14,7 +14,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from dispatch_app.desk.emergencies import EmergencyView, LogEntryView
 from dispatch_app.domain.emergencies import LEVEL_ZH
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 
 
 def _labels() -> dict[str, str]:
@@ -50,7 +50,7 @@ def _labels() -> dict[str, str]:
 
 
 def _local(t: datetime | None) -> str:
-    return "" if t is None else t.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+    return "" if t is None else t.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def log_html(

@@ -58,7 +58,7 @@ from dispatch_app.domain.emergencies import (
 )
 from dispatch_app.domain.emergency_monitoring import TaskStatus
 from dispatch_app.domain.emergency_plans import StepStatus
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.emergency_cap import CapHistoryBox
 from ui.emergency_trends import LinkedTrends
 from ui.i18n import current_language
@@ -602,7 +602,7 @@ class EmergencyPanel(QWidget):
             self.decided.setText(self.tr("not decided yet (shift leader)"))
         else:
             last = view.decisions[-1] if view.decisions else None
-            who = f"（{last.actor} {last.at.astimezone(SHANGHAI):%H:%M}）" if last else ""
+            who = f"（{last.actor} {last.at.astimezone(CENTER_TZ):%H:%M}）" if last else ""
             lead = {
                 "province": self.tr("province leads"),
                 "city": self.tr("city leads"),
@@ -705,7 +705,7 @@ class EmergencyPanel(QWidget):
         self.log_list.setRowCount(len(entries))
         for row, e in enumerate(entries):
             values = (
-                e.at.astimezone(SHANGHAI).strftime("%H:%M:%S"),
+                e.at.astimezone(CENTER_TZ).strftime("%H:%M:%S"),
                 e.kind.name_zh,
                 e.text,
                 e.author,

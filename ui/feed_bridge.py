@@ -15,7 +15,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
@@ -23,13 +22,13 @@ from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
 from dispatch_app.feed.embedded import EmbeddedDataService, EmbeddedState, EmbeddedStatus
 from dispatch_app.feed.network_state import StationsBatch
 from dispatch_app.feed.poller import ConnectionState, FeedPoller, FeedStatus
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.station_table import StationTableView
 from ui.status_bar import DeskStatusBar
 
 log = logging.getLogger(__name__)
 
 CTX = "FeedBridge"
-CENTER_TZ = ZoneInfo("Asia/Shanghai")
 TOKEN_ENV = "DISPATCH_DATASERVICE_TOKEN"
 
 

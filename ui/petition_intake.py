@@ -63,7 +63,7 @@ from dispatch_app.domain.petitions import (
     phone_problem,
     validate_petition,
 )
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui import labels
 from ui import petition_labels as pl
 from ui.case_form import FieldRow
@@ -92,7 +92,7 @@ DuplicateLookup = Callable[[PetitionDetail], Awaitable[list[DuplicateHit]]]
 
 
 def _to_qdatetime(value: datetime) -> QDateTime:
-    local = value.astimezone(SHANGHAI)
+    local = value.astimezone(CENTER_TZ)
     return QDateTime(
         QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second)
     )
@@ -100,7 +100,9 @@ def _to_qdatetime(value: datetime) -> QDateTime:
 
 def _from_qdatetime(value: QDateTime) -> datetime:
     d, t = value.date(), value.time()
-    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=SHANGHAI)
+    return datetime(
+        d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=CENTER_TZ
+    )
 
 
 class PetitionIntakeDialog(QDialog):

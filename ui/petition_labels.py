@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from dispatch_app.domain.petition_deadlines import Deadline, DeadlineState
 from dispatch_app.domain.petitions import Channel, Subject
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.i18n import current_language
 
 CTX = "PetitionLabels"
@@ -110,4 +110,4 @@ def local_time(value: datetime | None, with_seconds: bool = False) -> str:
     if value is None:
         return "—"
     fmt = "%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M"
-    return value.astimezone(SHANGHAI).strftime(fmt)
+    return value.astimezone(CENTER_TZ).strftime(fmt)

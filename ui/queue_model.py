@@ -42,7 +42,7 @@ from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.views import CaseView
 from dispatch_app.domain.deadlines import Urgency
 from dispatch_app.domain.queue import QueueQuery, QueueRow, QueueSort
-from dispatch_app.domain.reference import SHANGHAI as _SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui import labels
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
@@ -308,14 +308,14 @@ class CaseQueueModel(QAbstractTableModel):
                     .replace("%1", kind_countdown.label)
                     .replace(
                         "%2",
-                        kind_countdown.due_at.astimezone(_SHANGHAI).strftime("%Y-%m-%d %H:%M"),
+                        kind_countdown.due_at.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M"),
                     )
                 )
             state = self.desk.deadline(row, self._now)
             if state.active_due is None:
                 return None
             return self.tr("Due %1 (Beijing time)").replace(
-                "%1", state.active_due.astimezone(_SHANGHAI).strftime("%Y-%m-%d %H:%M")
+                "%1", state.active_due.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M")
             )
         return None
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -47,12 +46,12 @@ from PySide6.QtWidgets import (
 from dispatch_app.feed.network_state import Staleness, StationsBatch, StationSnapshot
 from dispatch_app.feed.poller import ConnectionState, FeedStatus
 from dispatch_app.feed.records import Station
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui import labels
 from ui.flow_layout import FlowLayout
 from ui.i18n import current_language
 from ui.screen_fit import compact
 
-CENTER_TZ = ZoneInfo("Asia/Shanghai")
 CTX = "StationTable"
 
 # The main parameters shown as columns, air first then water (docs/contracts.md keys). A station

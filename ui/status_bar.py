@@ -8,14 +8,12 @@ number on the wall is never mistaken for a quiet network.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.elided_label import ElidedLabel
-
-CENTER_TZ = ZoneInfo("Asia/Shanghai")
 
 
 class DeskStatusBar(QStatusBar):

@@ -39,9 +39,9 @@ from dispatch_app.domain.indicators import Indicator, IndicatorRules, parse_indi
 from dispatch_app.feed.network_state import Reading, Staleness, StationsBatch, StationSnapshot
 from dispatch_app.feed.records import Observation, Station
 from dispatch_app.resources import resource_path
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.charts.compare import MAX_STATIONS as MAX_COMPARED
 from ui.charts.compare import CompareChart
-from ui.charts.outage import SHANGHAI
 from ui.charts.overview import SPARK_POINTS, NetworkOverview
 from ui.charts.ranking import headline_parameter, status_of
 from ui.charts.redraw import RedrawGate
@@ -488,7 +488,7 @@ class MonitoringWall(QWidget):
         self.trend.set_outage(since)
         self.compare.set_outage(since)
         if since is not None:
-            stamp = since.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S")
+            stamp = since.astimezone(CENTER_TZ).strftime("%m-%d %H:%M:%S")
             self.feed_label.setText(
                 self.tr("Data service unreachable since %1").replace("%1", stamp)
             )
@@ -554,7 +554,7 @@ class MonitoringWall(QWidget):
     # --- indicators ------------------------------------------------------------------------------
 
     def as_of(self) -> date:
-        return self._clock().astimezone(SHANGHAI).date()
+        return self._clock().astimezone(CENTER_TZ).date()
 
     def refresh_indicators(self) -> None:
         """Recompute the indicators on a worker thread (a no-op while one is running)."""

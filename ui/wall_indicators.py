@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -33,9 +32,9 @@ from dispatch_app.domain.indicators import (
 )
 from dispatch_app.feed.records import Station
 from dispatch_app.standards import water
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.charts.series import SeriesArrays, SeriesSource
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SECTION_PARAMETERS = ("pH", "DO", "CODMn", "COD", "NH3-N", "TP")
 
 
@@ -50,7 +49,7 @@ class IndicatorResult:
 def _daily(series: SeriesArrays) -> dict[date, float | None]:
     out: dict[date, float | None] = {}
     for t, v, f in zip(series.times, series.values, series.flags, strict=True):
-        day = datetime.fromtimestamp(float(t), SHANGHAI).date()
+        day = datetime.fromtimestamp(float(t), CENTER_TZ).date()
         out[day] = float(v) if f == "N" and np.isfinite(v) else None
     return out
 
@@ -58,7 +57,7 @@ def _daily(series: SeriesArrays) -> dict[date, float | None]:
 def _o3_daily_max_8h(series: SeriesArrays) -> dict[date, float | None]:
     hours: dict[date, list[float | None]] = defaultdict(lambda: [None] * 24)
     for t, v, f in zip(series.times, series.values, series.flags, strict=True):
-        moment = datetime.fromtimestamp(float(t), SHANGHAI)
+        moment = datetime.fromtimestamp(float(t), CENTER_TZ)
         hours[moment.date()][moment.hour] = float(v) if f == "N" and np.isfinite(v) else None
     return {day: o3_daily_max_8h(values) for day, values in hours.items()}
 
@@ -95,8 +94,8 @@ def compute_indicators(
     stop: threading.Event | None = None,
 ) -> IndicatorResult:
     """Every indicator of REFERENCE.md §1 as of `as_of` (a Beijing date), this year and last."""
-    start = datetime.combine(date(as_of.year - 1, 1, 1), time(0), SHANGHAI)
-    end = datetime.combine(as_of + timedelta(days=1), time(0), SHANGHAI)
+    start = datetime.combine(date(as_of.year - 1, 1, 1), time(0), CENTER_TZ)
+    end = datetime.combine(as_of + timedelta(days=1), time(0), CENTER_TZ)
     fetch = _Fetcher(source, start, end, stop)
     registry = list(stations)
     national_air = [s for s in registry if s.kind == "air_national"]

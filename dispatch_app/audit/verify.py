@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dispatch_app.audit.chain import GENESIS, ChainBreak, check_entry
+from dispatch_app.store.audit_chain import GENESIS, ChainBreak, check_entry
 from dispatch_app.store.audit_records import iter_audit
 from dispatch_app.store.database import Store
 

@@ -22,7 +22,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import Annotated, Any
@@ -34,13 +34,13 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatch_app.dataservice.ingest import IngestStats
-from dispatch_app.dataservice.registry import STATION_KINDS, Registry
 from dispatch_app.dataservice.storage import Storage, StoredObservation
+from dispatch_app.network.registry import STATION_KINDS, Registry
+from dispatch_app.standards.center_time import CENTER_TZ
 
 log = logging.getLogger(__name__)
 
 API_VERSION = "1"
-CST = timezone(timedelta(hours=8), "CST")
 PROBLEM_TYPE = "https://dispatch-desk.invalid/problems/"
 
 UPDATES_LIMIT_DEFAULT = 1000
@@ -82,11 +82,11 @@ class LatestView:
 @lru_cache(maxsize=200_000)
 def iso(time_s: int) -> str:
     """Seconds since the epoch → ISO 8601 in China Standard Time (the center's zone)."""
-    return datetime.fromtimestamp(time_s, CST).isoformat()
+    return datetime.fromtimestamp(time_s, CENTER_TZ).isoformat()
 
 
 def _iso_opt(time_s: float | None) -> str | None:
-    return None if time_s is None else datetime.fromtimestamp(time_s, CST).isoformat()
+    return None if time_s is None else datetime.fromtimestamp(time_s, CENTER_TZ).isoformat()
 
 
 def _json(body: Any, status: int = 200, media_type: str = "application/json") -> Response:

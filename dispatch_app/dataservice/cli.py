@@ -8,69 +8,39 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from dispatch_app.dataservice.registry import DEFAULT_REGISTRY
+from dispatch_app.dataservice.config import (
+    DEFAULT_IDLE_TIMEOUT_S,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_REGISTRY,
+    EXIT_CONFIG,
+    TOKEN_ENV,
+    VERSION,
+    ConfigError,
+    ServiceConfig,
+    check_config,
+    is_loopback,
+)
 
-DEFAULT_IDLE_TIMEOUT_S = 900.0  # longer than a minute-data station's silence; water reconnects
-DEFAULT_MAX_CONNECTIONS = 2000
-
-VERSION = "0.1.0"
-TOKEN_ENV = "DISPATCH_DATASERVICE_TOKEN"
-EXIT_CONFIG = 2  # bad arguments, registry or database: nothing was started
-
-
-class ConfigError(Exception):
-    """A start-up problem the operator must fix; the message says what."""
-
-
-@dataclass(frozen=True)
-class ServiceConfig:
-    host: str = "127.0.0.1"
-    http_port: int = 0
-    hj212_port: int = 0
-    db_url: str = ""
-    registry_path: Path = DEFAULT_REGISTRY
-    simulate: bool = False
-    scenario: str | None = None
-    speed: float = 1.0
-    seed: int = 0
-    backfill_hours: int = 0
-    history_days: int = 0
-    exit_with_stdin: bool = False
-    token: str | None = None
-    idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
-    max_connections: int = DEFAULT_MAX_CONNECTIONS
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_config(config: ServiceConfig) -> None:
-    """Refuse a configuration that must not start; raises `ConfigError` saying why."""
-    if not is_loopback(config.host) and not config.token:
-        raise ConfigError(
-            f"listening on {config.host} (beyond loopback) needs a bearer token: "
-            f"--token or {TOKEN_ENV}"
-        )
-    if config.speed <= 0:
-        raise ConfigError("--speed must be positive")
-    if config.backfill_hours < 0:
-        raise ConfigError("--backfill-hours must not be negative")
-    if config.history_days < 0:
-        raise ConfigError("--history-days must not be negative")
+__all__ = [
+    "DEFAULT_IDLE_TIMEOUT_S",
+    "DEFAULT_MAX_CONNECTIONS",
+    "EXIT_CONFIG",
+    "TOKEN_ENV",
+    "VERSION",
+    "ConfigError",
+    "ServiceConfig",
+    "build_parser",
+    "check_config",
+    "config_from_args",
+    "is_loopback",
+    "main",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

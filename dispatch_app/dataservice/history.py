@@ -27,13 +27,12 @@ import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
 
-from dispatch_app.dataservice.registry import Station
 from dispatch_app.dataservice.sim_air import AirModel, _in_unit
 from dispatch_app.dataservice.sim_noise import key_of, substream
 from dispatch_app.dataservice.sim_water import _LEVEL, _LIMITS, _WANDER
@@ -45,11 +44,11 @@ from dispatch_app.dataservice.simulator import (
     FaultRates,
 )
 from dispatch_app.dataservice.storage import HistoryRange, Storage
+from dispatch_app.network.registry import Station
+from dispatch_app.standards.center_time import CENTER_TZ, CENTER_UTC_OFFSET_S
 
 log = logging.getLogger(__name__)
 
-CST: Final = timezone(timedelta(hours=8), "CST")
-CST_OFFSET_S: Final = 8 * 3600
 DAY_S: Final = 86400
 HOUR_S: Final = 3600
 HISTORY_KINDS: Final = frozenset(
@@ -362,14 +361,14 @@ class HistoryBlock:
 
 
 def day_start(t: float) -> int:
-    return int((t + CST_OFFSET_S) // DAY_S * DAY_S - CST_OFFSET_S)
+    return int((t + CENTER_UTC_OFFSET_S) // DAY_S * DAY_S - CENTER_UTC_OFFSET_S)
 
 
 def history_start(now_s: float, days: int) -> int:
     """Where a history of at least ``days`` days starts: also never later than 1 January of last
     year (CST), so that this year and the same period of last year are both whole."""
-    local = datetime.fromtimestamp(now_s, CST)
-    january = datetime(local.year - 1, 1, 1, tzinfo=CST).timestamp()
+    local = datetime.fromtimestamp(now_s, CENTER_TZ)
+    january = datetime(local.year - 1, 1, 1, tzinfo=CENTER_TZ).timestamp()
     return min(day_start(now_s) - days * DAY_S, int(january))
 
 
@@ -517,8 +516,8 @@ def ensure_history(
     log.info(
         "history: %d day rows from %s to %s in %.1f s",
         written,
-        datetime.fromtimestamp(generate_from, CST).isoformat(),
-        datetime.fromtimestamp(end, CST).isoformat(),
+        datetime.fromtimestamp(generate_from, CENTER_TZ).isoformat(),
+        datetime.fromtimestamp(end, CENTER_TZ).isoformat(),
         time.monotonic() - began,
     )
     return written

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
+
 MAX_DATA_LENGTH: Final = 1024
 """Longest data segment the standard allows (§6.3.1)."""
 
@@ -372,7 +374,7 @@ def encode_cp(cp: Mapping[str, str]) -> str:
 def now_qn() -> str:
     """A QN (request number) for now in China Standard Time: YYYYMMDDhhmmsszzz."""
     now = time.time()
-    local = time.gmtime(now + 8 * 3600)
+    local = time.gmtime(now + CENTER_UTC_OFFSET_S)
     return time.strftime("%Y%m%d%H%M%S", local) + f"{int(now * 1000) % 1000:03d}"
 
 

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from dispatch_app.dataservice.cli import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
+from dispatch_app.dataservice.config import DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CONNECTIONS
 from dispatch_app.dataservice.hj212 import (
     MAX_PACKET_LENGTH,
     Hj212Error,
@@ -40,14 +40,14 @@ from dispatch_app.dataservice.hj212 import (
     parse,
     reply_segment,
 )
-from dispatch_app.dataservice.registry import Registry, Station
 from dispatch_app.dataservice.storage import (
-    CST_OFFSET_S,
     DATA_CNS,
     Observation,
     Storage,
     StorageError,
 )
+from dispatch_app.network.registry import Registry, Station
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def data_time_s(text: str) -> int:
         raise Hj212Error("cp", f"DataTime={text!r} is not a valid time")
     if d > calendar.monthrange(y, mo)[1]:
         raise Hj212Error("cp", f"DataTime={text!r} is not a valid date")
-    return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) - CST_OFFSET_S
+    return calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0)) - CENTER_UTC_OFFSET_S
 
 
 def observations_from_packet(

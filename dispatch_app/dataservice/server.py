@@ -28,7 +28,7 @@ from typing import Any, TextIO
 import uvicorn
 
 from dispatch_app.dataservice.api import ServiceState, create_app, guarded
-from dispatch_app.dataservice.cli import VERSION, ConfigError, ServiceConfig, check_config
+from dispatch_app.dataservice.config import VERSION, ConfigError, ServiceConfig, check_config
 from dispatch_app.dataservice.ingest import (
     MAX_FUTURE_S,
     IngestLimits,
@@ -36,8 +36,8 @@ from dispatch_app.dataservice.ingest import (
     IngestStats,
     ObservationWriter,
 )
-from dispatch_app.dataservice.registry import Registry, RegistryError, load_registry
 from dispatch_app.dataservice.storage import Storage, StorageError
+from dispatch_app.network.registry import Registry, RegistryError, load_registry
 
 log = logging.getLogger("dispatch_app.dataservice")
 

@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from dispatch_app.dataservice.registry import Station
-from dispatch_app.dataservice.scenarios import ScenarioTimeline
 from dispatch_app.dataservice.sim_noise import gauss, key_of, smooth, substream
+from dispatch_app.network.registry import Station
+from dispatch_app.network.scenarios import ScenarioTimeline
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
 
-LOCAL_OFFSET_HOURS: Final = 8.0  # Asia/Shanghai has no daylight saving time
+LOCAL_OFFSET_HOURS: Final = CENTER_UTC_OFFSET_S / 3600
 _DAY: Final = 86400.0
 _HOUR: Final = 3600.0
 _TWO_PI: Final = 2.0 * math.pi

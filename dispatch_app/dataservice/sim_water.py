@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from typing import Final
 
-from dispatch_app.dataservice.registry import Station
-from dispatch_app.dataservice.scenarios import ScenarioTimeline
 from dispatch_app.dataservice.sim_air import day_of_year, local_hour
 from dispatch_app.dataservice.sim_noise import gauss, key_of, smooth, substream
+from dispatch_app.network.registry import Station
+from dispatch_app.network.scenarios import ScenarioTimeline
 
 _HOUR: Final = 3600.0
 _DAY: Final = 86400.0

@@ -36,19 +36,19 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Final
 
 from dispatch_app.dataservice.hj212 import Hj212Error, PacketFramer, encode, parse
-from dispatch_app.dataservice.registry import Registry, Station
-from dispatch_app.dataservice.scenarios import Scenario, ScenarioTimeline, load_scenario
 from dispatch_app.dataservice.sim_air import AirModel
 from dispatch_app.dataservice.sim_noise import hash_of, key_of, mix64, uniform
 from dispatch_app.dataservice.sim_water import WaterModel
+from dispatch_app.network.registry import Registry, Station
+from dispatch_app.network.scenarios import Scenario, ScenarioTimeline, load_scenario
+from dispatch_app.standards.center_time import CENTER_TZ
 
 log = logging.getLogger(__name__)
 
-CST: Final = timezone(timedelta(hours=8), "CST")
 ST_AIR: Final = "22"
 ST_WATER: Final = "21"
 CN_MINUTE: Final = "2051"
@@ -141,7 +141,7 @@ def cst_stamp(t: float) -> str:
     if prefix is None:
         if len(_MINUTE_STAMPS) > 100_000:
             _MINUTE_STAMPS.clear()
-        prefix = datetime.fromtimestamp(minute * 60, CST).strftime("%Y%m%d%H%M")
+        prefix = datetime.fromtimestamp(minute * 60, CENTER_TZ).strftime("%Y%m%d%H%M")
         _MINUTE_STAMPS[minute] = prefix
     return f"{prefix}{second:02d}"
 

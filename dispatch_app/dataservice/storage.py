@@ -70,7 +70,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-CST_OFFSET_S = 8 * 3600
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
+from dispatch_app.standards.validity import DAY_MIN_VALID_HOURS, HOUR_MIN_VALID_S
+
 """China Standard Time, UTC+8 all year (no daylight saving since 1991)."""
 
 # Data kinds (HJ 212 CN) from finest to coarsest: series and averages use the finest present.
@@ -80,8 +82,6 @@ CN_HOUR = "2061"
 CN_DAY = "2031"
 DATA_CNS = (CN_REALTIME, CN_MINUTE, CN_HOUR, CN_DAY)
 
-HOUR_MIN_VALID_S = 45 * 60  # GB 3095 Table 4: 45 minutes of sampling per hourly value
-DAY_MIN_VALID_HOURS = 20  # GB 3095 Table 4: 20 hourly values per daily value
 FLAG_VALID = "N"
 FLAG_INSUFFICIENT = "H"
 
@@ -548,7 +548,7 @@ class Storage:
         self, conn: Connection, station: str, parameter: str, start_s: int, end_s: int
     ) -> list[tuple[int, int, Any]]:
         """(day start, step, values) of the stored history days overlapping [start, end)."""
-        first = (start_s + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
+        first = (start_s + CENTER_UTC_OFFSET_S) // 86400 * 86400 - CENTER_UTC_OFFSET_S
         rows = conn.execute(
             select(history.c.day_s, history.c.step_s, history.c.vals)
             .where(
@@ -703,7 +703,7 @@ class Storage:
         interval_s: int,
     ) -> Series:
         """Daily means of valid hourly means, natural days in China Standard Time."""
-        day_start = (start_s + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
+        day_start = (start_s + CENTER_UTC_OFFSET_S) // 86400 * 86400 - CENTER_UTC_OFFSET_S
         with self._reader.begin() as conn:
             hours = self._hourly(
                 conn, station, parameter, day_start, end_s, interval_s, with_history=False
@@ -713,11 +713,13 @@ class Storage:
         valid_by_day: dict[int, list[float]] = {}
         for b, (mean, _n, ok) in hours.items():
             if ok and mean is not None:
-                d = (b + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S
+                d = (b + CENTER_UTC_OFFSET_S) // 86400 * 86400 - CENTER_UTC_OFFSET_S
                 valid_by_day.setdefault(d, []).append(mean)
         # History fills the hours without observations; a day with none is summed by numpy
         # (a two-year daily series reads 700 rows, not 17 000 hours one by one).
-        observed_days = {(b + CST_OFFSET_S) // 86400 * 86400 - CST_OFFSET_S for b in hours}
+        observed_days = {
+            (b + CENTER_UTC_OFFSET_S) // 86400 * 86400 - CENTER_UTC_OFFSET_S for b in hours
+        }
         for d, step_s, slots in stored:
             times = d + step_s * np.arange(len(slots), dtype=np.int64)
             keep = np.isfinite(slots) & (times < end_s)

@@ -28,7 +28,6 @@ cases they opened. The data service runs as a child process, never in the desk.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -39,14 +38,6 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from dispatch_app.dataservice.registry import RegistryError, load_registry
-from dispatch_app.dataservice.scenarios import (
-    OfflineEvent,
-    ScenarioError,
-    ScenarioTimeline,
-    affected_stations,
-    load_scenario,
-)
 from dispatch_app.desk.alarms import TOPIC as ALARM_TOPIC
 from dispatch_app.desk.alarms import AlarmDesk, RoundResult
 from dispatch_app.desk.emergencies import ALERT_DISTRICT, EmergencyDesk, EmergencyDraft
@@ -58,11 +49,19 @@ from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.emergencies import EmergencyType, LogKind
 from dispatch_app.domain.emergency_plans import StepStatus
 from dispatch_app.domain.errors import ValidationError
-from dispatch_app.domain.reference import SHANGHAI
 from dispatch_app.domain.roles import Permission
 from dispatch_app.feed.client import DataServiceClient, DataServiceError
 from dispatch_app.feed.embedded import EmbeddedDataService
+from dispatch_app.network.registry import RegistryError, load_registry
+from dispatch_app.network.scenarios import (
+    OfflineEvent,
+    ScenarioError,
+    ScenarioTimeline,
+    affected_stations,
+    load_scenario,
+)
 from dispatch_app.standards import water
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.store import alarm_records
 from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import record_change
@@ -94,6 +93,9 @@ MAX_SPEED = 3600
 
 @dataclass(frozen=True)
 class WaterSection:
+    """A section of the registry (network.registry.Station) as grading needs it: a target
+    class always, and a water body (a river unless the registry says otherwise)."""
+
     id: str
     name: str
     district: str
@@ -105,20 +107,13 @@ class WaterSection:
 
 def load_sections(path: Path | None = None) -> dict[str, WaterSection]:
     """The water sections of the registry with what grading needs."""
-    path = path or default_resources_dir() / "stations.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    registry = load_registry(path or default_resources_dir() / "stations.json")
     return {
-        s["id"]: WaterSection(
-            s["id"],
-            s["name"],
-            s["district"],
-            float(s["lon"]),
-            float(s["lat"]),
-            int(s["target_class"]),
-            s.get("waterbody") or "river",
+        s.id: WaterSection(
+            s.id, s.name, s.district, s.lon, s.lat, s.target_class, s.waterbody or "river"
         )
-        for s in data["stations"]
-        if s["kind"].startswith("water_") and s.get("target_class")
+        for s in registry
+        if s.is_water and s.target_class
     }
 
 
@@ -234,7 +229,7 @@ class DrillReport:
     def text(self) -> str:
         lines = [f"演练报告：{self.drill.title}（{self.drill.scenario}，{self.drill.speed}倍速）"]
         lines += [
-            f"{t.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}  {what}" for t, what in self.timeline
+            f"{t.astimezone(CENTER_TZ):%Y-%m-%d %H:%M:%S}  {what}" for t, what in self.timeline
         ]
         lines.append("响应步骤：")
         for s in self.steps:

@@ -14,7 +14,6 @@ Exercise and are counted apart (``EmergencyView.exercise``).
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -113,6 +112,7 @@ from dispatch_app.domain.heavy_pollution import (
     validate_forecast,
 )
 from dispatch_app.domain.roles import Permission, require
+from dispatch_app.network.registry import RegistryError, load_registry
 from dispatch_app.store import case_records, emergency_records
 from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import record_change
@@ -153,32 +153,16 @@ def _stations(
     dict[str, tuple[str, ...]],
     dict[tuple[str, str], str],
 ]:
+    if not path.is_file():
+        raise EmergencyResourcesError(f"station registry {path} not found")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        points = tuple(
-            StationPoint(
-                str(s["id"]),
-                str(s["kind"]),
-                float(s["lon"]),
-                float(s["lat"]),
-                tuple(s.get("downstream") or ()),
-            )
-            for s in data["stations"]
-        )
-        names = {str(s["id"]): str(s.get("name", s["id"])) for s in data["stations"]}
-        params = {
-            str(s["id"]): tuple(str(p["key"]) for p in s.get("parameters") or ())
-            for s in data["stations"]
-        }
-        units = {
-            (str(s["id"]), str(p["key"])): str(p.get("unit", ""))
-            for s in data["stations"]
-            for p in s.get("parameters") or ()
-        }
-    except FileNotFoundError:
-        raise EmergencyResourcesError(f"station registry {path} not found") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise EmergencyResourcesError(f"station registry {path} is malformed: {exc}") from None
+        registry = load_registry(path)
+    except RegistryError as exc:
+        raise EmergencyResourcesError(str(exc)) from None
+    points = tuple(StationPoint.of(s) for s in registry)
+    names = {s.id: s.name for s in registry}
+    params = {s.id: tuple(p.key for p in s.parameters) for s in registry}
+    units = {(s.id, p.key): p.unit for s in registry for p in s.parameters}
     return points, names, params, units
 
 

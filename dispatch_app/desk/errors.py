@@ -16,7 +16,7 @@ from dispatch_app.domain.errors import (
     PermissionDenied,
     ValidationError,
 )
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.store.errors import ConflictError, NotFound, StoreError, StoreUnavailable
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class LockedOut(AuthError):
     """Too many failed logins: the account is locked until ``until`` (aware UTC)."""
 
     def __init__(self, username: str, until: datetime) -> None:
-        local = until.astimezone(SHANGHAI).strftime("%H:%M")
+        local = until.astimezone(CENTER_TZ).strftime("%H:%M")
         super().__init__(
             "error.locked_out",
             f"account {username!r} is locked after repeated failed logins until {local} "

@@ -63,20 +63,17 @@ from enum import StrEnum
 from typing import Any, Final, NamedTuple
 
 from dispatch_app.domain.errors import ValidationError
+from dispatch_app.network.registry import STATION_KINDS, WATERBODIES, Station
 from dispatch_app.standards import gb3095, water
-from dispatch_app.standards.aqi import BEIJING, standard_for
+from dispatch_app.standards.aqi import standard_for
 from dispatch_app.standards.aqi_batch import MISSING, hourly_aqi_row
 from dispatch_app.standards.aqi_tables import HJ633_2012, POLLUTANTS, aqi_level, level_by_number
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.standards.rounding import resolution, round_concentration, round_units
-
-STATION_KINDS: Final[tuple[str, ...]] = (
-    "air_national",
-    "air_provincial",
-    "air_township",
-    "air_grid",
-    "water_national",
-    "water_provincial",
-    "water_boundary",
+from dispatch_app.standards.validity import (
+    DAY_MIN_VALID_HOURS,
+    EIGHT_HOUR_MIN_VALID_HOURS,
+    HOUR_COVERAGE,
 )
 
 
@@ -456,11 +453,6 @@ def dump_rules(rule_set: RuleSet, header: str = HEADER) -> str:
 # station being alive. Times are handled as POSIX seconds internally.
 
 HOUR_S: Final = 3600.0
-#: Share of expected samples an average needs (HJ 663: 45 minutes of an hour; 20 hours of a
-#: day; 6 hours of 8).
-HOUR_COVERAGE: Final = 0.75
-DAY_HOURS_NEEDED: Final = 20
-EIGHT_HOURS_NEEDED: Final = 6
 _BUCKETS_KEPT: Final = 26
 _RESYNC: Final = 256
 
@@ -477,7 +469,9 @@ class Observation(NamedTuple):
 
 @dataclass(frozen=True)
 class StationInfo:
-    """What the rules need to know about a station (from the registry)."""
+    """What the rules need to know about a station (network.registry.Station): a narrower view
+    on purpose, since the engine keeps one per station for as long as it runs and the rules
+    may depend on nothing else; drills and tests give it entries with only these fields."""
 
     id: str
     kind: str
@@ -486,6 +480,18 @@ class StationInfo:
     waterbody: str | None = None
     interval_s: int = 60
     name: str = ""
+
+    @classmethod
+    def of(cls, station: Station) -> StationInfo:
+        return cls(
+            id=station.id,
+            kind=station.kind,
+            district=station.district,
+            target_class=station.target_class,
+            waterbody=station.waterbody,
+            interval_s=station.interval_s,
+            name=station.name,
+        ).checked()
 
     @classmethod
     def from_registry(cls, entry: Mapping[str, Any]) -> StationInfo:
@@ -514,7 +520,7 @@ class StationInfo:
         if self.kind.startswith("water_"):
             if self.target_class is not None and self.target_class not in (1, 2, 3, 4, 5):
                 raise ValueError(f"station {self.id!r}: target_class must be 1–5")
-            if self.waterbody not in (None, "river", "lake", "reservoir"):
+            if self.waterbody is not None and self.waterbody not in WATERBODIES:
                 raise ValueError(f"station {self.id!r}: unknown waterbody {self.waterbody!r}")
         return self
 
@@ -1158,7 +1164,7 @@ class AlarmEngine:
             for p in moving_keys:
                 series = station.series.get(p)
                 day = (
-                    series.hours_average(24, DAY_HOURS_NEEDED, station.per_hour)
+                    series.hours_average(24, DAY_MIN_VALID_HOURS, station.per_hour)
                     if series is not None
                     else None
                 )
@@ -1178,7 +1184,9 @@ class AlarmEngine:
         pollutant, period = rule.params["pollutant"], rule.params["period"]
         basis = {"1h": "1h average", "8h": "8h average", "day": "24h average"}[period]
         limit = self._limit(rule)
-        hours, needed = (8, EIGHT_HOURS_NEEDED) if period == "8h" else (24, DAY_HOURS_NEEDED)
+        hours, needed = (
+            (8, EIGHT_HOUR_MIN_VALID_HOURS) if period == "8h" else (24, DAY_MIN_VALID_HOURS)
+        )
 
         def measure(station: _Station) -> _Measure | None:
             series = station.series.get(pollutant)
@@ -1329,7 +1337,7 @@ class AlarmEngine:
 
         def explain() -> tuple[tuple[Evidence, ...], str, str]:
             ev = (Evidence("*", _dt(since), None, "", "last data" if heard else "watching since"),)
-            when = _dt(since).astimezone(BEIJING).strftime("%m-%d %H:%M")
+            when = _dt(since).astimezone(CENTER_TZ).strftime("%m-%d %H:%M")
             return (
                 ev,
                 f"{int(minutes)} 分钟无数据（最后数据 {when}）"

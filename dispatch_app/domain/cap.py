@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from dispatch_app.domain.cases import EmergencyLevel
@@ -28,10 +28,10 @@ from dispatch_app.domain.emergencies import (
 )
 from dispatch_app.domain.errors import ValidationError
 from dispatch_app.domain.heavy_pollution import AlertLevel, Transition
+from dispatch_app.standards.center_time import CENTER_TZ
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 _Q = "{" + NS + "}"
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving since 1991
 MAX_MESSAGE_BYTES = 1_000_000
 SENDER = "czsthjj.dispatch@changzhou.gov.cn"  # the center's CAP sender id (configurable by caller)
 CHANGZHOU_GEOCODE = ("GB/T 2260", "320400")
@@ -122,7 +122,7 @@ def cap_time(t: datetime) -> str:
     """CAP dateTime: whole seconds with an explicit offset (the center's, +08:00)."""
     if t.tzinfo is None:
         raise ValueError("CAP times must be aware")
-    return t.astimezone(CHINA).replace(microsecond=0).isoformat()
+    return t.astimezone(CENTER_TZ).replace(microsecond=0).isoformat()
 
 
 # --- XML -----------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from dispatch_app.network.registry import Station
+
 EARTH_RADIUS_KM = 6371.0088
 WATER_KINDS = frozenset({"water_national", "water_provincial", "water_boundary"})
 AIR_KINDS = frozenset({"air_national", "air_provincial", "air_township", "air_grid"})
@@ -21,13 +23,19 @@ AIR_KINDS = frozenset({"air_national", "air_provincial", "air_township", "air_gr
 
 @dataclass(frozen=True)
 class StationPoint:
-    """The part of a registry entry the proposal needs."""
+    """The part of a station (network.registry.Station) the proposal needs: where it is and
+    which sections lie downstream. A narrower view on purpose: the proposal is plain geometry,
+    and a place, a kind and links are all it may depend on."""
 
     id: str
     kind: str
     lon: float
     lat: float
     downstream: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, station: Station) -> StationPoint:
+        return cls(station.id, station.kind, station.lon, station.lat, station.downstream)
 
     @property
     def is_water(self) -> bool:

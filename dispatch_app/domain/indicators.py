@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
 from dispatch_app.standards import aqi, gb3095, water
+from dispatch_app.standards.validity import EIGHT_HOUR_MIN_VALID_HOURS, O3_8H_MIN_VALID_WINDOWS
 
 Status = Literal["good", "warning", "bad", "no_data"]
 DailyValues = Mapping[date, float | None]
@@ -238,9 +239,9 @@ def o3_daily_max_8h(hourly: Sequence[float | None]) -> float | None:
     means = []
     for start in range(0, 17):
         window = [v for v in hourly[start : start + 8] if v is not None]
-        if len(window) >= 6:
+        if len(window) >= EIGHT_HOUR_MIN_VALID_HOURS:
             means.append(sum(window) / len(window))
-    return max(means) if len(means) >= 14 else None
+    return max(means) if len(means) >= O3_8H_MIN_VALID_WINDOWS else None
 
 
 # --- the indicators ----------------------------------------------------------------------------

@@ -18,7 +18,6 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dispatch_app.domain.errors import ValidationError
 from dispatch_app.domain.masking import mask_free_text, mask_name, mask_phone
@@ -30,8 +29,8 @@ from dispatch_app.domain.petitions import (
     Subject,
     validate_petition,
 )
+from dispatch_app.standards.center_time import CENTER_TZ
 
-CENTER_TZ = ZoneInfo("Asia/Shanghai")
 STATUSES = ("open", "closed")
 
 

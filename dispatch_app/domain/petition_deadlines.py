@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dispatch_app.domain.errors import DomainError, IllegalTransition, ValidationError
 from dispatch_app.domain.petitions import (
@@ -35,8 +34,7 @@ from dispatch_app.domain.petitions import (
     Stage,
 )
 from dispatch_app.domain.workcalendar import WorkCalendar
-
-CENTER_TZ = ZoneInfo("Asia/Shanghai")
+from dispatch_app.standards.center_time import CENTER_TZ
 
 
 class RulesError(ValueError):

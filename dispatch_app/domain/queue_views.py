@@ -21,7 +21,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from dispatch_app.domain.deadlines import parse_duration
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 
 _CLOCK = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 
@@ -81,9 +81,9 @@ def current_shift_end(now: datetime, rules: QueueViewRules = DEFAULT_QUEUE_VIEW_
     ``now`` in Asia/Shanghai. At the very moment of a change the new shift is running."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    local = now.astimezone(SHANGHAI)
+    local = now.astimezone(CENTER_TZ)
     candidates = [
-        datetime.combine(local.date() + timedelta(days=day), start, tzinfo=SHANGHAI)
+        datetime.combine(local.date() + timedelta(days=day), start, tzinfo=CENTER_TZ)
         for day in (0, 1)
         for start in (rules.day_start, rules.night_start)
     ]

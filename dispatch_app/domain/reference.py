@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from dispatch_app.standards.center_time import CENTER_TZ
+
 PREFIX = "CZ"
 _PATTERN = re.compile(r"^CZ-(\d{4})-(\d{6,})$")
 
@@ -18,7 +18,7 @@ _PATTERN = re.compile(r"^CZ-(\d{4})-(\d{6,})$")
 def reference_year(created_at: datetime) -> int:
     if created_at.tzinfo is None:
         raise ValueError("created_at must be timezone-aware")
-    return created_at.astimezone(SHANGHAI).year
+    return created_at.astimezone(CENTER_TZ).year
 
 
 def sequence_name(year: int) -> str:

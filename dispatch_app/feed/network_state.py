@@ -7,37 +7,28 @@ between two deliveries, a subscriber sees each changed station once, with the la
 each parameter. "Latest" means latest observation time, not latest arrival: the network sends late
 data, and a late reading must not overwrite a newer one.
 
-The trailing hour (HJ 633 indexes the real-time AQI on 1-hour averages, and a single minute value
-is too noisy to rank stations by) holds, per station and parameter, the valid values (flag N) with
-an observation time in (newest − 60 min, newest], newest being the latest observation time of that
-series whatever its flag. A re-sent time replaces its value (an invalid re-send removes it); late
-data inside the window counts; older data is ignored. The window starts empty when the desk
-starts: it covers only what the desk has received, and says how many values it rests on.
+The trailing hour is `dispatch_app.network.observations.HourWindow` (what it holds is said there).
+The window starts empty when the desk starts: it covers only what the desk has received, and says
+how many values it rests on.
 
 Pure bookkeeping, no I/O and no asyncio, so it can be tested and reused on its own.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 
-from dispatch_app.feed.records import Observation, Station
+from dispatch_app.network.observations import (
+    MICRO_UNITS,
+    HourWindow,
+    Observation,
+)
+from dispatch_app.network.registry import Station
 from dispatch_app.network.reporting import Reporting
-
-HOUR_WINDOW = timedelta(hours=1)
-# Values are summed as integers of 10⁻⁶ (exact for any value sent with up to 6 decimals), so the
-# mean is the float nearest the exact decimal mean and GB/T 8170 rounding of the average decides
-# ties (x.5) as the standard does: a float running sum would drift over days of streaming.
-_MICRO = 1_000_000
-# Clipped before scaling (as aqi_batch clips): larger values all index to the top of the scale.
-_CLIP = 1e9
-# At most one value per distinct time: this caps a series that sends faster than once a second.
-WINDOW_MAX_VALUES = 3600
 
 
 class Staleness(StrEnum):
@@ -75,59 +66,6 @@ class Reading:
     hour_count: int = 0
 
 
-class _HourWindow:
-    """The valid values of one series in the trailing hour, in time order, with their sum."""
-
-    __slots__ = ("entries", "newest", "total")
-
-    def __init__(self) -> None:
-        self.entries: deque[tuple[datetime, int]] = deque()
-        self.total = 0  # sum of the entries' values, in 10⁻⁶ units
-        self.newest: datetime | None = None
-
-    def fold(self, time: datetime, value: float | None) -> bool:
-        """Fold one observation in (`value` None: not valid); True if the window changed."""
-        units = None if value is None else round((value if value < _CLIP else _CLIP) * _MICRO)
-        entries = self.entries
-        newest = self.newest
-        if newest is None or time > newest:  # the common case: the next value of the series
-            self.newest = time
-            if units is not None:
-                entries.append((time, units))
-                self.total += units
-            cutoff = time - HOUR_WINDOW
-            expired = False
-            while entries and (entries[0][0] <= cutoff or len(entries) > WINDOW_MAX_VALUES):
-                self.total -= entries.popleft()[1]
-                expired = True
-            return units is not None or expired
-        if time <= newest - HOUR_WINDOW:
-            return False  # late beyond the window
-        # A repeat or late value inside the window: its place, searched from the newest end
-        # (late data is usually recent; the window holds at most an hour of values).
-        i = len(entries)
-        while i and entries[i - 1][0] > time:
-            i -= 1
-        if i and entries[i - 1][0] == time:
-            old = entries[i - 1][1]
-            if units == old:
-                return False
-            self.total -= old
-            if units is None:
-                del entries[i - 1]
-            else:
-                entries[i - 1] = (time, units)
-                self.total += units
-            return True
-        if units is None:
-            return False
-        entries.insert(i, (time, units))
-        self.total += units
-        if len(entries) > WINDOW_MAX_VALUES:
-            self.total -= entries.popleft()[1]
-        return True
-
-
 @dataclass(frozen=True, slots=True)
 class StationSnapshot:
     """A station and the latest reading of each of its parameters, immutable once handed out."""
@@ -160,7 +98,7 @@ class NetworkState:
     def __init__(self) -> None:
         self._stations: dict[str, Station] = {}
         self._readings: dict[str, dict[str, Reading]] = {}
-        self._windows: dict[str, dict[str, _HourWindow]] = {}
+        self._windows: dict[str, dict[str, HourWindow]] = {}
         self._last_time: dict[str, datetime] = {}
         self._dirty: set[str] = set()
         self.unknown_stations: set[str] = set()
@@ -215,10 +153,10 @@ class NetworkState:
                 per_series = windows[sid] = {}
             window = per_series.get(obs.parameter)
             if window is None:
-                window = per_series[obs.parameter] = _HourWindow()
+                window = per_series[obs.parameter] = HourWindow()
             moved = window.fold(obs.time, obs.value if obs.flag == "N" else None)
             n = len(window.entries)
-            mean = window.total / (n * _MICRO) if n else None  # int / int: correctly rounded
+            mean = window.total / (n * MICRO_UNITS) if n else None  # int / int: correctly rounded
             old = per_station.get(obs.parameter)
             if old is not None and obs.time < old.time:
                 if not moved:

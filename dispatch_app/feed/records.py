@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from dispatch_app.network.observations import Observation
+from dispatch_app.network.registry import Station, StationParameter
 from dispatch_app.network.reporting import (
     Reporting,
     ReportingError,
@@ -20,69 +22,27 @@ from dispatch_app.network.reporting import (
     reporting_from_json,
 )
 
+__all__ = [
+    "Health",
+    "LatestSnapshot",
+    "Observation",
+    "Series",
+    "SeriesPoint",
+    "Station",
+    "StationParameter",
+    "UpdatesPage",
+    "WireFormatError",
+    "parse_health",
+    "parse_latest",
+    "parse_series",
+    "parse_stations",
+    "parse_time",
+    "parse_updates",
+]
+
 
 class WireFormatError(ValueError):
     """A JSON body that does not have the shape the contract promises."""
-
-
-@dataclass(frozen=True, slots=True)
-class StationParameter:
-    """One measured parameter of a station, with the unit the registry gives for it."""
-
-    key: str
-    code: str
-    unit: str
-
-
-@dataclass(frozen=True, slots=True)
-class Station:
-    """A registry entry (air station or water section) as the data service serves it."""
-
-    id: str
-    mn: str
-    name: str
-    name_en: str
-    kind: str
-    district: str
-    lon: float
-    lat: float
-    interval_s: int
-    sample: bool
-    parameters: tuple[StationParameter, ...]
-    target_class: int | None = None
-    waterbody: str | None = None
-    river: str | None = None
-    downstream: tuple[str, ...] = ()
-    # When it is late or offline (dispatch_app.network.reporting); None: its kind's defaults.
-    reporting: Reporting | None = None
-
-    def __post_init__(self) -> None:
-        if self.reporting is None:
-            object.__setattr__(self, "reporting", default_reporting(self.kind, self.interval_s))
-
-    @property
-    def schedule(self) -> Reporting:
-        """The station's reporting rules (never None once constructed)."""
-        assert self.reporting is not None
-        return self.reporting
-
-    def unit_of(self, parameter: str) -> str | None:
-        for p in self.parameters:
-            if p.key == parameter:
-                return p.unit
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """One accepted observation. `seq` is the data service's sequence number (None from /latest)."""
-
-    station: str
-    parameter: str
-    time: datetime  # aware, UTC
-    value: float | None
-    flag: str
-    seq: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

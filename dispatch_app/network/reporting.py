@@ -38,6 +38,8 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+from dispatch_app.standards.validity import HOUR_MIN_VALID_MINUTES
+
 PERIOD_START = "period_start"
 SAMPLE = "sample"
 TIME_BASES = (PERIOD_START, SAMPLE)
@@ -103,7 +105,13 @@ class Reporting:
         }
 
 
-_AIR = Reporting(interval_s=60, time_basis=PERIOD_START, delay_s=120, offline_after_missed=16)
+# Offline once the hour can no longer reach its 45 valid minutes (16 minutes missed).
+_AIR = Reporting(
+    interval_s=60,
+    time_basis=PERIOD_START,
+    delay_s=120,
+    offline_after_missed=60 - HOUR_MIN_VALID_MINUTES + 1,
+)
 _WATER = Reporting(interval_s=14400, time_basis=SAMPLE, delay_s=1800, offline_after_missed=2)
 
 DEFAULT_REPORTING: Mapping[str, Reporting] = MappingProxyType(

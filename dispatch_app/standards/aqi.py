@@ -24,10 +24,10 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, Literal
+from typing import Literal
 
 from dispatch_app.standards.aqi_tables import (
     BREAKPOINTS,
@@ -41,11 +41,11 @@ from dispatch_app.standards.aqi_tables import (
     AqiLevel,
     aqi_level,
 )
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.standards.rounding import Number, round_concentration
 
 #: China Standard Time: no daylight saving since 1991, so a fixed offset is exact and needs no
 #: time-zone database (this package does no I/O).
-BEIJING: Final = timezone(timedelta(hours=8), "CST")
 
 _PM = frozenset({"PM10", "PM2.5"})
 
@@ -132,7 +132,7 @@ def standard_for(day: date | datetime) -> str:
     if isinstance(day, datetime):
         if day.tzinfo is None or day.utcoffset() is None:
             raise ValueError(f"time must carry its UTC offset, got naive {day.isoformat()}")
-        day = day.astimezone(BEIJING).date()
+        day = day.astimezone(CENTER_TZ).date()
     if not isinstance(day, date):
         raise ValueError(f"expected a date or datetime, got {day!r}")
     return HJ633_2026 if day >= HJ633_2026_IN_FORCE else HJ633_2012

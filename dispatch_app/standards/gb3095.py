@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Final, Literal
 
-from dispatch_app.standards.aqi import BEIJING
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.standards.rounding import Number, round_concentration
 
 GB3095_2026: Final = "GB3095-2026"
@@ -59,7 +59,7 @@ def phase_for(day: date | datetime) -> Phase:
     if isinstance(day, datetime):
         if day.tzinfo is None or day.utcoffset() is None:
             raise ValueError(f"time must carry its UTC offset, got naive {day.isoformat()}")
-        day = day.astimezone(BEIJING).date()
+        day = day.astimezone(CENTER_TZ).date()
     if not isinstance(day, date):
         raise ValueError(f"expected a date or datetime, got {day!r}")
     return "transition" if day <= TRANSITION_LAST_DAY else "final"

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
 
-from dispatch_app.audit.chain import GENESIS, AuditContent, canonical_json, entry_hash
+from dispatch_app.store.audit_chain import GENESIS, AuditContent, canonical_json, entry_hash
 from dispatch_app.store.models import audit_log
 
 # Any constant shared by all desks: serialises appends on PostgreSQL so the chain never forks,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from dispatch_app.audit.chain import GENESIS, AuditContent, canonical_json, entry_hash
 from dispatch_app.audit.verify import verify_chain
 from dispatch_app.desk import Desk
+from dispatch_app.store.audit_chain import GENESIS, AuditContent, canonical_json, entry_hash
 from dispatch_app.store.audit_records import recent_audit
 from dispatch_app.store.models import audit_log
 from tests.desk.conftest import draft

@@ -19,8 +19,8 @@ import pytest
 import requests
 
 from dispatch_app.dataservice.hj212 import encode, parse
-from dispatch_app.dataservice.registry import Registry, Station, load_registry
 from dispatch_app.dataservice.storage import Observation, Storage
+from dispatch_app.network.registry import Registry, Station, load_registry
 from tests.benchmarks.conftest import Recorder
 from tests.dataservice.conftest import RunningService, start_service, stop_service
 

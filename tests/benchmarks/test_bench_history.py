@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from dispatch_app.dataservice.history import ensure_history, history_start
-from dispatch_app.dataservice.registry import DEFAULT_REGISTRY, load_registry
 from dispatch_app.dataservice.storage import Storage
+from dispatch_app.network.registry import DEFAULT_REGISTRY, load_registry
 from tests.benchmarks.conftest import Recorder
 
 NOW = 1796625000.0  # 2026-12-07 14:30 CST: 706 days back to 1 January of last year

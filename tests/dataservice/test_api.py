@@ -478,7 +478,7 @@ def test_latest_kept_up_to_date_equals_a_plain_reading(tmp_path: Path) -> None:
     import random
 
     from dispatch_app.dataservice.api import ServiceState, _observation_json, create_app
-    from dispatch_app.dataservice.registry import registry_from_json
+    from dispatch_app.network.registry import registry_from_json
 
     registry = registry_from_json(registry_document(n_air=5, n_water=2))
     storage = Storage(f"sqlite:///{tmp_path / 'obs.db'}")
@@ -555,7 +555,7 @@ def test_health_cursor_is_what_readers_can_already_see(tmp_path: Path) -> None:
     from fastapi.routing import APIRoute
 
     from dispatch_app.dataservice.api import ServiceState, create_app
-    from dispatch_app.dataservice.registry import load_registry
+    from dispatch_app.network.registry import load_registry
 
     registry_path = tmp_path / "stations.json"
     registry_path.write_text(json.dumps(registry_document(n_air=1), ensure_ascii=False), "utf-8")

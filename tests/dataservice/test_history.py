@@ -20,11 +20,11 @@ from dispatch_app.dataservice.history import (
     history_start,
     water_values,
 )
-from dispatch_app.dataservice.registry import DEFAULT_REGISTRY, Registry, load_registry
 from dispatch_app.dataservice.sim_air import AirModel
 from dispatch_app.dataservice.sim_water import WaterModel
 from dispatch_app.dataservice.simulator import DECIMALS, NO_FAULTS
 from dispatch_app.dataservice.storage import Observation, Storage
+from dispatch_app.network.registry import DEFAULT_REGISTRY, Registry, load_registry
 from tests.dataservice.conftest import start_service, stop_service
 
 # A fixed "now": 2026-12-07 14:30 CST. Same period last year starts 2025-01-01.

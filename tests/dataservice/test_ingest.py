@@ -27,8 +27,8 @@ from dispatch_app.dataservice.ingest import (
     data_time_s,
     observations_from_packet,
 )
-from dispatch_app.dataservice.registry import Registry, load_registry
 from dispatch_app.dataservice.storage import Storage
+from dispatch_app.network.registry import Registry, load_registry
 
 MN1 = "32040000TEST000000000001"
 MN2 = "32040000TEST000000000002"

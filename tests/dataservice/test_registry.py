@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dispatch_app.dataservice.registry import RegistryError, load_registry
+from dispatch_app.network.registry import RegistryError, load_registry
 from dispatch_app.network.reporting import DEFAULT_REPORTING, Reporting
 from tests.dataservice.conftest import registry_document, station_entry
 

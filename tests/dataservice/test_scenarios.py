@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from dispatch_app.dataservice.hj212 import parse
-from dispatch_app.dataservice.registry import Registry, Station, load_registry
-from dispatch_app.dataservice.scenarios import (
+from dispatch_app.dataservice.sim_air import AirModel, local_hour
+from dispatch_app.dataservice.sim_water import WaterModel
+from dispatch_app.dataservice.simulator import NO_FAULTS, SimPacket, generate_packets
+from dispatch_app.network.registry import Registry, Station, load_registry
+from dispatch_app.network.scenarios import (
     BloomEvent,
     EpisodeEvent,
     OfflineEvent,
@@ -22,9 +25,6 @@ from dispatch_app.dataservice.scenarios import (
     load_scenario,
     scenario_from_toml,
 )
-from dispatch_app.dataservice.sim_air import AirModel, local_hour
-from dispatch_app.dataservice.sim_water import WaterModel
-from dispatch_app.dataservice.simulator import NO_FAULTS, SimPacket, generate_packets
 from dispatch_app.standards.aqi import iaqi
 
 START = datetime(2026, 11, 28, 16, 0, tzinfo=UTC).timestamp()  # local midnight

@@ -11,7 +11,6 @@ import pytest
 
 from dispatch_app.dataservice.hj212 import parse
 from dispatch_app.dataservice.ingest import data_time_s
-from dispatch_app.dataservice.registry import Registry, load_registry
 from dispatch_app.dataservice.simulator import (
     CN_HOUR,
     CN_MINUTE,
@@ -21,6 +20,7 @@ from dispatch_app.dataservice.simulator import (
     SimPacket,
     generate_packets,
 )
+from dispatch_app.network.registry import Registry, load_registry
 
 START = datetime(2026, 11, 28, 0, 0, tzinfo=UTC).timestamp()  # 08:00 in Changzhou
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from dispatch_app.dataservice.registry import Registry, Station, load_registry
 from dispatch_app.dataservice.sim_air import AirModel, local_hour
 from dispatch_app.dataservice.sim_noise import gauss, smooth, substream, uniform
 from dispatch_app.dataservice.sim_water import WaterModel
+from dispatch_app.network.registry import Registry, Station, load_registry
 
 # Local midnight, 2 November 2026 (16:00 UTC the day before).
 START = datetime(2026, 11, 1, 16, 0, tzinfo=UTC).timestamp()
@@ -160,7 +160,7 @@ def test_runs_are_identical_across_processes_and_hash_seeds() -> None:
     """Nothing depends on Python's per-process hash randomisation or on the global random."""
     code = (
         "import hashlib, random\n"
-        "from dispatch_app.dataservice.registry import load_registry\n"
+        "from dispatch_app.network.registry import load_registry\n"
         "from dispatch_app.dataservice.simulator import generate_packets\n"
         "random.seed(None)\n"
         "r = load_registry()\n"

@@ -20,7 +20,6 @@ from dispatch_app.dataservice.ingest import (
     ObservationWriter,
     data_time_s,
 )
-from dispatch_app.dataservice.registry import Registry, load_registry
 from dispatch_app.dataservice.simulator import (
     FaultRates,
     NetworkSimulator,
@@ -29,6 +28,7 @@ from dispatch_app.dataservice.simulator import (
     run_simulation,
 )
 from dispatch_app.dataservice.storage import Storage
+from dispatch_app.network.registry import Registry, load_registry
 
 # A reply from everyone makes the reply path certain to be exercised; no losses so the
 # database can be compared packet for packet.
@@ -213,7 +213,7 @@ def test_the_simulator_reconnects_and_resends_what_waited_during_an_outage(
 
 def test_run_simulation_refuses_an_unknown_scenario_and_a_bad_speed() -> None:
     registry = small_registry()
-    from dispatch_app.dataservice.scenarios import ScenarioError
+    from dispatch_app.network.scenarios import ScenarioError
 
     with pytest.raises(ScenarioError, match="no scenario 'nope'"):
         asyncio.run(run_simulation(registry, "127.0.0.1", 9, scenario="nope"))

@@ -11,17 +11,17 @@ import pytest
 from dispatch_app.dataservice.storage import (
     CN_HOUR,
     CN_MINUTE,
-    CST_OFFSET_S,
     Observation,
     Storage,
     StorageError,
     day_required,
     hour_required,
 )
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
 
 # 2026-11-28T00:00:00+08:00 = 2026-11-27T16:00:00Z
 MIDNIGHT = calendar.timegm((2026, 11, 27, 16, 0, 0, 0, 0, 0))
-assert (MIDNIGHT + CST_OFFSET_S) % 86400 == 0
+assert (MIDNIGHT + CENTER_UTC_OFFSET_S) % 86400 == 0
 
 
 @pytest.fixture

@@ -23,14 +23,14 @@ from typing import Any
 
 import pytest
 
-from dispatch_app.dataservice.registry import registry_from_json
-from dispatch_app.dataservice.scenarios import Scenario, load_scenario, scenario_from_toml
 from dispatch_app.dataservice.simulator import Simulation
 from dispatch_app.desk import Desk
 from dispatch_app.desk.alarms import CASE_DETAILS_KEY, AlarmDesk, AlarmUpdate
 from dispatch_app.domain.alarms import FLOOD_LIMIT, FLOOD_WINDOW, AlarmState
 from dispatch_app.feed.client import DataServiceClient
 from dispatch_app.feed.poller import FeedPoller
+from dispatch_app.network.registry import registry_from_json
+from dispatch_app.network.scenarios import Scenario, load_scenario, scenario_from_toml
 from dispatch_app.resources import resources_dir
 from tests.desk.conftest import PASSWORD, Clock
 

@@ -20,7 +20,7 @@ from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.desk.errors import ValidationError
 from dispatch_app.domain.cases import CaseKind, CaseSource, Priority
 from dispatch_app.domain.queue_views import current_shift_end
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.store.queue import OPEN_STATUSES
 from tests.desk.conftest import PASSWORD, Clock, draft, second_desk
 
@@ -54,7 +54,7 @@ def open_alarm_cases(desk: Desk, clock: Clock, tmp_path: Path, resources_dir: Pa
 def workload(desk: Desk, clock: Clock, tmp_path: Path, resources_dir: Path) -> dict[str, Any]:
     """Known cases in every corner of the views; the clock ends at 10:00 Shanghai time."""
     now = clock.now
-    assert now.astimezone(SHANGHAI).hour == 10
+    assert now.astimezone(CENTER_TZ).hour == 10
     desk.logout()
     desk.login("officer", PASSWORD)
     ids: dict[str, Any] = {}
@@ -147,7 +147,7 @@ def test_the_shift_end_is_one_replaceable_function(
     desk: Desk, clock: Clock, workload: dict[str, Any]
 ) -> None:
     assert desk.view_times().shift_end == current_shift_end(clock.now)
-    assert desk.view_times().shift_end.astimezone(SHANGHAI).strftime("%H:%M") == "17:30"
+    assert desk.view_times().shift_end.astimezone(CENTER_TZ).strftime("%H:%M") == "17:30"
     # A roster whose shift ends in 10 minutes: the case due in 6 hours is not this shift's.
     desk.shift_end = lambda now: now + timedelta(minutes=10)
     needs = ids_of(desk, QueueQuery(view=QueueView.NEEDS_ACTION))

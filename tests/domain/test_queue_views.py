@@ -16,14 +16,14 @@ from dispatch_app.domain.queue_views import (
     current_shift_end,
     parse_queue_view_rules,
 )
-from dispatch_app.domain.reference import SHANGHAI
 from dispatch_app.resources import resources_dir
+from dispatch_app.standards.center_time import CENTER_TZ
 
 RESOURCES = resources_dir()
 
 
 def local(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+    return datetime(2026, 11, day, hour, minute, tzinfo=CENTER_TZ)
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
         (local(28, 17, 30), local(29, 8, 30)),  # the night shift has just begun
         (local(28, 23, 59), local(29, 8, 30)),
         (local(29, 3, 0), local(29, 8, 30)),  # after midnight, still the night shift
-        (local(30, 20, 0), datetime(2026, 12, 1, 8, 30, tzinfo=SHANGHAI)),  # over a month end
+        (local(30, 20, 0), datetime(2026, 12, 1, 8, 30, tzinfo=CENTER_TZ)),  # over a month end
     ],
 )
 def test_current_shift_end_is_the_next_shift_change_in_shanghai(

@@ -223,7 +223,7 @@ def test_clearing_and_leaving_the_registry_forget_the_hour() -> None:
 
 
 def test_a_series_faster_than_once_a_second_keeps_a_bounded_window() -> None:
-    from dispatch_app.feed.network_state import WINDOW_MAX_VALUES
+    from dispatch_app.network.observations import WINDOW_MAX_VALUES
 
     net = _net()
     n = WINDOW_MAX_VALUES + 400

@@ -16,7 +16,7 @@ from dispatch_app.desk import QueueView
 from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.petition_deadlines import DeadlineState
-from dispatch_app.domain.reference import SHANGHAI
+from dispatch_app.standards.center_time import CENTER_TZ
 from tests.gui.conftest import (
     PASSWORD,
     Session,
@@ -330,7 +330,7 @@ def test_petition_rows_show_statutory_deadline_amber_and_red(
     for case_id in states:
         label = expected[case_id].deadline.label_zh  # type: ignore[union-attr]
         qtbot.waitUntil(lambda c=case_id, lab=label: lab in cell(c), timeout=5000)
-        due = expected[case_id].deadline.due_at.astimezone(SHANGHAI)  # type: ignore[union-attr]
+        due = expected[case_id].deadline.due_at.astimezone(CENTER_TZ)  # type: ignore[union-attr]
         tip = cell(case_id, Qt.ItemDataRole.ToolTipRole)
         assert label in tip and due.strftime("%Y-%m-%d %H:%M") in tip
     assert cell(fresh.case.id) != generic

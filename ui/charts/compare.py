@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.feed.records import Observation, Station
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.charts.loader import SeriesLoader, SeriesRequest
-from ui.charts.outage import SHANGHAI, OutageVeil
+from ui.charts.outage import OutageVeil
 from ui.charts.parameters import parameter_name
 from ui.charts.plot import SeriesPlot
 from ui.charts.redraw import RedrawGate
@@ -256,7 +257,7 @@ class CompareChart(QWidget):
                 parameter,
                 value,
                 resolution,
-                self._clock().astimezone(SHANGHAI).date(),
+                self._clock().astimezone(CENTER_TZ).date(),
                 waterbody=station.waterbody,
                 english=current_language() == "en",
             )
@@ -301,7 +302,7 @@ class CompareChart(QWidget):
             references_for(
                 self.parameter,
                 series.resolution,
-                request.end.astimezone(SHANGHAI).date(),
+                request.end.astimezone(CENTER_TZ).date(),
                 waterbody=station.waterbody,
                 target_class=station.target_class,
             )

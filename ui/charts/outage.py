@@ -7,13 +7,12 @@ and read the last data) with one line of text. Shared by every view of the wall.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from dispatch_app.standards.center_time import CENTER_TZ
 
 
 class OutageVeil(QWidget):
@@ -41,7 +40,7 @@ class OutageVeil(QWidget):
         if since is None:
             self.hide()
             return
-        stamp = since.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S")
+        stamp = since.astimezone(CENTER_TZ).strftime("%m-%d %H:%M:%S")
         self._label.setText(
             self.tr("Data service unreachable since %1 — showing the last data received").replace(
                 "%1", stamp

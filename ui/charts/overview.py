@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 
 from dispatch_app.feed.network_state import Reading
 from dispatch_app.feed.records import Station
-from ui.charts.outage import SHANGHAI, OutageVeil
+from dispatch_app.standards.center_time import CENTER_TZ
+from ui.charts.outage import OutageVeil
 from ui.charts.ranking import NO_DATA_RANK, StationStatus, status_of
 from ui.charts.redraw import RedrawGate
 from ui.elided_label import ElidedLabel
@@ -325,11 +326,11 @@ class NetworkModel(QAbstractTableModel):
             if col == COL_TIME:
                 if status.time is None:
                     return "—"
-                return status.time.astimezone(SHANGHAI).strftime("%H:%M")
+                return status.time.astimezone(CENTER_TZ).strftime("%H:%M")
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             when = (
-                status.time.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if status.time else "—"
+                status.time.astimezone(CENTER_TZ).strftime("%Y-%m-%d %H:%M") if status.time else "—"
             )
             return f"{station.name} {station.id}\n{status.status_text(self.english)}\n{when}"
         if col == COL_LEVEL and status.color is not None:

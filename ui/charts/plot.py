@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,12 +22,11 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui.charts.reference_layer import ReferenceLayer
 from ui.charts.references import References
 from ui.charts.series import SeriesArrays, curve_arrays
 from ui.charts.time_axis import ShanghaiTimeAxis
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Eight series colors that stay apart on the dark theme and for common color-vision deficiencies
 # (Okabe–Ito, with white for the first series); the legend names each. Lines are solid: Qt's dash
@@ -48,7 +46,7 @@ LevelText = Callable[[str, float, str], str]  # (parameter, value, resolution) -
 
 
 def shanghai_text(epoch_s: float, seconds: bool = False) -> str:
-    moment = datetime.fromtimestamp(epoch_s, UTC).astimezone(SHANGHAI)
+    moment = datetime.fromtimestamp(epoch_s, UTC).astimezone(CENTER_TZ)
     return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 

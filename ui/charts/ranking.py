@@ -24,11 +24,11 @@ from datetime import datetime
 from dispatch_app.feed.network_state import Reading
 from dispatch_app.feed.records import Station
 from dispatch_app.standards import aqi, aqi_batch, aqi_tables, water
+from dispatch_app.standards.validity import HOUR_MIN_VALID_MINUTES
 
 RGB = tuple[int, int, int]
 NO_DATA_RANK = -1.0
 # GB 3095 Table 4: an hourly value needs at least 45 minutes of valid data in the hour.
-HOUR_MIN_VALID_MINUTES = 45
 
 
 @dataclass(frozen=True, slots=True)

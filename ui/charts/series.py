@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from dispatch_app.feed.records import Series as WireSeries
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
 
 RESOLUTIONS = ("raw", "hour", "day")
 # Nominal spacing of aggregated points: a jump wider than this (times a margin) is a gap.
@@ -271,7 +272,7 @@ def aggregate(
     """
     if len(raw) == 0:
         return SeriesArrays.empty(raw.station, raw.parameter, raw.unit, resolution)
-    offset = 8 * 3600.0  # Asia/Shanghai has no daylight saving: a fixed offset is exact
+    offset = float(CENTER_UTC_OFFSET_S)
     bins = np.floor((raw.times + offset) / step_s)
     starts, index = np.unique(bins, return_inverse=True)
     normal = raw.normal

@@ -17,7 +17,9 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems import DateAxisItem as date_axis
 
-SHANGHAI_UTC_OFFSET_S = -8 * 3600  # pyqtgraph's convention: seconds *west* of UTC
+from dispatch_app.standards.center_time import CENTER_UTC_OFFSET_S
+
+SHANGHAI_UTC_OFFSET_S = -CENTER_UTC_OFFSET_S  # pyqtgraph's convention: seconds *west* of UTC
 HOUR_S = date_axis.HOUR_SPACING
 _LABEL_CACHE_SIZE = 4096
 _LABEL_PADDING_PX = 10  # pyqtgraph's room around a tick label when choosing the zoom level

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.feed.records import Observation, Station
+from dispatch_app.standards.center_time import CENTER_TZ, CENTER_TZ_NAME
 from ui.charts.loader import SeriesLoader, SeriesRequest
-from ui.charts.outage import SHANGHAI, OutageVeil
+from ui.charts.outage import OutageVeil
 from ui.charts.parameters import parameter_name
 from ui.charts.plot import SeriesPlot, shanghai_text
 from ui.charts.redraw import RedrawGate
@@ -147,7 +148,7 @@ class TrendChart(QWidget):
         self.custom_end = QDateTimeEdit()
         for edit in (self.custom_start, self.custom_end):
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-            edit.setTimeZone(QTimeZone(b"Asia/Shanghai"))
+            edit.setTimeZone(QTimeZone(CENTER_TZ_NAME.encode()))
             edit.setCalendarPopup(True)
         self.custom_button = QPushButton(self.tr("Custom"))
         self.custom_button.setCheckable(True)
@@ -280,7 +281,7 @@ class TrendChart(QWidget):
             parameter,
             value,
             resolution,
-            self._clock().astimezone(SHANGHAI).date(),
+            self._clock().astimezone(CENTER_TZ).date(),
             waterbody=station.waterbody if station else None,
             english=current_language() == "en",
         )
@@ -333,7 +334,9 @@ class TrendChart(QWidget):
         for edit, moment in ((self.custom_start, start), (self.custom_end, end)):
             edit.blockSignals(True)
             edit.setDateTime(
-                QDateTime.fromSecsSinceEpoch(int(moment.timestamp()), QTimeZone(b"Asia/Shanghai"))
+                QDateTime.fromSecsSinceEpoch(
+                    int(moment.timestamp()), QTimeZone(CENTER_TZ_NAME.encode())
+                )
             )
             edit.blockSignals(False)
 
@@ -374,7 +377,7 @@ class TrendChart(QWidget):
             references_for(
                 request.tag,
                 series.resolution,
-                request.end.astimezone(SHANGHAI).date(),
+                request.end.astimezone(CENTER_TZ).date(),
                 waterbody=station.waterbody,
                 target_class=station.target_class,
             )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.feed.records import Station
+from dispatch_app.standards.center_time import CENTER_TZ
 from ui import labels, theme
 from ui.i18n import current_language
 from ui.map.basemap import BasemapError, DistrictShape, Projection, in_bounds, load_basemap
@@ -49,7 +49,6 @@ from ui.map.markers import (
     StationMarkerItem,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Zoom is relative to the whole city fitted in the view. Below DETAIL_ZOOM the small markers
 # (township stations, grid points) drop their text: at city scale 270 numbers would be noise;
 # zoomed into a district they are readable.
@@ -410,7 +409,7 @@ class MapView(QGraphicsView):
     def _update_banner(self) -> None:
         lines = []
         if self._outage_since is not None:
-            since = self._outage_since.astimezone(SHANGHAI).strftime("%m-%d %H:%M:%S")
+            since = self._outage_since.astimezone(CENTER_TZ).strftime("%m-%d %H:%M:%S")
             lines.append(
                 self.tr(
                     "Data service unreachable since %1: the map shows the last data received"

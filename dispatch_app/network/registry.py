@@ -43,15 +43,20 @@ class RegistryError(ValueError):
     """The registry file is missing, not JSON, or breaks the contract; the message says where."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StationParameter:
+    """One measured parameter of a station, with the unit the registry gives for it."""
+
     key: str
     code: str
     unit: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Station:
+    """A registry entry (air station or water section): the one station of the network, as the
+    registry file gives it, the data service serves it and the desk receives it."""
+
     id: str
     mn: str
     name: str
@@ -96,6 +101,10 @@ class Station:
 
     def parameter(self, key: str) -> StationParameter | None:
         return self._by_key.get(key)
+
+    def unit_of(self, parameter: str) -> str | None:
+        p = self._by_key.get(parameter)
+        return None if p is None else p.unit
 
     def to_json(self) -> dict[str, Any]:
         """The entry exactly in the contract's shape (what /api/v1/stations serves)."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from dispatch_app.dataservice.registry import Registry, Station
+from dispatch_app.network.registry import Registry, Station
 from dispatch_app.resources import resource_path
 
 SCENARIO_DIR: Final = resource_path("scenarios")
