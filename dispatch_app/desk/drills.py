@@ -59,6 +59,7 @@ from dispatch_app.network.scenarios import (
     ScenarioTimeline,
     affected_stations,
     load_scenario,
+    source_stations,
 )
 from dispatch_app.standards import water
 from dispatch_app.standards.center_time import CENTER_TZ
@@ -128,6 +129,10 @@ class DrillScope:
     water: tuple[str, ...]  # sections its spills and blooms reach
     air: tuple[str, ...]  # stations an episode is watched at
     offline: tuple[str, ...]  # stations it takes offline
+    # Where its spills and blooms happen: only an exceedance there opens the drill's emergency.
+    # Downstream sections are logged on it once it is open, never open it: the simulated
+    # network's everyday exceedance at one of them must not pose as the drill's.
+    sources: tuple[str, ...] = ()
 
     @property
     def stations(self) -> tuple[str, ...]:
@@ -156,7 +161,9 @@ def scenario_scope(name: str, resources_dir: Path | None = None) -> DrillScope:
     title = scenario.title_zh or scenario.title_en or name
     kinds = frozenset(e.kind for e in scenario.events)
     # The start time does not change which sections a scenario reaches.
-    water = tuple(affected_stations(ScenarioTimeline(scenario, registry, 0.0)))
+    timeline = ScenarioTimeline(scenario, registry, 0.0)
+    water = tuple(affected_stations(timeline))
+    sources = tuple(source_stations(timeline))
     air = (
         tuple(s.id for kind in EPISODE_KINDS for s in registry.by_kind(kind))
         if "episode" in kinds
@@ -165,7 +172,7 @@ def scenario_scope(name: str, resources_dir: Path | None = None) -> DrillScope:
     offline = tuple(
         sorted({sid for e in scenario.events if isinstance(e, OfflineEvent) for sid in e.stations})
     )
-    return DrillScope(str(title), kinds, water, air, offline)
+    return DrillScope(str(title), kinds, water, air, offline, sources)
 
 
 @dataclass(frozen=True)
@@ -409,9 +416,10 @@ class DrillDesk:
                 return opened
             seen = {e.get("key") for e in drill.events if e.get("key")}
             case_id = self._emergency_of(drill)
-            watched = set(self.scope(drill.scenario).water)
+            scope = self.scope(drill.scenario)
+            watched, sources = set(scope.water), set(scope.sources)
             for station, parameter, at, value in observations:
-                if station not in watched:
+                if station not in watched or (case_id is None and station not in sources):
                     continue
                 text = self.exceedance(station, parameter, value)
                 key = f"{station}/{parameter}"

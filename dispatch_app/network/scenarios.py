@@ -580,6 +580,13 @@ class ScenarioTimeline:
         return self.start + (event.at_minutes + event.duration_minutes) * 60.0
 
 
+def source_stations(timeline: ScenarioTimeline) -> Sequence[str]:
+    """Ids of the sections where a scenario's events happen: a spill's own section and the
+    sections of a blooming lake (downstream ones are reached later, and weaker)."""
+    spills = {h.event.station for hops in timeline._spill_hops.values() for h in hops}
+    return sorted(spills | set(timeline._lake_blooms))
+
+
 def affected_stations(timeline: ScenarioTimeline) -> Sequence[str]:
     """Ids of the water sections a scenario's spills and blooms reach (for drill set-up)."""
     return sorted(set(timeline._spill_hops) | set(timeline._lake_blooms))

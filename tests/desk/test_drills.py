@@ -52,6 +52,10 @@ def test_drill_opens_exercise_emergency_reports_and_is_removed(
     assert drill.title == "京杭大运河奔牛段危化品泄漏"
     # Benniu (target Ⅲ) still clean, then NH3-N 3.2 mg/L (worse than Ⅴ).
     assert drills.observe(drill.id, [("WQ-B-01", "NH3-N", T0, 0.8)]) == []
+    # A downstream section's everyday exceedance before the spill has reached it is not the
+    # drill's: it opens nothing (the spill's own section opens the emergency).
+    assert drills.scope(drill.scenario).sources == ("WQ-B-01",)
+    assert drills.observe(drill.id, [("WQ-N-03", "CODMn", T0, 6.14)]) == []
     opened = drills.observe(
         drill.id, [("WQ-B-01", "NH3-N", T0, 3.2), ("WQ-B-01", "NH3-N", T0, 3.5)]
     )
