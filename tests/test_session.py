@@ -9,9 +9,11 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from dispatch_app.app import DataServiceLink, prepare
 from dispatch_app.config import AppPaths
@@ -21,10 +23,18 @@ from tests.feed.live_service import packet, registry, running_service, send
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST_SCRYPT_N = 2**10
+T = TypeVar("T")
 
 
 def fast_desk(url: str) -> Desk:
     return Desk.open(url, scrypt_n=FAST_SCRYPT_N)
+
+
+def run_alone(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Runs a coroutine on a plain asyncio loop of its own (on a thread: a GUI test earlier in
+    the run may have left Qt's loop registered as running on this one)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def until(condition: Callable[[], bool], timeout_s: float = 20.0, what: str = "") -> None:
@@ -93,7 +103,7 @@ def test_a_part_that_cannot_open_is_reported_and_the_rest_runs(tmp_path: Path) -
         assert parts.alarms is not None  # the others run on
         assert session.open_parts() is parts  # once per run
     finally:
-        asyncio.run(session.close())
+        run_alone(session.close())
 
 
 def test_the_live_feed_reaches_the_alarm_desk_without_any_ui(tmp_path: Path) -> None:
@@ -130,5 +140,5 @@ def test_the_live_feed_reaches_the_alarm_desk_without_any_ui(tmp_path: Path) -> 
             await until(taken_in, what="the observation at the alarm desk")
             await session.close()
 
-        asyncio.run(scenario())
+        run_alone(scenario())
     assert session.closed and session.feed is not None and not session.feed.poller.running
