@@ -1,13 +1,9 @@
-"""Alarms in the desk window: one call, ``install_alarms(workspace, window, feed=...)``.
+"""Alarms in the desk window: ``Workspace.install_alarms(alarm_desk)`` adds them.
 
-Wires the live feed to the alarm desk and the alarm desk to the panel and the status bar:
+The alarm desk is the session's (dispatch_app/session.py): the session opens it and feeds it
+from the live feed (``AlarmFeedLink``). The window's part wires the alarm desk to the panel and
+the status bar:
 
-* every page of observations from the feed poller goes to ``AlarmDesk.feed`` (it only queues
-  them); the registry from the poller's first load becomes the engine's stations, and the
-  latest readings of that load seed it; every round asks the poller whether it is caught up
-  with the data service and since when the service has listened (``AlarmDesk.watch_feed``),
-  so a desk replaying a backlog, or an embedded service still receiving its stations'
-  history, never calls a station silent (issue 4: the start-up flood);
 * a timer evaluates every ``evaluate_every_ms`` and ticks every ``tick_every_ms`` in an executor
   of its own (one thread: rounds never overlap, and an officer's acknowledgement, which goes
   through the workspace's ordered ``DeskCalls``, never waits behind a round);
@@ -17,38 +13,34 @@ Wires the live feed to the alarm desk and the alarm desk to the panel and the st
 * an optional sound cue (``QApplication.beep``; QtMultimedia is not in PySide6-Essentials) for
   new announcements, off by default and in tests;
 * Administration → Alarm rules… opens the rules editor for administrators.
-
-The lead adds, in ui/application.py after the feed is installed::
-
-    install_alarms(workspace, workspace.window, feed=workspace.feed)
-
-(``feed`` may be None: the panel still shows and works the stored alarms; a feed connected later
-goes through ``workspace.alarms.connect_feed(handle)``.)
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate, FeedWatch
+from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate, RoundResult
 from dispatch_app.domain.alarm_rules import RuleSet
 from dispatch_app.domain.alarms import Alarm, Announcement
 from dispatch_app.domain.roles import Permission
-from dispatch_app.feed.network_state import StationsBatch
 from ui.action_state import reason_text, set_available
 from ui.alarm_panel import AcknowledgeDialog, AlarmPanel, ShelveDialog, counts_text
 from ui.alarm_rules_editor import AlarmRulesEditor
 from ui.elided_label import ElidedLabel
 from ui.errors import describe_error
 from ui.i18n import current_language
+from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +60,10 @@ class AlarmIntegration(QObject):
 
     def __init__(
         self,
-        workspace: Any,
-        window: Any,
-        alarm_desk: AlarmDesk | None = None,
+        workspace: Workspace,
+        window: MainWindow,
+        alarm_desk: AlarmDesk,
         *,
-        feed: Any = None,
         evaluate_every_ms: int = 2000,
         tick_every_ms: int = 5000,
         sound: bool = False,
@@ -82,16 +73,15 @@ class AlarmIntegration(QObject):
         self.workspace = workspace
         self.window = window
         self.desk = workspace.desk
-        self.alarm_desk = alarm_desk or AlarmDesk.open(self.desk)
+        self.alarm_desk = alarm_desk
         if data_clock:
             # A drill played at speed: judge silence and windows on the data's time.
             self.alarm_desk.clock = self.alarm_desk.data_clock
         self.sound = sound
         self.beeps = 0  # how many cues were given (the sound is hard to hear in a test)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alarms")
-        self._round: asyncio.Future[Any] | None = None
+        self._round: asyncio.Future[RoundResult] | None = None
         self._unsubscribe: list[Callable[[], None]] = []
-        self._tasks: set[asyncio.Future[Any]] = set()
         self._last_reminder = self.alarm_desk.clock()
 
         self.panel = AlarmPanel(self._station_name, self._alarm_text, self.alarm_desk.clock)
@@ -126,9 +116,8 @@ class AlarmIntegration(QObject):
         self._relay.problem.connect(
             lambda text: self.workspace.say(text, error=True), Qt.ConnectionType.QueuedConnection
         )
-        self._seeding: Any = None
         self._unsubscribe.append(self.alarm_desk.subscribe(self._relay.updated.emit))
-        self.alarm_desk.start()
+        self.alarm_desk.start()  # idempotent: the session started it already
         self.panel.show_alarms(self.alarm_desk.alarms())
         self._refresh_counts()
 
@@ -140,54 +129,12 @@ class AlarmIntegration(QObject):
         self._tick_timer.timeout.connect(self._on_tick)
         self._evaluate_timer.start()
         self._tick_timer.start()
-        if feed is not None:
-            self.connect_feed(feed)
-        closing = getattr(self.window, "closing", None)
-        if closing is not None:
-            closing.connect(self.shutdown)
+        self.window.closing.connect(self.shutdown)
 
-    # ------------------------------------------------------------------ feed
-
-    def connect_feed(self, feed: Any) -> None:
-        """Take observations and the registry from a ``FeedHandle`` (ui/feed_bridge.py) or a
-        bare ``FeedPoller``."""
-        poller = getattr(feed, "poller", feed)
-        # Silence and persisting faults are judged only on a feed caught up with the data
-        # service, and never for longer than the service has listened: otherwise a desk
-        # replaying the backlog, or an embedded service still receiving its stations' history,
-        # calls every station silent at start-up.
-        self.alarm_desk.watch_feed(lambda: FeedWatch(poller.caught_up, poller.service_started))
-        self._unsubscribe.append(lambda: self.alarm_desk.watch_feed(None))
-        self._unsubscribe.append(poller.subscribe_observations(self.alarm_desk.feed))
-        self._unsubscribe.append(poller.subscribe_stations(self._on_stations))
-        network = poller.network
-        if network.stations:
-            self._seed(network.stations.values(), network.snapshots())
-
-    def _on_stations(self, batch: StationsBatch) -> None:
-        if batch.initial:
-            stations = [s.station for s in batch.snapshots.values()]
-            self._seed(stations, batch.snapshots)
-
-    def _seed(self, stations: Any, snapshots: Any) -> None:
-        """The registry of a full load, and its latest readings (a full load delivers them
-        through /latest, not as observation pages). The engine is rebuilt in the alarm
-        executor, before the next round: never on the UI thread, which must not wait behind a
-        round's database write."""
-        entries = list(stations)
-        self._seeding = self._executor.submit(self.alarm_desk.set_stations, entries)
-        self._seeding.add_done_callback(self._seeded)
-        self.alarm_desk.feed(
-            (sid, parameter, reading.time, reading.value, reading.flag)
-            for sid, snapshot in snapshots.items()
-            for parameter, reading in snapshot.readings.items()
-        )
-
-    def _seeded(self, future: Any) -> None:
-        exc = None if future.cancelled() else future.exception()
-        if exc is not None:  # a registry the engine cannot take: say so (on any thread)
-            log.warning("alarm engine cannot take the registry: %s", exc)
-            self._relay.problem.emit(str(exc))
+    def report_problem(self, text: str) -> None:
+        """A problem of the alarms heard on any thread (the session's feed link): said on the
+        UI thread."""
+        self._relay.problem.emit(text)
 
     # ------------------------------------------------------------------ rounds
 
@@ -212,14 +159,14 @@ class AlarmIntegration(QObject):
                 self.beeps += 1
         return due
 
-    def _run_round(self, fn: Callable[[], Any]) -> None:
+    def _run_round(self, fn: Callable[[], RoundResult]) -> None:
         if self._round is not None and not self._round.done():
             return  # the previous round is still writing: never queue rounds up
         loop = asyncio.get_event_loop()
         self._round = loop.run_in_executor(self._executor, fn)
         self._round.add_done_callback(self._round_done)
 
-    def _round_done(self, future: asyncio.Future[Any]) -> None:
+    def _round_done(self, future: asyncio.Future[RoundResult]) -> None:
         if future.cancelled():
             return
         exc = future.exception()
@@ -230,13 +177,13 @@ class AlarmIntegration(QObject):
                 error=True,
             )
 
-    async def evaluate_now(self, now: datetime | None = None) -> Any:
+    async def evaluate_now(self, now: datetime | None = None) -> RoundResult:
         """One evaluation round now (tests, and the desk after reconnecting); ``now`` runs it
         at another time than the alarm desk's clock (a test that skips half an hour)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self.alarm_desk.evaluate, now)
 
-    async def tick_now(self) -> Any:
+    async def tick_now(self) -> RoundResult:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self.alarm_desk.tick)
 
@@ -310,15 +257,8 @@ class AlarmIntegration(QObject):
             dock.raise_()
         self.panel.table.setFocus()
 
-    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
-        spawn = getattr(self.workspace, "spawn", None)
-        if callable(spawn):
-            task: asyncio.Future[Any] = spawn(coro)
-            return task
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+    def _spawn(self, coro: Coroutine[Any, Any, object]) -> asyncio.Future[Any]:
+        return self.workspace.spawn(coro)
 
     def request_acknowledge(self, key: str) -> None:
         self._spawn(self.acknowledge(key))
@@ -385,9 +325,7 @@ class AlarmIntegration(QObject):
         case = await self._call(self.alarm_desk.open_case, key)
         if case is None:
             return None
-        select = getattr(self.workspace.queue, "select_case", None)
-        if callable(select):
-            select(case.id)
+        self.workspace.queue.select_case(case.id)
         self.workspace.open_case(case.id)
         return int(case.id)
 
@@ -412,46 +350,14 @@ class AlarmIntegration(QObject):
     # ------------------------------------------------------------------ shutdown
 
     def shutdown(self) -> None:
-        """Stop the timers and the executor, stop following the feed and the desk (the
-        window closes; safe to call twice)."""
+        """Stop the timers and the executor and stop following the alarm desk (the window
+        closes; safe to call twice). The alarm desk itself is the session's and runs on."""
         self._evaluate_timer.stop()
         self._tick_timer.stop()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
-        self.alarm_desk.close()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
-def install_alarms(
-    workspace: Any,
-    window: QWidget | None = None,
-    *,
-    feed: Any = None,
-    alarm_desk: AlarmDesk | None = None,
-    sound: bool = False,
-    evaluate_every_ms: int = 2000,
-    tick_every_ms: int = 5000,
-    data_clock: bool = False,
-) -> AlarmIntegration:
-    """Adds alarms to a logged-in workspace's window; returns the integration (a child of the
-    workspace, also ``workspace.alarms``). ``feed`` is the ``FeedHandle`` of
-    ``ui.feed_bridge.install_feed`` (or None for now: ``connect_feed`` later);
-    ``alarm_desk`` defaults to ``AlarmDesk.open(workspace.desk)`` (rules from resources/);
-    ``data_clock`` evaluates on the data's time (an embedded drill run at ``--speed`` > 1)."""
-    target = window if window is not None else workspace.window
-    integration = AlarmIntegration(
-        workspace,
-        target,
-        alarm_desk,
-        feed=feed,
-        sound=sound,
-        evaluate_every_ms=evaluate_every_ms,
-        tick_every_ms=tick_every_ms,
-        data_clock=data_clock,
-    )
-    workspace.alarms = integration
-    return integration
-
-
-__all__ = ["AlarmIntegration", "install_alarms"]
+__all__ = ["AlarmIntegration"]

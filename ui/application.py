@@ -10,36 +10,29 @@ while it happens.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import os
 import sys
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog
 
 from dispatch_app.app import DataServiceLink, LaunchOptions
 from dispatch_app.config import describe_database, save_settings
 from dispatch_app.desk.desk import Desk
+from dispatch_app.desk.views import UserView
+from dispatch_app.session import DeskSession
 from ui.desk_calls import DeskCalls
 from ui.errors import describe_error
 from ui.event_loop import DeskEventLoop
 from ui.i18n import install_translators
 from ui.inspection import install_inspection
 from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
-from ui.quitting import (
-    CHILD_GRACE_S,
-    SHUTDOWN_BUDGET_S,
-    STEP_BUDGET_S,
-    UnwaitedExecutor,
-    close_open_dialogs,
-    in_thread,
-    within,
-)
+from ui.quitting import STEP_BUDGET_S, UnwaitedExecutor, close_open_dialogs, within
 from ui.theme import apply_theme
 from ui.workspace import Workspace
 
@@ -74,11 +67,19 @@ async def wait_for(dialog: QDialog) -> int:
     return await future
 
 
-def _demo_module() -> Any:
+def _demo_module() -> ModuleType | None:
+    """The demo's seeding and accounts; None in a build without them."""
     try:
-        return importlib.import_module("dispatch_app.demo")
+        from dispatch_app import demo
     except ImportError:
         return None
+    return demo
+
+
+class _Notices(QObject):
+    """Carries the session's problems (heard on any thread) to the UI thread."""
+
+    said = Signal(str)
 
 
 class Launcher(QObject):
@@ -97,7 +98,12 @@ class Launcher(QObject):
         self.options = options
         self.link = link
         self.calls = calls or DeskCalls()
-        self.desk: Desk | None = None
+        # The application's parts live in the session, not in one officer's window: the live
+        # feed keeps running across a change of user (the data service is never restarted).
+        self.session = DeskSession.from_options(options, link)
+        self._notices = _Notices(self)
+        self._notices.said.connect(self._say, Qt.ConnectionType.QueuedConnection)
+        self.session.subscribe_problems(self._notices.said.emit)
         self.dialog: QDialog | None = None
         self.workspace: Workspace | None = None
         self.exit_code = 0
@@ -106,11 +112,15 @@ class Launcher(QObject):
         self._background: asyncio.Future[None] | None = None
         self._stop_task: asyncio.Future[None] | None = None
         self._logout_task: asyncio.Future[None] | None = None
-        # The live feed belongs to the application, not to one officer's window: it keeps
-        # running across a change of user (the data service is never restarted for one).
-        self._poller: Any = None
-        self._service_url: str | None = None
-        self._service_problem: str | None = None
+
+    @property
+    def desk(self) -> Desk | None:
+        """The session's desk, once the database is open."""
+        return self.session.desk if self.session.is_open else None
+
+    def _say(self, text: str) -> None:
+        if self.workspace is not None:
+            self.workspace.say(text, error=True)
 
     def _fail(self, title: str, text: str) -> None:
         log.error("%s: %s", title, text)
@@ -123,7 +133,7 @@ class Launcher(QObject):
     async def start(self) -> bool:
         """Open the database, log in, show the window. False when start-up stopped."""
         try:
-            self.desk = await self.calls.call(Desk.open, self.options.database_url)
+            desk = await self.calls.call(self.session.open)
         except Exception as exc:
             self._fail(
                 self.tr("The desk cannot start"),
@@ -132,13 +142,12 @@ class Launcher(QObject):
                 .replace("%2", describe_error(exc)),
             )
             return False
-        desk = self.desk
         if self.options.demo:
             if not await self._start_demo(desk):
                 return False
         elif await self.calls.call(desk.needs_first_administrator):
 
-            async def create(username: str, name: str, password: str) -> Any:
+            async def create(username: str, name: str, password: str) -> UserView:
                 return await self.calls.call(
                     desk.create_first_administrator, username, name, password
                 )
@@ -159,7 +168,7 @@ class Launcher(QObject):
         desk = self.desk
         assert desk is not None
 
-        async def authenticate(username: str, password: str) -> Any:
+        async def authenticate(username: str, password: str) -> UserView:
             return await self.calls.call(desk.login, username, password)
 
         self.dialog = LoginDialog(authenticate, hint=self._demo_accounts())
@@ -168,18 +177,16 @@ class Launcher(QObject):
     def _demo_accounts(self) -> str:
         """In the demo, the login dialog lists its accounts (README has them too)."""
         demo = _demo_module() if self.options.demo else None
-        users = getattr(demo, "DEMO_USERS", None)
-        if not users:
+        if demo is None:
             return ""
+        users: tuple[tuple[str, str, str], ...] = demo.DEMO_USERS
         from ui import labels
 
         names = "   ".join(
             f"{name}（{labels.label(labels.ROLE, role)}）" for name, _, role in users
         )
         return (
-            self.tr("Demo accounts, password %1:").replace(
-                "%1", str(getattr(demo, "DEMO_PASSWORD", ""))
-            )
+            self.tr("Demo accounts, password %1:").replace("%1", str(demo.DEMO_PASSWORD))
             + "\n"
             + names
         )
@@ -188,7 +195,7 @@ class Launcher(QObject):
         """Seeds the temporary database through the real use cases (a few seconds: a busy
         dialog says so) and logs in the demo duty officer."""
         demo = _demo_module()
-        if demo is None or not hasattr(demo, "seed_demo"):
+        if demo is None:
             self._fail(self.tr("The desk cannot start"), self.tr("Demo data is not available."))
             return False
         busy = QProgressDialog(self.tr("Preparing the demo workload…"), "", 0, 0)
@@ -226,7 +233,8 @@ class Launcher(QObject):
         workspace.language_requested.connect(self.switch_language)
         window.show_fitted(restored)
         await workspace.start()
-        self._install_parts(workspace)
+        # Opened once per run, off the UI thread; every window installs what the session has.
+        workspace.install_parts(await self.calls.call(self.session.open_parts))
         if not restored:
             window.fit_docks()  # the parts' panels too
         if self.options.settings_problem:
@@ -236,93 +244,48 @@ class Launcher(QObject):
         except Exception as exc:
             workspace.say(describe_error(exc), error=True)
         self.ready.emit()
-        if self._poller is not None:
+        if self.session.feed is not None:
             self._attach_feed(workspace)
-        elif self._service_problem is not None:
-            workspace.window.status.set_data_service_state(self._service_problem, False)
+        elif self.session.service_problem is not None:
+            self._show_service_problem(workspace)
         elif self.link is not None and self._background is None:
-            self._background = asyncio.ensure_future(self._connect_data_service(self.link))
+            self._background = asyncio.ensure_future(self._connect_data_service())
         return workspace
 
-    async def _connect_data_service(self, link: DataServiceLink) -> None:
-        """Once per run: start (or reach) the data service and the live feed's poller, then
-        wire the current window to them; later windows are wired in ``show_workspace``."""
-        if link.embedded and self.workspace is not None:
+    async def _connect_data_service(self) -> None:
+        """Once per run, after the window is up: the session starts (or reaches) the data
+        service and the live feed; the current window is then wired to them (later windows
+        are wired in ``show_workspace``)."""
+        link = self.link
+        if link is not None and link.embedded and self.workspace is not None:
             self.workspace.window.status.set_data_service_state(
                 self.tr("starting the embedded data service"), False
             )
-        # On a thread of its own: the embedded child can take a while to come up, and quitting
-        # meanwhile must neither wait for it nor leave the loop's executor busy at close.
-        url = await in_thread(link.start, "dataservice-start")
-        if self._stopping:
+        feed = await self.session.connect_data_service()
+        if self._stopping or self.workspace is None:
             return
-        if url is None:
-            self._service_problem = self.tr("no data service: %1").replace(
-                "%1", link.problem or "?"
-            )
-            if self.workspace is not None:
-                self.workspace.window.status.set_data_service_state(self._service_problem, False)
-            return
-        feed = importlib.import_module("ui.feed_bridge")
-        self._service_url = url
-        self._poller = feed.make_poller(url)
-        await self._poller.start()
-        if self.workspace is not None:
+        if feed is not None:
             self._attach_feed(self.workspace)
+        elif self.session.service_problem is not None:
+            self._show_service_problem(self.workspace)
+
+    def _show_service_problem(self, workspace: Workspace) -> None:
+        problem = self.session.service_problem or "?"
+        workspace.window.status.set_data_service_state(
+            self.tr("no data service: %1").replace("%1", problem), False
+        )
 
     def _attach_feed(self, workspace: Workspace) -> None:
-        """Wire a window to the running feed: station table, status bar, wall, alarms."""
-        url = self._service_url
-        assert url is not None and self.link is not None
-        status = workspace.window.status
+        """Wire a window to the session's running feed: station table, status bar, wall."""
+        feed = self.session.feed
+        assert feed is not None
         try:
-            feed = importlib.import_module("ui.feed_bridge")
-            workspace.feed = feed.install_feed(
-                workspace.window, url, embedded=self.link.handle, poller=self._poller
-            )
+            workspace.attach_feed(feed)
         except Exception as exc:
             log.exception("installing the live feed failed")
-            status.set_data_service_state(
+            workspace.window.status.set_data_service_state(
                 self.tr("live feed unavailable: %1").replace("%1", str(exc)), False
             )
-            return
-        self._host_wall(workspace, url)
-        alarms = getattr(workspace, "alarms", None)
-        if alarms is not None:
-            try:
-                alarms.connect_feed(workspace.feed)
-            except Exception:
-                log.exception("feeding the alarms from the live feed failed")
-
-    def _install_parts(self, workspace: Workspace) -> None:
-        """Petitions, emergencies and alarms add their menus, docks and timers to the window.
-
-        A part that fails to install is reported and the desk keeps running without it."""
-        window = workspace.window
-        for module, function, args, kwargs in (
-            ("ui.petition_integration", "install_petitions", (workspace, window), {}),
-            ("ui.emergency_integration", "install_emergencies", (workspace,), {}),
-            ("ui.alarm_integration", "install_alarms", (workspace, window), {"feed": None}),
-        ):
-            try:
-                getattr(importlib.import_module(module), function)(*args, **kwargs)
-            except Exception as exc:
-                log.exception("installing %s failed", module)
-                workspace.say(describe_error(exc), error=True)
-
-    def _host_wall(self, workspace: Workspace, url: str) -> None:
-        """The monitoring wall (charts part), when that part provides its hook."""
-        try:
-            wall = importlib.import_module("ui.wall")
-        except ImportError:
-            return
-        install = getattr(wall, "install_wall", None)
-        if callable(install):
-            try:
-                hosted = install(workspace.window, workspace.feed, url)
-                workspace.attach_wall(hosted)
-            except Exception:
-                log.exception("installing the monitoring wall failed")
 
     def _remember_appearance(self, theme: str, font_pt: int) -> None:
         """Keeps the officer's theme and text size for the next start (settings file)."""
@@ -414,30 +377,17 @@ class Launcher(QObject):
         self._stop_task = asyncio.ensure_future(self._stop())
 
     async def _stop(self) -> None:
-        """Within the quit budget (ui/quitting.py), whatever hangs: each step gets its share
-        and is left behind, logged, when it overruns."""
+        """Within the quit budget (dispatch_app/quitting.py), whatever hangs: each step gets
+        its share and is left behind, logged, when it overruns."""
         started = asyncio.get_running_loop().time()
         # The embedded child stops beside the rest (it is the slowest part, and needs nothing
         # of the desk): terminated at once, killed if it lingers.
-        child: asyncio.Future[None] | None = None
-        if self.link is not None:
-            child = in_thread(partial(self.link.stop, CHILD_GRACE_S), "dataservice-stop")
+        child = self.session.stop_data_service()
         close_open_dialogs()
         if self.workspace is not None:
             await within(self.workspace.shutdown(), STEP_BUDGET_S, "stopping the workspace")
-        if self._poller is not None:
-            try:
-                await within(self._poller.stop(), STEP_BUDGET_S, "stopping the live feed")
-                self._poller.client.close()
-            except Exception:
-                log.exception("stopping the live feed failed")
-        if self.desk is not None:
-            # Not through the desk's call worker: it may be stuck in a call of its own.
-            await within(in_thread(self.desk.close, "desk-close"), STEP_BUDGET_S, "the database")
-        if child is not None:
-            spent = asyncio.get_running_loop().time() - started
-            rest = max(0.1, SHUTDOWN_BUDGET_S - spent)
-            await within(child, rest, "stopping the embedded data service")
+        # The drill, the live feed, the alarms and the database; then the child.
+        await self.session.close(child, started)
         took = asyncio.get_running_loop().time() - started
         log.info("quitting: desk stopped in %.2f s", took)
         self.finished.emit(self.exit_code)
@@ -450,8 +400,8 @@ async def _until_live(workspace: Workspace, timeout_s: float) -> None:
     as an officer sees it a minute after start."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while asyncio.get_running_loop().time() < deadline:
-        handle = getattr(workspace, "feed", None)
-        poller = getattr(handle, "poller", None)
+        handle = workspace.feed
+        poller = handle.poller if handle is not None else None
         if (
             poller is not None
             and poller.status.state == "connected"

@@ -1,4 +1,5 @@
-"""Emergencies in the desk window: one call, `install_emergencies(workspace)`.
+"""Emergencies in the desk window: `Workspace.install_emergencies(emergency_desk, drills)` adds
+them.
 
 Adds the heavy-pollution alert banner across the top of the window (every workstation), the
 emergency panel docked beside the queue for the selected emergency case, and the Emergencies
@@ -13,11 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
-import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dispatch_app.desk.drills import MAX_SPEED, DrillDesk, DrillRunner
+from dispatch_app.desk.drills import MAX_SPEED, DrillDesk
 from dispatch_app.desk.emergencies import (
     AlertView,
     CapDraft,
@@ -66,6 +65,10 @@ from ui.errors import describe_error
 from ui.file_dialogs import ask_open_file, ask_save_file
 from ui.map.area_tool import AreaTool, Shape
 from ui.map.view import MapView
+
+if TYPE_CHECKING:
+    from dispatch_app.session import DrillControl
+    from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -182,13 +185,18 @@ class ReportDialog(QDialog):
 class EmergencyIntegration(QObject):
     """The emergency part of one workstation's window."""
 
-    def __init__(self, workspace: Any, emergencies: EmergencyDesk | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        emergencies: EmergencyDesk,
+        drills: DrillControl | None = None,
+    ) -> None:
         super().__init__(workspace)
         self.workspace = workspace
         self.window = workspace.window
         self.desk = workspace.desk
         self.calls = workspace.calls
-        self.emergencies = emergencies or EmergencyDesk.open(self.desk)
+        self.emergencies = emergencies
         self._tasks: set[asyncio.Future[Any]] = set()
         self._generation = 0
         self.view: EmergencyView | None = None
@@ -267,10 +275,10 @@ class EmergencyIntegration(QObject):
             self.menu,
             lambda: self.spawn(self.remove_drill()),
         )
-        self.drills: DrillDesk | None = None
-        self.drill_id: int | None = None
-        self._runner: DrillRunner | None = None
-        self._runner_thread: threading.Thread | None = None
+        # The session's drill runner (None: the desk runs without drills, their entries hide).
+        self.drills = drills
+        for name in ("drill_start", "drill_end", "drill_report", "drill_remove"):
+            self.window.actions_by_name[name].setVisible(drills is not None)
         # A drill's data service is a child process: closing the window ends the drill.
         self.window.destroyed.connect(self.end_drill)
         self.window.destroyed.connect(self.panel.trends.shutdown)
@@ -449,9 +457,8 @@ class EmergencyIntegration(QObject):
     def show_station(self, station_id: str) -> bool:
         """Open an affected station's trend on the monitoring wall (when the window hosts
         one: the wall's `select_station`), so the case and the live data sit side by side."""
-        wall = self.window.views.get("wall")
-        select = getattr(wall, "select_station", None)
-        if wall is None or not callable(select) or not select(station_id):
+        wall = self.workspace.wall
+        if wall is None or not wall.select_station(station_id):
             self.say(self.tr("No monitoring wall to show {0}").format(station_id), error=True)
             return False
         self._bring_wall()
@@ -459,19 +466,15 @@ class EmergencyIntegration(QObject):
 
     def _bring_wall(self) -> None:
         """The wall in front: its tab, or its own window when the officer detached it."""
-        show_view = getattr(self.window, "show_view", None)
-        if callable(show_view):
-            show_view("wall")
+        self.window.show_view("wall")
 
     # ---- place, area and affected stations ---------------------------------------------
     def show_linked_trends(self, station_id: str) -> None:
         """The selected affected station's last day in the case, from the wall's series
         source (the window's data service); without a wall the chart says there is none."""
-        wall = self.window.views.get("wall")
-        trend = getattr(wall, "trend", None)
-        loader = getattr(trend, "loader", None)
+        wall = self.workspace.wall
         trends = self.panel.trends
-        trends.set_source(getattr(loader, "source", None))
+        trends.set_source(wall.trend.loader.source if wall is not None else None)
         resources = self.emergencies.resources
         kind = next((s.kind for s in resources.stations if s.id == station_id), "")
         parameters = linked_parameters(kind, resources.station_parameters.get(station_id, ()))
@@ -481,10 +484,10 @@ class EmergencyIntegration(QObject):
 
     def map_tool(self) -> AreaTool | None:
         """The area tool on the wall's map, or None when the window hosts no wall."""
-        wall = self.window.views.get("wall")
-        view = getattr(wall, "map", None)
-        if not isinstance(view, MapView):
+        wall = self.workspace.wall
+        if wall is None:
             return None
+        view: MapView = wall.map
         if self.area_tool is None or self.area_tool.view is not view:
             self.area_tool = AreaTool(view)
             self.area_tool.finished.connect(self.area_drawn)
@@ -849,14 +852,20 @@ class EmergencyIntegration(QObject):
         return view
 
     # ---- drills ------------------------------------------------------------------------
+    @property
+    def drill_id(self) -> int | None:
+        """The drill last started or chosen (the session's), None without one."""
+        return self.drills.drill_id if self.drills is not None else None
+
+    @drill_id.setter
+    def drill_id(self, drill_id: int | None) -> None:
+        if self.drills is not None:
+            self.drills.drill_id = drill_id
+
     def drills_desk(self) -> DrillDesk:
         if self.drills is None:
-            # The drill's alarms go on the window's alarm panel, marked exercise.
-            alarms = getattr(self.workspace, "alarms", None)
-            self.drills = DrillDesk(
-                self.emergencies, alarms=alarms.alarm_desk if alarms is not None else None
-            )
-        return self.drills
+            raise RuntimeError("this desk runs without drills")
+        return self.drills.drills
 
     async def start_drill_dialog(self) -> None:
         scenarios = sorted(p.stem for p in (default_resources_dir() / "scenarios").glob("*.toml"))
@@ -866,32 +875,17 @@ class EmergencyIntegration(QObject):
         self.start_drill(dialog.scenario.currentData(), float(dialog.speed.value()))
 
     def start_drill(self, scenario: str, speed: float) -> None:
-        """Play the scenario through the data service in a worker thread until "End the drill"
-        (at most two hours); the cases it opens arrive through the desk's events."""
-        if self._runner_thread is not None and self._runner_thread.is_alive():
+        """Play the scenario through the data service (the session's drill runner, in a worker
+        thread) until "End the drill"; the cases it opens arrive through the desk's events."""
+        if self.drills is None:
+            return
+        if not self.drills.start(scenario, speed):
             self.say(self.tr("A drill is already running"), error=True)
             return
-        runner = DrillRunner(
-            self.drills_desk(), scenario, speed, Path(tempfile.mkdtemp(prefix="desk-drill-"))
-        )
-        self._runner = runner
-
-        def play() -> None:
-            try:
-                drill = runner.run(2 * 3600)
-                self.drill_id = drill.id
-            except Exception:
-                log.exception("drill failed")
-
-        self._runner_thread = threading.Thread(target=play, name="drill", daemon=True)
-        self._runner_thread.start()
         self.say(self.tr("Drill started: {0} at {1}×").format(scenario, f"{speed:g}"))
 
     def end_drill(self) -> None:
-        if self._runner is not None:
-            self._runner.stop()
-            if self._runner.drill is not None:
-                self.drill_id = self._runner.drill.id
+        if self.drills is not None and self.drills.end():
             self.say(self.tr("Drill ending"))
 
     async def show_drill_report(self) -> None:
@@ -909,10 +903,3 @@ class EmergencyIntegration(QObject):
         drill = await self._act(self.drills_desk().remove, self.drill_id)
         if drill is not None:
             self.say(self.tr("Drill removed: {0} cases").format(len(drill.case_ids)))
-
-
-def install_emergencies(
-    workspace: Any, emergencies: EmergencyDesk | None = None
-) -> EmergencyIntegration:
-    """Add the alert banner, the emergency panel and the Emergencies menu to the window."""
-    return EmergencyIntegration(workspace, emergencies)

@@ -9,27 +9,24 @@ so no widget is ever touched from another thread.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
-from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
 from dispatch_app.feed.embedded import EmbeddedDataService, EmbeddedState, EmbeddedStatus
 from dispatch_app.feed.network_state import StationsBatch
 from dispatch_app.feed.poller import ConnectionState, FeedPoller, FeedStatus
 from dispatch_app.standards.center_time import CENTER_TZ
+from ui.main_window import MainWindow
 from ui.station_table import StationTableView
 from ui.status_bar import DeskStatusBar
 
 log = logging.getLogger(__name__)
 
 CTX = "FeedBridge"
-TOKEN_ENV = "DISPATCH_DATASERVICE_TOKEN"
 
 
 def tr(text: str) -> str:
@@ -180,74 +177,30 @@ def connect_station_table(bridge: FeedBridge, view: StationTableView) -> None:
 
 @dataclass
 class FeedHandle:
-    """What `install_feed` built; `stop()` when the desk closes (or its window goes)."""
+    """What `install_feed` built for one window; `stop()` when the window goes. The poller is
+    the session's: it runs on across windows (a change of user), so `stop()` only lets go."""
 
     poller: FeedPoller
     bridge: FeedBridge
     view: StationTableView
     embedded: EmbeddedDataService | None = None
-    _start_task: asyncio.Task[None] | None = field(default=None, repr=False)
-    owns_poller: bool = True
-    """False for a poller the caller keeps (the application's, across a change of user):
-    `stop()` then only lets go of it."""
 
     async def stop(self) -> None:
         self.bridge.detach()
-        if self.owns_poller:
-            await self.poller.stop()
-            self.poller.client.close()
-
-
-def make_client(base_url: str, token: str | None = None) -> DataServiceClient:
-    """The desk's client: short timeouts (a live view must notice a dead service in seconds),
-    one retry; the poller's own backoff covers longer outages."""
-    return DataServiceClient(
-        base_url,
-        token=token if token is not None else (os.environ.get(TOKEN_ENV) or None),
-        timeouts=ClientTimeouts(connect=2.0, read=5.0, total=20.0),
-        retries=1,
-    )
-
-
-def make_poller(base_url: str, token: str | None = None) -> FeedPoller:
-    """The desk's live-feed poller on the desk's client (not started)."""
-    return FeedPoller(make_client(base_url, token))
 
 
 def install_feed(
-    window: object,
-    base_url: str,
+    window: MainWindow,
+    poller: FeedPoller,
     *,
-    token: str | None = None,
     embedded: EmbeddedDataService | None = None,
     area: str = "center",
-    poller: FeedPoller | None = None,
 ) -> FeedHandle:
-    """Wire the live feed into the main window: station table view (via `window.add_view`),
-    status-bar state, and the poller started on the running (qasync) loop. With `poller` (one
-    the caller started and keeps running, e.g. across a change of user), the window is wired to
-    it as it is, and the handle's `stop()` leaves it running.
-
-    `window` is ui.main_window.MainWindow (typed loosely so this module does not depend on it)."""
-    owns_poller = poller is None
-    if poller is None:
-        poller = make_poller(base_url, token)
-    bridge = FeedBridge(poller, embedded, parent=window if isinstance(window, QObject) else None)
+    """Wire the session's running live feed into the main window: the station table view and
+    the status bar's data-service state."""
+    bridge = FeedBridge(poller, embedded, parent=window)
     view = StationTableView()
     connect_station_table(bridge, view)
-    status_bar = getattr(window, "status", None)
-    if isinstance(status_bar, DeskStatusBar):
-        wire_status_bar(status_bar, bridge)
-    add_view = getattr(window, "add_view", None)
-    if callable(add_view):
-        add_view("stations", view, area, QCoreApplication.translate("FeedBridge", "Stations"))
-    handle = FeedHandle(poller, bridge, view, embedded, owns_poller=owns_poller)
-    if not owns_poller:
-        return handle
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        # Called before the qasync loop runs: start on the loop the application installed.
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    handle._start_task = loop.create_task(poller.start())
-    return handle
+    wire_status_bar(window.status, bridge)
+    window.add_view("stations", view, area, QCoreApplication.translate("FeedBridge", "Stations"))
+    return FeedHandle(poller, bridge, view, embedded)

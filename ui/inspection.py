@@ -319,7 +319,7 @@ class Inspector(QObject):
         staleness, and the newest observation time among them (the table's own model)."""
         launcher = self._context()
         workspace = getattr(launcher, "workspace", None)
-        handle = getattr(workspace, "feed", None)
+        handle = workspace.feed if workspace is not None else None
         if handle is None:
             return {"connected": False, "stations": [], "newest": None}
         view = handle.view

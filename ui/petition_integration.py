@@ -1,4 +1,4 @@
-"""Petitions in the desk window: one call, `install_petitions(workspace, window)`.
+"""Petitions in the desk window: `Workspace.install_petitions(petition_desk)` adds them.
 
 It adds the Petitions menu (new petition, hotline call intake, the statutory steps, merge,
 Open311 import/export), the petition panel docked beside the queue for the selected petition,
@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMenu
 
 from dispatch_app.desk import QueueQuery
 from dispatch_app.desk.errors import CaseConflict
@@ -52,6 +52,9 @@ from ui.petition_intake import IntakeRequest, PetitionIntakeDialog
 from ui.petition_labels import deadline_label
 from ui.petition_panel import PetitionPanel
 from ui.petition_reminders import OverduePetition, ReminderStrip
+
+if TYPE_CHECKING:
+    from ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +95,16 @@ class PetitionIntegration(QObject):
 
     def __init__(
         self,
-        workspace: Any,
+        workspace: Workspace,
         window: MainWindow,
-        petitions: PetitionDesk | None = None,
+        petitions: PetitionDesk,
     ) -> None:
         super().__init__(workspace)
         self.workspace = workspace
         self.window = window
         self.desk = workspace.desk
         self.calls = workspace.calls
-        self.petitions = petitions or PetitionDesk.open(self.desk)
+        self.petitions = petitions
         self._generation = 0
         self._tasks: set[asyncio.Future[Any]] = set()
         self._export_dir = Path.home()
@@ -736,17 +739,4 @@ class PetitionIntegration(QObject):
         )
 
 
-def install_petitions(
-    workspace: Any, window: QWidget | None = None, *, petitions: PetitionDesk | None = None
-) -> PetitionIntegration:
-    """Adds petitions to a logged-in workspace's window; returns the integration (kept alive
-    as a child of the workspace and as ``workspace.petitions``). ``petitions`` defaults to
-    ``PetitionDesk.open(workspace.desk)`` (rules from resources/, attachments in the user
-    data directory or $DISPATCH_ATTACHMENTS_DIR)."""
-    target = window if isinstance(window, MainWindow) else workspace.window
-    integration = PetitionIntegration(workspace, target, petitions)
-    workspace.petitions = integration
-    return integration
-
-
-__all__ = ["PetitionIntegration", "install_petitions"]
+__all__ = ["PetitionIntegration"]

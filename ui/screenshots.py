@@ -78,13 +78,10 @@ async def _wall_trend(workspace: Workspace, out: Path, suffix: str) -> list[Path
     """The wall with the worst-ranked station's trend open (the axes and bands as an officer
     reads them), when the window hosts a wall with data."""
     window = workspace.window
-    wall = window.views.get("wall")
-    overview = getattr(wall, "overview", None)
-    model = getattr(overview, "model", None)
-    if wall is None or model is None or model.rowCount() == 0:
+    wall = workspace.wall
+    if wall is None or wall.overview.model.rowCount() == 0:
         return []
-    select = getattr(wall, "select_station", None)
-    if select is None or not select(model.station_at(0).id):
+    if not wall.select_station(wall.overview.model.station_at(0).id):
         return []
     window.tabs.setCurrentWidget(wall)
     await asyncio.sleep(1.5)  # the series fetch runs on a worker

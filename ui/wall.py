@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QSize, Qt, QTimer, Signal
@@ -45,7 +45,7 @@ from ui.charts.compare import CompareChart
 from ui.charts.overview import SPARK_POINTS, NetworkOverview
 from ui.charts.ranking import headline_parameter, status_of
 from ui.charts.redraw import RedrawGate
-from ui.charts.series import SeriesArrays, SeriesSource
+from ui.charts.series import FeedSeriesSource, SeriesArrays, SeriesSource
 from ui.charts.trend import TrendChart
 from ui.i18n import current_language
 from ui.map.markers import CaseMarker, StationLook
@@ -54,6 +54,11 @@ from ui.screen_fit import scrolling
 from ui.station_table import staleness_text
 from ui.wall_indicators import IndicatorResult, compute_indicators
 from ui.wall_text import TileText
+
+if TYPE_CHECKING:
+    from dispatch_app.feed.client import DataServiceClient
+    from ui.feed_bridge import FeedHandle
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 RULES_FILE = resource_path("rules", "indicators.toml")
@@ -596,17 +601,11 @@ class MonitoringWall(QWidget):
         self.compare.loader.shutdown()
 
 
-def install_wall(window: Any, feed: Any, url: str) -> MonitoringWall:
-    """The desk's hook (ui.application): build the wall on the live feed and host it.
+def install_wall(window: MainWindow, feed: FeedHandle, client: DataServiceClient) -> MonitoringWall:
+    """Build the wall on the window's live feed and host it in the window.
 
-    `feed` is ui.feed_bridge.FeedHandle; the wall gets a data-service client of its own for
-    series, so a long fetch never delays the live updates of the poller's client.
-    """
-    from dispatch_app.feed.client import DataServiceClient
-    from ui.charts.series import FeedSeriesSource
-    from ui.feed_bridge import make_client
-
-    client: DataServiceClient = make_client(url)
+    ``client`` is the session's series client, apart from the poller's, so a long fetch never
+    delays the live updates."""
     wall = MonitoringWall(FeedSeriesSource(client, limit=50_000))
     bridge = feed.bridge
     poller = feed.poller
@@ -621,16 +620,10 @@ def install_wall(window: Any, feed: Any, url: str) -> MonitoringWall:
     def closing() -> None:
         unsubscribe()
         wall.shutdown()
-        with contextlib.suppress(Exception):
-            client.close()
 
-    window_closing = getattr(window, "closing", None)
-    if window_closing is not None and hasattr(window_closing, "connect"):
-        window_closing.connect(closing)
-    add_view = getattr(window, "add_view", None)
-    if callable(add_view):
-        # translate() with the class's context: tr() here is not inside the class, so the
-        # translation tools file the string under another context than the one looked up.
-        title = QCoreApplication.translate("MonitoringWall", "Monitoring wall")
-        add_view("wall", wall, "center", title, detach_shortcut="F11")
+    window.closing.connect(closing)
+    # translate() with the class's context: tr() here is not inside the class, so the
+    # translation tools file the string under another context than the one looked up.
+    title = QCoreApplication.translate("MonitoringWall", "Monitoring wall")
+    window.add_view("wall", wall, "center", title, detach_shortcut="F11")
     return wall

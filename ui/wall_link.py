@@ -16,11 +16,12 @@ the desk's own parts).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
 from dispatch_app.desk import Changed, QueueQuery, QueueRow, QueueSort
+from dispatch_app.domain.alarms import Alarm
 from dispatch_app.domain.cases import Status
 from ui.map.markers import CaseMarker
 
@@ -59,10 +60,8 @@ class WallLink(QObject):
         workspace.events.changed.connect(self._on_changed)
         workspace.queue.current_case_changed.connect(self._queue_selected)
         wall.case_selected.connect(self._map_selected)
-        alarms = getattr(workspace, "alarms", None)
-        panel = getattr(alarms, "panel", None)
-        if panel is not None and hasattr(panel, "alarm_selected"):
-            panel.alarm_selected.connect(self._alarm_selected)
+        if workspace.alarms is not None:
+            workspace.alarms.panel.alarm_selected.connect(self._alarm_selected)
         workspace.spawn(self.reload_cases())
 
     # --- cases on the map --------------------------------------------------------------------
@@ -100,11 +99,10 @@ class WallLink(QObject):
         if dock is not None:
             dock.show()
 
-    def _alarm_selected(self, alarm: Any) -> None:
-        station = getattr(alarm, "station_id", None)
-        if station:
-            self.wall.select_station(str(station), center=True)
-        case_id = getattr(alarm, "case_id", None)
+    def _alarm_selected(self, alarm: Alarm) -> None:
+        if alarm.station_id:
+            self.wall.select_station(alarm.station_id, center=True)
+        case_id = alarm.case_id
         if case_id is not None:
             ws = self.workspace
             if not ws.queue.select_case(int(case_id)):

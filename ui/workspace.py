@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,17 @@ from PySide6.QtGui import QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit, QWidget
 
 from dispatch_app.config import DEFAULT_FONT_PT, MAX_FONT_PT, MIN_FONT_PT
+from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.desk.desk import Desk
+from dispatch_app.desk.emergencies import EmergencyDesk
 from dispatch_app.desk.errors import CaseConflict
 from dispatch_app.desk.events import Changed
-from dispatch_app.desk.petitions import DeadlineView
+from dispatch_app.desk.petitions import DeadlineView, PetitionDesk
 from dispatch_app.desk.views import CaseDetail, CaseView
 from dispatch_app.domain.cases import CaseDraft, CaseKind
 from dispatch_app.domain.petition_deadlines import DeadlineState as PetitionDeadlineState
 from dispatch_app.domain.roles import Permission
+from dispatch_app.session import DeskParts, DrillControl, LiveFeed
 from ui import labels
 from ui.action_dialogs import (
     ConflictDialog,
@@ -41,20 +45,26 @@ from ui.action_state import (
     panel_buttons,
     reason_text,
 )
+from ui.alarm_integration import AlarmIntegration
 from ui.case_details import CaseDetailsPanel
 from ui.case_form import CaseEditDialog, CaseFormDialog
 from ui.closure_requests import PendingClosures
 from ui.desk_calls import DeskCalls
+from ui.emergency_integration import EmergencyIntegration
 from ui.errors import describe_error
+from ui.feed_bridge import FeedHandle, install_feed
 from ui.i18n import LANGUAGE_NAMES, current_language
 from ui.input_guard import guard_inputs
 from ui.main_window import MainWindow
+from ui.petition_integration import PetitionIntegration
 from ui.petition_labels import deadline_label
 from ui.queue_model import Countdown
 from ui.queue_view import QueuePanel
 from ui.shortcuts_dialog import ShortcutsDialog
 from ui.theme import apply_theme, current_theme
 from ui.user_admin import UserAdminDialog
+from ui.wall import MonitoringWall, install_wall
+from ui.wall_link import WallLink
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +134,13 @@ class Workspace(QObject):
         self._tasks: set[asyncio.Future[Any]] = set()
         self._detail_generation = 0
         self.detail: CaseDetail | None = None
-        self.feed: Any = None
-        self._petitions: Any = None
+        # The parts, set only here (install_parts, attach_feed and the install_* methods).
+        self.petitions: PetitionIntegration | None = None
+        self.emergencies: EmergencyIntegration | None = None
+        self.alarms: AlarmIntegration | None = None
+        self.feed: FeedHandle | None = None
+        self.wall: MonitoringWall | None = None
+        self.wall_link: WallLink | None = None
         self.theme = current_theme()
         self.font_pt = QApplication.font().pointSize() or DEFAULT_FONT_PT
 
@@ -163,33 +178,91 @@ class Workspace(QObject):
         self._health.timeout.connect(self.check_change_feed)
         self._health.start()
 
-    # ---- parts installed later ------------------------------------------------------------
-    def attach_wall(self, wall: Any) -> None:
-        """The monitoring wall, once the live feed brought it: its map shows the open cases
-        and shares the selection with the queue, the case panel and the alarms."""
-        from ui.wall_link import WallLink
+    # ---- the session's parts -------------------------------------------------------------
+    def install_parts(self, parts: DeskParts) -> None:
+        """Petitions, emergencies and alarms add their menus, docks and timers to the window.
 
-        self.wall_link = WallLink(self, wall)
+        A part the session could not open, or whose window part fails to install, is reported
+        and the desk keeps running without it."""
+        for problem in parts.problems:
+            self.say(describe_error(problem.error), error=True)
+        if parts.petitions is not None:
+            self._install("petitions", partial(self.install_petitions, parts.petitions))
+        if parts.emergencies is not None:
+            self._install(
+                "emergencies",
+                partial(self.install_emergencies, parts.emergencies, parts.drills),
+            )
+        if parts.alarms is not None:
+            self._install("alarms", partial(self.install_alarms, parts.alarms))
 
-    @property
-    def petitions(self) -> Any:
-        """The petitions part (ui.petition_integration.PetitionIntegration), once
-        ``install_petitions`` has set it; None before."""
-        return self._petitions
+    def _install(self, name: str, install: Callable[[], QObject]) -> None:
+        try:
+            install()
+        except Exception as exc:
+            log.exception("installing the %s failed", name)
+            self.say(describe_error(exc), error=True)
 
-    @petitions.setter
-    def petitions(self, integration: Any) -> None:
-        self._petitions = integration
-        if integration is None:
-            return
-        petition_desk = integration.petitions
+    def install_petitions(self, petition_desk: PetitionDesk) -> PetitionIntegration:
+        """The petitions part; the queue counts petitions down to their statutory deadline."""
+        integration = PetitionIntegration(self, self.window, petition_desk)
+        self.petitions = integration
 
-        async def petition_countdowns(ids: list[int]) -> dict[int, Any]:
+        async def petition_countdowns(ids: list[int]) -> dict[int, Countdown | None]:
             # On the read workers: one query per page, never behind the officer's own steps.
             views = await self.calls.read(petition_desk.queue_deadlines, ids)
             return {case_id: petition_countdown(view) for case_id, view in views.items()}
 
         self.queue.model.set_countdown_provider("petition", petition_countdowns)
+        return integration
+
+    def install_emergencies(
+        self, emergency_desk: EmergencyDesk, drills: DrillControl | None = None
+    ) -> EmergencyIntegration:
+        """The alert banner, the emergency panel and the Emergencies menu (drills with it)."""
+        self.emergencies = EmergencyIntegration(self, emergency_desk, drills)
+        return self.emergencies
+
+    def install_alarms(
+        self,
+        alarm_desk: AlarmDesk,
+        *,
+        sound: bool = False,
+        evaluate_every_ms: int = 2000,
+        tick_every_ms: int = 5000,
+        data_clock: bool = False,
+    ) -> AlarmIntegration:
+        """The alarm panel, its rounds and the Alarm rules entry; ``data_clock`` judges on the
+        data's time (a drill played at speed)."""
+        self.alarms = AlarmIntegration(
+            self,
+            self.window,
+            alarm_desk,
+            sound=sound,
+            evaluate_every_ms=evaluate_every_ms,
+            tick_every_ms=tick_every_ms,
+            data_clock=data_clock,
+        )
+        return self.alarms
+
+    def attach_feed(self, feed: LiveFeed) -> None:
+        """The session's live feed in this window: the station table, the status bar's
+        data-service state, and the monitoring wall on it. A wall that fails is reported and
+        the window runs without it."""
+        self.feed = install_feed(self.window, feed.poller, embedded=feed.embedded)
+        try:
+            wall = install_wall(self.window, self.feed, feed.series_client)
+        except Exception as exc:
+            log.exception("installing the monitoring wall failed")
+            self.say(describe_error(exc), error=True)
+            return
+        self.attach_wall(wall)
+
+    def attach_wall(self, wall: MonitoringWall) -> None:
+        """The monitoring wall, once the live feed brought it: its map shows the open cases
+        and shares the selection with the queue, the case panel and the alarms."""
+        self.wall = wall
+        self.wall_link = WallLink(self, wall)
 
     def check_change_feed(self) -> None:
         """Shows in the status bar when other workstations' changes stop arriving."""

@@ -33,7 +33,6 @@ from tests.gui.conftest import (  # noqa: F401 - fixtures used below
 )
 from tests.gui.test_petition_ui import hotline_call
 from ui.desk_calls import DeskCalls
-from ui.petition_integration import install_petitions
 from ui.queue_model import COL, PAGE_SIZE
 from ui.workspace import Workspace
 
@@ -78,7 +77,7 @@ def test_petition_countdowns_on_a_full_page(
     ws = workspace
     model = ws.queue.model
     petitions = PetitionDesk.open(ws.desk, attachments_dir=tmp_path / "att")
-    install_petitions(ws, ws.window, petitions=petitions)
+    ws.install_petitions(petitions)
     expected = petitions.queue_deadlines(
         [r.id for r in ws.desk.queue_page(QueueQuery(kinds=("petition",)), 0, PETITIONS)]
     )

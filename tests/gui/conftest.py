@@ -22,6 +22,7 @@ from dispatch_app.desk import Desk
 from dispatch_app.domain.cases import CaseDraft, CaseKind, CaseSource, Priority
 from dispatch_app.domain.credit_code import make_credit_code
 from dispatch_app.domain.districts import District
+from dispatch_app.session import DeskSession
 from ui.desk_calls import DeskCalls
 from ui.event_loop import DeskEventLoop
 from ui.i18n import install_translators
@@ -151,11 +152,13 @@ def seed_cases(url: str, count: int, username: str = "officer") -> list[int]:
 
 @dataclass
 class Session:
-    """One workstation's desk in the test: the desk, its calls and its window."""
+    """One workstation's desk in the test: the session (its desk and parts, as the application
+    builds them), its calls and its window. Tests install the parts they need."""
 
     desk: Desk
     calls: DeskCalls
     workspace: Workspace
+    session: DeskSession
     closers: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -167,7 +170,8 @@ def sessions(qtbot: QtBot, qloop: QEventLoop, tmp_path: Path) -> Iterator[Callab
     def make(
         url: str, username: str = "officer", change_feed: bool = False, busy_timeout_s: float = 5.0
     ) -> Session:
-        desk = open_desk(url, busy_timeout_s)
+        desk_session = DeskSession(url, open_desk=lambda u: open_desk(u, busy_timeout_s))
+        desk = desk_session.open()
         desk.login(username, PASSWORD)
         calls = DeskCalls()
         workspace = Workspace(
@@ -182,7 +186,7 @@ def sessions(qtbot: QtBot, qloop: QEventLoop, tmp_path: Path) -> Iterator[Callab
         run(qtbot, workspace.start())
         if change_feed:
             desk.start_change_feed(poll_interval_s=0.1)
-        session = Session(desk, calls, workspace)
+        session = Session(desk, calls, workspace, desk_session)
         made.append(session)
         return session
 
@@ -190,6 +194,9 @@ def sessions(qtbot: QtBot, qloop: QEventLoop, tmp_path: Path) -> Iterator[Callab
     for s in made:
         with contextlib.suppress(Exception):  # teardown must release the database anyway
             run(qtbot, s.workspace.shutdown(), timeout=5000)
+        parts = s.session.parts
+        if parts is not None and parts.alarms is not None:
+            parts.alarms.close()
         s.desk.close()  # the window was closed by qtbot (addWidget)
         s.calls.shutdown()
 

@@ -27,9 +27,9 @@ from dispatch_app.feed.client import DataServiceClient
 from dispatch_app.feed.poller import FeedPoller
 from dispatch_app.feed.records import Station
 from dispatch_app.resources import resources_dir
+from dispatch_app.session import AlarmFeedLink
 from tests.feed.live_service import packet, registry, send
 from tests.gui.conftest import Session, run, seed_users
-from ui.alarm_integration import install_alarms
 
 ROOT = Path(__file__).resolve().parents[2]
 SENDING = ("AQ-N-01", "AQ-N-02", "AQ-P-01")  # national/provincial: silent after 30 min
@@ -96,14 +96,12 @@ def test_no_silent_flood_at_start_up_and_a_stopped_station_still_raises(
     rules = tmp_path / "alarms.toml"
     shutil.copy(resources_dir() / "rules" / "alarms.toml", rules)
     alarm_desk = AlarmDesk.open(session.desk, rules_path=rules)
-    integration = install_alarms(
-        session.workspace, alarm_desk=alarm_desk, evaluate_every_ms=3_600_000
-    )
+    integration = session.workspace.install_alarms(alarm_desk, evaluate_every_ms=3_600_000)
     client = DataServiceClient(url)
     poller = FeedPoller(client, poll_interval_s=0.2)
+    # As the session wires them: the alarm desk follows the feed before its first load.
+    link = AlarmFeedLink(alarm_desk, poller)
     try:
-        # As ui/application.py: the integration follows the feed before its first load.
-        integration.connect_feed(poller)
         run(qtbot, poller.start())
         qtbot.waitUntil(lambda: poller.caught_up, timeout=10000)
         qtbot.waitUntil(lambda: alarm_desk.station(STOPPED) is not None, timeout=5000)
@@ -141,6 +139,7 @@ def test_no_silent_flood_at_start_up_and_a_stopped_station_still_raises(
         assert alarm.value > LAST_RUN.total_seconds() / 60
         qtbot.waitUntil(lambda: integration.panel.model.rowCount() == 1, timeout=5000)
     finally:
+        link.close()
         integration.shutdown()
         run(qtbot, poller.stop())
         client.close()

@@ -22,7 +22,7 @@ from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.domain.alarms import AlarmState
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, run, seed_users, settle, type_text, wait_dialog
-from ui.alarm_integration import AlarmIntegration, install_alarms
+from ui.alarm_integration import AlarmIntegration
 from ui.alarm_panel import FLASH_ROLE, AcknowledgeDialog, ShelveDialog, local_time
 from ui.alarm_rules_editor import AlarmRulesEditor
 from ui.screenshots import save
@@ -57,9 +57,7 @@ def alarm_window(
     registry = [s for s in doc["stations"] if s["kind"].startswith("water_")]
     alarm_desk = AlarmDesk.open(session.desk, rules_path=rules, stations=registry)
     # Rounds are driven by the test (evaluate_now), not by the timers.
-    integration = install_alarms(
-        session.workspace, alarm_desk=alarm_desk, evaluate_every_ms=3_600_000
-    )
+    integration = session.workspace.install_alarms(alarm_desk, evaluate_every_ms=3_600_000)
     yield session, integration
     integration.shutdown()
 
@@ -240,9 +238,8 @@ def test_an_acknowledgement_on_another_workstation_shows_on_this_panel(
     registry = [s for s in doc["stations"] if s["kind"].startswith("water_")]
     here = sessions(sqlite_url, "officer", change_feed=True)
     there = sessions(sqlite_url, "leader")
-    mine = install_alarms(
-        here.workspace,
-        alarm_desk=AlarmDesk.open(here.desk, rules_path=rules, stations=registry),
+    mine = here.workspace.install_alarms(
+        AlarmDesk.open(here.desk, rules_path=rules, stations=registry),
         evaluate_every_ms=3_600_000,
     )
     theirs = AlarmDesk.open(there.desk, rules_path=rules, stations=registry)
@@ -272,6 +269,7 @@ def test_the_feed_registry_and_latest_readings_seed_the_alarm_desk(
     from dispatch_app.feed.client import DataServiceClient
     from dispatch_app.feed.poller import FeedPoller
     from dispatch_app.feed.records import Observation, parse_stations
+    from dispatch_app.session import AlarmFeedLink
 
     _session, integration = alarm_window
     doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
@@ -280,7 +278,7 @@ def test_the_feed_registry_and_latest_readings_seed_the_alarm_desk(
     poller = FeedPoller(DataServiceClient("http://127.0.0.1:9"))  # never started
     poller.network.set_stations(parse_stations({"stations": air + water_doc}))
     poller.network.apply([Observation(s, p, t, v, f) for s, p, t, v, f in water("WQ-B-01", 3.0)])
-    integration.connect_feed(poller)
+    link = AlarmFeedLink(integration.alarm_desk, poller)  # as the session wires them
     qtbot.waitUntil(lambda: integration.alarm_desk.station("AQ-N-01") is not None, timeout=3000)
     run(qtbot, integration.evaluate_now())
     qtbot.waitUntil(lambda: integration.panel.model.row_of(BENNIU_KEY) is not None, timeout=5000)
@@ -292,6 +290,7 @@ def test_the_feed_registry_and_latest_readings_seed_the_alarm_desk(
         lambda: integration.panel.model.row_of("water-below-target@WQ-P-02") is not None,
         timeout=5000,
     )
+    link.close()
     poller.client.close()
 
 

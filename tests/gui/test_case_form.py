@@ -24,7 +24,6 @@ from tests.gui.conftest import (
 )
 from ui.case_form import CaseFormDialog
 from ui.petition_intake import PetitionIntakeDialog
-from ui.petition_integration import install_petitions
 
 GOOD_CODE = make_credit_code("91320412MA1MQ8N4X")
 BAD_CODE = GOOD_CODE[:-1] + ("0" if GOOD_CODE[-1] != "0" else "1")
@@ -175,9 +174,7 @@ def test_petition_choice_hands_over_to_the_petition_intake(
     seed_users(db_url)
     s = sessions(db_url)
     ws = s.workspace
-    install_petitions(
-        ws, ws.window, petitions=PetitionDesk.open(s.desk, attachments_dir=tmp_path / "att")
-    )
+    ws.install_petitions(PetitionDesk.open(s.desk, attachments_dir=tmp_path / "att"))
     dialog, _ = _open_form(qtbot, s)
     assert not dialog.petition_note.isVisible()
     _fill_common(dialog, "petition", "信访 走错表单")

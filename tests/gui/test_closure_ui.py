@@ -246,19 +246,14 @@ def test_every_grey_entry_of_the_window_says_why(
 ) -> None:
     """With every part installed (petitions, emergencies, alarms), each grey menu or toolbar
     entry has a reason of its own as tooltip and status tip, for each role."""
-    import importlib
-
     seed_users(sqlite_url)
     case = _resolved_case(sqlite_url)
     for user in ("viewer", "officer", "leader"):
         s = sessions(sqlite_url, user)
         ws = s.workspace
-        for module, function, args in (
-            ("ui.petition_integration", "install_petitions", (ws, ws.window)),
-            ("ui.emergency_integration", "install_emergencies", (ws,)),
-            ("ui.alarm_integration", "install_alarms", (ws, ws.window)),
-        ):
-            getattr(importlib.import_module(module), function)(*args)
+        parts = s.session.open_parts()
+        assert parts.problems == []
+        ws.install_parts(parts)
         settle(qtbot, ws)
         for selected in (False, True):
             if selected:

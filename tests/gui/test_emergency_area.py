@@ -55,7 +55,7 @@ def station_with_wall(
     resources: EmergencyResources,
 ) -> Iterator[Callable[..., tuple[Session, EmergencyIntegration, MonitoringWall]]]:
     """Opens a workstation with the emergency part and a monitoring wall hosted the way
-    ui.wall.install_wall hosts it (a "wall" view in the window's tabs)."""
+    Workspace.attach_feed hosts it (a "wall" view in the window's tabs)."""
     walls: list[MonitoringWall] = []
     registry = parse_stations(json.loads((RESOURCES / "stations.json").read_text("utf-8")))
 
@@ -65,6 +65,7 @@ def station_with_wall(
         walls.append(wall)
         title = QCoreApplication.translate("MonitoringWall", "Monitoring wall")
         s.workspace.window.add_view("wall", wall, "center", title)
+        s.workspace.attach_wall(wall)  # as Workspace.attach_feed does with the live feed's
         s.workspace.window.tabs.setCurrentWidget(wall)
         wall.set_stations(registry)
         qtbot.waitUntil(lambda: wall.map.isVisible(), timeout=5000)

@@ -13,13 +13,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 from pytestqt.qtbot import QtBot
 
+from dispatch_app.desk.alarms import AlarmDesk
+from dispatch_app.desk.drills import DrillDesk
 from dispatch_app.desk.emergencies import EmergencyDesk, EmergencyDraft, load_emergency_resources
 from dispatch_app.domain.emergencies import EmergencyType, Figures
 from dispatch_app.domain.emergency_plans import StepState
 from dispatch_app.domain.heavy_pollution import AlertLevel
 from dispatch_app.resources import resources_dir
+from dispatch_app.session import DrillControl
 from tests.gui.conftest import PASSWORD, Session, open_desk, run, seed_users, settle, type_text
-from ui.emergency_integration import EmergencyIntegration, install_emergencies
+from ui.emergency_integration import EmergencyIntegration
 from ui.emergency_log_pdf import log_html
 from ui.emergency_panel import countdown
 from ui.screenshots import save
@@ -60,9 +63,14 @@ def open_station(
     url: str,
     username: str,
     resources,  # type: ignore[no-untyped-def]
+    alarms: AlarmDesk | None = None,
 ) -> tuple[Session, EmergencyIntegration]:
+    """A workstation with the emergency part, its drills judged by ``alarms`` (as the session
+    builds them)."""
     s = sessions(url, username)
-    integration = install_emergencies(s.workspace, EmergencyDesk(s.desk, resources))
+    emergencies = EmergencyDesk(s.desk, resources)
+    drills = DrillControl(DrillDesk(emergencies, alarms=alarms))
+    integration = s.workspace.install_emergencies(emergencies, drills)
     return s, integration
 
 
@@ -213,7 +221,6 @@ def test_monitoring_task_dispatch_and_drill_report(
     sqlite_url: str,
     resources,  # type: ignore[no-untyped-def]
 ) -> None:
-    from dispatch_app.desk.drills import DrillDesk
     from ui.emergency_integration import ReportDialog
 
     seed_users(sqlite_url)
@@ -280,15 +287,16 @@ def test_a_drills_alarms_show_as_exercise_on_the_panel_and_go_with_the_drill(
 ) -> None:
     import json
 
-    from dispatch_app.desk.alarms import AlarmDesk
-    from ui.alarm_integration import install_alarms
-
     seed_users(sqlite_url)
-    s, em = open_station(sessions, sqlite_url, "leader", resources)
+    s = sessions(sqlite_url, "leader")
     doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
     water = [st for st in doc["stations"] if st["kind"].startswith("water_")]
     alarm_desk = AlarmDesk.open(s.desk, RESOURCES, stations=water)
-    alarms = install_alarms(s.workspace, alarm_desk=alarm_desk, evaluate_every_ms=3_600_000)
+    emergencies = EmergencyDesk(s.desk, resources)
+    em = s.workspace.install_emergencies(
+        emergencies, DrillControl(DrillDesk(emergencies, alarms=alarm_desk))
+    )
+    alarms = s.workspace.install_alarms(alarm_desk, evaluate_every_ms=3_600_000)
     try:
         drills = em.drills_desk()
         assert drills.alarms is alarm_desk  # the window's alarm desk judges the drill too

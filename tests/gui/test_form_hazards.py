@@ -46,11 +46,9 @@ from tests.gui.conftest import (
 )
 from tests.gui.test_emergency_ui import seed_emergency
 from ui.action_dialogs import DispatchDialog, TextActionDialog
-from ui.alarm_integration import install_alarms
 from ui.case_form import CaseFormDialog
-from ui.emergency_integration import EmergencyIntegration, install_emergencies
+from ui.emergency_integration import EmergencyIntegration
 from ui.input_guard import GUARDED
-from ui.petition_integration import install_petitions
 from ui.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -155,18 +153,15 @@ def full_desk(
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> tuple[Session, EmergencyIntegration]:
     s = sessions(url)
-    install_petitions(
-        s.workspace, petitions=PetitionDesk.open(s.desk, attachments_dir=tmp_path / "att")
-    )
+    s.workspace.install_petitions(PetitionDesk.open(s.desk, attachments_dir=tmp_path / "att"))
     doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
     rules = tmp_path / "alarms.toml"
     shutil.copy(RESOURCES / "rules" / "alarms.toml", rules)
-    install_alarms(
-        s.workspace,
-        alarm_desk=AlarmDesk.open(s.desk, rules_path=rules, stations=doc["stations"]),
+    s.workspace.install_alarms(
+        AlarmDesk.open(s.desk, rules_path=rules, stations=doc["stations"]),
         evaluate_every_ms=3_600_000,
     )
-    em = install_emergencies(s.workspace, EmergencyDesk(s.desk, resources))
+    em = s.workspace.install_emergencies(EmergencyDesk(s.desk, resources))
     return s, em
 
 
@@ -302,7 +297,7 @@ def test_plan_box_shows_the_active_plan_after_start_and_after_a_reload(
     seed_users(sqlite_url)
     case_id = seed_emergency(sqlite_url, resources)  # water_pollution started
     s = sessions(sqlite_url)
-    em = install_emergencies(s.workspace, EmergencyDesk(s.desk, resources))
+    em = s.workspace.install_emergencies(EmergencyDesk(s.desk, resources))
     assert s.workspace.queue.select_case(case_id)
     qtbot.waitUntil(lambda: em.view is not None and em.view.case.id == case_id, timeout=10000)
     settle(qtbot, s.workspace)
@@ -339,7 +334,7 @@ def test_empty_emergency_panel_shows_nothing_to_edit(
     seed_users(sqlite_url)
     seed_cases(sqlite_url, 1)  # a quality case: no emergency selected
     s = sessions(sqlite_url, "leader")
-    em = install_emergencies(s.workspace, EmergencyDesk(s.desk, resources))
+    em = s.workspace.install_emergencies(EmergencyDesk(s.desk, resources))
     dock = s.workspace.window.docks["emergency"]
     dock.show()
     dock.raise_()

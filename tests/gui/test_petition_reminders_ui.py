@@ -17,7 +17,7 @@ from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.petitions import Channel, Decision
 from tests.gui.conftest import PASSWORD, Session, open_desk, seed_users, start
 from tests.gui.test_petition_ui import hotline_call, seed_petition
-from ui.petition_integration import REMINDER_INTERVAL_MS, PetitionIntegration, install_petitions
+from ui.petition_integration import REMINDER_INTERVAL_MS, PetitionIntegration
 from ui.screenshots import save
 
 
@@ -26,7 +26,7 @@ def workstation(
 ) -> tuple[Session, PetitionIntegration]:
     s = sessions(url, "officer", change_feed=True)
     petitions = PetitionDesk.open(s.desk, attachments_dir=attachments)
-    return s, install_petitions(s.workspace, s.workspace.window, petitions=petitions)
+    return s, s.workspace.install_petitions(petitions)
 
 
 def settled(integ: PetitionIntegration, after: int) -> bool:

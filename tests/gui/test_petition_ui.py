@@ -53,7 +53,7 @@ from ui.petition_dialogs import (
     ReplyDialog,
 )
 from ui.petition_intake import PetitionIntakeDialog
-from ui.petition_integration import PetitionIntegration, install_petitions
+from ui.petition_integration import PetitionIntegration
 from ui.screenshots import save
 
 PHONE = "13812345678"
@@ -80,7 +80,7 @@ def petition_desk(
     def make(url: str, username: str = "officer") -> tuple[Session, PetitionIntegration]:
         s = sessions(url, username)
         petitions = PetitionDesk.open(s.desk, attachments_dir=attachments_dir)
-        integration = install_petitions(s.workspace, s.workspace.window, petitions=petitions)
+        integration = s.workspace.install_petitions(petitions)
         return s, integration
 
     yield make

@@ -30,7 +30,6 @@ from tests.gui.conftest import (
     wait_dialog,
 )
 from ui.action_dialogs import ConflictDialog, DispatchDialog, TextActionDialog
-from ui.petition_integration import install_petitions
 from ui.queue_model import COL, Countdown, UrgencyRole
 from ui.theme import palette
 
@@ -310,7 +309,7 @@ def test_petition_rows_show_statutory_deadline_amber_and_red(
     assert row is not None
     generic = model.data(model.index(row, COL["countdown"]))
     petitions = PetitionDesk.open(s.desk, attachments_dir=tmp_path / "att")
-    install_petitions(s.workspace, s.workspace.window, petitions=petitions)
+    s.workspace.install_petitions(petitions)
 
     expected = petitions.queue_deadlines([fresh.case.id, late.case.id, calm.case.id])
     states = {

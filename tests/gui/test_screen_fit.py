@@ -25,11 +25,8 @@ from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.feed.records import parse_stations
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, seed_cases, seed_users, settle, wait_dialog
-from ui.alarm_integration import install_alarms
 from ui.charts.series import MemorySeriesSource
-from ui.emergency_integration import install_emergencies
 from ui.i18n import install_translators
-from ui.petition_integration import install_petitions
 from ui.queue_model import COL
 from ui.screen_fit import SMALLEST_SCREEN
 from ui.screenshots import save
@@ -55,13 +52,15 @@ def full_window(
         install_translators(QApplication.instance(), language)
         s = sessions(sqlite_url, "officer")
         w = s.workspace
-        install_petitions(w, w.window)
-        install_emergencies(w)
+        parts = s.session.open_parts()
+        assert parts.petitions is not None and parts.emergencies is not None
+        w.install_petitions(parts.petitions)
+        w.install_emergencies(parts.emergencies, parts.drills)
         rules = tmp_path / "alarms.toml"
         shutil.copy(RESOURCES / "rules" / "alarms.toml", rules)
         doc = json.loads((RESOURCES / "stations.json").read_text(encoding="utf-8"))
         alarm_desk = AlarmDesk.open(s.desk, rules_path=rules, stations=doc["stations"])
-        alarms = install_alarms(w, alarm_desk=alarm_desk, evaluate_every_ms=3_600_000)
+        alarms = w.install_alarms(alarm_desk, evaluate_every_ms=3_600_000)
         stations = StationTableView()
         w.window.add_view("stations", stations, "center", "Stations")
         wall = MonitoringWall(MemorySeriesSource(), redraw_interval_ms=30)

@@ -121,7 +121,9 @@ def test_install_feed_hosts_the_table_in_the_main_window(
     qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop, tmp_path: Path
 ) -> None:
     """What the desk calls once the window is up: the table lands in the window through
-    `MainWindow.add_view`, the status bar follows the feed, and `stop()` ends the polling."""
+    `MainWindow.add_view`, the status bar follows the session's feed, and `stop()` lets go of
+    it (the poller is the session's: it runs on for the next window)."""
+    from dispatch_app.session import make_poller
     from ui.feed_bridge import install_feed
     from ui.main_window import MainWindow
 
@@ -132,7 +134,9 @@ def test_install_feed_hosts_the_table_in_the_main_window(
         url = service.url
 
         async def scenario() -> None:
-            handle = install_feed(window, url, area="center")
+            poller = make_poller(url)
+            await poller.start()
+            handle = install_feed(window, poller, area="center")
             try:
                 assert window.views["stations"] is handle.view
                 await _until(
@@ -142,6 +146,9 @@ def test_install_feed_hosts_the_table_in_the_main_window(
                 assert window.status.service.text().startswith("●")
             finally:
                 await handle.stop()
+            assert handle.poller.running  # the window let go; the session stops it
+            await poller.stop()
+            poller.client.close()
             assert not handle.poller.running
 
         qasync_loop.run_until_complete(scenario())

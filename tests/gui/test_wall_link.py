@@ -20,7 +20,6 @@ from dispatch_app.domain.cases import CaseKind, Priority
 from dispatch_app.feed.records import parse_stations
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import PASSWORD, Session, draft, open_desk, run, seed_users, settle
-from ui.alarm_integration import install_alarms
 from ui.charts.series import MemorySeriesSource
 from ui.wall import MonitoringWall
 from ui.wall_link import WallLink
@@ -68,7 +67,7 @@ def linked(
     shutil.copy(RESOURCES / "rules" / "alarms.toml", rules)
     water = [e for e in doc["stations"] if e["kind"].startswith("water_")]
     alarm_desk = AlarmDesk.open(s.desk, rules_path=rules, stations=water)
-    alarms = install_alarms(s.workspace, alarm_desk=alarm_desk, evaluate_every_ms=3_600_000)
+    alarms = s.workspace.install_alarms(alarm_desk, evaluate_every_ms=3_600_000)
     wall = MonitoringWall(MemorySeriesSource(), clock=lambda: NOW, redraw_interval_ms=30)
     title = QCoreApplication.translate("MonitoringWall", "Monitoring wall")
     s.workspace.window.add_view("wall", wall, "center", title)
