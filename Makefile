@@ -46,7 +46,11 @@ acceptance-tools:
 acceptance: $(STAMP) acceptance-tools
 	$(PY) -m pytest tests/acceptance -m acceptance -p no:cacheprovider $(PYTEST_ARGS)
 
-# docs/screenshots from the acceptance run's pictures (tests/artifacts/<size>/<step>.png).
+# docs/screenshots from the acceptance run's pictures (tests/artifacts/<size>/<step>.png): every
+# step at both sizes in docs/screenshots/shift, and the README's pictures of the same views
+# (SHOWN: step=picture) from the 1920x1080 shift.
+SHOWN := start=main_window_zh_dark emergency-level-plan=emergency_panel_zh \
+	petition-intake=petition_phone_call wall-full-screen=monitoring_wall_zh_dark
 screenshots:
 	@test -d tests/artifacts/1920x1080 || { echo "run 'make acceptance' first"; exit 1; }
 	mkdir -p docs/screenshots/shift
@@ -54,6 +58,10 @@ screenshots:
 		for png in tests/artifacts/$$size/*.png; do \
 			[ -e "$$png" ] && cp "$$png" "docs/screenshots/shift/$$size-$$(basename $$png | sed 's/^[0-9]*-//')"; \
 		done; done; true
+	for pair in $(SHOWN); do \
+		src="docs/screenshots/shift/1920x1080-$${pair%%=*}.png"; \
+		if [ -e "$$src" ]; then cp "$$src" "docs/screenshots/$${pair#*=}.png"; \
+		else echo "screenshots: no $$src (did the shift fail?)"; fi; done
 
 # The built wheel installed into a fresh venv outside the repository: data service, translations
 # and the desk offscreen (scripts/check_wheel.sh; downloads the dependencies into that venv).

@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
 
 from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate, RoundResult
 from dispatch_app.domain.alarm_rules import RuleSet
@@ -256,6 +256,22 @@ class AlarmIntegration(QObject):
             dock.show()
             dock.raise_()
         self.panel.table.setFocus()
+        self._rows_into_view()
+
+    def _rows_into_view(self) -> None:
+        """On a short screen the dock scrolls its panel, and the counts above the table can
+        fill all of it: F9 scrolls the dock to the table's top, so its rows are what shows."""
+        table = self.panel.table
+        area = table.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        content = area.widget() if area is not None else None
+        if area is None or content is None:
+            return
+        layout = content.layout()
+        if layout is not None:
+            layout.activate()  # the table's place, even before the dock was shown
+        area.verticalScrollBar().setValue(table.mapTo(content, QPoint(0, 0)).y())
 
     def _spawn(self, coro: Coroutine[Any, Any, object]) -> asyncio.Future[Any]:
         return self.workspace.spawn(coro)

@@ -15,10 +15,11 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRect
+from PySide6.QtCore import QObject, QPoint, QRect
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
@@ -80,6 +81,35 @@ def _windows() -> list[QWidget]:
         for w in QApplication.topLevelWidgets()
         if shiboken6.isValid(w) and w.isVisible() and not isinstance(w, QMenu)
     ]
+
+
+def _menu_chain(menu: QMenu, bar: QMenuBar) -> list[QMenu]:
+    """The menus from the menu bar's down to ``menu`` (a submenu's parents first). A menu may
+    sit in other menus too (a toolbar's overflow, a context menu): the way up that ends in the
+    menu bar is the one an officer takes."""
+    chain = [menu]
+    in_bar = bar.actions()
+    while chain[0].menuAction() not in in_bar:
+        parents = [
+            o
+            for o in chain[0].menuAction().associatedObjects()
+            if isinstance(o, QMenu) and o not in chain
+        ]
+        parent = next((p for p in parents if p.menuAction() in in_bar), None)
+        parent = parent or next(iter(parents), None)
+        if parent is None:
+            break
+        chain.insert(0, parent)
+    return chain
+
+
+def _entry_rect(menu: QMenu, action: QAction) -> list[int] | None:
+    """The global rectangle of ``action``'s entry in ``menu``, when the menu is open."""
+    if not menu.isVisible():
+        return None
+    item = menu.actionGeometry(action)
+    origin = menu.mapToGlobal(item.topLeft())
+    return [origin.x(), origin.y(), item.width(), item.height()]
 
 
 class Inspector(QObject):
@@ -239,13 +269,17 @@ class Inspector(QObject):
             "checked": action.isChecked(),
             "shortcut": action.shortcut().toString(),
             "menu_title": None,
+            "submenus": [],
             "item": None,
             "toolbar": None,
         }
         bar: QMenuBar = window.menuBar()
         for owner in action.associatedObjects():
             if isinstance(owner, QMenu):
-                title_rect = bar.actionGeometry(owner.menuAction())
+                # A submenu's entries are reached through the menu above it: its title in
+                # the bar, then the submenu's own entry in that menu (once it is open).
+                chain = _menu_chain(owner, bar)
+                title_rect = bar.actionGeometry(chain[0].menuAction())
                 if title_rect.isValid():
                     origin = bar.mapToGlobal(title_rect.topLeft())
                     result["menu_title"] = [
@@ -254,6 +288,9 @@ class Inspector(QObject):
                         title_rect.width(),
                         title_rect.height(),
                     ]
+                result["submenus"] = [
+                    _entry_rect(parent, sub.menuAction()) for parent, sub in pairwise(chain)
+                ]
                 if owner.isVisible():
                     item = owner.actionGeometry(action)
                     origin = owner.mapToGlobal(item.topLeft())
@@ -284,18 +321,25 @@ class Inspector(QObject):
         return out
 
     def q_rows(self, object: str, limit: int = 60) -> list[dict[str, Any]]:
-        """The rows of the visible table view ``object`` that are on screen: their cells' texts
-        and the global rectangle of the row, so that a test can click one."""
+        """The rows of the visible table view ``object`` whose middle is on screen (not
+        scrolled away, not cut off by a scrolled dock): their cells' texts and the global
+        rectangle of the row, so that a test can click one."""
         for top in _windows():
             for view in top.findChildren(QTableView, object):
                 if not view.isVisible():
                     continue
                 model = view.model()
                 viewport = view.viewport()
+                # What is on screen of the viewport: a table in a scrolled dock may be cut.
+                shown = viewport.visibleRegion().boundingRect()
                 out = []
                 for row in range(min(model.rowCount(), limit)):
                     first = view.visualRect(model.index(row, 0))
-                    if not first.isValid() or not viewport.rect().intersects(first):
+                    if not first.isValid():
+                        continue
+                    # the row's middle must be on screen, where a click lands
+                    middle = first.center()
+                    if not shown.contains(QPoint(shown.center().x(), middle.y())):
                         continue
                     origin = viewport.mapToGlobal(first.topLeft())
                     cells = [

@@ -119,6 +119,7 @@ class Step:
     name: str
     widgets: list[dict[str, Any]] = field(default_factory=list)
     screenshot: Path | None = None
+    language: str = "zh"
 
 
 class ScreenDesk:
@@ -291,6 +292,14 @@ class ScreenDesk:
         self.screen.xdotool("type", "--delay", "30", text)
         time.sleep(0.2)
 
+    def move_pointer(self, x: int, y: int) -> None:
+        """The pointer to (x, y), waiting until it is there (`--sync` waits for a move, and
+        forever when the pointer is there already)."""
+        where = self.screen.xdotool("getmouselocation", "--shell")
+        at = dict(line.split("=", 1) for line in where.splitlines() if "=" in line)
+        if (at.get("X"), at.get("Y")) != (str(x), str(y)):
+            self.screen.xdotool("mousemove", "--sync", str(x), str(y))
+
     def click_rect(self, rect: list[int], button: str = "1", double: bool = False) -> None:
         x, y = rect[0] + rect[2] // 2, rect[1] + rect[3] // 2
         if not (0 <= x < self.screen.width and 0 <= y < self.screen.height):
@@ -298,7 +307,7 @@ class ScreenDesk:
                 f"the target at ({x}, {y}) is outside the {self.screen.width}×"
                 f"{self.screen.height} screen: an officer cannot click it"
             )
-        self.screen.xdotool("mousemove", "--sync", str(x), str(y))
+        self.move_pointer(x, y)
         time.sleep(0.1)
         args = ["click", "--repeat", "2", "--delay", "80", button] if double else ["click", button]
         self.screen.xdotool(*args)
@@ -311,7 +320,8 @@ class ScreenDesk:
         return found
 
     def reveal(self, scroll_object: str, timeout: float = 20, **query: str) -> dict[str, Any]:
-        """Scroll `scroll_object` with the mouse wheel until the widget matching `query` is
+        """Scroll `scroll_object` with the mouse wheel on its scroll bar (where the wheel never
+        lands on a table or spin box inside the panel) until the widget matching `query` is
         inside its viewport, as an officer scrolls a long panel; returns the widget."""
         deadline = time.monotonic() + timeout
         while True:
@@ -323,18 +333,36 @@ class ScreenDesk:
                 return widget
             if time.monotonic() > deadline:
                 raise TimeoutError(f"could not scroll {query} into view")
-            self.screen.xdotool(
-                "mousemove", str(area[0] + area[2] // 2), str(area[1] + area[3] // 2)
-            )
+            bar = self._scroll_bar(area)
+            if bar is None:
+                raise AssertionError(f"{scroll_object} has no scroll bar but {query} is outside it")
+            self.move_pointer(bar[0] + bar[2] // 2, bar[1] + bar[3] // 2)
             self.screen.xdotool("click", "--repeat", "3", "5" if y + h > bottom else "4")
             time.sleep(0.3)
 
+    def _scroll_bar(self, area: list[int]) -> list[int] | None:
+        """The vertical scroll bar along the right edge of the scroll area at `area`."""
+        right = area[0] + area[2]
+        for bar in self.find(cls="QScrollBar"):
+            x, y, w, h = bar["rect"]
+            if h > w and abs(x + w - right) <= 4 and y >= area[1] and y + h <= area[1] + area[3]:
+                return list(bar["rect"])
+        return None
+
     def menu(self, action: str) -> dict[str, Any]:
-        """Through the menu bar, as an officer does: click the menu, then the entry."""
+        """Through the menu bar, as an officer does: click the menu, then (for an entry of a
+        submenu) the submenu's entry, then the entry."""
         where = self.ask("action", name=action)
         if not where["menu_title"]:
             raise AssertionError(f"{action}: its menu is not in the menu bar")
         self.click_rect(where["menu_title"])
+        for depth in range(len(where.get("submenus") or [])):
+            entry = wait_until(
+                lambda d=depth: self.ask("action", name=action)["submenus"][d],
+                5,
+                f"the submenu on the way to {action}",
+            )
+            self.click_rect(entry)
         opened = wait_until(
             lambda: self.ask("action", name=action)["item"], 5, f"the menu of {action}"
         )
@@ -345,10 +373,11 @@ class ScreenDesk:
         return dict(where)
 
     # ---- recording -----------------------------------------------------------------------
-    def record(self, name: str) -> Step:
-        """A screenshot and every visible widget, after a step of the shift."""
+    def record(self, name: str, language: str = "zh") -> Step:
+        """A screenshot and every visible widget, after a step of the shift (on the desk in
+        `language`)."""
         time.sleep(0.3)
-        step = Step(name, list(self.ask("widgets")))
+        step = Step(name, list(self.ask("widgets")), language=language)
         step.screenshot = self.screen.screenshot(
             self.artifacts / f"{len(self.steps):02d}-{name}.png"
         )

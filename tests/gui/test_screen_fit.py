@@ -225,3 +225,21 @@ def test_tile_scale_follows_the_tile_and_the_window() -> None:
     assert tile_scale(420, 2000) == pytest.approx(2.0)
     assert tile_scale(2000, 800) == pytest.approx(800 / 700)  # the window's height limits it
     assert tile_scale(5000, 5000) == 4.0
+
+
+def test_f9_shows_the_alarm_rows_on_a_short_screen(
+    qtbot: QtBot, full_window: Callable[[str], tuple[Session, MonitoringWall]]
+) -> None:
+    """The alarm dock scrolls its panel on a short screen; F9 brings the table's rows into
+    view (not only the counts above them), so the officer sees the alarms to acknowledge."""
+    s, _wall = full_window("zh")
+    window = s.workspace.window
+    window.resize(1366, 768)
+    window.fit_docks()
+    qtbot.wait(30)
+    window.actions_by_name["alarm_panel"].trigger()
+    qtbot.wait(30)
+    table = window.findChild(QWidget, "alarmTable")
+    rows = table.viewport().visibleRegion().boundingRect()
+    assert rows.height() >= table.verticalHeader().defaultSectionSize(), rows
+    assert table.hasFocus() or not window.isActiveWindow()
