@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QScrollArea
 
 from dispatch_app.desk.alarms import AlarmDesk, AlarmUpdate, RoundResult
 from dispatch_app.domain.alarm_rules import RuleSet
