@@ -35,7 +35,7 @@ from ui.map.markers import (
 ICON = 18  # px: the symbols at a size that reads, smaller than on the map
 # The open legend is wide and low: it stays open while it fits the map's width and covers at
 # most this share of its height, and folds on a short map, where it would hide the symbols.
-FAIR_HEIGHT = 0.4
+FAIR_HEIGHT = 0.3
 
 
 def _icon(draw: Callable[[QPainter], None], scale: float, dy: float = 0.0) -> QPixmap:
