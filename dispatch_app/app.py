@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import logging
 import os
 import shutil
@@ -18,48 +17,29 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from dispatch_app.config import (
     LANGUAGES,
     THEMES,
     AppPaths,
+    LaunchOptions,
     LoadedSettings,
-    Settings,
     SettingsError,
     load_settings,
     sqlite_url,
     validate_database_url,
     validate_service_url,
 )
+from dispatch_app.session import DataServiceLink
 
 log = logging.getLogger(__name__)
 
 DB_URL_ENV = "DISPATCH_DB_URL"
 """Database URL for the whole workstation (docs/contracts.md); --db and the settings file win."""
 
-
-@dataclass(frozen=True)
-class LaunchOptions:
-    """Everything the front end needs to know to start, after arguments met settings."""
-
-    paths: AppPaths
-    settings: Settings
-    """The settings as stored (what "save settings" writes back), not overridden by arguments."""
-    language: str
-    theme: str
-    font_pt: int
-    database_url: str
-    demo: bool = False
-    data_service_url: str | None = None
-    """None: start the embedded data service."""
-    screenshot_dir: Path | None = None
-    settings_problem: str | None = None
-    """Why the settings file was set aside, to be shown to the operator once the window is up."""
-    temporary_dir: Path | None = None
-    """The demo database's directory, removed when the desk stops."""
+__all__ = ["DataServiceLink", "LaunchOptions", "launched", "prepare", "run"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,73 +107,6 @@ def prepare(argv: Sequence[str], paths: AppPaths | None = None) -> LaunchOptions
         settings_problem=loaded.problem,
         temporary_dir=temporary_dir,
     )
-
-
-class DataServiceLink:
-    """The data service the desk talks to: a given URL, or the embedded child process.
-
-    Starting the embedded service waits for its ready line (and its first backfill), which can
-    take seconds; the front end therefore calls :meth:`start` off the UI thread after the window
-    is up, so the queue is usable at once and the status bar tells when live data arrives.
-    """
-
-    def __init__(self, options: LaunchOptions) -> None:
-        self.options = options
-        self.url: str | None = options.data_service_url
-        self.handle: Any = None
-        self.problem: str | None = None
-        self._stopped = False
-        self._starting: Any = None
-
-    @property
-    def embedded(self) -> bool:
-        return self.options.data_service_url is None
-
-    def start(self) -> str | None:
-        """Blocking. Returns the URL, or None with ``problem`` set; never raises, because the
-        desk must keep working on its cases when monitoring data is unavailable."""
-        if not self.embedded:
-            return self.url
-        try:
-            module = importlib.import_module("dispatch_app.feed.embedded")
-        except ImportError:
-            self.problem = "embedded data service not available in this build"
-            return None
-        # Held before it starts, so that `stop` (quitting meanwhile) can abandon the start.
-        handle = module.make_embedded(data_dir=self.options.paths.data_dir)
-        self._starting = handle
-        try:
-            if self._stopped:
-                return None
-            handle.start()
-        except Exception as exc:
-            if self._stopped:
-                return None
-            log.exception("embedded data service failed to start")
-            self.problem = f"embedded data service failed to start: {exc}"
-            return None
-        finally:
-            self._starting = None
-        if self._stopped:  # the desk closed while the child was starting
-            handle.stop()
-            return None
-        self.handle = handle
-        self.url = getattr(handle, "url", None)
-        return self.url
-
-    def stop(self, grace_s: float | None = None) -> None:
-        """Stop the embedded child (if any), killing it after `grace_s` (the service's own
-        default when None); also abandons a start in progress on another thread."""
-        self._stopped = True
-        handle, self.handle = self.handle, None
-        starting = self._starting
-        for service in (handle, starting):
-            if service is None:
-                continue
-            try:
-                service.stop() if grace_s is None else service.stop(grace_s)
-            except Exception:  # stopping must never hide the desk's own exit status
-                log.exception("stopping the embedded data service failed")
 
 
 @contextlib.contextmanager

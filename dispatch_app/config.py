@@ -236,3 +236,24 @@ def describe_database(url: str) -> str:
     host_db = host_part.split("?", 1)[0]
     scheme = url.split("://", 1)[0].split("+", 1)[0]
     return f"{scheme}://{host_db}"
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """Everything the front end needs to know to start, after arguments met settings."""
+
+    paths: AppPaths
+    settings: Settings
+    """The settings as stored (what "save settings" writes back), not overridden by arguments."""
+    language: str
+    theme: str
+    font_pt: int
+    database_url: str
+    demo: bool = False
+    data_service_url: str | None = None
+    """None: start the embedded data service."""
+    screenshot_dir: Path | None = None
+    settings_problem: str | None = None
+    """Why the settings file was set aside, to be shown to the operator once the window is up."""
+    temporary_dir: Path | None = None
+    """The demo database's directory, removed when the desk stops."""

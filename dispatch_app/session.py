@@ -34,14 +34,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from dispatch_app.app import DataServiceLink, LaunchOptions
+from dispatch_app.config import LaunchOptions
 from dispatch_app.desk.alarms import AlarmDesk, FeedWatch
 from dispatch_app.desk.desk import Desk
 from dispatch_app.desk.drills import DrillDesk, DrillRunner, DrillView
 from dispatch_app.desk.emergencies import EmergencyDesk
 from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
-from dispatch_app.feed.embedded import EmbeddedDataService
+from dispatch_app.feed.embedded import EmbeddedDataService, make_embedded
 from dispatch_app.feed.network_state import StationsBatch, StationSnapshot
 from dispatch_app.feed.poller import FeedPoller
 from dispatch_app.feed.records import Station
@@ -73,6 +73,68 @@ def make_poller(base_url: str, token: str | None = None) -> FeedPoller:
 
 
 # ---- feed → alarms ------------------------------------------------------------------------
+
+
+class DataServiceLink:
+    """The data service the desk talks to: a given URL, or the embedded child process.
+
+    Starting the embedded service waits for its ready line (and its first backfill), which can
+    take seconds; the front end therefore calls :meth:`start` off the UI thread after the window
+    is up, so the queue is usable at once and the status bar tells when live data arrives.
+    """
+
+    def __init__(self, options: LaunchOptions) -> None:
+        self.options = options
+        self.url: str | None = options.data_service_url
+        self.handle: EmbeddedDataService | None = None
+        self.problem: str | None = None
+        self._stopped = False
+        self._starting: EmbeddedDataService | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.options.data_service_url is None
+
+    def start(self) -> str | None:
+        """Blocking. Returns the URL, or None with ``problem`` set; never raises, because the
+        desk must keep working on its cases when monitoring data is unavailable."""
+        if not self.embedded:
+            return self.url
+        # Held before it starts, so that `stop` (quitting meanwhile) can abandon the start.
+        handle = make_embedded(data_dir=self.options.paths.data_dir)
+        self._starting = handle
+        try:
+            if self._stopped:
+                return None
+            handle.start()
+        except Exception as exc:
+            if self._stopped:
+                return None
+            log.exception("embedded data service failed to start")
+            self.problem = f"embedded data service failed to start: {exc}"
+            return None
+        finally:
+            self._starting = None
+        if self._stopped:  # the desk closed while the child was starting
+            handle.stop()
+            return None
+        self.handle = handle
+        self.url = handle.url
+        return self.url
+
+    def stop(self, grace_s: float | None = None) -> None:
+        """Stop the embedded child (if any), killing it after `grace_s` (the service's own
+        default when None); also abandons a start in progress on another thread."""
+        self._stopped = True
+        handle, self.handle = self.handle, None
+        starting = self._starting
+        for service in (handle, starting):
+            if service is None:
+                continue
+            try:
+                service.stop() if grace_s is None else service.stop(grace_s)
+            except Exception:  # stopping must never hide the desk's own exit status
+                log.exception("stopping the embedded data service failed")
 
 
 class AlarmFeedLink:
