@@ -123,7 +123,7 @@ def launched(options: LaunchOptions) -> Iterator[DataServiceLink]:
 
 
 FrontEnd = Callable[[LaunchOptions, DataServiceLink], int]
-"""The Qt front end (ui.application.run): takes the launch options and the data-service link,
+"""The Qt front end (ui.shell.application.run): takes the launch options and the data-service link,
 returns the exit status."""
 
 

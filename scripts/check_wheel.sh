@@ -76,7 +76,7 @@ from PySide6.QtWidgets import QApplication
 import dispatch_app
 from dispatch_app.resources import resources_dir
 from ui import i18n, theme
-from ui.map import basemap
+from ui.wall.map import basemap
 
 repo = Path(sys.argv[1]).resolve()
 root = resources_dir()

@@ -4,12 +4,14 @@
 #
 #   scripts/update_translations.sh              # the desk area (the desk shell's own files)
 #   scripts/update_translations.sh feed wall    # other areas
-#   scripts/update_translations.sh petition     # any other area: ui/petition.py, ui/petition_*.py
+#   scripts/update_translations.sh petition     # any other area: its package (ui/petitions/)
 #
 # Areas keep separate .ts files so engineers translating in parallel never collide:
-#   desk -> dispatch_app/resources/i18n/desk_zh_CN.ts   feed -> feed_zh_CN.ts   wall -> wall_zh_CN.ts
-#   emergency -> emergency_zh_CN.ts (also ui/alert_banner.py)
-#   <area> -> <area>_zh_CN.ts for ui/<area>.py and ui/<area>_*.py
+#   desk -> dispatch_app/resources/i18n/desk_zh_CN.ts: the desk shell and the cases (ui/shell/, ui/cases/)
+#   feed -> feed_zh_CN.ts: ui/stations/ and ui/shell/feed_bridge.py
+#   closure -> closure_zh_CN.ts: ui/cases/closure_requests.py
+#   wall -> wall_zh_CN.ts: ui/wall/ (with charts/ and map/)
+#   petition, emergency, alarm -> <area>_zh_CN.ts: ui/petitions/, ui/emergencies/, ui/alarms/
 #   qtbase_extra -> qtbase_extra_zh_CN.ts: Qt's own strings missing from PySide6's qtbase_zh_CN,
 #                   kept by hand (no sources to scan); only compiled
 # The desk's translation test (tests/gui/test_translations.py) uses the same split.
@@ -20,24 +22,24 @@ LANG_CODE=zh_CN
 areas=("$@")
 [ ${#areas[@]} -eq 0 ] && areas=(desk)
 
-# The desk shell's files (kept in step with DESK_FILES in tests/gui/test_translations.py).
-DESK_FILES="action_dialogs application case_details case_form desk_calls errors i18n labels
-login_dialogs main_window queue_model queue_view screenshots shortcuts_dialog status_bar theme user_admin
-workspace"
+# Files kept in another area's .ts than their package's (kept in step with AREA_OF_FILE in
+# tests/gui/test_translations.py).
+OWN_AREA="ui/shell/feed_bridge.py ui/cases/closure_requests.py"
+
+package_files() {
+    find "$@" -name '*.py' ! -name '__init__.py' | grep -vxF -f <(tr ' ' '\n' <<<"$OWN_AREA") | sort
+}
 
 files_for() {
     case "$1" in
-    desk)
-        for f in $DESK_FILES; do echo "ui/$f.py"; done ;;
-    feed)
-        find ui -maxdepth 1 \( -name 'station_table.py' -o -name 'feed_*.py' \) | sort ;;
-    wall)
-        { find ui/charts ui/map -name '*.py' 2>/dev/null; find ui -maxdepth 1 -name 'wall*.py'; } | sort ;;
-    emergency)
-        # The heavy-pollution alert banner belongs to the emergencies.
-        find ui -maxdepth 1 \( -name 'emergency.py' -o -name 'emergency_*.py' -o -name 'alert_banner.py' \) | sort ;;
-    *)
-        find ui -maxdepth 1 \( -name "$1.py" -o -name "$1_*.py" \) | sort ;;
+    desk) package_files ui/shell ui/cases ;;
+    feed) { package_files ui/stations; echo ui/shell/feed_bridge.py; } | sort ;;
+    closure) echo ui/cases/closure_requests.py ;;
+    wall) package_files ui/wall ;;
+    petition) package_files ui/petitions ;;
+    emergency) package_files ui/emergencies ;;
+    alarm) package_files ui/alarms ;;
+    *) echo "unknown area: $1" >&2 ;;
     esac
 }
 

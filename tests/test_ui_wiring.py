@@ -35,7 +35,7 @@ BUILT_ONLY_BY_THE_SESSION = {
     "AlarmFeedLink",
     "Session",
 }
-"""Constructors (and ``X.open``) the UI must not call: ui/application.py builds the session
+"""Constructors (and ``X.open``) the UI must not call: ui/shell/application.py builds the session
 through ``DeskSession.from_options``, and that is the one exception."""
 
 HTTP_MODULES = {"requests", "urllib3", "httpx", "http", "aiohttp", "urllib"}
@@ -84,7 +84,7 @@ def _offences(source: str, where: Path) -> list[str]:
             and _name(node.func.value) in BUILT_ONLY_BY_THE_SESSION
         ):
             target = f"{_name(node.func.value)}.{called}"
-            if target != "DeskSession.from_options" or where != Path("ui/application.py"):
+            if target != "DeskSession.from_options" or where != Path("ui/shell/application.py"):
                 found.append(f"{line} calls {target}")
     return found
 
@@ -102,7 +102,7 @@ def test_the_check_finds_what_it_forbids() -> None:
     """The check itself can fail: each forbidden form in a sample is reported."""
     sample = (
         "import importlib\nimport requests\n"
-        "m = importlib.import_module('ui.wall')\n"
+        "m = importlib.import_module('ui.wall.monitoring_wall')\n"
         "f = getattr(workspace, 'alarms', None)\n"
         "setattr(workspace, 'feed', 1)\n"
         "c = DataServiceClient('http://127.0.0.1:1')\n"
@@ -111,4 +111,4 @@ def test_the_check_finds_what_it_forbids() -> None:
     )
     offences = _offences(sample, Path("ui/sample.py"))
     assert len(offences) == 8, offences
-    assert _offences("s = DeskSession.from_options(o, l)\n", Path("ui/application.py")) == []
+    assert _offences("s = DeskSession.from_options(o, l)\n", Path("ui/shell/application.py")) == []

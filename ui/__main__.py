@@ -12,7 +12,7 @@ import sys
 
 def main() -> int:
     from dispatch_app.app import exit_promptly, run
-    from ui.application import run as run_front_end
+    from ui.shell.application import run as run_front_end
 
     # Once the desk has closed, the process ends at once: worker threads still blocked (a hung
     # data-service call) and the interpreter's teardown of the widget tree are not waited for.

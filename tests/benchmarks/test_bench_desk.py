@@ -30,9 +30,9 @@ from dispatch_app.demo import bulk_seed
 from dispatch_app.desk import Desk, QueueQuery, QueueSort
 from dispatch_app.store.queue import OPEN_STATUSES
 from tests.gui.conftest import _session_loop, qloop, run  # noqa: F401 - fixtures used below
-from ui.desk_calls import DeskCalls
-from ui.queue_model import COL
-from ui.workspace import Workspace
+from ui.cases.queue_model import COL
+from ui.shell.desk_calls import DeskCalls
+from ui.shell.workspace import Workspace
 
 CASES = 100_000
 pytestmark = pytest.mark.timeout(1800)  # seeding 100 000 cases on a busy shared machine
@@ -45,12 +45,12 @@ t_spawn = float(sys.argv[2])
 t_imports = time.time()
 out = {"python_start_s": t_imports - t_spawn}
 from PySide6.QtWidgets import QApplication
-from ui.event_loop import DeskEventLoop
+from ui.shell.event_loop import DeskEventLoop
 from dispatch_app.desk import Desk
-from ui.desk_calls import DeskCalls
-from ui.i18n import install_translators
-from ui.theme import apply_theme
-from ui.workspace import Workspace
+from ui.shell.desk_calls import DeskCalls
+from ui.shell.i18n import install_translators
+from ui.shell.theme import apply_theme
+from ui.shell.workspace import Workspace
 out["imports_s"] = time.time() - t_imports
 t0 = time.time()
 app = QApplication([])

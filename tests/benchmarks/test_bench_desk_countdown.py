@@ -32,9 +32,9 @@ from tests.gui.conftest import (  # noqa: F401 - fixtures used below
     seed_users,
 )
 from tests.gui.test_petition_ui import hotline_call
-from ui.desk_calls import DeskCalls
-from ui.queue_model import COL, PAGE_SIZE
-from ui.workspace import Workspace
+from ui.cases.queue_model import COL, PAGE_SIZE
+from ui.shell.desk_calls import DeskCalls
+from ui.shell.workspace import Workspace
 
 PETITIONS = PAGE_SIZE
 VISIBLE_ROWS = 40

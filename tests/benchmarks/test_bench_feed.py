@@ -137,9 +137,9 @@ def test_catch_up_after_one_hour_outage(tmp_path: Path, bench: Callable[..., Non
 def test_event_loop_lag_while_the_network_streams(
     tmp_path: Path, bench: Callable[..., None], qapp: object
 ) -> None:
-    from ui.event_loop import DeskEventLoop
-    from ui.feed_bridge import FeedBridge, connect_station_table
-    from ui.station_table import StationTableView
+    from ui.shell.event_loop import DeskEventLoop
+    from ui.shell.feed_bridge import FeedBridge, connect_station_table
+    from ui.stations.station_table import StationTableView
 
     service = EmbeddedDataService(
         tmp_path / "ds.db",

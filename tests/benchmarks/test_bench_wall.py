@@ -30,10 +30,10 @@ from dispatch_app.feed.network_state import StationsBatch
 from dispatch_app.feed.poller import ConnectionState, FeedPoller
 from dispatch_app.feed.records import parse_stations
 from dispatch_app.resources import resources_dir
-from ui.charts.compare import CompareChart
-from ui.charts.plot import SeriesPlot
-from ui.charts.references import references_for
-from ui.charts.series import FeedSeriesSource, MemorySeriesSource, SeriesArrays
+from ui.wall.charts.compare import CompareChart
+from ui.wall.charts.plot import SeriesPlot
+from ui.wall.charts.references import references_for
+from ui.wall.charts.series import FeedSeriesSource, MemorySeriesSource, SeriesArrays
 
 REGISTRY = resources_dir() / "stations.json"
 END = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
@@ -169,9 +169,9 @@ def test_pan_and_zoom_the_compare_view_of_eight_stations(
 def test_the_wall_with_the_whole_network_streaming(
     tmp_path: Path, qapp: QApplication, bench: Callable[..., None]
 ) -> None:
-    from ui.event_loop import DeskEventLoop
-    from ui.feed_bridge import FeedBridge
-    from ui.wall import MonitoringWall
+    from ui.shell.event_loop import DeskEventLoop
+    from ui.shell.feed_bridge import FeedBridge
+    from ui.wall.monitoring_wall import MonitoringWall
 
     service = EmbeddedDataService(
         tmp_path / "ds.db",

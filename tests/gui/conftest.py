@@ -23,11 +23,11 @@ from dispatch_app.domain.cases import CaseDraft, CaseKind, CaseSource, Priority
 from dispatch_app.domain.credit_code import make_credit_code
 from dispatch_app.domain.districts import District
 from dispatch_app.session import DeskSession
-from ui.desk_calls import DeskCalls
-from ui.event_loop import DeskEventLoop
-from ui.i18n import install_translators
-from ui.theme import apply_theme
-from ui.workspace import Workspace
+from ui.shell.desk_calls import DeskCalls
+from ui.shell.event_loop import DeskEventLoop
+from ui.shell.i18n import install_translators
+from ui.shell.theme import apply_theme
+from ui.shell.workspace import Workspace
 
 PASSWORD = "correct-horse-9"
 FAST_SCRYPT_N = 2**10

@@ -1,6 +1,6 @@
 """Desk start-up against a data service that already holds data (issue 4, the false flood):
 the real data service (a subprocess on loopback), real HJ 212 over TCP, the real FeedPoller and
-the alarm integration in a real window, as ui/application.py wires them.
+the alarm integration in a real window, as ui/shell/application.py wires them.
 
 What the lead saw: the embedded service, reused across runs, starts with its stations' data of
 the last run (17 h old) while its simulator re-sends the gap; the desk called every station

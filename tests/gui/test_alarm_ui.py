@@ -22,10 +22,10 @@ from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.domain.alarms import AlarmState
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, run, seed_users, settle, type_text, wait_dialog
-from ui.alarm_integration import AlarmIntegration
-from ui.alarm_panel import FLASH_ROLE, AcknowledgeDialog, ShelveDialog, local_time
-from ui.alarm_rules_editor import AlarmRulesEditor
-from ui.screenshots import save
+from ui.alarms.integration import AlarmIntegration
+from ui.alarms.panel import FLASH_ROLE, AcknowledgeDialog, ShelveDialog, local_time
+from ui.alarms.rules_editor import AlarmRulesEditor
+from ui.shell.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RESOURCES = resources_dir()

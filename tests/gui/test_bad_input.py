@@ -21,9 +21,9 @@ from tests.gui.conftest import (
     type_text,
     wait_dialog,
 )
-from ui.action_dialogs import TextActionDialog
-from ui.case_form import CaseFormDialog
-from ui.user_admin import UserAdminDialog
+from ui.cases.action_dialogs import TextActionDialog
+from ui.cases.case_form import CaseFormDialog
+from ui.shell.user_admin import UserAdminDialog
 
 
 @contextmanager

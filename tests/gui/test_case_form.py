@@ -22,8 +22,8 @@ from tests.gui.conftest import (
     type_text,
     wait_dialog,
 )
-from ui.case_form import CaseFormDialog
-from ui.petition_intake import PetitionIntakeDialog
+from ui.cases.case_form import CaseFormDialog
+from ui.petitions.intake import PetitionIntakeDialog
 
 GOOD_CODE = make_credit_code("91320412MA1MQ8N4X")
 BAD_CODE = GOOD_CODE[:-1] + ("0" if GOOD_CODE[-1] != "0" else "1")

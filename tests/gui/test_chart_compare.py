@@ -11,8 +11,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.records import Observation, Station, parse_stations
-from ui.charts.compare import CompareChart
-from ui.charts.series import MemorySeriesSource
+from ui.wall.charts.compare import CompareChart
+from ui.wall.charts.series import MemorySeriesSource
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.network_state import Reading
 from dispatch_app.feed.records import Station, parse_stations
-from ui.charts.overview import COL_LEVEL, NetworkOverview
-from ui.charts.ranking import status_of
+from ui.wall.charts.overview import COL_LEVEL, NetworkOverview
+from ui.wall.charts.ranking import status_of
 
 T = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 
@@ -186,7 +186,7 @@ def test_status_agrees_with_the_exact_hourly_report(registry: tuple[Station, ...
 def test_rank_column_numbers_the_rows_as_shown(overview: NetworkOverview) -> None:
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-    from ui.charts.overview import COL_RANK
+    from ui.wall.charts.overview import COL_RANK
 
     overview.update_readings({"AQ-N-01": _air(150.0), "AQ-N-02": _air(20.0)})
     overview.gate.flush()
@@ -231,7 +231,7 @@ def test_seeded_history_and_live_value_at_the_same_time_drawn_once(
 def test_live_update_moves_rows_only_when_the_order_changes(
     qtbot: QtBot, overview: NetworkOverview
 ) -> None:
-    from ui.charts.overview import COL_SPARK
+    from ui.wall.charts.overview import COL_SPARK
 
     overview.update_readings({"AQ-N-01": _air(30.0), "AQ-N-02": _air(90.0)})
     overview.gate.flush()

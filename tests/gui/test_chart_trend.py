@@ -14,8 +14,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.records import Observation, Station, parse_stations
-from ui.charts.series import MemorySeriesSource, SeriesArrays, curve_arrays
-from ui.charts.trend import TrendChart, resolution_for
+from ui.wall.charts.series import MemorySeriesSource, SeriesArrays, curve_arrays
+from ui.wall.charts.trend import TrendChart, resolution_for
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)  # 14:00 in Changzhou
 MINUTE = 60.0
@@ -286,8 +286,8 @@ def test_bands_and_limit_lines_are_painted_across_the_view(qtbot: QtBot) -> None
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QColor
 
-    from ui.charts.plot import SeriesPlot
-    from ui.charts.references import references_for
+    from ui.wall.charts.plot import SeriesPlot
+    from ui.wall.charts.references import references_for
 
     plot = SeriesPlot(legend=False)
     qtbot.addWidget(plot)
@@ -328,7 +328,7 @@ def test_time_axis_reads_shanghai_time_like_pyqtgraphs_own(qtbot: QtBot) -> None
     import pyqtgraph as pg
     from PySide6.QtGui import QFont, QFontMetrics
 
-    from ui.charts.time_axis import _NUMERIC, SHANGHAI_UTC_OFFSET_S, ShanghaiTimeAxis
+    from ui.wall.charts.time_axis import _NUMERIC, SHANGHAI_UTC_OFFSET_S, ShanghaiTimeAxis
 
     ours, reference = ShanghaiTimeAxis(), pg.DateAxisItem(utcOffset=SHANGHAI_UTC_OFFSET_S)
     ours.fontMetrics = reference.fontMetrics = QFontMetrics(QFont())

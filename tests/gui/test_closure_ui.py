@@ -23,8 +23,8 @@ from tests.gui.conftest import (
     type_text,
     wait_dialog,
 )
-from ui.action_dialogs import TextActionDialog
-from ui.queue_model import COL
+from ui.cases.action_dialogs import TextActionDialog
+from ui.cases.queue_model import COL
 
 CLOSE_TIP = "办结需带班领导审批；您可以申请办结"
 

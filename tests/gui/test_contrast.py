@@ -18,10 +18,10 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_app.domain.alarm_rules import Priority
 from dispatch_app.domain.alarms import Alarm, AlarmState
-from ui import theme
-from ui.alarm_panel import COLUMNS, AlarmModel, AlarmPanel
-from ui.petition_intake import PetitionIntakeDialog
-from ui.wall import STATUS_COLORS, STATUS_TEXT_COLORS
+from ui.alarms.panel import COLUMNS, AlarmModel, AlarmPanel
+from ui.petitions.intake import PetitionIntakeDialog
+from ui.shell import theme
+from ui.wall.monitoring_wall import STATUS_COLORS, STATUS_TEXT_COLORS
 
 THEMES = ("dark", "light")
 MIN_RATIO = 4.5

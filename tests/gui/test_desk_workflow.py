@@ -21,8 +21,8 @@ from tests.gui.conftest import (
     type_text,
     wait_dialog,
 )
-from ui.action_dialogs import ConflictDialog, DispatchDialog, TextActionDialog
-from ui.case_form import CaseEditDialog
+from ui.cases.action_dialogs import ConflictDialog, DispatchDialog, TextActionDialog
+from ui.cases.case_form import CaseEditDialog
 
 
 def _select(qtbot: QtBot, s: Session, case_id: int) -> None:

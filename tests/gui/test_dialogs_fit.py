@@ -27,8 +27,8 @@ from dispatch_app.domain.duplicates import MatchReason
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, run, seed_cases, seed_users
 from tests.gui.test_emergency_ui import seed_emergency
-from ui.i18n import install_translators
-from ui.screen_fit import SMALLEST_SCREEN
+from ui.shell.i18n import install_translators
+from ui.shell.screen_fit import SMALLEST_SCREEN
 
 RESOURCES = resources_dir()
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -91,7 +91,7 @@ class Content:
 
 
 def _build_user_admin(c: Content) -> QDialog:
-    from ui.user_admin import UserAdminDialog
+    from ui.shell.user_admin import UserAdminDialog
 
     dialog = UserAdminDialog(c.desk, c.session.calls, c.window)
     run(c.qtbot, dialog.reload())
@@ -99,26 +99,22 @@ def _build_user_admin(c: Content) -> QDialog:
 
 
 def _builders() -> dict[str, Callable[[Content], QDialog]]:
-    from ui import (
-        action_dialogs,
-        alarm_panel,
-        alarm_rules_editor,
-        case_form,
-        emergency_cap,
-        emergency_integration,
-        login_dialogs,
-        petition_dialogs,
-        petition_intake,
-        shortcuts_dialog,
-    )
+    from ui.alarms import panel as alarm_panel
+    from ui.alarms import rules_editor as alarm_rules_editor
+    from ui.cases import action_dialogs, case_form
+    from ui.emergencies import cap as emergency_cap
+    from ui.emergencies import integration as emergency_integration
+    from ui.petitions import dialogs as petition_dialogs
+    from ui.petitions import intake as petition_intake
+    from ui.shell import login_dialogs, shortcuts_dialog
 
     header = "CZ-2026-000123  " + LONG_TEXT[:30]
     rules = (RESOURCES / "rules" / "alarms.toml").read_text(encoding="utf-8")
     return {
-        "ui.action_dialogs.AsyncFormDialog": lambda c: action_dialogs.AsyncFormDialog(
+        "ui.cases.action_dialogs.AsyncFormDialog": lambda c: action_dialogs.AsyncFormDialog(
             _nothing, c.window
         ),
-        "ui.action_dialogs.TextActionDialog": lambda c: action_dialogs.TextActionDialog(
+        "ui.cases.action_dialogs.TextActionDialog": lambda c: action_dialogs.TextActionDialog(
             _nothing,
             c.case,
             "Request closure",
@@ -128,76 +124,78 @@ def _builders() -> dict[str, Callable[[Content], QDialog]]:
             required="Write the outcome: what was found and done.",
             parent=c.window,
         ),
-        "ui.action_dialogs.DispatchDialog": lambda c: action_dialogs.DispatchDialog(
+        "ui.cases.action_dialogs.DispatchDialog": lambda c: action_dialogs.DispatchDialog(
             _nothing, c.desk.units(None), 3, header, c.window
         ),
-        "ui.action_dialogs.ConflictDialog": lambda c: action_dialogs.ConflictDialog(
+        "ui.cases.action_dialogs.ConflictDialog": lambda c: action_dialogs.ConflictDialog(
             c.case, c.case.version, "Edit case", LONG_TEXT, c.window
         ),
-        "ui.case_form.CaseFormDialog": lambda c: case_form.CaseFormDialog(
+        "ui.cases.case_form.CaseFormDialog": lambda c: case_form.CaseFormDialog(
             _nothing, c.window, "violation", petition_intake=True
         ),
-        "ui.case_form.CaseEditDialog": lambda c: case_form.CaseEditDialog(
+        "ui.cases.case_form.CaseEditDialog": lambda c: case_form.CaseEditDialog(
             _nothing, c.case, c.window
         ),
-        "ui.emergency_cap.CapPreviewDialog": lambda c: emergency_cap.CapPreviewDialog(
+        "ui.emergencies.cap.CapPreviewDialog": lambda c: emergency_cap.CapPreviewDialog(
             c.cap_draft, parent=c.window
         ),
-        "ui.alarm_panel.AcknowledgeDialog": lambda c: alarm_panel.AcknowledgeDialog(
+        "ui.alarms.panel.AcknowledgeDialog": lambda c: alarm_panel.AcknowledgeDialog(
             header, c.window
         ),
-        "ui.alarm_panel.ShelveDialog": lambda c: alarm_panel.ShelveDialog(header, c.window),
-        "ui.emergency_integration.AlertDialog": lambda c: emergency_integration.AlertDialog(
+        "ui.alarms.panel.ShelveDialog": lambda c: alarm_panel.ShelveDialog(header, c.window),
+        "ui.emergencies.integration.AlertDialog": lambda c: emergency_integration.AlertDialog(
             None, c.window
         ),
-        "ui.emergency_integration.DrillDialog": lambda c: emergency_integration.DrillDialog(
+        "ui.emergencies.integration.DrillDialog": lambda c: emergency_integration.DrillDialog(
             sorted(p.stem for p in (RESOURCES / "scenarios").glob("*.toml")), c.window
         ),
-        "ui.emergency_integration.ReportDialog": lambda c: emergency_integration.ReportDialog(
+        "ui.emergencies.integration.ReportDialog": lambda c: emergency_integration.ReportDialog(
             "Report", "\n".join([LONG_TEXT] * 20), c.window
         ),
-        "ui.alarm_rules_editor.AlarmRulesEditor": lambda c: alarm_rules_editor.AlarmRulesEditor(
+        "ui.alarms.rules_editor.AlarmRulesEditor": lambda c: alarm_rules_editor.AlarmRulesEditor(
             rules, 3, _nothing, c.window
         ),
-        "ui.petition_dialogs.ReasonDialog": lambda c: petition_dialogs.ReasonDialog(
+        "ui.petitions.dialogs.ReasonDialog": lambda c: petition_dialogs.ReasonDialog(
             _nothing, "Reason", header, "Reason", explanation=LONG_TEXT, parent=c.window
         ),
-        "ui.petition_dialogs.StepTimeDialog": lambda c: petition_dialogs.StepTimeDialog(
+        "ui.petitions.dialogs.StepTimeDialog": lambda c: petition_dialogs.StepTimeDialog(
             _nothing, "Step", header, NOW, parent=c.window
         ),
-        "ui.petition_dialogs.DecisionDialog": lambda c: petition_dialogs.DecisionDialog(
+        "ui.petitions.dialogs.DecisionDialog": lambda c: petition_dialogs.DecisionDialog(
             _nothing, header, NOW, c.window
         ),
-        "ui.petition_dialogs.ExtensionDialog": lambda c: petition_dialogs.ExtensionDialog(
+        "ui.petitions.dialogs.ExtensionDialog": lambda c: petition_dialogs.ExtensionDialog(
             _nothing, header, 30, c.window
         ),
-        "ui.petition_dialogs.ReplyDialog": lambda c: petition_dialogs.ReplyDialog(
+        "ui.petitions.dialogs.ReplyDialog": lambda c: petition_dialogs.ReplyDialog(
             _nothing, header, NOW, c.window
         ),
-        "ui.petition_dialogs.CallbackDialog": lambda c: petition_dialogs.CallbackDialog(
+        "ui.petitions.dialogs.CallbackDialog": lambda c: petition_dialogs.CallbackDialog(
             _nothing, header, True, c.window
         ),
-        "ui.petition_dialogs.MergeDialog": lambda c: petition_dialogs.MergeDialog(
+        "ui.petitions.dialogs.MergeDialog": lambda c: petition_dialogs.MergeDialog(
             _nothing, header, c.hits(), c.window
         ),
-        "ui.petition_dialogs.Open311ImportDialog": lambda c: petition_dialogs.Open311ImportDialog(
+        "ui.petitions.dialogs.Open311ImportDialog": lambda c: petition_dialogs.Open311ImportDialog(
             _nothing, c.window
         ),
-        "ui.petition_dialogs.Open311ExportDialog": lambda c: petition_dialogs.Open311ExportDialog(
+        "ui.petitions.dialogs.Open311ExportDialog": lambda c: petition_dialogs.Open311ExportDialog(
             _nothing, 240, True, Path.home() / "exports" / "petitions-2026-11.json", c.window
         ),
-        "ui.petition_intake.PetitionIntakeDialog": lambda c: petition_intake.PetitionIntakeDialog(
+        "ui.petitions.intake.PetitionIntakeDialog": lambda c: petition_intake.PetitionIntakeDialog(
             _nothing, now=lambda: NOW, phone_call=True, parent=c.window
         ),
-        "ui.user_admin.UserAdminDialog": _build_user_admin,
-        "ui.login_dialogs._CredentialsDialog": lambda c: login_dialogs._CredentialsDialog(c.window),
-        "ui.login_dialogs.LoginDialog": lambda c: login_dialogs.LoginDialog(
+        "ui.shell.user_admin.UserAdminDialog": _build_user_admin,
+        "ui.shell.login_dialogs._CredentialsDialog": lambda c: login_dialogs._CredentialsDialog(
+            c.window
+        ),
+        "ui.shell.login_dialogs.LoginDialog": lambda c: login_dialogs.LoginDialog(
             _nothing, c.window, hint=LONG_TEXT
         ),
-        "ui.login_dialogs.FirstAdministratorDialog": (
+        "ui.shell.login_dialogs.FirstAdministratorDialog": (
             lambda c: login_dialogs.FirstAdministratorDialog(_nothing, c.window)
         ),
-        "ui.shortcuts_dialog.ShortcutsDialog": lambda c: shortcuts_dialog.ShortcutsDialog(
+        "ui.shell.shortcuts_dialog.ShortcutsDialog": lambda c: shortcuts_dialog.ShortcutsDialog(
             list(c.session.workspace.window.actions_by_name.values()), c.window
         ),
     }

@@ -30,11 +30,11 @@ from dispatch_app.feed.records import parse_stations
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import PASSWORD, Session, draft, open_desk, seed_users, settle, type_text
 from tests.gui.test_emergency_ui import open_station, seed_emergency, select
-from ui.charts.series import MemorySeriesSource
-from ui.emergency_integration import EmergencyIntegration, stations_inside
-from ui.map.view import MapView
-from ui.screenshots import save
-from ui.wall import MonitoringWall
+from ui.emergencies.integration import EmergencyIntegration, stations_inside
+from ui.shell.screenshots import save
+from ui.wall.charts.series import MemorySeriesSource
+from ui.wall.map.view import MapView
+from ui.wall.monitoring_wall import MonitoringWall
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RESOURCES = resources_dir()

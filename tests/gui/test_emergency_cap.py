@@ -23,10 +23,10 @@ from dispatch_app.resources import resources_dir
 from tests.cap_schemas import assert_valid
 from tests.gui.conftest import Session, seed_users, settle, type_text, wait_dialog
 from tests.gui.test_emergency_ui import open_station, seed_emergency, select
-from ui.emergency_cap import CapPreviewDialog
-from ui.emergency_integration import EmergencyIntegration
-from ui.file_dialogs import open_file_dialogs
-from ui.screenshots import save
+from ui.emergencies.cap import CapPreviewDialog
+from ui.emergencies.integration import EmergencyIntegration
+from ui.shell.screenshots import save
+from ui.widgets.file_dialogs import open_file_dialogs
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RESOURCES = resources_dir()

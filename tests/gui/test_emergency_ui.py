@@ -22,10 +22,10 @@ from dispatch_app.domain.heavy_pollution import AlertLevel
 from dispatch_app.resources import resources_dir
 from dispatch_app.session import DrillControl
 from tests.gui.conftest import PASSWORD, Session, open_desk, run, seed_users, settle, type_text
-from ui.emergency_integration import EmergencyIntegration
-from ui.emergency_log_pdf import log_html
-from ui.emergency_panel import countdown
-from ui.screenshots import save
+from ui.emergencies.integration import EmergencyIntegration
+from ui.emergencies.log_pdf import log_html
+from ui.emergencies.panel import countdown
+from ui.shell.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RESOURCES = resources_dir()
@@ -221,7 +221,7 @@ def test_monitoring_task_dispatch_and_drill_report(
     sqlite_url: str,
     resources,  # type: ignore[no-untyped-def]
 ) -> None:
-    from ui.emergency_integration import ReportDialog
+    from ui.emergencies.integration import ReportDialog
 
     seed_users(sqlite_url)
     # A drill that has opened its exercise emergency (observations fed as the runner would).

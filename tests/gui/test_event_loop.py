@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from qasync import QEventLoop
 
 from tests.gui.conftest import run
-from ui.event_loop import DeskEventLoop
+from ui.shell.event_loop import DeskEventLoop
 
 
 class _Node:

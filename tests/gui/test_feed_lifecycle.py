@@ -42,10 +42,10 @@ from dispatch_app.resources import resources_dir
 from tests.feed.live_service import running_service
 from tests.gui.conftest import PASSWORD, seed_users, type_text
 from tests.gui.test_emergency_ui import seed_emergency
-from ui.application import Launcher
-from ui.desk_calls import DeskCalls
-from ui.login_dialogs import LoginDialog
-from ui.quitting import UnwaitedExecutor
+from ui.shell.application import Launcher
+from ui.shell.desk_calls import DeskCalls
+from ui.shell.login_dialogs import LoginDialog
+from ui.shell.quitting import UnwaitedExecutor
 
 ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = resources_dir()

@@ -23,8 +23,8 @@ from dispatch_app.feed.poller import POLL_TASK, ConnectionState, FeedPoller, Fee
 from tests.feed.live_service import running_service
 from tests.gui.conftest import run
 from tests.gui.test_feed_lifecycle import SHANGHAI, newest_observation
-from ui.feed_bridge import FeedBridge, wire_status_bar
-from ui.status_bar import DeskStatusBar
+from ui.shell.feed_bridge import FeedBridge, wire_status_bar
+from ui.shell.status_bar import DeskStatusBar
 
 
 @pytest.fixture

@@ -45,11 +45,11 @@ from tests.gui.conftest import (
     wait_dialog,
 )
 from tests.gui.test_emergency_ui import seed_emergency
-from ui.action_dialogs import DispatchDialog, TextActionDialog
-from ui.case_form import CaseFormDialog
-from ui.emergency_integration import EmergencyIntegration
-from ui.input_guard import GUARDED
-from ui.screenshots import save
+from ui.cases.action_dialogs import DispatchDialog, TextActionDialog
+from ui.cases.case_form import CaseFormDialog
+from ui.emergencies.integration import EmergencyIntegration
+from ui.shell.screenshots import save
+from ui.widgets.input_guard import GUARDED
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RESOURCES = resources_dir()

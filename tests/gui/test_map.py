@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.records import Station, parse_stations
-from ui.map.basemap import BasemapError, Projection, in_bounds, load_basemap
-from ui.map.markers import CaseMarker, StationLook
-from ui.map.view import DETAIL_ZOOM, MapView
+from ui.wall.map.basemap import BasemapError, Projection, in_bounds, load_basemap
+from ui.wall.map.markers import CaseMarker, StationLook
+from ui.wall.map.view import DETAIL_ZOOM, MapView
 
 
 @pytest.fixture
@@ -110,7 +110,7 @@ def test_a_bad_basemap_is_refused_with_a_clear_error(
 def test_without_a_basemap_the_network_still_shows_and_says_why(
     qtbot: QtBot, tmp_path: Path, registry: tuple[Station, ...]
 ) -> None:
-    from ui.map import view as view_module
+    from ui.wall.map import view as view_module
 
     broken = tmp_path / "broken.geojson"
     broken.write_text("{", encoding="utf-8")

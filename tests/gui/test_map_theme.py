@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
-from ui import theme
-from ui.map.view import MapView
+from ui.shell import theme
+from ui.wall.map.view import MapView
 
 
 @pytest.fixture

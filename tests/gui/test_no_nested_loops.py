@@ -5,7 +5,7 @@ A modal ``exec()`` (QFileDialog/QMessageBox/QInputDialog static functions, ``dia
 re-enters the asyncio loop, asyncio refuses to step the other tasks from it ("Cannot enter into
 task 'feed-poll' …") and the poller stops for good. A plain slot is no safer: a coroutine can
 reach it (a signal emitted from a task). So these calls are banned from ui/ altogether; dialogs
-are opened with ``open()`` and awaited (Workspace.run_dialog, ui/file_dialogs.py).
+are opened with ``open()`` and awaited (Workspace.run_dialog, ui/widgets/file_dialogs.py).
 
 The scan reads the source with ``ast`` (aliases and ``QtWidgets.QFileDialog`` spellings
 included), and is itself tested on a sample, so it cannot pass by finding nothing.
@@ -120,7 +120,7 @@ def test_ui_runs_no_modal_exec_and_no_nested_event_loop() -> None:
     assert len(files) > 30  # the scan sees the whole ui/ package
     violations = scan_ui()
     assert not violations, "nested event loops in ui/ (use open() and await, see " + (
-        "ui/file_dialogs.py):\n" + "\n".join(str(v) for v in violations)
+        "ui/widgets/file_dialogs.py):\n" + "\n".join(str(v) for v in violations)
     )
 
 

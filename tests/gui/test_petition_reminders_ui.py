@@ -17,8 +17,8 @@ from dispatch_app.desk.petitions import PetitionDesk
 from dispatch_app.domain.petitions import Channel, Decision
 from tests.gui.conftest import PASSWORD, Session, open_desk, seed_users, start
 from tests.gui.test_petition_ui import hotline_call, seed_petition
-from ui.petition_integration import REMINDER_INTERVAL_MS, PetitionIntegration
-from ui.screenshots import save
+from ui.petitions.integration import REMINDER_INTERVAL_MS, PetitionIntegration
+from ui.shell.screenshots import save
 
 
 def workstation(

@@ -43,7 +43,7 @@ from tests.gui.conftest import (
     type_text,
     wait_dialog,
 )
-from ui.petition_dialogs import (
+from ui.petitions.dialogs import (
     CallbackDialog,
     ExtensionDialog,
     MergeDialog,
@@ -52,9 +52,9 @@ from ui.petition_dialogs import (
     ReasonDialog,
     ReplyDialog,
 )
-from ui.petition_intake import PetitionIntakeDialog
-from ui.petition_integration import PetitionIntegration
-from ui.screenshots import save
+from ui.petitions.intake import PetitionIntakeDialog
+from ui.petitions.integration import PetitionIntegration
+from ui.shell.screenshots import save
 
 PHONE = "13812345678"
 ID_NUMBER = "11010519491231002X"

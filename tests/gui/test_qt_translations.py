@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from ui.i18n import I18N_DIR, install_translators, qt_translations_dir
+from ui.shell.i18n import I18N_DIR, install_translators, qt_translations_dir
 
 SB = QDialogButtonBox.StandardButton
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -29,9 +29,9 @@ from tests.gui.conftest import (
     type_text,
     wait_dialog,
 )
-from ui.action_dialogs import ConflictDialog, DispatchDialog, TextActionDialog
-from ui.queue_model import COL, Countdown, UrgencyRole
-from ui.theme import palette
+from ui.cases.action_dialogs import ConflictDialog, DispatchDialog, TextActionDialog
+from ui.cases.queue_model import COL, Countdown, UrgencyRole
+from ui.shell.theme import palette
 
 
 def _other_desk(url: str, username: str = "officer"):  # type: ignore[no-untyped-def]

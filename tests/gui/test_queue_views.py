@@ -18,8 +18,8 @@ from dispatch_app.resources import resources_dir
 from tests.desk.conftest import Clock
 from tests.desk.test_queue_views import open_alarm_cases
 from tests.gui.conftest import PASSWORD, Session, draft, open_desk, seed_users, settle
-from ui.queue_model import COL
-from ui.screenshots import save
+from ui.cases.queue_model import COL
+from ui.shell.screenshots import save
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RESOURCES = resources_dir()

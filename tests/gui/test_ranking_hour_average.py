@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from dispatch_app.feed.network_state import NetworkState, Reading
 from dispatch_app.feed.records import Observation, Station, parse_stations
 from dispatch_app.standards import aqi
-from ui.charts.overview import NetworkOverview
-from ui.charts.ranking import status_of
+from ui.wall.charts.overview import NetworkOverview
+from ui.wall.charts.ranking import status_of
 
 T0 = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 BASE = {"SO2": 8.0, "NO2": 30.0, "CO": 0.6, "O3": 60.0, "PM10": 40.0}

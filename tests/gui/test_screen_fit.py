@@ -25,14 +25,14 @@ from dispatch_app.desk.alarms import AlarmDesk
 from dispatch_app.feed.records import parse_stations
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, seed_cases, seed_users, settle, wait_dialog
-from ui.charts.series import MemorySeriesSource
-from ui.i18n import install_translators
-from ui.queue_model import COL
-from ui.screen_fit import SMALLEST_SCREEN
-from ui.screenshots import save
-from ui.shortcuts_dialog import ShortcutsDialog
-from ui.station_table import StationTableView
-from ui.wall import MonitoringWall, tile_scale
+from ui.cases.queue_model import COL
+from ui.shell.i18n import install_translators
+from ui.shell.screen_fit import SMALLEST_SCREEN
+from ui.shell.screenshots import save
+from ui.shell.shortcuts_dialog import ShortcutsDialog
+from ui.stations.station_table import StationTableView
+from ui.wall.charts.series import MemorySeriesSource
+from ui.wall.monitoring_wall import MonitoringWall, tile_scale
 
 RESOURCES = resources_dir()
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

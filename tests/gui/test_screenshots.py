@@ -16,10 +16,10 @@ from dispatch_app.desk import Desk
 from dispatch_app.domain.cases import CaseKind
 from dispatch_app.domain.districts import District
 from tests.gui.conftest import FAST_SCRYPT_N, PASSWORD, Session, draft, run, seed_users
-from ui.i18n import install_translators
-from ui.queue_model import COL
-from ui.screenshots import take_screenshots
-from ui.theme import apply_theme
+from ui.cases.queue_model import COL
+from ui.shell.i18n import install_translators
+from ui.shell.screenshots import take_screenshots
+from ui.shell.theme import apply_theme
 
 WORKLOAD = [
     (CaseKind.EMERGENCY, "P1", District.XINBEI, "新北区化工园区储罐泄漏，下风向异味", 3),

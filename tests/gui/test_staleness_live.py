@@ -36,8 +36,8 @@ from dispatch_app.feed.records import Observation, Station
 from dispatch_app.network.reporting import PERIOD_START
 from dispatch_app.resources import resources_dir
 from tests.feed.live_service import running_service
-from ui.feed_bridge import FeedBridge, connect_station_table
-from ui.station_table import StationTableView
+from ui.shell.feed_bridge import FeedBridge, connect_station_table
+from ui.stations.station_table import StationTableView
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTRY = json.loads((resources_dir() / "stations.json").read_text("utf-8"))

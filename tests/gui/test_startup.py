@@ -16,10 +16,10 @@ from qasync import QEventLoop
 from dispatch_app.app import LaunchOptions, prepare
 from dispatch_app.config import AppPaths
 from tests.gui.conftest import PASSWORD, Session, seed_users, type_text
-from ui.application import Launcher
-from ui.desk_calls import DeskCalls
-from ui.login_dialogs import FirstAdministratorDialog, LoginDialog
-from ui.theme import apply_theme
+from ui.shell.application import Launcher
+from ui.shell.desk_calls import DeskCalls
+from ui.shell.login_dialogs import FirstAdministratorDialog, LoginDialog
+from ui.shell.theme import apply_theme
 
 
 def _options(tmp_path: Path, url: str) -> LaunchOptions:

@@ -17,16 +17,16 @@ from pytestqt.qtbot import QtBot
 from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
 from dispatch_app.feed.poller import ConnectionState, FeedPoller
 from tests.feed.live_service import packet, registry, running_service, send
-from ui.feed_bridge import FeedBridge, connect_station_table, wire_status_bar
-from ui.station_table import StationTableModel, StationTableView, format_age, kind_label
-from ui.status_bar import DeskStatusBar
+from ui.shell.feed_bridge import FeedBridge, connect_station_table, wire_status_bar
+from ui.shell.status_bar import DeskStatusBar
+from ui.stations.station_table import StationTableModel, StationTableView, format_age, kind_label
 
 AIR = [s for s in registry() if s.kind == "air_national"]
 
 
 @pytest.fixture
 def qasync_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    from ui.event_loop import DeskEventLoop
+    from ui.shell.event_loop import DeskEventLoop
 
     loop = DeskEventLoop(qapp)
     try:
@@ -124,8 +124,8 @@ def test_install_feed_hosts_the_table_in_the_main_window(
     `MainWindow.add_view`, the status bar follows the session's feed, and `stop()` lets go of
     it (the poller is the session's: it runs on for the next window)."""
     from dispatch_app.session import make_poller
-    from ui.feed_bridge import install_feed
-    from ui.main_window import MainWindow
+    from ui.shell.feed_bridge import install_feed
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)

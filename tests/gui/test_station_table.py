@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from dispatch_app.feed.network_state import NetworkState, StationsBatch
 from dispatch_app.feed.poller import ConnectionState, FeedStatus
 from dispatch_app.feed.records import Observation, Station, parse_stations
-from ui.station_table import ROLE_STATION_ID, StationTableModel, StationTableView
+from ui.stations.station_table import ROLE_STATION_ID, StationTableModel, StationTableView
 
 NOW = datetime(2026, 11, 28, 6, 30, tzinfo=UTC)  # 14:30 in Changzhou
 

@@ -19,30 +19,26 @@ ROOT = Path(__file__).resolve().parents[2]
 I18N = resources_dir() / "i18n"
 BIN = Path(sys.executable).parent
 
-DESK_FILES = {
-    # The desk shell's files (kept in step with DESK_FILES in scripts/update_translations.sh).
-    "action_dialogs", "application", "case_details", "case_form", "desk_calls", "errors", "i18n",
-    "labels", "login_dialogs", "main_window", "queue_model", "queue_view", "screenshots",
-    "shortcuts_dialog", "status_bar", "theme", "user_admin", "workspace",
+AREA_OF_PACKAGE = {
+    # Each ui package's strings go to one area's .ts (kept in step with files_for in
+    # scripts/update_translations.sh).
+    "shell": "desk", "cases": "desk", "stations": "feed", "wall": "wall",
+    "petitions": "petition", "emergencies": "emergency", "alarms": "alarm",
 }  # fmt: skip
+AREA_OF_FILE = {
+    # Files kept in another area's .ts than their package's (OWN_AREA in the script).
+    "shell/feed_bridge.py": "feed",
+    "cases/closure_requests.py": "closure",
+}
 
 
 def area_of(path: Path) -> str:
     """Which area's .ts holds the strings of ui file ``path`` (relative to ui/), by the split
-    of scripts/update_translations.sh: the desk shell, the feed (station table, feed_*), the
-    wall (charts/, map/, wall*), and any other part by its file-name prefix (petition_*)."""
-    if len(path.parts) > 1:
-        return "wall" if path.parts[0] in ("charts", "map") else path.parts[0]
-    stem = path.stem
-    if stem in DESK_FILES:
-        return "desk"
-    if stem == "station_table" or stem.startswith("feed_"):
-        return "feed"
-    if stem.startswith("wall"):
-        return "wall"
-    if stem == "alert_banner":  # the heavy-pollution alert is part of the emergencies
-        return "emergency"
-    return stem.split("_", 1)[0]
+    of scripts/update_translations.sh: the desk shell and the cases, the feed (stations/ and the
+    feed bridge), the wall (with its charts and map), and any other part by its package."""
+    if path.as_posix() in AREA_OF_FILE:
+        return AREA_OF_FILE[path.as_posix()]
+    return AREA_OF_PACKAGE.get(path.parts[0], path.parts[0])
 
 
 def _areas() -> dict[str, list[Path]]:

@@ -24,10 +24,10 @@ from dispatch_app.feed.poller import ConnectionState
 from tests.feed.live_service import packet, registry, running_service, send
 from tests.gui.conftest import PASSWORD, open_desk, seed_users, type_text
 from tests.gui.test_closure_ui import _resolved_case
-from ui.application import Launcher
-from ui.desk_calls import DeskCalls
-from ui.i18n import install_translators
-from ui.login_dialogs import LoginDialog
+from ui.shell.application import Launcher
+from ui.shell.desk_calls import DeskCalls
+from ui.shell.i18n import install_translators
+from ui.shell.login_dialogs import LoginDialog
 
 AIR = [s for s in registry() if s.kind == "air_national"]
 

@@ -15,10 +15,10 @@ from pytestqt.qtbot import QtBot
 from dispatch_app.feed.records import parse_stations
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, seed_users, settle
-from ui.charts.series import MemorySeriesSource
-from ui.main_window import ViewWindow
-from ui.screenshots import save
-from ui.wall import MonitoringWall
+from ui.shell.main_window import ViewWindow
+from ui.shell.screenshots import save
+from ui.wall.charts.series import MemorySeriesSource
+from ui.wall.monitoring_wall import MonitoringWall
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 RESOURCES = resources_dir()

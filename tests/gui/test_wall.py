@@ -25,10 +25,10 @@ from dispatch_app.feed.poller import ConnectionState, FeedStatus
 from dispatch_app.feed.records import Station, parse_stations
 from dispatch_app.resources import resources_dir
 from tests.feed.live_service import packet, send
-from ui.charts.ranking import status_of
-from ui.charts.series import FeedSeriesSource, MemorySeriesSource
-from ui.wall import MonitoringWall
-from ui.wall_indicators import compute_indicators
+from ui.wall.charts.ranking import status_of
+from ui.wall.charts.series import FeedSeriesSource, MemorySeriesSource
+from ui.wall.indicators import compute_indicators
+from ui.wall.monitoring_wall import MonitoringWall
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 RULES_TEXT = (resources_dir() / "rules" / "indicators.toml").read_text("utf-8")
@@ -357,8 +357,8 @@ def test_the_wall_speaks_chinese_with_its_translation(
 ) -> None:
     from PySide6.QtCore import QLocale
 
-    from ui import i18n
-    from ui.i18n import I18N_DIR, install_translators
+    from ui.shell import i18n
+    from ui.shell.i18n import I18N_DIR, install_translators
 
     assert (I18N_DIR / "wall_zh_CN.qm").exists()
     saved_state, saved_locale = dict(i18n._STATE), QLocale()

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from dispatch_app.feed.client import ClientTimeouts, DataServiceClient
 from dispatch_app.feed.embedded import EmbeddedDataService
 from dispatch_app.resources import resources_dir
-from ui.charts.series import FeedSeriesSource
-from ui.wall import MonitoringWall
+from ui.wall.charts.series import FeedSeriesSource
+from ui.wall.monitoring_wall import MonitoringWall
 
 RESOURCES = resources_dir()
 # What the indicators read: the national and provincial air stations and water sections (the

@@ -20,9 +20,9 @@ from dispatch_app.domain.cases import CaseKind, Priority
 from dispatch_app.feed.records import parse_stations
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import PASSWORD, Session, draft, open_desk, run, seed_users, settle
-from ui.charts.series import MemorySeriesSource
-from ui.wall import MonitoringWall
-from ui.wall_link import WallLink
+from ui.wall.charts.series import MemorySeriesSource
+from ui.wall.link import WallLink
+from ui.wall.monitoring_wall import MonitoringWall
 
 RESOURCES = resources_dir()
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from dispatch_app.feed.network_state import Reading, StationsBatch, StationSnapshot
 from dispatch_app.feed.records import Station, parse_stations
-from ui.charts.series import MemorySeriesSource
-from ui.map.markers import NO_DATA_COLOR
-from ui.wall import MonitoringWall
+from ui.wall.charts.series import MemorySeriesSource
+from ui.wall.map.markers import NO_DATA_COLOR
+from ui.wall.monitoring_wall import MonitoringWall
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from dispatch_app.domain.indicators import Indicator
-from ui import theme
-from ui.i18n import install_translators
-from ui.wall import IndicatorStrip, IndicatorTile
-from ui.wall_indicators import IndicatorResult
-from ui.wall_text import ELLIPSIS, TileText, elide_words
+from ui.shell import theme
+from ui.shell.i18n import install_translators
+from ui.wall.indicators import IndicatorResult
+from ui.wall.monitoring_wall import IndicatorStrip, IndicatorTile
+from ui.wall.text import ELLIPSIS, TileText, elide_words
 
 WIDTHS = (1920, 1366, 1280, 900)
 

@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 from dispatch_app.feed.records import Station, parse_stations
 from dispatch_app.resources import resources_dir
 from tests.gui.conftest import Session, seed_users, settle
-from ui.charts.references import LimitLine, References
-from ui.charts.series import MemorySeriesSource
-from ui.i18n import install_translators
-from ui.main_window import ViewWindow
-from ui.wall import MonitoringWall
+from ui.shell.i18n import install_translators
+from ui.shell.main_window import ViewWindow
+from ui.wall.charts.references import LimitLine, References
+from ui.wall.charts.series import MemorySeriesSource
+from ui.wall.monitoring_wall import MonitoringWall
 
 RESOURCES = resources_dir()
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)

@@ -4,42 +4,42 @@
 <context>
     <name>CallbackDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="256"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="256"/>
         <source>Satisfaction callback</source>
         <translation>满意度回访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="257"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="257"/>
         <source>Record callback</source>
         <translation>登记回访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="262"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="262"/>
         <source>— choose the petitioner&apos;s answer —</source>
         <translation>— 选择信访人的评价 —</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="265"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="265"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="266"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="266"/>
         <source>What the petitioner said</source>
         <translation>信访人的意见</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="267"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="267"/>
         <source>Notes</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="269"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="269"/>
         <source>Set the reply aside and handle the petition again (shift leader)</source>
         <translation>撤回答复并重新办理（带班领导）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="275"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="275"/>
         <source>Only a shift leader may reopen a petition.</source>
         <translation>仅带班领导可重新办理信访事项。</translation>
     </message>
@@ -47,37 +47,37 @@
 <context>
     <name>DecisionDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="141"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="141"/>
         <source>Decision on the petition</source>
         <translation>信访事项办理决定</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="142"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="142"/>
         <source>Record decision</source>
         <translation>登记决定</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="147"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="147"/>
         <source>— choose the decision —</source>
         <translation>— 选择办理决定 —</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="150"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="150"/>
         <source>Decision</source>
         <translation>办理决定</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="154"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="154"/>
         <source>Decided at (Beijing time)</source>
         <translation>决定时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="156"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="156"/>
         <source>Required when not accepted: the reason told to them</source>
         <translation>不予受理时必填：告知信访人的理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="158"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="158"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
@@ -85,32 +85,32 @@
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="183"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="183"/>
         <source>Extend the handling period</source>
         <translation>延长办理期限</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="184"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="184"/>
         <source>Approve extension</source>
         <translation>批准延期</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="188"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="188"/>
         <source>One extension of at most %1 days, approved by the shift leader, with the reason told to the petitioner. It is recorded under your name.</source>
         <translation>办理期限只能延长一次，最多%1日，须经带班领导批准并将理由告知信访人。本次批准将以您的名义登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="201"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="201"/>
         <source> days</source>
         <translation> 日</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="202"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="202"/>
         <source>Extend by</source>
         <translation>延长</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="204"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="204"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
@@ -118,62 +118,62 @@
 <context>
     <name>MergeDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="312"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="312"/>
         <source>Merge as a repeat petition</source>
         <translation>作为重复信访并案</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="313"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="313"/>
         <source>Merge into the selected petition</source>
         <translation>并入所选信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="318"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="318"/>
         <source>This petition becomes a repeat of the one you select (the master): it counts toward the master&apos;s repeat complaints and follows the master&apos;s deadlines. A petition that is itself merged cannot be a master.</source>
         <translation>本件将作为所选事项（主件）的重复信访：计入主件的重复投诉次数，并按主件的期限办理。已并入其他事项的信访不能作为主件。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="333"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="333"/>
         <source>Petition</source>
         <translation>信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="334"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="334"/>
         <source>Match</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="335"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="335"/>
         <source>Received</source>
         <translation>收件时间</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="336"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="336"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="337"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="337"/>
         <source>Why it looks the same</source>
         <translation>相似原因</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="349"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="349"/>
         <source>(merged: not a master)</source>
         <translation>（已并案，不能作为主件）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="373"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="373"/>
         <source>No likely duplicates were found for this petition.</source>
         <translation>未找到与本件可能重复的信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="378"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="378"/>
         <source>Why these are the same matter</source>
         <translation>认定为同一事项的理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="380"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="380"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
@@ -181,52 +181,52 @@
 <context>
     <name>Open311ExportDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="553"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="553"/>
         <source>Export petitions (Open311 GeoReport v2)</source>
         <translation>导出信访事项（Open311 GeoReport v2）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="554"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="554"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="555"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="555"/>
         <source>%1 petitions will be exported.</source>
         <translation>将导出%1件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="562"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="562"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="566"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="566"/>
         <source>Save to</source>
         <translation>保存到</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="568"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="568"/>
         <source>Include full phone and ID numbers (audited; reason required)</source>
         <translation>包含完整电话和身份证号（记入审计日志，须填写理由）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="573"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="573"/>
         <source>Your role exports masked data only.</source>
         <translation>您的角色只能导出脱敏数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="578"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="578"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="585"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="585"/>
         <source>Open311 file</source>
         <translation>Open311 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="588"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="588"/>
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
@@ -234,103 +234,103 @@
 <context>
     <name>Open311ImportDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="416"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="416"/>
         <source>Import petitions (Open311 GeoReport v2)</source>
         <translation>导入信访事项（Open311 GeoReport v2）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="417"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="417"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="425"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="425"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="429"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="429"/>
         <source>JSON file</source>
         <translation>JSON 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="434"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="434"/>
         <source>District when a record has none</source>
         <translation>记录未注明区时归属</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="435"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="435"/>
         <source>Also import records already closed</source>
         <translation>同时导入平台上已办结的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="446"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="446"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="446"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="446"/>
         <source>Request id</source>
         <translation>请求编号</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="446"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="446"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="446"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="446"/>
         <source>Details</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="457"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="457"/>
         <source>Open311 file</source>
         <translation>Open311 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="460"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="460"/>
         <source>JSON (*.json);;All files (*)</source>
         <translation>JSON 文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="511"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="511"/>
         <source>Created</source>
         <translation>已登记</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="514"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="514"/>
         <source>Already in the desk</source>
         <translation>已在系统中</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="514"/>
-        <location filename="../../ui/petition_dialogs.py" line="516"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="514"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="516"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="516"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="516"/>
         <source>Closed on the platform</source>
         <translation>平台上已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="520"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="520"/>
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="523"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="523"/>
         <source>Refused by the desk</source>
         <translation>系统拒绝登记</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="530"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="530"/>
         <source>%1 created, %2 rejected, %3 already present, %4 closed skipped, %5 refused.</source>
         <translation>登记%1件，拒绝%2件，已存在%3件，跳过已办结%4件，系统拒绝%5件。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="537"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="537"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -338,253 +338,253 @@
 <context>
     <name>PetitionIntakeDialog</name>
     <message>
-        <location filename="../../ui/petition_intake.py" line="133"/>
+        <location filename="../../../ui/petitions/intake.py" line="135"/>
         <source>Hotline call: new petition</source>
         <translation>热线来电：登记信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="133"/>
+        <location filename="../../../ui/petitions/intake.py" line="135"/>
         <source>New petition</source>
         <translation>登记信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="148"/>
+        <location filename="../../../ui/petitions/intake.py" line="150"/>
         <source>Anonymous (no name or ID recorded)</source>
         <translation>匿名（不登记姓名和身份证号）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="154"/>
+        <location filename="../../../ui/petitions/intake.py" line="156"/>
         <source>11-digit mobile or landline with area code</source>
         <translation>11位手机号或带区号的固定电话</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="157"/>
+        <location filename="../../../ui/petitions/intake.py" line="159"/>
         <source>18 characters (optional)</source>
         <translation>18位（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="160"/>
+        <location filename="../../../ui/petitions/intake.py" line="162"/>
         <source>For a reply by post (optional)</source>
         <translation>用于邮寄答复（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="163"/>
+        <location filename="../../../ui/petitions/intake.py" line="165"/>
         <source>— choose what it is about —</source>
         <translation>— 选择信访事项类别 —</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="168"/>
+        <location filename="../../../ui/petitions/intake.py" line="170"/>
         <source>— choose the district —</source>
         <translation>— 选择所在区 —</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="180"/>
+        <location filename="../../../ui/petitions/intake.py" line="182"/>
         <source>e.g. 119.95 (optional)</source>
         <translation>如 119.95（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="183"/>
+        <location filename="../../../ui/petitions/intake.py" line="185"/>
         <source>e.g. 31.78 (optional)</source>
         <translation>如 31.78（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="186"/>
+        <location filename="../../../ui/petitions/intake.py" line="188"/>
         <source>The enterprise complained about, if any</source>
         <translation>被投诉企业（如有）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="189"/>
+        <location filename="../../../ui/petitions/intake.py" line="191"/>
         <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
         <translation>18位，如 91320400MA1XXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="195"/>
+        <location filename="../../../ui/petitions/intake.py" line="197"/>
         <source>What the petitioner reports, in their words: what, where, since when</source>
         <translation>信访人反映的情况（尽量用其原话）：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="200"/>
+        <location filename="../../../ui/petitions/intake.py" line="202"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="202"/>
+        <location filename="../../../ui/petitions/intake.py" line="204"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="218"/>
+        <location filename="../../../ui/petitions/intake.py" line="220"/>
         <source>Channel</source>
         <translation>信访渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="219"/>
+        <location filename="../../../ui/petitions/intake.py" line="221"/>
         <source>Received at (Beijing time)</source>
         <translation>收件时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="220"/>
+        <location filename="../../../ui/petitions/intake.py" line="222"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="221"/>
+        <location filename="../../../ui/petitions/intake.py" line="223"/>
         <source>Petitioner</source>
         <translation>信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="223"/>
+        <location filename="../../../ui/petitions/intake.py" line="225"/>
         <source>Subject</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="224"/>
+        <location filename="../../../ui/petitions/intake.py" line="226"/>
         <source>Address of the problem</source>
         <translation>问题发生地址</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="230"/>
+        <location filename="../../../ui/petitions/intake.py" line="232"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="232"/>
+        <location filename="../../../ui/petitions/intake.py" line="234"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="234"/>
+        <location filename="../../../ui/petitions/intake.py" line="236"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="235"/>
+        <location filename="../../../ui/petitions/intake.py" line="237"/>
         <source>District</source>
         <translation>所在区</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="236"/>
+        <location filename="../../../ui/petitions/intake.py" line="238"/>
         <source>Description</source>
         <translation>信访内容</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="237"/>
+        <location filename="../../../ui/petitions/intake.py" line="239"/>
         <source>Enterprise</source>
         <translation>被投诉企业</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="238"/>
+        <location filename="../../../ui/petitions/intake.py" line="240"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="239"/>
+        <location filename="../../../ui/petitions/intake.py" line="241"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="240"/>
+        <location filename="../../../ui/petitions/intake.py" line="242"/>
         <source>Postal address</source>
         <translation>通信地址</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="241"/>
+        <location filename="../../../ui/petitions/intake.py" line="243"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="252"/>
+        <location filename="../../../ui/petitions/intake.py" line="254"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="265"/>
+        <location filename="../../../ui/petitions/intake.py" line="267"/>
         <source>Tab: next field · Ctrl+Enter: save · Esc: discard (asks first)</source>
         <translation>Tab：下一项 · Ctrl+Enter：保存 · Esc：放弃（先确认）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="271"/>
+        <location filename="../../../ui/petitions/intake.py" line="273"/>
         <source>Earlier petitions from this number</source>
         <translation>该号码以往的信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="279"/>
+        <location filename="../../../ui/petitions/intake.py" line="281"/>
         <source>Likely duplicates (same place, enterprise or text)</source>
         <translation>可能重复的信访（同一地点、企业或内容）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="293"/>
+        <location filename="../../../ui/petitions/intake.py" line="295"/>
         <source>Shown as you type the number, the place or the enterprise.</source>
         <translation>输入电话、地点或企业名称后在此显示。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="315"/>
+        <location filename="../../../ui/petitions/intake.py" line="317"/>
         <source>Discard everything typed for this petition? Esc again discards.</source>
         <translation>放弃本次登记的全部内容？再按一次 Esc 即放弃。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="319"/>
+        <location filename="../../../ui/petitions/intake.py" line="321"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="321"/>
+        <location filename="../../../ui/petitions/intake.py" line="323"/>
         <source>Keep editing</source>
         <translation>继续填写</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="334"/>
+        <location filename="../../../ui/petitions/intake.py" line="336"/>
         <source>Register petition (Ctrl+Enter)</source>
         <translation>登记信访（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="337"/>
+        <location filename="../../../ui/petitions/intake.py" line="339"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="429"/>
+        <location filename="../../../ui/petitions/intake.py" line="431"/>
         <source>On the call %1</source>
         <translation>通话中 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="494"/>
+        <location filename="../../../ui/petitions/intake.py" line="496"/>
         <source>Photos and documents for the petition</source>
         <translation>信访照片和材料</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="517"/>
+        <location filename="../../../ui/petitions/intake.py" line="519"/>
         <source>Not a phone number: an 11-digit mobile (1…) or a landline with its area code (0519…)</source>
         <translation>电话号码无效：应为11位手机号（1开头）或带区号的固定电话（0519…）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="531"/>
+        <location filename="../../../ui/petitions/intake.py" line="533"/>
         <source>Not a valid 18-character resident ID: %1</source>
         <translation>不是有效的18位身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="659"/>
+        <location filename="../../../ui/petitions/intake.py" line="661"/>
         <source>%1 fields need attention; nothing was saved and nothing was lost.</source>
         <translation>有%1项需要修改；尚未保存，已填内容均保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="736"/>
+        <location filename="../../../ui/petitions/intake.py" line="738"/>
         <source>Looking up earlier petitions…</source>
         <translation>正在查找以往信访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="752"/>
+        <location filename="../../../ui/petitions/intake.py" line="754"/>
         <source>Look-up failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="759"/>
-        <location filename="../../ui/petition_intake.py" line="772"/>
+        <location filename="../../../ui/petitions/intake.py" line="761"/>
+        <location filename="../../../ui/petitions/intake.py" line="774"/>
         <source>None found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_intake.py" line="777"/>
+        <location filename="../../../ui/petitions/intake.py" line="779"/>
         <source>(already merged into another petition)</source>
         <translation>（已并入其他信访事项）</translation>
     </message>
@@ -592,207 +592,207 @@
 <context>
     <name>PetitionIntegration</name>
     <message>
-        <location filename="../../ui/petition_integration.py" line="111"/>
+        <location filename="../../../ui/petitions/integration.py" line="114"/>
         <source>Selected petition</source>
         <translation>当前信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="120"/>
+        <location filename="../../../ui/petitions/integration.py" line="123"/>
         <source>Petition deadlines</source>
         <translation>信访期限提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="126"/>
+        <location filename="../../../ui/petitions/integration.py" line="129"/>
         <source>&amp;Petitions</source>
         <translation>信访(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="132"/>
+        <location filename="../../../ui/petitions/integration.py" line="135"/>
         <source>Hotline call: new petition…</source>
         <translation>热线来电登记…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="137"/>
+        <location filename="../../../ui/petitions/integration.py" line="140"/>
         <source>Opens the intake form with the call clock running (12345/12369)</source>
         <translation>打开登记表并开始通话计时（12345/12369）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="141"/>
+        <location filename="../../../ui/petitions/integration.py" line="144"/>
         <source>New petition (letter, visit, online)…</source>
         <translation>登记信访（来信、来访、网上）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="148"/>
+        <location filename="../../../ui/petitions/integration.py" line="151"/>
         <source>Decision (accept, transfer, assign)…</source>
         <translation>办理决定（受理、转送、交办）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="149"/>
+        <location filename="../../../ui/petitions/integration.py" line="152"/>
         <source>Written notice sent…</source>
         <translation>已书面告知…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="150"/>
+        <location filename="../../../ui/petitions/integration.py" line="153"/>
         <source>Petitioner contacted…</source>
         <translation>已联系信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="151"/>
+        <location filename="../../../ui/petitions/integration.py" line="154"/>
         <source>Extend the handling period (shift leader)…</source>
         <translation>延长办理期限（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="152"/>
+        <location filename="../../../ui/petitions/integration.py" line="155"/>
         <source>Reply to the petitioner…</source>
         <translation>答复信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="153"/>
+        <location filename="../../../ui/petitions/integration.py" line="156"/>
         <source>Satisfaction callback…</source>
         <translation>满意度回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="154"/>
+        <location filename="../../../ui/petitions/integration.py" line="157"/>
         <source>Review or second review requested…</source>
         <translation>申请复查或复核…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="155"/>
+        <location filename="../../../ui/petitions/integration.py" line="158"/>
         <source>Merge as a repeat petition…</source>
         <translation>作为重复信访并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="156"/>
+        <location filename="../../../ui/petitions/integration.py" line="159"/>
         <source>Undo merge…</source>
         <translation>撤销并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="157"/>
+        <location filename="../../../ui/petitions/integration.py" line="160"/>
         <source>Add attachment…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="164"/>
+        <location filename="../../../ui/petitions/integration.py" line="167"/>
         <source>Import from Open311…</source>
         <translation>从 Open311 导入…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="170"/>
+        <location filename="../../../ui/petitions/integration.py" line="173"/>
         <source>Export to Open311 (masked)…</source>
         <translation>导出为 Open311（脱敏）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="176"/>
+        <location filename="../../../ui/petitions/integration.py" line="179"/>
         <source>Check petition deadlines now</source>
         <translation>立即检查信访期限</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="248"/>
+        <location filename="../../../ui/petitions/integration.py" line="251"/>
         <source>No petition selected</source>
         <translation>未选择信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="252"/>
+        <location filename="../../../ui/petitions/integration.py" line="255"/>
         <source>Not possible at this stage of the petition</source>
         <translation>该信访事项当前所处环节不能执行此步骤</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="390"/>
+        <location filename="../../../ui/petitions/integration.py" line="393"/>
         <source>Petition %1 registered.</source>
         <translation>信访事项%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="403"/>
+        <location filename="../../../ui/petitions/integration.py" line="406"/>
         <source>Select a petition first.</source>
         <translation>请先选择一件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="423"/>
+        <location filename="../../../ui/petitions/integration.py" line="426"/>
         <source>The panel now shows their change. Your input is still here: check it, then press OK again to record it on the new version.</source>
         <translation>面板已显示对方的修改。您的输入仍保留在此：核对后再次按“确定”，即在新版本上登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="444"/>
+        <location filename="../../../ui/petitions/integration.py" line="447"/>
         <source>Written notice sent</source>
         <translation>已书面告知</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="453"/>
+        <location filename="../../../ui/petitions/integration.py" line="456"/>
         <source>Petitioner contacted</source>
         <translation>已联系信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="484"/>
+        <location filename="../../../ui/petitions/integration.py" line="487"/>
         <source>Review requested</source>
         <translation>申请复查/复核</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="486"/>
+        <location filename="../../../ui/petitions/integration.py" line="489"/>
         <source>Note (optional)</source>
         <translation>备注（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="488"/>
+        <location filename="../../../ui/petitions/integration.py" line="491"/>
         <source>Opens the review (复查) or second review (复核) the petitioner asked for as a linked petition with its own 30-day deadline.</source>
         <translation>将信访人申请的复查或复核登记为关联的信访事项，另计30日期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="505"/>
+        <location filename="../../../ui/petitions/integration.py" line="508"/>
         <source>Undo merge</source>
         <translation>撤销并案</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="507"/>
+        <location filename="../../../ui/petitions/integration.py" line="510"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="513"/>
+        <location filename="../../../ui/petitions/integration.py" line="516"/>
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="515"/>
+        <location filename="../../../ui/petitions/integration.py" line="518"/>
         <source>Why you need them</source>
         <translation>查看理由</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="517"/>
+        <location filename="../../../ui/petitions/integration.py" line="520"/>
         <source>The petitioner&apos;s full phone and ID number are protected. Your name, the time and this reason are written to the audit log.</source>
         <translation>信访人的完整电话和身份证号受保护。您的姓名、时间和理由将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="523"/>
+        <location filename="../../../ui/petitions/integration.py" line="526"/>
         <source>Attach a file</source>
         <translation>添加附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="537"/>
+        <location filename="../../../ui/petitions/integration.py" line="540"/>
         <source>%1: recorded.</source>
         <translation>%1：已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="562"/>
+        <location filename="../../../ui/petitions/integration.py" line="565"/>
         <source>%1 opened.</source>
         <translation>%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="569"/>
+        <location filename="../../../ui/petitions/integration.py" line="572"/>
         <source>Merged into %1 (repeat petitions: %2).</source>
         <translation>已并入%1（重复信访%2件）。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="651"/>
+        <location filename="../../../ui/petitions/integration.py" line="654"/>
         <source>%1 petitions exported to %2</source>
         <translation>已导出%1件信访事项到 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="733"/>
+        <location filename="../../../ui/petitions/integration.py" line="736"/>
         <source>Petition deadlines could not be checked: %1</source>
         <translation>无法检查信访期限：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_integration.py" line="717"/>
+        <location filename="../../../ui/petitions/integration.py" line="720"/>
         <source>%1 new petition deadline reminders</source>
         <translation>新增%1条信访期限提醒</translation>
     </message>
@@ -800,82 +800,82 @@
 <context>
     <name>PetitionLabels</name>
     <message>
-        <location filename="../../ui/petition_labels.py" line="29"/>
+        <location filename="../../../ui/petitions/labels.py" line="29"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="30"/>
+        <location filename="../../../ui/petitions/labels.py" line="30"/>
         <source>Transfer to the competent body</source>
         <translation>转送有权处理机关</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="31"/>
+        <location filename="../../../ui/petitions/labels.py" line="31"/>
         <source>Assign to a lower body</source>
         <translation>交办下级机关</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="32"/>
+        <location filename="../../../ui/petitions/labels.py" line="32"/>
         <source>Not accepted</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="35"/>
+        <location filename="../../../ui/petitions/labels.py" line="35"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="36"/>
+        <location filename="../../../ui/petitions/labels.py" line="36"/>
         <source>Basically satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="37"/>
+        <location filename="../../../ui/petitions/labels.py" line="37"/>
         <source>Dissatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="40"/>
+        <location filename="../../../ui/petitions/labels.py" line="40"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="41"/>
+        <location filename="../../../ui/petitions/labels.py" line="41"/>
         <source>Text message</source>
         <translation>短信</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="42"/>
+        <location filename="../../../ui/petitions/labels.py" line="42"/>
         <source>Letter</source>
         <translation>信函</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="43"/>
+        <location filename="../../../ui/petitions/labels.py" line="43"/>
         <source>Online</source>
         <translation>网上</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="44"/>
+        <location filename="../../../ui/petitions/labels.py" line="44"/>
         <source>In person</source>
         <translation>当面</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="47"/>
+        <location filename="../../../ui/petitions/labels.py" line="47"/>
         <source>First handling</source>
         <translation>初次办理</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="48"/>
+        <location filename="../../../ui/petitions/labels.py" line="48"/>
         <source>Review (复查)</source>
         <translation>复查</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="49"/>
+        <location filename="../../../ui/petitions/labels.py" line="49"/>
         <source>Second review (复核)</source>
         <translation>复核</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_labels.py" line="105"/>
+        <location filename="../../../ui/petitions/labels.py" line="105"/>
         <source>%1 d</source>
         <translation>%1天</translation>
     </message>
@@ -883,308 +883,308 @@
 <context>
     <name>PetitionPanel</name>
     <message>
-        <location filename="../../ui/petition_panel.py" line="84"/>
-        <location filename="../../ui/petition_panel.py" line="252"/>
+        <location filename="../../../ui/petitions/panel.py" line="84"/>
+        <location filename="../../../ui/petitions/panel.py" line="252"/>
         <source>No petition selected</source>
         <translation>未选择信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="100"/>
+        <location filename="../../../ui/petitions/panel.py" line="100"/>
         <source>Petitioner</source>
         <translation>信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="105"/>
+        <location filename="../../../ui/petitions/panel.py" line="105"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="106"/>
+        <location filename="../../../ui/petitions/panel.py" line="106"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="107"/>
+        <location filename="../../../ui/petitions/panel.py" line="107"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="108"/>
+        <location filename="../../../ui/petitions/panel.py" line="108"/>
         <source>Postal address</source>
         <translation>通信地址</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="119"/>
+        <location filename="../../../ui/petitions/panel.py" line="119"/>
         <source>Show full numbers…</source>
         <translation>查看完整号码…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="122"/>
+        <location filename="../../../ui/petitions/panel.py" line="122"/>
         <source>Asks for a reason; every unmasking is written to the audit log.</source>
         <translation>需填写理由；每次查看都记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="130"/>
+        <location filename="../../../ui/petitions/panel.py" line="130"/>
         <source>Petition</source>
         <translation>信访事项</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="134"/>
+        <location filename="../../../ui/petitions/panel.py" line="134"/>
         <source>Channel</source>
         <translation>信访渠道</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="135"/>
+        <location filename="../../../ui/petitions/panel.py" line="135"/>
         <source>Received</source>
         <translation>收件时间</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="136"/>
+        <location filename="../../../ui/petitions/panel.py" line="136"/>
         <source>Subject</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="137"/>
+        <location filename="../../../ui/petitions/panel.py" line="137"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="138"/>
+        <location filename="../../../ui/petitions/panel.py" line="138"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="139"/>
+        <location filename="../../../ui/petitions/panel.py" line="139"/>
         <source>Enterprise</source>
         <translation>被投诉企业</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="140"/>
+        <location filename="../../../ui/petitions/panel.py" line="140"/>
         <source>Description</source>
         <translation>信访内容</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="141"/>
+        <location filename="../../../ui/petitions/panel.py" line="141"/>
         <source>Steps done</source>
         <translation>已办环节</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="142"/>
+        <location filename="../../../ui/petitions/panel.py" line="142"/>
         <source>Merging</source>
         <translation>并案</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="155"/>
+        <location filename="../../../ui/petitions/panel.py" line="155"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="155"/>
+        <location filename="../../../ui/petitions/panel.py" line="155"/>
         <source>Due by end of</source>
         <translation>截止日</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="155"/>
+        <location filename="../../../ui/petitions/panel.py" line="155"/>
         <source>State and time left</source>
         <translation>状态与剩余时间</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="174"/>
+        <location filename="../../../ui/petitions/panel.py" line="174"/>
         <source>Steps</source>
         <translation>办理环节</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="178"/>
+        <location filename="../../../ui/petitions/panel.py" line="178"/>
         <source>Decision…</source>
         <translation>办理决定…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="179"/>
+        <location filename="../../../ui/petitions/panel.py" line="179"/>
         <source>Written notice sent…</source>
         <translation>已书面告知…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="180"/>
+        <location filename="../../../ui/petitions/panel.py" line="180"/>
         <source>Petitioner contacted…</source>
         <translation>已联系信访人…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="181"/>
+        <location filename="../../../ui/petitions/panel.py" line="181"/>
         <source>Extend (shift leader)…</source>
         <translation>延期（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="182"/>
+        <location filename="../../../ui/petitions/panel.py" line="182"/>
         <source>Reply…</source>
         <translation>答复…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="183"/>
+        <location filename="../../../ui/petitions/panel.py" line="183"/>
         <source>Satisfaction callback…</source>
         <translation>满意度回访…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="184"/>
+        <location filename="../../../ui/petitions/panel.py" line="184"/>
         <source>Review requested…</source>
         <translation>申请复查/复核…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="185"/>
+        <location filename="../../../ui/petitions/panel.py" line="185"/>
         <source>Merge as repeat…</source>
         <translation>重复信访并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="186"/>
+        <location filename="../../../ui/petitions/panel.py" line="186"/>
         <source>Undo merge…</source>
         <translation>撤销并案…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="187"/>
+        <location filename="../../../ui/petitions/panel.py" line="187"/>
         <source>Add attachment…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="198"/>
+        <location filename="../../../ui/petitions/panel.py" line="198"/>
         <source>Linked petitions and attachments</source>
         <translation>关联信访和附件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="209"/>
+        <location filename="../../../ui/petitions/panel.py" line="209"/>
         <source>Attachments (Enter or double-click opens)</source>
         <translation>附件（回车或双击打开）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="217"/>
+        <location filename="../../../ui/petitions/panel.py" line="217"/>
         <source>Deadlines (信访工作条例 and local targets)</source>
         <translation>期限（《信访工作条例》及本中心要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="295"/>
+        <location filename="../../../ui/petitions/panel.py" line="295"/>
         <source>No attachments.</source>
         <translation>无附件。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="309"/>
+        <location filename="../../../ui/petitions/panel.py" line="309"/>
         <source>Anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="314"/>
+        <location filename="../../../ui/petitions/panel.py" line="314"/>
         <source>Full numbers shown (audited).</source>
         <translation>正在显示完整号码（已记入审计）。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="316"/>
+        <location filename="../../../ui/petitions/panel.py" line="316"/>
         <source>Phone and ID are masked.</source>
         <translation>电话和身份证号已脱敏。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="325"/>
+        <location filename="../../../ui/petitions/panel.py" line="325"/>
         <source>Decision: %1 (%2)</source>
         <translation>办理决定：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="330"/>
+        <location filename="../../../ui/petitions/panel.py" line="330"/>
         <source>Written notice: %1</source>
         <translation>书面告知：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="332"/>
+        <location filename="../../../ui/petitions/panel.py" line="332"/>
         <source>Contacted: %1</source>
         <translation>已联系：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="335"/>
+        <location filename="../../../ui/petitions/panel.py" line="335"/>
         <source>Extended by %1 days (approved by %2): %3</source>
         <translation>延期%1日（%2批准）：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="342"/>
+        <location filename="../../../ui/petitions/panel.py" line="342"/>
         <source>Reply sent %1 by %2</source>
         <translation>已于%1以%2方式答复</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="348"/>
+        <location filename="../../../ui/petitions/panel.py" line="348"/>
         <source>Callback %1: %2</source>
         <translation>回访 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="355"/>
+        <location filename="../../../ui/petitions/panel.py" line="355"/>
         <source>%1 earlier replies set aside after dissatisfied callbacks</source>
         <translation>因回访不满意撤回的答复%1次</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="359"/>
+        <location filename="../../../ui/petitions/panel.py" line="359"/>
         <source>None yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="366"/>
+        <location filename="../../../ui/petitions/panel.py" line="366"/>
         <source>Merged into %1: its deadlines govern</source>
         <translation>已并入%1，按主件期限办理</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="371"/>
+        <location filename="../../../ui/petitions/panel.py" line="371"/>
         <source>Repeat petitions merged into this one: %1</source>
         <translation>并入本件的重复信访：%1件</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="387"/>
+        <location filename="../../../ui/petitions/panel.py" line="387"/>
         <source>Master petition #%1</source>
         <translation>主件 #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="391"/>
+        <location filename="../../../ui/petitions/panel.py" line="391"/>
         <source>Repeat petition #%1</source>
         <translation>重复信访 #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="394"/>
+        <location filename="../../../ui/petitions/panel.py" line="394"/>
         <source>Earlier stage #%1</source>
         <translation>前一阶段 #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="399"/>
+        <location filename="../../../ui/petitions/panel.py" line="399"/>
         <source>Review / second review #%1</source>
         <translation>复查/复核 #%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="403"/>
+        <location filename="../../../ui/petitions/panel.py" line="403"/>
         <source>No linked petitions.</source>
         <translation>无关联信访。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="450"/>
+        <location filename="../../../ui/petitions/panel.py" line="450"/>
         <source>(local target)</source>
         <translation>（本中心要求）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="452"/>
+        <location filename="../../../ui/petitions/panel.py" line="452"/>
         <source>(holiday calendar provisional)</source>
         <translation>（节假日安排暂定）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="482"/>
+        <location filename="../../../ui/petitions/panel.py" line="482"/>
         <source>done %1</source>
         <translation>已于%1完成</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="484"/>
+        <location filename="../../../ui/petitions/panel.py" line="484"/>
         <source>OVERDUE by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="486"/>
+        <location filename="../../../ui/petitions/panel.py" line="486"/>
         <source>%1 — overdue by %2</source>
         <translation>%1 — 已超期 %2</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="493"/>
+        <location filename="../../../ui/petitions/panel.py" line="493"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_panel.py" line="523"/>
+        <location filename="../../../ui/petitions/panel.py" line="523"/>
         <source>OVERDUE PETITION</source>
         <translation>信访事项已超期</translation>
     </message>
@@ -1192,72 +1192,72 @@
 <context>
     <name>ReminderStrip</name>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="79"/>
+        <location filename="../../../ui/petitions/reminders.py" line="79"/>
         <source>Acknowledge reminder</source>
         <translation>确认提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="82"/>
+        <location filename="../../../ui/petitions/reminders.py" line="82"/>
         <source>Mark the selected reminder as seen, with your name, on every workstation</source>
         <translation>将所选提醒标记为已阅，各工作站均显示确认人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="92"/>
+        <location filename="../../../ui/petitions/reminders.py" line="92"/>
         <source>Overdue petitions</source>
         <translation>超期信访</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="95"/>
+        <location filename="../../../ui/petitions/reminders.py" line="95"/>
         <source>Reminders (3 days, 1 day before a deadline)</source>
         <translation>期限提醒（到期前3日、1日）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="143"/>
+        <location filename="../../../ui/petitions/reminders.py" line="143"/>
         <source>overdue by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="150"/>
+        <location filename="../../../ui/petitions/reminders.py" line="150"/>
         <source>✔ No petition is overdue.</source>
         <translation>✔ 没有超期的信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="168"/>
+        <location filename="../../../ui/petitions/reminders.py" line="168"/>
         <source>due in %1 days or less (by %2)</source>
         <translation>%1日内到期（截至%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="173"/>
+        <location filename="../../../ui/petitions/reminders.py" line="173"/>
         <source>Unit: %1</source>
         <translation>处置单位：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="175"/>
+        <location filename="../../../ui/petitions/reminders.py" line="175"/>
         <source>Acknowledged by %1 at %2</source>
         <translation>%1 已于 %2 确认</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="187"/>
+        <location filename="../../../ui/petitions/reminders.py" line="187"/>
         <source>… and %1 more reminders</source>
         <translation>……另有 %1 条提醒</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="190"/>
+        <location filename="../../../ui/petitions/reminders.py" line="190"/>
         <source>No deadline is due within 3 days.</source>
         <translation>3天内没有到期的期限。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="207"/>
+        <location filename="../../../ui/petitions/reminders.py" line="207"/>
         <source>%1 petitions overdue: handle them first</source>
         <translation>%1件信访事项已超期，请优先处理</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="215"/>
+        <location filename="../../../ui/petitions/reminders.py" line="215"/>
         <source>No petition is overdue.</source>
         <translation>没有超期的信访事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_reminders.py" line="222"/>
+        <location filename="../../../ui/petitions/reminders.py" line="222"/>
         <source>Petitions overdue: %1</source>
         <translation>超期信访：%1</translation>
     </message>
@@ -1265,32 +1265,32 @@
 <context>
     <name>ReplyDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="220"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="220"/>
         <source>Reply to the petitioner</source>
         <translation>答复信访人</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="221"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="221"/>
         <source>Record reply</source>
         <translation>登记答复</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="225"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="225"/>
         <source>The reply as sent to the petitioner</source>
         <translation>发送给信访人的答复意见</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="227"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="227"/>
         <source>Reply</source>
         <translation>答复意见</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="232"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="232"/>
         <source>Sent by</source>
         <translation>答复方式</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="236"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="236"/>
         <source>Sent at (Beijing time)</source>
         <translation>发送时间（北京时间）</translation>
     </message>
@@ -1298,17 +1298,17 @@
 <context>
     <name>StepTimeDialog</name>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="121"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="121"/>
         <source>Done at (Beijing time)</source>
         <translation>办理时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="124"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="124"/>
         <source>What was said or agreed (optional)</source>
         <translation>沟通内容（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/petition_dialogs.py" line="125"/>
+        <location filename="../../../ui/petitions/dialogs.py" line="125"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
