@@ -38,7 +38,7 @@ from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import ValidationError
 from dispatch_app.domain.petitions import Decision, Satisfaction
 from ui.cases.action_dialogs import AsyncFormDialog, Perform
-from ui.petitions import labels as pl
+from ui.petitions import formats
 from ui.petitions.intake import _from_qdatetime, _to_qdatetime
 from ui.shell import labels
 from ui.shell.errors import describe_error
@@ -146,7 +146,7 @@ class DecisionDialog(AsyncFormDialog):
         self.decision.setObjectName("decision")
         self.decision.addItem(self.tr("— choose the decision —"), None)
         for d in Decision:
-            self.decision.addItem(pl.name(pl.DECISION, d), d.value)
+            self.decision.addItem(labels.label(labels.DECISION, d), d.value)
         form.addRow(self.tr("Decision"), self.decision)
         self.at = QDateTimeEdit(_to_qdatetime(now), self)
         self.at.setObjectName("decisionTime")
@@ -228,7 +228,7 @@ class ReplyDialog(AsyncFormDialog):
         self.channel = QComboBox(self)
         self.channel.setObjectName("replyChannel")
         for c in REPLY_CHANNELS:
-            self.channel.addItem(pl.name(pl.REPLY_CHANNEL, c), c)
+            self.channel.addItem(labels.label(labels.REPLY_CHANNEL, c), c)
         form.addRow(self.tr("Sent by"), self.channel)
         self.sent_at = QDateTimeEdit(_to_qdatetime(now), self)
         self.sent_at.setObjectName("replySentAt")
@@ -261,7 +261,7 @@ class CallbackDialog(AsyncFormDialog):
         self.result_choice.setObjectName("callbackResult")
         self.result_choice.addItem(self.tr("— choose the petitioner's answer —"), None)
         for s in Satisfaction:
-            self.result_choice.addItem(pl.name(pl.SATISFACTION, s), s.value)
+            self.result_choice.addItem(labels.label(labels.SATISFACTION, s), s.value)
         form.addRow(self.tr("Result"), self.result_choice)
         self.notes = _text_edit(self, "callbackNotes", self.tr("What the petitioner said"))
         form.addRow(self.tr("Notes"), self.notes)
@@ -352,7 +352,7 @@ class MergeDialog(AsyncFormDialog):
             cells = [
                 reference,
                 f"{round(h.score * 100)}%",
-                pl.local_time(h.received_at),
+                formats.local_time(h.received_at),
                 h.title,
                 h.reasons_text(lang),
             ]

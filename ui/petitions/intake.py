@@ -65,9 +65,10 @@ from dispatch_app.domain.petitions import (
 )
 from dispatch_app.standards.center_time import CENTER_TZ
 from ui.cases.case_form import FieldRow
-from ui.petitions import labels as pl
+from ui.petitions import formats
 from ui.shell import labels
 from ui.shell.errors import describe_error
+from ui.shell.i18n import current_language
 from ui.shell.screen_fit import fitted_size
 from ui.widgets.file_dialogs import FileMode, choose_files
 
@@ -142,7 +143,7 @@ class PetitionIntakeDialog(QDialog):
         self.channel.setObjectName("channel")
         channels = list(HOTLINES) if phone_call else list(Channel)
         for c in channels:
-            self.channel.addItem(pl.channel_name(c), c.value)
+            self.channel.addItem(labels.label(Channel, c), c.value)
         self.received_at = QDateTimeEdit(_to_qdatetime(now()), self)
         self.received_at.setObjectName("receivedAt")
         self.received_at.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -164,7 +165,7 @@ class PetitionIntakeDialog(QDialog):
         self.subject.setObjectName("subject")
         self.subject.addItem(self.tr("— choose what it is about —"), None)
         for s in Subject:
-            self.subject.addItem(pl.subject_name(s), s.value)
+            self.subject.addItem(labels.label(Subject, s), s.value)
         self.district = QComboBox(self)
         self.district.setObjectName("district")
         self.district.addItem(self.tr("— choose the district —"), None)
@@ -763,7 +764,7 @@ class PetitionIntakeDialog(QDialog):
         for s in rows:
             item = QListWidgetItem(
                 f"{s.reference}  {labels.label(labels.STATUS, s.status)}  "
-                f"{pl.local_time(s.received_at)}\n{s.title}"
+                f"{formats.local_time(s.received_at)}\n{s.title}"
             )
             item.setData(Qt.ItemDataRole.UserRole, s.case_id)
             self.earlier_list.addItem(item)
@@ -773,7 +774,7 @@ class PetitionIntakeDialog(QDialog):
         if not hits:
             self.duplicate_list.addItem(self.tr("None found."))
             return
-        lang = "zh" if pl._zh() else "en"
+        lang = "zh" if current_language() == "zh" else "en"
         for h in hits:
             merged = (
                 "  " + self.tr("(already merged into another petition)")
@@ -782,7 +783,7 @@ class PetitionIntakeDialog(QDialog):
             )
             item = QListWidgetItem(
                 f"{h.reference}  {round(h.score * 100)}%  {h.title}{merged}\n"
-                f"{pl.local_time(h.received_at)}  {h.reasons_text(lang)}"
+                f"{formats.local_time(h.received_at)}  {h.reasons_text(lang)}"
             )
             item.setData(Qt.ItemDataRole.UserRole, h.case_id)
             self.duplicate_list.addItem(item)

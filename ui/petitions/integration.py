@@ -45,8 +45,8 @@ from ui.petitions.dialogs import (
     StepTimeDialog,
     write_open311,
 )
+from ui.petitions.formats import deadline_label
 from ui.petitions.intake import IntakeRequest, PetitionIntakeDialog
-from ui.petitions.labels import deadline_label
 from ui.petitions.panel import PetitionPanel
 from ui.petitions.reminders import OverduePetition, ReminderStrip
 from ui.shell.errors import describe_error

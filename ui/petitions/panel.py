@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 from dispatch_app.desk.petitions import PetitionView
 from dispatch_app.domain.masking import PetitionerView
 from dispatch_app.domain.petition_deadlines import DeadlineState, deadline_state
-from dispatch_app.domain.petitions import Decision, Stage
-from ui.petitions import labels as pl
+from dispatch_app.domain.petitions import Channel, Decision, Stage, Subject
+from ui.petitions import formats
 from ui.shell import labels
 from ui.shell.theme import palette
 
@@ -269,10 +269,10 @@ class PetitionPanel(QWidget):
             f"{labels.label(labels.DISTRICT, case.district)}"
         )
         d = view.detail
-        self.fields["channel"].setText(pl.channel_name(d.channel))
-        self.fields["received"].setText(pl.local_time(d.received_at))
-        self.fields["subject"].setText(pl.subject_name(d.subject))
-        self.fields["stage"].setText(pl.name(pl.STAGE, d.stage))
+        self.fields["channel"].setText(labels.label(Channel, d.channel))
+        self.fields["received"].setText(formats.local_time(d.received_at))
+        self.fields["subject"].setText(labels.label(Subject, d.subject))
+        self.fields["stage"].setText(labels.label(labels.STAGE, d.stage))
         place = d.address or "—"
         if d.lon is not None and d.lat is not None:
             place += f"  ({d.lon:.5f}, {d.lat:.5f})"
@@ -323,13 +323,15 @@ class PetitionPanel(QWidget):
         if p.decision is not None:
             lines.append(
                 self.tr("Decision: %1 (%2)")
-                .replace("%1", pl.name(pl.DECISION, p.decision))
-                .replace("%2", pl.local_time(p.decided_at))
+                .replace("%1", labels.label(labels.DECISION, p.decision))
+                .replace("%2", formats.local_time(p.decided_at))
             )
         if p.notified_at is not None:
-            lines.append(self.tr("Written notice: %1").replace("%1", pl.local_time(p.notified_at)))
+            lines.append(
+                self.tr("Written notice: %1").replace("%1", formats.local_time(p.notified_at))
+            )
         if p.contacted_at is not None:
-            lines.append(self.tr("Contacted: %1").replace("%1", pl.local_time(p.contacted_at)))
+            lines.append(self.tr("Contacted: %1").replace("%1", formats.local_time(p.contacted_at)))
         if p.extension is not None:
             lines.append(
                 self.tr("Extended by %1 days (approved by %2): %3")
@@ -340,14 +342,14 @@ class PetitionPanel(QWidget):
         if p.reply is not None:
             lines.append(
                 self.tr("Reply sent %1 by %2")
-                .replace("%1", pl.local_time(p.reply.sent_at))
-                .replace("%2", pl.name(pl.REPLY_CHANNEL, p.reply.channel))
+                .replace("%1", formats.local_time(p.reply.sent_at))
+                .replace("%2", labels.label(labels.REPLY_CHANNEL, p.reply.channel))
             )
         for c in p.callbacks:
             lines.append(
                 self.tr("Callback %1: %2")
-                .replace("%1", pl.local_time(c.at))
-                .replace("%2", pl.name(pl.SATISFACTION, c.result))
+                .replace("%1", formats.local_time(c.at))
+                .replace("%2", labels.label(labels.SATISFACTION, c.result))
                 + (f" — {c.notes}" if c.notes else "")
             )
         if p.earlier_replies:
@@ -445,7 +447,7 @@ class PetitionPanel(QWidget):
         self.deadlines.setRowCount(len(rows))
         for i, dv in enumerate(rows):
             d = dv.deadline
-            name = pl.deadline_label(d)
+            name = formats.deadline_label(d)
             if not d.statutory:
                 name += "  " + self.tr("(local target)")
             if d.provisional_calendar:
@@ -478,25 +480,29 @@ class PetitionPanel(QWidget):
             state = deadline_state(d, now, self._reminder_days)
             left = d.due_at - now
             if state in (DeadlineState.MET, DeadlineState.MET_LATE):
-                when = pl.local_time(d.done_at)
+                when = formats.local_time(d.done_at)
                 countdown = self.tr("done %1").replace("%1", when)
             elif state is DeadlineState.OVERDUE:
-                countdown = self.tr("OVERDUE by %1").replace("%1", pl.countdown(left))
+                countdown = self.tr("OVERDUE by %1").replace("%1", formats.countdown(left))
                 overdue.append(
                     self.tr("%1 — overdue by %2")
-                    .replace("%1", pl.deadline_label(d))
-                    .replace("%2", pl.countdown(left))
+                    .replace("%1", formats.deadline_label(d))
+                    .replace("%2", formats.countdown(left))
                 )
             elif state is DeadlineState.LAPSED:
-                countdown = pl.local_time(d.due_at)
+                countdown = formats.local_time(d.due_at)
             else:
-                countdown = self.tr("%1 left").replace("%1", pl.countdown(left))
+                countdown = self.tr("%1 left").replace("%1", formats.countdown(left))
             state_item = self.deadlines.item(i, 2)
             if state_item is None:
                 continue
             # The overdue countdown says "overdue" itself; other states name themselves.
-            words = pl.state_name(state) + " · " if state is not DeadlineState.OVERDUE else ""
-            state_item.setText(f"{pl.STATE_ICON[state]} {words}{countdown}")
+            words = (
+                labels.label(DeadlineState, state) + " · "
+                if state is not DeadlineState.OVERDUE
+                else ""
+            )
+            state_item.setText(f"{formats.STATE_ICON[state]} {words}{countdown}")
             if state in ALARMING:
                 fg, bg = colors.overdue_fg, colors.overdue_bg
             elif state in (DeadlineState.DUE_1D, DeadlineState.DUE_3D):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from dispatch_app.desk.petitions import RaisedReminder
-from ui.petitions import labels as pl
+from ui.petitions import formats
 from ui.shell.i18n import current_language
 from ui.shell.theme import palette
 
@@ -140,7 +140,7 @@ class ReminderStrip(QFrame):
         for o in overdue:
             item = QListWidgetItem(
                 f"⚠ {o.reference}  {o.title}\n    {o.label} — "
-                + self.tr("overdue by %1").replace("%1", pl.countdown(now - o.due_at))
+                + self.tr("overdue by %1").replace("%1", formats.countdown(now - o.due_at))
             )
             item.setData(Qt.ItemDataRole.UserRole, o.case_id)
             item.setForeground(palette().overdue_fg)
@@ -167,14 +167,14 @@ class ReminderStrip(QFrame):
                 f"{icon} {r.reference}  {r.title}\n    {r.label_zh if zh else r.label_en} — "
                 + self.tr("due in %1 days or less (by %2)")
                 .replace("%1", str(r.days_before))
-                .replace("%2", pl.local_time(r.due_at - timedelta(seconds=1)))
+                .replace("%2", formats.local_time(r.due_at - timedelta(seconds=1)))
             )
             if r.unit_id:  # the reminder is for the assigned unit as much as for the desk
                 text += "\n    " + self.tr("Unit: %1").replace("%1", self._unit_name(r.unit_id))
             if r.acknowledged_at is not None:
                 text += "\n    ✔ " + self.tr("Acknowledged by %1 at %2").replace(
                     "%1", r.acknowledged_by or ""
-                ).replace("%2", pl.local_time(r.acknowledged_at))
+                ).replace("%2", formats.local_time(r.acknowledged_at))
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, r.case_id)
             if r.acknowledged_at is None:  # still asking for attention

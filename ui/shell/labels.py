@@ -1,15 +1,33 @@
-"""Display names of the domain's codes (kinds, statuses, priorities, roles …), through tr().
+"""Display names of the domain's codes (kinds, statuses, priorities, roles, petition decisions …).
 
-English source strings are the ones lupdate collects; the Chinese in resources/i18n follows the
-glossary of DESIGN.md and the domain's own ``name_zh`` so that screen, database and documents
-use one name per concept.
+One lookup for every code: :func:`label` with the code's table. A table is either
+
+- a dict of English source strings marked here for lupdate (translated through tr(); the Chinese
+  in resources/i18n follows the glossary of DESIGN.md and the domain's own ``name_zh``), or
+- a domain enum whose members carry their own ``name_zh`` and ``name_en`` (petition channels and
+  subjects, deadline states): one name per concept across code, database and screen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Protocol
+
 from PySide6.QtCore import QCoreApplication
 
+from ui.shell.i18n import current_language
+
 CTX = "Labels"
+
+
+class Bilingual(Protocol):
+    """A domain code that names itself in both languages."""
+
+    @property
+    def name_zh(self) -> str: ...
+
+    @property
+    def name_en(self) -> str: ...
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -109,10 +127,43 @@ EMERGENCY_LEVEL = {
     "IV": QT_TRANSLATE_NOOP("Labels", "Level IV (general)"),
 }
 
+# Petitions: the codes whose names exist only on screen.
+DECISION = {
+    "accept": QT_TRANSLATE_NOOP("Labels", "Accept"),
+    "transfer": QT_TRANSLATE_NOOP("Labels", "Transfer to the competent body"),
+    "assign": QT_TRANSLATE_NOOP("Labels", "Assign to a lower body"),
+    "not_accepted": QT_TRANSLATE_NOOP("Labels", "Not accepted"),
+}
+SATISFACTION = {
+    "satisfied": QT_TRANSLATE_NOOP("Labels", "Satisfied"),
+    "basically_satisfied": QT_TRANSLATE_NOOP("Labels", "Basically satisfied"),
+    "dissatisfied": QT_TRANSLATE_NOOP("Labels", "Dissatisfied"),
+}
+REPLY_CHANNEL = {
+    "phone": QT_TRANSLATE_NOOP("Labels", "Phone"),
+    "sms": QT_TRANSLATE_NOOP("Labels", "Text message"),
+    "letter": QT_TRANSLATE_NOOP("Labels", "Letter"),
+    "online": QT_TRANSLATE_NOOP("Labels", "Online"),
+    "in_person": QT_TRANSLATE_NOOP("Labels", "In person"),
+}
+STAGE = {
+    "original": QT_TRANSLATE_NOOP("Labels", "First handling"),
+    "review": QT_TRANSLATE_NOOP("Labels", "Review (复查)"),
+    "second_review": QT_TRANSLATE_NOOP("Labels", "Second review (复核)"),
+}
 
-def label(table: dict[str, str], code: object) -> str:
-    """The translated name of ``code``; an unknown code is shown as itself, never hidden."""
+
+def label(table: Mapping[str, str] | Callable[[str], Bilingual], code: object) -> str:
+    """The name of ``code`` in the current language, from its ``table`` (a dict of this module
+    or a bilingual domain enum such as ``Channel``); an unknown code is shown as itself, never
+    hidden."""
     key = str(getattr(code, "value", code))
+    if not isinstance(table, Mapping):
+        try:
+            named = table(key)
+        except ValueError:
+            return key
+        return named.name_zh if current_language() == "zh" else named.name_en
     source = table.get(key)
     if source is None:
         return key

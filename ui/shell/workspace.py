@@ -51,8 +51,8 @@ from ui.cases.closure_requests import PendingClosures
 from ui.cases.queue_model import Countdown
 from ui.cases.queue_view import QueuePanel
 from ui.emergencies.integration import EmergencyIntegration
+from ui.petitions.formats import deadline_label
 from ui.petitions.integration import PetitionIntegration
-from ui.petitions.labels import deadline_label
 from ui.shell import labels
 from ui.shell.desk_calls import DeskCalls
 from ui.shell.errors import describe_error

@@ -725,344 +725,419 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="22"/>
+        <location filename="../../../ui/shell/labels.py" line="40"/>
         <source>Quality problem</source>
         <translation>环境质量问题</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="23"/>
+        <location filename="../../../ui/shell/labels.py" line="41"/>
         <source>Violation case</source>
         <translation>环境违法案件</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="24"/>
+        <location filename="../../../ui/shell/labels.py" line="42"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="25"/>
+        <location filename="../../../ui/shell/labels.py" line="43"/>
         <source>Petition</source>
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="28"/>
+        <location filename="../../../ui/shell/labels.py" line="46"/>
         <source>New</source>
         <translation>新建</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="29"/>
+        <location filename="../../../ui/shell/labels.py" line="47"/>
         <source>Triaged</source>
         <translation>已研判</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="30"/>
+        <location filename="../../../ui/shell/labels.py" line="48"/>
         <source>Dispatched</source>
         <translation>已派发</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="31"/>
+        <location filename="../../../ui/shell/labels.py" line="49"/>
         <source>Acknowledged</source>
         <translation>已签收</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="32"/>
+        <location filename="../../../ui/shell/labels.py" line="50"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="33"/>
+        <location filename="../../../ui/shell/labels.py" line="51"/>
         <source>Resolved</source>
         <translation>已处置</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="34"/>
+        <location filename="../../../ui/shell/labels.py" line="52"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="35"/>
+        <location filename="../../../ui/shell/labels.py" line="53"/>
         <source>Cancelled</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="38"/>
+        <location filename="../../../ui/shell/labels.py" line="56"/>
         <source>P1 critical</source>
         <translation>P1 特急</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="39"/>
+        <location filename="../../../ui/shell/labels.py" line="57"/>
         <source>P2 urgent</source>
         <translation>P2 紧急</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="40"/>
+        <location filename="../../../ui/shell/labels.py" line="58"/>
         <source>P3 normal</source>
         <translation>P3 一般</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="41"/>
+        <location filename="../../../ui/shell/labels.py" line="59"/>
         <source>P4 low</source>
         <translation>P4 较缓</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="44"/>
+        <location filename="../../../ui/shell/labels.py" line="62"/>
         <source>Liyang</source>
         <translation>溧阳</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="45"/>
+        <location filename="../../../ui/shell/labels.py" line="63"/>
         <source>Jintan</source>
         <translation>金坛</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="46"/>
+        <location filename="../../../ui/shell/labels.py" line="64"/>
         <source>Wujin</source>
         <translation>武进</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="47"/>
+        <location filename="../../../ui/shell/labels.py" line="65"/>
         <source>Xinbei</source>
         <translation>新北</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="48"/>
+        <location filename="../../../ui/shell/labels.py" line="66"/>
         <source>Tianning</source>
         <translation>天宁</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="49"/>
+        <location filename="../../../ui/shell/labels.py" line="67"/>
         <source>Zhonglou</source>
         <translation>钟楼</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="50"/>
+        <location filename="../../../ui/shell/labels.py" line="68"/>
         <source>Economic Development Zone</source>
         <translation>经开区</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="53"/>
+        <location filename="../../../ui/shell/labels.py" line="71"/>
         <source>12345 government hotline</source>
         <translation>12345政务热线</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="54"/>
+        <location filename="../../../ui/shell/labels.py" line="72"/>
         <source>12369 environmental hotline</source>
         <translation>12369环保举报热线</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="55"/>
+        <location filename="../../../ui/shell/labels.py" line="73"/>
         <source>Online monitoring alarm</source>
         <translation>在线监测报警</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="56"/>
+        <location filename="../../../ui/shell/labels.py" line="74"/>
         <source>Found on patrol</source>
         <translation>巡查发现</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="57"/>
+        <location filename="../../../ui/shell/labels.py" line="75"/>
         <source>Assigned by superior</source>
         <translation>上级交办</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="58"/>
+        <location filename="../../../ui/shell/labels.py" line="76"/>
         <source>Media report</source>
         <translation>媒体曝光</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="59"/>
+        <location filename="../../../ui/shell/labels.py" line="77"/>
         <source>Enterprise report</source>
         <translation>企业报告</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="60"/>
+        <location filename="../../../ui/shell/labels.py" line="78"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="63"/>
+        <location filename="../../../ui/shell/labels.py" line="81"/>
         <source>Viewer</source>
         <translation>只读</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="64"/>
+        <location filename="../../../ui/shell/labels.py" line="82"/>
         <source>Duty officer</source>
         <translation>值班员</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="65"/>
+        <location filename="../../../ui/shell/labels.py" line="83"/>
         <source>Shift leader</source>
         <translation>带班领导</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="66"/>
+        <location filename="../../../ui/shell/labels.py" line="84"/>
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="69"/>
+        <location filename="../../../ui/shell/labels.py" line="87"/>
         <source>Created</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="70"/>
+        <location filename="../../../ui/shell/labels.py" line="88"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="71"/>
+        <location filename="../../../ui/shell/labels.py" line="89"/>
         <source>Dispatch</source>
         <translation>派发</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="72"/>
+        <location filename="../../../ui/shell/labels.py" line="90"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="73"/>
+        <location filename="../../../ui/shell/labels.py" line="91"/>
         <source>Arrive on scene</source>
         <translation>到场</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="74"/>
+        <location filename="../../../ui/shell/labels.py" line="92"/>
         <source>Resolve</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="75"/>
+        <location filename="../../../ui/shell/labels.py" line="93"/>
         <source>Close</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="76"/>
+        <location filename="../../../ui/shell/labels.py" line="94"/>
         <source>Cancel case</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="77"/>
+        <location filename="../../../ui/shell/labels.py" line="95"/>
         <source>Reopen</source>
         <translation>重新打开</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="78"/>
+        <location filename="../../../ui/shell/labels.py" line="96"/>
         <source>Request closure</source>
         <translation>申请办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="79"/>
+        <location filename="../../../ui/shell/labels.py" line="97"/>
         <source>Approve closure</source>
         <translation>批准办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="80"/>
+        <location filename="../../../ui/shell/labels.py" line="98"/>
         <source>Refuse closure request</source>
         <translation>退回办结申请</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="81"/>
+        <location filename="../../../ui/shell/labels.py" line="99"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="82"/>
+        <location filename="../../../ui/shell/labels.py" line="100"/>
         <source>Edited</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="83"/>
+        <location filename="../../../ui/shell/labels.py" line="101"/>
         <source>Assigned</source>
         <translation>指派</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="86"/>
+        <location filename="../../../ui/shell/labels.py" line="104"/>
         <source>Rectified</source>
         <translation>已整改到位</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="87"/>
+        <location filename="../../../ui/shell/labels.py" line="105"/>
         <source>Case filed and penalized</source>
         <translation>已立案查处</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="88"/>
+        <location filename="../../../ui/shell/labels.py" line="106"/>
         <source>Not substantiated</source>
         <translation>经核查情况不属实</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="89"/>
+        <location filename="../../../ui/shell/labels.py" line="107"/>
         <source>No violation found</source>
         <translation>未发现违法行为</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="90"/>
+        <location filename="../../../ui/shell/labels.py" line="108"/>
         <source>Transferred to another department</source>
         <translation>移交其他部门</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="91"/>
+        <location filename="../../../ui/shell/labels.py" line="109"/>
         <source>Duplicate</source>
         <translation>重复事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="92"/>
+        <location filename="../../../ui/shell/labels.py" line="110"/>
         <source>Petitioner answered</source>
         <translation>已答复信访人</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="93"/>
+        <location filename="../../../ui/shell/labels.py" line="111"/>
         <source>Emergency response terminated</source>
         <translation>应急终止</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="94"/>
+        <location filename="../../../ui/shell/labels.py" line="112"/>
         <source>Quality restored</source>
         <translation>环境质量已恢复</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="95"/>
+        <location filename="../../../ui/shell/labels.py" line="113"/>
         <source>Other (explain in the note)</source>
         <translation>其他（须在备注中说明）</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="97"/>
+        <location filename="../../../ui/shell/labels.py" line="115"/>
         <source>awaiting closure approval</source>
         <translation>待审批办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="101"/>
+        <location filename="../../../ui/shell/labels.py" line="119"/>
         <source>Enforcement branch</source>
         <translation>执法分局</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="102"/>
+        <location filename="../../../ui/shell/labels.py" line="120"/>
         <source>Field station</source>
         <translation>外勤派驻点</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="103"/>
+        <location filename="../../../ui/shell/labels.py" line="121"/>
         <source>Monitoring team</source>
         <translation>监控中心</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="106"/>
+        <location filename="../../../ui/shell/labels.py" line="124"/>
         <source>Level I (especially major)</source>
         <translation>Ⅰ级（特别重大）</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="107"/>
+        <location filename="../../../ui/shell/labels.py" line="125"/>
         <source>Level II (major)</source>
         <translation>Ⅱ级（重大）</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="108"/>
+        <location filename="../../../ui/shell/labels.py" line="126"/>
         <source>Level III (large)</source>
         <translation>Ⅲ级（较大）</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/labels.py" line="109"/>
+        <location filename="../../../ui/shell/labels.py" line="127"/>
         <source>Level IV (general)</source>
         <translation>Ⅳ级（一般）</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="132"/>
+        <source>Accept</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="133"/>
+        <source>Transfer to the competent body</source>
+        <translation>转送有权处理机关</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="134"/>
+        <source>Assign to a lower body</source>
+        <translation>交办下级机关</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="135"/>
+        <source>Not accepted</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="138"/>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="139"/>
+        <source>Basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="140"/>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="143"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="144"/>
+        <source>Text message</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="145"/>
+        <source>Letter</source>
+        <translation>信函</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="146"/>
+        <source>Online</source>
+        <translation>网上</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="147"/>
+        <source>In person</source>
+        <translation>当面</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="150"/>
+        <source>First handling</source>
+        <translation>初次办理</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="151"/>
+        <source>Review (复查)</source>
+        <translation>复查</translation>
+    </message>
+    <message>
+        <location filename="../../../ui/shell/labels.py" line="152"/>
+        <source>Second review (复核)</source>
+        <translation>复核</translation>
     </message>
 </context>
 <context>

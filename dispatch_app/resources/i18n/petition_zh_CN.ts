@@ -336,255 +336,263 @@
     </message>
 </context>
 <context>
+    <name>PetitionFormats</name>
+    <message>
+        <location filename="../../../ui/petitions/formats.py" line="43"/>
+        <source>%1 d</source>
+        <translation>%1天</translation>
+    </message>
+</context>
+<context>
     <name>PetitionIntakeDialog</name>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="135"/>
+        <location filename="../../../ui/petitions/intake.py" line="136"/>
         <source>Hotline call: new petition</source>
         <translation>热线来电：登记信访</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="135"/>
+        <location filename="../../../ui/petitions/intake.py" line="136"/>
         <source>New petition</source>
         <translation>登记信访</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="150"/>
+        <location filename="../../../ui/petitions/intake.py" line="151"/>
         <source>Anonymous (no name or ID recorded)</source>
         <translation>匿名（不登记姓名和身份证号）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="156"/>
+        <location filename="../../../ui/petitions/intake.py" line="157"/>
         <source>11-digit mobile or landline with area code</source>
         <translation>11位手机号或带区号的固定电话</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="159"/>
+        <location filename="../../../ui/petitions/intake.py" line="160"/>
         <source>18 characters (optional)</source>
         <translation>18位（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="162"/>
+        <location filename="../../../ui/petitions/intake.py" line="163"/>
         <source>For a reply by post (optional)</source>
         <translation>用于邮寄答复（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="165"/>
+        <location filename="../../../ui/petitions/intake.py" line="166"/>
         <source>— choose what it is about —</source>
         <translation>— 选择信访事项类别 —</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="170"/>
+        <location filename="../../../ui/petitions/intake.py" line="171"/>
         <source>— choose the district —</source>
         <translation>— 选择所在区 —</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="182"/>
+        <location filename="../../../ui/petitions/intake.py" line="183"/>
         <source>e.g. 119.95 (optional)</source>
         <translation>如 119.95（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="185"/>
+        <location filename="../../../ui/petitions/intake.py" line="186"/>
         <source>e.g. 31.78 (optional)</source>
         <translation>如 31.78（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="188"/>
+        <location filename="../../../ui/petitions/intake.py" line="189"/>
         <source>The enterprise complained about, if any</source>
         <translation>被投诉企业（如有）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="191"/>
+        <location filename="../../../ui/petitions/intake.py" line="192"/>
         <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
         <translation>18位，如 91320400MA1XXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="197"/>
+        <location filename="../../../ui/petitions/intake.py" line="198"/>
         <source>What the petitioner reports, in their words: what, where, since when</source>
         <translation>信访人反映的情况（尽量用其原话）：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="202"/>
+        <location filename="../../../ui/petitions/intake.py" line="203"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="204"/>
+        <location filename="../../../ui/petitions/intake.py" line="205"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="220"/>
+        <location filename="../../../ui/petitions/intake.py" line="221"/>
         <source>Channel</source>
         <translation>信访渠道</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="221"/>
+        <location filename="../../../ui/petitions/intake.py" line="222"/>
         <source>Received at (Beijing time)</source>
         <translation>收件时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="222"/>
+        <location filename="../../../ui/petitions/intake.py" line="223"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="223"/>
+        <location filename="../../../ui/petitions/intake.py" line="224"/>
         <source>Petitioner</source>
         <translation>信访人</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="225"/>
+        <location filename="../../../ui/petitions/intake.py" line="226"/>
         <source>Subject</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="226"/>
+        <location filename="../../../ui/petitions/intake.py" line="227"/>
         <source>Address of the problem</source>
         <translation>问题发生地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="232"/>
+        <location filename="../../../ui/petitions/intake.py" line="233"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="234"/>
+        <location filename="../../../ui/petitions/intake.py" line="235"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="236"/>
+        <location filename="../../../ui/petitions/intake.py" line="237"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="237"/>
+        <location filename="../../../ui/petitions/intake.py" line="238"/>
         <source>District</source>
         <translation>所在区</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="238"/>
+        <location filename="../../../ui/petitions/intake.py" line="239"/>
         <source>Description</source>
         <translation>信访内容</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="239"/>
+        <location filename="../../../ui/petitions/intake.py" line="240"/>
         <source>Enterprise</source>
         <translation>被投诉企业</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="240"/>
+        <location filename="../../../ui/petitions/intake.py" line="241"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="241"/>
+        <location filename="../../../ui/petitions/intake.py" line="242"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="242"/>
+        <location filename="../../../ui/petitions/intake.py" line="243"/>
         <source>Postal address</source>
         <translation>通信地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="243"/>
+        <location filename="../../../ui/petitions/intake.py" line="244"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="254"/>
+        <location filename="../../../ui/petitions/intake.py" line="255"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="267"/>
+        <location filename="../../../ui/petitions/intake.py" line="268"/>
         <source>Tab: next field · Ctrl+Enter: save · Esc: discard (asks first)</source>
         <translation>Tab：下一项 · Ctrl+Enter：保存 · Esc：放弃（先确认）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="273"/>
+        <location filename="../../../ui/petitions/intake.py" line="274"/>
         <source>Earlier petitions from this number</source>
         <translation>该号码以往的信访</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="281"/>
+        <location filename="../../../ui/petitions/intake.py" line="282"/>
         <source>Likely duplicates (same place, enterprise or text)</source>
         <translation>可能重复的信访（同一地点、企业或内容）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="295"/>
+        <location filename="../../../ui/petitions/intake.py" line="296"/>
         <source>Shown as you type the number, the place or the enterprise.</source>
         <translation>输入电话、地点或企业名称后在此显示。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="317"/>
+        <location filename="../../../ui/petitions/intake.py" line="318"/>
         <source>Discard everything typed for this petition? Esc again discards.</source>
         <translation>放弃本次登记的全部内容？再按一次 Esc 即放弃。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="321"/>
+        <location filename="../../../ui/petitions/intake.py" line="322"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="323"/>
+        <location filename="../../../ui/petitions/intake.py" line="324"/>
         <source>Keep editing</source>
         <translation>继续填写</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="336"/>
+        <location filename="../../../ui/petitions/intake.py" line="337"/>
         <source>Register petition (Ctrl+Enter)</source>
         <translation>登记信访（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="339"/>
+        <location filename="../../../ui/petitions/intake.py" line="340"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="431"/>
+        <location filename="../../../ui/petitions/intake.py" line="432"/>
         <source>On the call %1</source>
         <translation>通话中 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="496"/>
+        <location filename="../../../ui/petitions/intake.py" line="497"/>
         <source>Photos and documents for the petition</source>
         <translation>信访照片和材料</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="519"/>
+        <location filename="../../../ui/petitions/intake.py" line="520"/>
         <source>Not a phone number: an 11-digit mobile (1…) or a landline with its area code (0519…)</source>
         <translation>电话号码无效：应为11位手机号（1开头）或带区号的固定电话（0519…）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="533"/>
+        <location filename="../../../ui/petitions/intake.py" line="534"/>
         <source>Not a valid 18-character resident ID: %1</source>
         <translation>不是有效的18位身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="661"/>
+        <location filename="../../../ui/petitions/intake.py" line="662"/>
         <source>%1 fields need attention; nothing was saved and nothing was lost.</source>
         <translation>有%1项需要修改；尚未保存，已填内容均保留。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="738"/>
+        <location filename="../../../ui/petitions/intake.py" line="739"/>
         <source>Looking up earlier petitions…</source>
         <translation>正在查找以往信访…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="754"/>
+        <location filename="../../../ui/petitions/intake.py" line="755"/>
         <source>Look-up failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="761"/>
-        <location filename="../../../ui/petitions/intake.py" line="774"/>
+        <location filename="../../../ui/petitions/intake.py" line="762"/>
+        <location filename="../../../ui/petitions/intake.py" line="775"/>
         <source>None found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="779"/>
+        <location filename="../../../ui/petitions/intake.py" line="780"/>
         <source>(already merged into another petition)</source>
         <translation>（已并入其他信访事项）</translation>
     </message>
@@ -798,89 +806,6 @@
     </message>
 </context>
 <context>
-    <name>PetitionLabels</name>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="29"/>
-        <source>Accept</source>
-        <translation>受理</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="30"/>
-        <source>Transfer to the competent body</source>
-        <translation>转送有权处理机关</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="31"/>
-        <source>Assign to a lower body</source>
-        <translation>交办下级机关</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="32"/>
-        <source>Not accepted</source>
-        <translation>不予受理</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="35"/>
-        <source>Satisfied</source>
-        <translation>满意</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="36"/>
-        <source>Basically satisfied</source>
-        <translation>基本满意</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="37"/>
-        <source>Dissatisfied</source>
-        <translation>不满意</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="40"/>
-        <source>Phone</source>
-        <translation>电话</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="41"/>
-        <source>Text message</source>
-        <translation>短信</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="42"/>
-        <source>Letter</source>
-        <translation>信函</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="43"/>
-        <source>Online</source>
-        <translation>网上</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="44"/>
-        <source>In person</source>
-        <translation>当面</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="47"/>
-        <source>First handling</source>
-        <translation>初次办理</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="48"/>
-        <source>Review (复查)</source>
-        <translation>复查</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="49"/>
-        <source>Second review (复核)</source>
-        <translation>复核</translation>
-    </message>
-    <message>
-        <location filename="../../../ui/petitions/labels.py" line="105"/>
-        <source>%1 d</source>
-        <translation>%1天</translation>
-    </message>
-</context>
-<context>
     <name>PetitionPanel</name>
     <message>
         <location filename="../../../ui/petitions/panel.py" line="84"/>
@@ -1084,107 +1009,107 @@
         <translation>办理决定：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="330"/>
+        <location filename="../../../ui/petitions/panel.py" line="331"/>
         <source>Written notice: %1</source>
         <translation>书面告知：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="332"/>
+        <location filename="../../../ui/petitions/panel.py" line="334"/>
         <source>Contacted: %1</source>
         <translation>已联系：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="335"/>
+        <location filename="../../../ui/petitions/panel.py" line="337"/>
         <source>Extended by %1 days (approved by %2): %3</source>
         <translation>延期%1日（%2批准）：%3</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="342"/>
+        <location filename="../../../ui/petitions/panel.py" line="344"/>
         <source>Reply sent %1 by %2</source>
         <translation>已于%1以%2方式答复</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="348"/>
+        <location filename="../../../ui/petitions/panel.py" line="350"/>
         <source>Callback %1: %2</source>
         <translation>回访 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="355"/>
+        <location filename="../../../ui/petitions/panel.py" line="357"/>
         <source>%1 earlier replies set aside after dissatisfied callbacks</source>
         <translation>因回访不满意撤回的答复%1次</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="359"/>
+        <location filename="../../../ui/petitions/panel.py" line="361"/>
         <source>None yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="366"/>
+        <location filename="../../../ui/petitions/panel.py" line="368"/>
         <source>Merged into %1: its deadlines govern</source>
         <translation>已并入%1，按主件期限办理</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="371"/>
+        <location filename="../../../ui/petitions/panel.py" line="373"/>
         <source>Repeat petitions merged into this one: %1</source>
         <translation>并入本件的重复信访：%1件</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="387"/>
+        <location filename="../../../ui/petitions/panel.py" line="389"/>
         <source>Master petition #%1</source>
         <translation>主件 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="391"/>
+        <location filename="../../../ui/petitions/panel.py" line="393"/>
         <source>Repeat petition #%1</source>
         <translation>重复信访 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="394"/>
+        <location filename="../../../ui/petitions/panel.py" line="396"/>
         <source>Earlier stage #%1</source>
         <translation>前一阶段 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="399"/>
+        <location filename="../../../ui/petitions/panel.py" line="401"/>
         <source>Review / second review #%1</source>
         <translation>复查/复核 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="403"/>
+        <location filename="../../../ui/petitions/panel.py" line="405"/>
         <source>No linked petitions.</source>
         <translation>无关联信访。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="450"/>
+        <location filename="../../../ui/petitions/panel.py" line="452"/>
         <source>(local target)</source>
         <translation>（本中心要求）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="452"/>
+        <location filename="../../../ui/petitions/panel.py" line="454"/>
         <source>(holiday calendar provisional)</source>
         <translation>（节假日安排暂定）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="482"/>
+        <location filename="../../../ui/petitions/panel.py" line="484"/>
         <source>done %1</source>
         <translation>已于%1完成</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="484"/>
+        <location filename="../../../ui/petitions/panel.py" line="486"/>
         <source>OVERDUE by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="486"/>
+        <location filename="../../../ui/petitions/panel.py" line="488"/>
         <source>%1 — overdue by %2</source>
         <translation>%1 — 已超期 %2</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="493"/>
+        <location filename="../../../ui/petitions/panel.py" line="495"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="523"/>
+        <location filename="../../../ui/petitions/panel.py" line="529"/>
         <source>OVERDUE PETITION</source>
         <translation>信访事项已超期</translation>
     </message>
