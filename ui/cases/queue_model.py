@@ -17,7 +17,6 @@ Live updates (DESIGN.md "Live data without freezing the UI"):
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -44,6 +43,7 @@ from dispatch_app.domain.deadlines import Urgency
 from dispatch_app.domain.queue import QueueQuery, QueueRow, QueueSort
 from dispatch_app.standards.center_time import CENTER_TZ
 from ui.shell import labels
+from ui.shell.background_tasks import BackgroundTasks
 from ui.shell.desk_calls import DeskCalls
 from ui.shell.errors import describe_error
 from ui.shell.i18n import current_language
@@ -174,7 +174,7 @@ class CaseQueueModel(QAbstractTableModel):
         self._generation = 0
         self._row_by_id: dict[int, int] = {}
         self._now = datetime.now(UTC)
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = BackgroundTasks("queue model task", log)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -389,14 +389,11 @@ class CaseQueueModel(QAbstractTableModel):
         """The workspace goes: no more timers, no read left to land on deleted widgets."""
         for timer in (self._refresh_timer, self._tick, self._refetch):
             timer.stop()
-        for task in list(self._tasks):
-            task.cancel()
+        self._tasks.cancel_all()
 
     # ---- loading ------------------------------------------------------------------------
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        self._tasks.spawn(coro)
 
     def _request_page(self, page: int) -> None:
         if page in self._loading or page in self._pages or page * PAGE_SIZE >= self._total:

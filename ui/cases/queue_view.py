@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShortcut
@@ -38,6 +39,7 @@ from dispatch_app.desk.views import SavedFilterView
 from dispatch_app.domain.queue import OPEN_STATUSES, QueueCounts, QueueQuery, QueueSort, QueueView
 from ui.cases.queue_model import COL, SORT_FOR_COLUMN, CaseQueueModel, format_duration
 from ui.shell import labels
+from ui.shell.background_tasks import BackgroundTasks
 from ui.shell.desk_calls import DeskCalls
 from ui.shell.errors import describe_error
 from ui.shell.i18n import current_language
@@ -45,6 +47,7 @@ from ui.shell.screen_fit import compact
 from ui.widgets.flow_layout import FlowLayout
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 WIDTH_CAP = {"district": 150, "unit": 230, "kind": 200}
 # On a narrow queue these columns give up width first (their words elide, the case panel has
@@ -134,7 +137,7 @@ class QueuePanel(QWidget):
         self.calls = calls
         self.model = CaseQueueModel(desk, calls, self)
         self._saved: list[SavedFilterView] = []
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = BackgroundTasks("queue task", log)
         self._applying = False
 
         self.search = QLineEdit(self)
@@ -402,15 +405,11 @@ class QueuePanel(QWidget):
         """The workspace goes: timers stopped, the panel's and the model's reads cancelled."""
         for timer in (self._search_timer, self._counts_timer, self._recheck):
             timer.stop()
-        for task in list(self._tasks):
-            task.cancel()
+        self._tasks.cancel_all()
         self.model.stop()
 
-    def spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+    def spawn(self, coro: Awaitable[T]) -> asyncio.Future[T]:
+        return self._tasks.spawn(coro)
 
     # ---- the query from the controls -----------------------------------------------------
     def query_from_controls(self) -> QueueQuery:
