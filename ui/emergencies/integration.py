@@ -61,6 +61,7 @@ from ui.emergencies.cap import CapPreviewDialog
 from ui.emergencies.log_pdf import export_log_pdf
 from ui.emergencies.panel import EmergencyPanel
 from ui.emergencies.trends import linked_parameters
+from ui.shell.background_tasks import BackgroundTasks, say_in_status_bar
 from ui.shell.errors import describe_error
 from ui.wall.map.area_tool import AreaTool, Shape
 from ui.wall.map.view import MapView
@@ -197,7 +198,9 @@ class EmergencyIntegration(QObject):
         self.desk = workspace.desk
         self.calls = workspace.calls
         self.emergencies = emergencies
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = BackgroundTasks(
+            "emergency task", log, lambda text: self.say(text, error=True)
+        )
         self._generation = 0
         self.view: EmergencyView | None = None
         self.alert: AlertView | None = None
@@ -327,24 +330,13 @@ class EmergencyIntegration(QObject):
 
     # ---- plumbing ------------------------------------------------------------------------
     def spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
+        return self._tasks.spawn(coro)
 
     def _cancel_tasks(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-
-    def _done(self, task: asyncio.Future[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            log.error("emergency task failed", exc_info=exc)
-            self.say(describe_error(exc) if exc else "", error=True)
+        self._tasks.cancel_all()
 
     def say(self, text: str, error: bool = False) -> None:
-        self.window.status.show_activity(("⚠ " if error else "") + text, 0 if error else 6000)
+        say_in_status_bar(self.window.status, text, error)
         self.panel.show_message(("⚠ " + text) if error else "")
 
     def update_permissions(self) -> None:

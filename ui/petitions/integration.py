@@ -49,6 +49,7 @@ from ui.petitions.formats import deadline_label
 from ui.petitions.intake import IntakeRequest, PetitionIntakeDialog
 from ui.petitions.panel import PetitionPanel
 from ui.petitions.reminders import OverduePetition, ReminderStrip
+from ui.shell.background_tasks import BackgroundTasks, say_in_status_bar
 from ui.shell.errors import describe_error
 from ui.shell.main_window import MainWindow
 from ui.widgets.file_dialogs import ask_open_file
@@ -106,7 +107,7 @@ class PetitionIntegration(QObject):
         self.calls = workspace.calls
         self.petitions = petitions
         self._generation = 0
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = BackgroundTasks("petition task", log, lambda text: self.say(text, error=True))
         self._export_dir = Path.home()
 
         rules = self.petitions.rules
@@ -212,20 +213,10 @@ class PetitionIntegration(QObject):
 
     # ---- plumbing ------------------------------------------------------------------------
     def spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
-
-    def _done(self, task: asyncio.Future[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            log.error("petition task failed", exc_info=exc)
-            self.say(describe_error(exc) if exc else "", error=True)
+        return self._tasks.spawn(coro)
 
     def say(self, text: str, error: bool = False) -> None:
-        self.window.status.show_activity(("⚠ " if error else "") + text, 0 if error else 6000)
+        say_in_status_bar(self.window.status, text, error)
         if error:
             self.panel.show_message(text)
 
@@ -261,8 +252,7 @@ class PetitionIntegration(QObject):
         self._timer.stop()
         self._lists_timer.stop()
         self.panel.stop()
-        for task in list(self._tasks):
-            task.cancel()
+        self._tasks.cancel_all()
 
     # ---- showing the selected petition ---------------------------------------------------
     def _kind_of(self, case_id: int) -> str | None:

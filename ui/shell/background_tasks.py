@@ -7,7 +7,7 @@ be collected mid-flight), :meth:`BackgroundTasks.cancel_all` stops them when the
 and a task that fails is logged and said to the officer in words (ui.shell.errors) through the
 part's ``on_failure``, never lost in a "Task exception was never retrieved" at exit.
 
-:func:`say` is the status-bar half of every part's ``say``: a failure is marked with ⚠ and stays
+:func:`say_in_status_bar` is the status-bar half of every part's ``say``: a failure is marked with ⚠ and stays
 until the next message; other news fades after a few seconds.
 """
 
@@ -30,7 +30,7 @@ class ShowsActivity(Protocol):
     def show_activity(self, text: str, timeout_ms: int = 0) -> None: ...
 
 
-def say(status: ShowsActivity, text: str, error: bool = False) -> None:
+def say_in_status_bar(status: ShowsActivity, text: str, error: bool = False) -> None:
     """Tells the officer ``text`` in the status bar; a failure is marked and does not fade."""
     status.show_activity(("⚠ " if error else "") + text, 0 if error else NEWS_SHOWN_MS)
 

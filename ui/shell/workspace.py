@@ -54,6 +54,7 @@ from ui.emergencies.integration import EmergencyIntegration
 from ui.petitions.formats import deadline_label
 from ui.petitions.integration import PetitionIntegration
 from ui.shell import labels
+from ui.shell.background_tasks import BackgroundTasks, say_in_status_bar
 from ui.shell.desk_calls import DeskCalls
 from ui.shell.errors import describe_error
 from ui.shell.feed_bridge import FeedHandle, install_feed
@@ -131,7 +132,7 @@ class Workspace(QObject):
         self.calls = calls
         self.window = MainWindow(layout_file)
         self.active_dialog: QDialog | None = None
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks = BackgroundTasks("desk task", log, lambda text: self.say(text, error=True))
         self._detail_generation = 0
         self.detail: CaseDetail | None = None
         # The parts, set only here (install_parts, attach_feed and the install_* methods).
@@ -273,20 +274,10 @@ class Workspace(QObject):
 
     # ---- helpers -------------------------------------------------------------------------
     def spawn(self, coro: Any) -> asyncio.Future[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Future[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            exc = task.exception()
-            log.error("desk task failed", exc_info=exc)
-            self.say(describe_error(exc) if exc else "", error=True)
+        return self._tasks.spawn(coro)
 
     def say(self, text: str, error: bool = False) -> None:
-        self.window.status.show_activity(("⚠ " if error else "") + text, 0 if error else 6000)
+        say_in_status_bar(self.window.status, text, error)
         if error:
             self.details.show_message(text)
 
@@ -878,5 +869,4 @@ class Workspace(QObject):
                 await self.feed.stop()
             except Exception:
                 log.exception("stopping the feed failed")
-        for task in list(self._tasks):
-            task.cancel()
+        self._tasks.cancel_all()
