@@ -118,32 +118,13 @@ class EmergencyPanel(QWidget):
         self._steps: list[StepView] = []
         self._tasks: list[MonitoringTaskView] = []
         self._station_ids: dict[str, str] = {}  # completion text and names -> station id
+        self.pending_area: Area | None = None
+        self._active_plans: tuple[str, ...] = ()
+        self._plans_case: int | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        # With no emergency there is nothing to edit: a placeholder says how to open one, and
-        # the fields (which would show preset values) are not on screen at all.
-        self.placeholder = QWidget()
-        self.placeholder.setObjectName("emergencyPlaceholder")
-        ph_layout = QVBoxLayout(self.placeholder)
-        ph_title = QLabel(self.tr("No emergency selected"))
-        ph_title.setObjectName("emergencyPlaceholderTitle")
-        ph_font = ph_title.font()
-        ph_font.setBold(True)
-        ph_title.setFont(ph_font)
-        ph_hint = QLabel(
-            self.tr(
-                "Select an emergency (kind “Emergency”) in the case queue to work it here: "
-                "level, plan checklist, coordination log and affected stations. A new one is "
-                "opened with File → New case… (Ctrl+N), kind “Emergency”."
-            )
-        )
-        ph_hint.setObjectName("emergencyPlaceholderHint")
-        ph_hint.setProperty("role", "hint")
-        ph_hint.setWordWrap(True)
-        ph_layout.addWidget(ph_title)
-        ph_layout.addWidget(ph_hint)
-        ph_layout.addStretch(1)
+        self.placeholder = self._build_placeholder()
         outer.addWidget(self.placeholder)
         scroll = QScrollArea()
         scroll.setObjectName("emergencyScroll")
@@ -165,7 +146,60 @@ class EmergencyPanel(QWidget):
         self.message.hide()
         layout.addWidget(self.message)
 
-        # -- place and area
+        layout.addWidget(self._build_place_box())
+        self._show_wind_for(EmergencyType.OTHER)
+        layout.addWidget(self._build_level_box())
+        layout.addWidget(self._build_figures_box())
+        layout.addWidget(self._build_plan_box())
+        layout.addWidget(self._build_log_box())
+        # CAP messages: history, send / update / cancel (previewed), export
+        self.cap_box = CapHistoryBox()
+        layout.addWidget(self.cap_box)
+        focus = QShortcut(QKeySequence("Ctrl+L"), self)
+        focus.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        focus.activated.connect(self.log_entry.setFocus)
+        layout.addWidget(self._build_task_box())
+        layout.addWidget(self._build_stations_box())
+        layout.addStretch(1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self._can_work = False
+        self._can_decide = False
+        self.set_enabled(False, False)
+        self._show_state()
+        guard_inputs(self)  # the wheel scrolls the panel unless a field has the focus
+
+    def _build_placeholder(self) -> QWidget:
+        """With no emergency there is nothing to edit: a placeholder says how to open one, and
+        the fields (which would show preset values) are not on screen at all."""
+        placeholder = QWidget()
+        placeholder.setObjectName("emergencyPlaceholder")
+        ph_layout = QVBoxLayout(placeholder)
+        ph_title = QLabel(self.tr("No emergency selected"))
+        ph_title.setObjectName("emergencyPlaceholderTitle")
+        ph_font = ph_title.font()
+        ph_font.setBold(True)
+        ph_title.setFont(ph_font)
+        ph_hint = QLabel(
+            self.tr(
+                "Select an emergency (kind “Emergency”) in the case queue to work it here: "
+                "level, plan checklist, coordination log and affected stations. A new one is "
+                "opened with File → New case… (Ctrl+N), kind “Emergency”."
+            )
+        )
+        ph_hint.setObjectName("emergencyPlaceholderHint")
+        ph_hint.setProperty("role", "hint")
+        ph_hint.setWordWrap(True)
+        ph_layout.addWidget(ph_title)
+        ph_layout.addWidget(ph_hint)
+        ph_layout.addStretch(1)
+        return placeholder
+
+    def _build_place_box(self) -> QGroupBox:
+        """Type, wind and the affected area drawn on the map."""
         area_box = QGroupBox(self.tr("Place and area"))
         area_box.setObjectName("emergencyPlaceBox")
         area_form = QFormLayout(area_box)
@@ -214,11 +248,10 @@ class EmergencyPanel(QWidget):
         self.polygon_button.clicked.connect(lambda: self.area_draw_requested.emit("polygon"))
         self.save_area_button.clicked.connect(self.area_save_requested.emit)
         self.clear_area_button.clicked.connect(self.area_clear_requested.emit)
-        self.pending_area: Area | None = None
-        layout.addWidget(area_box)
-        self._show_wind_for(EmergencyType.OTHER)
+        return area_box
 
-        # -- level
+    def _build_level_box(self) -> QGroupBox:
+        """The proposed and the decided level; the shift leader decides."""
         level_box = QGroupBox(self.tr("Level (2014 national plan)"))
         form = QFormLayout(level_box)
         self.proposal = QLabel()
@@ -247,9 +280,10 @@ class EmergencyPanel(QWidget):
                 self.level_combo.currentData(), self.level_reason.text()
             )
         )
-        layout.addWidget(level_box)
+        return level_box
 
-        # -- figures
+    def _build_figures_box(self) -> QGroupBox:
+        """The reported figures that decide the proposed level."""
         fig_box = QGroupBox(self.tr("Reported figures"))
         fig_form = QFormLayout(fig_box)
         labels = {
@@ -279,16 +313,15 @@ class EmergencyPanel(QWidget):
         self.figures_button = QPushButton(self.tr("Record figures"))
         fig_form.addRow(self.figures_button)
         self.figures_button.clicked.connect(self._submit_figures)
-        layout.addWidget(fig_box)
+        return fig_box
 
-        # -- plans
+    def _build_plan_box(self) -> QGroupBox:
+        """The plan to activate and its checklist with countdowns."""
         plan_box = QGroupBox(self.tr("Response plan checklist"))
         plan_layout = QVBoxLayout(plan_box)
         activate_row = QHBoxLayout()
         self.plan_combo = QComboBox()
         self.plan_combo.setObjectName("emergencyPlan")
-        self._active_plans: tuple[str, ...] = ()
-        self._plans_case: int | None = None
         self.activate_button = QPushButton(self.tr("Activate plan"))
         activate_row.addWidget(self.plan_combo, 1)
         activate_row.addWidget(self.activate_button)
@@ -324,9 +357,10 @@ class EmergencyPanel(QWidget):
         self.done_button.clicked.connect(lambda: self._finish("done"))
         self.skip_button.clicked.connect(lambda: self._finish("skipped"))
         self.dispatch_button.clicked.connect(self._dispatch)
-        layout.addWidget(plan_box)
+        return plan_box
 
-        # -- log
+    def _build_log_box(self) -> QGroupBox:
+        """The coordination log, its one-line entry and the PDF export."""
         log_box = QGroupBox(self.tr("Coordination log"))
         log_layout = QVBoxLayout(log_box)
         self.log_list = QTableWidget(0, 4)
@@ -356,15 +390,10 @@ class EmergencyPanel(QWidget):
         export_row.addStretch(1)
         log_layout.addLayout(export_row)
         self.export_button.clicked.connect(self.export_requested.emit)
-        layout.addWidget(log_box)
-        # -- CAP messages: history, send / update / cancel (previewed), export
-        self.cap_box = CapHistoryBox()
-        layout.addWidget(self.cap_box)
-        focus = QShortcut(QKeySequence("Ctrl+L"), self)
-        focus.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        focus.activated.connect(self.log_entry.setFocus)
+        return log_box
 
-        # -- monitoring tasks
+    def _build_task_box(self) -> QGroupBox:
+        """The emergency monitoring tasks and the sample entry."""
         task_box = QGroupBox(self.tr("Emergency monitoring tasks"))
         task_layout = QVBoxLayout(task_box)
         self.tasks = QTableWidget(0, 4)
@@ -391,9 +420,10 @@ class EmergencyPanel(QWidget):
         self.sample_entry.returnPressed.connect(self._submit_sample)
         sample_row.addWidget(self.sample_entry, 1)
         task_layout.addLayout(sample_row)
-        layout.addWidget(task_box)
+        return task_box
 
-        # -- stations
+    def _build_stations_box(self) -> QGroupBox:
+        """The affected stations, their linked trends, and monitoring assignment."""
         st_box = QGroupBox(self.tr("Affected stations (downstream / downwind)"))
         st_layout = QVBoxLayout(st_box)
         self.stations = QListWidget()
@@ -442,18 +472,7 @@ class EmergencyPanel(QWidget):
         assign_row.addWidget(self.task_button)
         st_layout.addLayout(assign_row)
         self.task_button.clicked.connect(self._assign_task)
-        layout.addWidget(st_box)
-        layout.addStretch(1)
-
-        self.timer = QTimer(self)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self.tick)
-        self.timer.start()
-        self._can_work = False
-        self._can_decide = False
-        self.set_enabled(False, False)
-        self._show_state()
-        guard_inputs(self)  # the wheel scrolls the panel unless a field has the focus
+        return st_box
 
     def _station_focused(self, item: QListWidgetItem | None) -> None:
         if item is None:

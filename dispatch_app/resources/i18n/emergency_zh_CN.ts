@@ -52,42 +52,42 @@
 <context>
     <name>AlertDialog</name>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="117"/>
+        <location filename="../../../ui/emergencies/integration.py" line="118"/>
         <source>Heavy-pollution weather alert</source>
         <translation>重污染天气预警</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="120"/>
+        <location filename="../../../ui/emergencies/integration.py" line="121"/>
         <source>No alert (lift)</source>
         <translation>无预警（解除）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="121"/>
+        <location filename="../../../ui/emergencies/integration.py" line="122"/>
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="122"/>
+        <location filename="../../../ui/emergencies/integration.py" line="123"/>
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="123"/>
+        <location filename="../../../ui/emergencies/integration.py" line="124"/>
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="127"/>
+        <location filename="../../../ui/emergencies/integration.py" line="128"/>
         <source>Forecast and reason (required)</source>
         <translation>预报情况与理由（必填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="128"/>
+        <location filename="../../../ui/emergencies/integration.py" line="129"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="129"/>
+        <location filename="../../../ui/emergencies/integration.py" line="130"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
@@ -555,22 +555,22 @@
 <context>
     <name>DrillDialog</name>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="143"/>
+        <location filename="../../../ui/emergencies/integration.py" line="144"/>
         <source>Start a drill</source>
         <translation>开始演练</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="152"/>
+        <location filename="../../../ui/emergencies/integration.py" line="153"/>
         <source>Scenario</source>
         <translation>演练场景</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="153"/>
+        <location filename="../../../ui/emergencies/integration.py" line="154"/>
         <source>Speed</source>
         <translation>倍速</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="156"/>
+        <location filename="../../../ui/emergencies/integration.py" line="157"/>
         <source>Everything the drill produces is marked exercise and can be removed as a whole afterwards.</source>
         <translation>演练产生的一切均标记为演练，结束后可整体删除。</translation>
     </message>
@@ -578,191 +578,191 @@
 <context>
     <name>EmergencyIntegration</name>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="216"/>
+        <location filename="../../../ui/emergencies/integration.py" line="219"/>
         <source>Pollution alert</source>
         <translation>污染预警</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="221"/>
+        <location filename="../../../ui/emergencies/integration.py" line="224"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="228"/>
+        <location filename="../../../ui/emergencies/integration.py" line="231"/>
         <source>&amp;Emergencies</source>
         <translation>突发事件(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="234"/>
+        <location filename="../../../ui/emergencies/integration.py" line="237"/>
         <source>Change heavy-pollution alert…</source>
         <translation>调整重污染天气预警…</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="240"/>
+        <location filename="../../../ui/emergencies/integration.py" line="243"/>
         <source>Coordination log entry</source>
         <translation>协调日志录入</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="247"/>
+        <location filename="../../../ui/emergencies/integration.py" line="250"/>
         <source>Export coordination log as PDF…</source>
         <translation>导出协调日志PDF…</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="253"/>
+        <location filename="../../../ui/emergencies/integration.py" line="256"/>
         <source>Import CAP message…</source>
         <translation>导入CAP消息…</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="261"/>
+        <location filename="../../../ui/emergencies/integration.py" line="264"/>
         <source>Start a drill…</source>
         <translation>开始演练…</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="265"/>
+        <location filename="../../../ui/emergencies/integration.py" line="268"/>
         <source>End the drill</source>
         <translation>结束演练</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="268"/>
+        <location filename="../../../ui/emergencies/integration.py" line="271"/>
         <source>Drill report…</source>
         <translation>演练报告…</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="274"/>
+        <location filename="../../../ui/emergencies/integration.py" line="277"/>
         <source>Remove the drill&apos;s cases (shift leader)…</source>
         <translation>删除演练事项（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="462"/>
+        <location filename="../../../ui/emergencies/integration.py" line="454"/>
         <source>No monitoring wall to show {0}</source>
         <translation>未打开监控墙，无法显示{0}</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="495"/>
+        <location filename="../../../ui/emergencies/integration.py" line="487"/>
         <source>Drawing cancelled: nothing saved</source>
         <translation>已取消绘制：未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="517"/>
+        <location filename="../../../ui/emergencies/integration.py" line="509"/>
         <source>No monitoring wall to draw the area on</source>
         <translation>本窗口没有监控墙，无法在地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="521"/>
+        <location filename="../../../ui/emergencies/integration.py" line="513"/>
         <source>Draw the area on the monitoring wall&apos;s map</source>
         <translation>请在监控墙地图上绘制影响范围</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="615"/>
+        <location filename="../../../ui/emergencies/integration.py" line="607"/>
         <source>Draw the area first: the case has no place</source>
         <translation>请先绘制影响范围：该事项没有位置</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="624"/>
+        <location filename="../../../ui/emergencies/integration.py" line="616"/>
         <source>No stations to add: every proposed station is in the list</source>
         <translation>没有需要添加的站点：建议的站点均已在列表中</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="630"/>
+        <location filename="../../../ui/emergencies/integration.py" line="622"/>
         <source>{0} stations added from the area</source>
         <translation>已根据影响范围添加 {0} 个站点</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="645"/>
+        <location filename="../../../ui/emergencies/integration.py" line="637"/>
         <source>{0} is already an affected station</source>
         <translation>{0} 已在受影响站点中</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="774"/>
+        <location filename="../../../ui/emergencies/integration.py" line="766"/>
         <source>Log exported to {0}</source>
         <translation>日志已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="513"/>
-        <location filename="../../../ui/emergencies/integration.py" line="779"/>
+        <location filename="../../../ui/emergencies/integration.py" line="505"/>
+        <location filename="../../../ui/emergencies/integration.py" line="771"/>
         <source>Select an emergency case first</source>
         <translation>请先选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="732"/>
+        <location filename="../../../ui/emergencies/integration.py" line="724"/>
         <source>CAP message not sent</source>
         <translation>CAP消息未发送</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="735"/>
+        <location filename="../../../ui/emergencies/integration.py" line="727"/>
         <source>CAP message {0} ({1}) sent to {2}</source>
         <translation>CAP消息{0}（{1}）已发送至{2}</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="748"/>
+        <location filename="../../../ui/emergencies/integration.py" line="740"/>
         <source>Export CAP message</source>
         <translation>导出CAP消息</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="750"/>
+        <location filename="../../../ui/emergencies/integration.py" line="742"/>
         <source>CAP 1.2 message (*.xml)</source>
         <translation>CAP 1.2 消息 (*.xml)</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="761"/>
+        <location filename="../../../ui/emergencies/integration.py" line="753"/>
         <source>CAP message exported to {0}</source>
         <translation>CAP消息已导出至{0}</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="784"/>
+        <location filename="../../../ui/emergencies/integration.py" line="776"/>
         <source>Export coordination log</source>
         <translation>导出协调日志</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="795"/>
+        <location filename="../../../ui/emergencies/integration.py" line="787"/>
         <source>Import CAP message</source>
         <translation>导入CAP消息</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="803"/>
+        <location filename="../../../ui/emergencies/integration.py" line="795"/>
         <source>CAP message {0}: {1}</source>
         <translation>CAP消息{0}：{1}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../ui/emergencies/integration.py" line="844"/>
+        <location filename="../../../ui/emergencies/integration.py" line="836"/>
         <source>Change the alert and send CAP to %n recipient(s)</source>
         <translation>
             <numerusform>调整预警并发送CAP至 %n 个收件方</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="849"/>
+        <location filename="../../../ui/emergencies/integration.py" line="841"/>
         <source>Alert not changed: nothing was sent</source>
         <translation>预警未调整，未发送任何消息</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="883"/>
+        <location filename="../../../ui/emergencies/integration.py" line="875"/>
         <source>A drill is already running</source>
         <translation>已有演练正在进行</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="885"/>
+        <location filename="../../../ui/emergencies/integration.py" line="877"/>
         <source>Drill started: {0} at {1}×</source>
         <translation>演练已开始：{0}，{1}倍速</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="889"/>
+        <location filename="../../../ui/emergencies/integration.py" line="881"/>
         <source>Drill ending</source>
         <translation>演练正在结束</translation>
     </message>
     <message>
+        <location filename="../../../ui/emergencies/integration.py" line="885"/>
         <location filename="../../../ui/emergencies/integration.py" line="893"/>
-        <location filename="../../../ui/emergencies/integration.py" line="901"/>
         <source>No drill yet</source>
         <translation>尚无演练</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="896"/>
+        <location filename="../../../ui/emergencies/integration.py" line="888"/>
         <source>Drill report</source>
         <translation>演练报告</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/integration.py" line="905"/>
+        <location filename="../../../ui/emergencies/integration.py" line="897"/>
         <source>Drill removed: {0} cases</source>
         <translation>演练已删除：{0}个事项</translation>
     </message>
@@ -898,441 +898,441 @@
 <context>
     <name>EmergencyPanel</name>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="129"/>
-        <location filename="../../../ui/emergencies/panel.py" line="158"/>
+        <location filename="../../../ui/emergencies/panel.py" line="139"/>
+        <location filename="../../../ui/emergencies/panel.py" line="181"/>
         <source>No emergency selected</source>
         <translation>未选择突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="136"/>
+        <location filename="../../../ui/emergencies/panel.py" line="188"/>
         <source>Select an emergency (kind “Emergency”) in the case queue to work it here: level, plan checklist, coordination log and affected stations. A new one is opened with File → New case… (Ctrl+N), kind “Emergency”.</source>
         <translation>在事项队列中选中一件突发环境事件（类型为“突发环境事件”），即可在此处置：事件级别、预案清单、协调日志和受影响站点。新建事件：文件 → 新建事项…（Ctrl+N），类型选“突发环境事件”。</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="169"/>
+        <location filename="../../../ui/emergencies/panel.py" line="203"/>
         <source>Place and area</source>
         <translation>位置与影响范围</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="179"/>
+        <location filename="../../../ui/emergencies/panel.py" line="213"/>
         <source>Wind from</source>
         <translation>风向（来向）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="182"/>
+        <location filename="../../../ui/emergencies/panel.py" line="216"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="185"/>
+        <location filename="../../../ui/emergencies/panel.py" line="219"/>
         <source>Degrees the wind blows from (0 north, 90 east); empty when unknown</source>
         <translation>风的来向，单位度（0 为北风，90 为东风）；未知时留空</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="193"/>
+        <location filename="../../../ui/emergencies/panel.py" line="227"/>
         <source>Type</source>
         <translation>事件类型</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="197"/>
+        <location filename="../../../ui/emergencies/panel.py" line="231"/>
         <source>Area</source>
         <translation>影响范围</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="199"/>
+        <location filename="../../../ui/emergencies/panel.py" line="233"/>
         <source>Draw circle on map</source>
         <translation>在地图上画圆</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="200"/>
+        <location filename="../../../ui/emergencies/panel.py" line="234"/>
         <source>Draw polygon on map</source>
         <translation>在地图上画多边形</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="201"/>
+        <location filename="../../../ui/emergencies/panel.py" line="235"/>
         <source>Save drawn area</source>
         <translation>保存已绘制的范围</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="203"/>
+        <location filename="../../../ui/emergencies/panel.py" line="237"/>
         <source>Clear area</source>
         <translation>清除范围</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="222"/>
+        <location filename="../../../ui/emergencies/panel.py" line="255"/>
         <source>Level (2014 national plan)</source>
         <translation>事件级别（2014年国家预案）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="230"/>
+        <location filename="../../../ui/emergencies/panel.py" line="263"/>
         <source>Proposed from the figures</source>
         <translation>按数字建议</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="231"/>
+        <location filename="../../../ui/emergencies/panel.py" line="264"/>
         <source>Decided</source>
         <translation>已定级别</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="237"/>
+        <location filename="../../../ui/emergencies/panel.py" line="270"/>
         <source>Reason (required to change a level or depart from the proposal)</source>
         <translation>理由（调整级别或不采用建议级别时必填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="239"/>
+        <location filename="../../../ui/emergencies/panel.py" line="272"/>
         <source>Decide level (shift leader)</source>
         <translation>确定级别（带班领导）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="253"/>
+        <location filename="../../../ui/emergencies/panel.py" line="287"/>
         <source>Reported figures</source>
         <translation>报告数字</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="256"/>
+        <location filename="../../../ui/emergencies/panel.py" line="290"/>
         <source>Deaths</source>
         <translation>死亡人数</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="257"/>
+        <location filename="../../../ui/emergencies/panel.py" line="291"/>
         <source>Poisoned or seriously injured</source>
         <translation>中毒或重伤人数</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="258"/>
+        <location filename="../../../ui/emergencies/panel.py" line="292"/>
         <source>Evacuated</source>
         <translation>疏散转移人数</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="259"/>
+        <location filename="../../../ui/emergencies/panel.py" line="293"/>
         <source>Direct loss (yuan)</source>
         <translation>直接经济损失（元）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="272"/>
+        <location filename="../../../ui/emergencies/panel.py" line="306"/>
         <source>No intake cut off</source>
         <translation>未中断取水</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="273"/>
+        <location filename="../../../ui/emergencies/panel.py" line="307"/>
         <source>Township intake cut off</source>
         <translation>乡镇水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="274"/>
+        <location filename="../../../ui/emergencies/panel.py" line="308"/>
         <source>County-level city intake cut off</source>
         <translation>县级城市水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="275"/>
+        <location filename="../../../ui/emergencies/panel.py" line="309"/>
         <source>Prefecture-level city intake cut off</source>
         <translation>设区的市级城市水源地取水中断</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="278"/>
+        <location filename="../../../ui/emergencies/panel.py" line="312"/>
         <source>Drinking-water intake</source>
         <translation>饮用水取水</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="279"/>
+        <location filename="../../../ui/emergencies/panel.py" line="313"/>
         <source>Record figures</source>
         <translation>记录数字</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="285"/>
+        <location filename="../../../ui/emergencies/panel.py" line="320"/>
         <source>Response plan checklist</source>
         <translation>预案处置清单</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="292"/>
+        <location filename="../../../ui/emergencies/panel.py" line="325"/>
         <source>Activate plan</source>
         <translation>启动预案</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="301"/>
+        <location filename="../../../ui/emergencies/panel.py" line="334"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="301"/>
+        <location filename="../../../ui/emergencies/panel.py" line="334"/>
         <source>Owner</source>
         <translation>责任单位</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="301"/>
+        <location filename="../../../ui/emergencies/panel.py" line="334"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="301"/>
-        <location filename="../../../ui/emergencies/panel.py" line="373"/>
+        <location filename="../../../ui/emergencies/panel.py" line="334"/>
+        <location filename="../../../ui/emergencies/panel.py" line="402"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="314"/>
+        <location filename="../../../ui/emergencies/panel.py" line="347"/>
         <source>Step done</source>
         <translation>步骤完成</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="316"/>
+        <location filename="../../../ui/emergencies/panel.py" line="349"/>
         <source>Reason to skip</source>
         <translation>跳过理由</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="317"/>
+        <location filename="../../../ui/emergencies/panel.py" line="350"/>
         <source>Skip step</source>
         <translation>跳过步骤</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="318"/>
+        <location filename="../../../ui/emergencies/panel.py" line="351"/>
         <source>Dispatch owner</source>
         <translation>调度责任单位</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="330"/>
+        <location filename="../../../ui/emergencies/panel.py" line="364"/>
         <source>Coordination log</source>
         <translation>应急协调日志</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="335"/>
+        <location filename="../../../ui/emergencies/panel.py" line="369"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="335"/>
+        <location filename="../../../ui/emergencies/panel.py" line="369"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="335"/>
+        <location filename="../../../ui/emergencies/panel.py" line="369"/>
         <source>Activity</source>
         <translation>活动内容</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="335"/>
+        <location filename="../../../ui/emergencies/panel.py" line="369"/>
         <source>By</source>
         <translation>记录人</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="349"/>
+        <location filename="../../../ui/emergencies/panel.py" line="383"/>
         <source>Ctrl+L · Enter records · /c call  /d decision  /s dispatch  /r reading</source>
         <translation>Ctrl+L · 回车记录 · /c 电话  /d 决策  /s 调度  /r 数据</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="354"/>
+        <location filename="../../../ui/emergencies/panel.py" line="388"/>
         <source>Export log as PDF…</source>
         <translation>导出日志PDF…</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="368"/>
+        <location filename="../../../ui/emergencies/panel.py" line="397"/>
         <source>Emergency monitoring tasks</source>
         <translation>应急监测任务</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="373"/>
+        <location filename="../../../ui/emergencies/panel.py" line="402"/>
         <source>Station</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="373"/>
+        <location filename="../../../ui/emergencies/panel.py" line="402"/>
         <source>Parameters</source>
         <translation>监测项目</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="373"/>
+        <location filename="../../../ui/emergencies/panel.py" line="402"/>
         <source>Next sample</source>
         <translation>下次采样</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="389"/>
+        <location filename="../../../ui/emergencies/panel.py" line="418"/>
         <source>Sample of the selected task: NH3-N=2.4 CODMn=9.1</source>
         <translation>所选任务的监测结果：NH3-N=2.4 CODMn=9.1</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="397"/>
+        <location filename="../../../ui/emergencies/panel.py" line="427"/>
         <source>Affected stations (downstream / downwind)</source>
         <translation>受影响站点（下游／下风向）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="411"/>
+        <location filename="../../../ui/emergencies/panel.py" line="441"/>
         <source>Propose from area</source>
         <translation>按影响范围建议</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="414"/>
+        <location filename="../../../ui/emergencies/panel.py" line="444"/>
         <source>Adds the sections downstream or stations downwind of the area (or the case&apos;s place) and the stations inside the area</source>
         <translation>添加影响范围（或事项位置）下游的断面或下风向的站点，以及范围内的站点</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="418"/>
+        <location filename="../../../ui/emergencies/panel.py" line="448"/>
         <source>Remove selected station</source>
         <translation>移除所选站点</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="421"/>
+        <location filename="../../../ui/emergencies/panel.py" line="451"/>
         <source>Add a station: id or name</source>
         <translation>添加站点：编号或名称</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="423"/>
+        <location filename="../../../ui/emergencies/panel.py" line="453"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="434"/>
+        <location filename="../../../ui/emergencies/panel.py" line="464"/>
         <source>Parameters, e.g. NH3-N CODMn</source>
         <translation>监测项目，如 NH3-N CODMn</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="438"/>
+        <location filename="../../../ui/emergencies/panel.py" line="468"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="439"/>
+        <location filename="../../../ui/emergencies/panel.py" line="469"/>
         <source>Assign monitoring</source>
         <translation>布置应急监测</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="535"/>
+        <location filename="../../../ui/emergencies/panel.py" line="554"/>
         <source>%1 (active)</source>
         <translation>%1（已启动）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="554"/>
+        <location filename="../../../ui/emergencies/panel.py" line="573"/>
         <source>This plan is active: its steps are in the checklist below</source>
         <translation>该预案已启动：其步骤见下方清单</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="556"/>
+        <location filename="../../../ui/emergencies/panel.py" line="575"/>
         <source>Only a duty officer or shift leader activates a plan</source>
         <translation>仅值班员或带班领导可启动预案</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="593"/>
+        <location filename="../../../ui/emergencies/panel.py" line="612"/>
         <source> [EXERCISE]</source>
         <translation>【演练】</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="599"/>
+        <location filename="../../../ui/emergencies/panel.py" line="618"/>
         <source>no figure reaches a higher level</source>
         <translation>无数字达到更高级别</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="602"/>
+        <location filename="../../../ui/emergencies/panel.py" line="621"/>
         <source>not decided yet (shift leader)</source>
         <translation>尚未定级（待带班领导确定）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="607"/>
+        <location filename="../../../ui/emergencies/panel.py" line="626"/>
         <source>province leads</source>
         <translation>省级响应</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="608"/>
+        <location filename="../../../ui/emergencies/panel.py" line="627"/>
         <source>city leads</source>
         <translation>市级响应</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="609"/>
+        <location filename="../../../ui/emergencies/panel.py" line="628"/>
         <source>county leads</source>
         <translation>县级响应</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="612"/>
+        <location filename="../../../ui/emergencies/panel.py" line="631"/>
         <source>differs from proposal</source>
         <translation>与建议级别不同</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="656"/>
+        <location filename="../../../ui/emergencies/panel.py" line="675"/>
         <source>none drawn</source>
         <translation>未绘制</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="659"/>
+        <location filename="../../../ui/emergencies/panel.py" line="678"/>
         <source>circle, centre {0}°E {1}°N, radius {2} km</source>
         <translation>圆形，中心 东经{0}° 北纬{1}°，半径 {2} 公里</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="662"/>
+        <location filename="../../../ui/emergencies/panel.py" line="681"/>
         <source>polygon of {0} points, centre {1}°E {2}°N</source>
         <translation>多边形，{0} 个顶点，中心 东经{1}° 北纬{2}°</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="670"/>
+        <location filename="../../../ui/emergencies/panel.py" line="689"/>
         <source>Drawn but not saved: {0}</source>
         <translation>已绘制但未保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="735"/>
+        <location filename="../../../ui/emergencies/panel.py" line="754"/>
         <source>open</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="736"/>
+        <location filename="../../../ui/emergencies/panel.py" line="755"/>
         <source>OVERDUE</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="737"/>
+        <location filename="../../../ui/emergencies/panel.py" line="756"/>
         <source>done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="738"/>
+        <location filename="../../../ui/emergencies/panel.py" line="757"/>
         <source>skipped</source>
         <translation>已跳过</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="741"/>
+        <location filename="../../../ui/emergencies/panel.py" line="760"/>
         <source>(late)</source>
         <translation>（超时完成）</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="768"/>
+        <location filename="../../../ui/emergencies/panel.py" line="787"/>
         <source>ended</source>
         <translation>已结束</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="772"/>
+        <location filename="../../../ui/emergencies/panel.py" line="791"/>
         <source>SAMPLE OVERDUE</source>
         <translation>采样超时</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="774"/>
+        <location filename="../../../ui/emergencies/panel.py" line="793"/>
         <source>{0} samples</source>
         <translation>已采样{0}次</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="799"/>
+        <location filename="../../../ui/emergencies/panel.py" line="818"/>
         <source>Wind direction: whole degrees from 0 to 359</source>
         <translation>风向须为 0 到 359 之间的整数度</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="807"/>
+        <location filename="../../../ui/emergencies/panel.py" line="826"/>
         <source>Select an affected station first</source>
         <translation>请先选择一个受影响站点</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="847"/>
-        <location filename="../../../ui/emergencies/panel.py" line="854"/>
+        <location filename="../../../ui/emergencies/panel.py" line="866"/>
+        <location filename="../../../ui/emergencies/panel.py" line="873"/>
         <source>Select a step first</source>
         <translation>请先选择一个步骤</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="862"/>
+        <location filename="../../../ui/emergencies/panel.py" line="881"/>
         <source>Select an affected station and name the parameters</source>
         <translation>请选择受影响站点并填写监测项目</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="871"/>
+        <location filename="../../../ui/emergencies/panel.py" line="890"/>
         <source>Select a monitoring task first</source>
         <translation>请先选择一个监测任务</translation>
     </message>
     <message>
-        <location filename="../../../ui/emergencies/panel.py" line="880"/>
-        <location filename="../../../ui/emergencies/panel.py" line="883"/>
+        <location filename="../../../ui/emergencies/panel.py" line="899"/>
+        <location filename="../../../ui/emergencies/panel.py" line="902"/>
         <source>Write each value as PARAMETER=NUMBER</source>
         <translation>请按“项目=数值”填写</translation>
     </message>
