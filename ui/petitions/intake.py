@@ -138,13 +138,52 @@ class PetitionIntakeDialog(QDialog):
         # Roomy where the screen allows; the form scrolls, so it fits 1280×720 too.
         self.resize(fitted_size(QSize(1240, 900), parent, 0.95))
 
-        # ---- inputs ---------------------------------------------------------------------
+        self._build_caller_inputs()
+        self._build_problem_inputs()
+        # The form on the left, what we already know on the right.
+        form = self._build_form()
+        hint = self._build_call_clock()
+        known = self._build_known()
+        self._build_discard_bar()
+        self._build_buttons()
+
+        top = QHBoxLayout()
+        top.addWidget(self.call_clock)
+        top.addWidget(hint, 1)
+        # The form scrolls rather than squeezing its fields when errors add lines under them.
+        form_widget = QWidget(self)
+        form_widget.setLayout(form)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("intakeFormScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_widget)
+        columns = QHBoxLayout()
+        columns.addWidget(scroll, 3)
+        columns.addLayout(known, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.discard_bar)
+        layout.addWidget(self.buttons)
+
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(sequence), self, self.submit)
+
+        self._connect_lookups()
+        self._set_tab_order()
+        (self.phone if phone_call else self.channel).setFocus()
+
+    # ---- building the dialog -------------------------------------------------------------
+    def _build_caller_inputs(self) -> None:
+        """Channel, time, and who calls."""
         self.channel = QComboBox(self)
         self.channel.setObjectName("channel")
-        channels = list(HOTLINES) if phone_call else list(Channel)
+        channels = list(HOTLINES) if self.phone_call else list(Channel)
         for c in channels:
             self.channel.addItem(labels.label(Channel, c), c.value)
-        self.received_at = QDateTimeEdit(_to_qdatetime(now()), self)
+        self.received_at = QDateTimeEdit(_to_qdatetime(self._now()), self)
         self.received_at.setObjectName("receivedAt")
         self.received_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.received_at.setCalendarPopup(True)
@@ -161,6 +200,9 @@ class PetitionIntakeDialog(QDialog):
         self.contact_address = QLineEdit(self)
         self.contact_address.setObjectName("contactAddress")
         self.contact_address.setPlaceholderText(self.tr("For a reply by post (optional)"))
+
+    def _build_problem_inputs(self) -> None:
+        """What the petition is about, where, and the files that come with it."""
         self.subject = QComboBox(self)
         self.subject.setObjectName("subject")
         self.subject.addItem(self.tr("— choose what it is about —"), None)
@@ -207,7 +249,8 @@ class PetitionIntakeDialog(QDialog):
         self.add_file.clicked.connect(self._choose_files)
         self.remove_file.clicked.connect(self._remove_file)
 
-        # ---- layout: the form on the left, what we already know on the right ------------
+    def _build_form(self) -> QFormLayout:
+        """The inputs in the form's order, each in a `FieldRow` (``self.rows``) for its error."""
         self.rows: dict[str, FieldRow] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -253,15 +296,18 @@ class PetitionIntakeDialog(QDialog):
         files_layout.addLayout(file_buttons)
         self.rows["attachments"] = FieldRow(files, self)
         form.addRow(self.tr("Attachments"), self.rows["attachments"])
+        return form
 
+    def _build_call_clock(self) -> QLabel:
+        """The running call's clock (phone-call mode) and the keyboard hint, which it returns."""
         self.call_clock = QLabel(self)
         self.call_clock.setObjectName("callClock")
         self.call_clock.setStyleSheet("font-size:20px;font-weight:bold;padding:4px 8px;")
-        self.call_clock.setVisible(phone_call)
+        self.call_clock.setVisible(self.phone_call)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(1000)
         self._clock_timer.timeout.connect(self._tick_call_clock)
-        if phone_call:
+        if self.phone_call:
             self._tick_call_clock()
             self._clock_timer.start()
         hint = QLabel(
@@ -269,7 +315,10 @@ class PetitionIntakeDialog(QDialog):
         )
         hint.setObjectName("keyboardHint")
         hint.setProperty("role", "hint")
+        return hint
 
+    def _build_known(self) -> QVBoxLayout:
+        """What the desk already knows: earlier petitions from the number, likely duplicates."""
         known = QVBoxLayout()
         earlier_box = QGroupBox(self.tr("Earlier petitions from this number"), self)
         earlier_box.setObjectName("earlierBox")
@@ -299,7 +348,10 @@ class PetitionIntakeDialog(QDialog):
         known.addWidget(earlier_box, 1)
         known.addWidget(dup_box, 2)
         known.addWidget(self.lookup_state)
+        return known
 
+    def _build_discard_bar(self) -> None:
+        """The form's error line and the bar that asks before Esc discards a call."""
         self.form_error = QLabel(self)
         self.form_error.setObjectName("formError")
         self.form_error.setProperty("role", "formError")
@@ -328,6 +380,9 @@ class PetitionIntakeDialog(QDialog):
         bar.addWidget(self.discard_button)
         bar.addWidget(self.keep_button)
         self.discard_bar.hide()
+
+    def _build_buttons(self) -> None:
+        """Save (only Ctrl+Enter or a click: Enter in a field never saves) and Cancel."""
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -345,31 +400,8 @@ class PetitionIntakeDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
 
-        top = QHBoxLayout()
-        top.addWidget(self.call_clock)
-        top.addWidget(hint, 1)
-        # The form scrolls rather than squeezing its fields when errors add lines under them.
-        form_widget = QWidget(self)
-        form_widget.setLayout(form)
-        scroll = QScrollArea(self)
-        scroll.setObjectName("intakeFormScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(form_widget)
-        columns = QHBoxLayout()
-        columns.addWidget(scroll, 3)
-        columns.addLayout(known, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.discard_bar)
-        layout.addWidget(self.buttons)
-
-        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(sequence), self, self.submit)
-
-        # ---- look-ups and live checks ---------------------------------------------------
+    def _connect_lookups(self) -> None:
+        """Look-ups while typing (debounced) and the live checks of single fields."""
         self._lookup_timer = QTimer(self)
         self._lookup_timer.setSingleShot(True)
         self._lookup_timer.setInterval(LOOKUP_DEBOUNCE_MS)
@@ -383,9 +415,6 @@ class PetitionIntakeDialog(QDialog):
         self.id_number.editingFinished.connect(self._check_id_live)
         self.credit_code.editingFinished.connect(self._check_credit_live)
         self.anonymous.toggled.connect(self._anonymous_changed)
-
-        self._set_tab_order()
-        (self.phone if phone_call else self.channel).setFocus()
 
     # ---- keyboard ------------------------------------------------------------------------
     def _set_tab_order(self) -> None:

@@ -1271,128 +1271,128 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="143"/>
+        <location filename="../../../ui/cases/queue_view.py" line="146"/>
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="144"/>
+        <location filename="../../../ui/cases/queue_view.py" line="147"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="147"/>
+        <location filename="../../../ui/cases/queue_view.py" line="150"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="148"/>
+        <location filename="../../../ui/cases/queue_view.py" line="151"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="152"/>
+        <location filename="../../../ui/cases/queue_view.py" line="155"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="153"/>
+        <location filename="../../../ui/cases/queue_view.py" line="156"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="156"/>
+        <location filename="../../../ui/cases/queue_view.py" line="159"/>
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="160"/>
+        <location filename="../../../ui/cases/queue_view.py" line="163"/>
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="164"/>
+        <location filename="../../../ui/cases/queue_view.py" line="167"/>
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="165"/>
+        <location filename="../../../ui/cases/queue_view.py" line="168"/>
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="166"/>
+        <location filename="../../../ui/cases/queue_view.py" line="169"/>
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="167"/>
+        <location filename="../../../ui/cases/queue_view.py" line="170"/>
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="171"/>
-        <location filename="../../../ui/cases/queue_view.py" line="562"/>
+        <location filename="../../../ui/cases/queue_view.py" line="174"/>
+        <location filename="../../../ui/cases/queue_view.py" line="561"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="186"/>
+        <location filename="../../../ui/cases/queue_view.py" line="189"/>
         <source>Open cases that are not long overdue and await acknowledgement, are due before this shift ends, or were opened by the alarms. Order: the alarms&apos; new cases, then the rest due before the shift ends, then the others; each by due time, then priority (Alt+1)</source>
         <translation>未长期超期、且待签收、在本班结束前到期或由报警生成的在办事项。排序：先列报警新生成的事项，再列本班结束前到期的其余事项，最后列其他；各组内按到期时间，再按优先级（Alt+1）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="194"/>
+        <location filename="../../../ui/cases/queue_view.py" line="197"/>
         <source>Open cases overdue by more than %1 hours, most overdue first (Alt+2)</source>
         <translation>超期超过 %1 小时的在办事项，超期最久的在前（Alt+2）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="198"/>
+        <location filename="../../../ui/cases/queue_view.py" line="201"/>
         <source>Every case the filters match (Alt+3)</source>
         <translation>符合筛选条件的全部事项（Alt+3）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="229"/>
+        <location filename="../../../ui/cases/queue_view.py" line="232"/>
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="235"/>
+        <location filename="../../../ui/cases/queue_view.py" line="238"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="237"/>
+        <location filename="../../../ui/cases/queue_view.py" line="240"/>
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="361"/>
+        <location filename="../../../ui/cases/queue_view.py" line="364"/>
         <source>Needs action (%1)</source>
         <translation>需处置 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="364"/>
+        <location filename="../../../ui/cases/queue_view.py" line="367"/>
         <source>Backlog (%1)</source>
         <translation>积压 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="368"/>
+        <location filename="../../../ui/cases/queue_view.py" line="371"/>
         <source>All open (%1)</source>
         <translation>全部在办 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="368"/>
+        <location filename="../../../ui/cases/queue_view.py" line="371"/>
         <source>All matching (%1)</source>
         <translation>全部 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="506"/>
+        <location filename="../../../ui/cases/queue_view.py" line="505"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="509"/>
+        <location filename="../../../ui/cases/queue_view.py" line="508"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1595,303 +1595,303 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="148"/>
+        <location filename="../../../ui/shell/workspace.py" line="149"/>
         <source>Case queue</source>
         <translation>事项队列</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="153"/>
+        <location filename="../../../ui/shell/workspace.py" line="154"/>
         <source>Selected case</source>
         <translation>当前事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="330"/>
+        <location filename="../../../ui/shell/workspace.py" line="321"/>
         <source>New case…</source>
         <translation>新建事项…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="334"/>
+        <location filename="../../../ui/shell/workspace.py" line="325"/>
         <source>Log out / switch user…</source>
         <translation>注销 / 切换用户…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="337"/>
+        <location filename="../../../ui/shell/workspace.py" line="328"/>
         <source>Hand the desk to the next officer without closing it</source>
         <translation>交给下一位值班人员登录，无需关闭调度台</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="339"/>
+        <location filename="../../../ui/shell/workspace.py" line="330"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="346"/>
+        <location filename="../../../ui/shell/workspace.py" line="337"/>
         <source>Open selected case</source>
         <translation>打开所选事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="349"/>
+        <location filename="../../../ui/shell/workspace.py" line="340"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="350"/>
+        <location filename="../../../ui/shell/workspace.py" line="341"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="351"/>
+        <location filename="../../../ui/shell/workspace.py" line="342"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="352"/>
+        <location filename="../../../ui/shell/workspace.py" line="343"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="353"/>
+        <location filename="../../../ui/shell/workspace.py" line="344"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="356"/>
+        <location filename="../../../ui/shell/workspace.py" line="347"/>
         <source>Request closure…</source>
         <translation>申请办结…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="364"/>
+        <location filename="../../../ui/shell/workspace.py" line="355"/>
         <source>Approve closure</source>
         <translation>批准办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="372"/>
+        <location filename="../../../ui/shell/workspace.py" line="363"/>
         <source>Refuse closure…</source>
         <translation>退回办结申请…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="377"/>
+        <location filename="../../../ui/shell/workspace.py" line="368"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="378"/>
+        <location filename="../../../ui/shell/workspace.py" line="369"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="379"/>
+        <location filename="../../../ui/shell/workspace.py" line="370"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="381"/>
+        <location filename="../../../ui/shell/workspace.py" line="372"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="382"/>
+        <location filename="../../../ui/shell/workspace.py" line="373"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="386"/>
+        <location filename="../../../ui/shell/workspace.py" line="377"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="388"/>
+        <location filename="../../../ui/shell/workspace.py" line="379"/>
         <source>Next case</source>
         <translation>下一事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="389"/>
+        <location filename="../../../ui/shell/workspace.py" line="380"/>
         <source>Previous case</source>
         <translation>上一事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="395"/>
+        <location filename="../../../ui/shell/workspace.py" line="386"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="402"/>
+        <location filename="../../../ui/shell/workspace.py" line="393"/>
         <source>Assign selected cases…</source>
         <translation>批量派发所选事项…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="409"/>
+        <location filename="../../../ui/shell/workspace.py" line="400"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="416"/>
+        <location filename="../../../ui/shell/workspace.py" line="407"/>
         <source>Users and roles…</source>
         <translation>用户与角色…</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="421"/>
+        <location filename="../../../ui/shell/workspace.py" line="412"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="423"/>
+        <location filename="../../../ui/shell/workspace.py" line="414"/>
         <source>Dark theme</source>
         <translation>深色主题</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="425"/>
+        <location filename="../../../ui/shell/workspace.py" line="416"/>
         <source>Light theme</source>
         <translation>浅色主题</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="428"/>
+        <location filename="../../../ui/shell/workspace.py" line="419"/>
         <source>Larger text</source>
         <translation>放大文字</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="431"/>
+        <location filename="../../../ui/shell/workspace.py" line="422"/>
         <source>Smaller text</source>
         <translation>缩小文字</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="486"/>
+        <location filename="../../../ui/shell/workspace.py" line="477"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="560"/>
+        <location filename="../../../ui/shell/workspace.py" line="551"/>
         <source>Case changed on another workstation: %1</source>
         <translation>另一席位修改了事项：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="592"/>
+        <location filename="../../../ui/shell/workspace.py" line="583"/>
         <source>Case %1 created.</source>
         <translation>事项 %1 已创建。</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="603"/>
+        <location filename="../../../ui/shell/workspace.py" line="594"/>
         <source>Select a case first.</source>
         <translation>请先选择事项。</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="619"/>
+        <location filename="../../../ui/shell/workspace.py" line="610"/>
         <source>%1: changes saved.</source>
         <translation>%1：修改已保存。</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="637"/>
+        <location filename="../../../ui/shell/workspace.py" line="628"/>
         <source>Edit case</source>
         <translation>修改事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="688"/>
+        <location filename="../../../ui/shell/workspace.py" line="679"/>
         <source>Close the case</source>
         <translation>办结事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="688"/>
+        <location filename="../../../ui/shell/workspace.py" line="679"/>
         <source>Closing note</source>
         <translation>办结说明</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="690"/>
+        <location filename="../../../ui/shell/workspace.py" line="681"/>
         <source>Request closure</source>
         <translation>申请办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="691"/>
+        <location filename="../../../ui/shell/workspace.py" line="682"/>
         <source>Outcome and closing note</source>
         <translation>处置结果及办结说明</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="695"/>
+        <location filename="../../../ui/shell/workspace.py" line="686"/>
         <source>Refuse the closure request</source>
         <translation>退回办结申请</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="696"/>
+        <location filename="../../../ui/shell/workspace.py" line="687"/>
         <source>Reason (goes back to the officer)</source>
         <translation>退回原因（将反馈给申请人）</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="699"/>
+        <location filename="../../../ui/shell/workspace.py" line="690"/>
         <source>Cancel the case</source>
         <translation>撤销事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="699"/>
+        <location filename="../../../ui/shell/workspace.py" line="690"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="700"/>
+        <location filename="../../../ui/shell/workspace.py" line="691"/>
         <source>Reopen the case</source>
         <translation>重新打开事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="700"/>
+        <location filename="../../../ui/shell/workspace.py" line="691"/>
         <source>Reason for reopening</source>
         <translation>重新打开原因</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="701"/>
+        <location filename="../../../ui/shell/workspace.py" line="692"/>
         <source>Add a note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="701"/>
+        <location filename="../../../ui/shell/workspace.py" line="692"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="644"/>
-        <location filename="../../../ui/shell/workspace.py" line="784"/>
+        <location filename="../../../ui/shell/workspace.py" line="635"/>
+        <location filename="../../../ui/shell/workspace.py" line="775"/>
         <source>Your change was not applied; the case shows their version.</source>
         <translation>您的修改未提交；事项显示的是对方版本。</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="702"/>
+        <location filename="../../../ui/shell/workspace.py" line="693"/>
         <source>Outcome</source>
         <translation>处置结果</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="708"/>
+        <location filename="../../../ui/shell/workspace.py" line="699"/>
         <source>Write the outcome: what was found and done. The timeline records it.</source>
         <translation>请填写处置结果：查明了什么、采取了哪些措施。处置结果记入时间线。</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="802"/>
+        <location filename="../../../ui/shell/workspace.py" line="793"/>
         <source>%1: %2 done.</source>
         <translation>%1：已%2。</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="823"/>
+        <location filename="../../../ui/shell/workspace.py" line="814"/>
         <source>%1 dispatched, %2 not: %3</source>
         <translation>已派发 %1 件，%2 件未派发：%3</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="830"/>
+        <location filename="../../../ui/shell/workspace.py" line="821"/>
         <source>%1 cases dispatched.</source>
         <translation>已派发 %1 件事项。</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="837"/>
+        <location filename="../../../ui/shell/workspace.py" line="828"/>
         <source>Assign %1 selected cases to one unit</source>
         <translation>将所选 %1 件事项派发给同一单位</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="850"/>
+        <location filename="../../../ui/shell/workspace.py" line="841"/>
         <source>Save filter</source>
         <translation>保存筛选</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="851"/>
+        <location filename="../../../ui/shell/workspace.py" line="842"/>
         <source>Name of the filter</source>
         <translation>筛选名称</translation>
     </message>
     <message>
-        <location filename="../../../ui/shell/workspace.py" line="861"/>
+        <location filename="../../../ui/shell/workspace.py" line="852"/>
         <source>Filter “%1” saved.</source>
         <translation>筛选“%1”已保存。</translation>
     </message>
@@ -1899,7 +1899,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="312"/>
+        <location filename="../../../ui/cases/queue_view.py" line="315"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>

@@ -356,243 +356,243 @@
         <translation>登记信访</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="151"/>
+        <location filename="../../../ui/petitions/intake.py" line="190"/>
         <source>Anonymous (no name or ID recorded)</source>
         <translation>匿名（不登记姓名和身份证号）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="157"/>
+        <location filename="../../../ui/petitions/intake.py" line="196"/>
         <source>11-digit mobile or landline with area code</source>
         <translation>11位手机号或带区号的固定电话</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="160"/>
+        <location filename="../../../ui/petitions/intake.py" line="199"/>
         <source>18 characters (optional)</source>
         <translation>18位（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="163"/>
+        <location filename="../../../ui/petitions/intake.py" line="202"/>
         <source>For a reply by post (optional)</source>
         <translation>用于邮寄答复（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="166"/>
+        <location filename="../../../ui/petitions/intake.py" line="208"/>
         <source>— choose what it is about —</source>
         <translation>— 选择信访事项类别 —</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="171"/>
+        <location filename="../../../ui/petitions/intake.py" line="213"/>
         <source>— choose the district —</source>
         <translation>— 选择所在区 —</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="183"/>
+        <location filename="../../../ui/petitions/intake.py" line="225"/>
         <source>e.g. 119.95 (optional)</source>
         <translation>如 119.95（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="186"/>
+        <location filename="../../../ui/petitions/intake.py" line="228"/>
         <source>e.g. 31.78 (optional)</source>
         <translation>如 31.78（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="189"/>
+        <location filename="../../../ui/petitions/intake.py" line="231"/>
         <source>The enterprise complained about, if any</source>
         <translation>被投诉企业（如有）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="192"/>
+        <location filename="../../../ui/petitions/intake.py" line="234"/>
         <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
         <translation>18位，如 91320400MA1XXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="198"/>
+        <location filename="../../../ui/petitions/intake.py" line="240"/>
         <source>What the petitioner reports, in their words: what, where, since when</source>
         <translation>信访人反映的情况（尽量用其原话）：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="203"/>
+        <location filename="../../../ui/petitions/intake.py" line="245"/>
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="205"/>
+        <location filename="../../../ui/petitions/intake.py" line="247"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="221"/>
+        <location filename="../../../ui/petitions/intake.py" line="264"/>
         <source>Channel</source>
         <translation>信访渠道</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="222"/>
+        <location filename="../../../ui/petitions/intake.py" line="265"/>
         <source>Received at (Beijing time)</source>
         <translation>收件时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="223"/>
+        <location filename="../../../ui/petitions/intake.py" line="266"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="224"/>
+        <location filename="../../../ui/petitions/intake.py" line="267"/>
         <source>Petitioner</source>
         <translation>信访人</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="226"/>
+        <location filename="../../../ui/petitions/intake.py" line="269"/>
         <source>Subject</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="227"/>
+        <location filename="../../../ui/petitions/intake.py" line="270"/>
         <source>Address of the problem</source>
         <translation>问题发生地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="233"/>
+        <location filename="../../../ui/petitions/intake.py" line="276"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="235"/>
+        <location filename="../../../ui/petitions/intake.py" line="278"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="237"/>
+        <location filename="../../../ui/petitions/intake.py" line="280"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="238"/>
+        <location filename="../../../ui/petitions/intake.py" line="281"/>
         <source>District</source>
         <translation>所在区</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="239"/>
+        <location filename="../../../ui/petitions/intake.py" line="282"/>
         <source>Description</source>
         <translation>信访内容</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="240"/>
+        <location filename="../../../ui/petitions/intake.py" line="283"/>
         <source>Enterprise</source>
         <translation>被投诉企业</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="241"/>
+        <location filename="../../../ui/petitions/intake.py" line="284"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="242"/>
+        <location filename="../../../ui/petitions/intake.py" line="285"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="243"/>
+        <location filename="../../../ui/petitions/intake.py" line="286"/>
         <source>Postal address</source>
         <translation>通信地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="244"/>
+        <location filename="../../../ui/petitions/intake.py" line="287"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="255"/>
+        <location filename="../../../ui/petitions/intake.py" line="298"/>
         <source>Attachments</source>
         <translation>附件</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="268"/>
+        <location filename="../../../ui/petitions/intake.py" line="314"/>
         <source>Tab: next field · Ctrl+Enter: save · Esc: discard (asks first)</source>
         <translation>Tab：下一项 · Ctrl+Enter：保存 · Esc：放弃（先确认）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="274"/>
+        <location filename="../../../ui/petitions/intake.py" line="323"/>
         <source>Earlier petitions from this number</source>
         <translation>该号码以往的信访</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="282"/>
+        <location filename="../../../ui/petitions/intake.py" line="331"/>
         <source>Likely duplicates (same place, enterprise or text)</source>
         <translation>可能重复的信访（同一地点、企业或内容）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="296"/>
+        <location filename="../../../ui/petitions/intake.py" line="345"/>
         <source>Shown as you type the number, the place or the enterprise.</source>
         <translation>输入电话、地点或企业名称后在此显示。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="318"/>
+        <location filename="../../../ui/petitions/intake.py" line="370"/>
         <source>Discard everything typed for this petition? Esc again discards.</source>
         <translation>放弃本次登记的全部内容？再按一次 Esc 即放弃。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="322"/>
+        <location filename="../../../ui/petitions/intake.py" line="374"/>
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="324"/>
+        <location filename="../../../ui/petitions/intake.py" line="376"/>
         <source>Keep editing</source>
         <translation>继续填写</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="337"/>
+        <location filename="../../../ui/petitions/intake.py" line="392"/>
         <source>Register petition (Ctrl+Enter)</source>
         <translation>登记信访（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="340"/>
+        <location filename="../../../ui/petitions/intake.py" line="395"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="432"/>
+        <location filename="../../../ui/petitions/intake.py" line="461"/>
         <source>On the call %1</source>
         <translation>通话中 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="497"/>
+        <location filename="../../../ui/petitions/intake.py" line="526"/>
         <source>Photos and documents for the petition</source>
         <translation>信访照片和材料</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="520"/>
+        <location filename="../../../ui/petitions/intake.py" line="549"/>
         <source>Not a phone number: an 11-digit mobile (1…) or a landline with its area code (0519…)</source>
         <translation>电话号码无效：应为11位手机号（1开头）或带区号的固定电话（0519…）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="534"/>
+        <location filename="../../../ui/petitions/intake.py" line="563"/>
         <source>Not a valid 18-character resident ID: %1</source>
         <translation>不是有效的18位身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="662"/>
+        <location filename="../../../ui/petitions/intake.py" line="691"/>
         <source>%1 fields need attention; nothing was saved and nothing was lost.</source>
         <translation>有%1项需要修改；尚未保存，已填内容均保留。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="739"/>
+        <location filename="../../../ui/petitions/intake.py" line="768"/>
         <source>Looking up earlier petitions…</source>
         <translation>正在查找以往信访…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="755"/>
+        <location filename="../../../ui/petitions/intake.py" line="784"/>
         <source>Look-up failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="762"/>
-        <location filename="../../../ui/petitions/intake.py" line="775"/>
+        <location filename="../../../ui/petitions/intake.py" line="791"/>
+        <location filename="../../../ui/petitions/intake.py" line="804"/>
         <source>None found.</source>
         <translation>未找到。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/intake.py" line="780"/>
+        <location filename="../../../ui/petitions/intake.py" line="809"/>
         <source>(already merged into another petition)</source>
         <translation>（已并入其他信访事项）</translation>
     </message>
@@ -600,207 +600,207 @@
 <context>
     <name>PetitionIntegration</name>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="114"/>
+        <location filename="../../../ui/petitions/integration.py" line="115"/>
         <source>Selected petition</source>
         <translation>当前信访事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="123"/>
+        <location filename="../../../ui/petitions/integration.py" line="124"/>
         <source>Petition deadlines</source>
         <translation>信访期限提醒</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="129"/>
+        <location filename="../../../ui/petitions/integration.py" line="130"/>
         <source>&amp;Petitions</source>
         <translation>信访(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="135"/>
+        <location filename="../../../ui/petitions/integration.py" line="136"/>
         <source>Hotline call: new petition…</source>
         <translation>热线来电登记…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="140"/>
+        <location filename="../../../ui/petitions/integration.py" line="141"/>
         <source>Opens the intake form with the call clock running (12345/12369)</source>
         <translation>打开登记表并开始通话计时（12345/12369）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="144"/>
+        <location filename="../../../ui/petitions/integration.py" line="145"/>
         <source>New petition (letter, visit, online)…</source>
         <translation>登记信访（来信、来访、网上）…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="151"/>
+        <location filename="../../../ui/petitions/integration.py" line="152"/>
         <source>Decision (accept, transfer, assign)…</source>
         <translation>办理决定（受理、转送、交办）…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="152"/>
+        <location filename="../../../ui/petitions/integration.py" line="153"/>
         <source>Written notice sent…</source>
         <translation>已书面告知…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="153"/>
+        <location filename="../../../ui/petitions/integration.py" line="154"/>
         <source>Petitioner contacted…</source>
         <translation>已联系信访人…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="154"/>
+        <location filename="../../../ui/petitions/integration.py" line="155"/>
         <source>Extend the handling period (shift leader)…</source>
         <translation>延长办理期限（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="155"/>
+        <location filename="../../../ui/petitions/integration.py" line="156"/>
         <source>Reply to the petitioner…</source>
         <translation>答复信访人…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="156"/>
+        <location filename="../../../ui/petitions/integration.py" line="157"/>
         <source>Satisfaction callback…</source>
         <translation>满意度回访…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="157"/>
+        <location filename="../../../ui/petitions/integration.py" line="158"/>
         <source>Review or second review requested…</source>
         <translation>申请复查或复核…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="158"/>
+        <location filename="../../../ui/petitions/integration.py" line="159"/>
         <source>Merge as a repeat petition…</source>
         <translation>作为重复信访并案…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="159"/>
+        <location filename="../../../ui/petitions/integration.py" line="160"/>
         <source>Undo merge…</source>
         <translation>撤销并案…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="160"/>
+        <location filename="../../../ui/petitions/integration.py" line="161"/>
         <source>Add attachment…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="167"/>
+        <location filename="../../../ui/petitions/integration.py" line="168"/>
         <source>Import from Open311…</source>
         <translation>从 Open311 导入…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="173"/>
+        <location filename="../../../ui/petitions/integration.py" line="174"/>
         <source>Export to Open311 (masked)…</source>
         <translation>导出为 Open311（脱敏）…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="179"/>
+        <location filename="../../../ui/petitions/integration.py" line="180"/>
         <source>Check petition deadlines now</source>
         <translation>立即检查信访期限</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="251"/>
+        <location filename="../../../ui/petitions/integration.py" line="242"/>
         <source>No petition selected</source>
         <translation>未选择信访事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="255"/>
+        <location filename="../../../ui/petitions/integration.py" line="246"/>
         <source>Not possible at this stage of the petition</source>
         <translation>该信访事项当前所处环节不能执行此步骤</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="393"/>
+        <location filename="../../../ui/petitions/integration.py" line="383"/>
         <source>Petition %1 registered.</source>
         <translation>信访事项%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="406"/>
+        <location filename="../../../ui/petitions/integration.py" line="396"/>
         <source>Select a petition first.</source>
         <translation>请先选择一件信访事项。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="426"/>
+        <location filename="../../../ui/petitions/integration.py" line="416"/>
         <source>The panel now shows their change. Your input is still here: check it, then press OK again to record it on the new version.</source>
         <translation>面板已显示对方的修改。您的输入仍保留在此：核对后再次按“确定”，即在新版本上登记。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="447"/>
+        <location filename="../../../ui/petitions/integration.py" line="437"/>
         <source>Written notice sent</source>
         <translation>已书面告知</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="456"/>
+        <location filename="../../../ui/petitions/integration.py" line="446"/>
         <source>Petitioner contacted</source>
         <translation>已联系信访人</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="487"/>
+        <location filename="../../../ui/petitions/integration.py" line="477"/>
         <source>Review requested</source>
         <translation>申请复查/复核</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="489"/>
+        <location filename="../../../ui/petitions/integration.py" line="479"/>
         <source>Note (optional)</source>
         <translation>备注（选填）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="491"/>
+        <location filename="../../../ui/petitions/integration.py" line="481"/>
         <source>Opens the review (复查) or second review (复核) the petitioner asked for as a linked petition with its own 30-day deadline.</source>
         <translation>将信访人申请的复查或复核登记为关联的信访事项，另计30日期限。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="508"/>
+        <location filename="../../../ui/petitions/integration.py" line="498"/>
         <source>Undo merge</source>
         <translation>撤销并案</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="510"/>
+        <location filename="../../../ui/petitions/integration.py" line="500"/>
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="516"/>
+        <location filename="../../../ui/petitions/integration.py" line="506"/>
         <source>Show full numbers</source>
         <translation>查看完整号码</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="518"/>
+        <location filename="../../../ui/petitions/integration.py" line="508"/>
         <source>Why you need them</source>
         <translation>查看理由</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="520"/>
+        <location filename="../../../ui/petitions/integration.py" line="510"/>
         <source>The petitioner&apos;s full phone and ID number are protected. Your name, the time and this reason are written to the audit log.</source>
         <translation>信访人的完整电话和身份证号受保护。您的姓名、时间和理由将记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="526"/>
+        <location filename="../../../ui/petitions/integration.py" line="516"/>
         <source>Attach a file</source>
         <translation>添加附件</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="540"/>
+        <location filename="../../../ui/petitions/integration.py" line="530"/>
         <source>%1: recorded.</source>
         <translation>%1：已登记。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="565"/>
+        <location filename="../../../ui/petitions/integration.py" line="555"/>
         <source>%1 opened.</source>
         <translation>%1已登记。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="572"/>
+        <location filename="../../../ui/petitions/integration.py" line="562"/>
         <source>Merged into %1 (repeat petitions: %2).</source>
         <translation>已并入%1（重复信访%2件）。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="654"/>
+        <location filename="../../../ui/petitions/integration.py" line="644"/>
         <source>%1 petitions exported to %2</source>
         <translation>已导出%1件信访事项到 %2</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="736"/>
+        <location filename="../../../ui/petitions/integration.py" line="726"/>
         <source>Petition deadlines could not be checked: %1</source>
         <translation>无法检查信访期限：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/integration.py" line="720"/>
+        <location filename="../../../ui/petitions/integration.py" line="710"/>
         <source>%1 new petition deadline reminders</source>
         <translation>新增%1条信访期限提醒</translation>
     </message>
