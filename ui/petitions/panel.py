@@ -96,7 +96,38 @@ class PetitionPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
 
-        # ---- petitioner ---------------------------------------------------------------------
+        person = self._build_petitioner_box()
+        matter = self._build_matter_box()
+        self._build_deadlines()
+        steps = self._build_steps_box()
+        links = self._build_links_box()
+
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
+        layout.addWidget(self.header)
+        layout.addWidget(self.overdue_banner)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel(self.tr("Deadlines (信访工作条例 and local targets)"), content))
+        layout.addWidget(self.deadlines)
+        layout.addWidget(steps)
+        layout.addWidget(person)
+        layout.addWidget(matter)
+        layout.addWidget(links)
+        layout.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.tick)
+        self.show_view(None)
+
+    def _build_petitioner_box(self) -> QGroupBox:
+        """Who petitions: masked until an unmasking with a reason (audited)."""
         person = QGroupBox(self.tr("Petitioner"), self)
         person.setObjectName("petitionerBox")
         pf = QFormLayout(person)
@@ -125,8 +156,10 @@ class PetitionPanel(QWidget):
         reveal_row.addWidget(self.mask_state, 1)
         reveal_row.addWidget(self.reveal_button)
         pf.addRow(reveal_row)
+        return person
 
-        # ---- the matter ---------------------------------------------------------------------
+    def _build_matter_box(self) -> QGroupBox:
+        """What the petition is about and how far it has come."""
         matter = QGroupBox(self.tr("Petition"), self)
         mf = QFormLayout(matter)
         self.fields: dict[str, QLabel] = {}
@@ -147,8 +180,10 @@ class PetitionPanel(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = label
             mf.addRow(text, label)
+        return matter
 
-        # ---- deadlines ----------------------------------------------------------------------
+    def _build_deadlines(self) -> None:
+        """The statutory deadlines: every row whole, never cut."""
         self.deadlines = QTableWidget(0, 3, self)
         self.deadlines.setObjectName("petitionDeadlines")
         self.deadlines.setHorizontalHeaderLabels(
@@ -170,7 +205,8 @@ class PetitionPanel(QWidget):
         for col in (1, 2):
             hv.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
-        # ---- steps --------------------------------------------------------------------------
+    def _build_steps_box(self) -> QGroupBox:
+        """One button per statutory step (``self.buttons``)."""
         steps = QGroupBox(self.tr("Steps"), self)
         grid = QGridLayout(steps)
         self._grid = grid
@@ -193,8 +229,10 @@ class PetitionPanel(QWidget):
             button.clicked.connect(lambda _c=False, a=action: self.action_requested.emit(a))
             grid.addWidget(button, i // 2, i % 2)
             self.buttons[action] = button
+        return steps
 
-        # ---- links and attachments ----------------------------------------------------------
+    def _build_links_box(self) -> QGroupBox:
+        """Linked petitions (master, repeats, reviews) and the attachments."""
         links = QGroupBox(self.tr("Linked petitions and attachments"), self)
         lv = QVBoxLayout(links)
         self.links = QListWidget(links)
@@ -208,30 +246,7 @@ class PetitionPanel(QWidget):
         lv.addWidget(self.links)
         lv.addWidget(QLabel(self.tr("Attachments (Enter or double-click opens)"), links))
         lv.addWidget(self.attachments)
-
-        content = QWidget(self)
-        layout = QVBoxLayout(content)
-        layout.addWidget(self.header)
-        layout.addWidget(self.overdue_banner)
-        layout.addWidget(self.message)
-        layout.addWidget(QLabel(self.tr("Deadlines (信访工作条例 and local targets)"), content))
-        layout.addWidget(self.deadlines)
-        layout.addWidget(steps)
-        layout.addWidget(person)
-        layout.addWidget(matter)
-        layout.addWidget(links)
-        layout.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self.tick)
-        self.show_view(None)
+        return links
 
     # ---- showing -------------------------------------------------------------------------
     def show_message(self, text: str) -> None:

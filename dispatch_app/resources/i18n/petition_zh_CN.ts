@@ -809,307 +809,307 @@
     <name>PetitionPanel</name>
     <message>
         <location filename="../../../ui/petitions/panel.py" line="84"/>
-        <location filename="../../../ui/petitions/panel.py" line="252"/>
+        <location filename="../../../ui/petitions/panel.py" line="267"/>
         <source>No petition selected</source>
         <translation>未选择信访事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="100"/>
+        <location filename="../../../ui/petitions/panel.py" line="131"/>
         <source>Petitioner</source>
         <translation>信访人</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="105"/>
+        <location filename="../../../ui/petitions/panel.py" line="136"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="106"/>
+        <location filename="../../../ui/petitions/panel.py" line="137"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="107"/>
+        <location filename="../../../ui/petitions/panel.py" line="138"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="108"/>
+        <location filename="../../../ui/petitions/panel.py" line="139"/>
         <source>Postal address</source>
         <translation>通信地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="119"/>
+        <location filename="../../../ui/petitions/panel.py" line="150"/>
         <source>Show full numbers…</source>
         <translation>查看完整号码…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="122"/>
+        <location filename="../../../ui/petitions/panel.py" line="153"/>
         <source>Asks for a reason; every unmasking is written to the audit log.</source>
         <translation>需填写理由；每次查看都记入审计日志。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="130"/>
+        <location filename="../../../ui/petitions/panel.py" line="163"/>
         <source>Petition</source>
         <translation>信访事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="134"/>
+        <location filename="../../../ui/petitions/panel.py" line="167"/>
         <source>Channel</source>
         <translation>信访渠道</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="135"/>
+        <location filename="../../../ui/petitions/panel.py" line="168"/>
         <source>Received</source>
         <translation>收件时间</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="136"/>
+        <location filename="../../../ui/petitions/panel.py" line="169"/>
         <source>Subject</source>
         <translation>事项类别</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="137"/>
+        <location filename="../../../ui/petitions/panel.py" line="170"/>
         <source>Stage</source>
         <translation>办理阶段</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="138"/>
+        <location filename="../../../ui/petitions/panel.py" line="171"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="139"/>
+        <location filename="../../../ui/petitions/panel.py" line="172"/>
         <source>Enterprise</source>
         <translation>被投诉企业</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="140"/>
+        <location filename="../../../ui/petitions/panel.py" line="173"/>
         <source>Description</source>
         <translation>信访内容</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="141"/>
+        <location filename="../../../ui/petitions/panel.py" line="174"/>
         <source>Steps done</source>
         <translation>已办环节</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="142"/>
+        <location filename="../../../ui/petitions/panel.py" line="175"/>
         <source>Merging</source>
         <translation>并案</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="155"/>
+        <location filename="../../../ui/petitions/panel.py" line="190"/>
         <source>Deadline</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="155"/>
+        <location filename="../../../ui/petitions/panel.py" line="190"/>
         <source>Due by end of</source>
         <translation>截止日</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="155"/>
+        <location filename="../../../ui/petitions/panel.py" line="190"/>
         <source>State and time left</source>
         <translation>状态与剩余时间</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="174"/>
+        <location filename="../../../ui/petitions/panel.py" line="210"/>
         <source>Steps</source>
         <translation>办理环节</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="178"/>
+        <location filename="../../../ui/petitions/panel.py" line="214"/>
         <source>Decision…</source>
         <translation>办理决定…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="179"/>
+        <location filename="../../../ui/petitions/panel.py" line="215"/>
         <source>Written notice sent…</source>
         <translation>已书面告知…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="180"/>
+        <location filename="../../../ui/petitions/panel.py" line="216"/>
         <source>Petitioner contacted…</source>
         <translation>已联系信访人…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="181"/>
+        <location filename="../../../ui/petitions/panel.py" line="217"/>
         <source>Extend (shift leader)…</source>
         <translation>延期（带班领导）…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="182"/>
+        <location filename="../../../ui/petitions/panel.py" line="218"/>
         <source>Reply…</source>
         <translation>答复…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="183"/>
+        <location filename="../../../ui/petitions/panel.py" line="219"/>
         <source>Satisfaction callback…</source>
         <translation>满意度回访…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="184"/>
+        <location filename="../../../ui/petitions/panel.py" line="220"/>
         <source>Review requested…</source>
         <translation>申请复查/复核…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="185"/>
+        <location filename="../../../ui/petitions/panel.py" line="221"/>
         <source>Merge as repeat…</source>
         <translation>重复信访并案…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="186"/>
+        <location filename="../../../ui/petitions/panel.py" line="222"/>
         <source>Undo merge…</source>
         <translation>撤销并案…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="187"/>
+        <location filename="../../../ui/petitions/panel.py" line="223"/>
         <source>Add attachment…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="198"/>
+        <location filename="../../../ui/petitions/panel.py" line="236"/>
         <source>Linked petitions and attachments</source>
         <translation>关联信访和附件</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="209"/>
+        <location filename="../../../ui/petitions/panel.py" line="247"/>
         <source>Attachments (Enter or double-click opens)</source>
         <translation>附件（回车或双击打开）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="217"/>
+        <location filename="../../../ui/petitions/panel.py" line="110"/>
         <source>Deadlines (信访工作条例 and local targets)</source>
         <translation>期限（《信访工作条例》及本中心要求）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="295"/>
+        <location filename="../../../ui/petitions/panel.py" line="310"/>
         <source>No attachments.</source>
         <translation>无附件。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="309"/>
+        <location filename="../../../ui/petitions/panel.py" line="324"/>
         <source>Anonymous</source>
         <translation>匿名</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="314"/>
+        <location filename="../../../ui/petitions/panel.py" line="329"/>
         <source>Full numbers shown (audited).</source>
         <translation>正在显示完整号码（已记入审计）。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="316"/>
+        <location filename="../../../ui/petitions/panel.py" line="331"/>
         <source>Phone and ID are masked.</source>
         <translation>电话和身份证号已脱敏。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="325"/>
+        <location filename="../../../ui/petitions/panel.py" line="340"/>
         <source>Decision: %1 (%2)</source>
         <translation>办理决定：%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="331"/>
+        <location filename="../../../ui/petitions/panel.py" line="346"/>
         <source>Written notice: %1</source>
         <translation>书面告知：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="334"/>
+        <location filename="../../../ui/petitions/panel.py" line="349"/>
         <source>Contacted: %1</source>
         <translation>已联系：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="337"/>
+        <location filename="../../../ui/petitions/panel.py" line="352"/>
         <source>Extended by %1 days (approved by %2): %3</source>
         <translation>延期%1日（%2批准）：%3</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="344"/>
+        <location filename="../../../ui/petitions/panel.py" line="359"/>
         <source>Reply sent %1 by %2</source>
         <translation>已于%1以%2方式答复</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="350"/>
+        <location filename="../../../ui/petitions/panel.py" line="365"/>
         <source>Callback %1: %2</source>
         <translation>回访 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="357"/>
+        <location filename="../../../ui/petitions/panel.py" line="372"/>
         <source>%1 earlier replies set aside after dissatisfied callbacks</source>
         <translation>因回访不满意撤回的答复%1次</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="361"/>
+        <location filename="../../../ui/petitions/panel.py" line="376"/>
         <source>None yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="368"/>
+        <location filename="../../../ui/petitions/panel.py" line="383"/>
         <source>Merged into %1: its deadlines govern</source>
         <translation>已并入%1，按主件期限办理</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="373"/>
+        <location filename="../../../ui/petitions/panel.py" line="388"/>
         <source>Repeat petitions merged into this one: %1</source>
         <translation>并入本件的重复信访：%1件</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="389"/>
+        <location filename="../../../ui/petitions/panel.py" line="404"/>
         <source>Master petition #%1</source>
         <translation>主件 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="393"/>
+        <location filename="../../../ui/petitions/panel.py" line="408"/>
         <source>Repeat petition #%1</source>
         <translation>重复信访 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="396"/>
+        <location filename="../../../ui/petitions/panel.py" line="411"/>
         <source>Earlier stage #%1</source>
         <translation>前一阶段 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="401"/>
+        <location filename="../../../ui/petitions/panel.py" line="416"/>
         <source>Review / second review #%1</source>
         <translation>复查/复核 #%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="405"/>
+        <location filename="../../../ui/petitions/panel.py" line="420"/>
         <source>No linked petitions.</source>
         <translation>无关联信访。</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="452"/>
+        <location filename="../../../ui/petitions/panel.py" line="467"/>
         <source>(local target)</source>
         <translation>（本中心要求）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="454"/>
+        <location filename="../../../ui/petitions/panel.py" line="469"/>
         <source>(holiday calendar provisional)</source>
         <translation>（节假日安排暂定）</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="484"/>
+        <location filename="../../../ui/petitions/panel.py" line="499"/>
         <source>done %1</source>
         <translation>已于%1完成</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="486"/>
+        <location filename="../../../ui/petitions/panel.py" line="501"/>
         <source>OVERDUE by %1</source>
         <translation>已超期 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="488"/>
+        <location filename="../../../ui/petitions/panel.py" line="503"/>
         <source>%1 — overdue by %2</source>
         <translation>%1 — 已超期 %2</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="495"/>
+        <location filename="../../../ui/petitions/panel.py" line="510"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/petitions/panel.py" line="529"/>
+        <location filename="../../../ui/petitions/panel.py" line="544"/>
         <source>OVERDUE PETITION</source>
         <translation>信访事项已超期</translation>
     </message>
