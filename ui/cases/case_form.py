@@ -143,6 +143,23 @@ class CaseFormDialog(QDialog):
         self.setWindowTitle(self.tr("New case"))
         self.setMinimumWidth(720)
 
+        self._build_inputs()
+        form = self._build_form()
+        self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+
+        self._connect_inputs()
+        index = self.kind.findData(kind)
+        self.kind.setCurrentIndex(max(index, 0))
+        self._kind_changed()
+        self.title_edit.setFocus()
+        guard_inputs(self)  # Tab leaves the description; the wheel needs a focused box
+
+    def _build_inputs(self) -> None:
+        """The editors of every kind; the kind-specific ones are shown by ``_kind_changed``."""
         self.kind = QComboBox(self)
         _fill(self.kind, labels.KIND, [k.value for k in CaseKind])
         self.title_edit = QLineEdit(self)
@@ -178,6 +195,8 @@ class CaseFormDialog(QDialog):
         self.emergency_level = QComboBox(self)
         _fill(self.emergency_level, labels.EMERGENCY_LEVEL, ["IV", "III", "II", "I"])
 
+    def _build_form(self) -> QFormLayout:
+        """The editors in the form, each in a `FieldRow` (``self.rows``) for its error."""
         self.rows: dict[str, FieldRow] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -234,7 +253,10 @@ class CaseFormDialog(QDialog):
         self.rows["emergency_level"] = FieldRow(self.emergency_level, self)
         form.addRow(self.level_label, self.rows["emergency_level"])
         self.rows["details"] = self.rows["emergency_level"]
+        return form
 
+    def _build_buttons(self) -> None:
+        """The form-wide error line, Save and Cancel."""
         self.form_error = QLabel(self)
         self.form_error.setProperty("role", "formError")
         self.form_error.setWordWrap(True)
@@ -248,11 +270,9 @@ class CaseFormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.form_error)
-        layout.addWidget(self.buttons)
 
+    def _connect_inputs(self) -> None:
+        """The kind shows its fields; the place derives the district; live length and code checks."""
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.district.activated.connect(self._district_chosen)
         for edit in (self.address, self.lon, self.lat):
@@ -262,11 +282,6 @@ class CaseFormDialog(QDialog):
         self.description.textChanged.connect(
             lambda: self._check_length("description", MAX_DESCRIPTION)
         )
-        index = self.kind.findData(kind)
-        self.kind.setCurrentIndex(max(index, 0))
-        self._kind_changed()
-        self.title_edit.setFocus()
-        guard_inputs(self)  # Tab leaves the description; the wheel needs a focused box
 
     # ---- kind-specific parts -------------------------------------------------------------
     def current_kind(self) -> str:

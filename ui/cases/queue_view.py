@@ -140,6 +140,28 @@ class QueuePanel(QWidget):
         self._tasks = BackgroundTasks("queue task", log)
         self._applying = False
 
+        self._build_filter_inputs()
+        self._build_view_switch()
+        self._build_table()
+        filters = self._build_filter_row()
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 16)
+        # The view switch shares its line with the search box: one line more for the rows.
+        top = QHBoxLayout()
+        top.addWidget(self.views)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.table, 1)
+
+        self._connect_controls()
+
+    def _build_filter_inputs(self) -> None:
+        """The search box, the filter and sort choices, the saved filters, the count and the
+        error line."""
         self.search = QLineEdit(self)
         self.search.setObjectName("searchBox")
         self.search.setClearButtonEnabled(True)
@@ -158,7 +180,7 @@ class QueuePanel(QWidget):
         self.unit.setObjectName("unitFilter")
         self.unit.addItem(self.tr("All units"), None)
         zh = current_language() == "zh"
-        for unit in desk.unit_registry.units:
+        for unit in self.desk.unit_registry.units:
             self.unit.addItem(unit.name if zh else unit.name_en, unit.id)
         self.overdue = QCheckBox(self.tr("Overdue only"), self)
         self.overdue.setObjectName("overdueFilter")
@@ -177,6 +199,9 @@ class QueuePanel(QWidget):
         self.error_label = QLabel(self)
         self.error_label.setProperty("role", "formError")
         self.error_label.hide()
+
+    def _build_view_switch(self) -> None:
+        """The view switch: what needs action now, the backlog, every case."""
         self.views = QTabBar(self)
         self.views.setObjectName("queueViews")
         self.views.setExpanding(False)
@@ -195,13 +220,15 @@ class QueuePanel(QWidget):
         self.views.setTabToolTip(
             1,
             self.tr("Open cases overdue by more than %1 hours, most overdue first (Alt+2)").replace(
-                "%1", f"{desk.queue_rules.backlog_after.total_seconds() / 3600:g}"
+                "%1", f"{self.desk.queue_rules.backlog_after.total_seconds() / 3600:g}"
             ),
         )
         self.views.setTabToolTip(2, self.tr("Every case the filters match (Alt+3)"))
         self.counts: QueueCounts | None = None
         self._update_view_labels()
 
+    def _build_table(self) -> None:
+        """The case table over the windowed model, sorted by clicking a column."""
         self.table = CaseTable(self)
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
@@ -218,6 +245,8 @@ class QueuePanel(QWidget):
         self.table.open_requested.connect(self.open_requested)
         self.table.doubleClicked.connect(self._double_clicked)
 
+    def _build_filter_row(self) -> FlowLayout:
+        """The filters, sort and saved filters in one row that wraps."""
         # The filters wrap onto a second line rather than widen the window (a long unit name,
         # English, a larger text size); each choice shows about a dozen characters and its
         # list opens as wide as its longest entry.
@@ -241,19 +270,10 @@ class QueuePanel(QWidget):
         self.delete_button.setObjectName("deleteFilterButton")
         filters.addWidget(self.save_button)
         filters.addWidget(self.delete_button)
-        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 16)
-        # The view switch shares its line with the search box: one line more for the rows.
-        top = QHBoxLayout()
-        top.addWidget(self.views)
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count_label)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.table, 1)
+        return filters
 
+    def _connect_controls(self) -> None:
+        """Filters, search, views and shortcuts re-read the queue; counts follow every re-read."""
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)

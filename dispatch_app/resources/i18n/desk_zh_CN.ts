@@ -206,67 +206,67 @@
 <context>
     <name>CaseEditDialog</name>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="494"/>
+        <location filename="../../../ui/cases/case_form.py" line="509"/>
         <source>Edit case %1</source>
         <translation>修改事项 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="495"/>
+        <location filename="../../../ui/cases/case_form.py" line="510"/>
         <source>Save changes</source>
         <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="512"/>
+        <location filename="../../../ui/cases/case_form.py" line="527"/>
         <source>Holds a petitioner&apos;s masked phone or ID number: it cannot be changed here, so the stored number is never overwritten.</source>
         <translation>含信访人已脱敏的电话或身份证号：不能在此修改，以免覆盖数据库中保存的完整号码。</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="599"/>
+        <location filename="../../../ui/cases/case_form.py" line="614"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="600"/>
+        <location filename="../../../ui/cases/case_form.py" line="615"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="601"/>
+        <location filename="../../../ui/cases/case_form.py" line="616"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="602"/>
+        <location filename="../../../ui/cases/case_form.py" line="617"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="603"/>
+        <location filename="../../../ui/cases/case_form.py" line="618"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="604"/>
+        <location filename="../../../ui/cases/case_form.py" line="619"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="605"/>
+        <location filename="../../../ui/cases/case_form.py" line="620"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="606"/>
+        <location filename="../../../ui/cases/case_form.py" line="621"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="607"/>
+        <location filename="../../../ui/cases/case_form.py" line="622"/>
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="608"/>
+        <location filename="../../../ui/cases/case_form.py" line="623"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
@@ -279,138 +279,138 @@
         <translation>新建事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="156"/>
+        <location filename="../../../ui/cases/case_form.py" line="173"/>
         <source>— choose the district —</source>
         <translation>请选择辖区</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="170"/>
+        <location filename="../../../ui/cases/case_form.py" line="187"/>
         <source>e.g. 119.95 (optional)</source>
         <translation>如 119.95（可选）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="172"/>
+        <location filename="../../../ui/cases/case_form.py" line="189"/>
         <source>e.g. 31.78 (optional)</source>
         <translation>如 31.78（可选）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="175"/>
+        <location filename="../../../ui/cases/case_form.py" line="192"/>
         <source>18 characters, e.g. 91320400MA1XXXXXXX</source>
         <translation>18位，如 91320400MA1XXXXXXX</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="191"/>
+        <location filename="../../../ui/cases/case_form.py" line="210"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="192"/>
+        <location filename="../../../ui/cases/case_form.py" line="211"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="193"/>
+        <location filename="../../../ui/cases/case_form.py" line="212"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="194"/>
+        <location filename="../../../ui/cases/case_form.py" line="213"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="196"/>
+        <location filename="../../../ui/cases/case_form.py" line="215"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="197"/>
+        <location filename="../../../ui/cases/case_form.py" line="216"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="198"/>
+        <location filename="../../../ui/cases/case_form.py" line="217"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="204"/>
+        <location filename="../../../ui/cases/case_form.py" line="223"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="206"/>
+        <location filename="../../../ui/cases/case_form.py" line="225"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="208"/>
+        <location filename="../../../ui/cases/case_form.py" line="227"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="209"/>
+        <location filename="../../../ui/cases/case_form.py" line="228"/>
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="212"/>
+        <location filename="../../../ui/cases/case_form.py" line="231"/>
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="223"/>
+        <location filename="../../../ui/cases/case_form.py" line="242"/>
         <source>Petitions are taken in through the petition intake form: petitioner, channel and the statutory deadlines (信访工作条例). What you typed here is not used.</source>
         <translation>信访事项须通过信访登记表受理：信访人、信访渠道和法定期限（信访工作条例）。此处填写的内容不会保存。</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="233"/>
+        <location filename="../../../ui/cases/case_form.py" line="252"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="247"/>
-        <location filename="../../../ui/cases/case_form.py" line="289"/>
+        <location filename="../../../ui/cases/case_form.py" line="269"/>
+        <location filename="../../../ui/cases/case_form.py" line="304"/>
         <source>Create case</source>
         <translation>创建事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="248"/>
+        <location filename="../../../ui/cases/case_form.py" line="270"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="289"/>
+        <location filename="../../../ui/cases/case_form.py" line="304"/>
         <source>Open petition intake…</source>
         <translation>打开信访登记…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="316"/>
+        <location filename="../../../ui/cases/case_form.py" line="331"/>
         <source>From the coordinates: check it. The Economic Development Zone lies within Wujin.</source>
         <translation>由坐标推断，请核对。经开区位于武进区范围内。</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="319"/>
+        <location filename="../../../ui/cases/case_form.py" line="334"/>
         <source>From the coordinates: check it.</source>
         <translation>由坐标推断，请核对。</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="322"/>
+        <location filename="../../../ui/cases/case_form.py" line="337"/>
         <source>From the district named in the address: check it.</source>
         <translation>由地址中的辖区名推断，请核对。</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="348"/>
+        <location filename="../../../ui/cases/case_form.py" line="363"/>
         <source>%1 of 18 characters</source>
         <translation>已输入 %1/18 位</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="357"/>
+        <location filename="../../../ui/cases/case_form.py" line="372"/>
         <source>✔ check character correct</source>
         <translation>✔ 校验码正确</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_form.py" line="364"/>
+        <location filename="../../../ui/cases/case_form.py" line="379"/>
         <source>%1 characters; at most %2 are allowed</source>
         <translation>共%1字，最多允许%2字</translation>
     </message>
@@ -1271,128 +1271,128 @@
 <context>
     <name>QueuePanel</name>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="146"/>
+        <location filename="../../../ui/cases/queue_view.py" line="168"/>
         <source>Search reference, title, description  ( / )</source>
         <translation>搜索编号、标题、描述  ( / )</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="147"/>
+        <location filename="../../../ui/cases/queue_view.py" line="169"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="150"/>
+        <location filename="../../../ui/cases/queue_view.py" line="172"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="151"/>
+        <location filename="../../../ui/cases/queue_view.py" line="173"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="155"/>
+        <location filename="../../../ui/cases/queue_view.py" line="177"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="156"/>
+        <location filename="../../../ui/cases/queue_view.py" line="178"/>
         <source>All districts</source>
         <translation>全部辖区</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="159"/>
+        <location filename="../../../ui/cases/queue_view.py" line="181"/>
         <source>All units</source>
         <translation>全部单位</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="163"/>
+        <location filename="../../../ui/cases/queue_view.py" line="185"/>
         <source>Overdue only</source>
         <translation>仅看超时</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="167"/>
+        <location filename="../../../ui/cases/queue_view.py" line="189"/>
         <source>Most urgent first</source>
         <translation>最紧迫优先</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="168"/>
+        <location filename="../../../ui/cases/queue_view.py" line="190"/>
         <source>Priority first</source>
         <translation>优先级优先</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="169"/>
+        <location filename="../../../ui/cases/queue_view.py" line="191"/>
         <source>Newest first</source>
         <translation>最新优先</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="170"/>
+        <location filename="../../../ui/cases/queue_view.py" line="192"/>
         <source>By reference</source>
         <translation>按编号</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="174"/>
-        <location filename="../../../ui/cases/queue_view.py" line="561"/>
+        <location filename="../../../ui/cases/queue_view.py" line="196"/>
+        <location filename="../../../ui/cases/queue_view.py" line="581"/>
         <source>Saved filters…</source>
         <translation>已保存的筛选…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="189"/>
+        <location filename="../../../ui/cases/queue_view.py" line="214"/>
         <source>Open cases that are not long overdue and await acknowledgement, are due before this shift ends, or were opened by the alarms. Order: the alarms&apos; new cases, then the rest due before the shift ends, then the others; each by due time, then priority (Alt+1)</source>
         <translation>未长期超期、且待签收、在本班结束前到期或由报警生成的在办事项。排序：先列报警新生成的事项，再列本班结束前到期的其余事项，最后列其他；各组内按到期时间，再按优先级（Alt+1）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="197"/>
+        <location filename="../../../ui/cases/queue_view.py" line="222"/>
         <source>Open cases overdue by more than %1 hours, most overdue first (Alt+2)</source>
         <translation>超期超过 %1 小时的在办事项，超期最久的在前（Alt+2）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="201"/>
+        <location filename="../../../ui/cases/queue_view.py" line="226"/>
         <source>Every case the filters match (Alt+3)</source>
         <translation>符合筛选条件的全部事项（Alt+3）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="232"/>
+        <location filename="../../../ui/cases/queue_view.py" line="261"/>
         <source>Sort</source>
         <translation>排序</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="238"/>
+        <location filename="../../../ui/cases/queue_view.py" line="267"/>
         <source>Save filter…</source>
         <translation>保存筛选…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="240"/>
+        <location filename="../../../ui/cases/queue_view.py" line="269"/>
         <source>Delete filter</source>
         <translation>删除筛选</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="364"/>
+        <location filename="../../../ui/cases/queue_view.py" line="384"/>
         <source>Needs action (%1)</source>
         <translation>需处置 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="367"/>
+        <location filename="../../../ui/cases/queue_view.py" line="387"/>
         <source>Backlog (%1)</source>
         <translation>积压 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="371"/>
+        <location filename="../../../ui/cases/queue_view.py" line="391"/>
         <source>All open (%1)</source>
         <translation>全部在办 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="371"/>
+        <location filename="../../../ui/cases/queue_view.py" line="391"/>
         <source>All matching (%1)</source>
         <translation>全部 (%1)</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="505"/>
+        <location filename="../../../ui/cases/queue_view.py" line="525"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="508"/>
+        <location filename="../../../ui/cases/queue_view.py" line="528"/>
         <source>%1 cases</source>
         <translation>共 %1 件</translation>
     </message>
@@ -1899,7 +1899,7 @@
 <context>
     <name>self.model</name>
     <message>
-        <location filename="../../../ui/cases/queue_view.py" line="315"/>
+        <location filename="../../../ui/cases/queue_view.py" line="335"/>
         <source>%1 overdue</source>
         <translation>超时 %1</translation>
     </message>
