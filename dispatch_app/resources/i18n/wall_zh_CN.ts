@@ -193,112 +193,112 @@
         <translation>显示或隐藏地图图例</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="83"/>
+        <location filename="../../../ui/wall/map/legend.py" line="114"/>
         <source>National air station</source>
         <translation>国控空气站</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="84"/>
+        <location filename="../../../ui/wall/map/legend.py" line="115"/>
         <source>Provincial air station</source>
         <translation>省控空气站</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="85"/>
+        <location filename="../../../ui/wall/map/legend.py" line="116"/>
         <source>Township air station</source>
         <translation>乡镇（街道）空气站</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="86"/>
+        <location filename="../../../ui/wall/map/legend.py" line="117"/>
         <source>Hotspot grid point</source>
         <translation>热点网格点</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="87"/>
+        <location filename="../../../ui/wall/map/legend.py" line="118"/>
         <source>National water section</source>
         <translation>国考断面</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="88"/>
+        <location filename="../../../ui/wall/map/legend.py" line="119"/>
         <source>Provincial water section</source>
         <translation>省考断面</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="89"/>
+        <location filename="../../../ui/wall/map/legend.py" line="120"/>
         <source>District-boundary section</source>
         <translation>区界断面</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="92"/>
+        <location filename="../../../ui/wall/map/legend.py" line="123"/>
         <source>Air stations grouped: count, worst AQI color</source>
         <translation>空气站聚合：数字为站数，颜色为最差AQI</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="93"/>
+        <location filename="../../../ui/wall/map/legend.py" line="124"/>
         <source>Boundary sections grouped: count, worst class color</source>
         <translation>区界断面聚合：数字为断面数，颜色为最差水质类别</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="96"/>
+        <location filename="../../../ui/wall/map/legend.py" line="127"/>
         <source>Quality problem</source>
         <translation>环境质量问题</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="97"/>
+        <location filename="../../../ui/wall/map/legend.py" line="128"/>
         <source>Violation case</source>
         <translation>环境违法案件</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="98"/>
+        <location filename="../../../ui/wall/map/legend.py" line="129"/>
         <source>Emergency</source>
         <translation>突发环境事件</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="99"/>
+        <location filename="../../../ui/wall/map/legend.py" line="130"/>
         <source>Petition</source>
         <translation>环境信访</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="102"/>
+        <location filename="../../../ui/wall/map/legend.py" line="133"/>
         <source>P1 critical</source>
         <translation>P1 特急</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="103"/>
+        <location filename="../../../ui/wall/map/legend.py" line="134"/>
         <source>P2 urgent</source>
         <translation>P2 紧急</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="104"/>
+        <location filename="../../../ui/wall/map/legend.py" line="135"/>
         <source>P3 normal</source>
         <translation>P3 一般</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="105"/>
+        <location filename="../../../ui/wall/map/legend.py" line="136"/>
         <source>P4 low</source>
         <translation>P4 较低</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="116"/>
+        <location filename="../../../ui/wall/map/legend.py" line="145"/>
         <source>Stations (label: AQI or class)</source>
         <translation>站点（标注：AQI或水质类别）</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="136"/>
+        <location filename="../../../ui/wall/map/legend.py" line="165"/>
         <source>Air: AQI (HJ 633)</source>
         <translation>空气：AQI（HJ 633）</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="142"/>
+        <location filename="../../../ui/wall/map/legend.py" line="171"/>
         <source>No data or data service down</source>
         <translation>无数据或数据服务中断</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="143"/>
+        <location filename="../../../ui/wall/map/legend.py" line="172"/>
         <source>Water: class (GB 3838)</source>
         <translation>水质类别（GB 3838）</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/map/legend.py" line="147"/>
+        <location filename="../../../ui/wall/map/legend.py" line="176"/>
         <source>Open cases: kind, priority</source>
         <translation>在办事项：类型、优先级</translation>
     </message>
@@ -619,100 +619,100 @@
         <translation>未选择站点</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="132"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="154"/>
         <source>6 h</source>
         <translation>6 小时</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="133"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="155"/>
         <source>24 h</source>
         <translation>24 小时</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="134"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="156"/>
         <source>7 d</source>
         <translation>7 天</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="135"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="157"/>
         <source>30 d</source>
         <translation>30 天</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="136"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="158"/>
         <source>1 year</source>
         <translation>1 年</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="153"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="175"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="165"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="187"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="169"/>
-        <location filename="../../../ui/wall/charts/trend.py" line="514"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="191"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="517"/>
         <source>Export PNG</source>
         <translation>导出 PNG</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="171"/>
-        <location filename="../../../ui/wall/charts/trend.py" line="532"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="193"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="535"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="244"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="247"/>
         <source>At most %1 parameters at once</source>
         <translation>最多同时显示 %1 个参数</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="314"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="317"/>
         <source>The end of the range must be after its start</source>
         <translation>结束时间必须晚于开始时间</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="316"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="319"/>
         <source>A custom range may span at most three years</source>
         <translation>自定义时段最长三年</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="353"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="356"/>
         <source>Loading…</source>
         <translation>加载中…</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="403"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="406"/>
         <source>Could not load %1</source>
         <translation>无法加载 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="408"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="411"/>
         <source>%1 – %2 (Beijing time), %3 values</source>
         <translation>%1 – %2（北京时间），%3</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="413"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="416"/>
         <source>raw</source>
         <translation>原始值</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="413"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="416"/>
         <source>hourly</source>
         <translation>小时均值</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="413"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="416"/>
         <source>daily</source>
         <translation>日均值</translation>
     </message>
     <message>
-        <location filename="../../../ui/wall/charts/trend.py" line="471"/>
-        <location filename="../../../ui/wall/charts/trend.py" line="546"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="474"/>
+        <location filename="../../../ui/wall/charts/trend.py" line="549"/>
         <source>Could not write %1</source>
         <translation>无法写入 %1</translation>
     </message>

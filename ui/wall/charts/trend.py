@@ -124,7 +124,29 @@ class TrendChart(QWidget):
         # Parameter and range buttons wrap onto another line rather than widen the window.
         self.param_bar = FlowLayout()
         self.param_buttons: dict[str, QToolButton] = {}
+        range_bar = self._build_range_bar()
+        self.plot_area = QWidget()
+        self.plot_layout = QVBoxLayout(self.plot_area)
+        self.plot_layout.setContentsMargins(0, 0, 0, 0)
+        self.plot_layout.setSpacing(2)
+        self.plot_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.veil = OutageVeil(self.plot_area)
 
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addStretch(1)
+        layout.addLayout(header)
+        layout.addLayout(self.param_bar)
+        layout.addLayout(range_bar)
+        layout.addWidget(self.plot_area, 1)
+        layout.addWidget(self.status)
+        self._set_custom_edits(*self.time_window())
+
+    # --- what to show --------------------------------------------------------------------------
+
+    def _build_range_bar(self) -> FlowLayout:
+        """The range presets, the custom range, Live and the exports, in a row that wraps."""
         self.range_group = QButtonGroup(self)
         self.range_group.setExclusive(True)
         range_bar = FlowLayout()
@@ -172,26 +194,7 @@ class TrendChart(QWidget):
         csv_button.clicked.connect(self._ask_csv)
         range_bar.addWidget(png)
         range_bar.addWidget(csv_button)
-
-        self.plot_area = QWidget()
-        self.plot_layout = QVBoxLayout(self.plot_area)
-        self.plot_layout.setContentsMargins(0, 0, 0, 0)
-        self.plot_layout.setSpacing(2)
-        self.plot_area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.veil = OutageVeil(self.plot_area)
-
-        layout = QVBoxLayout(self)
-        header = QHBoxLayout()
-        header.addWidget(self.title)
-        header.addStretch(1)
-        layout.addLayout(header)
-        layout.addLayout(self.param_bar)
-        layout.addLayout(range_bar)
-        layout.addWidget(self.plot_area, 1)
-        layout.addWidget(self.status)
-        self._set_custom_edits(*self.time_window())
-
-    # --- what to show --------------------------------------------------------------------------
+        return range_bar
 
     def set_source(self, source: SeriesSource) -> None:
         self.loader.set_source(source)

@@ -79,6 +79,37 @@ class MapLegend(QFrame):
         # opens or folds it by hand: from then on the officer's choice holds.
         self._chosen = False
         self.toggle.clicked.connect(self._choose)
+        self._name_tables()
+        self._names: list[str] = []
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(1)
+        columns = self._columns()
+        for c, entries in enumerate(columns):
+            for r, (icon, text) in enumerate(entries):
+                label = QLabel(text)
+                if icon is None:
+                    label.setProperty("legendHead", True)
+                    grid.addWidget(label, r, 2 * c, 1, 2)
+                else:
+                    picture = QLabel()
+                    picture.setPixmap(icon)
+                    picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                    grid.addWidget(picture, r, 2 * c)
+                    grid.addWidget(label, r, 2 * c + 1)
+                if text:
+                    self._names.append(text)
+            grid.setColumnMinimumWidth(2 * c + 1, 60)
+            if c < len(columns) - 1:
+                grid.setColumnMinimumWidth(2 * c + 2, ICON)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(grid)
+        self.adjustSize()
+
+    def _name_tables(self) -> None:
+        """The names of the station kinds, clusters, case kinds and priorities shown."""
         self.kinds: dict[str, str] = {
             "air_national": self.tr("National air station"),
             "air_provincial": self.tr("Provincial air station"),
@@ -104,11 +135,9 @@ class MapLegend(QFrame):
             3: self.tr("P3 normal"),
             4: self.tr("P4 low"),
         }
-        self._names: list[str] = []
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(4)
-        grid.setVerticalSpacing(1)
+
+    def _columns(self) -> list[list[tuple[QPixmap | None, str]]]:
+        """The legend's five columns of (symbol, name); a name without a symbol heads a column."""
         english = current_language() == "en"
         grey = NO_DATA_COLOR
 
@@ -149,28 +178,7 @@ class MapLegend(QFrame):
             cases_col.append((_icon(pin(kind), 0.5, dy=7), f"{CASE_KIND_GLYPHS[kind]} {name}"))
         for priority, name in self.priorities.items():
             cases_col.append((_swatch(PRIORITY_COLORS[priority]), name))
-
-        for c, entries in enumerate(columns):
-            for r, (icon, text) in enumerate(entries):
-                label = QLabel(text)
-                if icon is None:
-                    label.setProperty("legendHead", True)
-                    grid.addWidget(label, r, 2 * c, 1, 2)
-                else:
-                    picture = QLabel()
-                    picture.setPixmap(icon)
-                    picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                    grid.addWidget(picture, r, 2 * c)
-                    grid.addWidget(label, r, 2 * c + 1)
-                if text:
-                    self._names.append(text)
-            grid.setColumnMinimumWidth(2 * c + 1, 60)
-            if c < len(columns) - 1:
-                grid.setColumnMinimumWidth(2 * c + 2, ICON)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addLayout(grid)
-        self.adjustSize()
+        return columns
 
     def names(self) -> list[str]:
         return list(self._names)
