@@ -91,6 +91,25 @@ class CaseDetailsPanel(QWidget):
         self.closure_request.setWordWrap(True)
         self.closure_request.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.closure_request.hide()
+        self._build_fields()
+        actions = self._build_actions_box()
+        self.timeline = QListWidget(self)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setWordWrap(True)
+        self.timeline.setAlternatingRowColors(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.deadline)
+        layout.addWidget(self.message)
+        layout.addWidget(self.closure_request)
+        layout.addLayout(self.fields)
+        layout.addWidget(actions)
+        layout.addWidget(QLabel(self.tr("Timeline"), self))
+        layout.addWidget(self.timeline, 1)
+        self.show_detail(None, {})
+
+    def _build_fields(self) -> None:
+        """The case's fields, one selectable label each (``self.values``)."""
         self.fields = QFormLayout()
         self.values: dict[str, QLabel] = {}
         for key, text in (
@@ -114,6 +133,9 @@ class CaseDetailsPanel(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = label
             self.fields.addRow(text, label)
+
+    def _build_actions_box(self) -> QGroupBox:
+        """One button per action (``self.buttons``), shown when the case allows it."""
         self.buttons: dict[str, QPushButton] = {}
         actions = QGroupBox(self.tr("Actions"), self)
         grid = QGridLayout(actions)
@@ -140,20 +162,7 @@ class CaseDetailsPanel(QWidget):
             button.hide()
             grid.addWidget(button, i // 3, i % 3)
             self.buttons[action] = button
-        self.timeline = QListWidget(self)
-        self.timeline.setObjectName("timeline")
-        self.timeline.setWordWrap(True)
-        self.timeline.setAlternatingRowColors(True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.deadline)
-        layout.addWidget(self.message)
-        layout.addWidget(self.closure_request)
-        layout.addLayout(self.fields)
-        layout.addWidget(actions)
-        layout.addWidget(QLabel(self.tr("Timeline"), self))
-        layout.addWidget(self.timeline, 1)
-        self.show_detail(None, {})
+        return actions
 
     def show_message(self, text: str) -> None:
         """A refusal or failure about this case, shown where the officer is looking."""

@@ -13,192 +13,192 @@
     <name>CaseDetailsPanel</name>
     <message>
         <location filename="../../../ui/cases/case_details.py" line="74"/>
-        <location filename="../../../ui/cases/case_details.py" line="178"/>
+        <location filename="../../../ui/cases/case_details.py" line="187"/>
         <source>No case selected</source>
         <translation>未选择事项</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="97"/>
+        <location filename="../../../ui/cases/case_details.py" line="116"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="98"/>
+        <location filename="../../../ui/cases/case_details.py" line="117"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="99"/>
+        <location filename="../../../ui/cases/case_details.py" line="118"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="100"/>
+        <location filename="../../../ui/cases/case_details.py" line="119"/>
         <source>District</source>
         <translation>辖区</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="101"/>
+        <location filename="../../../ui/cases/case_details.py" line="120"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="102"/>
+        <location filename="../../../ui/cases/case_details.py" line="121"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="103"/>
+        <location filename="../../../ui/cases/case_details.py" line="122"/>
         <source>Unit</source>
         <translation>处置单位</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="104"/>
+        <location filename="../../../ui/cases/case_details.py" line="123"/>
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="105"/>
+        <location filename="../../../ui/cases/case_details.py" line="124"/>
         <source>Emergency level</source>
         <translation>事件级别</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="106"/>
+        <location filename="../../../ui/cases/case_details.py" line="125"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="107"/>
+        <location filename="../../../ui/cases/case_details.py" line="126"/>
         <source>Response due</source>
         <translation>响应时限</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="108"/>
+        <location filename="../../../ui/cases/case_details.py" line="127"/>
         <source>Resolution due</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="109"/>
+        <location filename="../../../ui/cases/case_details.py" line="128"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="118"/>
+        <location filename="../../../ui/cases/case_details.py" line="140"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="122"/>
+        <location filename="../../../ui/cases/case_details.py" line="144"/>
         <source>Triage</source>
         <translation>研判</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="123"/>
+        <location filename="../../../ui/cases/case_details.py" line="145"/>
         <source>Dispatch…</source>
         <translation>派发…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="124"/>
+        <location filename="../../../ui/cases/case_details.py" line="146"/>
         <source>Acknowledge</source>
         <translation>签收</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="125"/>
+        <location filename="../../../ui/cases/case_details.py" line="147"/>
         <source>Arrived on scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="126"/>
+        <location filename="../../../ui/cases/case_details.py" line="148"/>
         <source>Resolved</source>
         <translation>处置完毕</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="127"/>
+        <location filename="../../../ui/cases/case_details.py" line="149"/>
         <source>Request closure…</source>
         <translation>申请办结…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="128"/>
+        <location filename="../../../ui/cases/case_details.py" line="150"/>
         <source>Approve closure</source>
         <translation>批准办结</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="129"/>
+        <location filename="../../../ui/cases/case_details.py" line="151"/>
         <source>Refuse closure…</source>
         <translation>退回办结申请…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="130"/>
+        <location filename="../../../ui/cases/case_details.py" line="152"/>
         <source>Close…</source>
         <translation>办结…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="131"/>
+        <location filename="../../../ui/cases/case_details.py" line="153"/>
         <source>Cancel case…</source>
         <translation>撤销…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="132"/>
+        <location filename="../../../ui/cases/case_details.py" line="154"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="133"/>
+        <location filename="../../../ui/cases/case_details.py" line="155"/>
         <source>Add note…</source>
         <translation>添加备注…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="134"/>
+        <location filename="../../../ui/cases/case_details.py" line="156"/>
         <source>Edit…</source>
         <translation>修改…</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="154"/>
+        <location filename="../../../ui/cases/case_details.py" line="107"/>
         <source>Timeline</source>
         <translation>处置经过</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="254"/>
+        <location filename="../../../ui/cases/case_details.py" line="263"/>
         <source>Awaiting closure approval — %1, %2 (%3)</source>
         <translation>待审批办结 — %1 于 %2 申请（%3）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="259"/>
+        <location filename="../../../ui/cases/case_details.py" line="268"/>
         <source>Closing note: %1</source>
         <translation>办结说明：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="267"/>
+        <location filename="../../../ui/cases/case_details.py" line="276"/>
         <source>Closure request refused — %1, %2</source>
         <translation>办结申请已退回 — %1 于 %2 退回</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="271"/>
+        <location filename="../../../ui/cases/case_details.py" line="280"/>
         <source>Reason: %1</source>
         <translation>原因：%1</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="287"/>
+        <location filename="../../../ui/cases/case_details.py" line="296"/>
         <source>No deadline running</source>
         <translation>无进行中的时限</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="292"/>
+        <location filename="../../../ui/cases/case_details.py" line="301"/>
         <source>Overdue by %1</source>
         <translation>超时 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="295"/>
+        <location filename="../../../ui/cases/case_details.py" line="304"/>
         <source>%1 left (at risk)</source>
         <translation>剩余 %1（临期）</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="298"/>
+        <location filename="../../../ui/cases/case_details.py" line="307"/>
         <source>%1 left</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location filename="../../../ui/cases/case_details.py" line="328"/>
+        <location filename="../../../ui/cases/case_details.py" line="337"/>
         <source>(requested by %1)</source>
         <translation>（%1 申请）</translation>
     </message>
