@@ -7,6 +7,8 @@ import asyncio
 import logging
 
 import pytest
+from pytestqt.qtbot import QtBot
+from qasync import QEventLoop
 
 from dispatch_app.domain.errors import DomainError
 from ui.shell.background_tasks import NEWS_SHOWN_MS, BackgroundTasks, say_in_status_bar
@@ -20,45 +22,36 @@ class Status:
         self.shown.append((text, timeout_ms))
 
 
-def test_failure_is_logged_and_said_in_words(caplog: pytest.LogCaptureFixture) -> None:
+def test_failure_is_logged_and_said_in_words(
+    qtbot: QtBot, qloop: QEventLoop, caplog: pytest.LogCaptureFixture
+) -> None:
     said: list[str] = []
     tasks = BackgroundTasks("petition task", logging.getLogger("test.part"), said.append)
 
     async def fails() -> None:
         raise DomainError("deadline_passed", "the deadline has passed", "期限已过")
 
-    async def main() -> None:
-        task = tasks.spawn(fails())
-        assert len(tasks) == 1
-        await asyncio.wait([task])
-        await asyncio.sleep(0)  # the done-callback runs on the next turn of the loop
-
     with caplog.at_level(logging.ERROR, logger="test.part"):
-        asyncio.run(main())
-    assert len(tasks) == 0
+        tasks.spawn(fails())
+        assert len(tasks) == 1
+        qtbot.waitUntil(lambda: len(tasks) == 0)
     assert [r.getMessage() for r in caplog.records] == ["petition task failed"]
     assert len(said) == 1 and said[0] in ("期限已过", "the deadline has passed")
 
 
 def test_cancelled_and_finished_tasks_are_let_go_silently(
-    caplog: pytest.LogCaptureFixture,
+    qtbot: QtBot, qloop: QEventLoop, caplog: pytest.LogCaptureFixture
 ) -> None:
     said: list[str] = []
     tasks = BackgroundTasks("desk task", logging.getLogger("test.part"), said.append)
-
-    async def main() -> int:
+    with caplog.at_level(logging.ERROR, logger="test.part"):
         hang = tasks.spawn(asyncio.sleep(3600))
         done = tasks.spawn(asyncio.sleep(0, result=7))
-        await asyncio.sleep(0.01)
+        qtbot.waitUntil(done.done)
         tasks.cancel_all()
-        await asyncio.wait([hang])
-        await asyncio.sleep(0)
-        assert hang.cancelled()
-        return await done
-
-    with caplog.at_level(logging.ERROR, logger="test.part"):
-        assert asyncio.run(main()) == 7
-    assert len(tasks) == 0 and said == [] and caplog.records == []
+        qtbot.waitUntil(lambda: len(tasks) == 0)
+    assert hang.cancelled() and done.result() == 7
+    assert said == [] and caplog.records == []
 
 
 def test_say_in_status_bar_marks_failures_and_lets_news_fade() -> None:
