@@ -347,8 +347,11 @@ def test_merge_a_repeat_petition_through_the_dialog(
     qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
     assert dialog.isVisible()
     type_text(dialog.reason, "同一企业同一异味问题，重复来电")
+    # The dialog is deleted soon after it finishes: its result is taken from the signal.
+    finished: list[int] = []
+    dialog.finished.connect(finished.append)
     click(qtbot, dialog.ok_button)
-    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=8000)
+    qtbot.waitUntil(lambda: finished == [QDialog.DialogCode.Accepted.value], timeout=8000)
     settle(qtbot, s.workspace)
     qtbot.waitUntil(
         lambda: integ.panel.view is not None and integ.panel.view.merged_into == master.case.id,
