@@ -32,14 +32,14 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 
+from dispatch_app.desk.audit_values import iso
 from dispatch_app.desk.desk import Desk
-from dispatch_app.desk.errors import AuthError
 from dispatch_app.desk.events import Changed
 from dispatch_app.desk.registry import default_resources_dir
 from dispatch_app.desk.views import CaseView, UserView
@@ -75,7 +75,7 @@ from dispatch_app.domain.cases import (
 )
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import ValidationError
-from dispatch_app.domain.roles import Permission, require
+from dispatch_app.domain.roles import Permission
 from dispatch_app.store import alarm_records, case_records
 from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import record_change
@@ -278,10 +278,6 @@ def _later(t: Any, latest: datetime | None) -> datetime | None:
     if isinstance(t, datetime) and t.tzinfo is not None and (latest is None or t > latest):
         return t
     return latest
-
-
-def _iso(t: datetime | None) -> str | None:
-    return None if t is None else t.astimezone(UTC).isoformat()
 
 
 def _alarm_of(row: RowMapping) -> Alarm:
@@ -996,7 +992,7 @@ class AlarmDesk:
                 "value": after.value,
                 "note": change.note,
                 "case_id": after.case_id,
-                "shelved_until": _iso(after.shelved_until),
+                "shelved_until": iso(after.shelved_until),
             }
             if write.round_audit is not None and actor is None:
                 write.round_audit.append(audit)
@@ -1190,13 +1186,6 @@ class AlarmDesk:
 
     # ------------------------------------------------------------------ operator actions
 
-    def _actor(self, permission: Permission = Permission.WORK_CASES) -> UserView:
-        user = self.desk.current_user
-        if user is None:
-            raise AuthError("error.not_logged_in", "nobody is logged in", "请先登录")
-        require(user.role, permission)
-        return user
-
     def _act(
         self,
         key: str,
@@ -1205,7 +1194,7 @@ class AlarmDesk:
     ) -> Alarm:
         """Apply an operator action to the stored alarm (not our cache: another desk may have
         moved it), version-checked; a stale ``expected_version`` raises ConflictError."""
-        user = self._actor()
+        user = self.desk.context.actor(Permission.WORK_CASES)
         with self._lock:
             now = self.clock()
             write = _Write()
@@ -1267,7 +1256,7 @@ class AlarmDesk:
     def open_case(self, key: str) -> CaseView:
         """The case for this alarm: the linked one, or a new quality case opened now on the
         officer's request (linked both ways)."""
-        user = self._actor()
+        user = self.desk.context.actor(Permission.WORK_CASES)
         with self._lock:
             now = self.clock()
             write = _Write()
@@ -1300,7 +1289,7 @@ class AlarmDesk:
         someone else saved meanwhile raises RulesConflict; either way nothing is written and
         the rules in force stay as they were. The saved text keeps the administrator's
         comments; its ``revision`` becomes ``expected_revision + 1``."""
-        user = self._actor(Permission.MANAGE_RULES)
+        user = self.desk.context.actor(Permission.MANAGE_RULES)
         parse_rules(text, "alarms.toml")  # the administrator's own errors first
         revision = expected_revision + 1
         final = with_revision(text, revision)

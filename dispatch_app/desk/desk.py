@@ -13,16 +13,19 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping
+from sqlalchemy import Connection
 
 from dispatch_app.desk import closure, passwords
+from dispatch_app.desk.audit_values import jsonable
 from dispatch_app.desk.closure import ClosureSteps
-from dispatch_app.desk.errors import AuthError, CaseConflict, LockedOut
+from dispatch_app.desk.conflicts import stale_case, update_case_returning
+from dispatch_app.desk.context import DeskContext, not_logged_in
+from dispatch_app.desk.errors import AuthError, LockedOut
 from dispatch_app.desk.events import Changed, EventBus
 from dispatch_app.desk.registry import (
     default_resources_dir,
@@ -150,16 +153,14 @@ class Desk(ClosureSteps):
         scrypt_n: int = passwords.N,
         queue_rules: QueueViewRules = DEFAULT_QUEUE_VIEW_RULES,
     ) -> None:
-        self.store = store
+        self.context = DeskContext(
+            store, clock, origin or f"desk-{uuid.uuid4().hex[:12]}", EventBus()
+        )
         # scrypt cost for new password hashes (stored with each hash, so checks use the cost
         # the hash was made with); lowered only by tests that are not about passwords.
         self.scrypt_n = scrypt_n
         self.rules = rules
         self.unit_registry = units
-        self.clock = clock
-        self.origin = origin or f"desk-{uuid.uuid4().hex[:12]}"
-        self.events = EventBus()
-        self._user: UserView | None = None
         self._feed: ChangeFeed | None = None
         self._has_text_index: bool | None = None
         self.queue_rules = queue_rules
@@ -168,6 +169,29 @@ class Desk(ClosureSteps):
         self.shift_end: Callable[[datetime], datetime] = lambda now: current_shift_end(
             now, self.queue_rules
         )
+
+    # The workstation's shared state lives in ``context`` (the feature desks read it there);
+    # these names stay for the callers that know the desk.
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        return self.context.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], datetime]) -> None:
+        self.context.clock = clock
+
+    @property
+    def origin(self) -> str:
+        return self.context.origin
+
+    @property
+    def events(self) -> EventBus:
+        return self.context.events
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -242,13 +266,7 @@ class Desk(ClosureSteps):
 
     @property
     def current_user(self) -> UserView | None:
-        return self._user
-
-    def _actor(self, permission: Permission = Permission.READ) -> UserView:
-        if self._user is None:
-            raise _not_logged_in()
-        require(self._user.role, permission)
-        return self._user
+        return self.context.user
 
     def needs_first_administrator(self) -> bool:
         """True on a database without users: the UI asks for the first administrator."""
@@ -280,7 +298,7 @@ class Desk(ClosureSteps):
             )
             record_change(conn, now, "user", user_id, 1, "create", self.origin)
             user = UserView.from_row(user_records.get_user(conn, user_id))
-        self._user = user
+        self.context.user = user
         self.events.publish(Changed("user", user_id, 1, "create", local=True))
         return user
 
@@ -322,7 +340,7 @@ class Desk(ClosureSteps):
                 user_records.record_login_success(conn, user_id)
                 append_audit(conn, now, username, "login", "user", user_id, {})
                 user = UserView.from_row(user_records.get_user(conn, user_id))
-                self._user = user
+                self.context.user = user
                 return user
             failed = user_records.record_login_failure(conn, user_id)
             if failed >= MAX_FAILED_LOGINS:
@@ -357,11 +375,11 @@ class Desk(ClosureSteps):
         return AuthError("error.bad_login", "wrong user name or password", "用户名或密码错误")
 
     def logout(self) -> None:
-        if self._user is not None:
-            user = self._user
+        if self.context.user is not None:
+            user = self.context.user
             with self.store.write() as conn:
                 append_audit(conn, self.clock(), user.username, "logout", "user", user.id, {})
-        self._user = None
+        self.context.user = None
 
     def _new_user_values(
         self, username: str, display_name: str, role: Role | str, password: str, now: datetime
@@ -419,14 +437,14 @@ class Desk(ClosureSteps):
             )
 
     def list_users(self) -> list[UserView]:
-        self._actor(Permission.MANAGE_USERS)
+        self.context.actor(Permission.MANAGE_USERS)
         with self.store.read() as conn:
             return [UserView.from_row(r) for r in user_records.list_users(conn)]
 
     def create_user(
         self, username: str, display_name: str, role: Role | str, password: str
     ) -> UserView:
-        actor = self._actor(Permission.MANAGE_USERS)
+        actor = self.context.actor(Permission.MANAGE_USERS)
         now = self.clock()
         values = self._new_user_values(username, display_name, role, password, now)
         with self.store.write() as conn:
@@ -456,7 +474,7 @@ class Desk(ClosureSteps):
         unlock: bool = False,
     ) -> UserView:
         """Change a user's name, role or active flag, or lift a lockout (administrator)."""
-        actor = self._actor(Permission.MANAGE_USERS)
+        actor = self.context.actor(Permission.MANAGE_USERS)
         now = self.clock()
         values: dict[str, Any] = {"updated_at": now}
         if display_name is not None:
@@ -497,7 +515,7 @@ class Desk(ClosureSteps):
             version = user_records.update_user(conn, user_id, expected_version, values)
             audit_values = {k: v for k, v in values.items() if k != "updated_at"}
             append_audit(
-                conn, now, actor.username, "user.update", "user", user_id, _jsonable(audit_values)
+                conn, now, actor.username, "user.update", "user", user_id, jsonable(audit_values)
             )
             record_change(conn, now, "user", user_id, version, "update", self.origin)
             user = UserView.from_row(user_records.get_user(conn, user_id))
@@ -514,11 +532,11 @@ class Desk(ClosureSteps):
 
     def set_password(self, user_id: int, new_password: str) -> None:
         """An administrator sets a user's password (and lifts any lockout)."""
-        actor = self._actor(Permission.MANAGE_USERS)
+        actor = self.context.actor(Permission.MANAGE_USERS)
         self._write_password(actor, user_id, new_password)
 
     def change_own_password(self, old_password: str, new_password: str) -> None:
-        actor = self._actor()
+        actor = self.context.actor(Permission.READ)
         with self.store.read() as conn:
             row = user_records.get_user(conn, actor.id)
         if not passwords.verify_password(
@@ -552,7 +570,7 @@ class Desk(ClosureSteps):
 
     def create_case(self, draft: CaseDraft) -> CaseView:
         """Validate and open a case; it gets the next reference number of the year."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.context.actor(Permission.WORK_CASES)
         clean = validate_draft(draft)
         foreign = next((k for k in FOREIGN_DETAIL_KEYS if k in clean.details), None)
         if foreign is not None:
@@ -653,20 +671,20 @@ class Desk(ClosureSteps):
             audit = {k: v for k, v in values.items() if not k.endswith("_at")}
         else:
             audit = {k: values[k] for k in _AUDIT_SUMMARY} | dict(audit_extra)
-        append_audit(conn, now, actor_name, "case.create", "case", case_id, _jsonable(audit))
+        append_audit(conn, now, actor_name, "case.create", "case", case_id, jsonable(audit))
         record_change(conn, now, "case", case_id, 1, "create", self.origin)
         return case_id, reference
 
     def get_case(self, case_id: int) -> CaseView:
         """The case as any role may see it: a petitioner's phone and ID number masked (the
         petitions module reveals them, audited, to the roles its rules allow)."""
-        self._actor()
+        self.context.actor(Permission.READ)
         with self.store.read() as conn:
             return _case_view(case_records.get_case(conn, case_id))
 
     def find_case(self, reference: str) -> CaseView | None:
         """The case with this reference number (CZ-2026-000123), or None."""
-        self._actor()
+        self.context.actor(Permission.READ)
         with self.store.read() as conn:
             case_id = case_records.find_case_id(conn, reference.strip().upper())
             if case_id is None:
@@ -674,7 +692,7 @@ class Desk(ClosureSteps):
             return _case_view(case_records.get_case(conn, case_id))
 
     def case_detail(self, case_id: int) -> CaseDetail:
-        self._actor()
+        self.context.actor(Permission.READ)
         with self.store.read() as conn:
             case = _case_view(case_records.get_case(conn, case_id))
             entries = [
@@ -700,41 +718,41 @@ class Desk(ClosureSteps):
 
     def allowed_actions(self, case: CaseView | QueueRow) -> list[Action]:
         """The workflow actions the logged-in user may take on ``case`` now."""
-        if self._user is None:
+        if self.context.user is None:
             return []
         return allowed_actions(
             Status(case.status),
-            self._user.role,
+            self.context.user.role,
             closure_pending=case.closure_requested_at is not None,
         )
 
     def refusal(self, case: CaseView | QueueRow, action: Action | str) -> DomainError | None:
         """Why the logged-in user may not take ``action`` on ``case`` now (None: they may):
         the rule the action itself is checked against, for the UI's disabled actions."""
-        if self._user is None:
-            return _not_logged_in()
+        if self.context.user is None:
+            return not_logged_in()
         return refusal(
             case.status,
             action,
-            self._user.role,
+            self.context.user.role,
             closure_pending=case.closure_requested_at is not None,
         )
 
     def edit_refusal(self, case: CaseView) -> DomainError | None:
         """Why the logged-in user may not edit ``case`` (closed, cancelled, or the role)."""
-        if self._user is None:
-            return _not_logged_in()
-        return edit_refusal(case.status, self._user.role)
+        if self.context.user is None:
+            return not_logged_in()
+        return edit_refusal(case.status, self.context.user.role)
 
     def permission_refusal(self, permission: Permission) -> DomainError | None:
         """Why the logged-in user lacks ``permission`` (the permission and the least role that
         has it), or None."""
-        if self._user is None:
-            return _not_logged_in()
+        if self.context.user is None:
+            return not_logged_in()
         return (
             None
-            if allows(self._user.role, permission)
-            else permission_denied(self._user.role, permission)
+            if allows(self.context.user.role, permission)
+            else permission_denied(self.context.user.role, permission)
         )
 
     def triage(
@@ -762,7 +780,7 @@ class Desk(ClosureSteps):
         """Bulk assign: each case is dispatched in its own transaction, so one case that
         cannot be dispatched (closed, changed meanwhile) does not hold back the others; the
         result lists the failures with their reasons."""
-        self._actor(Permission.WORK_CASES)
+        self.context.actor(Permission.WORK_CASES)
         self._check_unit(unit_id)
         result = BulkResult()
         for case_id in dict.fromkeys(case_ids):
@@ -831,12 +849,12 @@ class Desk(ClosureSteps):
         closure_code: ClosureCode | str | None = None,
         unit_id: str | None = None,
     ) -> CaseView:
-        actor = self._actor(Permission.READ)
+        actor = self.context.actor(Permission.READ)
         now = self.clock()
         with self.store.write() as conn:
             row = case_records.get_case(conn, case_id)
             if expected_version is not None and expected_version != row["version"]:
-                self._raise_conflict(conn, case_id, expected_version, {"action": action.value})
+                raise stale_case(conn, case_id, expected_version, {"action": action.value})
             request = closure.pending_request(conn, row)
             if action is Action.APPROVE_CLOSE and request is not None:
                 # Approval closes with what the officer asked for, nothing of the leader's.
@@ -876,7 +894,7 @@ class Desk(ClosureSteps):
                     values["resolution_due_at"] = resolution_due
                     values["clock_started_at"] = now
             values["due_at"] = sort_key(outcome.to_status, response_due, resolution_due)
-            written = self._update(
+            written = update_case_returning(
                 conn, case_id, int(row["version"]), values, {"action": action.value}
             )
             version = int(written["version"])
@@ -907,7 +925,7 @@ class Desk(ClosureSteps):
                 f"case.{action.value}",
                 "case",
                 case_id,
-                _jsonable(
+                jsonable(
                     {
                         "from": outcome.from_status.value,
                         "to": outcome.to_status.value,
@@ -924,47 +942,16 @@ class Desk(ClosureSteps):
         self.events.publish(Changed("case", case_id, version, action.value, local=True))
         return view
 
-    def _update(
-        self,
-        conn: Connection,
-        case_id: int,
-        expected_version: int,
-        values: Mapping[str, Any],
-        yours: Mapping[str, Any],
-    ) -> RowMapping:
-        """Version-checked write returning the row as written."""
-        try:
-            return case_records.update_case_returning(
-                conn, case_id, expected_version, values, yours
-            )
-        except ConflictError as exc:
-            raise _case_conflict(exc) from None
-
-    def _raise_conflict(
-        self, conn: Connection, case_id: int, expected_version: int, yours: Mapping[str, Any]
-    ) -> None:
-        current = case_records.get_case(conn, case_id)
-        raise _case_conflict(
-            ConflictError(
-                "case",
-                case_id,
-                expected_version,
-                int(current["version"]),
-                dict(current),
-                dict(yours),
-            )
-        )
-
     def add_note(self, case_id: int, text: str) -> TimelineEntryView:
         """Append a free-text note to the case's timeline (never edited afterwards)."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.context.actor(Permission.WORK_CASES)
         clean = validate_note(text)
         now = self.clock()
         with self.store.write() as conn:
             row = case_records.get_case(conn, case_id)
             # A note changes what the case shows: bump the version so other desks refresh.
             version = int(
-                self._update(
+                update_case_returning(
                     conn,
                     case_id,
                     int(row["version"]),
@@ -1006,7 +993,7 @@ class Desk(ClosureSteps):
         ``changes`` (``yours``), and writes nothing. Changing the priority recomputes the
         deadlines (not a petition's statutory ones); changing an emergency's level needs a shift leader.
         """
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.context.actor(Permission.WORK_CASES)
         unknown = sorted(set(changes) - EDITABLE_FIELDS)
         if unknown:
             raise ValidationError(
@@ -1022,7 +1009,7 @@ class Desk(ClosureSteps):
             if finished is not None:
                 raise finished
             if expected_version != row["version"]:
-                self._raise_conflict(conn, case_id, expected_version, changes)
+                raise stale_case(conn, case_id, expected_version, changes)
             current = CaseView.from_row(row)
             edits = self._keep_foreign_details(row, unmask_text_edits(row, changes))
             draft = CaseDraft(
@@ -1071,7 +1058,7 @@ class Desk(ClosureSteps):
                 values["response_due_at"] = response_due
                 values["resolution_due_at"] = resolution_due
                 values["due_at"] = sort_key(current.status, response_due, resolution_due)
-            written = self._update(conn, case_id, expected_version, values, changes)
+            written = update_case_returning(conn, case_id, expected_version, values, changes)
             version = int(written["version"])
             before = {
                 k: (
@@ -1093,7 +1080,7 @@ class Desk(ClosureSteps):
                     "actor": actor.username,
                     "entry_kind": "edit",
                     "text": None,
-                    "data": _jsonable({"before": before, "after": after}),
+                    "data": jsonable({"before": before, "after": after}),
                 },
             )
             append_audit(
@@ -1103,7 +1090,7 @@ class Desk(ClosureSteps):
                 "case.edit",
                 "case",
                 case_id,
-                _jsonable({"before": before, "after": after, "version": version}),
+                jsonable({"before": before, "after": after, "version": version}),
             )
             record_change(conn, now, "case", case_id, version, "edit", self.origin)
             view = _case_view(written)
@@ -1142,7 +1129,7 @@ class Desk(ClosureSteps):
         for a case that is not an emergency, and otherwise ValidationError
         (``error.level_via_emergency_desk``) naming the place to do it.
         """
-        self._actor(Permission.SET_EMERGENCY_LEVEL)
+        self.context.actor(Permission.SET_EMERGENCY_LEVEL)
         case = self.get_case(case_id)
         if case.kind is not CaseKind.EMERGENCY:
             raise ValidationError(
@@ -1159,7 +1146,7 @@ class Desk(ClosureSteps):
         self, query: QueueQuery | None = None, offset: int = 0, limit: int = 100
     ) -> list[QueueRow]:
         """One page of the queue, filtered and sorted by the database."""
-        self._actor()
+        self.context.actor(Permission.READ)
         query = self._check_query(query or QueueQuery())
         if not 0 <= limit <= MAX_PAGE or offset < 0:
             raise ValidationError(
@@ -1175,7 +1162,7 @@ class Desk(ClosureSteps):
             )
 
     def queue_count(self, query: QueueQuery | None = None) -> int:
-        self._actor()
+        self.context.actor(Permission.READ)
         query = self._check_query(query or QueueQuery())
         now = self.clock()
         with self.store.read() as conn:
@@ -1184,7 +1171,7 @@ class Desk(ClosureSteps):
     def queue_counts(self, query: QueueQuery | None = None) -> QueueCounts:
         """How many cases each view (needs action, backlog, all) holds under the query's
         other filters: the numbers on the queue's view switch."""
-        self._actor()
+        self.context.actor(Permission.READ)
         query = self._check_query(query or QueueQuery())
         now = self.clock()
         with self.store.read() as conn:
@@ -1247,7 +1234,7 @@ class Desk(ClosureSteps):
     def units(self, district: District | str | None = None) -> list[UnitLoad]:
         """Every unit with its open load; with ``district``, that district's branch is marked
         ``suggested`` and listed first."""
-        self._actor()
+        self.context.actor(Permission.READ)
         with self.store.read() as conn:
             loads = unit_loads(conn, tuple(s.value for s in UNIT_LOAD_STATUSES))
         suggested = self.unit_registry.branch_for(district) if district else None
@@ -1264,7 +1251,7 @@ class Desk(ClosureSteps):
     # ------------------------------------------------------------------ saved filters
 
     def saved_filters(self) -> list[SavedFilterView]:
-        user = self._actor()
+        user = self.context.actor(Permission.READ)
         with self.store.read() as conn:
             rows = filter_records.list_filters(conn, user.id)
         result = []
@@ -1280,7 +1267,7 @@ class Desk(ClosureSteps):
 
     def save_filter(self, name: str, query: QueueQuery) -> SavedFilterView:
         """Save (or replace) the logged-in user's filter called ``name``."""
-        user = self._actor()
+        user = self.context.actor(Permission.READ)
         name = (name or "").strip()
         if not name or len(name) > 100:
             raise ValidationError(
@@ -1327,7 +1314,7 @@ class Desk(ClosureSteps):
         return SavedFilterView(filter_id, name, query, version)
 
     def delete_filter(self, filter_id: int) -> None:
-        user = self._actor()
+        user = self.context.actor(Permission.READ)
         now = self.clock()
         with self.store.write() as conn:
             filter_records.delete_filter(conn, filter_id, user.id)
@@ -1336,11 +1323,7 @@ class Desk(ClosureSteps):
         self.events.publish(Changed("filter", filter_id, 0, "delete", local=True))
 
     def can(self, permission: Permission) -> bool:
-        return self._user is not None and allows(self._user.role, permission)
-
-
-def _not_logged_in() -> AuthError:
-    return AuthError("error.not_logged_in", "nobody is logged in", "请先登录")
+        return self.context.user is not None and allows(self.context.user.role, permission)
 
 
 def _foreign_key_error(key: str) -> ValidationError:
@@ -1371,15 +1354,6 @@ def _case_view(row: Mapping[Any, Any]) -> CaseView:
     return CaseView.from_row(masked_case_values(row))
 
 
-def _case_conflict(base: ConflictError) -> CaseConflict:
-    """A stale-version refusal whose ``theirs`` (row and case) is masked like any view."""
-    theirs = masked_case_values(base.theirs)
-    masked = ConflictError(
-        base.entity, base.entity_id, base.your_version, base.their_version, theirs, base.yours
-    )
-    return CaseConflict(masked, CaseView.from_row(theirs))
-
-
 def _complete_search_index(store: Store) -> None:
     """Rows written around the store (a bulk import) are missing from the search index:
     refill it then, so a search never silently misses cases."""
@@ -1389,18 +1363,3 @@ def _complete_search_index(store: Store) -> None:
         log.warning("case search index incomplete: rebuilding it")
         with store.write() as conn:
             case_records.rebuild_case_search(conn)
-
-
-def _jsonable(value: Any) -> Any:
-    """Values as JSON-friendly types for the audit payload and timeline data."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if hasattr(value, "value") and not isinstance(value, int | float | str | bool):
-        return value.value
-    if hasattr(value, "__dataclass_fields__"):
-        return _jsonable(asdict(value))
-    return value

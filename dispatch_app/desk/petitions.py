@@ -20,15 +20,16 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from dispatch_app.desk.audit_values import iso
+from dispatch_app.desk.conflicts import stale_case, update_case
 from dispatch_app.desk.desk import Desk
-from dispatch_app.desk.errors import AuthError, CaseConflict
 from dispatch_app.desk.events import Changed
 from dispatch_app.desk.registry import default_resources_dir
 from dispatch_app.desk.views import CaseView, UserView
@@ -102,13 +103,12 @@ from dispatch_app.domain.petitions import (
     progress_from_details,
     validate_petition,
 )
-from dispatch_app.domain.roles import Permission, require
+from dispatch_app.domain.roles import Permission
 from dispatch_app.domain.workcalendar import CalendarError, WorkCalendar, parse_holidays_toml
 from dispatch_app.domain.workflow import Action, check_transition
 from dispatch_app.store import case_records, petition_records
 from dispatch_app.store.audit_records import append_audit
 from dispatch_app.store.change_feed import record_change
-from dispatch_app.store.errors import ConflictError
 from dispatch_app.store.petition_attachments import AttachmentStore, default_attachments_dir
 from dispatch_app.store.queue import OPEN_STATUSES
 
@@ -277,10 +277,6 @@ class _Change:
     detail: PetitionDetail | None = None  # a changed detail (attachments added)
 
 
-def _iso(t: datetime | None) -> str | None:
-    return t.astimezone(UTC).isoformat() if t else None
-
-
 class PetitionDesk:
     """Petition use cases on a logged-in `Desk`. Synchronous; run calls in an executor."""
 
@@ -304,13 +300,6 @@ class PetitionDesk:
         return cls(desk, load_petition_rules(resources_dir), store)
 
     # ------------------------------------------------------------------ helpers
-
-    def _actor(self, permission: Permission = Permission.READ) -> UserView:
-        user = self.desk.current_user
-        if user is None:
-            raise AuthError("error.not_logged_in", "nobody is logged in", "请先登录")
-        require(user.role, permission)
-        return user
 
     def _now(self) -> datetime:
         return self.desk.clock()
@@ -376,28 +365,6 @@ class PetitionDesk:
             "due_at": sort_key(status, due, due),
         }
 
-    def _conflict(
-        self, conn: Connection, case_id: int, expected: int, yours: Mapping[str, Any]
-    ) -> CaseConflict:
-        current = case_records.get_case(conn, case_id)
-        base = ConflictError(
-            "case", case_id, expected, int(current["version"]), dict(current), dict(yours)
-        )
-        return CaseConflict(base, CaseView.from_row(current))
-
-    def _update_row(
-        self,
-        conn: Connection,
-        case_id: int,
-        version: int,
-        values: Mapping[str, Any],
-        yours: Mapping[str, Any],
-    ) -> int:
-        try:
-            return case_records.update_case(conn, case_id, version, values, yours)
-        except ConflictError as exc:
-            raise CaseConflict(exc, CaseView.from_row(exc.theirs)) from None
-
     def _publish(self, case_id: int, version: int, action: str) -> None:
         self.desk.events.publish(Changed("case", case_id, version, action, local=True))
 
@@ -415,7 +382,9 @@ class PetitionDesk:
                 petitioner=Petitioner(anonymous=p.anonymous),
                 description=mask_free_text(detail.description),
             ),
-            petitioner=petitioner_view(p, self._actor().role, self.rules.privacy),
+            petitioner=petitioner_view(
+                p, self.desk.context.actor(Permission.READ).role, self.rules.privacy
+            ),
             progress=progress,
             deadlines=views,
             most_urgent=worst,
@@ -427,7 +396,7 @@ class PetitionDesk:
 
     def get(self, case_id: int) -> PetitionView:
         """The petition with its deadlines at the desk's clock (petitioner masked)."""
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         with self.desk.store.read() as conn:
             return self._view(conn, case_id, self._now())
 
@@ -436,7 +405,7 @@ class PetitionDesk:
     ) -> dict[int, DeadlineView | None]:
         """The governing petition deadline (label, state, countdown) of each petition on a
         queue page, in one query; ids of other kinds are left out. None: nothing open."""
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         now = now or self._now()
         out: dict[int, DeadlineView | None] = {}
         with self.desk.store.read() as conn:
@@ -466,7 +435,7 @@ class PetitionDesk:
     ) -> PetitionView:
         """Register a petition as a case of kind petition. Raises PetitionInvalid (all bad
         fields) or ValidationError (case-level fields such as the district)."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         now = self._now()
         clean = validate_petition(detail, now)
         if clean.stage is not Stage.ORIGINAL:
@@ -530,7 +499,7 @@ class PetitionDesk:
                 "channel": detail.channel.value,
                 "subject": detail.subject.value,
                 "stage": detail.stage.value,
-                "received_at": _iso(detail.received_at),
+                "received_at": iso(detail.received_at),
                 "anonymous": detail.petitioner.anonymous,
                 "external_ref": detail.external_ref,
             },
@@ -545,7 +514,7 @@ class PetitionDesk:
         ``probe`` is a detail being taken (the phone-call form calls this before saving; it
         need not be valid yet) or a stored case's id.
         """
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         s = self.rules.duplicates
         with self.desk.store.read() as conn:
             if isinstance(probe, int):
@@ -638,7 +607,7 @@ class PetitionDesk:
         write transaction is exclusive (SQLite), and the database allows one active merge per
         case.
         """
-        actor = self._actor(Permission.MERGE)
+        actor = self.desk.context.actor(Permission.MERGE)
         reason = validate_note(reason, "reason", "并案理由")
         if case_id == into_case_id:
             raise ValidationError(
@@ -742,7 +711,7 @@ class PetitionDesk:
 
     def unmerge(self, case_id: int, reason: str) -> PetitionView:
         """Undo the merge of ``case_id`` (with a reason); its own deadlines govern again."""
-        actor = self._actor(Permission.MERGE)
+        actor = self.desk.context.actor(Permission.MERGE)
         reason = validate_note(reason, "reason", "撤销并案理由")
         now = self._now()
         with self.desk.store.write() as conn:
@@ -834,9 +803,7 @@ class PetitionDesk:
                 Status(row["status"]), self.deadlines_for(detail, progress), merged
             ),
         }
-        version = self._update_row(
-            conn, int(row["id"]), int(row["version"]), values, {"action": action}
-        )
+        version = update_case(conn, int(row["id"]), int(row["version"]), values, {"action": action})
         case_records.append_timeline(
             conn,
             int(row["id"]),
@@ -863,13 +830,13 @@ class PetitionDesk:
         ],
         permission: Permission = Permission.WORK_CASES,
     ) -> PetitionView:
-        actor = self._actor(permission)
+        actor = self.desk.context.actor(permission)
         now = self._now()
         with self.desk.store.write() as conn:
             row = case_records.get_case(conn, case_id)
             self._require_petition(row)
             if expected_version is not None and expected_version != row["version"]:
-                raise self._conflict(conn, case_id, expected_version, {"petition": "step"})
+                raise stale_case(conn, case_id, expected_version, {"petition": "step"})
             detail, progress = self._read(row)
             ch = change(row, detail, progress, actor, now)
             details = dict(row["details"] or {})
@@ -887,7 +854,7 @@ class PetitionDesk:
             values.update(
                 self._due_columns(status, self.deadlines_for(detail, ch.progress), merged)
             )
-            version = self._update_row(conn, case_id, int(row["version"]), values, ch.audit)
+            version = update_case(conn, case_id, int(row["version"]), values, ch.audit)
             if ch.transition is not None:
                 t_action, from_status, note = ch.transition
                 case_records.append_timeline(
@@ -1002,7 +969,7 @@ class PetitionDesk:
                 replace(p, decision=choice, decided_at=when),
                 "decision",
                 f"办理决定：{choice.name_zh}" + (f"（{clean}）" if clean else ""),
-                {"decision": choice.value, "at": _iso(when), "note": clean},
+                {"decision": choice.value, "at": iso(when), "note": clean},
             )
 
         return self._apply(case_id, expected_version, change)
@@ -1023,7 +990,7 @@ class PetitionDesk:
                 )
             when = self._when(at, now, "at")
             return _Change(
-                replace(p, notified_at=when), "notice", "已书面告知信访人", {"at": _iso(when)}
+                replace(p, notified_at=when), "notice", "已书面告知信访人", {"at": iso(when)}
             )
 
         return self._apply(case_id, expected_version, change)
@@ -1048,7 +1015,7 @@ class PetitionDesk:
                 replace(p, contacted_at=first),
                 "contact",
                 "已联系信访人" + (f"：{clean}" if clean else ""),
-                {"at": _iso(when), "note": clean},
+                {"at": iso(when), "note": clean},
             )
 
         return self._apply(case_id, expected_version, change)
@@ -1118,7 +1085,7 @@ class PetitionDesk:
                 replace(p, reply=Reply(body, when, channel)),
                 "reply",
                 f"答复意见已发送（{channel}）：{mask_free_text(body)}",
-                {"sent_at": _iso(when), "channel": channel, "text": mask_free_text(body)},
+                {"sent_at": iso(when), "channel": channel, "text": mask_free_text(body)},
             )
 
         return self._apply(case_id, expected_version, change)
@@ -1206,7 +1173,7 @@ class PetitionDesk:
         """Open the 复查 (after the reply) or 复核 (after the review opinion) the petitioner
         asked for, as a linked case with its own 30-day deadline. Refused after 复核 (Art.
         36), before the reply, after the 30-day window, or when one was already opened."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         now = self._now()
         when = self._when(requested_at, now, "requested_at")
         with self.desk.store.write() as conn:
@@ -1248,7 +1215,7 @@ class PetitionDesk:
                 ) from None
             details = dict(row["details"] or {})
             details[PROGRESS_KEY] = replace(progress, follow_up_requested_at=when).to_details()
-            version = self._update_row(
+            version = update_case(
                 conn,
                 case_id,
                 int(row["version"]),
@@ -1281,7 +1248,7 @@ class PetitionDesk:
                     "follow_up_case_id": new_id,
                     "reference": new_ref,
                     "stage": stage.value,
-                    "requested_at": _iso(when),
+                    "requested_at": iso(when),
                     "note": clean,
                 },
             )
@@ -1296,7 +1263,7 @@ class PetitionDesk:
     def store_attachment(self, path: Path, name: str | None = None) -> Attachment:
         """Copy a photo or document into the attachment store; include the returned metadata
         in the detail given to `intake` (files are stored before the case exists)."""
-        self._actor(Permission.WORK_CASES)
+        self.desk.context.actor(Permission.WORK_CASES)
         return self.attachments.add(path, name)
 
     def add_attachment(
@@ -1326,7 +1293,7 @@ class PetitionDesk:
 
     def attachment_path(self, case_id: int, index: int) -> Path:
         """The stored file of the case's ``index``-th attachment, verified against its hash."""
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         with self.desk.store.read() as conn:
             row = case_records.get_case(conn, case_id)
             self._require_petition(row)
@@ -1345,7 +1312,7 @@ class PetitionDesk:
     def earlier_from_phone(self, phone: str, limit: int = 20) -> list[PetitionSummary]:
         """Earlier petitions from the same number, newest first, whatever their age: what the
         phone-call form shows while the caller is still on the line (no personal data)."""
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         number = normalize_phone(phone or "")
         if not number.isdigit() or len(number) < 7:
             return []
@@ -1369,7 +1336,7 @@ class PetitionDesk:
         Needed after a generic `Desk` operation that recomputes a case's due times from
         deadlines.toml (reopen, a priority edit) until the desk asks this module for them.
         """
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         now = self._now()
         with self.desk.store.write() as conn:
             row = case_records.get_case(conn, case_id)
@@ -1382,7 +1349,7 @@ class PetitionDesk:
             if all(row[k] == v for k, v in due.items()):
                 return self._view(conn, case_id, now)
             values = {**due, "clock_started_at": detail.received_at}
-            version = self._update_row(
+            version = update_case(
                 conn, case_id, int(row["version"]), values, {"refresh": "deadlines"}
             )
             append_audit(
@@ -1392,7 +1359,7 @@ class PetitionDesk:
                 "petition.refresh_deadlines",
                 "case",
                 case_id,
-                {k: _iso(v) for k, v in due.items()},
+                {k: iso(v) for k, v in due.items()},
             )
             record_change(conn, now, "case", case_id, version, "deadlines", self.desk.origin)
             view = self._view(conn, case_id, now)
@@ -1404,7 +1371,7 @@ class PetitionDesk:
     def reveal_petitioner(self, case_id: int, reason: str) -> PetitionerView:
         """The petitioner unmasked, for a role the rules allow; written to the audit log with
         the reason. A refused attempt is audited too, then raises PermissionDenied."""
-        actor = self._actor()
+        actor = self.desk.context.actor(Permission.READ)
         reason = validate_note(reason, "reason", "查看理由")
         allowed = self.rules.privacy.may_unmask(actor.role)
         now = self._now()
@@ -1440,7 +1407,7 @@ class PetitionDesk:
         ``Changed(REMINDER_TOPIC, case_id, reminder_id, "raise")``, so every workstation
         refreshes its `open_reminders` list promptly, whichever desk raised it.
         """
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         now = now or self._now()
         raised: list[tuple[int, RaisedReminder]] = []
         with self.desk.store.write() as conn:
@@ -1510,7 +1477,7 @@ class PetitionDesk:
         an overdue petition, which the overdue list shows. Of a deadline's 3-day and 1-day
         reminders only the most urgent is listed. Most urgent deadline first.
         """
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         now = now or self._now()
         with self.desk.store.read() as conn:
             rows = petition_records.reminders_of_open_petitions(conn, OPEN_STATUSES)
@@ -1556,7 +1523,7 @@ class PetitionDesk:
         Returns the reminder ids stamped: none when another officer acknowledged it first
         (their name stays) or no such reminder was raised.
         """
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         now = self._now()
         with self.desk.store.write() as conn:
             ids = petition_records.acknowledge_reminders(
@@ -1578,7 +1545,7 @@ class PetitionDesk:
                     {
                         "reminder_ids": ids,
                         "deadline_key": reminder.deadline_key,
-                        "due_at": _iso(reminder.due_at),
+                        "due_at": iso(reminder.due_at),
                     },
                 )
                 record_change(
@@ -1624,7 +1591,7 @@ class PetitionDesk:
         Open311 carries no district: ``district_for`` may locate one from the detail; else
         ``default_district`` is used and the case says so in details["open311"].
         """
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         now = self._now()
         parsed = import_service_requests(payload, self.rules.open311, now)
         result = Open311Result(rejected=list(parsed.rejected))
@@ -1675,7 +1642,7 @@ class PetitionDesk:
     ) -> list[dict[str, Any]]:
         """GeoReport v2 records of the given petitions, masked unless ``unmasked`` (a role
         allowed to unmask, with a reason; audited)."""
-        actor = self._actor()
+        actor = self.desk.context.actor(Permission.READ)
         ids = list(dict.fromkeys(case_ids))
         now = self._now()
         if unmasked:
