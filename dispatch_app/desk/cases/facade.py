@@ -11,12 +11,12 @@ from pathlib import Path
 from dispatch_app.desk import passwords
 from dispatch_app.desk.accounts import AccountSteps
 from dispatch_app.desk.cases.base import utcnow
+from dispatch_app.desk.cases.closure import ClosureSteps
 from dispatch_app.desk.cases.dispatching import DispatchSteps
 from dispatch_app.desk.cases.editing import CaseEditing
 from dispatch_app.desk.cases.filters import SavedFilters
 from dispatch_app.desk.cases.notes import CaseNotes
 from dispatch_app.desk.cases.opening import CaseOpening
-from dispatch_app.desk.closure import ClosureSteps
 from dispatch_app.desk.events import Changed
 from dispatch_app.desk.registry import (
     default_resources_dir,

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from dispatch_app.desk import closure
+from dispatch_app.desk.cases import closure
 from dispatch_app.desk.cases.base import DeskBase, case_view
 from dispatch_app.desk.context import not_logged_in
 from dispatch_app.desk.views import (

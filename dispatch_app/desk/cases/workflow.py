@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dispatch_app.desk import closure
 from dispatch_app.desk.audit_values import jsonable
+from dispatch_app.desk.cases import closure
 from dispatch_app.desk.cases.base import DeskBase, case_view
 from dispatch_app.desk.conflicts import stale_case, update_case_returning
 from dispatch_app.desk.views import CaseView
