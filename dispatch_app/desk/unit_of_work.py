@@ -91,18 +91,29 @@ class UnitOfWork:
         payload: dict[str, Any],
         *,
         actor_name: str | None = None,
+        at: datetime | None = None,
     ) -> int:
         """Append the audit entry of this write (in its transaction); returns its sequence.
-        The actor is the checked user unless ``actor_name`` names one (before login)."""
+        The actor is the checked user unless ``actor_name`` names one (before login, or the
+        alarm system); the time is the write's unless ``at`` is the change's own."""
         name = self.actor.username if actor_name is None else actor_name
-        return append_audit(self.conn, self.now, name, action, target_type, target_id, payload)
+        when = self.now if at is None else at
+        return append_audit(self.conn, when, name, action, target_type, target_id, payload)
 
     def changed(
-        self, topic: str, entity_id: int, version: int, action: str, *, publish: bool = True
+        self,
+        topic: str,
+        entity_id: int,
+        version: int,
+        action: str,
+        *,
+        publish: bool = True,
+        at: datetime | None = None,
     ) -> None:
         """Record the change-feed row of a changed record (other workstations see it) and,
         unless ``publish`` is False, announce it on this workstation after commit."""
-        record_change(self.conn, self.now, topic, entity_id, version, action, self.origin)
+        when = self.now if at is None else at
+        record_change(self.conn, when, topic, entity_id, version, action, self.origin)
         if publish:
             self._pending.append(Changed(topic, entity_id, version, action, local=True))
 

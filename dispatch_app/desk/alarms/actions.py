@@ -36,11 +36,14 @@ class OperatorActions(AlarmWrites):
     ) -> Alarm:
         """Apply an operator action to the stored alarm (not our cache: another desk may have
         moved it), version-checked; a stale ``expected_version`` raises ConflictError."""
-        user = self.desk.context.actor(Permission.WORK_CASES)
+        # Refused at once, not after waiting for a round; checked again by the unit of work.
+        self.desk.context.actor(Permission.WORK_CASES)
         with self._lock:
-            now = self.clock()
+            uow = self.desk.context.unit_of_work(Permission.WORK_CASES, now=self.clock())
+            user, now = uow.actor, uow.now
             write = _Write()
-            with self.desk.store.write() as conn:
+            with uow:
+                conn = uow.conn
                 row = alarm_records.lock_alarm(conn, key)
                 if row is None:
                     raise NotFound("alarm", key)
@@ -55,19 +58,16 @@ class OperatorActions(AlarmWrites):
                         {"key": key},
                     )
                 change = action(stored, user, now)
-                if not self._write_change(conn, change, user, write):  # pragma: no cover
+                if not self._write_change(uow, change, user, write):  # pragma: no cover
                     raise ConflictError("alarm", int(row["id"]), stored.version, -1, {}, {})
-                self._finish(conn, write, now)
-            return self._after_action(write, now)
+                self._finish(uow, write)
+            return self._after_action(write)
 
-    def _after_action(self, write: _Write, now: datetime) -> Alarm:
+    def _after_action(self, write: _Write) -> Alarm:
+        """After commit (the unit of work has taken the write into the cache and published
+        its events): tell the listeners."""
         with self._cache:
-            for change in write.written:
-                self._alarms[change.after.key] = change.after
-            self._ids.update(write.ids)
             last = self._alarms[write.written[-1].after.key]
-        for event in write.events:
-            self.desk.events.publish(event)
         self._notify(AlarmUpdate(alarms=(last,)))
         self._take_remote()
         return last
@@ -98,20 +98,23 @@ class OperatorActions(AlarmWrites):
     def open_case(self, key: str) -> CaseView:
         """The case for this alarm: the linked one, or a new quality case opened now on the
         officer's request (linked both ways)."""
-        user = self.desk.context.actor(Permission.WORK_CASES)
+        # Refused at once, not after waiting for a round; checked again by the unit of work.
+        self.desk.context.actor(Permission.WORK_CASES)
         with self._lock:
-            now = self.clock()
+            uow = self.desk.context.unit_of_work(Permission.WORK_CASES, now=self.clock())
+            user, now = uow.actor, uow.now
             write = _Write()
-            with self.desk.store.write() as conn:
+            with uow:
+                conn = uow.conn
                 row = alarm_records.lock_alarm(conn, key)
                 if row is None:
                     raise NotFound("alarm", key)
                 stored = _alarm_of(row)
                 if stored.case_id is None:
-                    self._link_new_case(conn, stored, int(row["id"]), now, user, write)
-                    self._finish(conn, write, now)
+                    self._link_new_case(uow, stored, int(row["id"]), now, user, write)
+                    self._finish(uow, write)
             if write.written:
-                self._after_action(write, now)
+                self._after_action(write)
                 case_id = write.opened[-1]
             else:
                 assert stored.case_id is not None

@@ -14,7 +14,6 @@ from dispatch_app.desk.alarms.values import (
     AlarmUpdate,
     RulesConflict,
 )
-from dispatch_app.desk.events import Changed
 from dispatch_app.domain.alarm_rules import (
     AlarmRuleError,
     RuleSet,
@@ -22,8 +21,6 @@ from dispatch_app.domain.alarm_rules import (
 )
 from dispatch_app.domain.roles import Permission
 from dispatch_app.store import alarm_records
-from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import record_change
 
 log = logging.getLogger(__name__)
 
@@ -80,15 +77,17 @@ class RuleEditing(AlarmDeskBase):
         someone else saved meanwhile raises RulesConflict; either way nothing is written and
         the rules in force stay as they were. The saved text keeps the administrator's
         comments; its ``revision`` becomes ``expected_revision + 1``."""
-        user = self.desk.context.actor(Permission.MANAGE_RULES)
+        self.desk.context.actor(Permission.MANAGE_RULES)  # before the administrator's errors
         parse_rules(text, "alarms.toml")  # the administrator's own errors first
         revision = expected_revision + 1
         final = with_revision(text, revision)
         rules = parse_rules(final, "alarms.toml")
         with self._lock:
-            now = self.clock()
+            uow = self.desk.context.unit_of_work(Permission.MANAGE_RULES, now=self.clock())
+            user, now = uow.actor, uow.now
             file_revision = self._file_revision()
-            with self.desk.store.write() as conn:
+            with uow:
+                conn = uow.conn
                 saved = alarm_records.latest_rule_revision(conn)
                 db_revision = 0 if saved is None else int(saved["revision"])
                 current = max(db_revision, file_revision, self._rules.revision)
@@ -113,10 +112,7 @@ class RuleEditing(AlarmDeskBase):
                     raise RulesConflict(expected_revision, revision, "", text)
                 before = {r.id: r for r in self._rules.rules}
                 after = {r.id: r for r in rules.rules}
-                append_audit(
-                    conn,
-                    now,
-                    user.username,
+                uow.audit(
                     "alarm_rules.save",
                     "alarm_rules",
                     revision,
@@ -130,13 +126,13 @@ class RuleEditing(AlarmDeskBase):
                         ),
                     },
                 )
-                record_change(conn, now, RULES_TOPIC, revision, revision, "save", self.desk.origin)
+                uow.changed(RULES_TOPIC, revision, revision, "save")
                 if self.rules_path is not None:
                     # In the same transaction: a file that cannot be written rolls the
                     # revision back, so file and database never disagree about what is saved.
                     _write_atomically(self.rules_path, final)
-            self._apply_rules(rules, final)
-        self.desk.events.publish(Changed(RULES_TOPIC, revision, revision, "save", True))
+                # In force once committed, before the others hear of it.
+                uow.after_commit(lambda: self._apply_rules(rules, final))
         self._notify(AlarmUpdate(rules_changed=True))
         return rules
 

@@ -7,8 +7,6 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
 from dispatch_app.desk.alarms.feed import StationFeed
 from dispatch_app.desk.alarms.queries import AlarmQueries
 from dispatch_app.desk.alarms.values import (
@@ -23,6 +21,7 @@ from dispatch_app.desk.alarms.values import (
 )
 from dispatch_app.desk.audit_values import iso
 from dispatch_app.desk.events import Changed
+from dispatch_app.desk.unit_of_work import UnitOfWork
 from dispatch_app.desk.views import UserView
 from dispatch_app.domain import alarms as lifecycle
 from dispatch_app.domain.alarms import (
@@ -40,8 +39,6 @@ from dispatch_app.domain.cases import (
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import ValidationError
 from dispatch_app.store import alarm_records, case_records
-from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import record_change
 from dispatch_app.store.errors import NotFound
 from dispatch_app.store.queue import OPEN_STATUSES
 
@@ -57,23 +54,13 @@ class AlarmWrites(StationFeed, AlarmQueries):
             return RoundResult()
         write = _Write(round_audit=[])
         refreshes = [c for c in changes if c.kind is ChangeKind.UPDATED]
-        with self.desk.store.write() as conn:
-            self._write_refreshes(conn, refreshes, write)
+        # The alarm system's own round: no one need be logged in.
+        with self.desk.context.unit_of_work(None, now=now) as uow:
+            self._write_refreshes(uow, refreshes, write)
             for change in changes:
                 if change.kind is not ChangeKind.UPDATED:
-                    self._write_change(conn, change, None, write)
-            self._finish(conn, write, now)
-        # Committed: take the winners, reload what another desk wrote first.
-        with self._cache:
-            for change in write.written:
-                self._alarms[change.after.key] = change.after
-            self._ids.update(write.ids)
-        if write.refused:
-            with self.desk.store.read() as conn:
-                for row in alarm_records.alarms_by_keys(conn, write.refused):
-                    self._remember(row)
-        for event in write.events:
-            self.desk.events.publish(event)
+                    self._write_change(uow, change, None, write)
+            self._finish(uow, write)
         announce = [
             c
             for c in changes
@@ -96,7 +83,7 @@ class AlarmWrites(StationFeed, AlarmQueries):
         )
 
     def _write_refreshes(
-        self, conn: Connection, refreshes: list[AlarmChange], write: _Write
+        self, uow: UnitOfWork, refreshes: list[AlarmChange], write: _Write
     ) -> None:
         """The UPDATED changes (value and last-seen of active alarms) in one batch: no history,
         no audit (they are no transitions), but change-feed rows so other desks follow."""
@@ -107,7 +94,7 @@ class AlarmWrites(StationFeed, AlarmQueries):
             for c in refreshes
             if c.before is not None
         ]
-        ids, refused = alarm_records.update_alarms_batch(conn, items, refreshes[0].at)
+        ids, refused = alarm_records.update_alarms_batch(uow.conn, items, refreshes[0].at)
         write.refused |= refused
         for change in refreshes:
             alarm_id = ids.get(change.after.key)
@@ -131,23 +118,37 @@ class AlarmWrites(StationFeed, AlarmQueries):
         )
         write.events.append(Changed(TOPIC, alarm_id, after.version, change.kind.value, True))
 
-    def _finish(self, conn: Connection, write: _Write, now: datetime) -> None:
-        """End of a write transaction: the batched change-feed rows and the round's audit."""
-        alarm_records.record_changes(conn, write.change_rows)
+    def _finish(self, uow: UnitOfWork, write: _Write) -> None:
+        """End of a write transaction: the batched change-feed rows (one statement for a
+        round's alarms), the round's audit, and what the unit of work does after commit: the
+        cache takes the winners and reloads what another desk wrote first, then the events
+        are published."""
+        alarm_records.record_changes(uow.conn, write.change_rows)
         if write.round_audit:
-            append_audit(
-                conn,
-                now,
-                SYSTEM_ACTOR,
+            uow.audit(
                 "alarm.round",
                 "alarm",
-                self.desk.origin,
+                uow.origin,
                 {"changes": write.round_audit},
+                actor_name=SYSTEM_ACTOR,
             )
+        uow.after_commit(lambda: self._take_written(write))
+        for event in write.events:
+            uow.publish_after_commit(event)
+
+    def _take_written(self, write: _Write) -> None:
+        with self._cache:
+            for change in write.written:
+                self._alarms[change.after.key] = change.after
+            self._ids.update(write.ids)
+        if write.refused:
+            with self.desk.store.read() as conn:
+                for row in alarm_records.alarms_by_keys(conn, write.refused):
+                    self._remember(row)
 
     def _write_change(
         self,
-        conn: Connection,
+        uow: UnitOfWork,
         change: AlarmChange,
         actor: UserView | None,
         write: _Write,
@@ -160,10 +161,10 @@ class AlarmWrites(StationFeed, AlarmQueries):
         after = change.after
         case_id = None if after.case_id is None else int(after.case_id)
         if change.before is None:
-            alarm_id = alarm_records.insert_alarm(conn, after, case_id, change.at)
+            alarm_id = alarm_records.insert_alarm(uow.conn, after, case_id, change.at)
         else:
             alarm_id = alarm_records.update_alarm(
-                conn, after, change.before.version, case_id, change.at
+                uow.conn, after, change.before.version, case_id, change.at
             )
         if alarm_id is None:
             write.refused.add(key)
@@ -174,7 +175,7 @@ class AlarmWrites(StationFeed, AlarmQueries):
         if change.kind is not ChangeKind.UPDATED:
             # Refreshes of last_seen are not transitions: the row holds them, history does not.
             alarm_records.append_history(
-                conn,
+                uow.conn,
                 alarm_id,
                 change.at,
                 change.kind.value,
@@ -197,40 +198,39 @@ class AlarmWrites(StationFeed, AlarmQueries):
             if write.round_audit is not None and actor is None:
                 write.round_audit.append(audit)
             else:
-                append_audit(
-                    conn,
-                    change.at,
-                    who or SYSTEM_ACTOR,
+                uow.audit(
                     f"alarm.{change.kind.value}",
                     "alarm",
                     alarm_id,
                     audit,
+                    actor_name=who or SYSTEM_ACTOR,
+                    at=change.at,
                 )
         self._change_row(change, alarm_id, write)
         if change.kind is ChangeKind.RAISED and after.open_case:
-            self._auto_case(conn, change, alarm_id, write)
+            self._auto_case(uow, change, alarm_id, write)
         elif change.kind is ChangeKind.CLEARED and after.case_id is not None:
-            self._note_on_case(conn, int(after.case_id), after, "cleared", change.at, write)
+            self._note_on_case(uow, int(after.case_id), after, "cleared", change.at, write)
         elif change.kind is ChangeKind.RAISED and after.case_id is not None:
-            self._note_on_case(conn, int(after.case_id), after, "raised", change.at, write)
+            self._note_on_case(uow, int(after.case_id), after, "raised", change.at, write)
         return True
 
     # ------------------------------------------------------------------ alarm → case
 
     def _auto_case(
-        self, conn: Connection, change: AlarmChange, alarm_id: int, write: _Write
+        self, uow: UnitOfWork, change: AlarmChange, alarm_id: int, write: _Write
     ) -> None:
         """A rule with ``open_case`` opens a quality case when the alarm is raised, once: only
         the desk whose write of the RAISED change won gets here. A re-raise whose linked case
         is still open notes it on that case; one whose case was finished opens a new one."""
         after = change.after
         if after.case_id is not None:
-            row = case_records.get_case(conn, int(after.case_id))
+            row = case_records.get_case(uow.conn, int(after.case_id))
             if row["status"] in OPEN_STATUSES:
-                self._note_on_case(conn, int(after.case_id), after, "raised", change.at, write)
+                self._note_on_case(uow, int(after.case_id), after, "raised", change.at, write)
                 return
         try:
-            self._link_new_case(conn, after, alarm_id, change.at, None, write)
+            self._link_new_case(uow, after, alarm_id, change.at, None, write)
         except ValidationError as exc:
             # Refused before anything was written (the draft is checked first): the alarm
             # stands without its case rather than the round failing for ever; an officer
@@ -239,18 +239,18 @@ class AlarmWrites(StationFeed, AlarmQueries):
 
     def _link_new_case(
         self,
-        conn: Connection,
+        uow: UnitOfWork,
         alarm: Alarm,
         alarm_id: int,
         now: datetime,
         actor: UserView | None,
         write: _Write,
     ) -> Alarm:
-        case_id = self._insert_case(conn, alarm, alarm_id, now, actor)
+        case_id = self._insert_case(uow, alarm, alarm_id, now, actor)
         linked = lifecycle.link_case(alarm, str(case_id), now)
         # The version the row holds is ``alarm.version``: link on top of it, in this
         # transaction, so the case and the link exist together or not at all.
-        self._write_change(conn, linked, actor, write)
+        self._write_change(uow, linked, actor, write)
         write.opened.append(case_id)
         # This workstation's queue learns of the case now (other desks by the change feed).
         write.events.append(Changed("case", case_id, 1, "create", True))
@@ -284,7 +284,7 @@ class AlarmWrites(StationFeed, AlarmQueries):
 
     def _insert_case(
         self,
-        conn: Connection,
+        uow: UnitOfWork,
         alarm: Alarm,
         alarm_id: int,
         now: datetime,
@@ -322,7 +322,7 @@ class AlarmWrites(StationFeed, AlarmQueries):
             )
         )
         case_id, _ = self.desk.insert_case(
-            conn,
+            uow.conn,
             draft,
             actor.username if actor is not None else SYSTEM_ACTOR,
             now,
@@ -334,7 +334,7 @@ class AlarmWrites(StationFeed, AlarmQueries):
 
     def _note_on_case(
         self,
-        conn: Connection,
+        uow: UnitOfWork,
         case_id: int,
         alarm: Alarm,
         event: str,
@@ -343,7 +343,7 @@ class AlarmWrites(StationFeed, AlarmQueries):
     ) -> None:
         """The case's timeline records the alarm clearing (or raised again)."""
         try:
-            row = case_records.get_case(conn, case_id)
+            row = case_records.get_case(uow.conn, case_id)
         except NotFound:
             log.warning("alarm %s links to missing case %s", alarm.key, case_id)
             return
@@ -356,13 +356,13 @@ class AlarmWrites(StationFeed, AlarmQueries):
                 f"Alarm raised again ({alarm.key}, #{alarm.count}, value {value})"
             )
         version = case_records.update_case(
-            conn,
+            uow.conn,
             case_id,
             int(row["version"]),
             {"updated_at": at, "updated_by": SYSTEM_ACTOR},
         )
         case_records.append_timeline(
-            conn,
+            uow.conn,
             case_id,
             {
                 "at": at,
@@ -372,14 +372,14 @@ class AlarmWrites(StationFeed, AlarmQueries):
                 "data": {"alarm": alarm.key, "event": event, "value": alarm.value},
             },
         )
-        append_audit(
-            conn,
-            at,
-            SYSTEM_ACTOR,
+        uow.audit(
             "case.note",
             "case",
             case_id,
             {"text": text, "alarm": alarm.key, "event": event},
+            actor_name=SYSTEM_ACTOR,
+            at=at,
         )
-        record_change(conn, at, "case", case_id, version, "note", self.desk.origin)
+        # Announced in the order of the round's events (``_finish`` hands them over).
+        uow.changed("case", case_id, version, "note", at=at, publish=False)
         write.events.append(Changed("case", case_id, version, "note", True))
