@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from dispatch_app.desk.desk import Desk
-from dispatch_app.desk.events import Changed
 from dispatch_app.desk.petitions.rules import PetitionRules
 from dispatch_app.desk.petitions.values import (
     DeadlineView,
@@ -121,9 +120,6 @@ class PetitionDeskBase:
             "resolution_due_at": due,
             "due_at": sort_key(status, due, due),
         }
-
-    def _publish(self, case_id: int, version: int, action: str) -> None:
-        self.desk.events.publish(Changed("case", case_id, version, action, local=True))
 
     def _view(self, conn: Connection, case_id: int, now: datetime) -> PetitionView:
         row = case_records.get_case(conn, case_id)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from dispatch_app.desk.audit_values import iso
 from dispatch_app.desk.conflicts import update_case
+from dispatch_app.desk.events import Changed
 from dispatch_app.desk.petitions.intake import PetitionIntake
 from dispatch_app.desk.petitions.steps import StatutorySteps
 from dispatch_app.desk.petitions.values import (
@@ -35,8 +36,6 @@ from dispatch_app.domain.petitions import (
 )
 from dispatch_app.domain.roles import Permission
 from dispatch_app.store import case_records, petition_records
-from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import record_change
 
 
 class FollowUps(PetitionIntake, StatutorySteps):
@@ -48,10 +47,11 @@ class FollowUps(PetitionIntake, StatutorySteps):
         """Open the 复查 (after the reply) or 复核 (after the review opinion) the petitioner
         asked for, as a linked case with its own 30-day deadline. Refused after 复核 (Art.
         36), before the reply, after the 30-day window, or when one was already opened."""
-        actor = self.desk.context.actor(Permission.WORK_CASES)
-        now = self._now()
+        uow = self.desk.context.unit_of_work(Permission.WORK_CASES)
+        actor, now = uow.actor, uow.now
         when = self._when(requested_at, now, "requested_at")
-        with self.desk.store.write() as conn:
+        with uow:
+            conn = uow.conn
             petition_records.lock_cases(conn, (case_id,))
             row = case_records.get_case(conn, case_id)
             self._require_petition(row)
@@ -69,6 +69,8 @@ class FollowUps(PetitionIntake, StatutorySteps):
                 actor,
                 now,
             )
+            # Desk.insert_case wrote its audit entry and change row; announced first.
+            uow.publish_after_commit(Changed("case", new_id, 1, "create", local=True))
             try:
                 with conn.begin_nested():
                     petition_records.insert_follow_up(
@@ -112,10 +114,7 @@ class FollowUps(PetitionIntake, StatutorySteps):
                     "data": {"follow_up_case_id": new_id, "stage": stage.value},
                 },
             )
-            append_audit(
-                conn,
-                now,
-                actor.username,
+            uow.audit(
                 "petition.follow_up",
                 "case",
                 case_id,
@@ -127,10 +126,8 @@ class FollowUps(PetitionIntake, StatutorySteps):
                     "note": clean,
                 },
             )
-            record_change(conn, now, "case", case_id, version, "follow_up", self.desk.origin)
+            uow.changed("case", case_id, version, "follow_up")
             view = self._view(conn, new_id, now)
-        self._publish(new_id, 1, "create")
-        self._publish(case_id, version, "follow_up")
         return view
 
     # ------------------------------------------------------------------ attachments

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping
 
 from dispatch_app.desk.audit_values import iso
+from dispatch_app.desk.events import Changed
 from dispatch_app.desk.petitions.base import PetitionDeskBase
 from dispatch_app.desk.petitions.values import (
     _CHANNEL_SOURCE,
@@ -57,8 +58,8 @@ class PetitionIntake(PetitionDeskBase):
     ) -> PetitionView:
         """Register a petition as a case of kind petition. Raises PetitionInvalid (all bad
         fields) or ValidationError (case-level fields such as the district)."""
-        actor = self.desk.context.actor(Permission.WORK_CASES)
-        now = self._now()
+        uow = self.desk.context.unit_of_work(Permission.WORK_CASES)
+        actor, now = uow.actor, uow.now
         clean = validate_petition(detail, now)
         if clean.stage is not Stage.ORIGINAL:
             raise ValidationError(
@@ -67,12 +68,14 @@ class PetitionIntake(PetitionDeskBase):
                 "a review or second review is opened from the earlier case (request_follow_up)",
                 "复查/复核须从原信访事项登记",
             )
-        with self.desk.store.write() as conn:
+        with uow:
+            conn = uow.conn
             case_id = self._insert_case(
                 conn, clean, PetitionProgress(), district, priority, title, actor, now
             )
+            # Desk.insert_case wrote the audit entry and the change row.
+            uow.publish_after_commit(Changed("case", case_id, 1, "create", local=True))
             view = self._view(conn, case_id, now)
-        self._publish(case_id, 1, "create")
         return view
 
     def _insert_case(

@@ -28,8 +28,6 @@ from dispatch_app.domain.petitions import (
 )
 from dispatch_app.domain.roles import Permission
 from dispatch_app.store import case_records, petition_records
-from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import record_change
 
 
 class PetitionLookups(PetitionDeskBase):
@@ -91,9 +89,10 @@ class PetitionLookups(PetitionDeskBase):
         Needed after a generic `Desk` operation that recomputes a case's due times from
         deadlines.toml (reopen, a priority edit) until the desk asks this module for them.
         """
-        actor = self.desk.context.actor(Permission.WORK_CASES)
-        now = self._now()
-        with self.desk.store.write() as conn:
+        uow = self.desk.context.unit_of_work(Permission.WORK_CASES)
+        now = uow.now
+        with uow:
+            conn = uow.conn
             row = case_records.get_case(conn, case_id)
             self._require_petition(row)
             detail, progress = self._read(row)
@@ -107,18 +106,14 @@ class PetitionLookups(PetitionDeskBase):
             version = update_case(
                 conn, case_id, int(row["version"]), values, {"refresh": "deadlines"}
             )
-            append_audit(
-                conn,
-                now,
-                actor.username,
+            uow.audit(
                 "petition.refresh_deadlines",
                 "case",
                 case_id,
                 {k: iso(v) for k, v in due.items()},
             )
-            record_change(conn, now, "case", case_id, version, "deadlines", self.desk.origin)
+            uow.changed("case", case_id, version, "deadlines")
             view = self._view(conn, case_id, now)
-        self._publish(case_id, version, "deadlines")
         return view
 
     # ------------------------------------------------------------------ privacy
@@ -126,18 +121,16 @@ class PetitionLookups(PetitionDeskBase):
     def reveal_petitioner(self, case_id: int, reason: str) -> PetitionerView:
         """The petitioner unmasked, for a role the rules allow; written to the audit log with
         the reason. A refused attempt is audited too, then raises PermissionDenied."""
-        actor = self.desk.context.actor(Permission.READ)
+        uow = self.desk.context.unit_of_work(Permission.READ)
+        actor = uow.actor
         reason = validate_note(reason, "reason", "查看理由")
         allowed = self.rules.privacy.may_unmask(actor.role)
-        now = self._now()
-        with self.desk.store.write() as conn:
+        with uow:
+            conn = uow.conn
             row = case_records.get_case(conn, case_id)
             self._require_petition(row)
             detail, _ = self._read(row)
-            append_audit(
-                conn,
-                now,
-                actor.username,
+            uow.audit(
                 "petition.unmask" if allowed else "petition.unmask_refused",
                 "case",
                 case_id,

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping
+from sqlalchemy import RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from dispatch_app.desk.conflicts import update_case
@@ -15,6 +15,7 @@ from dispatch_app.desk.petitions.values import (
     MERGE_KEY,
     PetitionView,
 )
+from dispatch_app.desk.unit_of_work import UnitOfWork
 from dispatch_app.desk.views import UserView
 from dispatch_app.domain.cases import (
     Status,
@@ -23,8 +24,6 @@ from dispatch_app.domain.cases import (
 from dispatch_app.domain.errors import IllegalTransition, ValidationError
 from dispatch_app.domain.roles import Permission
 from dispatch_app.store import case_records, petition_records
-from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import record_change
 
 
 class PetitionMerging(PetitionDeskBase):
@@ -41,7 +40,8 @@ class PetitionMerging(PetitionDeskBase):
         write transaction is exclusive (SQLite), and the database allows one active merge per
         case.
         """
-        actor = self.desk.context.actor(Permission.MERGE)
+        uow = self.desk.context.unit_of_work(Permission.MERGE)
+        actor = uow.actor
         reason = validate_note(reason, "reason", "并案理由")
         if case_id == into_case_id:
             raise ValidationError(
@@ -50,8 +50,9 @@ class PetitionMerging(PetitionDeskBase):
                 "a petition cannot be merged into itself",
                 "不能将信访事项并入其自身",
             )
-        now = self._now()
-        with self.desk.store.write() as conn:
+        now = uow.now
+        with uow:
+            conn = uow.conn
             petition_records.lock_cases(conn, (case_id, into_case_id))
             dup = case_records.get_case(conn, case_id)
             master = case_records.get_case(conn, into_case_id)
@@ -101,8 +102,8 @@ class PetitionMerging(PetitionDeskBase):
                     f"{dup['reference']}刚被其他席位并案",
                 ) from None
             repeats = len(petition_records.duplicates_of(conn, into_case_id))
-            dup_version = self._write_merge_state(
-                conn,
+            self._write_merge_state(
+                uow,
                 dup,
                 {"merged_into": into_case_id, "master_reference": master["reference"]},
                 merged=True,
@@ -111,8 +112,8 @@ class PetitionMerging(PetitionDeskBase):
                 action="merge",
                 text=f"并入{master['reference']}：{reason}",
             )
-            master_version = self._write_merge_state(
-                conn,
+            self._write_merge_state(
+                uow,
                 master,
                 {"repeat_count": repeats},
                 merged=False,
@@ -121,10 +122,7 @@ class PetitionMerging(PetitionDeskBase):
                 action="merge",
                 text=f"{dup['reference']}作为重复信访并入本件（重复{repeats}次）：{reason}",
             )
-            append_audit(
-                conn,
-                now,
-                actor.username,
+            uow.audit(
                 "petition.merge",
                 "case",
                 into_case_id,
@@ -139,16 +137,16 @@ class PetitionMerging(PetitionDeskBase):
                 },
             )
             view = self._view(conn, into_case_id, now)
-        self._publish(case_id, dup_version, "merge")
-        self._publish(into_case_id, master_version, "merge")
         return view
 
     def unmerge(self, case_id: int, reason: str) -> PetitionView:
         """Undo the merge of ``case_id`` (with a reason); its own deadlines govern again."""
-        actor = self.desk.context.actor(Permission.MERGE)
+        uow = self.desk.context.unit_of_work(Permission.MERGE)
+        actor = uow.actor
         reason = validate_note(reason, "reason", "撤销并案理由")
-        now = self._now()
-        with self.desk.store.write() as conn:
+        now = uow.now
+        with uow:
+            conn = uow.conn
             link = petition_records.active_merge_of(conn, case_id)
             if link is None:
                 row = case_records.get_case(conn, case_id)
@@ -171,8 +169,8 @@ class PetitionMerging(PetitionDeskBase):
             dup = case_records.get_case(conn, case_id)
             master = case_records.get_case(conn, master_id)
             repeats = len(petition_records.duplicates_of(conn, master_id))
-            dup_version = self._write_merge_state(
-                conn,
+            self._write_merge_state(
+                uow,
                 dup,
                 None,
                 merged=False,
@@ -181,8 +179,8 @@ class PetitionMerging(PetitionDeskBase):
                 action="unmerge",
                 text=f"撤销并入{master['reference']}：{reason}",
             )
-            master_version = self._write_merge_state(
-                conn,
+            self._write_merge_state(
+                uow,
                 master,
                 {"repeat_count": repeats} if repeats else None,
                 merged=False,
@@ -191,10 +189,7 @@ class PetitionMerging(PetitionDeskBase):
                 action="unmerge",
                 text=f"{dup['reference']}撤销并案（重复{repeats}次）：{reason}",
             )
-            append_audit(
-                conn,
-                now,
-                actor.username,
+            uow.audit(
                 "petition.unmerge",
                 "case",
                 case_id,
@@ -207,13 +202,11 @@ class PetitionMerging(PetitionDeskBase):
                 },
             )
             view = self._view(conn, case_id, now)
-        self._publish(case_id, dup_version, "unmerge")
-        self._publish(master_id, master_version, "unmerge")
         return view
 
     def _write_merge_state(
         self,
-        conn: Connection,
+        uow: UnitOfWork,
         row: RowMapping,
         state: Mapping[str, Any] | None,
         *,
@@ -223,6 +216,7 @@ class PetitionMerging(PetitionDeskBase):
         action: str,
         text: str,
     ) -> int:
+        conn = uow.conn
         details = dict(row["details"] or {})
         if state is None:
             details.pop(MERGE_KEY, None)
@@ -250,5 +244,5 @@ class PetitionMerging(PetitionDeskBase):
                 "data": {MERGE_KEY: state},
             },
         )
-        record_change(conn, now, "case", int(row["id"]), version, action, self.desk.origin)
+        uow.changed("case", int(row["id"]), version, action)
         return version

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from dispatch_app.desk.events import Changed
 from dispatch_app.desk.petitions.intake import PetitionIntake
 from dispatch_app.desk.petitions.values import (
     Open311Result,
@@ -27,7 +28,6 @@ from dispatch_app.domain.petitions import (
 )
 from dispatch_app.domain.roles import Permission
 from dispatch_app.store import case_records, petition_records
-from dispatch_app.store.audit_records import append_audit
 
 
 class Open311Exchange(PetitionIntake):
@@ -75,7 +75,9 @@ class Open311Exchange(PetitionIntake):
                 }
             }
             try:
-                with self.desk.store.write() as conn:
+                # One transaction per record: a bad one does not hold back the others.
+                with self.desk.context.unit_of_work(Permission.WORK_CASES, now=now) as uow:
+                    conn = uow.conn
                     case_id = self._insert_case(
                         conn,
                         item.detail,
@@ -87,9 +89,10 @@ class Open311Exchange(PetitionIntake):
                         now,
                         extra,
                     )
+                    # Desk.insert_case wrote the audit entry and the change row.
+                    uow.publish_after_commit(Changed("case", case_id, 1, "create", local=True))
                     result.created.append(self._view(conn, case_id, now))
                 known.add(rid)
-                self._publish(case_id, 1, "create")
             except ValidationError as exc:
                 result.failed[rid] = exc
         return result
@@ -129,11 +132,8 @@ class Open311Exchange(PetitionIntake):
                 )
         records = export_service_requests(items, self.rules.open311, unmasked=unmasked)
         if unmasked:
-            with self.desk.store.write() as conn:
-                append_audit(
-                    conn,
-                    now,
-                    actor.username,
+            with self.desk.context.unit_of_work(Permission.READ, now=now) as uow:
+                uow.audit(
                     "petition.export_unmasked",
                     "case",
                     ",".join(str(i) for i in ids)[:64],

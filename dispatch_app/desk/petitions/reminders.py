@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from dispatch_app.desk.audit_values import iso
-from dispatch_app.desk.events import Changed
 from dispatch_app.desk.petitions.base import PetitionDeskBase
 from dispatch_app.desk.petitions.values import (
     MERGE_KEY,
@@ -21,8 +20,6 @@ from dispatch_app.domain.petition_deadlines import (
 )
 from dispatch_app.domain.roles import Permission
 from dispatch_app.store import petition_records
-from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import record_change
 from dispatch_app.store.queue import OPEN_STATUSES
 
 
@@ -37,10 +34,11 @@ class PetitionReminders(PetitionDeskBase):
         ``Changed(REMINDER_TOPIC, case_id, reminder_id, "raise")``, so every workstation
         refreshes its `open_reminders` list promptly, whichever desk raised it.
         """
-        self.desk.context.actor(Permission.READ)
-        now = now or self._now()
+        uow = self.desk.context.unit_of_work(Permission.READ, now=now)
+        now = uow.now
         raised: list[tuple[int, RaisedReminder]] = []
-        with self.desk.store.write() as conn:
+        with uow:
+            conn = uow.conn
             for row in petition_records.open_petitions(conn, OPEN_STATUSES):
                 if (row["details"] or {}).get(MERGE_KEY, {}).get("merged_into") is not None:
                     continue
@@ -81,19 +79,8 @@ class PetitionReminders(PetitionDeskBase):
                             ),
                         )
                     )
-                    record_change(
-                        conn,
-                        now,
-                        REMINDER_TOPIC,
-                        row["id"],
-                        reminder_id,
-                        "raise",
-                        self.desk.origin,
-                    )
-        for reminder_id, reminder in raised:
-            self.desk.events.publish(
-                Changed(REMINDER_TOPIC, reminder.case_id, reminder_id, "raise", local=True)
-            )
+                    # Raised by the desk's own timer: a change row, no audit entry (as before).
+                    uow.changed(REMINDER_TOPIC, row["id"], reminder_id, "raise")
         return [reminder for _, reminder in raised]
 
     def open_reminders(self, now: datetime | None = None) -> list[RaisedReminder]:
@@ -153,9 +140,10 @@ class PetitionReminders(PetitionDeskBase):
         Returns the reminder ids stamped: none when another officer acknowledged it first
         (their name stays) or no such reminder was raised.
         """
-        actor = self.desk.context.actor(Permission.WORK_CASES)
-        now = self._now()
-        with self.desk.store.write() as conn:
+        uow = self.desk.context.unit_of_work(Permission.WORK_CASES)
+        actor, now = uow.actor, uow.now
+        with uow:
+            conn = uow.conn
             ids = petition_records.acknowledge_reminders(
                 conn,
                 reminder.case_id,
@@ -165,10 +153,7 @@ class PetitionReminders(PetitionDeskBase):
                 actor.username,
             )
             if ids:
-                append_audit(
-                    conn,
-                    now,
-                    actor.username,
+                uow.audit(
                     "petition.reminder_acknowledge",
                     "case",
                     reminder.case_id,
@@ -178,19 +163,7 @@ class PetitionReminders(PetitionDeskBase):
                         "due_at": iso(reminder.due_at),
                     },
                 )
-                record_change(
-                    conn,
-                    now,
-                    REMINDER_TOPIC,
-                    reminder.case_id,
-                    ids[-1],
-                    "acknowledge",
-                    self.desk.origin,
-                )
-        if ids:
-            self.desk.events.publish(
-                Changed(REMINDER_TOPIC, reminder.case_id, ids[-1], "acknowledge", local=True)
-            )
+                uow.changed(REMINDER_TOPIC, reminder.case_id, ids[-1], "acknowledge")
         return ids
 
     def _reminder_deadlines(self, row: Mapping[Any, Any]) -> dict[str, Deadline] | None:

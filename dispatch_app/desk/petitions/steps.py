@@ -45,8 +45,6 @@ from dispatch_app.domain.petitions import (
 from dispatch_app.domain.roles import Permission
 from dispatch_app.domain.workflow import Action, check_transition
 from dispatch_app.store import case_records, petition_records
-from dispatch_app.store.audit_records import append_audit
-from dispatch_app.store.change_feed import record_change
 
 
 class StatutorySteps(PetitionDeskBase):
@@ -61,9 +59,10 @@ class StatutorySteps(PetitionDeskBase):
         ],
         permission: Permission = Permission.WORK_CASES,
     ) -> PetitionView:
-        actor = self.desk.context.actor(permission)
-        now = self._now()
-        with self.desk.store.write() as conn:
+        uow = self.desk.context.unit_of_work(permission)
+        actor, now = uow.actor, uow.now
+        with uow:
+            conn = uow.conn
             row = case_records.get_case(conn, case_id)
             self._require_petition(row)
             if expected_version is not None and expected_version != row["version"]:
@@ -114,18 +113,14 @@ class StatutorySteps(PetitionDeskBase):
                     "data": ch.audit,
                 },
             )
-            append_audit(
-                conn,
-                now,
-                actor.username,
+            uow.audit(
                 f"petition.{ch.action}",
                 "case",
                 case_id,
                 {**ch.audit, "version": version},
             )
-            record_change(conn, now, "case", case_id, version, ch.action, self.desk.origin)
+            uow.changed("case", case_id, version, ch.action)
             view = self._view(conn, case_id, now)
-        self._publish(case_id, version, ch.action)
         return view
 
     def _when(self, at: datetime | None, now: datetime, field_name: str) -> datetime:
