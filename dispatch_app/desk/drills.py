@@ -282,13 +282,10 @@ class DrillDesk:
             self._scopes[scenario] = scenario_scope(scenario, self.resources_dir)
         return self._scopes[scenario]
 
-    def _actor(self, permission: Permission = Permission.WORK_CASES) -> Any:
-        return self.em._actor(permission)
-
     # ------------------------------------------------------------------ lifecycle
 
     def start(self, scenario: str, speed: float) -> DrillView:
-        actor = self._actor()
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         if not 1 <= speed <= MAX_SPEED:
             raise ValidationError(
                 "speed",
@@ -374,7 +371,7 @@ class DrillDesk:
             )
 
     def end(self, drill_id: int) -> DrillView:
-        self._actor()
+        self.desk.context.actor(Permission.WORK_CASES)
         now = self.desk.clock()
         self._event(drill_id, "演练结束", now)
         with self.desk.store.write() as conn:
@@ -574,7 +571,7 @@ class DrillDesk:
 
     def report(self, drill_id: int) -> DrillReport:
         """What happened when, and each response step's time against its target."""
-        self._actor(Permission.READ)
+        self.desk.context.actor(Permission.READ)
         drill = self.get(drill_id)
         now = self.desk.clock()
         timeline_items: list[tuple[datetime, str]] = [
@@ -612,7 +609,7 @@ class DrillDesk:
         """Delete every alarm and case the drill produced, the cases with their log, steps,
         decisions and CAP messages (shift leader). The drill row and its links stay, stamped
         removed, and the audit log records what was removed."""
-        actor = self._actor(Permission.CLOSE)
+        actor = self.desk.context.actor(Permission.CLOSE)
         drill = self.get(drill_id)
         if drill.removed_at is not None:
             raise ValidationError(

@@ -26,8 +26,8 @@ import xmlschema
 from sqlalchemy import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from dispatch_app.desk.conflicts import stale_case, update_case
 from dispatch_app.desk.desk import Desk
-from dispatch_app.desk.errors import AuthError, CaseConflict
 from dispatch_app.desk.events import Changed
 from dispatch_app.desk.registry import default_resources_dir
 from dispatch_app.desk.views import CaseView, UserView
@@ -111,7 +111,7 @@ from dispatch_app.domain.heavy_pollution import (
     transition,
     validate_forecast,
 )
-from dispatch_app.domain.roles import Permission, require
+from dispatch_app.domain.roles import Permission
 from dispatch_app.network.registry import RegistryError, load_registry
 from dispatch_app.store import case_records, emergency_records
 from dispatch_app.store.audit_records import append_audit
@@ -565,10 +565,6 @@ def _cap_from_row(row: Mapping[Any, Any]) -> CapRecord:
     )
 
 
-def _iso(t: datetime | None) -> str | None:
-    return None if t is None else t.astimezone(UTC).isoformat()
-
-
 class EmergencyDesk:
     """Emergency use cases on a logged-in `Desk`. Synchronous; run calls in an executor."""
 
@@ -595,13 +591,6 @@ class EmergencyDesk:
         return self.resources.station_names.get(station_id, station_id)
 
     # ------------------------------------------------------------------ helpers
-
-    def _actor(self, permission: Permission = Permission.READ) -> UserView:
-        user = self.desk.current_user
-        if user is None:
-            raise AuthError("error.not_logged_in", "nobody is logged in", "请先登录")
-        require(user.role, permission)
-        return user
 
     def _now(self) -> datetime:
         return self.desk.clock()
@@ -706,16 +695,13 @@ class EmergencyDesk:
     ) -> int:
         """Write new details on the case (version checked), with timeline, audit, change."""
         case_id = int(row["id"])
-        try:
-            version = case_records.update_case(
-                conn,
-                case_id,
-                expected_version,
-                {"details": details, "updated_at": now, "updated_by": actor.username},
-                payload,
-            )
-        except ConflictError as exc:
-            raise CaseConflict(exc, CaseView.from_row(exc.theirs)) from None
+        version = update_case(
+            conn,
+            case_id,
+            expected_version,
+            {"details": details, "updated_at": now, "updated_by": actor.username},
+            payload,
+        )
         case_records.append_timeline(
             conn,
             case_id,
@@ -765,7 +751,7 @@ class EmergencyDesk:
     def create(self, draft: EmergencyDraft) -> EmergencyView:
         """Open an emergency case with its detail; affected stations are proposed from the
         registry unless given."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         kind = emergency_type(draft.type)
         figures = validate_figures(draft.figures)
         wind = validate_wind(draft.wind_from_deg)
@@ -808,7 +794,7 @@ class EmergencyDesk:
         return view
 
     def get(self, case_id: int) -> EmergencyView:
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         with self.desk.store.read() as conn:
             return self._view(conn, case_id)
 
@@ -816,7 +802,7 @@ class EmergencyDesk:
         self, case_id: int, expected_version: int, figures: Figures | Mapping[str, Any]
     ) -> EmergencyView:
         """Record new reported figures; the proposal follows, the level stays the leader's."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         clean = validate_figures(figures if isinstance(figures, Figures) else dict(figures))
         return self._change_detail(
             case_id,
@@ -835,7 +821,7 @@ class EmergencyDesk:
     ) -> EmergencyView:
         """Set or correct the type (an emergency opened from the generic case form has none
         yet and reads as "other")."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         new_kind = emergency_type(kind)
         return self._change_detail(
             case_id,
@@ -853,7 +839,7 @@ class EmergencyDesk:
         area: Area | None,
         wind_from_deg: float | None = None,
     ) -> EmergencyView:
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         wind = validate_wind(wind_from_deg)
         return self._change_detail(
             case_id,
@@ -867,7 +853,7 @@ class EmergencyDesk:
     def set_affected_stations(
         self, case_id: int, expected_version: int, station_ids: list[str]
     ) -> EmergencyView:
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         known = {s.id for s in self.resources.stations}
         ids = validate_station_ids(station_ids, known)
         return self._change_detail(
@@ -914,23 +900,16 @@ class EmergencyDesk:
     ) -> EmergencyView:
         """A shift leader confirms the proposed level or sets another one with a reason; the
         decision is recorded with the figures it was made on."""
-        actor = self._actor(Permission.SET_EMERGENCY_LEVEL)
+        actor = self.desk.context.actor(Permission.SET_EMERGENCY_LEVEL)
         now = self._now()
         with self.desk.store.write() as conn:
             row = case_records.get_case(conn, case_id)
             detail = self._require_emergency(row)
             self._require_open(row)
             if row["version"] != expected_version:
-                current = case_records.get_case(conn, case_id)
-                base = ConflictError(
-                    "case",
-                    case_id,
-                    expected_version,
-                    int(current["version"]),
-                    dict(current),
-                    {"level": str(level), "reason": reason},
+                raise stale_case(
+                    conn, case_id, expected_version, {"level": str(level), "reason": reason}
                 )
-                raise CaseConflict(base, CaseView.from_row(current))
             previous_raw = (row["details"] or {}).get(LEVEL_KEY)
             previous = EmergencyLevel(previous_raw) if previous_raw else None
             proposal = propose_level(detail.figures)
@@ -982,7 +961,7 @@ class EmergencyDesk:
 
     def activate_plan(self, case_id: int, plan_id: str) -> ActivationView:
         """Turn a plan's steps into this emergency's checklist, timed from now."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         plan = self.resources.plans.get(plan_id)
         if plan is None:
             raise ValidationError(
@@ -1077,7 +1056,7 @@ class EmergencyDesk:
         reason: str | None = None,
     ) -> StepView:
         """Mark a step done, or skipped with a reason. A stale version is refused."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         state = StepState(outcome)
         now = self._now()
         with self.desk.store.write() as conn:
@@ -1132,7 +1111,7 @@ class EmergencyDesk:
     def dispatch_step(self, step_id: int) -> LogEntryView:
         """Dispatch a step's owner unit: a dispatch entry on the log, and the case itself
         dispatched to that unit when nobody holds it yet (new or triaged)."""
-        self._actor(Permission.WORK_CASES)
+        self.desk.context.actor(Permission.WORK_CASES)
         with self.desk.store.read() as conn:
             row = emergency_records.get_step(conn, step_id)
             case = case_records.get_case(conn, int(row["case_id"]))
@@ -1165,7 +1144,7 @@ class EmergencyDesk:
     ) -> MonitoringTaskView:
         """Assign an emergency monitoring task: which station, which parameters, how often,
         by whom (the monitoring team by default)."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         station, params, interval, unit = validate_task(
             station,
             parameters,
@@ -1230,7 +1209,7 @@ class EmergencyDesk:
         at: datetime | None = None,
     ) -> MonitoringTaskView:
         """Record a sample of a task: a data reading on the log, the task's clock restarts."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         now = self._now()
         when = (at or now).astimezone(UTC)
         if when > now + LOG_FUTURE_SLACK:
@@ -1280,7 +1259,7 @@ class EmergencyDesk:
     def end_monitoring(
         self, task_id: int, expected_version: int, reason: str
     ) -> MonitoringTaskView:
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         text = (reason or "").strip()
         if not text:
             raise ValidationError(
@@ -1332,7 +1311,7 @@ class EmergencyDesk:
         """Append one entry. ``line`` may start with a prefix (/c call, /d decision, /s
         dispatch, /r data reading, /n note); an explicit ``kind`` wins. ``at`` dates the
         activity when it was typed later (never in the future, never before the case)."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         if kind is not None:
             log_kind = LogKind(kind)
             if log_kind is LogKind.SYSTEM:
@@ -1387,7 +1366,7 @@ class EmergencyDesk:
 
     def log_entries(self, case_id: int) -> list[LogEntryView]:
         """The whole log in the order things happened (then the order they were entered)."""
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         with self.desk.store.read() as conn:
             return [_log_from_row(r) for r in emergency_records.log_entries(conn, case_id)]
 
@@ -1431,7 +1410,7 @@ class EmergencyDesk:
         ``cap_recipients`` (ids of rules/cap.toml; None: the ones configured for alerts) with
         the scope, instruction and note previewed (`draft_alert_cap`).
         """
-        actor = self._actor(Permission.SET_EMERGENCY_LEVEL)
+        actor = self.desk.context.actor(Permission.SET_EMERGENCY_LEVEL)
         new_level = AlertLevel(level) if level else None
         text = self._alert_reason(reason)
         days = validate_forecast(forecast) if forecast else ()
@@ -1574,7 +1553,7 @@ class EmergencyDesk:
     ) -> CapDraft:
         """The CAP message that changing the alert to ``level`` would send, for the shift
         leader's preview before `change_alert`; nothing is stored."""
-        self._actor(Permission.SET_EMERGENCY_LEVEL)
+        self.desk.context.actor(Permission.SET_EMERGENCY_LEVEL)
         new_level = AlertLevel(level) if level else None
         text = self._alert_reason(reason)
         now = self._now()
@@ -1782,7 +1761,7 @@ class EmergencyDesk:
     def draft_cap(self, case_id: int, msg_type: cap.MsgType | str) -> CapDraft:
         """The emergency's next CAP message (Alert, Update or Cancel) for the officer's
         preview; nothing is stored. Refused as `send_cap` would refuse it."""
-        self._actor(Permission.WORK_CASES)
+        self.desk.context.actor(Permission.WORK_CASES)
         kind = cap.MsgType(msg_type)
         now = self._now()
         with self.desk.store.read() as conn:
@@ -1822,7 +1801,7 @@ class EmergencyDesk:
         ``based_on`` is the draft's: if another message of the chain went out since, this
         raises CapConflict and sends nothing. A message failing a check raises CapRefused.
         """
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         kind = cap.MsgType(msg_type)
         chosen = self._recipients(recipients)
         settings = self.cap_settings
@@ -1878,7 +1857,7 @@ class EmergencyDesk:
     def cap_messages(self, case_id: int) -> list[CapRecord]:
         """The emergency's CAP history, oldest first: sent and received, and for a
         heavy-pollution alert's case the alert's messages too."""
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         with self.desk.store.read() as conn:
             return [
                 _cap_from_row(r) for r in emergency_records.cap_messages_for_case(conn, case_id)
@@ -1887,7 +1866,7 @@ class EmergencyDesk:
     def save_cap_xml(self, message_id: int, path: Path) -> Path:
         """Write a stored message's XML to ``path`` as it was sent or received (a partial
         file never takes the name: written beside it, then renamed)."""
-        self._actor()
+        self.desk.context.actor(Permission.READ)
         with self.desk.store.read() as conn:
             xml = str(emergency_records.cap_message(conn, message_id)["xml"])
         part = path.with_name(path.name + ".part")
@@ -1909,7 +1888,7 @@ class EmergencyDesk:
         ``district``; an Update or Cancel is logged on the case its reference opened. Invalid
         messages raise CapRejected listing every problem and store nothing; a message already
         received is reported as a duplicate."""
-        actor = self._actor(Permission.WORK_CASES)
+        actor = self.desk.context.actor(Permission.WORK_CASES)
         text = xml.decode("utf-8", errors="replace") if isinstance(xml, bytes) else xml
         try:
             msg = cap.from_xml(text)  # refuses DOCTYPEs before the schema parser sees them

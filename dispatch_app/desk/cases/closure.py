@@ -22,16 +22,14 @@ from dispatch_app.domain.workflow import Action, ClosureCode, TransitionOutcome
 from dispatch_app.store import case_records, closure_records
 
 if TYPE_CHECKING:
-    from dispatch_app.store.database import Store
+    from dispatch_app.desk.context import DeskContext
 
 
 class ClosureSteps:
     """The closure-request use cases of ``Desk`` (mixed into it)."""
 
     if TYPE_CHECKING:
-        store: Store
-
-        def _actor(self, permission: Permission = Permission.READ) -> UserView: ...
+        context: DeskContext
 
         def _transition(
             self,
@@ -77,8 +75,8 @@ class ClosureSteps:
 
     def closure_request(self, case_id: int) -> ClosureRequestView | None:
         """The case's newest closure request (pending or decided), or None."""
-        self._actor()
-        with self.store.read() as conn:
+        self.context.actor(Permission.READ)
+        with self.context.store.read() as conn:
             return closure_request_view(conn, case_records.get_case(conn, case_id))
 
 
