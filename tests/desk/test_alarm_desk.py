@@ -24,6 +24,7 @@ from dispatch_app.desk.alarms import (
 from dispatch_app.domain.alarm_rules import AlarmRuleError
 from dispatch_app.domain.alarms import AlarmActionRefused, AlarmState
 from dispatch_app.domain.errors import PermissionDenied, ValidationError
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.store.errors import ConflictError, NotFound
 from tests.desk.conftest import PASSWORD, Clock, second_desk
 
@@ -206,6 +207,10 @@ def test_any_alarm_opens_a_case_on_request_once(
     assert case.created_by == "officer" and case.details[CASE_DETAILS_KEY]["key"] == MEDIUM_KEY
     assert alarms.get(MEDIUM_KEY).case_id == str(case.id)
     assert alarms.open_case(MEDIUM_KEY).id == case.id  # the linked case, not a second one
+    # The evidence reads in the center's time, as an officer reads a clock; no UTC ISO text.
+    evidence = alarms.get(MEDIUM_KEY).evidence[-1].time.astimezone(CENTER_TZ)
+    assert f"@ {evidence:%Y-%m-%d %H:%M}（北京时间）" in case.description
+    assert "+00:00" not in case.description
     kinds = [h.kind for h in alarms.history(MEDIUM_KEY)]
     assert kinds == ["raised", "linked"]
 

@@ -38,6 +38,7 @@ from dispatch_app.domain.cases import (
 )
 from dispatch_app.domain.districts import District
 from dispatch_app.domain.errors import ValidationError
+from dispatch_app.standards.center_time import CENTER_TZ
 from dispatch_app.store import alarm_records, case_records
 from dispatch_app.store.errors import NotFound
 from dispatch_app.store.queue import OPEN_STATUSES
@@ -302,8 +303,10 @@ class AlarmWrites(StationFeed, AlarmQueries):
                 f"station {alarm.station_id} has no known district: the case cannot be placed",
                 f"站点 {alarm.station_id} 无所属辖区，无法立案",
             )
+        # The description is read by officers: the center's local time, not UTC ISO text.
         evidence_lines = [
-            f"{e.parameter} {e.value} ({e.basis}, {e.flag}) @ {e.time.isoformat()}"
+            f"{e.parameter} {e.value} ({e.basis}, {e.flag}) "
+            f"@ {e.time.astimezone(CENTER_TZ):%Y-%m-%d %H:%M}（北京时间）"
             for e in alarm.evidence
         ]
         draft = validate_draft(
