@@ -210,9 +210,12 @@ def test_first_page_filter_sort_and_live_update(
     ready_ms = (time.perf_counter() - t) * 1000
     qtbot.waitUntil(lambda: model.is_counted, timeout=10000)
     counted_ms = (time.perf_counter() - t) * 1000
-    assert model.rowCount() == ws.desk.queue_count(model.query()) > 10_000
+    # The first screen is the needs-action view (a few hundred of the open cases); the
+    # filter and sort changes below run over all of them.
+    assert model.rowCount() == ws.desk.queue_count(model.query()) > 0
+    assert ws.desk.queue_count(QueueQuery(statuses=OPEN_STATUSES)) > 10_000
     bench(
-        "first page shown (open cases, most urgent first)",
+        "first page shown (needs-action view, most urgent first)",
         shown[0],
         "ms",
         "≤ 300 ms",
