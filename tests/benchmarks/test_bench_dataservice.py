@@ -1,4 +1,4 @@
-"""Benchmarks of the reference data service (issue 3): codec, ingest, /latest, catch-up.
+"""Benchmarks of the reference data service: codec, ingest, /latest, catch-up.
 
 Every figure is measured on real parts: the codec on distinct packets, the ingest through real
 TCP into the real service (a subprocess) writing a real SQLite file, /latest and /updates over

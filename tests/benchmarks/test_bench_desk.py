@@ -1,4 +1,4 @@
-"""The desk window on 100 000 cases in SQLite (issue 2 targets), measured through the UI.
+"""The desk window on 100 000 cases in SQLite (the targets set for it), measured through the UI.
 
 - start to interactive main window: a fresh process (interpreter, imports, QApplication, open
   and check the database, log in, build the window, show the first page), timed from before

@@ -1,4 +1,4 @@
-"""Queue benchmarks on a SQLite file with 100 000 cases (issue 2 targets).
+"""Queue benchmarks on a SQLite file with 100 000 cases (the targets set for it).
 
 Figures are recorded with ``bench``; the benchmark fails only when the work goes wrong.
 """

@@ -1,4 +1,4 @@
-"""Petition reminders seen on every workstation (issue 6), on a real SQLite file and a real
+"""Petition reminders seen on every workstation, on a real SQLite file and a real
 PostgreSQL schema (``db_url``): one desk raises a reminder, another lists the same one (and
 hears of it on its change feed); a met deadline, a passed deadline or a closed case drops it.
 """

@@ -1,4 +1,4 @@
-"""FeedPoller.caught_up and service_started against the real data service (issue 4): the alarm
+"""FeedPoller.caught_up and service_started against the real data service: the alarm
 rules that compare data with the clock may judge only a feed that holds what the service holds,
 and never longer than the service has listened. Real service subprocess, real HJ 212 over TCP."""
 

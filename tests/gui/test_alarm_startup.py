@@ -1,4 +1,4 @@
-"""Desk start-up against a data service that already holds data (issue 4, the false flood):
+"""Desk start-up against a data service that already holds data (the false flood):
 the real data service (a subprocess on loopback), real HJ 212 over TCP, the real FeedPoller and
 the alarm integration in a real window, as ui/shell/application.py wires them.
 

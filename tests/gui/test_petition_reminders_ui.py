@@ -1,4 +1,4 @@
-"""Petition reminders on every workstation (issue 6): two windows on one database (a real
+"""Petition reminders on every workstation: two windows on one database (a real
 SQLite file and a real PostgreSQL schema, ``db_url``), each with its own change feed. The
 reminder one desk raises shows on the other's strip within the feed's latency (not at its
 next minute tick), and leaves both strips when the deadlines are met on a third desk.

@@ -1,8 +1,8 @@
 """A redraw gate: coalesce many update requests into at most one redraw per interval.
 
 Live observations may arrive many times a second; a chart redraws at most about twice a second
-(issue 5) and not at all while hidden. The gate remembers that something changed; the redraw
-happens on the next tick if the widget is visible, or as soon as it is shown again.
+and not at all while hidden. The gate remembers that something changed; the redraw happens on
+the next tick if the widget is visible, or as soon as it is shown again.
 """
 
 from __future__ import annotations
