@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -301,6 +301,22 @@ class MainWindow(QMainWindow):
         self.save_layout()
         super().closeEvent(event)
         self.closing.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A view coming back from its own window (the wall, laid out for a full screen) can
+        # grow a maximized window past its screen for a moment; once the layout has settled
+        # the window fills its screen again.
+        area = available_geometry(self)
+        maximized = bool(self.windowState() & Qt.WindowState.WindowMaximized)
+        too_big = self.width() > area.width() or self.height() > area.height()
+        if maximized and too_big and self.isVisible():
+            QTimer.singleShot(0, self._back_on_screen)
+
+    def _back_on_screen(self) -> None:
+        self.showNormal()
+        self.showMaximized()
+        keep_on_screen(self)
 
 
 class ViewWindow(QWidget):
