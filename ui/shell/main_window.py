@@ -55,6 +55,10 @@ DOCK_AREAS = {
 }
 
 
+CENTER_VIEW_MINIMUM = QSize(320, 240)
+"""What a monitoring view in the tabs may ask for at least (its layout may want more)."""
+
+
 class MainWindow(QMainWindow):
     closing = Signal()
     """Emitted once the window is closing (layout saved): the application shuts down."""
@@ -146,6 +150,10 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(widget, title or name)
             self._titles[name] = title or name
             if name != "queue":
+                # Laid out once for a full screen (the wall's tiles, its wrapped rows), a
+                # view's own minimum could outgrow a small screen when it comes back and take
+                # the window past it: a view here asks for no more than a modest minimum.
+                widget.setMinimumSize(CENTER_VIEW_MINIMUM)
                 # A monitoring view can go to a screen of its own (the room's video wall, a
                 # second monitor) and come back: the same widget, moved, never a copy.
                 self.add_action(
