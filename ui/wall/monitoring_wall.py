@@ -304,7 +304,15 @@ class MonitoringWall(QWidget):
         body.addWidget(self.overview)
         body.addWidget(right)
         body.setSizes([560, 900])
-        layout = QVBoxLayout(self)
+        # The wall's parts sit in a scroll area of its own: on a short screen (the wall in the
+        # tabs at 1366x768) they keep the least size they need and scroll, never overlapping,
+        # and the wall never asks the window for more than the screen has.
+        content = QWidget()
+        content.setObjectName("wallContent")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scrolling(content, "wallScroll"))
+        layout = QVBoxLayout(content)
         layout.setContentsMargins(4, 4, 4, 4)
         # The tiles take the rows they need when there is room, else one row and scroll: the
         # map and the charts keep their height on a small screen.
