@@ -34,7 +34,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dispatch_app.dataservice.ingest import IngestStats
-from dispatch_app.dataservice.storage import Storage, StoredObservation
+from dispatch_app.dataservice.storage import Storage, StorageError, StoredObservation
 from dispatch_app.network.registry import STATION_KINDS, Registry
 from dispatch_app.standards.center_time import CENTER_TZ
 
@@ -306,6 +306,15 @@ def _time_param(value: datetime, name: str) -> int:
     return int(value.timestamp())
 
 
+def _committed_cursor(storage: Storage) -> int:
+    """The highest seq readers can see; the writer's own note of it while the database does
+    not answer (health then says why, and must still answer)."""
+    try:
+        return max(storage.cursor, storage.max_seq())
+    except StorageError:
+        return storage.cursor
+
+
 def create_app(state: ServiceState) -> FastAPI:
     app = FastAPI(
         title="Dispatch desk reference data service",
@@ -364,7 +373,7 @@ def create_app(state: ServiceState) -> FastAPI:
                 # What readers can already see: a commit reaches /updates a moment before the
                 # writer notes its cursor, and a cursor lower than one handed out reads as a
                 # replaced database to a desk, which would reload everything.
-                "cursor": max(storage.cursor, storage.max_seq()),
+                "cursor": _committed_cursor(storage),
                 "started": _iso_opt(state.started_s),
                 "ingest": stats.to_json(),
             }

@@ -488,8 +488,13 @@ class Storage:
         return [StoredObservation._make(r) for r in rows[:limit]], more
 
     def max_seq(self) -> int:
-        with self._reader.begin() as conn:
-            return int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
+        """The highest seq committed, as readers see it. Raises `StorageError` when the
+        database cannot answer."""
+        try:
+            with self._reader.begin() as conn:
+                return int(conn.execute(select(func.max(observations.c.seq))).scalar() or 0)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"reading the last sequence number failed: {exc}") from exc
 
     # --- history -------------------------------------------------------------------------------
 
