@@ -75,7 +75,7 @@ from PySide6.QtWidgets import QApplication
 
 import dispatch_app
 from dispatch_app.resources import resources_dir
-from ui import i18n, theme
+from ui.shell import i18n, theme
 from ui.wall.map import basemap
 
 repo = Path(sys.argv[1]).resolve()
